@@ -1,0 +1,1 @@
+"""The RoomChat desktop client."""

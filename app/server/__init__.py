@@ -1,0 +1,1 @@
+"""The RoomChat server: accounts, the room directory, a TCP port per room."""

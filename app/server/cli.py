@@ -1,0 +1,99 @@
+"""`main.py --mode server`: build the config from flags, then serve or add a user."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QStandardPaths
+
+from app.server.config import ServerConfig
+from app.server.hashing import make_argon2
+from app.server.server import ChatServer
+from app.server.store import ChatStore
+from app.shared import logs
+from app.shared.protocol import ProtocolError
+from app.shared.unix_signals import ShutdownSignals
+from app.shared.validation import check_name, check_password, name_key
+
+DB_FILE_NAME = "roomchat.sqlite3"
+
+
+def default_db_path() -> str:
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    return str(Path(folder) / DB_FILE_NAME)
+
+
+def has_display() -> bool:
+    if not sys.platform.startswith("linux"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def config_from_args(args: argparse.Namespace) -> ServerConfig:
+    return ServerConfig(
+        db_path=args.db or default_db_path(),
+        host=args.host,
+        port=args.port,
+        room_port_range=args.room_port_range,
+        empty_room_grace=args.empty_room_grace,
+        max_room_capacity=args.max_room_capacity,
+        registration=not args.no_registration,
+        hash_profile=args.hash_profile,
+    )
+
+
+def add_user(config: ServerConfig, name: str) -> int:
+    """Create an account from the command line, the password read from stdin."""
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"password for {name}: ")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        name = check_name(name)
+        check_password(password)
+    except ProtocolError as problem:
+        print(f"error: {problem.message}", file=sys.stderr)
+        return 2
+    store = ChatStore(config.db_path)
+    try:
+        created = store.add_account(
+            name, name_key(name), make_argon2(config.hash_profile).hash(password)
+        )
+    finally:
+        store.close()
+    if not created:
+        print(f"error: the name {name!r} is taken", file=sys.stderr)
+        return 1
+    print(f"created account {name}")
+    return 0
+
+
+def run_server(args: argparse.Namespace) -> int:
+    headless = args.headless or not has_display()
+    if headless:
+        app = QCoreApplication(sys.argv[:1])
+    else:
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication(sys.argv[:1])
+    app.setApplicationName("RoomChat")
+    app.setOrganizationName("RoomChat")
+    config = config_from_args(args)
+    if args.add_user is not None:
+        return add_user(config, args.add_user)
+
+    server = ChatServer(config)
+    if not server.listen():
+        server.shutdown()
+        return 1
+    print(f"listening on {server.address}", flush=True)
+    logs.server.info("database: %s", config.db_path)
+
+    server.shut_down.connect(app.quit)
+    ShutdownSignals(server.shutdown, app)
+    return app.exec()

@@ -1,0 +1,118 @@
+"""The directory of open rooms: opening each on a port of its own, finding, closing."""
+
+from __future__ import annotations
+
+import random
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtNetwork import QHostAddress, QTcpServer
+
+from app.server.config import ServerConfig
+from app.server.database import DatabaseError
+from app.server.room import Room, RoomInfo
+from app.server.store import ChatStore
+from app.shared import logs
+from app.shared.protocol import ErrorCode, ProtocolError, RequestId
+
+MAX_PORT_ATTEMPTS = 1_000
+
+
+class RoomDirectory(QObject):
+    """Owns every open `Room` and tells the lobby when one opens, changes or closes.
+
+    Signals:
+        room_added(object): a `Room` opened.
+        room_updated(object): a `Room`'s member count changed.
+        room_removed(int): the room with this id closed.
+    """
+
+    room_added = Signal(object)
+    room_updated = Signal(object)
+    room_removed = Signal(int)
+
+    def __init__(self, config: ServerConfig, store: ChatStore, parent: QObject | None = None):
+        super().__init__(parent)
+        self._config = config
+        self._store = store
+        self.rooms: dict[int, Room] = {}
+
+    def find(self, room_id: int) -> Room | None:
+        return self.rooms.get(room_id)
+
+    def listing(self) -> list[dict[str, object]]:
+        return [room.to_wire() for room in self.rooms.values()]
+
+    def check_name_free(self, name: str, request_id: RequestId) -> None:
+        folded = name.casefold()
+        if any(room.info.name.casefold() == folded for room in self.rooms.values()):
+            raise ProtocolError(
+                ErrorCode.ROOM_NAME_TAKEN, f"a room named {name!r} is already open", request_id
+            )
+
+    def _listen(self) -> QTcpServer | None:
+        address = QHostAddress(self._config.host)
+        if self._config.room_port_range is None:
+            candidates = [0]
+        else:
+            low, high = self._config.room_port_range
+            count = min(high - low + 1, MAX_PORT_ATTEMPTS)
+            candidates = random.sample(range(low, high + 1), count)
+        for port in candidates:
+            listener = QTcpServer()
+            if listener.listen(address, port):
+                return listener
+            listener.deleteLater()
+        return None
+
+    def open_room(
+        self, name: str, owner: str, capacity: int, password_hash: str | None, rid: RequestId
+    ) -> Room:
+        """Open a listening port, record the room, announce it. The caller checked the name."""
+        listener = self._listen()
+        if listener is None:
+            logs.server.warning("no free port for a new room")
+            raise ProtocolError(ErrorCode.NO_FREE_PORT, "no free port for a new room", rid)
+        try:
+            room_id, created_at = self._store.open_room(
+                name, owner, listener.serverPort(), capacity, password_hash
+            )
+        except DatabaseError:
+            listener.close()
+            listener.deleteLater()
+            raise
+        info = RoomInfo(room_id, name, owner, capacity, password_hash, created_at)
+        room = Room(
+            info,
+            listener,
+            self._store,
+            self._config.empty_room_grace,
+            self._config.ticket_ttl,
+            self,
+        )
+        room.members_changed.connect(lambda: self.room_updated.emit(room))
+        room.emptied.connect(lambda: self.close_room(room_id))
+        self.rooms[room_id] = room
+        logs.server.info("room %d %r opened on port %d by %s", room_id, name, room.port, owner)
+        self.room_added.emit(room)
+        return room
+
+    def close_room(self, room_id: int, code: ErrorCode | None = None, text: str = "") -> None:
+        room = self.rooms.pop(room_id, None)
+        if room is None:
+            return
+        room.close(code, text)
+        try:
+            self._store.close_room(room_id)
+        except DatabaseError as failure:
+            logs.db.error("room %d not marked closed: %s", room_id, failure)
+        logs.server.info("room %d closed, port %d released", room_id, room.port)
+        self.room_removed.emit(room_id)
+        room.deleteLater()
+
+    def kick_user_everywhere(self, user_key: str, code: ErrorCode, text: str) -> None:
+        for room in list(self.rooms.values()):
+            room.kick_user(user_key, code, text)
+
+    def close_all(self, code: ErrorCode | None = None, text: str = "") -> None:
+        for room_id in list(self.rooms):
+            self.close_room(room_id, code, text)

@@ -1,0 +1,100 @@
+"""argon2id hashing and verifying on a worker pool, so that chat flows while someone logs in."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+import argon2
+from argon2.exceptions import InvalidHashError, VerificationError
+from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
+
+from app.shared import logs
+
+PROFILES = ("standard", "test")
+
+
+def make_argon2(profile: str) -> argon2.PasswordHasher:
+    """`standard` is RFC 9106's low-memory profile; `test` is cheap, for tests and benchmarks."""
+    if profile == "standard":
+        return argon2.PasswordHasher.from_parameters(argon2.profiles.RFC_9106_LOW_MEMORY)
+    if profile == "test":
+        return argon2.PasswordHasher(
+            time_cost=1, memory_cost=1024, parallelism=1, type=argon2.Type.ID
+        )
+    raise ValueError(f"unknown hash profile {profile!r}")
+
+
+def verify_password(hasher: argon2.PasswordHasher, password_hash: str, password: str) -> bool:
+    """Constant-time in the password (argon2's own comparison); False for any mismatch."""
+    try:
+        return hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+class PasswordHasher(QObject):
+    """Hashes and verifies passwords on a thread pool; each result is handed to its callback
+    on the thread that owns this object (the event loop's), through the `_finished` signal.
+
+    Verifying against no hash (an unknown account) still costs one verification, against a
+    dummy hash, so that a wrong name and a wrong password take the same time.
+    """
+
+    _finished = Signal(int, object)
+
+    def __init__(self, profile: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.profile = profile
+        self._argon2 = make_argon2(profile)
+        self._dummy_hash = self._argon2.hash("not a password of anyone's")
+        self._pool = QThreadPool(self)
+        self._callbacks: dict[int, Callable[[Any], None]] = {}
+        self._job_ids = itertools.count(1)
+        self._finished.connect(self._on_finished)
+        if profile == "test":
+            logs.server.warning("password hashing uses the cheap 'test' profile: not for real use")
+
+    def hash(self, password: str, callback: Callable[[str | None], None]) -> None:
+        self._submit(lambda: self._argon2.hash(password), callback)
+
+    def verify(
+        self, password_hash: str | None, password: str, callback: Callable[[bool], None]
+    ) -> None:
+        target = password_hash or self._dummy_hash
+        known = password_hash is not None
+        self._submit(lambda: verify_password(self._argon2, target, password) and known, callback)
+
+    def hash_now(self, password: str) -> str:
+        """Blocking hash, for the command line only (never on the event loop of a server)."""
+        return self._argon2.hash(password)
+
+    @property
+    def pending(self) -> int:
+        return len(self._callbacks)
+
+    def _submit(self, work: Callable[[], Any], callback: Callable[[Any], None]) -> None:
+        job = next(self._job_ids)
+        self._callbacks[job] = callback
+
+        def run() -> None:
+            try:
+                result = work()
+            except Exception:  # a bug in hashing must not kill a pool thread silently
+                logs.server.exception("password hashing failed")
+                result = None
+            self._finished.emit(job, result)
+
+        self._pool.start(run)
+
+    @Slot(int, object)
+    def _on_finished(self, job: int, result: Any) -> None:
+        callback = self._callbacks.pop(job, None)
+        if callback is not None:
+            callback(result)
+
+    def close(self) -> None:
+        """Drop every pending callback and wait for the workers to finish."""
+        self._callbacks.clear()
+        self._pool.waitForDone()

@@ -1,0 +1,317 @@
+"""The main port's conversation: accounts, logins, the room list, creating and joining rooms."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from app import __version__
+from app.server.config import ServerConfig
+from app.server.connection import Connection, ParsedItem
+from app.server.database import DatabaseError
+from app.server.directory import RoomDirectory
+from app.server.hashing import PasswordHasher
+from app.server.room import Room
+from app.server.store import ChatStore
+from app.shared import logs
+from app.shared.protocol import (
+    CreateRoom,
+    ErrorCode,
+    JoinRoom,
+    ListRooms,
+    Login,
+    Logout,
+    Ping,
+    ProtocolError,
+    Register,
+    RequestId,
+    encode,
+    reply,
+    welcome,
+)
+from app.shared.validation import (
+    PASSWORD_MAX,
+    check_capacity,
+    check_name,
+    check_password,
+    check_room_name,
+    name_key,
+)
+
+
+@dataclass(eq=False)
+class Session:
+    """A main-port connection and who (if anyone) is logged in on it.
+
+    While a request waits for the hasher the session is busy: later requests queue behind
+    it, so a client may send `login` and `list_rooms` back to back and get answers in order.
+    """
+
+    connection: Connection
+    user_key: str | None = None
+    name: str | None = None
+    busy: bool = False
+    queue: deque[ParsedItem] = field(default_factory=deque)
+
+
+class Lobby(QObject):
+    """Serves every main-port session and pushes room events to the logged-in ones.
+
+    Signals:
+        user_logged_in(str), user_logged_out(str): a name's session began or ended.
+        login_failed(str): a failed login, with the peer's address.
+    """
+
+    user_logged_in = Signal(str)
+    user_logged_out = Signal(str)
+    login_failed = Signal(str)
+
+    def __init__(
+        self,
+        config: ServerConfig,
+        store: ChatStore,
+        hasher: PasswordHasher,
+        directory: RoomDirectory,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._config = config
+        self._store = store
+        self._hasher = hasher
+        self._directory = directory
+        self.sessions: dict[Connection, Session] = {}
+        self.online: dict[str, Session] = {}
+        directory.room_added.connect(lambda room: self._announce("room_added", room=room.to_wire()))
+        directory.room_updated.connect(
+            lambda room: self._announce("room_updated", room=room.to_wire())
+        )
+        directory.room_removed.connect(
+            lambda room_id: self._announce("room_removed", room_id=room_id)
+        )
+
+    def accept(self, connection: Connection) -> None:
+        session = Session(connection)
+        self.sessions[connection] = session
+        connection.requests_received.connect(lambda items: self._on_requests(session, items))
+        connection.closed.connect(lambda: self._on_closed(session))
+        connection.send(welcome(__version__, self._config.registration))
+
+    def _announce(self, kind: str, **fields: Any) -> None:
+        data = encode(reply(kind, **fields))
+        for session in self.online.values():
+            session.connection.send_bytes(data)
+
+    def _on_closed(self, session: Session) -> None:
+        self.sessions.pop(session.connection, None)
+        session.queue.clear()
+        if session.user_key is not None and self.online.get(session.user_key) is session:
+            del self.online[session.user_key]
+            self.user_logged_out.emit(session.name or "")
+
+    def _on_requests(self, session: Session, items: list[ParsedItem]) -> None:
+        session.queue.extend(items)
+        self._drain(session)
+
+    def _drain(self, session: Session) -> None:
+        connection = session.connection
+        while session.queue and not session.busy and connection.is_open:
+            item = session.queue.popleft()
+            try:
+                self._handle(session, item)
+            except ProtocolError as problem:
+                connection.send_error(problem)
+            except DatabaseError as failure:
+                logs.db.error("request from %s failed: %s", connection.peer, failure)
+                connection.send_error(
+                    ProtocolError(
+                        ErrorCode.INTERNAL_ERROR,
+                        "the server could not do that",
+                        getattr(item, "id", None),
+                    )
+                )
+            except Exception:  # nothing a client sends may raise out of a slot
+                logs.server.exception("request from %s failed", connection.peer)
+                connection.close_with_error(ErrorCode.INTERNAL_ERROR, "the server hit an error")
+
+    def _after_hashing(
+        self, session: Session, request_id: RequestId, then: Callable[[Any], None]
+    ) -> Callable[[Any], None]:
+        """Hold the session's queue until the hasher answers, then finish the request first."""
+        session.busy = True
+
+        def resume(result: Any) -> None:
+            session.busy = False
+            if not session.connection.is_open:
+                return
+            session.queue.appendleft(_Resume(then, result, request_id))
+            self._drain(session)
+
+        return resume
+
+    def _handle(self, session: Session, item: ParsedItem) -> None:
+        connection = session.connection
+        if isinstance(item, _Resume):
+            item.then(item.result)
+        elif isinstance(item, ProtocolError):
+            connection.send_error(item)
+        elif isinstance(item, Ping):
+            connection.send(reply("pong", item.id))
+        elif isinstance(item, Logout):
+            connection.send(reply("bye", item.id))
+            connection.close()
+        elif isinstance(item, Register):
+            self._register(session, item)
+        elif isinstance(item, Login):
+            self._login(session, item)
+        elif session.user_key is None:
+            raise ProtocolError(ErrorCode.NOT_LOGGED_IN, "log in first", item.id)
+        elif isinstance(item, ListRooms):
+            connection.send(reply("rooms", item.id, rooms=self._directory.listing()))
+        elif isinstance(item, CreateRoom):
+            self._create_room(session, item)
+        elif isinstance(item, JoinRoom):
+            self._join_room(session, item)
+
+    # --- accounts ------------------------------------------------------------------------
+
+    def _register(self, session: Session, request: Register) -> None:
+        if not self._config.registration:
+            raise ProtocolError(
+                ErrorCode.REGISTRATION_CLOSED, "this server does not take new accounts", request.id
+            )
+        name = check_name(request.name, request.id)
+        check_password(request.password, request.id)
+
+        def store(password_hash: str | None) -> None:
+            if password_hash is None:
+                raise ProtocolError(ErrorCode.INTERNAL_ERROR, "could not register", request.id)
+            if not self._store.add_account(name, name_key(name), password_hash):
+                raise ProtocolError(ErrorCode.NAME_TAKEN, f"{name!r} is taken", request.id)
+            logs.server.info("account %r registered from %s", name, session.connection.address)
+            session.connection.send(reply("registered", request.id, name=name))
+
+        self._hasher.hash(request.password, self._after_hashing(session, request.id, store))
+
+    def _login(self, session: Session, request: Login) -> None:
+        if session.user_key is not None:
+            raise ProtocolError(ErrorCode.ALREADY_LOGGED_IN, "already logged in", request.id)
+        key = name_key(request.name)
+        account = self._store.account(key) if len(request.password) <= PASSWORD_MAX else None
+
+        def finish(verified: bool) -> None:
+            if not verified or account is None:
+                logs.server.info(
+                    "failed login for %r from %s", request.name[:40], session.connection.address
+                )
+                self.login_failed.emit(session.connection.address)
+                raise ProtocolError(ErrorCode.BAD_CREDENTIALS, "wrong name or password", request.id)
+            self._replace_session(key)
+            session.user_key, session.name = key, account.name
+            self.online[key] = session
+            logs.server.info("%s logged in from %s", account.name, session.connection.address)
+            session.connection.send(
+                reply("logged_in", request.id, name=account.name, rooms=self._directory.listing())
+            )
+            self.user_logged_in.emit(account.name)
+
+        # An unknown name costs a verification too, so timing does not tell names apart.
+        password_hash = account.password_hash if account else None
+        self._hasher.verify(
+            password_hash,
+            request.password[:PASSWORD_MAX],
+            self._after_hashing(session, request.id, finish),
+        )
+
+    def _replace_session(self, key: str) -> None:
+        text = "you logged in from somewhere else"
+        previous = self.online.pop(key, None)
+        if previous is not None:
+            previous.connection.close_with_error(ErrorCode.SESSION_REPLACED, text)
+        self._directory.kick_user_everywhere(key, ErrorCode.SESSION_REPLACED, text)
+
+    # --- rooms ---------------------------------------------------------------------------
+
+    def _create_room(self, session: Session, request: CreateRoom) -> None:
+        name = check_room_name(request.name, request.id)
+        capacity = check_capacity(request.capacity, self._config.max_room_capacity, request.id)
+        self._directory.check_name_free(name, request.id)
+        if request.password is not None and not 1 <= len(request.password) <= PASSWORD_MAX:
+            raise ProtocolError(
+                ErrorCode.INVALID_PASSWORD,
+                f"a room password has 1 to {PASSWORD_MAX} characters",
+                request.id,
+            )
+
+        def open_room(password_hash: str | None) -> None:
+            self._directory.check_name_free(name, request.id)  # it may have gone meanwhile
+            room = self._directory.open_room(
+                name, session.name or "", capacity, password_hash, request.id
+            )
+            ticket = room.issue_ticket(session.user_key or "", session.name or "")
+            session.connection.send(
+                reply("room_created", request.id, room=room.to_wire(), ticket=ticket)
+            )
+
+        if request.password is None:
+            open_room(None)
+        else:
+            self._hasher.hash(request.password, self._after_hashing(session, request.id, open_room))
+
+    def _join_room(self, session: Session, request: JoinRoom) -> None:
+        room = self._find_room(request)
+        key = session.user_key or ""
+        if key in room.members:
+            raise ProtocolError(
+                ErrorCode.ALREADY_IN_ROOM, "you are in this room already", request.id
+            )
+        if room.locked:
+            if request.password is None:
+                raise ProtocolError(
+                    ErrorCode.PASSWORD_REQUIRED, "this room needs a password", request.id
+                )
+
+            def granted(verified: bool) -> None:
+                if not verified:
+                    raise ProtocolError(ErrorCode.WRONG_PASSWORD, "wrong room password", request.id)
+                self._grant_seat(session, self._find_room(request), request)
+
+            self._hasher.verify(
+                room.info.password_hash,
+                request.password[:PASSWORD_MAX],
+                self._after_hashing(session, request.id, granted),
+            )
+        else:
+            self._grant_seat(session, room, request)
+
+    def _find_room(self, request: JoinRoom) -> Room:
+        room = self._directory.find(request.room_id)
+        if room is None:
+            raise ProtocolError(ErrorCode.NO_SUCH_ROOM, "no open room has that id", request.id)
+        return room
+
+    def _grant_seat(self, session: Session, room: Room, request: JoinRoom) -> None:
+        key = session.user_key or ""
+        room.revoke_tickets(key)  # a second ask replaces the first ticket, not two seats
+        if room.seats_taken >= room.info.capacity:
+            raise ProtocolError(ErrorCode.ROOM_FULL, "the room is full", request.id)
+        ticket = room.issue_ticket(key, session.name or "")
+        session.connection.send(
+            reply("join_granted", request.id, room=room.to_wire(), ticket=ticket)
+        )
+
+    def close_all(self, code: ErrorCode, text: str) -> None:
+        for session in list(self.sessions.values()):
+            session.connection.close_with_error(code, text)
+
+
+@dataclass(frozen=True, slots=True)
+class _Resume:
+    """Queued at the head of a session when the hasher answers, to finish that request."""
+
+    then: Callable[[Any], None]
+    result: Any
+    id: RequestId

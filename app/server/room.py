@@ -1,0 +1,384 @@
+"""One open room: its own listening port, its tickets, its members and their messages."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from collections import deque
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtNetwork import QTcpServer
+
+from app.server.connection import Connection, ParsedItem
+from app.server.database import DatabaseError
+from app.server.store import ChatStore, StoredMessage
+from app.shared import logs
+from app.shared.protocol import (
+    ROOM_PORT_TYPES,
+    Enter,
+    ErrorCode,
+    Leave,
+    Message,
+    Ping,
+    ProtocolError,
+    Say,
+    encode,
+    reply,
+)
+from app.shared.timefmt import utc_now_iso
+from app.shared.validation import check_text
+
+HISTORY_LENGTH = 50
+ENTER_TIMEOUT_SECONDS = 10.0
+
+
+def ticket_digest(ticket: str) -> bytes:
+    """Tickets are kept and looked up by SHA-256 digest: the dictionary compares digests,
+    so how long a lookup takes says nothing about any ticket (a constant-time check)."""
+    return hashlib.sha256(ticket.encode("utf-8", "replace")).digest()
+
+
+@dataclass(slots=True)
+class Ticket:
+    user_key: str
+    name: str
+    expires_at: float  # time.monotonic()
+
+
+@dataclass(slots=True)
+class Member:
+    key: str
+    name: str
+    connection: Connection
+
+
+@dataclass(frozen=True, slots=True)
+class RoomInfo:
+    """What the lobby shows of a room and what the database keeps."""
+
+    id: int
+    name: str
+    owner: str
+    capacity: int
+    password_hash: str | None
+    created_at: str
+
+
+class Room(QObject):
+    """A room listening on its own port. Entering takes a ticket issued by the main port.
+
+    A ticket holds its seat until it is used or expires, so seats taken are members plus
+    live tickets, and two people can never both get the last seat.
+
+    Signals:
+        members_changed(): someone entered or left.
+        emptied(): no member and no live ticket for the whole grace period; close me.
+        member_joined(str), member_left(str): a name entered or left.
+    """
+
+    members_changed = Signal()
+    emptied = Signal()
+    member_joined = Signal(str)
+    member_left = Signal(str)
+
+    def __init__(
+        self,
+        info: RoomInfo,
+        listener: QTcpServer,
+        store: ChatStore,
+        grace_seconds: float,
+        ticket_ttl: float,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.info = info
+        self.port = listener.serverPort()
+        self._listener = listener
+        listener.setParent(self)
+        listener.newConnection.connect(self._on_listener_new_connection)
+        self._store = store
+        self._ticket_ttl = ticket_ttl
+        self.members: dict[str, Member] = {}
+        self._tickets: dict[bytes, Ticket] = {}
+        self._waiting: set[Connection] = set()  # connected, not yet entered
+        self._history: deque[Message] = deque(maxlen=HISTORY_LENGTH)
+        self._seq = 0
+        self.closed = False
+        self._grace = QTimer(self)
+        self._grace.setSingleShot(True)
+        self._grace.setInterval(int(grace_seconds * 1000))
+        self._grace.timeout.connect(self._on_grace_timeout)
+        self._expiry = QTimer(self)
+        self._expiry.setSingleShot(True)
+        self._expiry.timeout.connect(self._on_expiry_timeout)
+
+    # --- seats and tickets ---------------------------------------------------------------
+
+    @property
+    def locked(self) -> bool:
+        return self.info.password_hash is not None
+
+    @property
+    def seats_taken(self) -> int:
+        return len(self.members) + len(self._tickets)
+
+    def to_wire(self) -> Message:
+        return {
+            "id": self.info.id,
+            "name": self.info.name,
+            "port": self.port,
+            "members": len(self.members),
+            "capacity": self.info.capacity,
+            "locked": self.locked,
+            "owner": self.info.owner,
+            "created_at": self.info.created_at,
+        }
+
+    def member_names(self) -> list[str]:
+        return [member.name for member in self.members.values()]
+
+    def issue_ticket(self, user_key: str, name: str) -> str:
+        """A single-use ticket holding a seat for `ticket_ttl` seconds; the caller checked
+        that a seat is free. A user's earlier unused ticket for this room is given up."""
+        self.revoke_tickets(user_key)
+        ticket = secrets.token_urlsafe(24)  # 192 bits
+        self._tickets[ticket_digest(ticket)] = Ticket(
+            user_key, name, time.monotonic() + self._ticket_ttl
+        )
+        self._schedule_expiry()
+        self._update_grace()
+        return ticket
+
+    def revoke_tickets(self, user_key: str) -> None:
+        for digest in [d for d, t in self._tickets.items() if t.user_key == user_key]:
+            del self._tickets[digest]
+        self._update_grace()
+
+    def _take_ticket(self, ticket: str) -> Ticket | None:
+        found = self._tickets.pop(ticket_digest(ticket), None)
+        if found is None:
+            return None
+        if found.expires_at < time.monotonic():
+            return None
+        return found
+
+    def _schedule_expiry(self) -> None:
+        if not self._tickets:
+            self._expiry.stop()
+            return
+        soonest = min(t.expires_at for t in self._tickets.values())
+        self._expiry.start(max(0, int((soonest - time.monotonic()) * 1000) + 1))
+
+    @Slot()
+    def _on_expiry_timeout(self) -> None:
+        now = time.monotonic()
+        for digest in [d for d, t in self._tickets.items() if t.expires_at <= now]:
+            del self._tickets[digest]
+        self._schedule_expiry()
+        self._update_grace()
+
+    def _update_grace(self) -> None:
+        if self.closed:
+            return
+        if self.members or self._tickets:
+            self._grace.stop()
+        elif not self._grace.isActive():
+            self._grace.start()
+
+    @Slot()
+    def _on_grace_timeout(self) -> None:
+        if not self.members and not self._tickets and not self.closed:
+            self.emptied.emit()
+
+    # --- connections ---------------------------------------------------------------------
+
+    @Slot()
+    def _on_listener_new_connection(self) -> None:
+        while self._listener.hasPendingConnections():
+            socket = self._listener.nextPendingConnection()
+            # Parented to the directory, not the room: a closing room's goodbye frames
+            # must still flush after the room object itself is gone.
+            connection = Connection(socket, ROOM_PORT_TYPES, self.parent())
+            self._waiting.add(connection)
+            connection.requests_received.connect(
+                lambda items, c=connection: self._on_connection_requests(c, items)
+            )
+            connection.closed.connect(lambda c=connection: self._on_connection_closed(c))
+            connection.set_deadline(
+                ENTER_TIMEOUT_SECONDS, ErrorCode.BAD_TICKET, "no enter within 10 seconds"
+            )
+
+    def _member_of(self, connection: Connection) -> Member | None:
+        for member in self.members.values():
+            if member.connection is connection:
+                return member
+        return None
+
+    def _on_connection_requests(self, connection: Connection, items: list[ParsedItem]) -> None:
+        try:
+            if connection in self._waiting:
+                self._handle_entry(connection, items[0])
+                items = items[1:]
+            member = self._member_of(connection)
+            if member is not None and items:
+                self._handle_member_requests(member, items)
+        except Exception:  # nothing a client sends may raise out of a slot
+            logs.server.exception("room %d: request from %s failed", self.info.id, connection.peer)
+            connection.close_with_error(ErrorCode.INTERNAL_ERROR, "the server hit an error")
+
+    def _handle_entry(self, connection: Connection, item: ParsedItem) -> None:
+        self._waiting.discard(connection)
+        connection.clear_deadline()
+        ticket = self._take_ticket(item.ticket) if isinstance(item, Enter) else None
+        if ticket is None:
+            connection.close_with_error(
+                ErrorCode.BAD_TICKET, "the first line must be enter with a valid ticket"
+            )
+            self._update_grace()
+            self._schedule_expiry()
+            return
+        previous = self.members.pop(ticket.user_key, None)
+        if previous is not None:
+            previous.connection.close_with_error(
+                ErrorCode.SESSION_REPLACED, "you entered this room from somewhere else"
+            )
+        member = Member(ticket.user_key, ticket.name, connection)
+        self.members[member.key] = member
+        self._schedule_expiry()
+        self._update_grace()
+        connection.send(
+            reply(
+                "entered",
+                item.id,
+                room=self.to_wire(),
+                you=member.name,
+                members=self.member_names(),
+                history=list(self._history),
+            )
+        )
+        self._broadcast(
+            {
+                "type": "joined",
+                "name": member.name,
+                "members": self.member_names(),
+                "ts": utc_now_iso(),
+            }
+        )
+        logs.server.info("%s entered room %d from %s", member.name, self.info.id, connection.peer)
+        self.member_joined.emit(member.name)
+        self.members_changed.emit()
+
+    def _handle_member_requests(self, member: Member, items: list[ParsedItem]) -> None:
+        sayings: list[Say] = []
+        for item in items:
+            if not member.connection.is_open:
+                return
+            if isinstance(item, Say):
+                sayings.append(item)
+                continue
+            self._publish(member, sayings)
+            sayings = []
+            if isinstance(item, ProtocolError):
+                member.connection.send_error(item)
+            elif isinstance(item, Ping):
+                member.connection.send(reply("pong", item.id))
+            elif isinstance(item, Leave):
+                member.connection.send(reply("bye", item.id))
+                member.connection.close()
+            elif isinstance(item, Enter):
+                member.connection.send_error(
+                    ProtocolError(ErrorCode.BAD_REQUEST, "you are already in this room", item.id)
+                )
+        self._publish(member, sayings)
+
+    def _publish(self, member: Member, sayings: list[Say]) -> None:
+        """Validate, commit in one transaction, then deliver: nothing is sent unstored."""
+        if not sayings:
+            return
+        accepted: list[StoredMessage] = []
+        for say in sayings:
+            try:
+                text = check_text(say.text, say.id)
+            except ProtocolError as problem:
+                member.connection.send_error(problem)
+                continue
+            accepted.append(
+                StoredMessage(self._seq + len(accepted) + 1, member.name, text, utc_now_iso())
+            )
+        if not accepted:
+            return
+        try:
+            self._store.add_messages(self.info.id, accepted)
+        except DatabaseError as failure:
+            logs.db.error("room %d: messages not stored: %s", self.info.id, failure)
+            for say in sayings:
+                member.connection.send_error(
+                    ProtocolError(ErrorCode.INTERNAL_ERROR, "the message was not stored", say.id)
+                )
+            return
+        self._seq = accepted[-1].seq
+        frames = []
+        for stored in accepted:
+            message = {
+                "type": "message",
+                "seq": stored.seq,
+                "from": stored.sender,
+                "text": stored.text,
+                "ts": stored.ts,
+            }
+            self._history.append(message)
+            frames.append(encode(message))
+        self._send_all(b"".join(frames))
+
+    def _broadcast(self, message: Message) -> None:
+        self._send_all(encode(message))
+
+    def _send_all(self, data: bytes) -> None:
+        for member in self.members.values():
+            member.connection.send_bytes(data)
+
+    def _on_connection_closed(self, connection: Connection) -> None:
+        self._waiting.discard(connection)
+        member = self._member_of(connection)
+        if member is None:
+            return
+        del self.members[member.key]
+        logs.server.info("%s left room %d", member.name, self.info.id)
+        if not self.closed:
+            self._broadcast(
+                {
+                    "type": "left",
+                    "name": member.name,
+                    "members": self.member_names(),
+                    "ts": utc_now_iso(),
+                }
+            )
+            self._update_grace()
+            self.member_left.emit(member.name)
+            self.members_changed.emit()
+
+    # --- closing -------------------------------------------------------------------------
+
+    def kick_user(self, user_key: str, code: ErrorCode, text: str) -> None:
+        """Close that user's connection to this room (if any) and drop their tickets."""
+        self.revoke_tickets(user_key)
+        member = self.members.get(user_key)
+        if member is not None:
+            member.connection.close_with_error(code, text)
+
+    def close(self, code: ErrorCode | None = None, text: str = "") -> None:
+        """Stop listening and close every connection (with an error frame when given)."""
+        if self.closed:
+            return
+        self.closed = True
+        self._grace.stop()
+        self._expiry.stop()
+        self._listener.close()
+        self._tickets.clear()
+        for connection in [m.connection for m in self.members.values()] + list(self._waiting):
+            if code is not None:
+                connection.close_with_error(code, text)
+            else:
+                connection.close()

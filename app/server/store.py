@@ -1,0 +1,148 @@
+"""RoomChat's tables (accounts, rooms, messages) and the statements the server runs on them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.server.database import Database
+from app.shared.timefmt import utc_now_iso
+
+MIGRATIONS: list[list[str]] = [
+    [
+        """CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            name_key TEXT NOT NULL UNIQUE,
+            password_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL)""",
+        """CREATE TABLE rooms (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            owner TEXT NOT NULL,
+            port INTEGER NOT NULL,
+            capacity INTEGER NOT NULL,
+            password_hash TEXT,
+            created_at TEXT NOT NULL,
+            closed_at TEXT)""",
+        "CREATE INDEX rooms_open ON rooms (closed_at)",
+        """CREATE TABLE messages (
+            room_id INTEGER NOT NULL REFERENCES rooms (id),
+            seq INTEGER NOT NULL,
+            sender TEXT NOT NULL,
+            text TEXT NOT NULL,
+            ts TEXT NOT NULL,
+            PRIMARY KEY (room_id, seq)) WITHOUT ROWID""",
+    ],
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    name: str
+    password_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    seq: int
+    sender: str
+    text: str
+    ts: str
+
+
+class ChatStore:
+    """The server's persistent state, over one `Database`."""
+
+    def __init__(self, path: str) -> None:
+        self.db = Database(path, MIGRATIONS)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # accounts
+
+    def account(self, key: str) -> Account | None:
+        rows = self.db.rows("SELECT name, password_hash FROM users WHERE name_key = :k", k=key)
+        return Account(*rows[0]) if rows else None
+
+    def add_account(self, name: str, key: str, password_hash: str) -> bool:
+        """Create an account; False when the name is taken."""
+        with self.db.transaction():
+            if self.db.rows("SELECT 1 FROM users WHERE name_key = :k", k=key):
+                return False
+            self.db.insert(
+                "INSERT INTO users (name, name_key, password_hash, created_at) "
+                "VALUES (:name, :key, :hash, :at)",
+                name=name,
+                key=key,
+                hash=password_hash,
+                at=utc_now_iso(),
+            )
+        return True
+
+    # rooms
+
+    def open_room(
+        self, name: str, owner: str, port: int, capacity: int, password_hash: str | None
+    ) -> tuple[int, str]:
+        """Record a newly opened room; returns its id and creation time."""
+        created_at = utc_now_iso()
+        room_id = self.db.insert(
+            "INSERT INTO rooms (name, owner, port, capacity, password_hash, created_at) "
+            "VALUES (:name, :owner, :port, :capacity, :hash, :at)",
+            name=name,
+            owner=owner,
+            port=port,
+            capacity=capacity,
+            hash=password_hash,
+            at=created_at,
+        )
+        return room_id, created_at
+
+    def close_room(self, room_id: int) -> None:
+        self.db.execute(
+            "UPDATE rooms SET closed_at = :at WHERE id = :id AND closed_at IS NULL",
+            at=utc_now_iso(),
+            id=room_id,
+        )
+
+    def close_stale_rooms(self) -> int:
+        """Mark closed every room an earlier run left open; returns how many."""
+        query = self.db.execute(
+            "UPDATE rooms SET closed_at = :at WHERE closed_at IS NULL", at=utc_now_iso()
+        )
+        count = query.numRowsAffected()
+        query.finish()
+        return count
+
+    # messages
+
+    def last_seq(self, room_id: int) -> int:
+        rows = self.db.rows(
+            "SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room_id = :id", id=room_id
+        )
+        return int(rows[0][0])
+
+    def add_messages(self, room_id: int, messages: list[StoredMessage]) -> None:
+        """Commit a batch of messages in one transaction (before anyone receives them)."""
+        with self.db.transaction():
+            for message in messages:
+                self.db.execute(
+                    "INSERT INTO messages (room_id, seq, sender, text, ts) "
+                    "VALUES (:room, :seq, :sender, :text, :ts)",
+                    room=room_id,
+                    seq=message.seq,
+                    sender=message.sender,
+                    text=message.text,
+                    ts=message.ts,
+                )
+
+    def recent_messages(self, room_id: int, limit: int) -> list[StoredMessage]:
+        """The room's last `limit` messages, oldest first."""
+        rows = self.db.rows(
+            "SELECT seq, sender, text, ts FROM messages WHERE room_id = :id "
+            "ORDER BY seq DESC LIMIT :limit",
+            id=room_id,
+            limit=limit,
+        )
+        return [StoredMessage(*row) for row in reversed(rows)]

@@ -1,0 +1,1 @@
+"""Code both ends share: the protocol, its validation rules, logging, form loading."""

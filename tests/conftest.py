@@ -1,0 +1,83 @@
+"""Shared fixtures: a real server on 127.0.0.1 port 0 and protocol clients that talk to it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.server.config import ServerConfig
+from app.server.server import ChatServer
+from tests.wire_client import WireClient
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+PASSWORD = "correct horse"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> str:
+    return str(tmp_path / "chat.sqlite3")
+
+
+@pytest.fixture
+def make_server(db_path: str) -> Iterator[Callable[..., ChatServer]]:
+    servers: list[ChatServer] = []
+
+    def start(**overrides: Any) -> ChatServer:
+        config = replace(
+            ServerConfig(db_path=db_path, port=0, hash_profile="test", empty_room_grace=10.0),
+            **overrides,
+        )
+        server = ChatServer(config)
+        assert server.listen()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.deleteLater()
+
+
+@pytest.fixture
+def server(make_server: Callable[..., ChatServer]) -> ChatServer:
+    return make_server()
+
+
+@pytest.fixture
+def connect(qtbot: QtBot, server: ChatServer) -> Iterator[Callable[..., WireClient]]:
+    """Open a main-port client (its welcome already read) or, with `port=`, any port."""
+    clients: list[WireClient] = []
+
+    def open_client(port: int | None = None) -> WireClient:
+        client = WireClient(qtbot, port if port is not None else server.port)
+        clients.append(client)
+        if port is None:
+            client.expect("welcome")
+        return client
+
+    yield open_client
+    for client in clients:
+        client.close()
+
+
+@pytest.fixture
+def login(connect: Callable[..., WireClient]) -> Callable[[str], WireClient]:
+    """Register (once) and log in `name`; returns the logged-in main-port client."""
+    registered: set[str] = set()
+
+    def log_in(name: str, password: str = PASSWORD) -> WireClient:
+        client = connect()
+        if name not in registered:
+            client.request("register", "registered", name=name, password=password)
+            registered.add(name)
+        client.request("login", "logged_in", name=name, password=password)
+        return client
+
+    return log_in

@@ -1,0 +1,136 @@
+"""Main port: welcome, registration, login, sessions, and errors, over real sockets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from app import __version__
+from app.server.server import ChatServer
+from tests.conftest import PASSWORD
+from tests.wire_client import WireClient
+
+Connect = Callable[..., WireClient]
+Login = Callable[..., WireClient]
+
+
+def test_welcome_names_the_server_and_says_whether_it_registers(qtbot, server: ChatServer) -> None:
+    client = WireClient(qtbot, server.port)
+    assert client.next() == {
+        "type": "welcome",
+        "version": 1,
+        "server": f"RoomChat {__version__}",
+        "registration": True,
+    }
+    client.close()
+
+
+def test_register_then_login_returns_the_room_list(connect: Connect) -> None:
+    client = connect()
+    registered = client.request("register", "registered", name="alice", password=PASSWORD, id=1)
+    assert registered == {"type": "registered", "name": "alice", "id": 1}
+    logged_in = client.request("login", "logged_in", name="alice", password=PASSWORD, id="two")
+    assert logged_in == {"type": "logged_in", "name": "alice", "rooms": [], "id": "two"}
+
+
+def test_login_is_case_insensitive_and_returns_the_registered_spelling(connect: Connect) -> None:
+    client = connect()
+    client.request("register", "registered", name="Alice", password=PASSWORD)
+    assert client.request("login", "logged_in", name="ALICE", password=PASSWORD)["name"] == "Alice"
+
+
+@pytest.mark.parametrize(
+    ("name", "password", "code"),
+    [
+        ("al", PASSWORD, "invalid_name"),
+        ("a" * 33, PASSWORD, "invalid_name"),
+        ("bad name", PASSWORD, "invalid_name"),
+        ("alice", "short", "invalid_password"),
+        ("alice", "x" * 129, "invalid_password"),
+    ],
+)
+def test_registration_rules(connect: Connect, name: str, password: str, code: str) -> None:
+    client = connect()
+    client.send(type="register", name=name, password=password, id=5)
+    error = client.expect_error(code)
+    assert error["id"] == 5 and error["message"]
+    client.request("ping", "pong")  # the connection stays usable
+
+
+def test_a_taken_name_is_refused_whatever_its_case(connect: Connect) -> None:
+    connect().request("register", "registered", name="alice", password=PASSWORD)
+    client = connect()
+    client.send(type="register", name="ALICE", password=PASSWORD)
+    client.expect_error("name_taken")
+
+
+def test_registration_can_be_closed(make_server, qtbot) -> None:
+    server = make_server(registration=False)
+    client = WireClient(qtbot, server.port)
+    assert client.expect("welcome")["registration"] is False
+    client.send(type="register", name="alice", password=PASSWORD)
+    client.expect_error("registration_closed")
+    client.close()
+
+
+def test_unknown_name_and_wrong_password_look_the_same(connect: Connect) -> None:
+    connect().request("register", "registered", name="alice", password=PASSWORD)
+    client = connect()
+    client.send(type="login", name="nobody", password=PASSWORD)
+    unknown = client.expect_error("bad_credentials")
+    client.send(type="login", name="alice", password="wrong password")
+    wrong = client.expect_error("bad_credentials")
+    assert unknown == wrong
+
+
+@pytest.mark.parametrize("kind", ["list_rooms", "create_room", "join_room"])
+def test_requests_before_login_are_refused(connect: Connect, kind: str) -> None:
+    client = connect()
+    client.send(type=kind, name="Lounge", capacity=2, room_id=1, id=kind)
+    assert client.expect_error("not_logged_in")["id"] == kind
+
+
+def test_ping_logout_and_bye(connect: Connect) -> None:
+    client = connect()
+    assert client.request("ping", "pong", id=11) == {"type": "pong", "id": 11}
+    client.send(type="logout")
+    client.expect("bye")
+    client.wait_closed()
+
+
+def test_second_login_replaces_the_first_session(login: Login) -> None:
+    first = login("alice")
+    second = login("alice")
+    first.expect_error("session_replaced")
+    first.wait_closed()
+    second.request("list_rooms", "rooms")
+
+
+def test_requests_sent_back_to_back_with_login_are_answered_in_order(connect: Connect) -> None:
+    client = connect()
+    client.request("register", "registered", name="alice", password=PASSWORD)
+    client.send_raw(
+        b'{"type":"login","name":"alice","password":"correct horse","id":1}\n'
+        b'{"type":"list_rooms","id":2}\n'
+    )
+    assert client.next()["type"] == "logged_in"
+    assert client.next() == {"type": "rooms", "rooms": [], "id": 2}
+
+
+def test_bad_frames_get_errors_and_the_connection_stays_usable(connect: Connect) -> None:
+    client = connect()
+    client.send_raw(b"not json\n")
+    client.expect_error("bad_request")
+    client.send_raw(b'{"type":"dance","id":4}\n')
+    assert client.expect_error("unknown_type")["id"] == 4
+    client.send_raw(b'{"type":"login","name":3}\n')
+    client.expect_error("bad_request")
+    client.request("ping", "pong")
+
+
+def test_an_oversized_line_is_refused_and_closed(connect: Connect) -> None:
+    client = connect()
+    client.send_raw(b'{"type":"ping","pad":"' + b"x" * 70_000 + b'"}\n')
+    client.expect_error("frame_too_large")
+    client.wait_closed()

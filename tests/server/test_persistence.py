@@ -1,0 +1,95 @@
+"""What the database keeps: accounts across restarts, rooms closed, no plain passwords."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtSql import QSqlDatabase, QSqlQuery
+
+from tests.wire_client import WireClient
+
+SECRET = "pa55word-that-must-not-leak"
+ROOM_SECRET = "room-secret-never-stored"
+
+
+def query_db(path: str, sql: str) -> list[tuple]:
+    db = QSqlDatabase.addDatabase("QSQLITE", "inspect")
+    db.setDatabaseName(path)
+    assert db.open()
+    query = QSqlQuery(db)
+    assert query.exec(sql), query.lastError().text()
+    rows = []
+    while query.next():
+        rows.append(tuple(query.value(i) for i in range(query.record().count())))
+    query.finish()
+    del query
+    db.close()
+    del db
+    QSqlDatabase.removeDatabase("inspect")
+    return rows
+
+
+def test_restart_keeps_accounts_and_closes_stale_rooms(make_server, qtbot, db_path) -> None:
+    first = make_server()
+    alice = WireClient(qtbot, first.port)
+    alice.request("register", "registered", name="alice", password=SECRET)
+    alice.request("login", "logged_in", name="alice", password=SECRET)
+    room = alice.request("create_room", "room_created", name="Lounge", capacity=2)["room"]
+    alice.close()
+    first.directory.rooms.clear()  # as if the process died: the room is never closed
+    first.shutdown()
+    assert query_db(db_path, "SELECT id FROM rooms WHERE closed_at IS NULL") == [(room["id"],)]
+
+    second = make_server()
+    assert query_db(db_path, "SELECT COUNT(*) FROM rooms WHERE closed_at IS NULL") == [(0,)]
+    again = WireClient(qtbot, second.port)
+    logged_in = again.request("login", "logged_in", name="alice", password=SECRET)
+    assert logged_in["rooms"] == []
+    again.send(type="register", name="alice", password=SECRET)
+    again.expect_error("name_taken")
+    again.close()
+
+
+def test_shutdown_tells_clients_and_marks_rooms_closed(make_server, qtbot, db_path) -> None:
+    server = make_server()
+    alice = WireClient(qtbot, server.port)
+    alice.request("register", "registered", name="alice", password=SECRET)
+    alice.request("login", "logged_in", name="alice", password=SECRET)
+    room, ticket = (lambda r: (r["room"], r["ticket"]))(
+        alice.request("create_room", "room_created", name="Lounge", capacity=2)
+    )
+    member = WireClient(qtbot, room["port"])
+    member.request("enter", "entered", ticket=ticket)
+    server.shutdown()
+    for client in (alice, member):
+        client.expect_error("server_shutdown")
+        client.wait_closed()
+    assert query_db(db_path, "SELECT COUNT(*) FROM rooms WHERE closed_at IS NULL") == [(0,)]
+
+
+def test_messages_are_stored_and_no_password_is(make_server, qtbot, db_path) -> None:
+    server = make_server()
+    alice = WireClient(qtbot, server.port)
+    alice.request("register", "registered", name="alice", password=SECRET)
+    alice.request("login", "logged_in", name="alice", password=SECRET)
+    created = alice.request(
+        "create_room", "room_created", name="Vault", capacity=2, password=ROOM_SECRET
+    )
+    member = WireClient(qtbot, created["room"]["port"])
+    member.request("enter", "entered", ticket=created["ticket"])
+    member.send(type="say", text="stored before sent")
+    member.expect("message")
+    assert query_db(db_path, "SELECT seq, sender, text FROM messages") == [
+        (1, "alice", "stored before sent")
+    ]
+    hashes = query_db(
+        db_path, "SELECT password_hash FROM users UNION SELECT password_hash FROM rooms"
+    )
+    assert len(hashes) == 2 and all(h.startswith("$argon2id$") for (h,) in hashes)
+    files = list(Path(db_path).parent.glob(Path(db_path).name + "*"))
+    assert files
+    for file in files:
+        content = file.read_bytes()
+        assert SECRET.encode() not in content and ROOM_SECRET.encode() not in content
+    alice.close()
+    member.close()

@@ -1,0 +1,158 @@
+"""Protocol v1 framing, decoding and request parsing, with no sockets."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.shared.protocol import (
+    MAIN_PORT_TYPES,
+    MAX_FRAME_BYTES,
+    ROOM_PORT_TYPES,
+    CreateRoom,
+    ErrorCode,
+    JoinRoom,
+    LineBuffer,
+    Login,
+    ProtocolError,
+    Say,
+    decode_frame,
+    encode,
+    error,
+    parse_request,
+    reply,
+)
+
+
+def parse(line: bytes, allowed: frozenset[str] = MAIN_PORT_TYPES):
+    return parse_request(decode_frame(line), allowed)
+
+
+def test_lines_split_across_reads_are_joined() -> None:
+    buffer = LineBuffer()
+    assert buffer.feed(b'{"type":"pi') == []
+    assert buffer.feed(b'ng"}\n{"type":"ping"}\r\n{"ty') == [b'{"type":"ping"}', b'{"type":"ping"}']
+    assert buffer.pending_bytes == 4
+
+
+def test_a_line_of_exactly_the_limit_passes_and_one_more_byte_overflows() -> None:
+    body = b"x" * (MAX_FRAME_BYTES - 1)
+    buffer = LineBuffer()
+    assert buffer.feed(body + b"\n") == [body]
+    assert not buffer.overflowed
+    assert buffer.feed(body + b"x\n") == []
+    assert buffer.overflowed
+
+
+def test_an_endless_line_overflows_without_waiting_for_its_newline() -> None:
+    buffer = LineBuffer()
+    buffer.feed(b'{"type":"say","text":"')
+    buffer.feed(b"a" * MAX_FRAME_BYTES)
+    assert buffer.overflowed
+    assert buffer.pending_bytes == 0
+
+
+def test_lines_before_an_oversized_one_are_still_returned() -> None:
+    buffer = LineBuffer()
+    lines = buffer.feed(b"one\n" + b"y" * MAX_FRAME_BYTES + b"\nthree\n")
+    assert lines == [b"one"]
+    assert buffer.overflowed
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        (b"\xff\xfe", "UTF-8"),
+        (b"{not json", "JSON"),
+        (b"[1, 2]", "object"),
+        (b'{"type": 5}', "type"),
+        (b'{"name": "x"}', "type"),
+        (b'{"type": "ping", "id": 1.5}', "id"),
+        (b'{"type": "ping", "id": true}', "id"),
+        (b'{"type": "ping", "n": NaN}', "JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, "JSON"),
+        (b'{"type": "ping", "n": 1' + b"0" * 5000 + b"}", "JSON"),
+    ],
+)
+def test_malformed_frames_are_bad_requests(line: bytes, problem: str) -> None:
+    with pytest.raises(ProtocolError) as caught:
+        decode_frame(line)
+    assert caught.value.code == ErrorCode.BAD_REQUEST
+    assert problem in caught.value.message
+
+
+def test_unknown_and_wrong_port_types_are_unknown_type_and_echo_the_id() -> None:
+    with pytest.raises(ProtocolError) as caught:
+        parse(b'{"type": "dance", "id": "a1"}')
+    assert caught.value.code == ErrorCode.UNKNOWN_TYPE
+    assert caught.value.to_message()["id"] == "a1"
+    with pytest.raises(ProtocolError):
+        parse(b'{"type": "say", "text": "hi"}', MAIN_PORT_TYPES)
+    assert parse(b'{"type": "say", "text": "hi"}', ROOM_PORT_TYPES) == Say("hi")
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        {"type": "login", "name": "alice"},
+        {"type": "login", "name": 5, "password": "secret123"},
+        {"type": "register", "name": "alice", "password": ["x"]},
+        {"type": "create_room", "name": "Lounge"},
+        {"type": "create_room", "name": 1, "capacity": 2},
+        {"type": "create_room", "name": "L", "capacity": 2, "password": 7},
+        {"type": "join_room", "room_id": "1"},
+        {"type": "join_room", "room_id": True},
+        {"type": "enter"},
+        {"type": "say", "text": None},
+    ],
+)
+def test_missing_or_mistyped_fields_are_bad_requests(frame: dict) -> None:
+    allowed = MAIN_PORT_TYPES | ROOM_PORT_TYPES
+    with pytest.raises(ProtocolError) as caught:
+        parse(json.dumps({**frame, "id": 9}).encode(), allowed)
+    assert caught.value.code == ErrorCode.BAD_REQUEST
+    assert caught.value.request_id == 9
+
+
+def test_requests_parse_into_typed_values_and_hide_secrets_in_repr() -> None:
+    login = parse(b'{"type":"login","name":"alice","password":"hunter22","id":3}')
+    assert login == Login("alice", "hunter22", 3)
+    assert "hunter22" not in repr(login)
+    room = parse(b'{"type":"create_room","name":"L","capacity":4,"password":null}')
+    assert room == CreateRoom("L", 4, None)
+    assert parse(b'{"type":"join_room","room_id":4}') == JoinRoom(4)
+
+
+def test_encode_is_one_compact_utf8_line() -> None:
+    data = encode(reply("message", 7, text="안녕 \n there"))
+    assert data.endswith(b"\n") and data.count(b"\n") == 1
+    assert json.loads(data) == {"type": "message", "id": 7, "text": "안녕 \n there"}
+    assert "안녕".encode() in data
+
+
+def test_error_frames_carry_code_message_and_id() -> None:
+    assert error(ErrorCode.ROOM_FULL, "full", "r1") == {
+        "type": "error",
+        "code": "room_full",
+        "message": "full",
+        "id": "r1",
+    }
+
+
+@given(st.lists(st.binary(max_size=300), max_size=30))
+def test_any_split_of_a_stream_yields_the_same_lines(chunks: list[bytes]) -> None:
+    stream = b"".join(chunks).replace(b"\r", b"")
+    whole = LineBuffer().feed(stream)
+    pieces = LineBuffer()
+    assert [line for chunk in chunks for line in pieces.feed(chunk.replace(b"\r", b""))] == whole
+
+
+@given(st.binary(max_size=500))
+def test_decoding_arbitrary_bytes_returns_an_object_or_a_protocol_error(data: bytes) -> None:
+    try:
+        parse(data, MAIN_PORT_TYPES | ROOM_PORT_TYPES)
+    except ProtocolError as problem:
+        assert problem.code in (ErrorCode.BAD_REQUEST, ErrorCode.UNKNOWN_TYPE)

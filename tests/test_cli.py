@@ -1,0 +1,136 @@
+"""The launcher as a user runs it: a real server process, its first line, its flags."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QProcess
+
+from tests.wire_client import WireClient
+
+ROOT = Path(__file__).resolve().parent.parent
+MAIN = str(ROOT / "main.py")
+
+
+def run_main(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, MAIN, *args], input=stdin, capture_output=True, text=True, timeout=60
+    )
+
+
+@pytest.fixture
+def server_process(qtbot, tmp_path):
+    process = QProcess()
+    process.setWorkingDirectory(str(ROOT))
+    output = bytearray()
+    process.readyReadStandardOutput.connect(
+        lambda: output.extend(process.readAllStandardOutput().data())
+    )
+
+    def start(*extra: str) -> int:
+        process.start(
+            sys.executable,
+            [
+                MAIN,
+                "--mode",
+                "server",
+                "--headless",
+                "--port",
+                "0",
+                "--db",
+                str(tmp_path / "x.sqlite3"),
+                "--hash-profile",
+                "test",
+                *extra,
+            ],
+        )
+        qtbot.waitUntil(lambda: b"\n" in output, timeout=20_000)
+        line = output.decode().splitlines()[0]
+        assert line.startswith("listening on 127.0.0.1:"), line
+        return int(line.rsplit(":", 1)[1])
+
+    yield start, process, output
+    if process.state() != QProcess.ProcessState.NotRunning:
+        process.kill()
+        process.waitForFinished(5000)
+
+
+def test_headless_server_prints_one_line_and_greets_a_raw_client(qtbot, server_process) -> None:
+    start, process, output = server_process
+    port = start()
+    client = WireClient(qtbot, port)
+    welcome = client.expect("welcome")
+    assert welcome["version"] == 1 and welcome["server"].startswith("RoomChat ")
+    process.terminate()  # SIGTERM: a clean shutdown that tells clients
+    client.expect_error("server_shutdown")
+    qtbot.waitUntil(lambda: process.state() == QProcess.ProcessState.NotRunning, timeout=10_000)
+    assert process.exitCode() == 0
+    assert output.decode().count("\n") == 1  # stdout holds only the listening line
+    client.close()
+
+
+def test_add_user_reads_the_password_from_stdin(qtbot, tmp_path, server_process) -> None:
+    db = str(tmp_path / "x.sqlite3")
+    result = run_main(
+        "--mode",
+        "server",
+        "--db",
+        db,
+        "--hash-profile",
+        "test",
+        "--add-user",
+        "김민준",
+        stdin="password123\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "password123" not in result.stdout + result.stderr
+    again = run_main(
+        "--mode",
+        "server",
+        "--db",
+        db,
+        "--hash-profile",
+        "test",
+        "--add-user",
+        "김민준",
+        stdin="password123\n",
+    )
+    assert again.returncode == 1 and "taken" in again.stderr
+    short = run_main("--mode", "server", "--db", db, "--add-user", "bob42", stdin="short\n")
+    assert short.returncode == 2 and "8 to 128" in short.stderr
+
+    start, _, _ = server_process
+    client = WireClient(qtbot, start("--no-registration"))
+    assert client.expect("welcome")["registration"] is False
+    client.request("login", "logged_in", name="김민준", password="password123")
+    client.close()
+
+
+def test_help_documents_every_flag() -> None:
+    result = run_main("--help")
+    assert result.returncode == 0
+    for flag in (
+        "--mode",
+        "--host",
+        "--port",
+        "--db",
+        "--headless",
+        "--room-port-range",
+        "--empty-room-grace",
+        "--max-room-capacity",
+        "--no-registration",
+        "--log-level",
+        "--hash-profile",
+        "--add-user",
+        "--lang",
+    ):
+        assert flag in result.stdout
+
+
+@pytest.mark.parametrize("bad", [["--port", "70000"], ["--room-port-range", "9-3"]])
+def test_bad_flags_are_refused_with_a_message(bad: list[str]) -> None:
+    result = run_main("--mode", "server", *bad)
+    assert result.returncode == 2 and "error" in result.stderr

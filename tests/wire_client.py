@@ -1,0 +1,95 @@
+"""A protocol-level test client: a real QTcpSocket that records every frame it receives."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtNetwork import QAbstractSocket, QTcpSocket
+from pytestqt.qtbot import QtBot
+
+from app.shared.protocol import LineBuffer
+
+TIMEOUT_MS = 5_000
+Message = dict[str, Any]
+
+
+class WireClient(QObject):
+    """Connects to a port and keeps an inbox of decoded frames, oldest first.
+
+    `expect(type)` waits for the first unread frame of that type and takes it from the inbox;
+    frames of other types stay, so tests can check them later or ignore them.
+    """
+
+    def __init__(self, qtbot: QtBot, port: int, host: str = "127.0.0.1") -> None:
+        super().__init__()
+        self.qtbot = qtbot
+        self.inbox: list[Message] = []
+        self.raw = bytearray()
+        self._buffer = LineBuffer(limit=10_000_000)
+        self.socket = QTcpSocket(self)
+        self.socket.readyRead.connect(self._on_ready_read)
+        self.disconnected = False
+        self.socket.disconnected.connect(self._on_disconnected)
+        self.socket.connectToHost(host, port)
+        qtbot.waitUntil(self._connected_or_failed, timeout=TIMEOUT_MS)
+
+    def _connected_or_failed(self) -> bool:
+        return self.socket.state() in (
+            QAbstractSocket.SocketState.ConnectedState,
+            QAbstractSocket.SocketState.UnconnectedState,
+        )
+
+    def _on_ready_read(self) -> None:
+        data = self.socket.readAll().data()
+        self.raw.extend(data)
+        for line in self._buffer.feed(data):
+            self.inbox.append(json.loads(line))
+
+    def _on_disconnected(self) -> None:
+        self.disconnected = True
+
+    def send(self, message: Message | None = None, **fields: Any) -> None:
+        self.send_raw(json.dumps({**(message or {}), **fields}).encode() + b"\n")
+
+    def send_raw(self, data: bytes) -> None:
+        self.socket.write(data)
+
+    def _take(self, kind: str | None) -> Message | None:
+        for index, message in enumerate(self.inbox):
+            if kind is None or message.get("type") == kind:
+                return self.inbox.pop(index)
+        return None
+
+    def expect(self, kind: str, timeout: int = TIMEOUT_MS) -> Message:
+        """Wait for the first unread frame of type `kind` and take it."""
+        self.qtbot.waitUntil(
+            lambda: any(m.get("type") == kind for m in self.inbox), timeout=timeout
+        )
+        found = self._take(kind)
+        assert found is not None
+        return found
+
+    def next(self, timeout: int = TIMEOUT_MS) -> Message:
+        """Wait for the next unread frame, whatever its type, and take it."""
+        self.qtbot.waitUntil(lambda: bool(self.inbox), timeout=timeout)
+        return self.inbox.pop(0)
+
+    def expect_error(self, code: str, timeout: int = TIMEOUT_MS) -> Message:
+        message = self.expect("error", timeout)
+        assert message["code"] == code, message
+        return message
+
+    def request(self, kind: str, reply_type: str, **fields: Any) -> Message:
+        self.send(type=kind, **fields)
+        return self.expect(reply_type)
+
+    def wait_closed(self, timeout: int = TIMEOUT_MS) -> None:
+        self.qtbot.waitUntil(lambda: self.disconnected, timeout=timeout)
+
+    def types(self) -> list[str]:
+        return [m.get("type", "") for m in self.inbox]
+
+    def close(self) -> None:
+        self.socket.abort()
