@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QHostAddress, QTcpServer
 
 from app.server.config import ServerConfig
+from app.server.connection import Connection
 from app.server.database import DatabaseError
 from app.server.room import Room, RoomInfo
 from app.server.store import ChatStore
@@ -24,16 +26,26 @@ class RoomDirectory(QObject):
         room_added(object): a `Room` opened.
         room_updated(object): a `Room`'s member count changed.
         room_removed(int): the room with this id closed.
+        member_joined(object, str), member_left(object, str): a name entered or left a `Room`.
     """
 
     room_added = Signal(object)
     room_updated = Signal(object)
     room_removed = Signal(int)
+    member_joined = Signal(object, str)
+    member_left = Signal(object, str)
 
-    def __init__(self, config: ServerConfig, store: ChatStore, parent: QObject | None = None):
+    def __init__(
+        self,
+        config: ServerConfig,
+        store: ChatStore,
+        track: Callable[[Connection], None],
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self._config = config
         self._store = store
+        self._track = track
         self.rooms: dict[int, Room] = {}
 
     def find(self, room_id: int) -> Room | None:
@@ -87,10 +99,13 @@ class RoomDirectory(QObject):
             self._store,
             self._config.empty_room_grace,
             self._config.ticket_ttl,
+            self._track,
             self,
         )
         room.members_changed.connect(lambda: self.room_updated.emit(room))
         room.emptied.connect(lambda: self.close_room(room_id))
+        room.member_joined.connect(lambda name: self.member_joined.emit(room, name))
+        room.member_left.connect(lambda name: self.member_left.emit(room, name))
         self.rooms[room_id] = room
         logs.server.info("room %d %r opened on port %d by %s", room_id, name, room.port, owner)
         self.room_added.emit(room)

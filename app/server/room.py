@@ -6,6 +6,7 @@ import hashlib
 import secrets
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
@@ -90,6 +91,7 @@ class Room(QObject):
         store: ChatStore,
         grace_seconds: float,
         ticket_ttl: float,
+        track: Callable[[Connection], None],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -100,6 +102,7 @@ class Room(QObject):
         listener.newConnection.connect(self._on_listener_new_connection)
         self._store = store
         self._ticket_ttl = ticket_ttl
+        self._track = track
         self.members: dict[str, Member] = {}
         self._tickets: dict[bytes, Ticket] = {}
         self._waiting: set[Connection] = set()  # connected, not yet entered
@@ -201,6 +204,7 @@ class Room(QObject):
             # Parented to the directory, not the room: a closing room's goodbye frames
             # must still flush after the room object itself is gone.
             connection = Connection(socket, ROOM_PORT_TYPES, self.parent())
+            self._track(connection)
             self._waiting.add(connection)
             connection.requests_received.connect(
                 lambda items, c=connection: self._on_connection_requests(c, items)
@@ -360,6 +364,14 @@ class Room(QObject):
             self.members_changed.emit()
 
     # --- closing -------------------------------------------------------------------------
+
+    def kick_member(self, name: str, code: ErrorCode, text: str) -> bool:
+        """Close the room connection of the member called `name`; False if none is."""
+        for member in self.members.values():
+            if member.name == name:
+                member.connection.close_with_error(code, text)
+                return True
+        return False
 
     def kick_user(self, user_key: str, code: ErrorCode, text: str) -> None:
         """Close that user's connection to this room (if any) and drop their tickets."""

@@ -28,10 +28,15 @@ class ChatServer(QObject):
     Signals:
         shut_down(): the server has stopped and every goodbye has been flushed (or given up
             on after a few seconds); the event loop may quit now.
+        clients_changed(int): the number of open connections (main and room ports).
+        users_changed(int): the number of logged-in users.
     Rooms and sessions are reachable as `directory` (with its room signals) and `lobby`.
+    Events worth a person's attention are logged at INFO or above on the `roomchat.*` loggers.
     """
 
     shut_down = Signal()
+    clients_changed = Signal(int)
+    users_changed = Signal(int)
 
     def __init__(self, config: ServerConfig, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -41,8 +46,11 @@ class ChatServer(QObject):
         if stale:
             logs.server.info("closed %d room(s) left open by an earlier run", stale)
         self.hasher = PasswordHasher(config.hash_profile, self)
-        self.directory = RoomDirectory(config, self.store, self)
+        self.connections: set[Connection] = set()
+        self.directory = RoomDirectory(config, self.store, self._track, self)
         self.lobby = Lobby(config, self.store, self.hasher, self.directory, self)
+        self.lobby.user_logged_in.connect(lambda _: self.users_changed.emit(self.user_count))
+        self.lobby.user_logged_out.connect(lambda _: self.users_changed.emit(self.user_count))
         self._listener = QTcpServer(self)
         self._listener.newConnection.connect(self._on_listener_new_connection)
         self._stopped = False
@@ -69,11 +77,44 @@ class ChatServer(QObject):
     def address(self) -> str:
         return f"{self.config.host}:{self.port}"
 
+    @property
+    def user_count(self) -> int:
+        return len(self.lobby.online)
+
+    @property
+    def room_count(self) -> int:
+        return len(self.directory.rooms)
+
+    def _track(self, connection: Connection) -> None:
+        self.connections.add(connection)
+        connection.closed.connect(lambda: self._forget(connection))
+        self.clients_changed.emit(len(self.connections))
+
+    def _forget(self, connection: Connection) -> None:
+        self.connections.discard(connection)
+        self.clients_changed.emit(len(self.connections))
+
     @Slot()
     def _on_listener_new_connection(self) -> None:
         while self._listener.hasPendingConnections():
             socket = self._listener.nextPendingConnection()
-            self.lobby.accept(Connection(socket, MAIN_PORT_TYPES, self))
+            connection = Connection(socket, MAIN_PORT_TYPES, self)
+            self._track(connection)
+            self.lobby.accept(connection)
+
+    def close_room(self, room_id: int) -> None:
+        """An operator closes a room: members are told, its port is released, lobbies learn."""
+        if room_id in self.directory.rooms:
+            logs.server.info("operator closed room %d", room_id)
+            self.directory.close_room(room_id, ErrorCode.ROOM_CLOSED, "the room was closed")
+
+    def kick(self, room_id: int, name: str) -> bool:
+        """An operator removes `name` from a room; the others see them leave."""
+        room = self.directory.find(room_id)
+        if room is None or not room.kick_member(name, ErrorCode.KICKED, "you were removed"):
+            return False
+        logs.server.info("operator removed %s from room %d", name, room_id)
+        return True
 
     def shutdown(self) -> None:
         """Say `server_shutdown` to everyone, close every room and the database. Idempotent."""
@@ -94,7 +135,7 @@ class ChatServer(QObject):
     @Slot()
     def _on_flush_timer_timeout(self) -> None:
         """Goodbye frames are written by the event loop: wait for the sockets to close."""
-        if self.findChildren(Connection) and time.monotonic() < self._flush_deadline:
+        if self.connections and time.monotonic() < self._flush_deadline:
             return
         self._flush_timer.stop()
         self.shut_down.emit()

@@ -47,6 +47,8 @@ class ErrorCode(StrEnum):
     INVALID_TEXT = "invalid_text"
     INTERNAL_ERROR = "internal_error"
     SERVER_SHUTDOWN = "server_shutdown"
+    ROOM_CLOSED = "room_closed"
+    KICKED = "kicked"
 
 
 class ProtocolError(Exception):
