@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench screenshots translations clean
 
 # The venv is (re)built whenever it is missing or older than pyproject.toml.
 $(STAMP): pyproject.toml
@@ -18,6 +18,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
+	@$(MAKE) --no-print-directory translations
+
+# Compiled translations (.qm) are build output: made from the .ts files kept in the repo.
+translations:
+	@for ts in resources/translations/*.ts; do \
+		[ -e "$$ts" ] || continue; \
+		$(BIN)/pyside6-lrelease -silent "$$ts" -qm "$${ts%.ts}.qm" || exit 1; \
+	done
 
 run: $(STAMP)
 	$(BIN)/python main.py --mode server $(ARGS)
@@ -30,8 +38,15 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: $(STAMP) lint
+test: $(STAMP) lint translations
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python -m bench $(ARGS)
+
+# Real windows on a virtual X display; installs Xvfb and a CJK font where it can (root).
+screenshots: $(STAMP) translations
+	$(BIN)/python -m tools.screenshots $(ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache

@@ -32,6 +32,13 @@ def positive_int(text: str) -> int:
     return value
 
 
+def non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return value
+
+
 def non_negative_float(text: str) -> float:
     value = float(text)
     if value < 0:
@@ -116,6 +123,102 @@ def build_parser() -> argparse.ArgumentParser:
         "--add-user",
         metavar="NAME",
         help="create the account NAME with a password read from stdin, then exit",
+    )
+
+    limits = parser.add_argument_group(
+        "server limits", "what one client may do before it is refused or cut off (0 = no limit)"
+    )
+    limits.add_argument(
+        "--max-bad-frames",
+        type=non_negative_int,
+        default=10,
+        metavar="N",
+        help="bad_request errors before a connection is closed (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--msg-rate",
+        type=non_negative_float,
+        default=10.0,
+        metavar="PER_S",
+        help="chat messages per second per connection (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--msg-burst",
+        type=non_negative_int,
+        default=20,
+        metavar="N",
+        help="burst of chat messages allowed above the rate (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--flood-close-factor",
+        type=non_negative_float,
+        default=5.0,
+        metavar="X",
+        help="close a connection that keeps sending at X times the rate (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--login-fails-per-name",
+        type=non_negative_int,
+        default=5,
+        metavar="N",
+        help="failed logins for one name per window before it is throttled (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--login-fails-per-address",
+        type=non_negative_int,
+        default=20,
+        metavar="N",
+        help="failed logins from one address per window before "
+        "it is throttled (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--login-fail-window",
+        type=non_negative_float,
+        default=60.0,
+        metavar="SECONDS",
+        help="window of the login throttle (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--max-output-bytes",
+        type=non_negative_int,
+        default=1_048_576,
+        metavar="BYTES",
+        help="unsent output after which a slow reader is cut off (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--login-timeout",
+        type=non_negative_float,
+        default=30.0,
+        metavar="SECONDS",
+        help="time to log in on the main port (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--enter-timeout",
+        type=non_negative_float,
+        default=10.0,
+        metavar="SECONDS",
+        help="time to send enter on a room port (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--idle-timeout",
+        type=non_negative_float,
+        default=120.0,
+        metavar="SECONDS",
+        help="silence after which a logged-in connection is closed (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--max-connections-per-address",
+        type=non_negative_int,
+        default=64,
+        metavar="N",
+        help="open connections from one address (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--max-connections",
+        type=non_negative_int,
+        default=10_000,
+        metavar="N",
+        help="open connections in total (default: %(default)s)",
     )
 
     client = parser.add_argument_group("client")

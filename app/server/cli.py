@@ -44,6 +44,19 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         max_room_capacity=args.max_room_capacity,
         registration=not args.no_registration,
         hash_profile=args.hash_profile,
+        enter_timeout=args.enter_timeout,
+        login_timeout=args.login_timeout,
+        idle_timeout=args.idle_timeout,
+        max_bad_frames=args.max_bad_frames,
+        msg_rate=args.msg_rate,
+        msg_burst=args.msg_burst,
+        flood_close_factor=args.flood_close_factor,
+        login_fails_per_name=args.login_fails_per_name,
+        login_fails_per_address=args.login_fails_per_address,
+        login_fail_window=args.login_fail_window,
+        max_output_bytes=args.max_output_bytes,
+        max_connections_per_address=args.max_connections_per_address,
+        max_connections=args.max_connections,
     )
 
 

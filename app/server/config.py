@@ -18,3 +18,16 @@ class ServerConfig:
     registration: bool = True
     hash_profile: str = "standard"
     ticket_ttl: float = 30.0
+    enter_timeout: float = 10.0
+    login_timeout: float = 30.0
+    idle_timeout: float = 120.0
+    max_bad_frames: int = 10
+    msg_rate: float = 10.0
+    msg_burst: int = 20
+    flood_close_factor: float = 5.0
+    login_fails_per_name: int = 5
+    login_fails_per_address: int = 20
+    login_fail_window: float = 60.0
+    max_output_bytes: int = 1_048_576
+    max_connections_per_address: int = 64
+    max_connections: int = 10_000
