@@ -46,8 +46,11 @@ def make_server(db_path: str) -> Iterator[Callable[..., ChatServer]]:
 
 
 @pytest.fixture
-def server(make_server: Callable[..., ChatServer]) -> ChatServer:
-    return make_server()
+def server(request: pytest.FixtureRequest, make_server: Callable[..., ChatServer]) -> ChatServer:
+    """The server the `connect` and `login` clients talk to; `@pytest.mark.server_config(...)`
+    overrides its settings."""
+    marker = request.node.get_closest_marker("server_config")
+    return make_server(**(marker.kwargs if marker else {}))
 
 
 @pytest.fixture

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtNetwork import QAbstractSocket, QTcpSocket
 
+from app.server.config import ServerConfig
 from app.shared import logs
 from app.shared.protocol import (
     ErrorCode,
@@ -19,13 +22,16 @@ from app.shared.protocol import (
 )
 
 ParsedItem = Request | ProtocolError
+READ_BUFFER_BYTES = 256 * 1024  # Qt's own buffer is unbounded unless told otherwise
 
 
 class Connection(QObject):
-    """Wraps a connected `QTcpSocket`, owning it.
+    """Wraps a connected `QTcpSocket`, owning it, and enforces the per-connection limits.
 
     Everything readable is read at once and split into lines; each line becomes a request
-    or the `ProtocolError` that describes what was wrong with it, in order.
+    or the `ProtocolError` that describes what was wrong with it, in order. Reading can be
+    paused (`pause_reading`): Qt's read buffer is bounded, so the kernel's TCP window then
+    pushes back on the sender instead of the server's memory growing.
 
     Signals:
         requests_received(list): the items parsed from one read, in arrival order.
@@ -36,16 +42,27 @@ class Connection(QObject):
     closed = Signal()
 
     def __init__(
-        self, socket: QTcpSocket, allowed_types: frozenset[str], parent: QObject | None = None
+        self,
+        socket: QTcpSocket,
+        allowed_types: frozenset[str],
+        config: ServerConfig,
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._socket = socket
         socket.setParent(self)
         socket.setSocketOption(QAbstractSocket.SocketOption.LowDelayOption, 1)
+        socket.setReadBufferSize(READ_BUFFER_BYTES)
         self._allowed = allowed_types
+        self._max_bad_frames = config.max_bad_frames
+        self._max_output = config.max_output_bytes
         self._buffer = LineBuffer()
         self._open = True
         self._gone = False
+        self._paused = False
+        self._bad_frames = 0
+        self.last_activity = time.monotonic()
+        self.idle_checked = False  # set once logged in or entered: silence then counts
         self.peer = f"{socket.peerAddress().toString()}:{socket.peerPort()}"
         self.address = socket.peerAddress().toString()
         socket.readyRead.connect(self._on_socket_ready_read)
@@ -57,12 +74,20 @@ class Connection(QObject):
         """True until we close it or the peer goes; nothing is sent after that."""
         return self._open
 
+    @property
+    def backlog(self) -> int:
+        """Bytes written but not yet taken by the peer's TCP stack."""
+        return self._socket.bytesToWrite() if self._open else 0
+
     def send(self, message: Message) -> None:
         self.send_bytes(encode(message))
 
     def send_bytes(self, data: bytes) -> None:
-        if self._open:
-            self._socket.write(data)
+        if not self._open:
+            return
+        self._socket.write(data)
+        if self._max_output and self._socket.bytesToWrite() > self._max_output:
+            self.abort(f"{self._socket.bytesToWrite()} bytes unread (slow reader)")
 
     def send_error(self, problem: ProtocolError) -> None:
         self.send(problem.to_message())
@@ -78,13 +103,26 @@ class Connection(QObject):
         logs.net.info("closing %s: %s", self.peer, code)
         self.close()
 
+    def abort(self, reason: str) -> None:
+        """Drop the connection at once, unsent data and all (a peer that does not read)."""
+        if self._open:
+            logs.net.warning("cutting off %s: %s", self.peer, reason)
+            self._open = False
+            self._socket.abort()
+
     def set_deadline(self, seconds: float, code: ErrorCode, text: str) -> None:
-        """Close with `code` unless `clear_deadline()` is called within `seconds`."""
+        """Close with `code` unless `clear_deadline()` is called within `seconds` (0: never)."""
         self.clear_deadline()
+        if seconds <= 0:
+            return
         self._deadline = QTimer(self)
         self._deadline.setSingleShot(True)
-        self._deadline.timeout.connect(lambda: self.close_with_error(code, text))
+        self._deadline.timeout.connect(lambda: self._on_deadline_passed(code, text))
         self._deadline.start(int(seconds * 1000))
+
+    def _on_deadline_passed(self, code: ErrorCode, text: str) -> None:
+        logs.net.warning("%s: %s", self.peer, text)
+        self.close_with_error(code, text)
 
     def clear_deadline(self) -> None:
         if self._deadline is not None:
@@ -92,11 +130,23 @@ class Connection(QObject):
             self._deadline.deleteLater()
             self._deadline = None
 
+    def pause_reading(self) -> None:
+        self._paused = True
+
+    def resume_reading(self) -> None:
+        if self._paused:
+            self._paused = False
+            if self._socket.bytesAvailable():
+                QTimer.singleShot(0, self._on_socket_ready_read)
+
     @Slot()
     def _on_socket_ready_read(self) -> None:
+        if self._paused or self._gone:
+            return
         data = self._socket.readAll().data()
         if not self._open:
             return
+        self.last_activity = time.monotonic()
         items: list[ParsedItem] = []
         for line in self._buffer.feed(data):
             if not line.strip():
@@ -105,11 +155,16 @@ class Connection(QObject):
                 items.append(parse_request(decode_frame(line), self._allowed))
             except ProtocolError as problem:
                 items.append(problem)
+                if problem.code == ErrorCode.BAD_REQUEST:
+                    self._bad_frames += 1
         if items:
             self.requests_received.emit(items)
         if self._buffer.overflowed and self._open:
             logs.proto.warning("%s sent a line over the frame limit", self.peer)
             self.close_with_error(ErrorCode.FRAME_TOO_LARGE, "a line is limited to 65536 bytes")
+        elif self._max_bad_frames and self._bad_frames >= self._max_bad_frames and self._open:
+            logs.proto.warning("%s sent %d bad frames", self.peer, self._bad_frames)
+            self.close_with_error(ErrorCode.BAD_REQUEST, "too many bad requests")
 
     @Slot()
     def _on_socket_disconnected(self) -> None:

@@ -39,7 +39,7 @@ class RoomDirectory(QObject):
         self,
         config: ServerConfig,
         store: ChatStore,
-        track: Callable[[Connection], None],
+        track: Callable[[Connection], bool],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -97,8 +97,7 @@ class RoomDirectory(QObject):
             info,
             listener,
             self._store,
-            self._config.empty_room_grace,
-            self._config.ticket_ttl,
+            self._config,
             self._track,
             self,
         )

@@ -18,6 +18,7 @@ from app.server.hashing import PasswordHasher
 from app.server.room import Room
 from app.server.store import ChatStore
 from app.shared import logs
+from app.shared.limits import FailureWindow
 from app.shared.protocol import (
     CreateRoom,
     ErrorCode,
@@ -85,6 +86,9 @@ class Lobby(QObject):
         self._directory = directory
         self.sessions: dict[Connection, Session] = {}
         self.online: dict[str, Session] = {}
+        window = config.login_fail_window
+        self._fails_by_name = FailureWindow(config.login_fails_per_name, window)
+        self._fails_by_address = FailureWindow(config.login_fails_per_address, window)
         directory.room_added.connect(lambda room: self._announce("room_added", room=room.to_wire()))
         directory.room_updated.connect(
             lambda room: self._announce("room_updated", room=room.to_wire())
@@ -99,10 +103,15 @@ class Lobby(QObject):
         connection.requests_received.connect(lambda items: self._on_requests(session, items))
         connection.closed.connect(lambda: self._on_closed(session))
         connection.send(welcome(__version__, self._config.registration))
+        connection.set_deadline(self._config.login_timeout, ErrorCode.TIMEOUT, "no login in time")
+
+    def prune_throttles(self) -> None:
+        self._fails_by_name.prune()
+        self._fails_by_address.prune()
 
     def _announce(self, kind: str, **fields: Any) -> None:
         data = encode(reply(kind, **fields))
-        for session in self.online.values():
+        for session in list(self.online.values()):
             session.connection.send_bytes(data)
 
     def _on_closed(self, session: Session) -> None:
@@ -200,15 +209,34 @@ class Lobby(QObject):
         if session.user_key is not None:
             raise ProtocolError(ErrorCode.ALREADY_LOGGED_IN, "already logged in", request.id)
         key = name_key(request.name)
+        address = session.connection.address
+        # Checked before the password: a right password does not lift the throttle.
+        wait = max(
+            self._fails_by_name.blocked_for(key), self._fails_by_address.blocked_for(address)
+        )
+        if wait > 0:
+            logs.server.warning("login for %r from %s throttled", request.name[:40], address)
+            session.connection.send(
+                reply(
+                    "error",
+                    request.id,
+                    code=ErrorCode.RATE_LIMITED.value,
+                    message="too many failed logins; wait and try again",
+                    retry_after=round(wait, 3),
+                )
+            )
+            return
         account = self._store.account(key) if len(request.password) <= PASSWORD_MAX else None
 
         def finish(verified: bool) -> None:
             if not verified or account is None:
-                logs.server.info(
-                    "failed login for %r from %s", request.name[:40], session.connection.address
-                )
-                self.login_failed.emit(session.connection.address)
+                logs.server.info("failed login for %r from %s", request.name[:40], address)
+                self._fails_by_name.record(key)
+                self._fails_by_address.record(address)
+                self.login_failed.emit(address)
                 raise ProtocolError(ErrorCode.BAD_CREDENTIALS, "wrong name or password", request.id)
+            session.connection.clear_deadline()
+            session.connection.idle_checked = True
             self._replace_session(key)
             session.user_key, session.name = key, account.name
             self.online[key] = session

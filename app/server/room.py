@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtNetwork import QTcpServer
 
+from app.server.config import ServerConfig
 from app.server.connection import Connection, ParsedItem
 from app.server.database import DatabaseError
 from app.server.store import ChatStore, StoredMessage
 from app.shared import logs
+from app.shared.limits import FloodGuard
 from app.shared.protocol import (
     ROOM_PORT_TYPES,
     Enter,
@@ -32,7 +34,13 @@ from app.shared.timefmt import utc_now_iso
 from app.shared.validation import check_text
 
 HISTORY_LENGTH = 50
-ENTER_TIMEOUT_SECONDS = 10.0
+# Back-pressure: stop reading the room's senders while a member that is still draining
+# has more than HIGH bytes queued, until every such member is under LOW. A member that
+# has not drained for STALL seconds no longer holds the room back; it is cut off at the
+# connection's output limit instead.
+BACKLOG_HIGH = 256 * 1024
+BACKLOG_LOW = 64 * 1024
+STALL_SECONDS = 0.5
 
 
 def ticket_digest(ticket: str) -> bytes:
@@ -53,6 +61,9 @@ class Member:
     key: str
     name: str
     connection: Connection
+    flood: FloodGuard
+    backlog: int = 0  # at the last back-pressure check
+    drained_at: float = 0.0  # when its backlog was last seen shrinking
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,9 +100,8 @@ class Room(QObject):
         info: RoomInfo,
         listener: QTcpServer,
         store: ChatStore,
-        grace_seconds: float,
-        ticket_ttl: float,
-        track: Callable[[Connection], None],
+        config: ServerConfig,
+        track: Callable[[Connection], bool],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -101,7 +111,8 @@ class Room(QObject):
         listener.setParent(self)
         listener.newConnection.connect(self._on_listener_new_connection)
         self._store = store
-        self._ticket_ttl = ticket_ttl
+        self._config = config
+        self._ticket_ttl = config.ticket_ttl
         self._track = track
         self.members: dict[str, Member] = {}
         self._tickets: dict[bytes, Ticket] = {}
@@ -111,8 +122,12 @@ class Room(QObject):
         self.closed = False
         self._grace = QTimer(self)
         self._grace.setSingleShot(True)
-        self._grace.setInterval(int(grace_seconds * 1000))
+        self._grace.setInterval(int(config.empty_room_grace * 1000))
         self._grace.timeout.connect(self._on_grace_timeout)
+        self._paused = False
+        self._pressure = QTimer(self)
+        self._pressure.setInterval(20)
+        self._pressure.timeout.connect(self._check_pressure)
         self._expiry = QTimer(self)
         self._expiry.setSingleShot(True)
         self._expiry.timeout.connect(self._on_expiry_timeout)
@@ -203,15 +218,16 @@ class Room(QObject):
             socket = self._listener.nextPendingConnection()
             # Parented to the directory, not the room: a closing room's goodbye frames
             # must still flush after the room object itself is gone.
-            connection = Connection(socket, ROOM_PORT_TYPES, self.parent())
-            self._track(connection)
+            connection = Connection(socket, ROOM_PORT_TYPES, self._config, self.parent())
+            if not self._track(connection):
+                continue
             self._waiting.add(connection)
             connection.requests_received.connect(
                 lambda items, c=connection: self._on_connection_requests(c, items)
             )
             connection.closed.connect(lambda c=connection: self._on_connection_closed(c))
             connection.set_deadline(
-                ENTER_TIMEOUT_SECONDS, ErrorCode.BAD_TICKET, "no enter within 10 seconds"
+                self._config.enter_timeout, ErrorCode.TIMEOUT, "no enter in time"
             )
 
     def _member_of(self, connection: Connection) -> Member | None:
@@ -248,7 +264,10 @@ class Room(QObject):
             previous.connection.close_with_error(
                 ErrorCode.SESSION_REPLACED, "you entered this room from somewhere else"
             )
-        member = Member(ticket.user_key, ticket.name, connection)
+        config = self._config
+        flood = FloodGuard(config.msg_rate, config.msg_burst, config.flood_close_factor)
+        member = Member(ticket.user_key, ticket.name, connection, flood)
+        connection.idle_checked = True
         self.members[member.key] = member
         self._schedule_expiry()
         self._update_grace()
@@ -280,7 +299,24 @@ class Room(QObject):
             if not member.connection.is_open:
                 return
             if isinstance(item, Say):
-                sayings.append(item)
+                admitted = member.flood.admit()
+                if admitted:
+                    sayings.append(item)
+                    continue
+                if admitted is None:
+                    self._publish(member, sayings)
+                    logs.net.warning("%s flooded room %d", member.connection.peer, self.info.id)
+                    member.connection.close_with_error(ErrorCode.RATE_LIMITED, "flooding")
+                    return
+                member.connection.send(
+                    reply(
+                        "error",
+                        item.id,
+                        code=ErrorCode.RATE_LIMITED.value,
+                        message="too many messages; wait a moment",
+                        retry_after=round(member.flood.retry_after(), 3),
+                    )
+                )
                 continue
             self._publish(member, sayings)
             sayings = []
@@ -340,8 +376,34 @@ class Room(QObject):
         self._send_all(encode(message))
 
     def _send_all(self, data: bytes) -> None:
-        for member in self.members.values():
+        members = list(self.members.values())  # a slow reader may be cut off meanwhile
+        for member in members:
             member.connection.send_bytes(data)
+        if not self._paused and any(m.connection.backlog > BACKLOG_HIGH for m in members):
+            self._check_pressure()
+
+    def _check_pressure(self) -> None:
+        """Pause or resume reading the members, as their output backlogs say (see above)."""
+        now = time.monotonic()
+        holding = False
+        for member in self.members.values():
+            backlog = member.connection.backlog
+            if backlog < member.backlog or member.backlog <= BACKLOG_HIGH:
+                member.drained_at = now
+            member.backlog = backlog
+            limit = BACKLOG_LOW if self._paused else BACKLOG_HIGH
+            if backlog > limit and now - member.drained_at < STALL_SECONDS:
+                holding = True
+        if holding and not self._paused:
+            self._paused = True
+            for member in self.members.values():
+                member.connection.pause_reading()
+            self._pressure.start()
+        elif not holding and self._paused:
+            self._paused = False
+            self._pressure.stop()
+            for member in list(self.members.values()):
+                member.connection.resume_reading()
 
     def _on_connection_closed(self, connection: Connection) -> None:
         self._waiting.discard(connection)
@@ -387,6 +449,7 @@ class Room(QObject):
         self.closed = True
         self._grace.stop()
         self._expiry.stop()
+        self._pressure.stop()
         self._listener.close()
         self._tickets.clear()
         for connection in [m.connection for m in self.members.values()] + list(self._waiting):

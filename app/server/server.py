@@ -47,6 +47,11 @@ class ChatServer(QObject):
             logs.server.info("closed %d room(s) left open by an earlier run", stale)
         self.hasher = PasswordHasher(config.hash_profile, self)
         self.connections: set[Connection] = set()
+        self._per_address: dict[str, int] = {}
+        self._idle_sweep = QTimer(self)
+        self._idle_sweep.timeout.connect(self._on_idle_sweep_timeout)
+        if config.idle_timeout > 0:
+            self._idle_sweep.start(int(min(config.idle_timeout / 4, 5.0) * 1000))
         self.directory = RoomDirectory(config, self.store, self._track, self)
         self.lobby = Lobby(config, self.store, self.hasher, self.directory, self)
         self.lobby.user_logged_in.connect(lambda _: self.users_changed.emit(self.user_count))
@@ -85,22 +90,49 @@ class ChatServer(QObject):
     def room_count(self) -> int:
         return len(self.directory.rooms)
 
-    def _track(self, connection: Connection) -> None:
+    def _track(self, connection: Connection) -> bool:
+        """Count a new connection, or refuse it with `server_busy` past a connection cap."""
+        address = connection.address
+        per_address = self._per_address.get(address, 0)
+        config = self.config
+        if (config.max_connections and len(self.connections) >= config.max_connections) or (
+            config.max_connections_per_address and per_address >= config.max_connections_per_address
+        ):
+            logs.net.warning("refusing %s: too many connections", connection.peer)
+            connection.close_with_error(ErrorCode.SERVER_BUSY, "too many connections; try later")
+            return False
+        self._per_address[address] = per_address + 1
         self.connections.add(connection)
         connection.closed.connect(lambda: self._forget(connection))
         self.clients_changed.emit(len(self.connections))
+        return True
 
     def _forget(self, connection: Connection) -> None:
         self.connections.discard(connection)
+        left = self._per_address.get(connection.address, 1) - 1
+        if left > 0:
+            self._per_address[connection.address] = left
+        else:
+            self._per_address.pop(connection.address, None)
         self.clients_changed.emit(len(self.connections))
+
+    @Slot()
+    def _on_idle_sweep_timeout(self) -> None:
+        """Close logged-in connections that have been silent past the idle timeout."""
+        horizon = time.monotonic() - self.config.idle_timeout
+        for connection in [c for c in self.connections if c.idle_checked]:
+            if connection.last_activity < horizon and connection.is_open:
+                logs.net.warning("%s idle for %.0f s", connection.peer, self.config.idle_timeout)
+                connection.close_with_error(ErrorCode.TIMEOUT, "closed after a long silence")
+        self.lobby.prune_throttles()
 
     @Slot()
     def _on_listener_new_connection(self) -> None:
         while self._listener.hasPendingConnections():
             socket = self._listener.nextPendingConnection()
-            connection = Connection(socket, MAIN_PORT_TYPES, self)
-            self._track(connection)
-            self.lobby.accept(connection)
+            connection = Connection(socket, MAIN_PORT_TYPES, self.config, self)
+            if self._track(connection):
+                self.lobby.accept(connection)
 
     def close_room(self, room_id: int) -> None:
         """An operator closes a room: members are told, its port is released, lobbies learn."""
@@ -121,6 +153,7 @@ class ChatServer(QObject):
         if self._stopped:
             return
         self._stopped = True
+        self._idle_sweep.stop()
         text = "the server is shutting down"
         self._listener.close()
         self.lobby.close_all(ErrorCode.SERVER_SHUTDOWN, text)

@@ -49,6 +49,9 @@ class ErrorCode(StrEnum):
     SERVER_SHUTDOWN = "server_shutdown"
     ROOM_CLOSED = "room_closed"
     KICKED = "kicked"
+    RATE_LIMITED = "rate_limited"
+    SERVER_BUSY = "server_busy"
+    TIMEOUT = "timeout"
 
 
 class ProtocolError(Exception):

@@ -141,6 +141,7 @@ def test_messages_reach_every_member_with_the_authenticated_sender(
     assert alice_room.expect("message")["seq"] == 2
 
 
+@pytest.mark.server_config(msg_rate=0)
 def test_history_holds_the_last_fifty_messages_oldest_first(login: Login, connect: Connect) -> None:
     alice, bob = login("alice"), login("bob")
     room, ticket = create(alice)

@@ -1,0 +1,170 @@
+"""Each limit holds, says so to the client, and resets: bad frames, floods, logins, timeouts,
+connection caps, database failures."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+
+from app.server.server import ChatServer
+from tests.conftest import PASSWORD
+from tests.server.test_rooms import create, enter
+from tests.wire_client import WireClient
+
+Connect = Callable[..., WireClient]
+Login = Callable[..., WireClient]
+
+
+def test_ten_bad_frames_close_the_connection(connect: Connect) -> None:
+    client = connect()
+    client.send_raw(b"nonsense\n" * 9)
+    for _ in range(9):
+        client.expect_error("bad_request")
+    client.request("ping", "pong")  # nine is still fine
+    client.send_raw(b"{bad\n")
+    client.expect_error("bad_request")
+    assert client.expect_error("bad_request")["message"] == "too many bad requests"
+    client.wait_closed()
+
+
+@pytest.mark.server_config(msg_rate=10, msg_burst=20, flood_close_factor=5)
+def test_flood_limit_refuses_past_the_burst_then_recovers(login: Login, connect: Connect) -> None:
+    room, ticket = create(login("alice"))
+    member = enter(connect, room, ticket)
+    member.send_raw(b"".join(b'{"type":"say","text":"m%d"}\n' % i for i in range(25)))
+    member.qtbot.waitUntil(lambda: member.types().count("message") == 20)
+    member.qtbot.waitUntil(lambda: member.types().count("error") == 5)
+    refused = member.expect_error("rate_limited")
+    assert 0 < refused["retry_after"] <= 0.2
+
+    def accepted_again() -> bool:
+        member.send(type="say", text="later")
+        member.qtbot.waitUntil(lambda: "message" in member.types() or "error" in member.types())
+        return any(m.get("text") == "later" for m in member.inbox)
+
+    member.inbox.clear()
+    member.qtbot.waitUntil(accepted_again, timeout=3000)
+
+
+@pytest.mark.server_config(msg_rate=10, msg_burst=20, flood_close_factor=5)
+def test_a_sender_that_keeps_flooding_is_closed(login: Login, connect: Connect) -> None:
+    room, ticket = create(login("alice"))
+    member = enter(connect, room, ticket)
+    member.send_raw(b'{"type":"say","text":"x"}\n' * 300)
+    member.wait_closed()
+    assert any(m.get("message") == "flooding" for m in member.inbox)
+
+
+@pytest.mark.server_config(login_fails_per_name=5, login_fail_window=0.6)
+def test_login_throttle_per_name_holds_even_for_the_right_password_then_resets(
+    login: Login, connect: Connect
+) -> None:
+    login("alice").close()
+    client = connect()
+    for _ in range(5):
+        client.send(type="login", name="alice", password="wrong password")
+        client.expect_error("bad_credentials")
+    client.send(type="login", name="alice", password=PASSWORD)
+    throttled = client.expect_error("rate_limited")
+    assert 0 < throttled["retry_after"] <= 0.6
+    login("bob")  # another name from the same address is not throttled
+
+    def logs_in() -> bool:
+        client.send(type="login", name="alice", password=PASSWORD)
+        client.qtbot.waitUntil(lambda: bool(client.inbox))
+        return client.next()["type"] == "logged_in"
+
+    client.qtbot.waitUntil(logs_in, timeout=3000)
+
+
+@pytest.mark.server_config(login_fails_per_address=20)
+def test_login_throttle_per_address(login: Login, connect: Connect) -> None:
+    login("alice").close()
+    client = connect()
+    for i in range(20):
+        client.send(type="login", name=f"user{i}", password="wrong password")
+        client.expect_error("bad_credentials")
+    client.send(type="login", name="alice", password=PASSWORD)
+    client.expect_error("rate_limited")
+
+
+@pytest.mark.server_config(login_timeout=0.3)
+def test_login_timeout_closes_a_silent_newcomer_but_not_a_user(
+    connect: Connect, login: Login
+) -> None:
+    user = login("alice")
+    stranger = connect()
+    stranger.expect_error("timeout")
+    stranger.wait_closed()
+    user.request("ping", "pong")
+    assert not user.disconnected
+
+
+@pytest.mark.server_config(enter_timeout=0.3)
+def test_enter_timeout_on_a_room_port(login: Login, connect: Connect) -> None:
+    room, ticket = create(login("alice"))
+    idle = connect(port=room["port"])
+    idle.expect_error("timeout")
+    idle.wait_closed()
+    enter(connect, room, ticket)
+
+
+@pytest.mark.server_config(idle_timeout=0.6)
+def test_idle_timeout_resets_on_activity_and_closes_silence(login: Login) -> None:
+    talker, sleeper = login("alice"), login("bob")
+    started = time.monotonic()
+
+    def talked_past_the_timeout() -> bool:
+        talker.send(type="ping")
+        return time.monotonic() - started > 1.2
+
+    talker.qtbot.waitUntil(talked_past_the_timeout, timeout=5000)
+    sleeper.expect_error("timeout")
+    sleeper.wait_closed()
+    assert not talker.disconnected
+    talker.request("list_rooms", "rooms")
+
+
+@pytest.mark.server_config(max_connections_per_address=3)
+def test_connection_cap_per_address_holds_and_resets(
+    server: ChatServer, login: Login, connect: Connect
+) -> None:
+    alice = login("alice")
+    room, _ = create(alice)
+    second = connect()
+    connect(port=room["port"])  # room ports count too
+    fourth = connect(port=server.port)
+    fourth.expect_error("server_busy")
+    fourth.wait_closed()
+    second.close()
+    second.qtbot.waitUntil(lambda: len(server.connections) == 2)
+    connect()  # under the cap again: the welcome arrives
+
+
+@pytest.mark.server_config(max_connections=2)
+def test_total_connection_cap(server: ChatServer, connect: Connect) -> None:
+    first, _ = connect(), connect()
+    third = connect(port=server.port)
+    third.expect_error("server_busy")
+    first.close()
+    first.qtbot.waitUntil(lambda: len(server.connections) == 1)
+    connect()  # a seat is free again: the welcome arrives
+
+
+def test_database_errors_fail_one_request_and_the_server_goes_on(
+    server: ChatServer, login: Login, connect: Connect
+) -> None:
+    room, ticket = create(login("alice"))
+    member = enter(connect, room, ticket)
+    server.store.db.execute("PRAGMA query_only = ON")
+    member.send(type="say", text="lost", id=1)
+    assert member.expect_error("internal_error")["id"] == 1
+    newcomer = connect()
+    newcomer.send(type="register", name="bobby", password=PASSWORD, id=2)
+    assert newcomer.expect_error("internal_error")["id"] == 2
+    server.store.db.execute("PRAGMA query_only = OFF")
+    member.send(type="say", text="kept")
+    assert member.expect("message")["text"] == "kept"
+    assert "lost" not in [m.get("text") for m in member.inbox]
