@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QProcess
 from pytestqt.qtbot import QtBot
 
 from app.server.config import ServerConfig
@@ -16,6 +18,9 @@ from app.server.server import ChatServer
 from tests.wire_client import WireClient
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parent.parent
+MAIN = str(ROOT / "main.py")
 
 PASSWORD = "correct horse"
 
@@ -84,3 +89,42 @@ def login(connect: Callable[..., WireClient]) -> Callable[[str], WireClient]:
         return client
 
     return log_in
+
+
+@pytest.fixture
+def server_process(qtbot: QtBot, tmp_path: Path) -> Iterator[tuple]:
+    """A real `main.py --mode server --headless` process: `start(*flags)` returns its port."""
+    process = QProcess()
+    process.setWorkingDirectory(str(ROOT))
+    output = bytearray()
+    process.readyReadStandardOutput.connect(
+        lambda: output.extend(process.readAllStandardOutput().data())
+    )
+
+    def start(*extra: str) -> int:
+        output.clear()
+        process.start(
+            sys.executable,
+            [
+                MAIN,
+                "--mode",
+                "server",
+                "--headless",
+                "--port",
+                "0",
+                "--db",
+                str(tmp_path / "x.sqlite3"),
+                "--hash-profile",
+                "test",
+                *extra,
+            ],
+        )
+        qtbot.waitUntil(lambda: b"\n" in output, timeout=20_000)
+        line = output.decode().splitlines()[0]
+        assert line.startswith("listening on 127.0.0.1:"), line
+        return int(line.rsplit(":", 1)[1])
+
+    yield start, process, output
+    if process.state() != QProcess.ProcessState.NotRunning:
+        process.kill()
+        qtbot.waitUntil(lambda: process.state() == QProcess.ProcessState.NotRunning)

@@ -4,58 +4,18 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QProcess
 
+from tests.conftest import MAIN
 from tests.wire_client import WireClient
-
-ROOT = Path(__file__).resolve().parent.parent
-MAIN = str(ROOT / "main.py")
 
 
 def run_main(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, MAIN, *args], input=stdin, capture_output=True, text=True, timeout=60
     )
-
-
-@pytest.fixture
-def server_process(qtbot, tmp_path):
-    process = QProcess()
-    process.setWorkingDirectory(str(ROOT))
-    output = bytearray()
-    process.readyReadStandardOutput.connect(
-        lambda: output.extend(process.readAllStandardOutput().data())
-    )
-
-    def start(*extra: str) -> int:
-        process.start(
-            sys.executable,
-            [
-                MAIN,
-                "--mode",
-                "server",
-                "--headless",
-                "--port",
-                "0",
-                "--db",
-                str(tmp_path / "x.sqlite3"),
-                "--hash-profile",
-                "test",
-                *extra,
-            ],
-        )
-        qtbot.waitUntil(lambda: b"\n" in output, timeout=20_000)
-        line = output.decode().splitlines()[0]
-        assert line.startswith("listening on 127.0.0.1:"), line
-        return int(line.rsplit(":", 1)[1])
-
-    yield start, process, output
-    if process.state() != QProcess.ProcessState.NotRunning:
-        process.kill()
-        process.waitForFinished(5000)
 
 
 def test_headless_server_prints_one_line_and_greets_a_raw_client(qtbot, server_process) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QAbstractSocket, QTcpSocket
 from pytestqt.qtbot import QtBot
 
@@ -22,6 +24,8 @@ class WireClient(QObject):
     frames of other types stay, so tests can check them later or ignore them.
     """
 
+    activity = Signal()  # something arrived, or the connection closed
+
     def __init__(self, qtbot: QtBot, port: int, host: str = "127.0.0.1") -> None:
         super().__init__()
         self.qtbot = qtbot
@@ -31,6 +35,8 @@ class WireClient(QObject):
         self.socket = QTcpSocket(self)
         self.socket.readyRead.connect(self._on_ready_read)
         self.disconnected = False
+        self.counting = False  # True: only count lines (a cheap, fast reader for load tests)
+        self.lines_counted = 0
         self.socket.disconnected.connect(self._on_disconnected)
         self.socket.connectToHost(host, port)
         qtbot.waitUntil(self._connected_or_failed, timeout=TIMEOUT_MS)
@@ -43,12 +49,29 @@ class WireClient(QObject):
 
     def _on_ready_read(self) -> None:
         data = self.socket.readAll().data()
-        self.raw.extend(data)
-        for line in self._buffer.feed(data):
-            self.inbox.append(json.loads(line))
+        if self.counting:
+            self.lines_counted += data.count(b"\n")
+        else:
+            self.raw.extend(data)
+            for line in self._buffer.feed(data):
+                self.inbox.append(json.loads(line))
+        self.activity.emit()
 
     def _on_disconnected(self) -> None:
         self.disconnected = True
+        self.activity.emit()
+
+    def wait_until(self, predicate: Callable[[], bool], timeout: int = TIMEOUT_MS) -> None:
+        """Wait until `predicate()` holds, waking on every arrival (no polling interval)."""
+        deadline = time.monotonic() + timeout / 1000
+        while not predicate():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"condition not met within {timeout} ms")
+            with self.qtbot.waitSignal(
+                self.activity, timeout=max(1, int(remaining * 1000)), raising=False
+            ):
+                pass
 
     def send(self, message: Message | None = None, **fields: Any) -> None:
         self.send_raw(json.dumps({**(message or {}), **fields}).encode() + b"\n")
@@ -64,16 +87,14 @@ class WireClient(QObject):
 
     def expect(self, kind: str, timeout: int = TIMEOUT_MS) -> Message:
         """Wait for the first unread frame of type `kind` and take it."""
-        self.qtbot.waitUntil(
-            lambda: any(m.get("type") == kind for m in self.inbox), timeout=timeout
-        )
+        self.wait_until(lambda: any(m.get("type") == kind for m in self.inbox), timeout)
         found = self._take(kind)
         assert found is not None
         return found
 
     def next(self, timeout: int = TIMEOUT_MS) -> Message:
         """Wait for the next unread frame, whatever its type, and take it."""
-        self.qtbot.waitUntil(lambda: bool(self.inbox), timeout=timeout)
+        self.wait_until(lambda: bool(self.inbox), timeout)
         return self.inbox.pop(0)
 
     def expect_error(self, code: str, timeout: int = TIMEOUT_MS) -> Message:
@@ -86,7 +107,7 @@ class WireClient(QObject):
         return self.expect(reply_type)
 
     def wait_closed(self, timeout: int = TIMEOUT_MS) -> None:
-        self.qtbot.waitUntil(lambda: self.disconnected, timeout=timeout)
+        self.wait_until(lambda: self.disconnected, timeout)
 
     def types(self) -> list[str]:
         return [m.get("type", "") for m in self.inbox]

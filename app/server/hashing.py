@@ -50,6 +50,8 @@ class PasswordHasher(QObject):
         self._argon2 = make_argon2(profile)
         self._dummy_hash = self._argon2.hash("not a password of anyone's")
         self._pool = QThreadPool(self)
+        # Leave a core to the event loop: hashing is CPU-bound, chat must stay quick.
+        self._pool.setMaxThreadCount(max(1, QThreadPool.globalInstance().maxThreadCount() - 1))
         self._callbacks: dict[int, Callable[[Any], None]] = {}
         self._job_ids = itertools.count(1)
         self._finished.connect(self._on_finished)
