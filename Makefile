@@ -28,7 +28,7 @@ translations:
 	done
 
 run: $(STAMP)
-	$(BIN)/python main.py --mode server $(ARGS)
+	$(BIN)/python -m tools.run $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

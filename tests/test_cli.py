@@ -6,9 +6,9 @@ import subprocess
 import sys
 
 import pytest
-from PySide6.QtCore import QProcess
+from PySide6.QtCore import QProcess, QProcessEnvironment
 
-from tests.conftest import MAIN
+from tests.conftest import MAIN, ROOT
 from tests.wire_client import WireClient
 
 
@@ -94,3 +94,25 @@ def test_help_documents_every_flag() -> None:
 def test_bad_flags_are_refused_with_a_message(bad: list[str]) -> None:
     result = run_main("--mode", "server", *bad)
     assert result.returncode == 2 and "error" in result.stderr
+
+
+def test_make_run_without_a_display_serves_headless_and_says_how_to_connect(
+    qtbot, tmp_path
+) -> None:
+    process = QProcess()
+    environment = QProcessEnvironment.systemEnvironment()
+    for name in ("DISPLAY", "WAYLAND_DISPLAY"):
+        environment.remove(name)
+    process.setProcessEnvironment(environment)
+    process.setWorkingDirectory(str(ROOT))
+    db = str(tmp_path / "run.sqlite3")
+    process.start(sys.executable, ["-m", "tools.run", "--port", "0", "--db", db])
+    output = bytearray()
+    process.readyReadStandardOutput.connect(
+        lambda: output.extend(process.readAllStandardOutput().data())
+    )
+    qtbot.waitUntil(lambda: b"\n" in output, timeout=20_000)
+    assert output.decode().startswith("listening on 127.0.0.1:")
+    process.terminate()
+    qtbot.waitUntil(lambda: process.state() == QProcess.ProcessState.NotRunning, timeout=10_000)
+    assert "main.py --mode client" in process.readAllStandardError().data().decode()

@@ -1,0 +1,46 @@
+"""`make run`: the whole system from one command.
+
+With a display: the server (with its admin window) and one client window pointed at it; the
+server stops when the client window is closed. Without a display: the server alone, headless,
+with a line on how to connect.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from app.server.cli import has_display
+
+ROOT = Path(__file__).resolve().parent.parent
+MAIN = str(ROOT / "main.py")
+
+
+def main(argv: list[str]) -> int:
+    server_cmd = [sys.executable, MAIN, "--mode", "server", *argv]
+    if not has_display():
+        print(
+            "no display: running the server headless; connect a client with\n"
+            "  .venv/bin/python main.py --mode client --host HOST --port PORT",
+            file=sys.stderr,
+            flush=True,
+        )
+        return subprocess.call([*server_cmd, "--headless"])
+    server = subprocess.Popen(server_cmd, stdout=subprocess.PIPE, text=True)
+    assert server.stdout is not None
+    line = server.stdout.readline().strip()  # "listening on HOST:PORT", or nothing if it failed
+    if not line.startswith("listening on "):
+        return server.wait() or 1
+    print(line, flush=True)
+    host, port = line.removeprefix("listening on ").rsplit(":", 1)
+    try:
+        return subprocess.call([sys.executable, MAIN, "--mode", "client", "--host", host,
+                                "--port", port])  # fmt: skip
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
