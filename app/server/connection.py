@@ -82,12 +82,16 @@ class Connection(QObject):
     def send(self, message: Message) -> None:
         self.send_bytes(encode(message))
 
-    def send_bytes(self, data: bytes) -> None:
+    def send_bytes(self, data: bytes) -> int:
+        """Queue `data`; returns the bytes now waiting to be written (0 once closed)."""
         if not self._open:
-            return
+            return 0
         self._socket.write(data)
-        if self._max_output and self._socket.bytesToWrite() > self._max_output:
-            self.abort(f"{self._socket.bytesToWrite()} bytes unread (slow reader)")
+        backlog = self._socket.bytesToWrite()
+        if self._max_output and backlog > self._max_output:
+            self.abort(f"{backlog} bytes unread (slow reader)")
+            return 0
+        return backlog
 
     def send_error(self, problem: ProtocolError) -> None:
         self.send(problem.to_message())

@@ -87,6 +87,17 @@ class Database:
             raise DatabaseError(error)
         return query
 
+    def execute_many(self, sql: str, **columns: list[Any]) -> None:
+        """Run one statement for each row of equally long value lists (Qt's batch mode)."""
+        query = self._prepared(sql)
+        for key, values in columns.items():
+            query.bindValue(f":{key}", values)
+        if not query.execBatch():
+            error = query.lastError().text()
+            query.finish()
+            raise DatabaseError(error)
+        query.finish()
+
     def rows(self, sql: str, **values: Any) -> list[tuple[Any, ...]]:
         """All rows a SELECT returns, as tuples."""
         query = self.execute(sql, **values)

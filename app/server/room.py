@@ -26,6 +26,7 @@ from app.shared.protocol import (
     Message,
     Ping,
     ProtocolError,
+    RequestId,
     Say,
     encode,
     reply,
@@ -338,24 +339,27 @@ class Room(QObject):
         if not sayings:
             return
         accepted: list[StoredMessage] = []
+        accepted_ids: list[RequestId] = []
+        now = utc_now_iso()  # what arrived in one read arrived at one time
         for say in sayings:
             try:
                 text = check_text(say.text, say.id)
             except ProtocolError as problem:
                 member.connection.send_error(problem)
                 continue
-            accepted.append(
-                StoredMessage(self._seq + len(accepted) + 1, member.name, text, utc_now_iso())
-            )
+            accepted.append(StoredMessage(self._seq + len(accepted) + 1, member.name, text, now))
+            accepted_ids.append(say.id)
         if not accepted:
             return
         try:
             self._store.add_messages(self.info.id, accepted)
         except DatabaseError as failure:
             logs.db.error("room %d: messages not stored: %s", self.info.id, failure)
-            for say in sayings:
+            for request_id in accepted_ids:
                 member.connection.send_error(
-                    ProtocolError(ErrorCode.INTERNAL_ERROR, "the message was not stored", say.id)
+                    ProtocolError(
+                        ErrorCode.INTERNAL_ERROR, "the message was not stored", request_id
+                    )
                 )
             return
         self._seq = accepted[-1].seq
@@ -376,10 +380,11 @@ class Room(QObject):
         self._send_all(encode(message))
 
     def _send_all(self, data: bytes) -> None:
-        members = list(self.members.values())  # a slow reader may be cut off meanwhile
-        for member in members:
-            member.connection.send_bytes(data)
-        if not self._paused and any(m.connection.backlog > BACKLOG_HIGH for m in members):
+        backed_up = False
+        for member in list(self.members.values()):  # a slow reader may be cut off meanwhile
+            if member.connection.send_bytes(data) > BACKLOG_HIGH:
+                backed_up = True
+        if backed_up and not self._paused:
             self._check_pressure()
 
     def _check_pressure(self) -> None:

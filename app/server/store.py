@@ -126,16 +126,15 @@ class ChatStore:
     def add_messages(self, room_id: int, messages: list[StoredMessage]) -> None:
         """Commit a batch of messages in one transaction (before anyone receives them)."""
         with self.db.transaction():
-            for message in messages:
-                self.db.execute(
-                    "INSERT INTO messages (room_id, seq, sender, text, ts) "
-                    "VALUES (:room, :seq, :sender, :text, :ts)",
-                    room=room_id,
-                    seq=message.seq,
-                    sender=message.sender,
-                    text=message.text,
-                    ts=message.ts,
-                )
+            self.db.execute_many(
+                "INSERT INTO messages (room_id, seq, sender, text, ts) "
+                "VALUES (:room, :seq, :sender, :text, :ts)",
+                room=[room_id] * len(messages),
+                seq=[m.seq for m in messages],
+                sender=[m.sender for m in messages],
+                text=[m.text for m in messages],
+                ts=[m.ts for m in messages],
+            )
 
     def recent_messages(self, room_id: int, limit: int) -> list[StoredMessage]:
         """The room's last `limit` messages, oldest first."""
