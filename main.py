@@ -125,6 +125,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="create the account NAME with a password read from stdin, then exit",
     )
 
+    tls = parser.add_argument_group("server encryption (TLS)")
+    tls.add_argument(
+        "--tls-cert",
+        metavar="PEM",
+        help="certificate (chain) in PEM: every port speaks TLS 1.2 or newer",
+    )
+    tls.add_argument("--tls-key", metavar="PEM", help="the certificate's private key in PEM")
+    tls.add_argument(
+        "--make-cert",
+        metavar="DIR",
+        help="write a self-signed certificate and key into DIR, then exit",
+    )
+    tls.add_argument(
+        "--cert-host",
+        metavar="NAME",
+        action="append",
+        help="host name or IP address the made certificate is for (repeat for "
+        "more; default: localhost and this machine's name)",
+    )
+
     limits = parser.add_argument_group(
         "server limits", "what one client may do before it is refused or cut off (0 = no limit)"
     )

@@ -7,6 +7,7 @@ import sys
 
 import pytest
 from PySide6.QtCore import QProcess, QProcessEnvironment
+from PySide6.QtNetwork import QSslCertificate, QSslConfiguration
 
 from tests.conftest import MAIN, ROOT
 from tests.wire_client import WireClient
@@ -116,3 +117,21 @@ def test_make_run_without_a_display_serves_headless_and_says_how_to_connect(
     process.terminate()
     qtbot.waitUntil(lambda: process.state() == QProcess.ProcessState.NotRunning, timeout=10_000)
     assert "main.py --mode client" in process.readAllStandardError().data().decode()
+
+
+def test_make_cert_then_a_tls_server_in_three_commands(qtbot, tmp_path, server_process) -> None:
+    made = run_main("--mode", "server", "--make-cert", str(tmp_path / "tls"),
+                    "--cert-host", "localhost", "--cert-host", "127.0.0.1")  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    cert, key = tmp_path / "tls" / "roomchat-cert.pem", tmp_path / "tls" / "roomchat-key.pem"
+    assert cert.exists() and key.exists()
+    start, _, _ = server_process
+    port = start("--tls-cert", str(cert), "--tls-key", str(key))
+    tls = QSslConfiguration.defaultConfiguration()
+    tls.setCaCertificates(QSslCertificate.fromPath(str(cert)))
+    client = WireClient(qtbot, port, tls=tls)
+    assert client.expect("welcome")["version"] == 1
+    assert client.socket.isEncrypted()
+    client.close()
+    half = run_main("--mode", "server", "--tls-cert", str(cert))
+    assert half.returncode == 2 and "go together" in half.stderr

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtNetwork import QAbstractSocket, QTcpSocket
+from PySide6.QtNetwork import QAbstractSocket, QSslConfiguration, QSslSocket, QTcpSocket
 from pytestqt.qtbot import QtBot
 
 from app.shared.protocol import LineBuffer
@@ -26,19 +26,38 @@ class WireClient(QObject):
 
     activity = Signal()  # something arrived, or the connection closed
 
-    def __init__(self, qtbot: QtBot, port: int, host: str = "127.0.0.1") -> None:
+    def __init__(
+        self,
+        qtbot: QtBot,
+        port: int,
+        host: str = "127.0.0.1",
+        tls: QSslConfiguration | None = None,
+        peer_name: str = "",
+    ) -> None:
         super().__init__()
         self.qtbot = qtbot
         self.inbox: list[Message] = []
         self.raw = bytearray()
         self._buffer = LineBuffer(limit=10_000_000)
-        self.socket = QTcpSocket(self)
+        self.errors: list[str] = []
+        if tls is None:
+            self.socket = QTcpSocket(self)
+        else:
+            self.socket = QSslSocket(self)
+            self.socket.setSslConfiguration(tls)
+            self.socket.sslErrors.connect(
+                lambda errors: self.errors.extend(e.errorString() for e in errors)
+            )
+        self.socket.errorOccurred.connect(lambda _: self.errors.append(self.socket.errorString()))
         self.socket.readyRead.connect(self._on_ready_read)
         self.disconnected = False
         self.counting = False  # True: only count lines (a cheap, fast reader for load tests)
         self.lines_counted = 0
         self.socket.disconnected.connect(self._on_disconnected)
-        self.socket.connectToHost(host, port)
+        if isinstance(self.socket, QSslSocket):
+            self.socket.connectToHostEncrypted(host, port, peer_name or host)
+        else:
+            self.socket.connectToHost(host, port)
         qtbot.waitUntil(self._connected_or_failed, timeout=TIMEOUT_MS)
 
     def _connected_or_failed(self) -> bool:
@@ -54,7 +73,10 @@ class WireClient(QObject):
         else:
             self.raw.extend(data)
             for line in self._buffer.feed(data):
-                self.inbox.append(json.loads(line))
+                try:
+                    self.inbox.append(json.loads(line))
+                except ValueError:
+                    self.inbox.append({"type": "<not json>", "raw": line})
         self.activity.emit()
 
     def _on_disconnected(self) -> None:

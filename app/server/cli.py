@@ -14,6 +14,7 @@ from app.server.config import ServerConfig
 from app.server.hashing import make_argon2
 from app.server.server import ChatServer
 from app.server.store import ChatStore
+from app.server.tls import TlsError, default_cert_hosts, load_server_tls, make_self_signed
 from app.shared import logs
 from app.shared.protocol import ProtocolError
 from app.shared.unix_signals import ShutdownSignals
@@ -35,7 +36,12 @@ def has_display() -> bool:
 
 
 def config_from_args(args: argparse.Namespace) -> ServerConfig:
+    """The server's settings from its flags; raises `TlsError` for an unusable certificate."""
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise TlsError("--tls-cert and --tls-key go together")
+    tls = load_server_tls(args.tls_cert, args.tls_key) if args.tls_cert else None
     return ServerConfig(
+        tls=tls,
         db_path=args.db or default_db_path(),
         host=args.host,
         port=args.port,
@@ -96,7 +102,15 @@ def run_server(args: argparse.Namespace) -> int:
         app = QApplication(sys.argv[:1])
     app.setApplicationName("RoomChat")
     app.setOrganizationName("RoomChat")
-    config = config_from_args(args)
+    if args.make_cert:
+        cert, key = make_self_signed(args.make_cert, args.cert_host or default_cert_hosts())
+        print(f"wrote {cert} and {key}; start the server with --tls-cert {cert} --tls-key {key}")
+        return 0
+    try:
+        config = config_from_args(args)
+    except TlsError as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     if args.add_user is not None:
         return add_user(config, args.add_user)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtNetwork import QSslConfiguration
+
 
 @dataclass(frozen=True, slots=True)
 class ServerConfig:
@@ -31,3 +33,5 @@ class ServerConfig:
     max_output_bytes: int = 1_048_576
     max_connections_per_address: int = 64
     max_connections: int = 10_000
+    tls: QSslConfiguration | None = None  # None: plain TCP
+    handshake_timeout: float = 5.0  # seconds a TLS peer has to finish its handshake

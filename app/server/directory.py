@@ -13,6 +13,7 @@ from app.server.connection import Connection
 from app.server.database import DatabaseError
 from app.server.room import Room, RoomInfo
 from app.server.store import ChatStore
+from app.server.tls import make_listener
 from app.shared import logs
 from app.shared.protocol import ErrorCode, ProtocolError, RequestId
 
@@ -70,7 +71,7 @@ class RoomDirectory(QObject):
             count = min(high - low + 1, MAX_PORT_ATTEMPTS)
             candidates = random.sample(range(low, high + 1), count)
         for port in candidates:
-            listener = QTcpServer()
+            listener = make_listener(self._config.tls, self._config.handshake_timeout)
             if listener.listen(address, port):
                 return listener
             listener.deleteLater()

@@ -110,7 +110,9 @@ class Room(QObject):
         self.port = listener.serverPort()
         self._listener = listener
         listener.setParent(self)
-        listener.newConnection.connect(self._on_listener_new_connection)
+        # pendingConnectionAvailable, not newConnection: a TLS socket is only handed over
+        # once its handshake is done.
+        listener.pendingConnectionAvailable.connect(self._on_listener_pending_connection_available)
         self._store = store
         self._config = config
         self._ticket_ttl = config.ticket_ttl
@@ -214,7 +216,7 @@ class Room(QObject):
     # --- connections ---------------------------------------------------------------------
 
     @Slot()
-    def _on_listener_new_connection(self) -> None:
+    def _on_listener_pending_connection_available(self) -> None:
         while self._listener.hasPendingConnections():
             socket = self._listener.nextPendingConnection()
             # Parented to the directory, not the room: a closing room's goodbye frames

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
-from PySide6.QtNetwork import QHostAddress, QTcpServer
+from PySide6.QtNetwork import QHostAddress
 
 from app.server.config import ServerConfig
 from app.server.connection import Connection
@@ -13,6 +13,7 @@ from app.server.directory import RoomDirectory
 from app.server.hashing import PasswordHasher
 from app.server.lobby import Lobby
 from app.server.store import ChatStore
+from app.server.tls import make_listener
 from app.shared import logs
 from app.shared.protocol import MAIN_PORT_TYPES, ErrorCode
 
@@ -56,8 +57,12 @@ class ChatServer(QObject):
         self.lobby = Lobby(config, self.store, self.hasher, self.directory, self)
         self.lobby.user_logged_in.connect(lambda _: self.users_changed.emit(self.user_count))
         self.lobby.user_logged_out.connect(lambda _: self.users_changed.emit(self.user_count))
-        self._listener = QTcpServer(self)
-        self._listener.newConnection.connect(self._on_listener_new_connection)
+        self._listener = make_listener(config.tls, config.handshake_timeout, self)
+        # pendingConnectionAvailable, not newConnection: a TLS socket is only handed over
+        # once its handshake is done.
+        self._listener.pendingConnectionAvailable.connect(
+            self._on_listener_pending_connection_available
+        )
         self._stopped = False
         self._flush_timer = QTimer(self)
         self._flush_deadline = 0.0
@@ -72,6 +77,11 @@ class ChatServer(QObject):
             )
             return False
         logs.net.info("listening on %s:%d", self.config.host, self.port)
+        if self.config.tls is None:
+            logs.net.warning(
+                "TLS is off: passwords and messages cross the network unencrypted "
+                "(see --tls-cert and --make-cert)"
+            )
         return True
 
     @property
@@ -127,7 +137,7 @@ class ChatServer(QObject):
         self.lobby.prune_throttles()
 
     @Slot()
-    def _on_listener_new_connection(self) -> None:
+    def _on_listener_pending_connection_available(self) -> None:
         while self._listener.hasPendingConnections():
             socket = self._listener.nextPendingConnection()
             connection = Connection(socket, MAIN_PORT_TYPES, self.config, self)
