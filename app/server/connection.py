@@ -147,7 +147,7 @@ class Connection(QObject):
     def _on_socket_ready_read(self) -> None:
         if self._paused or self._gone:
             return
-        data = self._socket.readAll().data()
+        data = bytes(self._socket.readAll().data())
         if not self._open:
             return
         self.last_activity = time.monotonic()

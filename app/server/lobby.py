@@ -44,6 +44,15 @@ from app.shared.validation import (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class _Resume:
+    """Queued at the head of a session when the hasher answers, to finish that request."""
+
+    then: Callable[[Any], None]
+    result: Any
+    id: RequestId
+
+
 @dataclass(eq=False)
 class Session:
     """A main-port connection and who (if anyone) is logged in on it.
@@ -56,7 +65,7 @@ class Session:
     user_key: str | None = None
     name: str | None = None
     busy: bool = False
-    queue: deque[ParsedItem] = field(default_factory=deque)
+    queue: deque[ParsedItem | _Resume] = field(default_factory=deque)
 
 
 class Lobby(QObject):
@@ -161,7 +170,7 @@ class Lobby(QObject):
 
         return resume
 
-    def _handle(self, session: Session, item: ParsedItem) -> None:
+    def _handle(self, session: Session, item: ParsedItem | _Resume) -> None:
         connection = session.connection
         if isinstance(item, _Resume):
             item.then(item.result)
@@ -334,12 +343,3 @@ class Lobby(QObject):
     def close_all(self, code: ErrorCode, text: str) -> None:
         for session in list(self.sessions.values()):
             session.connection.close_with_error(code, text)
-
-
-@dataclass(frozen=True, slots=True)
-class _Resume:
-    """Queued at the head of a session when the hasher answers, to finish that request."""
-
-    then: Callable[[Any], None]
-    result: Any
-    id: RequestId

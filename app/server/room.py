@@ -255,7 +255,7 @@ class Room(QObject):
         self._waiting.discard(connection)
         connection.clear_deadline()
         ticket = self._take_ticket(item.ticket) if isinstance(item, Enter) else None
-        if ticket is None:
+        if ticket is None or not isinstance(item, Enter):
             connection.close_with_error(
                 ErrorCode.BAD_TICKET, "the first line must be enter with a valid ticket"
             )

@@ -238,11 +238,18 @@ def parse_request(obj: Message, allowed: frozenset[str]) -> Request:
         raise ProtocolError(ErrorCode.UNKNOWN_TYPE, f"unknown request type {kind[:40]!r}", rid)
     if kind == "say":
         return Say(_text(obj, "text", rid), rid)
-    if kind in ("ping", "list_rooms", "logout", "leave"):
-        return {"ping": Ping, "list_rooms": ListRooms, "logout": Logout, "leave": Leave}[kind](rid)
-    if kind in ("register", "login"):
-        cls = Register if kind == "register" else Login
-        return cls(_text(obj, "name", rid), _text(obj, "password", rid), rid)
+    if kind == "ping":
+        return Ping(rid)
+    if kind == "list_rooms":
+        return ListRooms(rid)
+    if kind == "logout":
+        return Logout(rid)
+    if kind == "leave":
+        return Leave(rid)
+    if kind == "register":
+        return Register(_text(obj, "name", rid), _text(obj, "password", rid), rid)
+    if kind == "login":
+        return Login(_text(obj, "name", rid), _text(obj, "password", rid), rid)
     if kind == "create_room":
         if "capacity" not in obj:
             raise ProtocolError(ErrorCode.BAD_REQUEST, "capacity is required", rid)
@@ -250,7 +257,7 @@ def parse_request(obj: Message, allowed: frozenset[str]) -> Request:
         return CreateRoom(name, obj["capacity"], _optional_text(obj, "password", rid), rid)
     if kind == "join_room":
         room_id = obj.get("room_id")
-        if not _is_int(room_id):
+        if not isinstance(room_id, int) or isinstance(room_id, bool):
             raise ProtocolError(ErrorCode.BAD_REQUEST, "room_id must be an integer", rid)
         return JoinRoom(room_id, _optional_text(obj, "password", rid), rid)
     if kind == "enter":
