@@ -47,6 +47,7 @@ bench: $(STAMP)
 # Real windows on a virtual X display; installs Xvfb and a CJK font where it can (root).
 screenshots: $(STAMP) translations
 	$(BIN)/python -m tools.screenshots $(ARGS)
+	$(BIN)/python -m tools.admin_screenshot --out docs/screenshots/admin_window.png
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache

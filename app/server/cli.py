@@ -123,4 +123,11 @@ def run_server(args: argparse.Namespace) -> int:
 
     server.shut_down.connect(app.quit)
     ShutdownSignals(server.shutdown, app)
-    return app.exec()
+    admin = None
+    if not headless:
+        from app.server.admin import open_admin_window
+
+        admin = open_admin_window(server)  # closing it shuts the server down
+    exit_code = app.exec()
+    del admin  # the window lives as long as the event loop runs
+    return exit_code

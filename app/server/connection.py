@@ -141,7 +141,7 @@ class Connection(QObject):
         if self._paused:
             self._paused = False
             if self._socket.bytesAvailable():
-                QTimer.singleShot(0, self._on_socket_ready_read)
+                QTimer.singleShot(0, self, self._on_socket_ready_read)  # dropped if I am gone
 
     @Slot()
     def _on_socket_ready_read(self) -> None:

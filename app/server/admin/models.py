@@ -1,0 +1,256 @@
+"""Live models over the room directory: the open rooms, and the members of one room."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Slot,
+)
+
+from app.server.directory import RoomDirectory
+from app.server.room import Room
+from app.shared.timefmt import from_iso
+
+ROOM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+class Column(IntEnum):
+    NAME = 0
+    PORT = 1
+    MEMBERS = 2
+    LOCKED = 3
+    OWNER = 4
+    OPENED = 5
+
+
+def _headers() -> dict[Column, str]:
+    translate = QCoreApplication.translate
+    return {
+        Column.NAME: translate("RoomsModel", "Room"),
+        Column.PORT: translate("RoomsModel", "Port"),
+        Column.MEMBERS: translate("RoomsModel", "Members"),
+        Column.LOCKED: translate("RoomsModel", "Access"),
+        Column.OWNER: translate("RoomsModel", "Owner"),
+        Column.OPENED: translate("RoomsModel", "Opened at"),
+    }
+
+
+def local_time(iso: str) -> str:
+    """An ISO-8601 UTC time from the wire, shown in the server's local time."""
+    return from_iso(iso).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+@dataclass(slots=True)
+class RoomRow:
+    """What the table shows of one room, copied from the `Room` when it changes."""
+
+    id: int
+    name: str
+    port: int
+    members: int
+    capacity: int
+    locked: bool
+    owner: str
+    created_at: str
+
+    @classmethod
+    def of(cls, room: Room) -> RoomRow:
+        info = room.info
+        return cls(
+            info.id,
+            info.name,
+            room.port,
+            len(room.members),
+            info.capacity,
+            room.locked,
+            info.owner,
+            info.created_at,
+        )
+
+
+class RoomsModel(QAbstractTableModel):
+    """One row per open room, in opening order, fed by the directory's signals.
+
+    `ROOM_ID_ROLE` gives a row's room id; `SORT_ROLE` a value to sort the column by.
+    """
+
+    def __init__(self, directory: RoomDirectory, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._headers = _headers()
+        self._rows: list[RoomRow] = [RoomRow.of(room) for room in directory.rooms.values()]
+        directory.room_added.connect(self._on_directory_room_added)
+        directory.room_updated.connect(self._on_directory_room_updated)
+        directory.room_removed.connect(self._on_directory_room_removed)
+
+    def rowCount(self, parent: ModelIndex | None = None) -> int:
+        if parent is not None and parent.isValid():
+            return 0
+        return len(self._rows)
+
+    def columnCount(self, parent: ModelIndex | None = None) -> int:
+        if parent is not None and parent.isValid():
+            return 0
+        return len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if 0 <= section < len(Column):
+            return self._headers[Column(section)]
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        if not 0 <= index.column() < len(Column):
+            return None
+        row = self._rows[index.row()]
+        column = Column(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == SORT_ROLE:
+            return self._sort_key(row, column)
+        if role == ROOM_ID_ROLE:
+            return row.id
+        if role == Qt.ItemDataRole.ToolTipRole and column == Column.OPENED:
+            return row.created_at
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.PORT, Column.MEMBERS):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _display(self, row: RoomRow, column: Column) -> str:
+        if column == Column.NAME:
+            return row.name
+        if column == Column.PORT:
+            return str(row.port)
+        if column == Column.MEMBERS:
+            return f"{row.members} / {row.capacity}"
+        if column == Column.LOCKED:
+            return self.tr("locked") if row.locked else self.tr("open")
+        if column == Column.OWNER:
+            return row.owner
+        return local_time(row.created_at)
+
+    @staticmethod
+    def _sort_key(row: RoomRow, column: Column) -> object:
+        keys: dict[Column, object] = {
+            Column.NAME: row.name.casefold(),
+            Column.PORT: row.port,
+            Column.MEMBERS: row.members,
+            Column.LOCKED: int(row.locked),
+            Column.OWNER: row.owner.casefold(),
+            Column.OPENED: row.created_at,
+        }
+        return keys[column]
+
+    def room_ids(self) -> list[int]:
+        return [row.id for row in self._rows]
+
+    def row_of(self, room_id: int) -> int:
+        """The row of that room, or -1."""
+        for number, row in enumerate(self._rows):
+            if row.id == room_id:
+                return number
+        return -1
+
+    @Slot(object)
+    def _on_directory_room_added(self, room: Room) -> None:
+        if self.row_of(room.info.id) >= 0:
+            return
+        position = len(self._rows)
+        self.beginInsertRows(QModelIndex(), position, position)
+        self._rows.append(RoomRow.of(room))
+        self.endInsertRows()
+
+    @Slot(object)
+    def _on_directory_room_updated(self, room: Room) -> None:
+        position = self.row_of(room.info.id)
+        if position < 0:
+            return
+        self._rows[position] = RoomRow.of(room)
+        self.dataChanged.emit(self.index(position, 0), self.index(position, len(Column) - 1), [])
+
+    @Slot(int)
+    def _on_directory_room_removed(self, room_id: int) -> None:
+        position = self.row_of(room_id)
+        if position < 0:
+            return
+        self.beginRemoveRows(QModelIndex(), position, position)
+        del self._rows[position]
+        self.endRemoveRows()
+
+
+class MembersModel(QAbstractListModel):
+    """The names inside one room (`set_room`), live; empty when no room is shown."""
+
+    def __init__(self, directory: RoomDirectory, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._directory = directory
+        self.room_id: int | None = None
+        self._names: list[str] = []
+        directory.member_joined.connect(self._on_directory_member_changed)
+        directory.member_left.connect(self._on_directory_member_changed)
+        directory.room_removed.connect(self._on_directory_room_removed)
+
+    def rowCount(self, parent: ModelIndex | None = None) -> int:
+        if parent is not None and parent.isValid():
+            return 0
+        return len(self._names)
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._names):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._names[index.row()]
+        return None
+
+    def names(self) -> list[str]:
+        return list(self._names)
+
+    def set_room(self, room_id: int | None) -> None:
+        """Show the members of that room (or nobody, for None or a room that is gone)."""
+        room = self._directory.find(room_id) if room_id is not None else None
+        self.beginResetModel()
+        self.room_id = room_id if room is not None else None
+        self._names = room.member_names() if room is not None else []
+        self.endResetModel()
+
+    def _sync(self, names: list[str]) -> None:
+        """Remove the names that went and append the ones that came, row by row."""
+        for position in reversed(range(len(self._names))):
+            if self._names[position] not in names:
+                self.beginRemoveRows(QModelIndex(), position, position)
+                del self._names[position]
+                self.endRemoveRows()
+        for name in names:
+            if name not in self._names:
+                position = len(self._names)
+                self.beginInsertRows(QModelIndex(), position, position)
+                self._names.append(name)
+                self.endInsertRows()
+
+    @Slot(object, str)
+    def _on_directory_member_changed(self, room: Room, _name: str) -> None:
+        # The room's own list is the truth: someone re-entering from elsewhere replaces
+        # their earlier connection without a `member_left`.
+        if room.info.id == self.room_id:
+            self._sync(room.member_names())
+
+    @Slot(int)
+    def _on_directory_room_removed(self, room_id: int) -> None:
+        if room_id == self.room_id:
+            self.set_room(None)

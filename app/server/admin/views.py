@@ -1,0 +1,69 @@
+"""View helpers for the admin window: steady selections and non-blocking confirmations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Slot,
+)
+from PySide6.QtWidgets import QAbstractItemView, QMessageBox, QWidget
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+class SelectionGuard(QObject):
+    """Clears a single-selection view's selection when its selected row is removed.
+
+    Left alone, Qt selects the next row instead, so closing a room would silently select
+    another one and leave a destructive button pointing at it. Build the guard before
+    `view.setModel(model)`: its slots must run before the view's own, while the removed
+    row is still selected.
+    """
+
+    def __init__(self, view: QAbstractItemView, model: QAbstractItemModel) -> None:
+        super().__init__(view)
+        self._view = view
+        self._lost = False
+        model.rowsAboutToBeRemoved.connect(self._on_model_rows_about_to_be_removed)
+        model.rowsRemoved.connect(self._on_model_rows_removed)
+
+    @Slot(QModelIndex, int, int)
+    def _on_model_rows_about_to_be_removed(self, parent: ModelIndex, first: int, last: int) -> None:
+        selection = self._view.selectionModel()
+        if selection is None or parent.isValid():
+            return
+        if any(first <= index.row() <= last for index in selection.selectedRows()):
+            self._lost = True
+
+    @Slot()
+    def _on_model_rows_removed(self) -> None:
+        if self._lost:
+            self._lost = False
+            self._view.selectionModel().clear()
+
+
+def ask(parent: QWidget, title: str, text: str, answered: Callable[[bool], None]) -> QMessageBox:
+    """Show a Yes/Cancel question with `open()` (never `exec()`: nothing blocks) and call
+    `answered(True)` only for Yes. Cancel is the default; the box deletes itself."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        title,
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        parent,
+    )
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.finished.connect(
+        lambda _result: answered(
+            box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Yes
+        )
+    )
+    box.open()
+    return box

@@ -1,0 +1,288 @@
+"""The admin window's controller: status, live rooms and members, the event log, actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QItemSelection, QObject, QSortFilterProxyModel, Qt, Signal, Slot
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QListView,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStatusBar,
+    QTableView,
+)
+
+from app.server.admin.log_feed import EventLogModel, LogAttachment, LogFeed
+from app.server.admin.models import ROOM_ID_ROLE, SORT_ROLE, Column, MembersModel, RoomsModel
+from app.server.admin.views import SelectionGuard, ask
+from app.server.server import ChatServer
+from app.shared import logs
+from app.shared.forms import FormError, child, load_form
+
+FORM_NAME = "admin_window"
+REQUIRED = (
+    "addressValue",
+    "clientsValue",
+    "usersValue",
+    "roomsValue",
+    "membersGroup",
+    "mainSplitter",
+    "roomsSplitter",
+    "roomsView",
+    "membersView",
+    "logView",
+    "closeRoomButton",
+    "kickButton",
+    "statusBar",
+)
+
+
+class AdminWindow(QObject):
+    """Holds the `admin_window` form and keeps it in step with a running `ChatServer`.
+
+    Everything shown comes from the server's signals and its `roomchat.*` log records; the
+    database is never read. Closing the window shuts the server down: the close is put off
+    until the server has said goodbye to every client (`shut_down`), then goes through.
+    The controller owns its form (`form`, composition); keep the controller referenced.
+
+    Signals:
+        confirmation_opened(object): a `QMessageBox` asking to confirm an action is open
+            (non-modal: answer it by clicking one of its buttons).
+    """
+
+    confirmation_opened = Signal(object)
+
+    def __init__(self, server: ChatServer) -> None:
+        super().__init__()
+        # The form is not our parent: a child holding its parent would make a reference
+        # cycle that outlives the interpreter, and Qt would call our filter while dying.
+        form = load_form(FORM_NAME, None, required=REQUIRED)
+        if not isinstance(form, QMainWindow):
+            raise FormError(f"form {FORM_NAME} is not a QMainWindow")
+        self.form = form
+        self.server = server
+        self.confirmation: QMessageBox | None = None
+        self._server_down = False
+        self._find_widgets()
+        self.form.setWindowTitle(
+            self.tr("RoomChat Server — {address}").format(address=server.address)
+        )
+
+        self.rooms_model = RoomsModel(server.directory, self)
+        self.rooms_proxy = QSortFilterProxyModel(self)
+        self.rooms_proxy.setSourceModel(self.rooms_model)
+        self.rooms_proxy.setSortRole(SORT_ROLE)
+        self.members_model = MembersModel(server.directory, self)
+        self.log_model = EventLogModel(parent=self)
+        self._log_at_bottom = True
+        self._setup_views()
+        self._connect()
+        self._show_counts()
+
+        self._feed = LogFeed(self)
+        self._feed.record_logged.connect(self.log_model.append)
+        self._log = LogAttachment(self._feed)
+        self.destroyed.connect(self._log.detach)
+        self.form.installEventFilter(self)
+        logs.ui.info("admin window opened for %s", server.address)
+
+    def _find_widgets(self) -> None:
+        form = self.form
+        self.address_value = child(form, QLabel, "addressValue")
+        self.clients_value = child(form, QLabel, "clientsValue")
+        self.users_value = child(form, QLabel, "usersValue")
+        self.rooms_value = child(form, QLabel, "roomsValue")
+        self.members_group = child(form, QGroupBox, "membersGroup")
+        self.main_splitter = child(form, QSplitter, "mainSplitter")
+        self.rooms_splitter = child(form, QSplitter, "roomsSplitter")
+        self.rooms_view = child(form, QTableView, "roomsView")
+        self.members_view = child(form, QListView, "membersView")
+        self.log_view = child(form, QListView, "logView")
+        self.close_room_button = child(form, QPushButton, "closeRoomButton")
+        self.kick_button = child(form, QPushButton, "kickButton")
+        self.status_bar = child(form, QStatusBar, "statusBar")
+
+    def _setup_views(self) -> None:
+        SelectionGuard(self.rooms_view, self.rooms_proxy)
+        SelectionGuard(self.members_view, self.members_model)
+        self.rooms_view.setModel(self.rooms_proxy)
+        self.rooms_view.sortByColumn(Column.OPENED, Qt.SortOrder.AscendingOrder)
+        header = self.rooms_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(60)
+        self.members_view.setModel(self.members_model)
+        self.log_view.setModel(self.log_model)
+        self.log_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.rooms_splitter.setStretchFactor(0, 3)
+        self.rooms_splitter.setStretchFactor(1, 1)
+        self.main_splitter.setStretchFactor(0, 3)
+        self.main_splitter.setStretchFactor(1, 2)
+
+    def _connect(self) -> None:
+        server = self.server
+        server.clients_changed.connect(self._on_server_clients_changed)
+        server.users_changed.connect(self._on_server_users_changed)
+        server.directory.room_added.connect(self._on_directory_rooms_changed)
+        server.directory.room_removed.connect(self._on_directory_rooms_changed)
+        server.shut_down.connect(self._on_server_shut_down)
+        rooms_selection = self.rooms_view.selectionModel()
+        rooms_selection.selectionChanged.connect(self._on_rooms_selection_changed)
+        self.members_view.selectionModel().selectionChanged.connect(self._update_actions)
+        for model in (self.rooms_proxy, self.members_model):
+            model.rowsRemoved.connect(self._update_actions)
+            model.modelReset.connect(self._update_actions)
+        self.log_model.rowsAboutToBeInserted.connect(self._on_log_rows_about_to_be_inserted)
+        self.log_model.rowsInserted.connect(self._on_log_rows_inserted)
+        self.close_room_button.clicked.connect(self._on_close_room_button_clicked)
+        self.kick_button.clicked.connect(self._on_kick_button_clicked)
+
+    # --- status --------------------------------------------------------------------------
+
+    def _show_counts(self) -> None:
+        self.address_value.setText(self.server.address)
+        self.clients_value.setText(str(len(self.server.connections)))
+        self.users_value.setText(str(self.server.user_count))
+        self.rooms_value.setText(str(self.server.room_count))
+
+    @Slot(int)
+    def _on_server_clients_changed(self, count: int) -> None:
+        self.clients_value.setText(str(count))
+
+    @Slot(int)
+    def _on_server_users_changed(self, count: int) -> None:
+        self.users_value.setText(str(count))
+
+    @Slot()
+    def _on_directory_rooms_changed(self) -> None:
+        self.rooms_value.setText(str(self.server.room_count))
+
+    # --- selection -----------------------------------------------------------------------
+
+    def selected_room_id(self) -> int | None:
+        rows = self.rooms_view.selectionModel().selectedRows()
+        return int(rows[0].data(ROOM_ID_ROLE)) if rows else None
+
+    def selected_member(self) -> str | None:
+        rows = self.members_view.selectionModel().selectedRows()
+        return str(rows[0].data()) if rows else None
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_rooms_selection_changed(self, *_: object) -> None:
+        room_id = self.selected_room_id()
+        if room_id != self.members_model.room_id:
+            self.members_model.set_room(room_id)
+        room = self.server.directory.find(room_id) if room_id is not None else None
+        if room is None:
+            self.members_group.setTitle(self.tr("Members"))
+        else:
+            self.members_group.setTitle(self.tr("Members of {room}").format(room=room.info.name))
+        self._update_actions()
+
+    @Slot()
+    def _update_actions(self) -> None:
+        running = not self._server_down
+        self.close_room_button.setEnabled(running and self.selected_room_id() is not None)
+        self.kick_button.setEnabled(running and self.selected_member() is not None)
+
+    # --- actions -------------------------------------------------------------------------
+
+    def _confirm(self, title: str, text: str, action: Callable[[], None]) -> None:
+        """Ask without blocking (tests answer by clicking); run `action` on Yes."""
+        if self.confirmation is not None:
+            self.confirmation.close()
+
+        def answered(yes: bool) -> None:
+            self.confirmation = None
+            if yes and not self._server_down:
+                action()
+
+        self.confirmation = ask(self.form, title, text, answered)
+        self.confirmation_opened.emit(self.confirmation)
+
+    @Slot()
+    def _on_close_room_button_clicked(self) -> None:
+        room = self.server.directory.find(self.selected_room_id() or -1)
+        if room is None:
+            return
+        room_id, name, members = room.info.id, room.info.name, len(room.members)
+        self._confirm(
+            self.tr("Close room"),
+            self.tr(
+                "Close the room “{name}” (port {port})? Its {count} member(s) will be disconnected."
+            ).format(name=name, port=room.port, count=members),
+            lambda: self._close_room(room_id, name),
+        )
+
+    def _close_room(self, room_id: int, name: str) -> None:
+        if self.server.directory.find(room_id) is None:
+            self.status_bar.showMessage(self.tr("“{name}” has closed already").format(name=name))
+            return
+        self.server.close_room(room_id)
+        self.status_bar.showMessage(self.tr("Closed the room “{name}”").format(name=name), 5000)
+
+    @Slot()
+    def _on_kick_button_clicked(self) -> None:
+        room = self.server.directory.find(self.members_model.room_id or -1)
+        member = self.selected_member()
+        if room is None or member is None:
+            return
+        room_id, room_name = room.info.id, room.info.name
+        self._confirm(
+            self.tr("Kick"),
+            self.tr("Remove {member} from the room “{room}”?").format(
+                member=member, room=room_name
+            ),
+            lambda: self._kick(room_id, room_name, member),
+        )
+
+    def _kick(self, room_id: int, room_name: str, member: str) -> None:
+        if self.server.kick(room_id, member):
+            text = self.tr("Removed {member} from “{room}”")
+        else:
+            text = self.tr("{member} is no longer in “{room}”")
+        self.status_bar.showMessage(text.format(member=member, room=room_name), 5000)
+
+    # --- the event log -------------------------------------------------------------------
+
+    @Slot()
+    def _on_log_rows_about_to_be_inserted(self) -> None:
+        bar = self.log_view.verticalScrollBar()
+        self._log_at_bottom = bar.value() >= bar.maximum() - 2
+
+    @Slot()
+    def _on_log_rows_inserted(self) -> None:
+        # Follow new lines unless the operator has scrolled up to read older ones.
+        if self._log_at_bottom:
+            self.log_view.scrollToBottom()
+
+    # --- closing -------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.form and event.type() == QEvent.Type.Close:
+            if self._server_down:
+                self.form.removeEventFilter(self)
+                self._log.detach()
+                return False
+            event.ignore()  # closes for real once the server has shut down
+            self._begin_shutdown()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _begin_shutdown(self) -> None:
+        self.status_bar.showMessage(self.tr("Shutting down…"))
+        self.form.setEnabled(False)
+        self.server.shutdown()
+
+    @Slot()
+    def _on_server_shut_down(self) -> None:
+        self._server_down = True
+        self._update_actions()
+        self.form.close()

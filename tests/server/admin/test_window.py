@@ -1,0 +1,202 @@
+"""The admin window with real clients on port 0: live rows, status, log, actions, shutdown."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from app.server.admin import AdminWindow
+from app.server.admin.models import Column, local_time
+from app.server.server import ChatServer
+from tests.server.admin.conftest import TIMEOUT_MS, answer, proxy_row, select_member, select_room
+from tests.server.test_persistence import query_db
+from tests.server.test_rooms import create, enter, join
+from tests.wire_client import WireClient
+
+Connect = Callable[..., WireClient]
+Login = Callable[..., WireClient]
+YES = QMessageBox.StandardButton.Yes
+CANCEL = QMessageBox.StandardButton.Cancel
+
+
+def cell(admin: AdminWindow, room_id: int, column: Column) -> str:
+    model = admin.rooms_view.model()
+    return str(model.index(proxy_row(admin, room_id), column).data())
+
+
+def test_title_and_status_counts_follow_the_server(
+    qtbot: QtBot, admin: AdminWindow, server: ChatServer, login: Login, connect: Connect
+) -> None:
+    assert admin.form.windowTitle() == f"RoomChat Server — 127.0.0.1:{server.port}"
+    assert admin.address_value.text() == server.address
+    assert (admin.clients_value.text(), admin.users_value.text()) == ("0", "0")
+    alice = login("alice")
+    assert (admin.clients_value.text(), admin.users_value.text()) == ("1", "1")
+    room, ticket = create(alice)
+    assert admin.rooms_value.text() == "1"
+    member = enter(connect, room, ticket)
+    assert admin.clients_value.text() == "2"
+    member.close()
+    qtbot.waitUntil(lambda: admin.clients_value.text() == "1", timeout=TIMEOUT_MS)
+    alice.close()
+    qtbot.waitUntil(lambda: admin.users_value.text() == "0", timeout=TIMEOUT_MS)
+    assert admin.clients_value.text() == "0"
+
+
+@pytest.mark.server_config(empty_room_grace=0.2)
+def test_rows_appear_update_and_disappear(
+    qtbot: QtBot, admin: AdminWindow, login: Login, connect: Connect
+) -> None:
+    alice, bob = login("alice"), login("bob")
+    room, ticket = create(alice, "Lounge", capacity=3)
+    assert proxy_row(admin, room["id"]) == 0
+    assert cell(admin, room["id"], Column.NAME) == "Lounge"
+    assert cell(admin, room["id"], Column.PORT) == str(room["port"])
+    assert cell(admin, room["id"], Column.MEMBERS) == "0 / 3"
+    assert cell(admin, room["id"], Column.LOCKED) == "open"
+    assert cell(admin, room["id"], Column.OWNER) == "alice"
+    assert cell(admin, room["id"], Column.OPENED) == local_time(room["created_at"])
+    locked, _ = create(bob, "Vault", capacity=2, password="sesame")
+    assert cell(admin, locked["id"], Column.LOCKED) == "locked"
+    assert admin.rooms_model.room_ids() == [room["id"], locked["id"]]
+
+    alice_room = enter(connect, room, ticket)
+    select_room(qtbot, admin, room["id"])
+    assert cell(admin, room["id"], Column.MEMBERS) == "1 / 3"
+    bob_room = join(connect, bob, room)
+    assert cell(admin, room["id"], Column.MEMBERS) == "2 / 3"
+    assert admin.members_model.names() == ["alice", "bob"]
+
+    bob_room.send(type="leave")
+    qtbot.waitUntil(lambda: cell(admin, room["id"], Column.MEMBERS) == "1 / 3", timeout=TIMEOUT_MS)
+    assert admin.members_model.names() == ["alice"]
+    alice_room.send(type="leave")
+    # Empty for the grace period (0.2 s), the room closes and its row goes.
+    qtbot.waitUntil(lambda: proxy_row(admin, room["id"]) == -1, timeout=TIMEOUT_MS)
+    assert admin.rooms_model.room_ids() == [locked["id"]]
+    assert admin.members_model.names() == []
+    assert admin.rooms_value.text() == "1"
+    assert alice.expect("room_removed")["room_id"] == room["id"]
+
+
+def test_actions_need_a_selection(qtbot: QtBot, admin: AdminWindow, login: Login, connect) -> None:
+    assert not admin.close_room_button.isEnabled() and not admin.kick_button.isEnabled()
+    alice = login("alice")
+    room, ticket = create(alice)
+    enter(connect, room, ticket)
+    select_room(qtbot, admin, room["id"])
+    assert admin.close_room_button.isEnabled() and not admin.kick_button.isEnabled()
+    select_member(qtbot, admin, "alice")
+    assert admin.kick_button.isEnabled()
+
+
+def test_close_room_button_closes_exactly_that_room_and_updates_every_lobby(
+    qtbot: QtBot, admin: AdminWindow, server: ChatServer, login: Login, connect: Connect
+) -> None:
+    alice, bob, carol = login("alice"), login("bob"), login("carol")
+    room, ticket = create(alice, "Lounge")
+    other, other_ticket = create(carol, "Other")
+    alice_room = enter(connect, room, ticket)
+    bob_room = join(connect, bob, room)
+    bystander = enter(connect, other, other_ticket)
+    select_room(qtbot, admin, room["id"])
+
+    question = answer(qtbot, admin, admin.close_room_button, CANCEL)
+    assert "Lounge" in question and str(room["port"]) in question
+    assert room["id"] in server.directory.rooms and not alice_room.disconnected
+
+    answer(qtbot, admin, admin.close_room_button, YES)
+    for member in (alice_room, bob_room):
+        member.expect_error("room_closed")
+        member.wait_closed()
+    for lobby in (alice, bob, carol):
+        assert lobby.expect("room_removed")["room_id"] == room["id"]
+        lobby.request("ping", "pong")  # main-port sessions stay open
+    assert admin.rooms_model.room_ids() == [other["id"]]
+    assert admin.members_model.names() == []
+    assert admin.selected_room_id() is None and not admin.close_room_button.isEnabled()
+    bystander.send(type="say", text="still here")
+    assert bystander.expect("message")["text"] == "still here"
+    qtbot.waitUntil(lambda: admin.clients_value.text() == "4", timeout=TIMEOUT_MS)
+    assert any("operator closed room" in line for line in admin.log_model.lines())
+
+
+def test_kick_button_removes_exactly_that_member(
+    qtbot: QtBot, admin: AdminWindow, server: ChatServer, login: Login, connect: Connect
+) -> None:
+    alice, bob = login("alice"), login("bob")
+    room, ticket = create(alice)
+    alice_room = enter(connect, room, ticket)
+    bob_room = join(connect, bob, room)
+    select_room(qtbot, admin, room["id"])
+    select_member(qtbot, admin, "bob")
+
+    answer(qtbot, admin, admin.kick_button, CANCEL)
+    assert admin.members_model.names() == ["alice", "bob"]
+
+    question = answer(qtbot, admin, admin.kick_button, YES)
+    assert "bob" in question
+    bob_room.expect_error("kicked")
+    bob_room.wait_closed()
+    left = alice_room.expect("left")
+    assert left["name"] == "bob" and left["members"] == ["alice"]
+    assert not alice_room.disconnected
+    bob.request("ping", "pong")  # the main-port session is untouched
+    assert alice.expect("room_updated")["room"]["members"] == 1
+    qtbot.waitUntil(lambda: admin.members_model.names() == ["alice"], timeout=TIMEOUT_MS)
+    assert cell(admin, room["id"], Column.MEMBERS) == "1 / 4"
+    assert not admin.kick_button.isEnabled()
+
+
+def test_event_log_shows_logins_and_failed_logins(
+    qtbot: QtBot, admin: AdminWindow, login: Login, connect: Connect
+) -> None:
+    login("alice")
+    stranger = connect()
+    stranger.send(type="login", name="alice", password="wrong password")
+    stranger.expect_error("bad_credentials")
+
+    def shown(text: str) -> bool:
+        return any(text in line for line in admin.log_model.lines())
+
+    qtbot.waitUntil(lambda: shown("failed login for 'alice' from 127.0.0.1"), timeout=TIMEOUT_MS)
+    assert shown("alice logged in from 127.0.0.1")
+    last = admin.log_model.rowCount() - 1
+    assert "failed login" in str(admin.log_model.index(last, 0).data())  # newest last
+
+
+def test_closing_the_window_shuts_the_server_down(
+    qtbot: QtBot, admin: AdminWindow, server: ChatServer, login: Login, connect, db_path: str
+) -> None:
+    alice, idle = login("alice"), connect()
+    room, ticket = create(alice)
+    member = enter(connect, room, ticket)
+    with qtbot.waitSignal(server.shut_down, timeout=TIMEOUT_MS):
+        admin.form.close()
+        assert admin.form.isVisible()  # held open until every goodbye is flushed
+    for client in (alice, idle, member):
+        client.expect_error("server_shutdown")
+        client.wait_closed()
+    qtbot.waitUntil(lambda: not admin.form.isVisible(), timeout=TIMEOUT_MS)
+    assert query_db(db_path, "SELECT COUNT(*) FROM rooms WHERE closed_at IS NULL") == [(0,)]
+    assert admin.rooms_model.room_ids() == []
+
+
+def test_a_server_shut_down_elsewhere_closes_the_window(
+    qtbot: QtBot, admin: AdminWindow, server: ChatServer
+) -> None:
+    server.shutdown()  # as Ctrl+C or SIGTERM do
+    qtbot.waitUntil(lambda: not admin.form.isVisible(), timeout=TIMEOUT_MS)
+
+
+def test_event_log_follows_new_lines_unless_scrolled_up(qtbot: QtBot, admin: AdminWindow) -> None:
+    bar = admin.log_view.verticalScrollBar()
+    for number in range(200):
+        admin.log_model.append(20, f"line {number}")
+    qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum(), timeout=TIMEOUT_MS)
+    bar.setValue(0)  # the operator scrolls up to read
+    admin.log_model.append(20, "one more")
+    assert bar.value() == 0
