@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,7 +12,9 @@ from PySide6.QtNetwork import QTcpServer
 from app.server.config import ServerConfig
 from app.server.connection import Connection, ParsedItem
 from app.server.database import DatabaseError
+from app.server.pressure import BackPressure
 from app.server.store import ChatStore, StoredMessage
+from app.server.tickets import TicketBook
 from app.shared import logs
 from app.shared.limits import FloodGuard
 from app.shared.protocol import (
@@ -35,26 +34,6 @@ from app.shared.timefmt import utc_now_iso
 from app.shared.validation import check_text
 
 HISTORY_LENGTH = 50
-# Back-pressure: stop reading the room's senders while a member that is still draining
-# has more than HIGH bytes queued, until every such member is under LOW. A member that
-# has not drained for STALL seconds no longer holds the room back; it is cut off at the
-# connection's output limit instead.
-BACKLOG_HIGH = 256 * 1024
-BACKLOG_LOW = 64 * 1024
-STALL_SECONDS = 0.5
-
-
-def ticket_digest(ticket: str) -> bytes:
-    """Tickets are kept and looked up by SHA-256 digest: the dictionary compares digests,
-    so how long a lookup takes says nothing about any ticket (a constant-time check)."""
-    return hashlib.sha256(ticket.encode("utf-8", "replace")).digest()
-
-
-@dataclass(slots=True)
-class Ticket:
-    user_key: str
-    name: str
-    expires_at: float  # time.monotonic()
 
 
 @dataclass(slots=True)
@@ -63,8 +42,6 @@ class Member:
     name: str
     connection: Connection
     flood: FloodGuard
-    backlog: int = 0  # at the last back-pressure check
-    drained_at: float = 0.0  # when its backlog was last seen shrinking
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,10 +92,10 @@ class Room(QObject):
         listener.pendingConnectionAvailable.connect(self._on_listener_pending_connection_available)
         self._store = store
         self._config = config
-        self._ticket_ttl = config.ticket_ttl
         self._track = track
         self.members: dict[str, Member] = {}
-        self._tickets: dict[bytes, Ticket] = {}
+        self._tickets = TicketBook(config.ticket_ttl, self)
+        self._tickets.expired.connect(self._update_grace)
         self._waiting: set[Connection] = set()  # connected, not yet entered
         self._history: deque[Message] = deque(maxlen=HISTORY_LENGTH)
         self._seq = 0
@@ -127,13 +104,7 @@ class Room(QObject):
         self._grace.setSingleShot(True)
         self._grace.setInterval(int(config.empty_room_grace * 1000))
         self._grace.timeout.connect(self._on_grace_timeout)
-        self._paused = False
-        self._pressure = QTimer(self)
-        self._pressure.setInterval(20)
-        self._pressure.timeout.connect(self._check_pressure)
-        self._expiry = QTimer(self)
-        self._expiry.setSingleShot(True)
-        self._expiry.timeout.connect(self._on_expiry_timeout)
+        self._pressure = BackPressure(lambda: [m.connection for m in self.members.values()], self)
 
     # --- seats and tickets ---------------------------------------------------------------
 
@@ -161,43 +132,13 @@ class Room(QObject):
         return [member.name for member in self.members.values()]
 
     def issue_ticket(self, user_key: str, name: str) -> str:
-        """A single-use ticket holding a seat for `ticket_ttl` seconds; the caller checked
-        that a seat is free. A user's earlier unused ticket for this room is given up."""
-        self.revoke_tickets(user_key)
-        ticket = secrets.token_urlsafe(24)  # 192 bits
-        self._tickets[ticket_digest(ticket)] = Ticket(
-            user_key, name, time.monotonic() + self._ticket_ttl
-        )
-        self._schedule_expiry()
+        """A ticket holding a seat; the caller checked that a seat is free."""
+        ticket = self._tickets.issue(user_key, name)
         self._update_grace()
         return ticket
 
     def revoke_tickets(self, user_key: str) -> None:
-        for digest in [d for d, t in self._tickets.items() if t.user_key == user_key]:
-            del self._tickets[digest]
-        self._update_grace()
-
-    def _take_ticket(self, ticket: str) -> Ticket | None:
-        found = self._tickets.pop(ticket_digest(ticket), None)
-        if found is None:
-            return None
-        if found.expires_at < time.monotonic():
-            return None
-        return found
-
-    def _schedule_expiry(self) -> None:
-        if not self._tickets:
-            self._expiry.stop()
-            return
-        soonest = min(t.expires_at for t in self._tickets.values())
-        self._expiry.start(max(0, int((soonest - time.monotonic()) * 1000) + 1))
-
-    @Slot()
-    def _on_expiry_timeout(self) -> None:
-        now = time.monotonic()
-        for digest in [d for d, t in self._tickets.items() if t.expires_at <= now]:
-            del self._tickets[digest]
-        self._schedule_expiry()
+        self._tickets.revoke(user_key)
         self._update_grace()
 
     def _update_grace(self) -> None:
@@ -254,13 +195,12 @@ class Room(QObject):
     def _handle_entry(self, connection: Connection, item: ParsedItem) -> None:
         self._waiting.discard(connection)
         connection.clear_deadline()
-        ticket = self._take_ticket(item.ticket) if isinstance(item, Enter) else None
+        ticket = self._tickets.take(item.ticket) if isinstance(item, Enter) else None
         if ticket is None or not isinstance(item, Enter):
             connection.close_with_error(
                 ErrorCode.BAD_TICKET, "the first line must be enter with a valid ticket"
             )
             self._update_grace()
-            self._schedule_expiry()
             return
         previous = self.members.pop(ticket.user_key, None)
         if previous is not None:
@@ -272,7 +212,6 @@ class Room(QObject):
         member = Member(ticket.user_key, ticket.name, connection, flood)
         connection.idle_checked = True
         self.members[member.key] = member
-        self._schedule_expiry()
         self._update_grace()
         connection.send(
             reply(
@@ -382,35 +321,10 @@ class Room(QObject):
         self._send_all(encode(message))
 
     def _send_all(self, data: bytes) -> None:
-        backed_up = False
+        largest = 0
         for member in list(self.members.values()):  # a slow reader may be cut off meanwhile
-            if member.connection.send_bytes(data) > BACKLOG_HIGH:
-                backed_up = True
-        if backed_up and not self._paused:
-            self._check_pressure()
-
-    def _check_pressure(self) -> None:
-        """Pause or resume reading the members, as their output backlogs say (see above)."""
-        now = time.monotonic()
-        holding = False
-        for member in self.members.values():
-            backlog = member.connection.backlog
-            if backlog < member.backlog or member.backlog <= BACKLOG_HIGH:
-                member.drained_at = now
-            member.backlog = backlog
-            limit = BACKLOG_LOW if self._paused else BACKLOG_HIGH
-            if backlog > limit and now - member.drained_at < STALL_SECONDS:
-                holding = True
-        if holding and not self._paused:
-            self._paused = True
-            for member in self.members.values():
-                member.connection.pause_reading()
-            self._pressure.start()
-        elif not holding and self._paused:
-            self._paused = False
-            self._pressure.stop()
-            for member in list(self.members.values()):
-                member.connection.resume_reading()
+            largest = max(largest, member.connection.send_bytes(data))
+        self._pressure.wrote(largest)
 
     def _on_connection_closed(self, connection: Connection) -> None:
         self._waiting.discard(connection)
@@ -455,7 +369,6 @@ class Room(QObject):
             return
         self.closed = True
         self._grace.stop()
-        self._expiry.stop()
         self._pressure.stop()
         self._listener.close()
         self._tickets.clear()

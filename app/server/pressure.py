@@ -1,0 +1,74 @@
+"""Back-pressure for one room: stop reading its senders while its readers are backed up.
+
+While a member that is still draining has more than `HIGH` bytes queued, the room's
+connections stop being read (Qt's read buffer is bounded, so TCP then pushes back on the
+senders) until every such member is under `LOW`. A member that has not drained for `STALL`
+seconds no longer holds the room back: it is cut off at the connection's output limit.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+
+from PySide6.QtCore import QObject, QTimer, Slot
+
+from app.server.connection import Connection
+
+HIGH = 256 * 1024
+LOW = 64 * 1024
+STALL = 0.5
+CHECK_MS = 20
+
+
+class BackPressure(QObject):
+    """Watches the backlogs of `connections()` and pauses or resumes reading them."""
+
+    def __init__(
+        self, connections: Callable[[], Iterable[Connection]], parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._connections = connections
+        self._samples: dict[Connection, tuple[int, float]] = {}  # backlog, last seen draining
+        self.paused = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(CHECK_MS)
+        self._timer.timeout.connect(self._on_timer_timeout)
+
+    def wrote(self, largest_backlog: int) -> None:
+        """Called after a broadcast with the largest backlog it left."""
+        if largest_backlog > HIGH and not self.paused:
+            self._check()
+
+    @Slot()
+    def _on_timer_timeout(self) -> None:
+        self._check()
+
+    def _check(self) -> None:
+        now = time.monotonic()
+        limit = LOW if self.paused else HIGH
+        holding = False
+        connections = list(self._connections())
+        samples = {}
+        for connection in connections:
+            backlog = connection.backlog
+            previous, drained_at = self._samples.get(connection, (0, now))
+            if backlog < previous or previous <= HIGH:
+                drained_at = now
+            samples[connection] = (backlog, drained_at)
+            if backlog > limit and now - drained_at < STALL:
+                holding = True
+        self._samples = samples
+        if holding and not self.paused:
+            self.paused = True
+            for connection in connections:
+                connection.pause_reading()
+            self._timer.start()
+        elif not holding and self.paused:
+            self.stop()
+            for connection in connections:
+                connection.resume_reading()
+
+    def stop(self) -> None:
+        self.paused = False
+        self._timer.stop()
