@@ -49,10 +49,10 @@ class ChatServer(QObject):
         self.hasher = PasswordHasher(config.hash_profile, self)
         self.connections: set[Connection] = set()
         self._per_address: dict[str, int] = {}
-        self._idle_sweep = QTimer(self)
-        self._idle_sweep.timeout.connect(self._on_idle_sweep_timeout)
-        if config.idle_timeout > 0:
-            self._idle_sweep.start(int(min(config.idle_timeout / 4, 5.0) * 1000))
+        self._sweep = QTimer(self)
+        self._sweep.timeout.connect(self._on_sweep_timeout)
+        period = min(config.idle_timeout / 4, 5.0) if config.idle_timeout > 0 else 5.0
+        self._sweep.start(int(period * 1000))
         self.directory = RoomDirectory(config, self.store, self._track, self)
         self.lobby = Lobby(config, self.store, self.hasher, self.directory, self)
         self.lobby.user_logged_in.connect(lambda _: self.users_changed.emit(self.user_count))
@@ -127,14 +127,16 @@ class ChatServer(QObject):
         self.clients_changed.emit(len(self.connections))
 
     @Slot()
-    def _on_idle_sweep_timeout(self) -> None:
-        """Close logged-in connections that have been silent past the idle timeout."""
+    def _on_sweep_timeout(self) -> None:
+        """Close logged-in connections silent past the idle timeout; forget old login failures."""
+        self.lobby.prune_throttles()
+        if self.config.idle_timeout <= 0:
+            return
         horizon = time.monotonic() - self.config.idle_timeout
         for connection in [c for c in self.connections if c.idle_checked]:
             if connection.last_activity < horizon and connection.is_open:
                 logs.net.warning("%s idle for %.0f s", connection.peer, self.config.idle_timeout)
                 connection.close_with_error(ErrorCode.TIMEOUT, "closed after a long silence")
-        self.lobby.prune_throttles()
 
     @Slot()
     def _on_listener_pending_connection_available(self) -> None:
@@ -163,7 +165,7 @@ class ChatServer(QObject):
         if self._stopped:
             return
         self._stopped = True
-        self._idle_sweep.stop()
+        self._sweep.stop()
         text = "the server is shutting down"
         self._listener.close()
         self.lobby.close_all(ErrorCode.SERVER_SHUTDOWN, text)
