@@ -33,6 +33,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy app main.py
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -1,11 +1,31 @@
-"""`main.py --mode client`: the desktop client (being built; see issue 3)."""
+"""`main.py --mode client`: the desktop client's application object, language and windows."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+from PySide6.QtWidgets import QApplication
+
+from app.client import i18n, prefs
+from app.client.client_app import ClientApp
+from app.client.ui import add_icon_search_path, icon
+from app.shared.unix_signals import ShutdownSignals
+
 
 def run_client(args: argparse.Namespace) -> int:
-    print("the RoomChat client is not built yet", file=sys.stderr)
-    return 2
+    """Create the QApplication, install the translation, open the login window, run."""
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName(prefs.APPLICATION)
+    app.setOrganizationName(prefs.ORGANIZATION)
+    app.setQuitOnLastWindowClosed(False)
+    add_icon_search_path()
+    app.setWindowIcon(icon("roomchat"))
+    i18n.install_translators(app, i18n.choose_language(args.lang))  # parented to `app`
+    host, port = prefs.server_address(args.host, args.port)
+    client = ClientApp(host, port)
+    client.quit_requested.connect(app.quit)
+    app.aboutToQuit.connect(client.shutdown)
+    ShutdownSignals(app.quit, app)  # Ctrl+C and SIGTERM leave rooms and log out cleanly
+    client.start()
+    return app.exec()

@@ -99,4 +99,5 @@ class PasswordHasher(QObject):
     def close(self) -> None:
         """Drop every pending callback and wait for the workers to finish."""
         self._callbacks.clear()
+        self._pool.clear()  # jobs not started yet are dropped; running ones finish
         self._pool.waitForDone()

@@ -1,0 +1,165 @@
+"""A chat window's two lists: the members of the room and the messages shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QDateTime,
+    QLocale,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QFont
+
+from app.client.ui import icon
+from app.shared.validation import name_key
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+KIND_ROLE = Qt.ItemDataRole.UserRole + 1  # EntryKind value
+SENDER_ROLE = Qt.ItemDataRole.UserRole + 2
+TIME_ROLE = Qt.ItemDataRole.UserRole + 3  # short local time, for display
+TEXT_ROLE = Qt.ItemDataRole.UserRole + 4
+MAX_ENTRIES = 2_000
+
+
+class MembersModel(QAbstractListModel):
+    """The names in a room, sorted without case; the person's own name is marked.
+
+    Signals: none beyond QAbstractListModel's.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._names: list[str] = []
+        self.me = ""
+
+    @property
+    def names(self) -> list[str]:
+        return list(self._names)
+
+    def set_members(self, names: list[str]) -> None:
+        """Remove the names that left and insert the ones that came, row by row."""
+        wanted = sorted(set(names), key=name_key)
+        for row in range(len(self._names) - 1, -1, -1):
+            if self._names[row] not in wanted:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._names[row]
+                self.endRemoveRows()
+        for row, name in enumerate(wanted):
+            if row < len(self._names) and self._names[row] == name:
+                continue
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._names.insert(row, name)
+            self.endInsertRows()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's API)
+        return 0 if parent.isValid() else len(self._names)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._names):
+            return None
+        name = self._names[index.row()]
+        mine = bool(self.me) and name_key(name) == name_key(self.me)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.tr("{name} (you)").format(name=name) if mine else name
+        if role == Qt.ItemDataRole.DecorationRole:
+            return icon("person-me" if mine else "person")
+        if role == Qt.ItemDataRole.FontRole and mine:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == SENDER_ROLE:
+            return name
+        return None
+
+
+class EntryKind(StrEnum):
+    """How an entry in the message list is styled."""
+
+    MESSAGE = "message"  # someone else's message
+    OWN = "own"  # the person's own message
+    NOTICE = "notice"  # someone joined or left
+    PROBLEM = "problem"  # the connection dropped, a message was refused, …
+
+
+@dataclass(frozen=True, slots=True)
+class ChatEntry:
+    kind: EntryKind
+    text: str
+    sender: str = ""
+    when: QDateTime | None = None
+    seq: int | None = None
+
+
+def local_time(iso: str) -> QDateTime | None:
+    """An ISO-8601 UTC time from the wire, in local time (None if it does not parse)."""
+    moment = QDateTime.fromString(iso, Qt.DateFormat.ISODateWithMs)
+    return moment.toLocalTime() if moment.isValid() else None
+
+
+def short_time(moment: QDateTime | None) -> str:
+    """`20:15` today, with the date before it on other days."""
+    if moment is None:
+        return ""
+    locale = QLocale()
+    clock = locale.toString(moment.time(), QLocale.FormatType.ShortFormat)
+    if moment.date() == QDateTime.currentDateTime().date():
+        return clock
+    return f"{locale.toString(moment.date(), QLocale.FormatType.ShortFormat)} {clock}"
+
+
+class MessagesModel(QAbstractListModel):
+    """The entries of a chat window, oldest first, at most `max_entries` (oldest dropped).
+
+    Signals: none beyond QAbstractListModel's.
+    """
+
+    def __init__(self, parent: QObject | None = None, max_entries: int = MAX_ENTRIES) -> None:
+        super().__init__(parent)
+        self._entries: list[ChatEntry] = []
+        self.max_entries = max_entries
+
+    @property
+    def last_seq(self) -> int:
+        seqs = [entry.seq for entry in self._entries if entry.seq is not None]
+        return max(seqs, default=0)
+
+    def entry(self, row: int) -> ChatEntry:
+        return self._entries[row]
+
+    def append(self, entry: ChatEntry) -> None:
+        if len(self._entries) >= self.max_entries:
+            self.beginRemoveRows(QModelIndex(), 0, 0)
+            del self._entries[0]
+            self.endRemoveRows()
+        row = len(self._entries)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._entries.append(entry)
+        self.endInsertRows()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's API)
+        return 0 if parent.isValid() else len(self._entries)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._entries):
+            return None
+        entry = self._entries[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{entry.sender}: {entry.text}" if entry.sender else entry.text
+        if role == KIND_ROLE:
+            return str(entry.kind)
+        if role == SENDER_ROLE:
+            return entry.sender
+        if role == TEXT_ROLE:
+            return entry.text
+        if role == TIME_ROLE:
+            return short_time(entry.when)
+        if role == Qt.ItemDataRole.ToolTipRole and entry.when is not None:
+            return QLocale().toString(entry.when, QLocale.FormatType.LongFormat)
+        return None

@@ -1,0 +1,283 @@
+"""One chat window per room: members, messages, an input line; survives a dropped link."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import QEvent, QObject, Signal, Slot
+from PySide6.QtWidgets import QLabel, QLineEdit, QListView, QPushButton, QWidget
+
+from app.client import texts
+from app.client.chat_models import ChatEntry, EntryKind, MembersModel, MessagesModel, local_time
+from app.client.message_delegate import MessageDelegate
+from app.client.session import RoomConnection
+from app.client.ui import BannerKind, hide_banner, icon, show_banner
+from app.shared.forms import child, load_form
+from app.shared.protocol import Message
+from app.shared.validation import name_key
+
+REQUIRED = (
+    "roomIconLabel",
+    "roomLabel",
+    "roomInfoLabel",
+    "leaveButton",
+    "bannerLabel",
+    "reconnectButton",
+    "messagesView",
+    "membersLabel",
+    "membersView",
+    "inputEdit",
+    "sendButton",
+)
+NO_RECONNECT = frozenset({"session_replaced", "kicked", "room_closed"})
+FOLLOW_SLACK_PX = 4
+
+
+class ChatWindow(QObject):
+    """Controller of `forms/chat_window.ui` for one room, over one `RoomConnection`.
+
+    The lobby gets a ticket and calls `enter()`; after a dropped connection the window shows
+    why, disables its input and offers to reconnect (the lobby gets a new ticket and calls
+    `enter()` again; messages already shown are not repeated).
+
+    Signals:
+        left(int): the person left (Leave, Ctrl+W or closing the window); the room's id.
+        reconnect_requested(int): the person asked to get back into the room; its id.
+    """
+
+    left = Signal(int)
+    reconnect_requested = Signal(int)
+
+    def __init__(self, room: Message, me: str, password: str | None = None) -> None:
+        super().__init__()
+        self.room = room
+        self.room_id = int(room["id"])
+        self.me = me
+        self.password = password
+        self.connection: RoomConnection | None = None
+        self.closed = False
+        self.form: QWidget = load_form("chat_window", None, REQUIRED)
+        self.form.setWindowIcon(icon("roomchat"))
+        self.messages = MessagesModel(self)
+        self.members = MembersModel(self)
+        self.members.me = me
+        self.messages_view = child(self.form, QListView, "messagesView")
+        self.messages_view.setModel(self.messages)
+        self.messages_view.setItemDelegate(MessageDelegate(self.messages_view, self))
+        self.members_view = child(self.form, QListView, "membersView")
+        self.members_view.setModel(self.members)
+        self.input_edit = child(self.form, QLineEdit, "inputEdit")
+        self.send_button = child(self.form, QPushButton, "sendButton")
+        self.leave_button = child(self.form, QPushButton, "leaveButton")
+        self.reconnect_button = child(self.form, QPushButton, "reconnectButton")
+        self.banner_label = child(self.form, QLabel, "bannerLabel")
+        self.members_label = child(self.form, QLabel, "membersLabel")
+        self.info_label = child(self.form, QLabel, "roomInfoLabel")
+        self.send_button.setIcon(icon("send"))
+        self.leave_button.setIcon(icon("leave"))
+        self._follow = True
+        self._entered = False
+        scroll_bar = self.messages_view.verticalScrollBar()
+        scroll_bar.valueChanged.connect(self._on_scroll_bar_value_changed)
+        scroll_bar.rangeChanged.connect(self._on_scroll_bar_range_changed)
+        self.input_edit.returnPressed.connect(self._on_input_edit_return_pressed)
+        self.input_edit.textChanged.connect(self._update_controls)
+        self.send_button.clicked.connect(self._on_input_edit_return_pressed)
+        self.leave_button.clicked.connect(self.leave)
+        self.reconnect_button.clicked.connect(self._on_reconnect_button_clicked)
+        self.form.installEventFilter(self)
+        self._show_room(room)
+        hide_banner(self.banner_label)
+        self.reconnect_button.hide()
+        self._update_controls()
+
+    # --- the connection ------------------------------------------------------------------
+
+    @property
+    def connected(self) -> bool:
+        """In the room: the connection is open and the room has let us in."""
+        return self._entered and self.connection is not None and self.connection.is_open
+
+    def enter(self, host: str, port: int, ticket: str) -> None:
+        """Connect to the room's port with a fresh ticket (first entry or a reconnect)."""
+        self._drop_connection()
+        self._entered = False
+        connection = RoomConnection(self)
+        connection.entered.connect(self._on_connection_entered)
+        connection.member_joined.connect(self._on_connection_member_joined)
+        connection.member_left.connect(self._on_connection_member_left)
+        connection.message_received.connect(self._on_connection_message_received)
+        connection.request_failed.connect(self._on_connection_request_failed)
+        connection.connection_lost.connect(self._on_connection_connection_lost)
+        connection.connect_failed.connect(self._on_connection_connect_failed)
+        self.connection = connection
+        self.reconnect_button.hide()
+        show_banner(self.banner_label, self.tr("Entering the room…"), BannerKind.INFO)
+        connection.enter(host, port, ticket)
+
+    def show_problem(self, text: str, can_retry: bool = True) -> None:
+        """Say what went wrong in the window; offer to reconnect when that may help."""
+        show_banner(self.banner_label, text, BannerKind.ERROR)
+        self.reconnect_button.setVisible(can_retry and not self.connected)
+        self.reconnect_button.setEnabled(True)
+        self._update_controls()
+
+    def show(self) -> None:
+        self.form.show()
+        self.form.raise_()
+        self.form.activateWindow()
+        self.input_edit.setFocus()
+
+    def leave(self) -> None:
+        """Leave the room and close the window."""
+        if self.closed:
+            return
+        self.closed = True
+        if self.connection is not None:
+            self.connection.leave()
+        self.form.removeEventFilter(self)
+        self.form.close()
+        self.form.deleteLater()
+        self.left.emit(self.room_id)
+
+    def _drop_connection(self) -> None:
+        if self.connection is not None:
+            self.connection.abort()
+            self.connection.deleteLater()
+            self.connection = None
+
+    @Slot(dict)
+    def _on_connection_entered(self, frame: Message) -> None:
+        self._entered = True
+        self.me = str(frame.get("you") or self.me)
+        self.members.me = self.me
+        if isinstance(frame.get("room"), dict):
+            self._show_room(frame["room"])
+        newer_than = self.messages.last_seq
+        for message in frame.get("history", []):
+            if isinstance(message, dict) and int(message.get("seq", 0)) > newer_than:
+                self._append_message(message)
+        self._set_members([str(name) for name in frame.get("members", [])])
+        hide_banner(self.banner_label)
+        self.reconnect_button.hide()
+        self._update_controls()
+        self.input_edit.setFocus()
+
+    @Slot(str, list, str)
+    def _on_connection_member_joined(self, name: str, members: list, ts: str) -> None:
+        mine = name_key(name) == name_key(self.me)
+        text = (
+            self.tr("You joined the room") if mine else self.tr("{name} joined").format(name=name)
+        )
+        self.messages.append(ChatEntry(EntryKind.NOTICE, text, when=local_time(ts)))
+        self._set_members(members)
+
+    @Slot(str, list, str)
+    def _on_connection_member_left(self, name: str, members: list, ts: str) -> None:
+        text = self.tr("{name} left").format(name=name)
+        self.messages.append(ChatEntry(EntryKind.NOTICE, text, when=local_time(ts)))
+        self._set_members(members)
+
+    @Slot(dict)
+    def _on_connection_message_received(self, frame: Message) -> None:
+        self._append_message(frame)
+
+    @Slot(str, dict)
+    def _on_connection_request_failed(self, code: str, frame: Message) -> None:
+        text = texts.request_error(code, frame, self.room.get("name", ""))
+        self.messages.append(ChatEntry(EntryKind.PROBLEM, text))
+
+    @Slot(str)
+    def _on_connection_connection_lost(self, code: str) -> None:
+        self._entered = False
+        text = texts.connection_ended(code)
+        self.messages.append(ChatEntry(EntryKind.PROBLEM, text))
+        self._set_members([])
+        if code in NO_RECONNECT:
+            self.show_problem(text, can_retry=False)
+        else:
+            self.show_problem(self.tr("{reason} You can reconnect.").format(reason=text))
+        self.reconnect_button.setFocus()
+
+    @Slot(str)
+    def _on_connection_connect_failed(self, code: str) -> None:
+        connection = self.connection
+        address = connection.address if connection is not None else ""
+        self.show_problem(texts.cannot_reach(address, code))
+
+    @Slot()
+    def _on_reconnect_button_clicked(self) -> None:
+        self.reconnect_button.setEnabled(False)
+        show_banner(self.banner_label, self.tr("Reconnecting…"), BannerKind.INFO)
+        self.reconnect_requested.emit(self.room_id)
+
+    # --- what the window shows -----------------------------------------------------------
+
+    def _append_message(self, frame: Message) -> None:
+        sender = str(frame.get("from", ""))
+        mine = name_key(sender) == name_key(self.me)
+        seq = frame.get("seq")
+        entry = ChatEntry(
+            EntryKind.OWN if mine else EntryKind.MESSAGE,
+            str(frame.get("text", "")),
+            sender,
+            local_time(str(frame.get("ts", ""))),
+            seq if isinstance(seq, int) else None,
+        )
+        self.messages.append(entry)
+
+    def _show_room(self, room: Message) -> None:
+        self.room = {**self.room, **room}
+        name = str(self.room.get("name", ""))
+        self.form.setWindowTitle(self.tr("{room} — RoomChat").format(room=name))
+        child(self.form, QLabel, "roomLabel").setText(escape(name))
+        locked = bool(self.room.get("locked"))
+        child(self.form, QLabel, "roomIconLabel").setPixmap(
+            icon("lock" if locked else "room").pixmap(20, 20)
+        )
+        self._update_info()
+
+    def _set_members(self, names: list[str]) -> None:
+        self.members.set_members(names)
+        self.members_label.setText(self.tr("Members ({count})").format(count=len(names)))
+        self._update_info()
+
+    def _update_info(self) -> None:
+        capacity = self.room.get("capacity", 0)
+        count = self.members.rowCount() if self.connected else self.room.get("members", 0)
+        info = self.tr("{count} of {capacity} people").format(count=count, capacity=capacity)
+        if self.room.get("locked"):
+            info = self.tr("Private · {info}").format(info=info)
+        owner = self.room.get("owner")
+        if owner:
+            info = self.tr("{info} · opened by {owner}").format(info=info, owner=owner)
+        self.info_label.setText(info)
+
+    @Slot()
+    def _update_controls(self) -> None:
+        connected = self.connected
+        self.input_edit.setEnabled(connected)
+        self.send_button.setEnabled(connected and bool(self.input_edit.text().strip()))
+
+    @Slot()
+    def _on_input_edit_return_pressed(self) -> None:
+        text = self.input_edit.text()
+        if not text.strip() or self.connection is None or not self.connected:
+            return
+        if self.connection.say(text):
+            self.input_edit.clear()
+            self._follow = True
+
+    @Slot(int)
+    def _on_scroll_bar_value_changed(self, value: int) -> None:
+        self._follow = value >= self.messages_view.verticalScrollBar().maximum() - FOLLOW_SLACK_PX
+
+    @Slot(int, int)
+    def _on_scroll_bar_range_changed(self, _minimum: int, maximum: int) -> None:
+        if self._follow:
+            self.messages_view.verticalScrollBar().setValue(maximum)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.form and event.type() == QEvent.Type.Close and not self.closed:
+            self.leave()
+        return False

@@ -1,0 +1,57 @@
+"""The client as a whole: the login window, then the lobby, and back on logging out."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from app.client.lobby_window import LobbyWindow
+from app.client.login_window import LoginWindow
+from app.client.session import MainSession
+from app.client.ui import add_icon_search_path
+
+
+class ClientApp(QObject):
+    """Wires the windows together; `start()` shows the login window.
+
+    Signals:
+        quit_requested(): the person wants the client to end (Quit, or closing the lobby or
+            the login window while not logged in).
+    """
+
+    quit_requested = Signal()
+
+    def __init__(self, host: str, port: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        add_icon_search_path()
+        self.login = LoginWindow(host, port, self)
+        self.lobby = LobbyWindow(self)
+        self.login.logged_in.connect(self._on_login_logged_in)
+        self.login.closed.connect(self._on_login_closed)
+        self.lobby.logged_out.connect(self._on_lobby_logged_out)
+        self.lobby.relogin_requested.connect(self._on_lobby_relogin_requested)
+        self.lobby.quit_requested.connect(self.quit_requested)
+
+    def start(self) -> None:
+        self.login.show()
+
+    def shutdown(self) -> None:
+        """Leave every room, log out, close every window (idempotent)."""
+        self.lobby.shutdown()
+        self.login.close()
+
+    @Slot(object, str, list)
+    def _on_login_logged_in(self, session: MainSession, name: str, rooms: list) -> None:
+        self.lobby.attach(session, name, rooms)
+
+    @Slot()
+    def _on_login_closed(self) -> None:
+        if not self.lobby.form.isVisible():
+            self.quit_requested.emit()
+
+    @Slot()
+    def _on_lobby_logged_out(self) -> None:
+        self.login.show(self.tr("You have logged out."))
+
+    @Slot()
+    def _on_lobby_relogin_requested(self) -> None:
+        self.login.show()

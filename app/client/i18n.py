@@ -1,0 +1,64 @@
+"""Which language the client speaks: the system's, or `--lang`; Qt translators for it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+from app.shared import logs
+from app.shared.forms import RESOURCES_DIR
+
+TRANSLATIONS_DIR = RESOURCES_DIR / "translations"
+SOURCE_LANGUAGE = "en"
+
+
+def available_languages() -> list[str]:
+    """English and every language with a `resources/translations/roomchat_<lang>.ts`."""
+    found = sorted(path.stem.removeprefix("roomchat_") for path in TRANSLATIONS_DIR.glob("*.ts"))
+    return [SOURCE_LANGUAGE, *found]
+
+
+def choose_language(flag: str | None) -> str:
+    """`--lang` when given, else the system locale's language (e.g. "ko" for ko_KR) when
+    there is a translation for it, else English."""
+    if flag:
+        return flag
+    system = QLocale.system().name().split("_")[0]
+    return system if system in available_languages() else SOURCE_LANGUAGE
+
+
+def install_translators(
+    app: QCoreApplication, language: str, directory: Path = TRANSLATIONS_DIR
+) -> list[QTranslator]:
+    """Install RoomChat's and Qt's own translations for `language`; return them.
+
+    English is the source language and needs none. A missing RoomChat translation is logged
+    (run `make translations` to build the .qm files from resources/translations/*.ts).
+    """
+    QLocale.setDefault(QLocale(language))
+    if language == SOURCE_LANGUAGE:
+        return []
+    installed: list[QTranslator] = []
+    ours = QTranslator(app)
+    if ours.load(f"roomchat_{language}", str(directory)):
+        app.installTranslator(ours)
+        installed.append(ours)
+    else:
+        logs.ui.warning(
+            "no RoomChat translation for %r in %s (run `make translations`)",
+            language,
+            directory,
+        )
+    qt_own = QTranslator(app)
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if qt_own.load(f"qtbase_{language}", qt_dir):
+        app.installTranslator(qt_own)
+        installed.append(qt_own)
+    return installed
+
+
+def remove_translators(app: QCoreApplication, translators: list[QTranslator]) -> None:
+    for translator in translators:
+        app.removeTranslator(translator)
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))

@@ -1,0 +1,291 @@
+"""The lobby: the live table of open rooms, creating and joining rooms, the chat windows."""
+
+from __future__ import annotations
+
+from functools import partial
+from html import escape
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Signal, Slot
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QHeaderView, QLabel, QMainWindow, QPushButton, QTableView
+
+from app.client import texts
+from app.client.chat_window import ChatWindow
+from app.client.create_room_dialog import CreateRoomDialog
+from app.client.password_dialog import PasswordDialog
+from app.client.room_joiner import RoomJoiner
+from app.client.rooms_model import ROOM_ROLE, Column, RoomsModel
+from app.client.session import MainSession
+from app.client.ui import BannerKind, hide_banner, icon, show_banner
+from app.shared.forms import child, load_form
+from app.shared.protocol import Message
+
+REQUIRED = (
+    "signedInLabel",
+    "serverLabel",
+    "noticeLabel",
+    "reloginButton",
+    "roomsView",
+    "emptyLabel",
+    "refreshButton",
+    "createButton",
+    "joinButton",
+)
+ACTIONS = ("actionLogOut", "actionQuit", "actionCreateRoom", "actionJoin", "actionRefresh")
+
+
+class LobbyWindow(QObject):
+    """Controller of `forms/lobby_window.ui`: one per client, re-attached at each login.
+
+    Its `RoomJoiner` owns the chat windows (by room id), so they outlive a lost session and
+    can reconnect once the person has logged in again. Messages for the person (room full,
+    wrong password, no such room, lost connection) appear in a banner above the table, never
+    in a modal box.
+
+    Signals:
+        logged_out(): the person logged out; every chat window has been closed.
+        relogin_requested(): the session ended and the person wants to log in again.
+        quit_requested(): the person chose Quit or closed the lobby.
+    """
+
+    logged_out = Signal()
+    relogin_requested = Signal()
+    quit_requested = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.form: QMainWindow = load_form("lobby_window", None, REQUIRED + ACTIONS)  # type: ignore[assignment]
+        self.form.setWindowIcon(icon("roomchat"))
+        self.model = RoomsModel(self)
+        self.view = child(self.form, QTableView, "roomsView")
+        self.view.setModel(self.model)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(Column.MEMBERS, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(Column.OWNER, QHeaderView.ResizeMode.ResizeToContents)
+        self.notice_label = child(self.form, QLabel, "noticeLabel")
+        self.relogin_button = child(self.form, QPushButton, "reloginButton")
+        self.join_button = child(self.form, QPushButton, "joinButton")
+        self.create_button = child(self.form, QPushButton, "createButton")
+        self.refresh_button = child(self.form, QPushButton, "refreshButton")
+        self.actions = {name: child(self.form, QAction, name) for name in ACTIONS}
+        for widget, name in (
+            (self.join_button, "join"),
+            (self.create_button, "add"),
+            (self.refresh_button, "refresh"),
+        ):
+            widget.setIcon(icon(name))
+        self.actions["actionCreateRoom"].setIcon(icon("add"))
+        self.actions["actionLogOut"].setIcon(icon("logout"))
+        self.session: MainSession | None = None
+        self.name = ""
+        self.joiner = RoomJoiner(self.form, self)
+        self.joiner.join_failed.connect(self.notify)
+        self.joiner.signed_out.connect(self.form.show)
+        self.create_dialog: CreateRoomDialog | None = None
+        self.view.activated.connect(self._on_view_activated)
+        self.view.selectionModel().currentRowChanged.connect(self._update_controls)
+        for signal in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset):
+            signal.connect(self._on_model_rows_changed)
+        self.join_button.clicked.connect(self._on_join_button_clicked)
+        self.actions["actionJoin"].triggered.connect(self._on_join_button_clicked)
+        self.create_button.clicked.connect(self.open_create_dialog)
+        self.actions["actionCreateRoom"].triggered.connect(self.open_create_dialog)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.actions["actionRefresh"].triggered.connect(self.refresh)
+        self.actions["actionLogOut"].triggered.connect(self.log_out)
+        self.actions["actionQuit"].triggered.connect(self.quit)
+        self.relogin_button.clicked.connect(self.relogin_requested)
+        self.form.installEventFilter(self)
+        hide_banner(self.notice_label)
+        self.relogin_button.hide()
+
+    @property
+    def connected(self) -> bool:
+        return self.session is not None and self.session.logged_in
+
+    @property
+    def chats(self) -> dict[int, ChatWindow]:
+        return self.joiner.chats
+
+    @property
+    def password_dialog(self) -> PasswordDialog | None:
+        return self.joiner.password_dialog
+
+    def join(self, room: Message, password: str | None = None) -> None:
+        hide_banner(self.notice_label)
+        self.joiner.join(room, password)
+
+    def attach(self, session: MainSession, name: str, rooms: list[Message]) -> None:
+        """Show the lobby for a freshly logged-in `session`."""
+        if self.name and self.name != name:
+            self.close_chats()
+        self._drop_session()
+        self.session, self.name = session, name
+        self.joiner.session, self.joiner.name = session, name
+        session.setParent(self)
+        session.room_added.connect(self.model.upsert)
+        session.room_updated.connect(self.model.upsert)
+        session.room_removed.connect(self.model.remove)
+        session.connection_lost.connect(self._on_session_connection_lost)
+        self.model.set_rooms(rooms)
+        signed_in = self.tr("Signed in as {name}").format(name=f"<b>{escape(name)}</b>")
+        child(self.form, QLabel, "signedInLabel").setText(signed_in)
+        child(self.form, QLabel, "serverLabel").setText(session.address)
+        hide_banner(self.notice_label)
+        self.relogin_button.hide()
+        self._on_model_rows_changed()
+        self.form.show()
+        self.form.raise_()
+        self.form.activateWindow()
+        self.view.setFocus()
+
+    def notify(self, text: str, kind: BannerKind = BannerKind.ERROR) -> None:
+        show_banner(self.notice_label, text, kind)
+
+    # --- the person's commands ------------------------------------------------------------
+
+    @Slot()
+    def refresh(self) -> None:
+        if self.session is not None and self.connected:
+            self.session.request("list_rooms", self._on_rooms_listed, self._on_request_failed)
+
+    def _on_rooms_listed(self, frame: Message) -> None:
+        self.model.set_rooms([r for r in frame.get("rooms", []) if isinstance(r, dict)])
+
+    @Slot()
+    def open_create_dialog(self) -> None:
+        if not self.connected:
+            return
+        if self.create_dialog is None:
+            self.create_dialog = CreateRoomDialog(self.form)
+            self.create_dialog.create_requested.connect(self._on_create_dialog_create_requested)
+            self.create_dialog.closed.connect(self._on_create_dialog_closed)
+        self.create_dialog.open()
+
+    @Slot(str, int, object)
+    def _on_create_dialog_create_requested(
+        self, name: str, capacity: int, password: str | None
+    ) -> None:
+        if self.session is None:
+            return
+        self.session.request(
+            "create_room",
+            partial(self._on_room_created, password),
+            partial(self._on_create_failed, name),
+            name=name,
+            capacity=capacity,
+            password=password,
+        )
+
+    def _on_room_created(self, password: str | None, frame: Message) -> None:
+        if self.create_dialog is not None and self.create_dialog.is_open:
+            self.create_dialog.finish()
+        self.joiner.open_chat(frame["room"], str(frame["ticket"]), password)
+
+    def _on_create_failed(self, name: str, code: str, frame: Message) -> None:
+        text = texts.request_error(code, frame, name)
+        if self.create_dialog is not None and self.create_dialog.is_open:
+            field = "password" if code == "invalid_password" else "name"
+            self.create_dialog.show_error(text, field)
+        else:
+            self.notify(text)
+
+    @Slot()
+    def _on_create_dialog_closed(self) -> None:
+        if self.create_dialog is not None:
+            self.create_dialog.deleteLater()
+            self.create_dialog = None
+
+    @Slot()
+    def _on_join_button_clicked(self) -> None:
+        self._on_view_activated(self.view.currentIndex())
+
+    @Slot(QModelIndex)
+    def _on_view_activated(self, index: QModelIndex) -> None:
+        room = index.data(ROOM_ROLE) if index.isValid() else None
+        if isinstance(room, dict):
+            self.join(room)
+
+    def _on_request_failed(self, code: str, frame: Message) -> None:
+        if self.connected:
+            self.notify(texts.request_error(code, frame))
+
+    # --- leaving ---------------------------------------------------------------------------
+
+    def close_chats(self) -> None:
+        self.joiner.close_chats()
+
+    @Slot()
+    def log_out(self) -> None:
+        self.close_chats()
+        if self.session is not None:
+            self.session.log_out()
+        self._drop_session()
+        self.name = ""
+        self.model.clear()
+        self.form.hide()
+        self.logged_out.emit()
+
+    @Slot()
+    def quit(self) -> None:
+        self.shutdown()
+        self.quit_requested.emit()
+
+    def shutdown(self) -> None:
+        """Leave every room, log out and close the lobby (the client is ending)."""
+        self.close_chats()
+        if self.session is not None and self.session.is_open:
+            self.session.log_out()
+        self._drop_session()
+        self.form.removeEventFilter(self)
+        self.form.close()
+
+    def _drop_session(self) -> None:
+        session, self.session = self.session, None
+        if session is not None:
+            session.room_added.disconnect(self.model.upsert)
+            session.room_updated.disconnect(self.model.upsert)
+            session.room_removed.disconnect(self.model.remove)
+            session.connection_lost.disconnect(self._on_session_connection_lost)
+            session.abort()
+            session.deleteLater()
+        self.joiner.session = None
+        self.joiner.forget_requests()
+        self._update_controls()
+
+    @Slot(str)
+    def _on_session_connection_lost(self, code: str) -> None:
+        if self.create_dialog is not None and self.create_dialog.is_open:
+            self.create_dialog.form.reject()
+        self._drop_session()
+        self.model.clear()
+        self.notify(texts.connection_ended(code))
+        self.relogin_button.show()
+        self.relogin_button.setFocus()
+
+    @Slot()
+    def _on_model_rows_changed(self) -> None:
+        count = self.model.rowCount()
+        child(self.form, QLabel, "emptyLabel").setVisible(count == 0 and self.connected)
+        if count and not self.view.currentIndex().isValid():
+            self.view.setCurrentIndex(self.model.index(0, 0))
+        status = self.tr("Rooms open: {count}").format(count=count) if self.connected else ""
+        self.form.statusBar().showMessage(status)
+        self._update_controls()
+
+    @Slot()
+    def _update_controls(self) -> None:
+        connected = self.connected
+        has_room = connected and self.view.currentIndex().isValid()
+        self.join_button.setEnabled(has_room)
+        self.actions["actionJoin"].setEnabled(has_room)
+        for widget in (self.create_button, self.refresh_button):
+            widget.setEnabled(connected)
+        self.actions["actionCreateRoom"].setEnabled(connected)
+        self.actions["actionRefresh"].setEnabled(connected)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.form and event.type() == QEvent.Type.Close:
+            self.quit()
+        return False

@@ -1,0 +1,151 @@
+"""Paints a chat window's entries: messages with sender and time, notices, problems."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPointF,
+    QRectF,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QTextLayout, QTextOption
+from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from app.client.chat_models import KIND_ROLE, SENDER_ROLE, TEXT_ROLE, TIME_ROLE, EntryKind
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+PAD_X, PAD_Y, GAP = 10, 5, 2
+SENDER_COLORS = ("#2f6fb3", "#9b4dca", "#1f8a70", "#c0562b", "#7a6a1f", "#b03a6d", "#3b7d2b")
+OWN_BACKGROUND = QColor(47, 111, 179, 28)
+OWN_ACCENT = QColor("#2f6fb3")
+PROBLEM_BACKGROUND = QColor("#fdecea")
+PROBLEM_TEXT = QColor("#7f1d12")
+NOTICE_TEXT = QColor("#6b7480")
+
+
+def _layout(
+    text: str, font: QFont, width: float, centered: bool = False
+) -> tuple[QTextLayout, float]:
+    """`text` wrapped to `width` (at word boundaries, or anywhere for long words)."""
+    layout = QTextLayout(text, font)
+    option = QTextOption()
+    if centered:
+        option.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    height = 0.0
+    while True:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(max(width, 10.0))
+        line.setPosition(QPointF(0, height))
+        height += line.height()
+    layout.endLayout()
+    return layout, height
+
+
+def sender_color(name: str) -> QColor:
+    """A stable colour per sender, so a conversation is easy to follow."""
+    return QColor(SENDER_COLORS[sum(map(ord, name.casefold())) % len(SENDER_COLORS)])
+
+
+class MessageDelegate(QStyledItemDelegate):
+    """Draws each entry of a `MessagesModel` in its own style, word-wrapped to the view.
+
+    Messages show the sender (in a colour of their own) and the local time above the text;
+    the person's own messages have a tinted background and an accent bar; join and leave
+    notices are centred and grey; problems are red on a pale red background.
+
+    Signals: none beyond QStyledItemDelegate's.
+    """
+
+    def __init__(self, view: QAbstractItemView, parent: QObject | None = None) -> None:
+        super().__init__(parent or view)
+        self._view = view
+
+    def _width(self) -> float:
+        return float(max(self._view.viewport().width() - 2 * PAD_X, 40))
+
+    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont, QFont, QFont]:
+        body = QFont(option.font)
+        sender = QFont(body)
+        sender.setBold(True)
+        small = QFont(body)
+        small.setPointSizeF(max(body.pointSizeF() * 0.85, 6.0))
+        notice = QFont(body)
+        notice.setItalic(True)
+        notice.setPointSizeF(max(body.pointSizeF() * 0.92, 6.0))
+        return body, sender, small, notice
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
+        body, sender, _small, notice = self._fonts(option)
+        kind = index.data(KIND_ROLE)
+        text = str(index.data(TEXT_ROLE) or "")
+        width = self._width()
+        if kind == EntryKind.NOTICE:
+            _, height = _layout(self._notice_text(index), notice, width, centered=True)
+            return QSize(int(width), int(height) + 2 * PAD_Y)
+        if kind == EntryKind.PROBLEM:
+            _, height = _layout(text, body, width)
+            return QSize(int(width), int(height) + 2 * PAD_Y + 2)
+        _, height = _layout(text, body, width)
+        header = QFontMetrics(sender).height()
+        return QSize(int(width), int(header + GAP + height) + 2 * PAD_Y)
+
+    @staticmethod
+    def _notice_text(index: AnyIndex) -> str:
+        time = str(index.data(TIME_ROLE) or "")
+        text = str(index.data(TEXT_ROLE) or "")
+        return f"{text}  ·  {time}" if time else text
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        painter.save()
+        try:
+            self._paint(painter, option, index)
+        finally:
+            painter.restore()
+
+    def _paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        body, sender_font, small, notice = self._fonts(option)
+        rect = QRectF(option.rect)
+        kind = index.data(KIND_ROLE)
+        text = str(index.data(TEXT_ROLE) or "")
+        width = self._width()
+        palette = option.palette
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if selected:
+            painter.fillRect(rect, palette.color(QPalette.ColorRole.Highlight).lighter(170))
+        if kind == EntryKind.NOTICE:
+            layout, _ = _layout(self._notice_text(index), notice, width, centered=True)
+            painter.setPen(NOTICE_TEXT)
+            layout.draw(painter, QPointF(rect.left() + PAD_X, rect.top() + PAD_Y))
+            return
+        if kind == EntryKind.PROBLEM:
+            painter.fillRect(rect.adjusted(2, 1, -2, -1), PROBLEM_BACKGROUND)
+            layout, _ = _layout(text, body, width)
+            painter.setPen(PROBLEM_TEXT)
+            layout.draw(painter, QPointF(rect.left() + PAD_X, rect.top() + PAD_Y + 1))
+            return
+        if kind == EntryKind.OWN:
+            painter.fillRect(rect.adjusted(2, 1, -2, -1), OWN_BACKGROUND)
+            painter.fillRect(
+                QRectF(rect.left() + 2, rect.top() + 1, 3, rect.height() - 2), OWN_ACCENT
+            )
+        sender = str(index.data(SENDER_ROLE) or "")
+        top = rect.top() + PAD_Y
+        metrics = QFontMetrics(sender_font)
+        painter.setFont(sender_font)
+        painter.setPen(OWN_ACCENT if kind == EntryKind.OWN else sender_color(sender))
+        painter.drawText(QPointF(rect.left() + PAD_X, top + metrics.ascent()), sender)
+        painter.setFont(small)
+        painter.setPen(NOTICE_TEXT)
+        time_x = rect.left() + PAD_X + metrics.horizontalAdvance(sender) + 8
+        painter.drawText(QPointF(time_x, top + metrics.ascent()), str(index.data(TIME_ROLE) or ""))
+        layout, _ = _layout(text, body, width)
+        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        layout.draw(painter, QPointF(rect.left() + PAD_X, top + metrics.height() + GAP))

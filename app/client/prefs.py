@@ -1,0 +1,49 @@
+"""The person's preferences (last server, last name), kept in QSettings and nowhere else."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 4000
+ORGANIZATION = "RoomChat"
+APPLICATION = "RoomChat"
+
+
+def settings() -> QSettings:
+    """The client's settings file (INI in the platform's per-user configuration folder)."""
+    return QSettings(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION
+    )
+
+
+def _port(value: object) -> int | None:
+    try:
+        port = int(str(value))
+    except ValueError:
+        return None
+    return port if 1 <= port <= 65535 else None
+
+
+def server_address(host_flag: str, port_flag: int) -> tuple[str, int]:
+    """The server to offer: flags that differ from the defaults win, then the last one used."""
+    store = settings()
+    host = host_flag
+    if host_flag == DEFAULT_HOST:
+        host = str(store.value("login/host", DEFAULT_HOST) or DEFAULT_HOST)
+    port = port_flag if port_flag not in (DEFAULT_PORT, 0) else None
+    if port is None:
+        port = _port(store.value("login/port", DEFAULT_PORT)) or DEFAULT_PORT
+    return host, port
+
+
+def last_name() -> str:
+    return str(settings().value("login/name", "") or "")
+
+
+def remember_login(host: str, port: int, name: str) -> None:
+    store = settings()
+    store.setValue("login/host", host)
+    store.setValue("login/port", port)
+    store.setValue("login/name", name)
+    store.sync()

@@ -1,0 +1,486 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ko_KR">
+<context>
+    <name>ChatWindow</name>
+    <message>
+        <source>Entering the room…</source>
+        <translation>방에 들어가는 중…</translation>
+    </message>
+    <message>
+        <source>You joined the room</source>
+        <translation>방에 들어왔습니다</translation>
+    </message>
+    <message>
+        <source>{name} joined</source>
+        <translation>{name} 님이 들어왔습니다</translation>
+    </message>
+    <message>
+        <source>{name} left</source>
+        <translation>{name} 님이 나갔습니다</translation>
+    </message>
+    <message>
+        <source>{reason} You can reconnect.</source>
+        <translation>{reason} 다시 연결할 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>Reconnecting…</source>
+        <translation>다시 연결하는 중…</translation>
+    </message>
+    <message>
+        <source>{room} — RoomChat</source>
+        <translation>{room} — RoomChat</translation>
+    </message>
+    <message>
+        <source>Members ({count})</source>
+        <translation>참여자 ({count})</translation>
+    </message>
+    <message>
+        <source>{count} of {capacity} people</source>
+        <translation>{capacity}명 중 {count}명</translation>
+    </message>
+    <message>
+        <source>Private · {info}</source>
+        <translation>비공개 · {info}</translation>
+    </message>
+    <message>
+        <source>{info} · opened by {owner}</source>
+        <translation>{info} · 개설자 {owner}</translation>
+    </message>
+    <message>
+        <source>Leave this room (Ctrl+W)</source>
+        <translation>이 방에서 나가기 (Ctrl+W)</translation>
+    </message>
+    <message>
+        <source>Leave</source>
+        <translation>나가기</translation>
+    </message>
+    <message>
+        <source>&amp;Reconnect</source>
+        <translation>다시 연결(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Write a message and press Enter</source>
+        <translation>메시지를 쓰고 Enter 키를 누르세요</translation>
+    </message>
+    <message>
+        <source>&amp;Send</source>
+        <translation>보내기(&amp;S)</translation>
+    </message>
+</context>
+<context>
+    <name>ClientApp</name>
+    <message>
+        <source>You have logged out.</source>
+        <translation>로그아웃했습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>CreateRoomDialog</name>
+    <message>
+        <source>A private room needs a password.</source>
+        <translation>비공개 방에는 비밀번호가 필요합니다.</translation>
+    </message>
+    <message>
+        <source>Create room</source>
+        <translation>방 만들기</translation>
+    </message>
+    <message>
+        <source>Open a room that others can join. It closes by itself once it has stayed empty for a little while.</source>
+        <translation>다른 사람이 들어올 수 있는 방을 엽니다. 방이 한동안 비어 있으면 저절로 닫힙니다.</translation>
+    </message>
+    <message>
+        <source>Room &amp;name:</source>
+        <translation>방 이름(&amp;N):</translation>
+    </message>
+    <message>
+        <source>For example: Homework help</source>
+        <translation>예: 숙제 도움방</translation>
+    </message>
+    <message>
+        <source>&amp;Capacity:</source>
+        <translation>정원(&amp;C):</translation>
+    </message>
+    <message>
+        <source> people</source>
+        <translation>명</translation>
+    </message>
+    <message>
+        <source>&amp;Private room (people need a password to join)</source>
+        <translation>비공개 방(&amp;P) (들어오려면 비밀번호 필요)</translation>
+    </message>
+    <message>
+        <source>Pass&amp;word:</source>
+        <translation>비밀번호(&amp;W):</translation>
+    </message>
+    <message>
+        <source>The room&apos;s password</source>
+        <translation>방 비밀번호</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <source>C&amp;reate</source>
+        <translation>만들기(&amp;R)</translation>
+    </message>
+</context>
+<context>
+    <name>LobbyWindow</name>
+    <message>
+        <source>Signed in as {name}</source>
+        <translation>{name}(으)로 로그인됨</translation>
+    </message>
+    <message>
+        <source>Rooms open: {count}</source>
+        <translation>열린 방: {count}개</translation>
+    </message>
+    <message>
+        <source>RoomChat — Lobby</source>
+        <translation>RoomChat — 로비</translation>
+    </message>
+    <message>
+        <source>Log in &amp;again</source>
+        <translation>다시 로그인(&amp;A)</translation>
+    </message>
+    <message>
+        <source>No rooms are open yet. Create one with “Create room…” (Ctrl+N).</source>
+        <translation>아직 열린 방이 없습니다. “방 만들기…”(Ctrl+N)로 새 방을 만드세요.</translation>
+    </message>
+    <message>
+        <source>Ask the server for the list of rooms again (F5)</source>
+        <translation>서버에서 방 목록을 다시 받아옵니다 (F5)</translation>
+    </message>
+    <message>
+        <source>Re&amp;fresh</source>
+        <translation>새로 고침(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Open a new room (Ctrl+N)</source>
+        <translation>새 방을 엽니다 (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>&amp;Create room…</source>
+        <translation>방 만들기(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Enter the selected room (Enter or double-click)</source>
+        <translation>선택한 방에 들어갑니다 (Enter 또는 더블클릭)</translation>
+    </message>
+    <message>
+        <source>&amp;Join</source>
+        <translation>들어가기(&amp;J)</translation>
+    </message>
+    <message>
+        <source>&amp;Account</source>
+        <translation>계정(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Rooms</source>
+        <translation>방(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Log &amp;out</source>
+        <translation>로그아웃(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>끝내기(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Join selected room</source>
+        <translation>선택한 방에 들어가기(&amp;J)</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>새로 고침(&amp;R)</translation>
+    </message>
+</context>
+<context>
+    <name>LoginWindow</name>
+    <message>
+        <source>Enter the server&apos;s host name or address.</source>
+        <translation>서버의 호스트 이름이나 주소를 입력하세요.</translation>
+    </message>
+    <message>
+        <source>Enter your name and password.</source>
+        <translation>이름과 비밀번호를 입력하세요.</translation>
+    </message>
+    <message>
+        <source>Connecting to {address}…</source>
+        <translation>{address}에 연결하는 중…</translation>
+    </message>
+    <message>
+        <source>Creating the account…</source>
+        <translation>계정을 만드는 중…</translation>
+    </message>
+    <message>
+        <source>Logging in…</source>
+        <translation>로그인하는 중…</translation>
+    </message>
+    <message>
+        <source>The server at {address} closed the connection: {reason}</source>
+        <translation>{address} 서버가 연결을 끊었습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>RoomChat — Log in</source>
+        <translation>RoomChat — 로그인</translation>
+    </message>
+    <message>
+        <source>Log in to chat, or sign up for a new account.</source>
+        <translation>로그인해서 대화하거나, 새 계정으로 가입하세요.</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>서버</translation>
+    </message>
+    <message>
+        <source>&amp;Host:</source>
+        <translation>호스트(&amp;H):</translation>
+    </message>
+    <message>
+        <source>The name or address of the RoomChat server</source>
+        <translation>RoomChat 서버의 이름 또는 주소</translation>
+    </message>
+    <message>
+        <source>P&amp;ort:</source>
+        <translation>포트(&amp;O):</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>계정</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>이름(&amp;N):</translation>
+    </message>
+    <message>
+        <source>3 to 32 letters, digits, _ - .</source>
+        <translation>글자, 숫자, _ - . 로 3~32자</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>비밀번호(&amp;P):</translation>
+    </message>
+    <message>
+        <source>At least 8 characters</source>
+        <translation>8자 이상</translation>
+    </message>
+    <message>
+        <source>Create an account with this name and password, then log in</source>
+        <translation>이 이름과 비밀번호로 계정을 만들고 로그인합니다</translation>
+    </message>
+    <message>
+        <source>&amp;Sign up</source>
+        <translation>가입(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Log in</source>
+        <translation>로그인(&amp;L)</translation>
+    </message>
+</context>
+<context>
+    <name>MembersModel</name>
+    <message>
+        <source>{name} (you)</source>
+        <translation>{name} (나)</translation>
+    </message>
+</context>
+<context>
+    <name>Messages</name>
+    <message>
+        <source>Cannot reach the server at {address}: nothing is listening.</source>
+        <translation>{address} 서버에 연결할 수 없습니다: 연결이 거부되었습니다.</translation>
+    </message>
+    <message>
+        <source>Cannot reach the server at {address}: the host is unknown.</source>
+        <translation>{address} 서버에 연결할 수 없습니다: 알 수 없는 호스트입니다.</translation>
+    </message>
+    <message>
+        <source>Cannot reach the server at {address}: it does not answer.</source>
+        <translation>{address} 서버에 연결할 수 없습니다: 응답이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Cannot reach the server at {address}: the network failed.</source>
+        <translation>{address} 서버에 연결할 수 없습니다: 네트워크 오류입니다.</translation>
+    </message>
+    <message>
+        <source>The server shut down.</source>
+        <translation>서버가 종료되었습니다.</translation>
+    </message>
+    <message>
+        <source>You signed in somewhere else, so this session ended.</source>
+        <translation>다른 곳에서 로그인하여 이 세션이 끝났습니다.</translation>
+    </message>
+    <message>
+        <source>An operator closed this room.</source>
+        <translation>운영자가 이 방을 닫았습니다.</translation>
+    </message>
+    <message>
+        <source>An operator removed you from this room.</source>
+        <translation>운영자가 이 방에서 내보냈습니다.</translation>
+    </message>
+    <message>
+        <source>The room did not accept the entry ticket.</source>
+        <translation>방이 입장권을 받아들이지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>The connection to the server was lost.</source>
+        <translation>서버와의 연결이 끊어졌습니다.</translation>
+    </message>
+    <message>
+        <source>The name or password is wrong.</source>
+        <translation>이름 또는 비밀번호가 틀렸습니다.</translation>
+    </message>
+    <message>
+        <source>That name is taken. Choose another one.</source>
+        <translation>이미 사용 중인 이름입니다. 다른 이름을 고르세요.</translation>
+    </message>
+    <message>
+        <source>This server does not accept new accounts.</source>
+        <translation>이 서버는 새 계정을 받지 않습니다.</translation>
+    </message>
+    <message>
+        <source>A password has {low} to {high} characters.</source>
+        <translation>비밀번호는 {low}~{high}자여야 합니다.</translation>
+    </message>
+    <message>
+        <source>A room name has 1 to {high} characters and no control characters.</source>
+        <translation>방 이름은 1~{high}자이고 제어 문자를 쓸 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>A room with that name is already open.</source>
+        <translation>같은 이름의 방이 이미 열려 있습니다.</translation>
+    </message>
+    <message>
+        <source>The server does not allow that many people in one room.</source>
+        <translation>서버가 한 방에 그렇게 많은 인원을 허용하지 않습니다.</translation>
+    </message>
+    <message>
+        <source>The server has no free port for another room right now.</source>
+        <translation>지금은 서버에 새 방을 열 빈 포트가 없습니다.</translation>
+    </message>
+    <message>
+        <source>The room “{room}” is no longer open.</source>
+        <translation>“{room}” 방은 이제 열려 있지 않습니다.</translation>
+    </message>
+    <message>
+        <source>The room “{room}” is private: it needs its password.</source>
+        <translation>“{room}” 방은 비공개입니다. 비밀번호가 필요합니다.</translation>
+    </message>
+    <message>
+        <source>Wrong password for “{room}”. Try again.</source>
+        <translation>“{room}” 방의 비밀번호가 틀렸습니다. 다시 입력하세요.</translation>
+    </message>
+    <message>
+        <source>The room “{room}” is full.</source>
+        <translation>“{room}” 방이 가득 찼습니다.</translation>
+    </message>
+    <message>
+        <source>You are already in “{room}” (perhaps from another window).</source>
+        <translation>이미 “{room}” 방에 들어가 있습니다 (다른 창에서일 수 있습니다).</translation>
+    </message>
+    <message>
+        <source>A message has 1 to 4000 characters and not only spaces.</source>
+        <translation>메시지는 1~4000자이고 공백만으로 이루어질 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>You are not signed in.</source>
+        <translation>로그인되어 있지 않습니다.</translation>
+    </message>
+    <message>
+        <source>The server could not do that just now. Try again.</source>
+        <translation>서버가 지금은 처리하지 못했습니다. 다시 시도하세요.</translation>
+    </message>
+    <message>
+        <source>Slow down: wait {seconds} s and try again.</source>
+        <translation>너무 빠릅니다. {seconds}초 기다린 뒤 다시 시도하세요.</translation>
+    </message>
+    <message>
+        <source>The server refused the request.</source>
+        <translation>서버가 요청을 거절했습니다.</translation>
+    </message>
+    <message>
+        <source>A name has {low} to {high} characters.</source>
+        <translation>이름은 {low}~{high}자여야 합니다.</translation>
+    </message>
+    <message>
+        <source>A name may hold only letters, digits, “_”, “-” and “.”.</source>
+        <translation>이름에는 글자, 숫자, “_”, “-”, “.”만 쓸 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>A name has {low} to {high} characters: letters, digits, “_”, “-” and “.”.</source>
+        <translation>이름은 글자, 숫자, “_”, “-”, “.”로 된 {low}~{high}자여야 합니다.</translation>
+    </message>
+    <message>
+        <source>Give the room a name.</source>
+        <translation>방 이름을 입력하세요.</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordDialog</name>
+    <message>
+        <source>&lt;b&gt;{room}&lt;/b&gt; is a private room. Enter its password to join.</source>
+        <translation>&lt;b&gt;{room}&lt;/b&gt; 방은 비공개입니다. 들어가려면 비밀번호를 입력하세요.</translation>
+    </message>
+    <message>
+        <source>Enter the room&apos;s password.</source>
+        <translation>방 비밀번호를 입력하세요.</translation>
+    </message>
+    <message>
+        <source>Room password</source>
+        <translation>방 비밀번호</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>비밀번호(&amp;P):</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <source>&amp;Join</source>
+        <translation>들어가기(&amp;J)</translation>
+    </message>
+</context>
+<context>
+    <name>RoomJoiner</name>
+    <message>
+        <source>You are not connected to the server. Log in again.</source>
+        <translation>서버에 연결되어 있지 않습니다. 다시 로그인하세요.</translation>
+    </message>
+    <message>
+        <source>You are signed out. Log in again from the lobby, then reconnect.</source>
+        <translation>로그아웃된 상태입니다. 로비에서 다시 로그인한 뒤 다시 연결하세요.</translation>
+    </message>
+</context>
+<context>
+    <name>RoomsModel</name>
+    <message>
+        <source>Room</source>
+        <translation>방</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>인원</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>개설자</translation>
+    </message>
+    <message>
+        <source>Private room: joining asks for its password</source>
+        <translation>비공개 방: 들어갈 때 비밀번호를 묻습니다</translation>
+    </message>
+    <message>
+        <source>Nobody else can join until someone leaves</source>
+        <translation>누군가 나갈 때까지 더 들어갈 수 없습니다</translation>
+    </message>
+    <message>
+        <source>{counts} · full</source>
+        <translation>{counts} · 가득 참</translation>
+    </message>
+</context>
+</TS>

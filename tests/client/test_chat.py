@@ -1,0 +1,136 @@
+"""Chat windows against a real server: talking, leaving, dropped links, the server going."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from app.client.chat_models import EntryKind
+from tests.client.conftest import (
+    WAIT_MS,
+    create_room,
+    entered_chat,
+    join_row,
+    log_in,
+    wait_for_room_row,
+)
+
+
+def _pair(qtbot, make_client, room: str = "Lounge", capacity: int = 5):
+    alice, bob = make_client(), make_client()
+    log_in(qtbot, alice, "alice")
+    log_in(qtbot, bob, "bob")
+    alice_chat = create_room(qtbot, alice, room, capacity=capacity)
+    join_row(qtbot, bob, wait_for_room_row(qtbot, bob, room))
+    bob_chat = entered_chat(qtbot, bob, room)
+    qtbot.waitUntil(lambda: alice_chat.members.names == ["alice", "bob"], timeout=WAIT_MS)
+    return alice, bob, alice_chat, bob_chat
+
+
+def _entries(chat):
+    return [chat.messages.entry(row) for row in range(chat.messages.rowCount())]
+
+
+def _say(qtbot, chat, text: str) -> None:
+    qtbot.keyClicks(chat.input_edit, text)
+    qtbot.mouseClick(chat.send_button, Qt.MouseButton.LeftButton)
+
+
+def test_messages_typed_in_one_window_appear_in_the_other(qtbot, make_client) -> None:
+    _alice, _bob, alice_chat, bob_chat = _pair(qtbot, make_client)
+    assert "Lounge" in alice_chat.form.windowTitle()
+    assert not bob_chat.send_button.isEnabled()  # nothing typed yet
+    _say(qtbot, bob_chat, "hello alice")
+    assert bob_chat.input_edit.text() == ""
+    qtbot.keyClicks(alice_chat.input_edit, "hi bob")
+    alice_chat.input_edit.insert(", 안녕")  # as an input method commits it (QTest types Latin-1)
+    qtbot.keyClick(alice_chat.input_edit, Qt.Key.Key_Return)
+
+    def said(chat, text):
+        return [e for e in _entries(chat) if e.text == text]
+
+    qtbot.waitUntil(lambda: bool(said(alice_chat, "hello alice")), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: bool(said(bob_chat, "hi bob, 안녕")), timeout=WAIT_MS)
+    heard = said(alice_chat, "hello alice")[0]
+    assert (heard.sender, heard.kind) == ("bob", EntryKind.MESSAGE)
+    assert heard.when is not None
+    own = said(bob_chat, "hello alice")[0]
+    assert (own.sender, own.kind) == ("bob", EntryKind.OWN)
+    assert said(bob_chat, "hi bob, 안녕")[0].sender == "alice"
+    notices = [e.text for e in _entries(alice_chat) if e.kind == EntryKind.NOTICE]
+    assert notices == ["You joined the room", "bob joined"]
+
+
+def test_history_is_shown_on_entry(qtbot, make_client) -> None:
+    alice, bob = make_client(), make_client()
+    log_in(qtbot, alice, "alice")
+    log_in(qtbot, bob, "bob")
+    alice_chat = create_room(qtbot, alice, "Archive", capacity=3)
+    _say(qtbot, alice_chat, "before you came")
+    qtbot.waitUntil(lambda: alice_chat.messages.last_seq == 1, timeout=WAIT_MS)
+    join_row(qtbot, bob, wait_for_room_row(qtbot, bob, "Archive"))
+    bob_chat = entered_chat(qtbot, bob, "Archive")
+    first = _entries(bob_chat)[0]
+    assert (first.sender, first.text) == ("alice", "before you came")
+
+
+def test_a_member_leaving_shows_a_notice_and_updates_the_list(qtbot, make_client) -> None:
+    _alice, bob, alice_chat, bob_chat = _pair(qtbot, make_client)
+    assert alice_chat.members_label.text() == "Members (2)"
+    qtbot.mouseClick(bob_chat.leave_button, Qt.MouseButton.LeftButton)
+    assert not bob.lobby.chats
+    qtbot.waitUntil(lambda: alice_chat.members.names == ["alice"], timeout=WAIT_MS)
+    assert _entries(alice_chat)[-1].text == "bob left"
+    assert _entries(alice_chat)[-1].kind == EntryKind.NOTICE
+    assert alice_chat.members_label.text() == "Members (1)"
+
+
+def test_the_server_going_away_leaves_the_window_usable(qtbot, make_client, server) -> None:
+    alice, _bob, alice_chat, _bob_chat = _pair(qtbot, make_client)
+    server.shutdown()
+    qtbot.waitUntil(lambda: not alice_chat.input_edit.isEnabled(), timeout=WAIT_MS)
+    problems = [e.text for e in _entries(alice_chat) if e.kind == EntryKind.PROBLEM]
+    assert problems == ["The server shut down."]
+    assert alice_chat.banner_label.isVisible() and alice_chat.reconnect_button.isVisible()
+    assert not alice_chat.send_button.isEnabled()
+    qtbot.waitUntil(lambda: alice.lobby.notice_label.isVisible(), timeout=WAIT_MS)
+    assert alice.lobby.relogin_button.isVisible()
+    # still responsive: reconnecting explains that the person must log in again first
+    qtbot.mouseClick(alice_chat.reconnect_button, Qt.MouseButton.LeftButton)
+    assert "Log in again" in alice_chat.banner_label.text()
+    qtbot.mouseClick(alice.lobby.relogin_button, Qt.MouseButton.LeftButton)
+    assert alice.login.form.isVisible()
+    qtbot.mouseClick(alice_chat.leave_button, Qt.MouseButton.LeftButton)
+    assert not alice.lobby.chats
+
+
+def test_a_dropped_room_link_can_be_reconnected(qtbot, make_client, server) -> None:
+    _alice, _bob, alice_chat, bob_chat = _pair(qtbot, make_client)
+    _say(qtbot, alice_chat, "one")
+    qtbot.waitUntil(lambda: bob_chat.messages.last_seq == 1, timeout=WAIT_MS)
+    room = server.directory.find(bob_chat.room_id)
+    room.members["bob"].connection.abort("test drop")
+    qtbot.waitUntil(lambda: bob_chat.reconnect_button.isVisible(), timeout=WAIT_MS)
+    assert "lost" in bob_chat.banner_label.text() and not bob_chat.input_edit.isEnabled()
+    qtbot.waitUntil(lambda: alice_chat.members.names == ["alice"], timeout=WAIT_MS)
+    qtbot.mouseClick(bob_chat.reconnect_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bob_chat.connected, timeout=WAIT_MS)
+    assert bob_chat.input_edit.isEnabled() and not bob_chat.banner_label.isVisible()
+    assert [e.text for e in _entries(bob_chat)].count("one") == 1  # history not repeated
+    qtbot.waitUntil(lambda: alice_chat.members.names == ["alice", "bob"], timeout=WAIT_MS)
+
+
+def test_the_view_follows_new_messages_unless_scrolled_up(qtbot, make_client) -> None:
+    _alice, _bob, alice_chat, bob_chat = _pair(qtbot, make_client)
+    bar = alice_chat.messages_view.verticalScrollBar()
+    for number in range(15):  # within the server's burst allowance
+        bob_chat.connection.say(f"line {number} " + "words " * 20)
+    qtbot.waitUntil(lambda: alice_chat.messages.last_seq == 15, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum(), timeout=WAIT_MS)
+    bar.setValue(0)  # the person scrolls up to read
+    bob_chat.connection.say("one more")
+    qtbot.waitUntil(lambda: alice_chat.messages.last_seq == 16, timeout=WAIT_MS)
+    assert bar.value() == 0
+    bar.setValue(bar.maximum())
+    bob_chat.connection.say("and another")
+    qtbot.waitUntil(lambda: alice_chat.messages.last_seq == 17, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: bar.value() == bar.maximum(), timeout=WAIT_MS)

@@ -1,0 +1,122 @@
+"""Forms hold every widget the code needs; the Korean translation is complete and used."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from app.client import (
+    chat_window,
+    create_room_dialog,
+    i18n,
+    lobby_window,
+    login_window,
+    password_dialog,
+)
+from app.client.login_window import LoginWindow
+from app.shared.forms import FORMS_DIR, load_form
+
+ROOT = Path(__file__).resolve().parents[2]
+TS_FILE = ROOT / "resources" / "translations" / "roomchat_ko.ts"
+BIN = Path(sys.executable).parent
+CLIENT_FORMS = {
+    "login_window": login_window.REQUIRED,
+    "lobby_window": lobby_window.REQUIRED + lobby_window.ACTIONS,
+    "create_room_dialog": create_room_dialog.REQUIRED,
+    "password_dialog": password_dialog.REQUIRED,
+    "chat_window": chat_window.REQUIRED,
+}
+
+
+@pytest.mark.parametrize("name", sorted(CLIENT_FORMS))
+def test_every_object_name_the_code_uses_is_in_its_form(qtbot, name: str) -> None:
+    declared = set(re.findall(r'name="([A-Za-z]\w*)"', (FORMS_DIR / f"{name}.ui").read_text()))
+    assert set(CLIENT_FORMS[name]) <= declared
+    form = load_form(name, None, CLIENT_FORMS[name])  # raises FormError when one is missing
+    form.deleteLater()
+
+
+def test_windows_are_only_built_from_forms() -> None:
+    for path in (ROOT / "app" / "client").glob("*.py"):
+        source = path.read_text()
+        assert "QUiLoader" not in source, path
+        assert "addWidget(" not in source and "setLayout(" not in source, path
+
+
+def _messages() -> list[ET.Element]:
+    return list(ET.parse(TS_FILE).getroot().iter("message"))
+
+
+def test_the_korean_translation_is_complete() -> None:
+    messages = _messages()
+    assert len(messages) > 100
+    for message in messages:
+        source = message.findtext("source") or ""
+        translation = message.find("translation")
+        assert translation is not None, source
+        assert translation.get("type") is None, f"{source!r} is {translation.get('type')}"
+        assert (translation.text or "").strip(), f"{source!r} has no translation"
+        braces = re.compile(r"\{\w+\}")
+        assert sorted(braces.findall(source)) == sorted(braces.findall(translation.text or ""))
+        assert ("&" in source) == ("&" in (translation.text or "")), source
+
+
+def test_the_korean_translation_covers_every_source_text(tmp_path: Path) -> None:
+    copy = tmp_path / "check.ts"
+    copy.write_bytes(TS_FILE.read_bytes())
+    sources = [str(path) for path in sorted((ROOT / "app" / "client").glob("*.py"))]
+    sources += [str(FORMS_DIR / f"{name}.ui") for name in sorted(CLIENT_FORMS)]
+    result = subprocess.run(
+        [str(BIN / "pyside6-lupdate"), *sources, "-no-obsolete", "-ts", str(copy)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert "(0 new and" in result.stdout, result.stdout
+    assert not any(m.find("translation").get("type") for m in ET.parse(copy).iter("message"))
+
+
+@pytest.fixture
+def korean(tmp_path: Path):
+    """The Korean translation, freshly compiled from the .ts and installed for one test."""
+    subprocess.run(
+        [
+            str(BIN / "pyside6-lrelease"),
+            "-silent",
+            str(TS_FILE),
+            "-qm",
+            str(tmp_path / "roomchat_ko.qm"),
+        ],
+        check=True,
+        timeout=60,
+    )
+    app = QApplication.instance()
+    translators = i18n.install_translators(app, "ko", tmp_path)
+    assert translators
+    yield
+    i18n.remove_translators(app, translators)
+
+
+def test_switching_to_korean_shows_korean_in_the_login_window(qtbot, korean) -> None:
+    login = LoginWindow("127.0.0.1", 4000)
+    qtbot.addWidget(login.form)
+    assert login.form.windowTitle() == "RoomChat — 로그인"
+    assert login.login_button.text() == "로그인(&L)"
+    assert login.sign_up_button.text() == "가입(&S)"
+    login.show()
+    qtbot.mouseClick(login.login_button, Qt.MouseButton.LeftButton)
+    assert login.error_label.text() == "이름과 비밀번호를 입력하세요."
+
+
+def test_the_language_follows_the_flag_then_the_system() -> None:
+    assert i18n.choose_language("ko") == "ko"
+    assert i18n.choose_language(None) in i18n.available_languages()
+    assert i18n.available_languages() == ["en", "ko"]

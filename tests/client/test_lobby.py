@@ -1,0 +1,132 @@
+"""The lobby against a real server: live rooms, passwords, full rooms, the keyboard."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from app.client.rooms_model import FULL_ROLE, LOCKED_ROLE, Column
+from tests.client.conftest import (
+    WAIT_MS,
+    activate,
+    create_room,
+    entered_chat,
+    join_row,
+    log_in,
+    type_into,
+    wait_for_room_row,
+)
+
+
+def test_a_new_room_appears_in_another_lobby_live_with_its_lock(qtbot, make_client) -> None:
+    alice, bob = make_client(), make_client()
+    log_in(qtbot, alice, "alice")
+    log_in(qtbot, bob, "bob")
+    assert bob.lobby.model.rowCount() == 0
+    create_room(qtbot, alice, "Secret", capacity=5, password="sesame")
+    row = wait_for_room_row(qtbot, bob, "Secret")  # no refresh was clicked
+    model = bob.lobby.model
+    assert model.index(row, 0).data(LOCKED_ROLE) is True
+    assert not model.index(row, 0).data(Qt.ItemDataRole.DecorationRole).isNull()
+    assert model.index(row, Column.OWNER).data() == "alice"
+    qtbot.waitUntil(lambda: model.index(row, Column.MEMBERS).data() == "1 / 5", timeout=WAIT_MS)
+    create_room(qtbot, alice, "Open")
+    open_row = wait_for_room_row(qtbot, bob, "Open")
+    assert model.index(open_row, 0).data(LOCKED_ROLE) is False
+    qtbot.mouseClick(bob.lobby.refresh_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: model.rowCount() == 2, timeout=WAIT_MS)
+
+
+def test_wrong_then_right_room_password(qtbot, make_client) -> None:
+    alice, bob = make_client(), make_client()
+    log_in(qtbot, alice, "alice")
+    log_in(qtbot, bob, "bob")
+    create_room(qtbot, alice, "Vault", capacity=3, password="sesame")
+    join_row(qtbot, bob, wait_for_room_row(qtbot, bob, "Vault"))
+    dialog = bob.lobby.password_dialog
+    assert dialog is not None and dialog.form.isVisible()
+    type_into(qtbot, dialog.password_edit, "wrong")
+    qtbot.mouseClick(dialog.join_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.error_label.isVisible(), timeout=WAIT_MS)
+    assert "Wrong password" in dialog.error_label.text()
+    assert dialog.form.isVisible()  # the person may try again
+    type_into(qtbot, dialog.password_edit, "sesame")
+    qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
+    chat = entered_chat(qtbot, bob, "Vault")
+    assert bob.lobby.password_dialog is None
+    qtbot.waitUntil(lambda: chat.members.names == ["alice", "bob"], timeout=WAIT_MS)
+
+
+def test_a_full_room_is_refused_with_a_message(qtbot, make_client) -> None:
+    alice, bob, carol = make_client(), make_client(), make_client()
+    for client, name in ((alice, "alice"), (bob, "bob"), (carol, "carol")):
+        log_in(qtbot, client, name)
+    create_room(qtbot, alice, "Pair", capacity=2)
+    join_row(qtbot, bob, wait_for_room_row(qtbot, bob, "Pair"))
+    entered_chat(qtbot, bob, "Pair")
+    row = wait_for_room_row(qtbot, carol, "Pair")
+    model = carol.lobby.model
+    qtbot.waitUntil(lambda: model.index(row, 0).data(FULL_ROLE) is True, timeout=WAIT_MS)
+    assert "full" in model.index(row, Column.MEMBERS).data()
+    view = carol.lobby.view
+    center = view.visualRect(model.index(row, 0)).center()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=center)
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=center)  # joins
+    notice = carol.lobby.notice_label
+    qtbot.waitUntil(lambda: notice.isVisible(), timeout=WAIT_MS)
+    assert "“Pair” is full" in notice.text()
+    assert not carol.lobby.chats
+
+
+def test_keyboard_create_room_join_and_leave(qtbot, make_client) -> None:
+    alice, bob = make_client(), make_client()
+    log_in(qtbot, alice, "alice")
+    log_in(qtbot, bob, "bob")
+    lobby = alice.lobby
+    activate(qtbot, lobby.form)
+    qtbot.keyClick(lobby.view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialog = lobby.create_dialog
+    assert dialog is not None and dialog.form.isVisible()
+    assert dialog.form.focusWidget() is dialog.name_edit
+    assert dialog.capacity_spin.value() == 2 and not dialog.password_edit.isEnabled()
+    qtbot.keyClicks(dialog.name_edit, "Keys")
+    qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Return)
+    chat = entered_chat(qtbot, alice, "Keys")
+    assert chat.form.focusWidget() is chat.input_edit
+    qtbot.keyClicks(chat.input_edit, "typed, not clicked")
+    qtbot.keyClick(chat.input_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: chat.messages.rowCount() >= 2, timeout=WAIT_MS)
+    # bob joins with Enter on the selected row
+    bob.lobby.view.setFocus()
+    row = wait_for_room_row(qtbot, bob, "Keys")
+    bob.lobby.view.setCurrentIndex(bob.lobby.model.index(row, 0))
+    qtbot.keyClick(bob.lobby.view, Qt.Key.Key_Return)
+    bob_chat = entered_chat(qtbot, bob, "Keys")
+    # Ctrl+W leaves
+    activate(qtbot, bob_chat.form)
+    qtbot.keyClick(bob_chat.input_edit, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not bob.lobby.chats, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: chat.members.names == ["alice"], timeout=WAIT_MS)
+
+
+def test_create_room_errors_stay_in_the_dialog(qtbot, make_client) -> None:
+    alice, bob = make_client(), make_client()
+    log_in(qtbot, alice, "alice")
+    log_in(qtbot, bob, "bob")
+    create_room(qtbot, alice, "Lounge")
+    qtbot.mouseClick(bob.lobby.create_button, Qt.MouseButton.LeftButton)
+    dialog = bob.lobby.create_dialog
+    assert dialog is not None
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    assert "Give the room a name" in dialog.error_label.text()
+    type_into(qtbot, dialog.name_edit, "lounge")
+    qtbot.mouseClick(dialog.private_check, Qt.MouseButton.LeftButton)
+    assert dialog.password_edit.isEnabled()
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    assert "needs a password" in dialog.error_label.text()
+    qtbot.mouseClick(dialog.private_check, Qt.MouseButton.LeftButton)
+    assert not dialog.password_edit.isEnabled()
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "already open" in dialog.error_label.text(), timeout=WAIT_MS)
+    assert dialog.form.isVisible() and dialog.create_button.isEnabled()
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    assert bob.lobby.create_dialog is None

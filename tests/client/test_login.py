@@ -1,0 +1,103 @@
+"""The login window against a real server: failures, sign-up, the keyboard."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtNetwork import QHostAddress, QTcpServer
+from PySide6.QtWidgets import QLabel
+
+from app.client import prefs
+from tests.client.conftest import WAIT_MS, log_in, type_into
+from tests.conftest import PASSWORD
+
+
+def test_a_failed_login_says_the_name_or_password_is_wrong(qtbot, make_client) -> None:
+    client = make_client()
+    login = client.login
+    type_into(qtbot, login.name_edit, "nobody")
+    type_into(qtbot, login.password_edit, "not the password")
+    qtbot.mouseClick(login.login_button, Qt.MouseButton.LeftButton)
+    assert not login.login_button.isEnabled()  # busy while the request is pending
+    assert login.busy_bar.isVisible()
+    qtbot.waitUntil(lambda: login.error_label.isVisible(), timeout=WAIT_MS)
+    assert "name or password is wrong" in login.error_label.text()
+    assert login.login_button.isEnabled() and not login.busy_bar.isVisible()
+    assert login.form.isVisible() and not client.lobby.form.isVisible()
+
+
+def test_an_unreachable_server_is_named_with_its_host_and_port(qtbot, make_client) -> None:
+    probe = QTcpServer()
+    assert probe.listen(QHostAddress("127.0.0.1"), 0)
+    closed_port = probe.serverPort()
+    probe.close()
+    client = make_client(port=closed_port)
+    login = client.login
+    type_into(qtbot, login.name_edit, "alice")
+    type_into(qtbot, login.password_edit, PASSWORD)
+    qtbot.mouseClick(login.login_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: login.error_label.isVisible(), timeout=WAIT_MS)
+    assert f"127.0.0.1:{closed_port}" in login.error_label.text()
+    assert "Cannot reach" in login.error_label.text()
+
+
+def test_sign_up_names_the_broken_rule_before_asking_the_server(qtbot, make_client) -> None:
+    client = make_client()
+    login = client.login
+    type_into(qtbot, login.name_edit, "al")
+    type_into(qtbot, login.password_edit, PASSWORD)
+    qtbot.mouseClick(login.sign_up_button, Qt.MouseButton.LeftButton)
+    assert "3 to 32 characters" in login.error_label.text()
+    assert login.session is None  # nothing was sent
+    type_into(qtbot, login.name_edit, "al ice")
+    qtbot.mouseClick(login.sign_up_button, Qt.MouseButton.LeftButton)
+    assert "only letters, digits" in login.error_label.text()
+    type_into(qtbot, login.name_edit, "alice")
+    type_into(qtbot, login.password_edit, "short")
+    qtbot.mouseClick(login.sign_up_button, Qt.MouseButton.LeftButton)
+    assert "8 to 128 characters" in login.error_label.text()
+    assert login.form.focusWidget() is login.password_edit
+
+
+def test_a_taken_name_is_reported_by_the_server(qtbot, make_client) -> None:
+    first = make_client()
+    log_in(qtbot, first, "alice")
+    second = make_client()
+    type_into(qtbot, second.login.name_edit, "Alice")
+    type_into(qtbot, second.login.password_edit, PASSWORD)
+    qtbot.mouseClick(second.login.sign_up_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: second.login.error_label.isVisible(), timeout=WAIT_MS)
+    assert "taken" in second.login.error_label.text()
+
+
+def test_sign_up_then_log_out_then_log_in(qtbot, make_client) -> None:
+    client = make_client()
+    log_in(qtbot, client, "alice", sign_up=True)
+    assert "alice" in client.lobby.form.findChild(QLabel, "signedInLabel").text()
+    client.lobby.actions["actionLogOut"].trigger()
+    qtbot.waitUntil(lambda: client.login.form.isVisible(), timeout=WAIT_MS)
+    assert not client.lobby.form.isVisible()
+    assert client.login.name_edit.text() == "alice"  # remembered
+    log_in(qtbot, client, "alice", sign_up=False)
+    host, port = prefs.server_address("127.0.0.1", 4000)
+    assert (host, port) == ("127.0.0.1", client.lobby.session.port)
+
+
+def test_keyboard_only_login(qtbot, make_client) -> None:
+    first = make_client()
+    log_in(qtbot, first, "alice")
+    client = make_client()
+    login = client.login
+    qtbot.waitUntil(lambda: login.form.focusWidget() is login.name_edit, timeout=WAIT_MS)
+    login.host_edit.setFocus()
+    order = [login.port_spin, login.name_edit, login.password_edit, login.login_button]
+    for expected in order:
+        qtbot.keyClick(login.form.focusWidget(), Qt.Key.Key_Tab)
+        assert login.form.focusWidget() is expected
+    login.name_edit.setFocus()
+    login.name_edit.clear()
+    qtbot.keyClicks(login.name_edit, "alice")
+    qtbot.keyClick(login.name_edit, Qt.Key.Key_Tab)
+    assert login.form.focusWidget() is login.password_edit
+    qtbot.keyClicks(login.password_edit, PASSWORD)
+    qtbot.keyClick(login.password_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: client.lobby.connected, timeout=WAIT_MS)

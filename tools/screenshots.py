@@ -1,0 +1,282 @@
+"""`make screenshots`: the real client and server on a virtual X display, saved as PNGs.
+
+    python -m tools.screenshots [--out docs/screenshots] [--display :99]
+
+Starts Xvfb (installing it and a CJK font with apt-get when missing and running as root),
+starts the server as `main.py --mode server --headless --port 0`, then runs the client's
+real windows in this process on the xcb platform, drives them by code as a person would,
+and saves each window with `QWidget.grab()`. Other people in the rooms are played by the
+client's own `MainSession` and `RoomConnection`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_OUT = ROOT / "docs" / "screenshots"
+PASSWORD = "correct horse"
+TIMEOUT = 15.0
+
+
+def ensure_packages() -> None:
+    """Install Xvfb and a CJK font when they are missing and we may (root, apt-get)."""
+    have_font = b"CJK" in subprocess.run(["fc-list"], capture_output=True).stdout
+    missing = [] if shutil.which("Xvfb") else ["xvfb"]
+    missing += [] if have_font else ["fonts-noto-cjk"]
+    if not missing:
+        return
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        raise SystemExit(f"please install {' '.join(missing)} (needs root and apt-get)")
+    subprocess.run(["apt-get", "install", "-y", *missing], check=True)
+
+
+@contextmanager
+def virtual_display(display: str) -> Iterator[None]:
+    """Run Xvfb on `display` while the block runs; DISPLAY points at it."""
+    number = display.lstrip(":")
+    if Path(f"/tmp/.X11-unix/X{number}").exists():
+        raise SystemExit(f"display {display} is taken; pass --display :N")
+    xvfb = subprocess.Popen(
+        ["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while not Path(f"/tmp/.X11-unix/X{number}").exists():  # no event loop yet
+            if xvfb.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("Xvfb did not start")
+            time.sleep(0.05)
+        os.environ["DISPLAY"] = display
+        yield
+    finally:
+        xvfb.terminate()
+        xvfb.wait(5)
+
+
+@contextmanager
+def server_process(folder: Path) -> Iterator[int]:
+    """The real server, headless, on a free port; yields that port."""
+    command = [sys.executable, str(ROOT / "main.py"), "--mode", "server", "--headless"]
+    command += ["--port", "0", "--db", str(folder / "chat.sqlite3"), "--hash-profile", "test"]
+    command += ["--log-level", "warning"]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline().strip()  # "listening on HOST:PORT", or EOF on failure
+        if not line.startswith("listening on "):
+            raise SystemExit(f"the server did not start: {line!r}")
+        yield int(line.rsplit(":", 1)[1])
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def pump_until(condition: Callable[[], object], what: str) -> None:
+    """Run the event loop until `condition()` holds (the tool's stand-in for waitUntil)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    deadline = time.monotonic() + TIMEOUT
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"timed out waiting for {what}")
+        loop = QEventLoop()
+        QTimer.singleShot(10, loop.quit)
+        loop.exec()
+
+
+def settle(ms: int = 300) -> None:
+    """Let windows map, lay out and paint."""
+    end = time.monotonic() + ms / 1000
+    pump_until(lambda: time.monotonic() >= end, "the windows to settle")
+
+
+def save(widget, path: Path) -> None:
+    widget.raise_()
+    widget.activateWindow()
+    settle()
+    if not widget.grab().save(str(path)):
+        raise SystemExit(f"cannot write {path}")
+    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+
+class Person:
+    """Someone else on the server, played through the client's own connection classes."""
+
+    def __init__(self, port: int, name: str, log_in: bool = True) -> None:
+        from app.client.session import MainSession
+
+        self.name = name
+        self.rooms: dict[str, object] = {}
+        self.session = MainSession()
+        self.session.open("127.0.0.1", port)
+        pump_until(lambda: self.session.is_open, f"{name} to connect")
+        self.call("register", name=name, password=PASSWORD)
+        if log_in:
+            self.call("login", name=name, password=PASSWORD)
+
+    def call(self, kind: str, **fields: object) -> dict:
+        box: dict = {}
+        self.session.request(
+            kind,
+            lambda frame: box.update(reply=frame),
+            lambda code, _frame: box.update(error=code),
+            **fields,
+        )
+        pump_until(lambda: box, f"{self.name}: {kind}")
+        if "error" in box:
+            raise SystemExit(f"{self.name}: {kind} failed: {box['error']}")
+        return box["reply"]
+
+    def enter(self, granted: dict) -> None:
+        from app.client.session import RoomConnection
+
+        room = RoomConnection()
+        entered: list[dict] = []
+        room.entered.connect(entered.append)
+        room.enter("127.0.0.1", granted["room"]["port"], granted["ticket"])
+        pump_until(lambda: entered, f"{self.name} to enter {granted['room']['name']}")
+        self.rooms[granted["room"]["name"]] = room
+
+    def create(self, name: str, capacity: int, password: str | None = None) -> dict:
+        created = self.call("create_room", name=name, capacity=capacity, password=password)
+        self.enter(created)
+        return created["room"]
+
+    def join(self, room: dict, password: str | None = None) -> None:
+        self.enter(self.call("join_room", room_id=room["id"], password=password))
+
+    def say(self, room_name: str, text: str) -> None:
+        self.rooms[room_name].say(text)  # type: ignore[attr-defined]
+
+
+def type_text(widget, text: str) -> None:
+    widget.clear()
+    widget.insert(text)
+
+
+def capture(port: int, out: Path, folder: Path) -> None:
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from app.client import i18n
+    from app.client.client_app import ClientApp
+    from app.client.login_window import LoginWindow
+    from app.client.ui import add_icon_search_path, icon
+
+    app = QApplication([sys.argv[0]])
+    app.setApplicationName("RoomChat")
+    app.setOrganizationName("RoomChat")
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    add_icon_search_path()
+    app.setWindowIcon(icon("roomchat"))
+    i18n.install_translators(app, "en")
+    out.mkdir(parents=True, exist_ok=True)
+
+    carol, dmitri, erin, farah = (Person(port, n) for n in ("carol", "dmitri", "erin", "farah"))
+    minji, bob = Person(port, "김민지"), Person(port, "bob")
+    Person(port, "alice", log_in=False)  # registers alice; she logs in through the window
+    book_club = carol.create("Book club", 8)
+    carol.say("Book club", "Has everyone finished chapter 3?")
+    minji.join(book_club)
+    minji.say("Book club", "안녕하세요! 거의 다 읽었어요.")
+    homework = erin.create("Homework help", 6)
+    farah.join(homework)
+    dmitri.create("Staff room", 4, password="staff only")
+    pair = bob.create("Pair programming", 2)
+    erin.join(pair)
+
+    client = ClientApp("127.0.0.1", port)
+    client.start()
+    login = client.login
+    type_text(login.name_edit, "alice")
+    type_text(login.password_edit, "wrong password")
+    login.form.resize(440, login.form.sizeHint().height())
+    save(login.form, out / "login.png")
+    login.login_button.click()
+    pump_until(lambda: login.error_label.isVisible(), "the failed login")
+    save(login.form, out / "login_failed.png")
+
+    type_text(login.password_edit, PASSWORD)
+    login.login_button.click()
+    lobby = client.lobby
+    pump_until(lambda: lobby.connected and lobby.model.rowCount() == 4, "the lobby")
+    lobby.form.resize(660, 440)
+    lobby.view.selectRow(0)
+    save(lobby.form, out / "lobby.png")
+
+    lobby.open_create_dialog()
+    dialog = lobby.create_dialog
+    assert dialog is not None
+    type_text(dialog.name_edit, "Study group")
+    dialog.capacity_spin.setValue(8)
+    dialog.private_check.setChecked(True)
+    type_text(dialog.password_edit, "exam week")
+    save(dialog.form, out / "create_room.png")
+    dialog.form.reject()
+
+    rooms = [lobby.model.room_at(row) or {} for row in range(lobby.model.rowCount())]
+    staff_room = next(room for room in rooms if room.get("name") == "Staff room")
+    lobby.join(staff_room)
+    pump_until(lambda: lobby.password_dialog is not None, "the password dialog")
+    password_dialog = lobby.password_dialog
+    assert password_dialog is not None
+    type_text(password_dialog.password_edit, "let me in")
+    password_dialog.join_button.click()
+    pump_until(lambda: password_dialog.error_label.isVisible(), "the wrong password")
+    save(password_dialog.form, out / "password_dialog.png")
+    password_dialog.form.reject()
+
+    lobby.join(book_club)
+    pump_until(lambda: book_club["id"] in lobby.chats, "the chat window")
+    chat = lobby.chats[book_club["id"]]
+    pump_until(lambda: chat.connected, "entering the Book club")
+    chat.form.resize(720, 480)
+    type_text(chat.input_edit, "Almost! The ending of chapter 3 surprised me.")
+    chat.send_button.click()
+    pump_until(lambda: chat.messages.last_seq >= 3, "alice's message")
+    carol.say("Book club", "Right? Let's talk it through on Friday.")
+    bob.join(book_club)
+    bob.say("Book club", "Count me in, I'll bring snacks.")
+    pump_until(lambda: chat.messages.last_seq >= 5, "the conversation")
+    type_text(chat.input_edit, "See you all on Friday")
+    save(chat.form, out / "chat_window.png")
+
+    i18n.install_translators(app, "ko")
+    korean = LoginWindow("127.0.0.1", port)
+    korean.show()
+    type_text(korean.name_edit, "김민지")
+    type_text(korean.password_edit, PASSWORD)
+    korean.form.resize(440, korean.form.sizeHint().height())
+    save(korean.form, out / "login_ko.png")
+    client.shutdown()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for the PNGs")
+    parser.add_argument("--display", default=":99", help="X display for Xvfb (default :99)")
+    args = parser.parse_args(argv)
+    ensure_packages()
+    with (
+        tempfile.TemporaryDirectory() as temp,
+        virtual_display(args.display),
+        server_process(Path(temp)) as port,
+    ):
+        capture(port, args.out.resolve(), Path(temp))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
