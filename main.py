@@ -59,15 +59,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--host",
-        default="127.0.0.1",
-        help="server: address to listen on; client: server to connect to (default: %(default)s)",
+        help="server: address to listen on (default: 127.0.0.1); client: server to connect "
+        "to (default: the last one used, else 127.0.0.1)",
     )
     parser.add_argument(
         "--port",
         type=port_number,
-        default=4000,
-        help="server: main port to listen on, 0 = any free port; client: "
-        "the server's main port (default: %(default)s)",
+        help="server: main port to listen on, 0 = any free port (default: 4000); client: "
+        "the server's main port (default: the last one used, else 4000)",
     )
     parser.add_argument(
         "--log-level",

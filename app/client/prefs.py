@@ -25,15 +25,11 @@ def _port(value: object) -> int | None:
     return port if 1 <= port <= 65535 else None
 
 
-def server_address(host_flag: str, port_flag: int) -> tuple[str, int]:
-    """The server to offer: flags that differ from the defaults win, then the last one used."""
+def server_address(host_flag: str | None, port_flag: int | None) -> tuple[str, int]:
+    """The server to offer: flags given on the command line win, then the last one used."""
     store = settings()
-    host = host_flag
-    if host_flag == DEFAULT_HOST:
-        host = str(store.value("login/host", DEFAULT_HOST) or DEFAULT_HOST)
-    port = port_flag if port_flag not in (DEFAULT_PORT, 0) else None
-    if port is None:
-        port = _port(store.value("login/port", DEFAULT_PORT)) or DEFAULT_PORT
+    host = host_flag or str(store.value("login/host", DEFAULT_HOST) or DEFAULT_HOST)
+    port = port_flag or _port(store.value("login/port", DEFAULT_PORT)) or DEFAULT_PORT
     return host, port
 
 

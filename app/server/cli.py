@@ -21,6 +21,7 @@ from app.shared.unix_signals import ShutdownSignals
 from app.shared.validation import check_name, check_password, name_key
 
 DB_FILE_NAME = "roomchat.sqlite3"
+DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 4000
 
 
 def default_db_path() -> str:
@@ -43,8 +44,8 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
     return ServerConfig(
         tls=tls,
         db_path=args.db or default_db_path(),
-        host=args.host,
-        port=args.port,
+        host=args.host or DEFAULT_HOST,
+        port=DEFAULT_PORT if args.port is None else args.port,
         room_port_range=args.room_port_range,
         empty_room_grace=args.empty_room_grace,
         max_room_capacity=args.max_room_capacity,

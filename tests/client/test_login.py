@@ -78,8 +78,9 @@ def test_sign_up_then_log_out_then_log_in(qtbot, make_client) -> None:
     assert not client.lobby.form.isVisible()
     assert client.login.name_edit.text() == "alice"  # remembered
     log_in(qtbot, client, "alice", sign_up=False)
-    host, port = prefs.server_address("127.0.0.1", 4000)
-    assert (host, port) == ("127.0.0.1", client.lobby.session.port)
+    host, port = prefs.server_address(None, None)
+    assert (host, port) == ("127.0.0.1", client.lobby.session.port)  # remembered
+    assert prefs.server_address("10.1.2.3", 4000) == ("10.1.2.3", 4000)  # flags win
 
 
 def test_keyboard_only_login(qtbot, make_client) -> None:
