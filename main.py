@@ -242,6 +242,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     client = parser.add_argument_group("client")
     client.add_argument(
+        "--tls", action="store_true", help="connect with TLS (also a check box in the login window)"
+    )
+    client.add_argument(
+        "--ca-file",
+        metavar="PEM",
+        help="trust the CA certificates in this file as well as the system's",
+    )
+    client.add_argument(
         "--lang", choices=("en", "ko"), help="language of the client (default: the system's)"
     )
     return parser
