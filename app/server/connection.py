@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QByteArray, QObject, QTimer, Signal, Slot
 from PySide6.QtNetwork import QAbstractSocket, QTcpSocket
 
 from app.server.config import ServerConfig
@@ -22,7 +22,10 @@ from app.shared.protocol import (
 )
 
 ParsedItem = Request | ProtocolError
-READ_BUFFER_BYTES = 256 * 1024  # Qt's own buffer is unbounded unless told otherwise
+# Qt's own buffer is unbounded unless told otherwise. One read of this much is one
+# transaction and one write per room member: big enough to batch, small enough that one
+# batch's output stays well under the back-pressure mark.
+READ_BUFFER_BYTES = 64 * 1024
 
 
 class Connection(QObject):
@@ -82,7 +85,7 @@ class Connection(QObject):
     def send(self, message: Message) -> None:
         self.send_bytes(encode(message))
 
-    def send_bytes(self, data: bytes) -> int:
+    def send_bytes(self, data: bytes | QByteArray) -> int:
         """Queue `data`; returns the bytes now waiting to be written (0 once closed)."""
         if not self._open:
             return 0

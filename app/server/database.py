@@ -17,6 +17,7 @@ from PySide6.QtSql import QSqlDatabase, QSqlQuery
 from app.shared import logs
 
 _connection_numbers = itertools.count(1)
+ROWS_PER_STATEMENT = 100
 
 
 class DatabaseError(Exception):
@@ -87,16 +88,24 @@ class Database:
             raise DatabaseError(error)
         return query
 
-    def execute_many(self, sql: str, **columns: list[Any]) -> None:
-        """Run one statement for each row of equally long value lists (Qt's batch mode)."""
-        query = self._prepared(sql)
-        for key, values in columns.items():
-            query.bindValue(f":{key}", values)
-        if not query.execBatch():
-            error = query.lastError().text()
+    def insert_rows(self, insert: str, width: int, rows: Sequence[Sequence[Any]]) -> None:
+        """`insert` ("INSERT INTO t (a, b) VALUES") for many rows of `width` values, as
+        multi-row statements of up to ROWS_PER_STATEMENT rows (Qt's execBatch grows
+        quadratically with the batch here; this stays linear)."""
+        for start in range(0, len(rows), ROWS_PER_STATEMENT):
+            chunk = rows[start : start + ROWS_PER_STATEMENT]
+            placeholders = "(" + ",".join("?" * width) + ")"
+            query = self._prepared(f"{insert} {','.join([placeholders] * len(chunk))}")
+            position = 0
+            for row in chunk:
+                for value in row:
+                    query.bindValue(position, value)
+                    position += 1
+            if not query.exec():
+                error = query.lastError().text()
+                query.finish()
+                raise DatabaseError(error)
             query.finish()
-            raise DatabaseError(error)
-        query.finish()
 
     def rows(self, sql: str, **values: Any) -> list[tuple[Any, ...]]:
         """All rows a SELECT returns, as tuples."""

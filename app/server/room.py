@@ -6,14 +6,14 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QByteArray, QObject, QTimer, Signal, Slot
 from PySide6.QtNetwork import QTcpServer
 
 from app.server.config import ServerConfig
 from app.server.connection import Connection, ParsedItem
 from app.server.database import DatabaseError
 from app.server.pressure import BackPressure
-from app.server.store import ChatStore, StoredMessage
+from app.server.store import ChatStore
 from app.server.tickets import TicketBook
 from app.shared import logs
 from app.shared.limits import FloodGuard
@@ -28,6 +28,7 @@ from app.shared.protocol import (
     RequestId,
     Say,
     encode,
+    message_frames,
     reply,
 )
 from app.shared.timefmt import utc_now_iso
@@ -97,7 +98,8 @@ class Room(QObject):
         self._tickets = TicketBook(config.ticket_ttl, self)
         self._tickets.expired.connect(self._update_grace)
         self._waiting: set[Connection] = set()  # connected, not yet entered
-        self._history: deque[Message] = deque(maxlen=HISTORY_LENGTH)
+        # (seq, sender, text, ts) of the last messages, for a newcomer's history
+        self._history: deque[tuple[int, str, str, str]] = deque(maxlen=HISTORY_LENGTH)
         self._seq = 0
         self.closed = False
         self._grace = QTimer(self)
@@ -220,7 +222,10 @@ class Room(QObject):
                 room=self.to_wire(),
                 you=member.name,
                 members=self.member_names(),
-                history=list(self._history),
+                history=[
+                    {"type": "message", "seq": seq, "from": sender, "text": text, "ts": ts}
+                    for seq, sender, text, ts in self._history
+                ],
             )
         )
         self._broadcast(
@@ -279,48 +284,40 @@ class Room(QObject):
         """Validate, commit in one transaction, then deliver: nothing is sent unstored."""
         if not sayings:
             return
-        accepted: list[StoredMessage] = []
-        accepted_ids: list[RequestId] = []
-        now = utc_now_iso()  # what arrived in one read arrived at one time
+        items: list[tuple[int, str]] = []
+        ids: list[RequestId] = []
+        seq = self._seq
         for say in sayings:
             try:
                 text = check_text(say.text, say.id)
             except ProtocolError as problem:
                 member.connection.send_error(problem)
                 continue
-            accepted.append(StoredMessage(self._seq + len(accepted) + 1, member.name, text, now))
-            accepted_ids.append(say.id)
-        if not accepted:
+            seq += 1
+            items.append((seq, text))
+            ids.append(say.id)
+        if not items:
             return
+        now = utc_now_iso()  # what arrived in one read arrived at one time
         try:
-            self._store.add_messages(self.info.id, accepted)
+            self._store.add_messages(self.info.id, member.name, now, items)
         except DatabaseError as failure:
             logs.db.error("room %d: messages not stored: %s", self.info.id, failure)
-            for request_id in accepted_ids:
+            for request_id in ids:
                 member.connection.send_error(
                     ProtocolError(
                         ErrorCode.INTERNAL_ERROR, "the message was not stored", request_id
                     )
                 )
             return
-        self._seq = accepted[-1].seq
-        frames = []
-        for stored in accepted:
-            message = {
-                "type": "message",
-                "seq": stored.seq,
-                "from": stored.sender,
-                "text": stored.text,
-                "ts": stored.ts,
-            }
-            self._history.append(message)
-            frames.append(encode(message))
-        self._send_all(b"".join(frames))
+        self._seq = seq
+        self._history.extend((s, member.name, t, now) for s, t in items[-HISTORY_LENGTH:])
+        self._send_all(QByteArray(message_frames(member.name, now, items)))
 
     def _broadcast(self, message: Message) -> None:
-        self._send_all(encode(message))
+        self._send_all(QByteArray(encode(message)))
 
-    def _send_all(self, data: bytes) -> None:
+    def _send_all(self, data: bytes | QByteArray) -> None:
         largest = 0
         for member in list(self.members.values()):  # a slow reader may be cut off meanwhile
             largest = max(largest, member.connection.send_bytes(data))

@@ -42,14 +42,6 @@ class Account:
     password_hash: str
 
 
-@dataclass(frozen=True, slots=True)
-class StoredMessage:
-    seq: int
-    sender: str
-    text: str
-    ts: str
-
-
 class ChatStore:
     """The server's persistent state, over one `Database`."""
 
@@ -117,31 +109,14 @@ class ChatStore:
 
     # messages
 
-    def last_seq(self, room_id: int) -> int:
-        rows = self.db.rows(
-            "SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room_id = :id", id=room_id
-        )
-        return int(rows[0][0])
-
-    def add_messages(self, room_id: int, messages: list[StoredMessage]) -> None:
-        """Commit a batch of messages in one transaction (before anyone receives them)."""
+    def add_messages(
+        self, room_id: int, sender: str, ts: str, items: list[tuple[int, str]]
+    ) -> None:
+        """Commit `(seq, text)` messages from one sender in one transaction, before anyone
+        receives them."""
         with self.db.transaction():
-            self.db.execute_many(
-                "INSERT INTO messages (room_id, seq, sender, text, ts) "
-                "VALUES (:room, :seq, :sender, :text, :ts)",
-                room=[room_id] * len(messages),
-                seq=[m.seq for m in messages],
-                sender=[m.sender for m in messages],
-                text=[m.text for m in messages],
-                ts=[m.ts for m in messages],
+            self.db.insert_rows(
+                "INSERT INTO messages (room_id, seq, sender, text, ts) VALUES",
+                5,
+                [(room_id, seq, sender, text, ts) for seq, text in items],
             )
-
-    def recent_messages(self, room_id: int, limit: int) -> list[StoredMessage]:
-        """The room's last `limit` messages, oldest first."""
-        rows = self.db.rows(
-            "SELECT seq, sender, text, ts FROM messages WHERE room_id = :id "
-            "ORDER BY seq DESC LIMIT :limit",
-            id=room_id,
-            limit=limit,
-        )
-        return [StoredMessage(*row) for row in reversed(rows)]

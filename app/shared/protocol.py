@@ -113,10 +113,15 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+# Built once: json.loads/dumps with non-default arguments build a new coder on every call.
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def decode_frame(line: bytes) -> Message:
     """One line to a JSON object with a string `type`; anything else is `bad_request`."""
     try:
-        obj = json.loads(line.decode("utf-8"), parse_constant=_reject_constant)
+        obj = _DECODER.decode(line.decode("utf-8"))
     except UnicodeDecodeError:
         raise ProtocolError(ErrorCode.BAD_REQUEST, "frame is not valid UTF-8") from None
     except (ValueError, RecursionError):
@@ -133,7 +138,20 @@ def decode_frame(line: bytes) -> Message:
 
 def encode(message: Message) -> bytes:
     """One message to its wire form: compact UTF-8 JSON and a newline."""
-    return json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+    return _ENCODER.encode(message).encode() + b"\n"
+
+
+def message_frames(sender: str, ts: str, items: list[tuple[int, str]]) -> bytes:
+    """MESSAGE frames for `(seq, text)` pairs from one sender at one time, in one buffer.
+
+    The same bytes `encode()` gives for each message dict, built without a dict per
+    message: this is the hot path of every room.
+    """
+    head = '{"type":"message","seq":'
+    middle = ',"from":' + _ENCODER.encode(sender) + ',"text":'
+    tail = ',"ts":' + _ENCODER.encode(ts) + "}\n"
+    text_of = _ENCODER.encode
+    return "".join([f"{head}{seq}{middle}{text_of(text)}{tail}" for seq, text in items]).encode()
 
 
 # --- requests ------------------------------------------------------------------------------

@@ -93,3 +93,12 @@ def test_messages_are_stored_and_no_password_is(make_server, qtbot, db_path) -> 
         assert SECRET.encode() not in content and ROOM_SECRET.encode() not in content
     alice.close()
     member.close()
+
+
+def test_a_batch_larger_than_one_statement_is_stored_whole(make_server, db_path) -> None:
+    server = make_server()
+    room_id, _ = server.store.open_room("Big", "alice", 1, 2, None)
+    items = [(seq, f"m{seq}") for seq in range(1, 251)]  # three multi-row statements
+    server.store.add_messages(room_id, "alice", "2026-11-24T20:15:03.120Z", items)
+    rows = query_db(db_path, "SELECT seq, sender, text FROM messages ORDER BY seq")
+    assert rows == [(seq, "alice", text) for seq, text in items]

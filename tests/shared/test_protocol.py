@@ -22,6 +22,7 @@ from app.shared.protocol import (
     decode_frame,
     encode,
     error,
+    message_frames,
     parse_request,
     reply,
 )
@@ -156,3 +157,16 @@ def test_decoding_arbitrary_bytes_returns_an_object_or_a_protocol_error(data: by
         parse(data, MAIN_PORT_TYPES | ROOM_PORT_TYPES)
     except ProtocolError as problem:
         assert problem.code in (ErrorCode.BAD_REQUEST, ErrorCode.UNKNOWN_TYPE)
+
+
+@given(
+    st.text(min_size=1, max_size=40),
+    st.lists(st.tuples(st.integers(1, 10**9), st.text(max_size=200)), max_size=20),
+)
+def test_message_frames_are_the_bytes_encode_gives(sender: str, items) -> None:
+    ts = "2026-11-24T20:15:03.120Z"
+    expected = b"".join(
+        encode({"type": "message", "seq": seq, "from": sender, "text": text, "ts": ts})
+        for seq, text in items
+    )
+    assert message_frames(sender, ts, items) == expected
