@@ -1,0 +1,632 @@
+"""The six scenarios of issue 9. Each starts a fresh server, drives it, and returns a result.
+
+A result is a plain dict: `scenario`, `params`, `metrics` (figures), `targets` (figure,
+value, target, met), `server` (what the server process did) and `notes`. Timed scenarios run
+`warmup` seconds before the measuring window of `duration` seconds opens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import resource
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bench.clients import (
+    Member,
+    Mode,
+    Wire,
+    build_room,
+    close_all,
+    gather_limited,
+    log_in,
+    paced,
+    percentiles_ms,
+)
+from bench.engine import Endpoint, Engine, Role
+from bench.profiling import Profiler
+from bench.server_process import ServerProcess
+
+PASSWORD = "bench-password"
+Result = dict[str, Any]
+
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "fanout": {"duration": 10.0, "warmup": 1.0, "members": 50, "senders": 5},
+    "latency": {"duration": 10.0, "warmup": 1.0, "members": 50, "senders": 5, "rate": 1000.0},
+    "rooms": {
+        "duration": 10.0,
+        "warmup": 1.0,
+        "members": 500,
+        "rooms": 10,
+        "rate": 2000.0,
+    },
+    "idle": {"connections": 5000, "parallel": 100},
+    "login-storm": {
+        "logins": 200,
+        "members": 10,
+        "senders": 2,
+        "rate": 200.0,
+        "warmup": 2.0,
+        "storm_limit": 90.0,
+    },
+    "overload": {
+        "duration": 10.0,
+        "warmup": 0.0,
+        "members": 50,
+        "senders": 5,
+        "slow_pause": 0.02,
+        "slow_rcvbuf": 8192,
+        "rss_abort_mb": 2048,
+    },
+}
+
+
+@dataclass
+class Context:
+    """What every scenario needs besides its own parameters."""
+
+    server_core: int | None
+    extra_server_args: list[str] = field(default_factory=list)
+    profile_path: str | None = None  # py-spy the server during the window, raw output here
+    profiler: Profiler | None = None
+
+
+def target(key: str, figure: str, value: Any, text: str, met: bool) -> dict[str, Any]:
+    """A target of issue 9: `key` names the metric it is about."""
+    return {"key": key, "figure": figure, "value": value, "target": text, "met": met}
+
+
+@dataclass
+class Snapshot:
+    """Counters at one instant: deliveries per wire, server CPU, generator CPU, wall time."""
+
+    counts: list[int]
+    server_cpu: float
+    bench_cpu: float
+    wall: float
+    wall_ns: int
+
+    @classmethod
+    def take(cls, server: ServerProcess, wires: Sequence[Wire | Endpoint]) -> Snapshot:
+        return cls(
+            [w.count for w in wires],
+            server.cpu_seconds(),
+            time.process_time(),
+            time.perf_counter(),
+            time.perf_counter_ns(),
+        )
+
+
+def window_figures(start: Snapshot, end: Snapshot) -> dict[str, Any]:
+    """Deliveries and CPU over a measuring window."""
+    wall = end.wall - start.wall
+    per_wire = [b - a for a, b in zip(start.counts, end.counts, strict=True)]
+    deliveries = sum(per_wire)
+    server_cpu = end.server_cpu - start.server_cpu
+    bench_cpu = end.bench_cpu - start.bench_cpu
+    return {
+        "window_s": round(wall, 3),
+        "deliveries": deliveries,
+        "deliveries_per_s": round(deliveries / wall),
+        "server_cpu_s": round(server_cpu, 3),
+        "server_core_use": round(server_cpu / wall, 3),
+        "deliveries_per_server_cpu_s": round(deliveries / server_cpu) if server_cpu else None,
+        "generator_core_use": round(bench_cpu / wall, 3),
+        "per_member_median_per_s": round(statistics.median(per_wire) / wall, 1),
+    }
+
+
+def measure(
+    context: Context,
+    engine: Engine,
+    server: ServerProcess,
+    endpoints: Sequence[Endpoint],
+    warmup: float,
+    duration: float,
+    sample: Callable[[float], bool] | None = None,
+) -> tuple[Snapshot, Snapshot]:
+    """Run the engine through the warm-up and the measuring window; snapshots at both ends
+    of the window (and py-spy through it, when asked). `sample(seconds into the window)`
+    runs every 0.1 s in the window and may return False to end it early."""
+    opened = time.perf_counter() + warmup
+    closes = opened + duration
+    snapshots: list[Snapshot] = []
+
+    def snap() -> None:
+        if not snapshots and context.profile_path:
+            context.profiler = Profiler(context.profile_path)
+            context.profiler.start(server.pid, duration)
+        snapshots.append(Snapshot.take(server, endpoints))
+
+    def tick() -> None:
+        now = time.perf_counter()
+        if sample is not None and not sample(now - opened):
+            snap()
+            engine.stop()
+        elif now + 0.1 < closes:
+            engine.call_at(now + 0.1, tick)
+
+    engine.call_at(opened, snap)
+    if sample is not None:
+        engine.call_at(opened, tick)
+    engine.call_at(closes, snap)
+    engine.run(closes)
+    return snapshots[0], snapshots[-1]
+
+
+def lag_ms(engine: Engine) -> float | None:
+    """The 99th percentile of how late the paced sender was, ms."""
+    if not engine.lags:
+        return None
+    lags = sorted(engine.lags)
+    return round(lags[int(0.99 * (len(lags) - 1))] * 1000, 3)
+
+
+def room_wires(members: Sequence[Member]) -> list[Wire]:
+    return [m.room for m in members if m.room is not None]
+
+
+def lost(wires: Sequence[Wire | Endpoint]) -> int:
+    return sum(1 for w in wires if w.lost_by_peer)
+
+
+def mb(kilobytes: int | None) -> float | None:
+    return None if kilobytes is None else round(kilobytes / 1024, 1)
+
+
+def run_with_server(
+    name: str,
+    params: dict[str, Any],
+    context: Context,
+    drive: Callable[[ServerProcess], Any],
+    *,
+    hash_profile: str = "test",
+    accounts: Sequence[str] = (),
+    max_room_capacity: int = 100,
+) -> Result:
+    """Start a fresh server (accounts preloaded), run `drive(server)` in a fresh event loop,
+    stop the server, and add what the server process did to the result."""
+    with ServerProcess(
+        hash_profile=hash_profile,
+        extra_args=context.extra_server_args,
+        core=context.server_core,
+        max_room_capacity=max(100, max_room_capacity),
+    ) as server:
+        server.preload_accounts(list(accounts), PASSWORD)
+        server.start()
+        started_kb = server.memory_kb()
+        result: Result = {"scenario": name, "params": params, "notes": []}
+        try:
+            result.update(asyncio.run(drive(server)))
+        except Exception as failure:  # keep what the server said: it is the diagnosis
+            result["error"] = f"{type(failure).__name__}: {failure}"
+        finally:
+            if context.profiler is not None:
+                result["profile"] = context.profiler.finish()
+                context.profiler = None
+            final_kb = server.memory_kb()
+            alive = server.alive
+            server.stop()
+            result["server"] = {
+                "pinned_core": context.server_core,
+                "hash_profile": hash_profile,
+                "rss_start_mb": mb(started_kb.get("VmRSS")),
+                "rss_end_mb": mb(final_kb.get("VmRSS")),
+                "peak_rss_mb": mb(final_kb.get("VmHWM")),
+                "threads": final_kb.get("Threads"),
+                "alive_at_end": alive,
+                "exit_code": server.exit_code,
+                "log_counts": server.log_counts,
+                "log_tail": server.log_tail,
+                "command": " ".join(server.command()[1:]),
+            }
+    return result
+
+
+# --- fanout ----------------------------------------------------------------------------
+
+
+def fanout(params: dict[str, Any], context: Context) -> Result:
+    """`senders` of `members` send at full speed into one room; everyone counts."""
+    members, senders = int(params["members"]), int(params["senders"])
+    names = [f"fan{i:05d}" for i in range(members)]
+
+    async def drive(server: ServerProcess) -> Result:
+        setup = await build_room(
+            server.port, "fanout", names, PASSWORD, [Mode.COUNT] * members, members
+        )
+        engine = Engine()
+        wires = [
+            engine.adopt(w, full_speed_lines=64 if i < senders else 0)
+            for i, w in enumerate(room_wires(setup.members))
+        ]
+        start, end = measure(context, engine, server, wires, params["warmup"], params["duration"])
+        written = sum(w.written for w in wires)
+        engine.close()
+        close_all(setup.members)
+        figures = window_figures(start, end)
+        figures["messages_in_per_s"] = figures.pop("per_member_median_per_s")
+        figures["says_written"] = written
+        figures["connections_lost"] = lost(wires)
+        per_cpu = figures["deliveries_per_server_cpu_s"]
+        return {
+            "metrics": figures,
+            "targets": [
+                target(
+                    "deliveries_per_server_cpu_s",
+                    "deliveries per server CPU-s",
+                    per_cpu,
+                    ">= 2,500,000 (next 3,200,000)",
+                    per_cpu is not None and per_cpu >= 2_500_000,
+                )
+            ],
+        }
+
+    return run_with_server(
+        "fanout", params, context, drive, accounts=names, max_room_capacity=members
+    )
+
+
+# --- latency ---------------------------------------------------------------------------
+
+
+def latency(params: dict[str, Any], context: Context) -> Result:
+    """A paced total `rate` from `senders` into `members`; one probe reads send stamps."""
+    members, senders = int(params["members"]), int(params["senders"])
+    names = [f"lat{i:05d}" for i in range(members)]
+
+    async def drive(server: ServerProcess) -> Result:
+        modes = [Mode.COUNT] * members
+        modes[senders] = Mode.PROBE
+        setup = await build_room(server.port, "latency", names, PASSWORD, modes, members)
+        engine = Engine()
+        wires = [
+            engine.adopt(w, Role.PROBE if i == senders else Role.COUNT)
+            for i, w in enumerate(room_wires(setup.members))
+        ]
+        probe = wires[senders]
+        now = time.perf_counter()
+        engine.pace(
+            wires[:senders], params["rate"], now, now + params["warmup"] + params["duration"]
+        )
+        start, end = measure(context, engine, server, wires, params["warmup"], params["duration"])
+        engine.run(time.perf_counter() + 0.3)  # the last messages in flight
+        engine.close()
+        close_all(setup.members)
+        figures = window_figures(start, end)
+        figures["messages_in_per_s"] = figures.pop("per_member_median_per_s")
+        figures.update(percentiles_ms([probe], start.wall_ns, end.wall_ns))
+        figures["generator_lag_p99_ms"] = lag_ms(engine)
+        figures["connections_lost"] = lost(wires)
+        p99, core = figures.get("p99_ms"), figures["server_core_use"]
+        return {
+            "metrics": figures,
+            "targets": [
+                target(
+                    "p99_ms", "p99 latency (ms)", p99, "<= 2 ms", p99 is not None and p99 <= 2.0
+                ),
+                target("server_core_use", "server core use", core, "<= 0.45", core <= 0.45),
+            ],
+        }
+
+    return run_with_server(
+        "latency", params, context, drive, accounts=names, max_room_capacity=members
+    )
+
+
+# --- rooms -----------------------------------------------------------------------------
+
+
+def rooms(params: dict[str, Any], context: Context) -> Result:
+    """`members` spread over `rooms` rooms; one paced sender and one probe in each room."""
+    count = int(params["rooms"])
+    per_room = int(params["members"]) // count
+    names = [f"r{r:03d}m{i:04d}" for r in range(count) for i in range(per_room)]
+
+    async def drive(server: ServerProcess) -> Result:
+        modes = [Mode.COUNT] * per_room
+        modes[1] = Mode.PROBE
+        setups = []
+        for r in range(count):
+            room_names = names[r * per_room : (r + 1) * per_room]
+            setups.append(
+                await build_room(server.port, f"room {r}", room_names, PASSWORD, modes, per_room)
+            )
+        everyone = [m for s in setups for m in s.members]
+        engine = Engine()
+        endpoints: dict[int, list[Endpoint]] = {}
+        for r, room_setup in enumerate(setups):
+            endpoints[r] = [
+                engine.adopt(w, Role.PROBE if i == 1 else Role.COUNT)
+                for i, w in enumerate(room_wires(room_setup.members))
+            ]
+        wires = [e for room in endpoints.values() for e in room]
+        senders = [room[0] for room in endpoints.values()]
+        probes = [room[1] for room in endpoints.values()]
+        now = time.perf_counter()
+        engine.pace(senders, params["rate"], now, now + params["warmup"] + params["duration"])
+        start, end = measure(context, engine, server, wires, params["warmup"], params["duration"])
+        engine.run(time.perf_counter() + 0.3)
+        engine.close()
+        close_all(everyone)
+        figures = window_figures(start, end)
+        del figures["per_member_median_per_s"]
+        figures.update(percentiles_ms(probes, start.wall_ns, end.wall_ns))
+        figures["generator_lag_p99_ms"] = lag_ms(engine)
+        figures["connections_lost"] = lost(wires)
+        p99 = figures.get("p99_ms")
+        return {
+            "metrics": figures,
+            "targets": [
+                target("p99_ms", "p99 latency (ms)", p99, "<= 5 ms", p99 is not None and p99 <= 5)
+            ],
+            "notes": [f"one sender and one probe in each of the {count} rooms"],
+        }
+
+    return run_with_server(
+        "rooms", params, context, drive, accounts=names, max_room_capacity=per_room
+    )
+
+
+# --- idle ------------------------------------------------------------------------------
+
+
+def raise_fd_limit(wanted: int) -> int:
+    """Raise this process's open-file limit towards `wanted` (the server inherits it)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    goal = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < goal:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (goal, hard))
+        soft = goal
+    return soft
+
+
+def idle(params: dict[str, Any], context: Context) -> Result:
+    """`connections` logged-in main-port connections that then say nothing."""
+    requested = int(params["connections"])
+    limit = raise_fd_limit(requested + 1000)
+    connections = min(requested, limit - 200)
+    names = [f"idle{i:06d}" for i in range(connections)]
+
+    async def drive(server: ServerProcess) -> Result:
+        await asyncio.sleep(0.5)
+        before = server.memory_kb().get("VmRSS", 0)
+        cpu_before = server.cpu_seconds()
+        started = time.perf_counter()
+        members: list[Member] = await gather_limited(
+            [log_in(server.port, name, PASSWORD) for name in names], int(params["parallel"])
+        )
+        connect_s = time.perf_counter() - started
+        cpu = server.cpu_seconds() - cpu_before
+        for member in members:
+            member.main.set_mode(Mode.COUNT)
+        await asyncio.sleep(2.0)
+        after = server.memory_kb().get("VmRSS", 0)
+        wires = [m.main for m in members]
+        still_open = sum(1 for w in wires if w.is_open)
+        close_all(members)
+        rss_after = mb(after) or 0.0
+        notes = [f"hash profile 'test' (cheap argon2id) for the {connections} logins"]
+        if connections < requested:
+            notes.append(f"open-file limit {limit}: {connections} of {requested} connections")
+        return {
+            "metrics": {
+                "connections": connections,
+                "rss_before_mb": mb(before),
+                "rss_after_mb": rss_after,
+                "kb_per_connection": round((after - before) / connections, 1),
+                "connect_and_login_s": round(connect_s, 2),
+                "logins_per_s": round(connections / connect_s, 1),
+                "server_cpu_s": round(cpu, 2),
+                "still_open_after_2s": still_open,
+            },
+            "targets": [
+                target(
+                    "rss_after_mb",
+                    f"server RSS with {connections} idle (MB)",
+                    rss_after,
+                    "<= 150 MB",
+                    rss_after <= 150,
+                )
+            ],
+            "notes": notes,
+        }
+
+    return run_with_server("idle", params, context, drive, accounts=names)
+
+
+# --- login-storm -----------------------------------------------------------------------
+
+
+def login_storm(params: dict[str, Any], context: Context) -> Result:
+    """`logins` at once at the standard argon2 cost while a room chats at a paced `rate`."""
+    members, senders, logins = int(params["members"]), int(params["senders"]), int(params["logins"])
+    limit = float(params["storm_limit"])
+    chat_names = [f"chat{i:04d}" for i in range(members)]
+    storm_names = [f"storm{i:05d}" for i in range(logins)]
+
+    async def drive(server: ServerProcess) -> Result:
+        modes = [Mode.COUNT] * members
+        modes[senders] = Mode.PROBE
+        setup = await build_room(server.port, "chat", chat_names, PASSWORD, modes, members)
+        wires = room_wires(setup.members)
+        probe = wires[senders]
+        loop = asyncio.get_running_loop()
+        stop = asyncio.Event()
+        chat = asyncio.create_task(paced(wires[:senders], params["rate"], loop.time() + 600, stop))
+        await asyncio.sleep(params["warmup"])
+        calm_start = Snapshot.take(server, wires)
+        await asyncio.sleep(1.0)
+        storm_start = Snapshot.take(server, wires)
+        tasks = [
+            asyncio.create_task(log_in(server.port, n, PASSWORD, timeout=limit))
+            for n in storm_names
+        ]
+        done, pending = await asyncio.wait(tasks, timeout=limit)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        storm = [t.result() for t in done if t.exception() is None]
+        failures: dict[str, int] = {}
+        for task in done:
+            if task.exception() is not None:
+                kind = str(task.exception())[:60] or type(task.exception()).__name__
+                failures[kind] = failures.get(kind, 0) + 1
+        if pending:
+            failures[f"not done in {limit:g} s"] = len(pending)
+        storm_end = Snapshot.take(server, wires)
+        await asyncio.sleep(0.5)
+        stop.set()
+        await chat
+        await asyncio.sleep(0.3)
+        close_all(setup.members + storm)
+        storm_s = storm_end.wall - storm_start.wall
+        logged_in = len(storm)
+        during = percentiles_ms([probe], storm_start.wall_ns, storm_end.wall_ns)
+        calm = percentiles_ms([probe], calm_start.wall_ns, storm_start.wall_ns)
+        figures: dict[str, Any] = {
+            "logins": logins,
+            "logged_in": logged_in,
+            "login_failures": failures,
+            "storm_s": round(storm_s, 2),
+            "logins_per_s": round(logged_in / storm_s, 2),
+            "server_cpu_s_during_storm": round(storm_end.server_cpu - storm_start.server_cpu, 2),
+            "chat_p99_before_storm_ms": calm.get("p99_ms"),
+            "chat_samples_during_storm": during.get("samples", 0),
+            "chat_p50_during_storm_ms": during.get("p50_ms"),
+            "chat_p99_during_storm_ms": during.get("p99_ms"),
+            "chat_max_during_storm_ms": during.get("max_ms"),
+            "connections_lost": lost(wires),
+        }
+        p99 = figures["chat_p99_during_storm_ms"]
+        return {
+            "metrics": figures,
+            "targets": [
+                target(
+                    "logged_in",
+                    "logins completed",
+                    logged_in,
+                    f"all {logins}",
+                    logged_in == logins,
+                ),
+                target(
+                    "chat_p99_during_storm_ms",
+                    "chat p99 during storm (ms)",
+                    p99,
+                    "<= 50 ms",
+                    p99 is not None and p99 <= 50,
+                ),
+            ],
+            "notes": [
+                "hash profile 'standard' (RFC 9106 low-memory argon2id); accounts preloaded with "
+                "one hash, every login verifies at full cost",
+                f"chat: {members} members, {senders} senders, {params['rate']:g} msg/s paced",
+            ],
+        }
+
+    return run_with_server(
+        "login-storm",
+        params,
+        context,
+        drive,
+        hash_profile="standard",
+        accounts=chat_names + storm_names,
+    )
+
+
+# --- overload --------------------------------------------------------------------------
+
+
+def overload(params: dict[str, Any], context: Context) -> Result:
+    """`senders` at full speed into `members`; everyone but the senders reads slowly."""
+    members, senders = int(params["members"]), int(params["senders"])
+    names = [f"ovl{i:05d}" for i in range(members)]
+    rcvbuf = int(params["slow_rcvbuf"])
+
+    async def drive(server: ServerProcess) -> Result:
+        rcvbufs: list[int | None] = [None] * senders + [rcvbuf] * (members - senders)
+        setup = await build_room(
+            server.port, "overload", names, PASSWORD, [Mode.COUNT] * members, members, rcvbufs
+        )
+        engine = Engine()
+        wires = [
+            engine.adopt(w, full_speed_lines=64)
+            if i < senders
+            else engine.adopt(
+                w, Role.SLOW, slow_pause=float(params["slow_pause"]), slow_read=rcvbuf
+            )
+            for i, w in enumerate(room_wires(setup.members))
+        ]
+        samples: list[tuple[float, int]] = []
+        abort_kb = int(params["rss_abort_mb"]) * 1024
+        aborted = False
+
+        def sample(seconds: float) -> bool:
+            nonlocal aborted
+            rss = server.memory_kb().get("VmRSS", 0)
+            samples.append((round(seconds, 2), rss))
+            aborted = rss > abort_kb or not server.alive
+            return not aborted
+
+        start, end = measure(
+            context, engine, server, wires, params["warmup"], params["duration"], sample=sample
+        )
+        peak = server.memory_kb().get("VmHWM")
+        engine.close()
+        close_all(setup.members)
+        wall = end.wall - start.wall
+        fast = [b - a for a, b in zip(start.counts[:senders], end.counts[:senders], strict=True)]
+        slow = [b - a for a, b in zip(start.counts[senders:], end.counts[senders:], strict=True)]
+        half = [rss for t, rss in samples if t >= wall / 2]
+        peak_mb = mb(peak)
+        figures: dict[str, Any] = {
+            "peak_rss_mb": peak_mb,
+            "max_sampled_rss_mb": mb(max(r for _, r in samples)) if samples else None,
+            "rss_at_half_mb": mb(half[0]) if half else None,
+            "rss_at_end_mb": mb(samples[-1][1]) if samples else None,
+            "messages_in_per_s": round(statistics.median(fast) / wall, 1) if fast else None,
+            "slow_reader_deliveries_per_s": round(sum(slow) / wall) if slow else None,
+            "slow_readers_cut_off": lost(wires[senders:]),
+            "senders_cut_off": lost(wires[:senders]),
+            "server_core_use": round((end.server_cpu - start.server_cpu) / wall, 3),
+            "aborted_at_rss_limit": aborted,
+            "rss_samples_mb": [(t, mb(r)) for t, r in samples[:: max(1, len(samples) // 20)]],
+        }
+        notes = [
+            f"{members - senders} slow readers: SO_RCVBUF {rcvbuf}, one read then "
+            f"{params['slow_pause']} s pause; the server's --max-output-bytes left at its default"
+        ]
+        if aborted:
+            notes.append(
+                f"stopped early: server RSS over {params['rss_abort_mb']} MB or server gone"
+            )
+        return {
+            "metrics": figures,
+            "targets": [
+                target(
+                    "peak_rss_mb",
+                    "server peak RSS (MB)",
+                    peak_mb,
+                    "<= 300 MB",
+                    peak_mb is not None and peak_mb <= 300 and not aborted,
+                )
+            ],
+            "notes": notes,
+        }
+
+    return run_with_server(
+        "overload", params, context, drive, accounts=names, max_room_capacity=members
+    )
+
+
+SCENARIOS: dict[str, Callable[[dict[str, Any], Context], Result]] = {
+    "fanout": fanout,
+    "latency": latency,
+    "rooms": rooms,
+    "idle": idle,
+    "login-storm": login_storm,
+    "overload": overload,
+}

@@ -1,0 +1,265 @@
+"""The server under test: `main.py --mode server --headless` in a subprocess of its own.
+
+Each scenario gets a fresh server on a fresh temporary database. The server's CPU time comes
+from `/proc/PID/stat` (all its threads), its memory from `/proc/PID/status`.
+"""
+
+from __future__ import annotations
+
+import os
+import selectors
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from contextlib import closing
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+START_TIMEOUT_S = 30.0
+STOP_TIMEOUT_S = 6.0
+
+
+class ServerError(RuntimeError):
+    """The server did not start, or died under the benchmark."""
+
+
+def read_proc_status(pid: int) -> dict[str, int]:
+    """VmRSS, VmHWM and Threads of a process, in kB (threads as a count); {} once it is gone."""
+    wanted = {"VmRSS", "VmHWM", "Threads"}
+    found: dict[str, int] = {}
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                key, _, value = line.partition(":")
+                if key in wanted:
+                    found[key] = int(value.split()[0])
+    except (OSError, ValueError, IndexError):
+        return {}
+    return found
+
+
+def read_cpu_seconds(pid: int) -> float:
+    """utime + stime of a process (every thread), in seconds."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            text = stat.read()
+    except OSError:
+        return 0.0
+    fields = text[text.rindex(")") + 2 :].split()
+    # After "pid (comm) ", field 3 (state) is index 0, so utime (14) and stime (15) are 11, 12.
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def pick_cores() -> tuple[int | None, int | None]:
+    """(server core, generator core) when this process may run on two or more, else Nones."""
+    cores = sorted(os.sched_getaffinity(0))
+    if len(cores) < 2:
+        return None, None
+    return cores[0], cores[1]
+
+
+class ServerProcess:
+    """One RoomChat server on 127.0.0.1, port 0, on its own temporary database.
+
+    Use as a context manager: the server is stopped and its folder removed on exit.
+    `preload_accounts()` must come before `start()`.
+    """
+
+    def __init__(
+        self,
+        hash_profile: str = "test",
+        extra_args: Iterable[str] = (),
+        core: int | None = None,
+        max_room_capacity: int = 100,
+    ) -> None:
+        self.hash_profile = hash_profile
+        self.extra_args = list(extra_args)
+        self.core = core
+        self.max_room_capacity = max_room_capacity
+        self._folder = tempfile.TemporaryDirectory(prefix="roomchat-bench-")
+        self.db_path = str(Path(self._folder.name) / "bench.sqlite3")
+        self.log_path = Path(self._folder.name) / "server.log"
+        self.process: subprocess.Popen[bytes] | None = None
+        self.port = 0
+        self.exit_code: int | None = None
+        self.log_tail: list[str] = []
+        self.log_counts: dict[str, int] = {}
+
+    # --- life cycle ----------------------------------------------------------------------
+
+    def __enter__(self) -> ServerProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+        self._folder.cleanup()
+
+    def command(self) -> list[str]:
+        return [
+            sys.executable,
+            str(REPO / "main.py"),
+            "--mode",
+            "server",
+            "--headless",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--db",
+            self.db_path,
+            "--hash-profile",
+            self.hash_profile,
+            "--log-level",
+            "warning",
+            "--msg-rate",
+            "0",
+            "--max-connections-per-address",
+            "0",
+            "--max-connections",
+            "100000",
+            "--idle-timeout",
+            "0",
+            "--login-timeout",
+            "0",
+            "--max-room-capacity",
+            str(self.max_room_capacity),
+            *self.extra_args,
+        ]
+
+    def _pin(self) -> None:  # runs in the child between fork and exec
+        if self.core is not None:
+            os.sched_setaffinity(0, {self.core})
+
+    def start(self) -> None:
+        """Start the server and wait for `listening on 127.0.0.1:PORT` on its stdout."""
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONUNBUFFERED="1")
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                self.command(),
+                cwd=REPO,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                preexec_fn=self._pin,  # the bench process has no threads at this point
+            )
+        assert self.process.stdout is not None
+        line = b""
+        deadline = time.monotonic() + START_TIMEOUT_S
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.process.stdout, selectors.EVENT_READ)
+            while not line.endswith(b"\n") and time.monotonic() < deadline:
+                if not selector.select(timeout=0.5):
+                    if self.process.poll() is not None:
+                        break
+                    continue
+                chunk = os.read(self.process.stdout.fileno(), 1)
+                if not chunk:
+                    break
+                line += chunk
+        text = line.decode("utf-8", "replace").strip()
+        if not text.startswith("listening on "):
+            self.stop()
+            raise ServerError(f"server did not start: {text!r}; log: {self.read_log()[-3:]}")
+        self.port = int(text.rsplit(":", 1)[1])
+
+    def stop(self) -> None:
+        """SIGTERM (the server says goodbye and exits), SIGKILL if it takes too long."""
+        process = self.process
+        if process is None or self.exit_code is not None:
+            return
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(STOP_TIMEOUT_S)
+        self.exit_code = process.returncode
+        if process.stdout is not None:
+            process.stdout.close()
+        self._summarise_log()
+
+    def read_log(self) -> list[str]:
+        try:
+            return self.log_path.read_text("utf-8", "replace").splitlines()
+        except OSError:
+            return []
+
+    def _summarise_log(self) -> None:
+        counts: dict[str, int] = {}
+        for line in self.read_log():
+            for level in ("WARNING", "ERROR", "CRITICAL", "Traceback"):
+                if level in line:
+                    counts[level] = counts.get(level, 0) + 1
+        self.log_counts = counts
+        self.log_tail = self.read_log()[-5:]
+
+    # --- measurements --------------------------------------------------------------------
+
+    @property
+    def pid(self) -> int:
+        if self.process is None:
+            raise ServerError("the server is not running")
+        return self.process.pid
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def cpu_seconds(self) -> float:
+        return read_cpu_seconds(self.pid)
+
+    def memory_kb(self) -> dict[str, int]:
+        return read_proc_status(self.pid)
+
+    # --- accounts ------------------------------------------------------------------------
+
+    def preload_accounts(self, names: list[str], password: str) -> None:
+        """Create accounts before the server starts: the first through `main.py --add-user`
+        (one argon2 hash at this server's profile), the rest as copies of its row with the
+        same hash, so that hundreds of accounts at the standard cost take one hash, not
+        hundreds. Logins still verify each password at full cost."""
+        if not names:
+            return
+        command = [
+            sys.executable,
+            str(REPO / "main.py"),
+            "--mode",
+            "server",
+            "--headless",
+            "--db",
+            self.db_path,
+            "--hash-profile",
+            self.hash_profile,
+            "--log-level",
+            "warning",
+            "--add-user",
+            names[0],
+        ]
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+        done = subprocess.run(
+            command,
+            cwd=REPO,
+            env=env,
+            input=(password + "\n").encode(),
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise ServerError(f"--add-user failed: {done.stderr.decode(errors='replace')}")
+        with closing(sqlite3.connect(self.db_path, timeout=10)) as db, db:
+            (password_hash, created_at) = db.execute(
+                "SELECT password_hash, created_at FROM users WHERE name_key = ?",
+                (names[0].casefold(),),
+            ).fetchone()
+            db.executemany(
+                "INSERT INTO users (name, name_key, password_hash, created_at) VALUES (?,?,?,?)",
+                [(name, name.casefold(), password_hash, created_at) for name in names[1:]],
+            )
