@@ -26,6 +26,7 @@ ParsedItem = Request | ProtocolError
 # transaction and one write per room member: big enough to batch, small enough that one
 # batch's output stays well under the back-pressure mark.
 READ_BUFFER_BYTES = 64 * 1024
+BACKLOG_SLACK = 32 * 1024  # see send_bytes
 
 
 class Connection(QObject):
@@ -64,6 +65,8 @@ class Connection(QObject):
         self._gone = False
         self._paused = False
         self._bad_frames = 0
+        self._backlog = 0  # bytesToWrite() when last asked
+        self._unmeasured = 0  # bytes written since
         self.last_activity = time.monotonic()
         self.idle_checked = False  # set once logged in or entered: silence then counts
         self.peer = f"{socket.peerAddress().toString()}:{socket.peerPort()}"
@@ -80,17 +83,29 @@ class Connection(QObject):
     @property
     def backlog(self) -> int:
         """Bytes written but not yet taken by the peer's TCP stack."""
-        return self._socket.bytesToWrite() if self._open else 0
+        if not self._open:
+            return 0
+        self._backlog, self._unmeasured = self._socket.bytesToWrite(), 0
+        return self._backlog
 
     def send(self, message: Message) -> None:
         self.send_bytes(encode(message))
 
     def send_bytes(self, data: bytes | QByteArray) -> int:
-        """Queue `data`; returns the bytes now waiting to be written (0 once closed)."""
+        """Queue `data`; returns at least the bytes now waiting to be written (0 once closed).
+
+        Asking Qt for the backlog costs a call per write, so it is asked only once the bytes
+        written since the last answer could matter; until then the answer plus those bytes
+        is an upper bound, which is all the output cap and back-pressure need.
+        """
         if not self._open:
             return 0
         self._socket.write(data)
-        backlog = self._socket.bytesToWrite()
+        self._unmeasured += data.size() if isinstance(data, QByteArray) else len(data)
+        if self._unmeasured < BACKLOG_SLACK:
+            return self._backlog + self._unmeasured
+        backlog = self._backlog = self._socket.bytesToWrite()
+        self._unmeasured = 0
         if self._max_output and backlog > self._max_output:
             self.abort(f"{backlog} bytes unread (slow reader)")
             return 0

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from PySide6.QtCore import QObject, QTimer, Slot
 
 from app.server.connection import Connection
+from app.shared import logs
 
 HIGH = 256 * 1024
 LOW = 64 * 1024
@@ -53,18 +54,22 @@ class BackPressure(QObject):
         for connection in connections:
             backlog = connection.backlog
             previous, drained_at = self._samples.get(connection, (0, now))
-            if backlog < previous or previous <= HIGH:
+            # Draining is seen as shrinking. Crossing HIGH earns the benefit of the doubt once;
+            # a backlog that just sits there (even under HIGH, while paused) is stalled.
+            if backlog < previous or previous <= HIGH < backlog:
                 drained_at = now
             samples[connection] = (backlog, drained_at)
             if backlog > limit and now - drained_at < STALL:
                 holding = True
         self._samples = samples
         if holding and not self.paused:
+            logs.net.debug("back-pressure: pausing %d connections", len(connections))
             self.paused = True
             for connection in connections:
                 connection.pause_reading()
             self._timer.start()
         elif not holding and self.paused:
+            logs.net.debug("back-pressure: resuming %d connections", len(connections))
             self.stop()
             for connection in connections:
                 connection.resume_reading()
