@@ -11,6 +11,7 @@ from app.client import texts
 from app.client.chat_models import ChatEntry, EntryKind, MembersModel, MessagesModel, local_time
 from app.client.message_delegate import MessageDelegate
 from app.client.session import RoomConnection
+from app.client.tls import TlsPolicy
 from app.client.ui import BannerKind, hide_banner, icon, show_banner
 from app.shared.forms import child, load_form
 from app.shared.protocol import Message
@@ -98,8 +99,9 @@ class ChatWindow(QObject):
         """In the room: the connection is open and the room has let us in."""
         return self._entered and self.connection is not None and self.connection.is_open
 
-    def enter(self, host: str, port: int, ticket: str) -> None:
-        """Connect to the room's port with a fresh ticket (first entry or a reconnect)."""
+    def enter(self, host: str, port: int, ticket: str, tls: TlsPolicy | None = None) -> None:
+        """Connect to the room's port with a fresh ticket (first entry or a reconnect), with
+        TLS when `tls` is given."""
         self._drop_connection()
         self._entered = False
         connection = RoomConnection(self)
@@ -113,7 +115,7 @@ class ChatWindow(QObject):
         self.connection = connection
         self.reconnect_button.hide()
         show_banner(self.banner_label, self.tr("Entering the room…"), BannerKind.INFO)
-        connection.enter(host, port, ticket)
+        connection.enter(host, port, ticket, tls)
 
     def show_problem(self, text: str, can_retry: bool = True) -> None:
         """Say what went wrong in the window; offer to reconnect when that may help."""

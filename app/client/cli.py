@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.client import i18n, prefs
 from app.client.client_app import ClientApp
+from app.client.tls import CaFileError, load_ca_file
 from app.client.ui import add_icon_search_path, icon
 from app.shared.unix_signals import ShutdownSignals
 
@@ -16,6 +17,11 @@ from app.shared.unix_signals import ShutdownSignals
 def run_client(args: argparse.Namespace) -> int:
     """Create the QApplication, install the translation, open the login window, run."""
     app = QApplication(sys.argv[:1])
+    try:  # after the QApplication: Qt's TLS backend needs one
+        ca_certificates = load_ca_file(args.ca_file) if args.ca_file else []
+    except CaFileError as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     app.setApplicationName(prefs.APPLICATION)
     app.setOrganizationName(prefs.ORGANIZATION)
     app.setQuitOnLastWindowClosed(False)
@@ -23,7 +29,8 @@ def run_client(args: argparse.Namespace) -> int:
     app.setWindowIcon(icon("roomchat"))
     i18n.install_translators(app, i18n.choose_language(args.lang))  # parented to `app`
     host, port = prefs.server_address(args.host, args.port)
-    client = ClientApp(host, port)
+    tls = prefs.use_tls(args.tls or bool(args.ca_file))
+    client = ClientApp(host, port, tls=tls, ca_certificates=ca_certificates)
     client.quit_requested.connect(app.quit)
     app.aboutToQuit.connect(client.shutdown)
     ShutdownSignals(app.quit, app)  # Ctrl+C and SIGTERM leave rooms and log out cleanly

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtNetwork import QSslCertificate
 
 from app.client.lobby_window import LobbyWindow
 from app.client.login_window import LoginWindow
@@ -20,10 +23,18 @@ class ClientApp(QObject):
 
     quit_requested = Signal()
 
-    def __init__(self, host: str, port: int, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        parent: QObject | None = None,
+        *,
+        tls: bool = False,
+        ca_certificates: Sequence[QSslCertificate] = (),
+    ) -> None:
         super().__init__(parent)
         add_icon_search_path()
-        self.login = LoginWindow(host, port, self)
+        self.login = LoginWindow(host, port, tls, ca_certificates, self)
         self.lobby = LobbyWindow(self)
         self.login.logged_in.connect(self._on_login_logged_in)
         self.login.closed.connect(self._on_login_closed)

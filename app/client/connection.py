@@ -1,10 +1,11 @@
-"""A protocol-v1 line connection over one QTcpSocket, on the GUI thread, with no blocking."""
+"""A protocol-v1 line connection over one socket, plain or TLS, on the GUI thread, no blocking."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
-from PySide6.QtNetwork import QAbstractSocket, QTcpSocket
+from PySide6.QtNetwork import QAbstractSocket, QSslError, QSslSocket
 
+from app.client.tls import CertificateProblem, TlsPolicy, error_kinds, fingerprint
 from app.shared import logs
 from app.shared.protocol import ErrorCode, LineBuffer, Message, ProtocolError, decode_frame, encode
 
@@ -12,6 +13,12 @@ CONNECT_TIMEOUT_MS = 10_000
 PING_INTERVAL_MS = 30_000
 CONNECTION_LOST = "connection_lost"  # our own code: the connection ended without a reason
 TIMED_OUT = "timed_out"  # our own code: no answer while connecting
+# Our own codes for TLS connections that could not be made:
+NOT_ENCRYPTED = "not_encrypted"  # the server answered, but not in TLS
+UNTRUSTED_CERTIFICATE = "untrusted_certificate"  # see `LineConnection.certificate_problem`
+CERTIFICATE_CHANGED = "certificate_changed"  # not the pinned certificate
+TLS_FAILED = "tls_failed"  # any other handshake failure
+CERTIFICATE_CODES = frozenset({UNTRUSTED_CERTIFICATE, CERTIFICATE_CHANGED})
 
 # Error codes the server sends, without a request id, just before it closes a connection.
 CLOSING_CODES = frozenset(
@@ -34,16 +41,24 @@ _SOCKET_ERROR_CODES = {
 
 
 class LineConnection(QObject):
-    """A QTcpSocket that speaks RoomChat lines: connect, send frames, receive frames.
+    """A socket that speaks RoomChat lines: connect, send frames, receive frames.
 
     Every received byte is fed to a `LineBuffer`; every complete line becomes one frame.
     A `{"type":"ping"}` goes out every 30 seconds so the server never sees the link as idle.
     Closing it ourselves (`close`, `abort`) is silent: no `connection_lost` follows.
 
+    With a `TlsPolicy` the socket connects encrypted (the peer name is the host as given) and
+    counts as connected once the handshake is done. A certificate the policy does not accept
+    fails the connection with `untrusted_certificate` or `certificate_changed`, and
+    `certificate_problem` says why; nothing is ignored until the caller reconnects with a
+    policy that accepts that certificate (the server's handshake timeout would not wait for
+    the person to decide anyway).
+
     Signals:
-        connected(): the TCP connection is up.
+        connected(): the connection is up (and encrypted, with TLS).
         connect_failed(str): it could not be made; the argument is a short code
-            (`connection_refused`, `host_not_found`, `timed_out`, `network_error`, …).
+            (`connection_refused`, `host_not_found`, `timed_out`, `network_error`,
+            `not_encrypted`, `untrusted_certificate`, `certificate_changed`, `tls_failed`).
         frame_received(dict): one decoded frame from the server.
         connection_lost(str): an established connection ended; the argument is the error code
             the server sent before closing (`server_shutdown`, `kicked`, …) or
@@ -59,11 +74,17 @@ class LineConnection(QObject):
         super().__init__(parent)
         self.host = ""
         self.port = 0
+        self.tls: TlsPolicy | None = None
+        self.certificate_problem: CertificateProblem | None = None
+        self.peer_fingerprint = ""  # the accepted certificate's, once encrypted
+        self.failure_detail = ""  # the socket's own words for the last failure
         self._buffer = LineBuffer()
         self._close_code = ""
         self._closing = False
-        self._socket = QTcpSocket(self)
+        self._socket = QSslSocket(self)
         self._socket.connected.connect(self._on_socket_connected)
+        self._socket.encrypted.connect(self._on_socket_encrypted)
+        self._socket.sslErrors.connect(self._on_socket_ssl_errors)
         self._socket.readyRead.connect(self._on_socket_ready_read)
         self._socket.disconnected.connect(self._on_socket_disconnected)
         self._socket.errorOccurred.connect(self._on_socket_error_occurred)
@@ -82,18 +103,31 @@ class LineConnection(QObject):
     @property
     def is_open(self) -> bool:
         return (
-            not self._closing and self._socket.state() == QAbstractSocket.SocketState.ConnectedState
+            not self._closing
+            and self._socket.state() == QAbstractSocket.SocketState.ConnectedState
+            and (self.tls is None or self._socket.isEncrypted())
         )
 
-    def open(self, host: str, port: int) -> None:
-        """Start connecting; `connected` or `connect_failed` follows."""
-        self.host, self.port = host, port
+    @property
+    def encrypted(self) -> bool:
+        return self._socket.isEncrypted()
+
+    def open(self, host: str, port: int, tls: TlsPolicy | None = None) -> None:
+        """Start connecting (with TLS when `tls` is given); `connected` or `connect_failed`
+        follows."""
+        self.host, self.port, self.tls = host, port, tls
         self._closing = False
         self._close_code = ""
+        self.certificate_problem = None
+        self.peer_fingerprint = self.failure_detail = ""
         self._buffer = LineBuffer()
-        logs.net.debug("connecting to %s", self.address)
+        logs.net.debug("connecting to %s%s", self.address, " with TLS" if tls else "")
         self._connect_timer.start()
-        self._socket.connectToHost(host, port)
+        if tls is None:
+            self._socket.connectToHost(host, port)
+        else:
+            self._socket.setSslConfiguration(tls.configuration())
+            self._socket.connectToHostEncrypted(host, port, host)
 
     def send(self, message: Message) -> bool:
         if not self.is_open:
@@ -119,10 +153,62 @@ class LineConnection(QObject):
 
     @Slot()
     def _on_socket_connected(self) -> None:
+        if self.tls is not None:
+            logs.net.debug("TLS handshake with %s", self.address)
+            return  # connected once encrypted
+        self._finish_connecting()
+
+    @Slot()
+    def _on_socket_encrypted(self) -> None:
+        if self._closing or self.tls is None:
+            return
+        certificate = self._socket.peerCertificate()
+        found = fingerprint(certificate)
+        if self.tls.pinned and found != self.tls.pinned:  # verified, yet not the pinned one
+            self.certificate_problem = CertificateProblem(
+                self.host, self.port, certificate, pinned=self.tls.pinned
+            )
+            self._fail_connecting(CERTIFICATE_CHANGED)
+            return
+        self.peer_fingerprint = found
+        self._finish_connecting()
+
+    @Slot(list)
+    def _on_socket_ssl_errors(self, errors: list[QSslError]) -> None:
+        policy = self.tls
+        certificate = self._socket.peerCertificate()
+        if certificate.isNull() and errors:
+            certificate = errors[0].certificate()
+        found = fingerprint(certificate)
+        wanted = (policy.pinned or policy.accepted) if policy is not None else ""
+        if wanted and found == wanted:
+            logs.net.info("%s: trusting certificate %s as asked", self.address, found)
+            self._socket.ignoreSslErrors(errors)
+            return
+        pinned = policy.pinned if policy is not None else ""
+        kinds = error_kinds(errors, certificate, policy)
+        self.certificate_problem = CertificateProblem(
+            self.host, self.port, certificate, kinds, pinned
+        )
+        logs.net.info(
+            "%s: refusing certificate %s: %s",
+            self.address,
+            found,
+            "; ".join(error.errorString() for error in errors),
+        )
+        # Not ignored: Qt now fails the handshake and `errorOccurred` reports it.
+
+    def _finish_connecting(self) -> None:
         self._connect_timer.stop()
         self._ping_timer.start()
         logs.net.debug("connected to %s", self.address)
         self.connected.emit()
+
+    def _fail_connecting(self, code: str) -> None:
+        self._connect_timer.stop()
+        self._closing = True
+        self._socket.abort()
+        self.connect_failed.emit(code)
 
     @Slot()
     def _on_socket_ready_read(self) -> None:
@@ -152,6 +238,10 @@ class LineConnection(QObject):
         self._ping_timer.stop()
         if self._closing:
             return
+        if self._connect_timer.isActive():  # dropped during the TLS handshake
+            self.failure_detail = self._socket.errorString()
+            self._fail_connecting(self._failure_code(self._socket.error()))
+            return
         self._closing = True
         code = self._close_code or CONNECTION_LOST
         logs.net.info("connection to %s ended (%s)", self.address, code)
@@ -161,12 +251,24 @@ class LineConnection(QObject):
     def _on_socket_error_occurred(self, error: QAbstractSocket.SocketError) -> None:
         if self._closing or not self._connect_timer.isActive():
             return  # after connecting, `disconnected` reports the end
-        self._connect_timer.stop()
-        self._closing = True
-        code = _SOCKET_ERROR_CODES.get(error, "network_error")
-        logs.net.info("cannot connect to %s: %s", self.address, self._socket.errorString())
-        self._socket.abort()
-        self.connect_failed.emit(code)
+        self.failure_detail = self._socket.errorString()
+        logs.net.info("cannot connect to %s: %s", self.address, self.failure_detail)
+        self._fail_connecting(self._failure_code(error))
+
+    def _failure_code(self, error: QAbstractSocket.SocketError) -> str:
+        problem = self.certificate_problem
+        if problem is not None:
+            return CERTIFICATE_CHANGED if problem.changed else UNTRUSTED_CERTIFICATE
+        if self.tls is not None:
+            if "wrong version number" in self.failure_detail.lower():
+                return NOT_ENCRYPTED  # the server's first bytes were not a TLS record
+            if error in (
+                QAbstractSocket.SocketError.SslHandshakeFailedError,
+                QAbstractSocket.SocketError.RemoteHostClosedError,
+                QAbstractSocket.SocketError.SslInternalError,
+            ):
+                return TLS_FAILED
+        return _SOCKET_ERROR_CODES.get(error, "network_error")
 
     @Slot()
     def _on_connect_timer_timeout(self) -> None:
@@ -174,8 +276,7 @@ class LineConnection(QObject):
             return
         self._closing = True
         logs.net.info("no answer from %s", self.address)
-        self._socket.abort()
-        self.connect_failed.emit(TIMED_OUT)
+        self._fail_connecting(TIMED_OUT)
 
     @Slot()
     def _on_ping_timer_timeout(self) -> None:

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QProgressBar, QPushButton, QSpinBox
+from collections.abc import Sequence
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtNetwork import QSslCertificate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+)
 
 from app.client import prefs, texts
-from app.client.connection import CLOSING_CODES, CONNECTION_LOST
+from app.client.certificate_dialog import CertificateDialog, Decision
+from app.client.connection import CERTIFICATE_CODES, CLOSING_CODES, CONNECTION_LOST
 from app.client.session import MainSession
+from app.client.tls import CertificateProblem, TlsPolicy
 from app.client.ui import BannerKind, hide_banner, icon, show_banner
 from app.shared.forms import child, load_form
 from app.shared.protocol import Message
@@ -15,6 +28,7 @@ from app.shared.protocol import Message
 REQUIRED = (
     "hostEdit",
     "portSpin",
+    "tlsCheck",
     "nameEdit",
     "passwordEdit",
     "loginButton",
@@ -24,6 +38,7 @@ REQUIRED = (
     "busyBar",
     "logoLabel",
 )
+WELCOME_TIMEOUT_MS = 10_000
 
 
 class LoginWindow(QObject):
@@ -31,6 +46,10 @@ class LoginWindow(QObject):
 
     "Sign up" registers the account first (after checking the name and password rules here,
     so the person learns at once which rule is broken), then logs in.
+
+    With "Use encryption" the session connects with TLS. A certificate it cannot verify opens
+    the certificate dialog; after Trust once or Trust always (which pins it in QSettings for
+    this host:port) the login starts again with that certificate accepted.
 
     Signals:
         logged_in(object, str, list): the logged-in `MainSession`, the account's name as
@@ -41,12 +60,20 @@ class LoginWindow(QObject):
     logged_in = Signal(object, str, list)
     closed = Signal()
 
-    def __init__(self, host: str, port: int, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        tls: bool = False,
+        ca_certificates: Sequence[QSslCertificate] = (),
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.form: QDialog = load_form("login_window", None, REQUIRED)  # type: ignore[assignment]
         self.form.setWindowIcon(icon("roomchat"))
         self.host_edit = child(self.form, QLineEdit, "hostEdit")
         self.port_spin = child(self.form, QSpinBox, "portSpin")
+        self.tls_check = child(self.form, QCheckBox, "tlsCheck")
         self.name_edit = child(self.form, QLineEdit, "nameEdit")
         self.password_edit = child(self.form, QLineEdit, "passwordEdit")
         self.login_button = child(self.form, QPushButton, "loginButton")
@@ -57,9 +84,18 @@ class LoginWindow(QObject):
         child(self.form, QLabel, "logoLabel").setPixmap(icon("roomchat").pixmap(56, 56))
         self.host_edit.setText(host)
         self.port_spin.setValue(port)
+        self.tls_check.setChecked(tls)
         self.name_edit.setText(prefs.last_name())
         self.session: MainSession | None = None
+        self.certificate_dialog: CertificateDialog | None = None
+        self._ca_certificates = tuple(ca_certificates)
+        self._accept_once: tuple[str, str] = ("", "")  # (host:port, fingerprint), next try only
         self._signing_up = False
+        self._welcomed = False
+        self._welcome_timer = QTimer(self)
+        self._welcome_timer.setSingleShot(True)
+        self._welcome_timer.setInterval(WELCOME_TIMEOUT_MS)
+        self._welcome_timer.timeout.connect(self._on_welcome_timer_timeout)
         self.login_button.clicked.connect(self._on_login_button_clicked)
         self.sign_up_button.clicked.connect(self._on_sign_up_button_clicked)
         self.form.rejected.connect(self._on_form_rejected)
@@ -82,6 +118,8 @@ class LoginWindow(QObject):
 
     def close(self) -> None:
         self._drop_session()
+        if self.certificate_dialog is not None and self.certificate_dialog.is_open:
+            self.certificate_dialog.form.reject()
         self.form.hide()
 
     # --- submitting ----------------------------------------------------------------------
@@ -114,12 +152,25 @@ class LoginWindow(QObject):
                 self._fail(text, self.name_edit if field == "name" else self.password_edit)
                 return
         self._signing_up = signing_up
+        port = self.port_spin.value()
+        tls: TlsPolicy | None = None
+        if self.tls_check.isChecked():
+            address, fingerprint = self._accept_once
+            tls = TlsPolicy(
+                self._ca_certificates,
+                pinned=prefs.pinned_fingerprint(host, port),
+                accepted=fingerprint if address == f"{host}:{port}" else "",
+            )
+        self._accept_once = ("", "")
         session = MainSession(self)
+        session.connected.connect(self._welcome_timer.start)
         session.welcomed.connect(self._on_session_welcomed)
         session.connect_failed.connect(self._on_session_connect_failed)
+        session.connection_lost.connect(self._on_session_connection_lost)
         self.session = session
+        self._welcomed = False
         self._set_busy(True, self.tr("Connecting to {address}…").format(address=self._address()))
-        session.open(host, self.port_spin.value())
+        session.open(host, port, tls)
 
     def _address(self) -> str:
         return f"{self.host_edit.text().strip()}:{self.port_spin.value()}"
@@ -129,6 +180,8 @@ class LoginWindow(QObject):
         session = self.session
         if session is None:
             return
+        self._welcomed = True
+        self._welcome_timer.stop()
         name, password = self.name_edit.text().strip(), self.password_edit.text()
         if self._signing_up:
             self._set_busy(True, self.tr("Creating the account…"))
@@ -162,12 +215,11 @@ class LoginWindow(QObject):
         session = self.session
         if session is None:
             return
-        session.welcomed.disconnect(self._on_session_welcomed)
-        session.connect_failed.disconnect(self._on_session_connect_failed)
+        self._disconnect_session(session)
         self.session = None
         session.setParent(None)
         session.name = str(frame.get("name") or self.name_edit.text().strip())
-        prefs.remember_login(session.host, session.port, session.name)
+        prefs.remember_login(session.host, session.port, session.name, session.tls is not None)
         rooms = [room for room in frame.get("rooms", []) if isinstance(room, dict)]
         self._set_busy(False)
         self.password_edit.clear()
@@ -188,13 +240,68 @@ class LoginWindow(QObject):
 
     @Slot(str)
     def _on_session_connect_failed(self, code: str) -> None:
+        problem = self.session.certificate_problem if self.session is not None else None
         self._drop_session()
         self._fail(texts.cannot_reach(self._address(), code), self.host_edit)
+        if code in CERTIFICATE_CODES and problem is not None:
+            self._ask_about_certificate(problem)
+
+    @Slot(str)
+    def _on_session_connection_lost(self, code: str) -> None:
+        if self._welcomed or self.session is None:
+            return  # a pending request reports it
+        encrypted = self.session.tls is not None
+        self._drop_session()
+        self._fail(texts.no_welcome(self._address(), encrypted, closed=True), self.host_edit)
+
+    @Slot()
+    def _on_welcome_timer_timeout(self) -> None:
+        if self.session is None or self._welcomed:
+            return
+        encrypted = self.session.tls is not None
+        self._drop_session()
+        self._fail(texts.no_welcome(self._address(), encrypted, closed=False), self.host_edit)
+
+    # --- certificates --------------------------------------------------------------------
+
+    def _ask_about_certificate(self, problem: CertificateProblem) -> None:
+        dialog = CertificateDialog(self.form, problem)
+        dialog.decided.connect(lambda decision: self._on_certificate_decided(dialog, decision))
+        self.certificate_dialog = dialog
+        dialog.open()
+
+    def _on_certificate_decided(self, dialog: CertificateDialog, decision: str) -> None:
+        if self.certificate_dialog is dialog:
+            self.certificate_dialog = None
+        dialog.deleteLater()
+        problem = dialog.problem
+        if decision == Decision.TRUST_ONCE:
+            self._accept_once = (problem.address, problem.fingerprint)
+        elif decision == Decision.TRUST_ALWAYS:
+            prefs.pin_certificate(problem.host, problem.port, problem.fingerprint)
+        elif decision == Decision.FORGET:
+            prefs.forget_certificate(problem.host, problem.port)
+            text = self.tr(
+                "RoomChat forgot the certificate it trusted for {address}. Log in again to "
+                "check the new one."
+            ).format(address=problem.address)
+            show_banner(self.error_label, text, BannerKind.INFO)
+            return
+        if decision in (Decision.TRUST_ONCE, Decision.TRUST_ALWAYS):
+            self._submit(self._signing_up)
 
     # --- state ---------------------------------------------------------------------------
 
+    def _disconnect_session(self, session: MainSession) -> None:
+        self._welcome_timer.stop()
+        session.connected.disconnect(self._welcome_timer.start)
+        session.welcomed.disconnect(self._on_session_welcomed)
+        session.connect_failed.disconnect(self._on_session_connect_failed)
+        session.connection_lost.disconnect(self._on_session_connection_lost)
+
     def _drop_session(self) -> None:
         if self.session is not None:
+            self._disconnect_session(self.session)
             self.session.abort()
             self.session.deleteLater()
             self.session = None
@@ -212,6 +319,7 @@ class LoginWindow(QObject):
         self.status_label.setText(status)
         for widget in (self.host_edit, self.port_spin, self.name_edit, self.password_edit):
             widget.setReadOnly(busy)
+        self.tls_check.setEnabled(not busy)
         self.login_button.setEnabled(not busy)
         self.sign_up_button.setEnabled(not busy)
 

@@ -1,4 +1,5 @@
-"""The person's preferences (last server, last name), kept in QSettings and nowhere else."""
+"""The person's preferences (last server, last name, encryption, pinned certificates), kept in
+QSettings and nowhere else."""
 
 from __future__ import annotations
 
@@ -37,9 +38,38 @@ def last_name() -> str:
     return str(settings().value("login/name", "") or "")
 
 
-def remember_login(host: str, port: int, name: str) -> None:
+def use_tls(tls_flag: bool) -> bool:
+    """Whether to offer encryption: `--tls` wins, then the choice made at the last login."""
+    if tls_flag:
+        return True
+    return str(settings().value("login/tls", "false")).lower() == "true"
+
+
+def remember_login(host: str, port: int, name: str, tls: bool = False) -> None:
     store = settings()
     store.setValue("login/host", host)
     store.setValue("login/port", port)
     store.setValue("login/name", name)
+    store.setValue("login/tls", tls)
+    store.sync()
+
+
+def _pin_key(host: str, port: int) -> str:
+    return f"certificates/{host.strip().lower()}:{port}"
+
+
+def pinned_fingerprint(host: str, port: int) -> str:
+    """The SHA-256 fingerprint pinned ("Trust always") for the server at host:port, or ""."""
+    return str(settings().value(_pin_key(host, port), "") or "")
+
+
+def pin_certificate(host: str, port: int, fingerprint: str) -> None:
+    store = settings()
+    store.setValue(_pin_key(host, port), fingerprint)
+    store.sync()
+
+
+def forget_certificate(host: str, port: int) -> None:
+    store = settings()
+    store.remove(_pin_key(host, port))
     store.sync()

@@ -119,8 +119,10 @@ class RoomJoiner(QObject):
             chat.reconnect_requested.connect(self._on_chat_reconnect_requested)
             self.chats[room_id] = chat
         chat.password = password
-        host = self.session.host if self.session is not None else "127.0.0.1"
-        chat.enter(host, int(room["port"]), ticket)
+        session = self.session
+        host = session.host if session is not None else "127.0.0.1"
+        tls = session.room_tls() if session is not None else None
+        chat.enter(host, int(room["port"]), ticket, tls)
         chat.show()
 
     @Slot(int)

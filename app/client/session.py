@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from app.client.connection import CLOSING_CODES, CONNECTION_LOST, LineConnection
+from app.client.tls import TlsPolicy
 from app.shared import logs
 from app.shared.protocol import Message
 
@@ -52,6 +53,13 @@ class MainSession(LineConnection):
     @property
     def logged_in(self) -> bool:
         return bool(self.name) and self.is_open
+
+    def room_tls(self) -> TlsPolicy | None:
+        """How to connect to this server's room ports: encrypted if this session is, and
+        accepting the certificate this session accepted (room ports share it)."""
+        if self.tls is None:
+            return None
+        return replace(self.tls, pinned="", accepted=self.peer_fingerprint)
 
     def request(
         self, kind: str, on_reply: ReplyHandler, on_error: ErrorHandler, **fields: object
@@ -121,10 +129,11 @@ class RoomConnection(LineConnection):
         self.connected.connect(self._on_self_connected)
         self.frame_received.connect(self._on_self_frame_received)
 
-    def enter(self, host: str, port: int, ticket: str) -> None:
-        """Connect to the room's port and present the ticket as the first line."""
+    def enter(self, host: str, port: int, ticket: str, tls: TlsPolicy | None = None) -> None:
+        """Connect to the room's port (with TLS when `tls` is given) and present the ticket
+        as the first line."""
         self._ticket = ticket
-        self.open(host, port)
+        self.open(host, port, tls)
 
     def say(self, text: str) -> bool:
         return self.send({"type": "say", "text": text})

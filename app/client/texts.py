@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import unicodedata
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtNetwork import QSslError
 
+from app.client.tls import CertificateProblem, certificate_names
 from app.shared.protocol import Message, ProtocolError
 from app.shared.validation import (
     NAME_MAX,
@@ -33,9 +35,45 @@ def cannot_reach(address: str, code: str) -> str:
         "timed_out": translate(
             "Messages", "Cannot reach the server at {address}: it does not answer."
         ),
+        "not_encrypted": translate("Messages", "The server at {address} does not use encryption."),
+        "untrusted_certificate": translate(
+            "Messages", "The certificate of the server at {address} is not trusted."
+        ),
+        "certificate_changed": translate(
+            "Messages",
+            "The certificate of the server at {address} has changed since you trusted it. "
+            "The connection was refused.",
+        ),
+        "tls_failed": translate(
+            "Messages", "Cannot set up an encrypted connection to the server at {address}."
+        ),
     }
     default = translate("Messages", "Cannot reach the server at {address}: the network failed.")
     return reasons.get(code, default).format(address=address)
+
+
+def no_welcome(address: str, encrypted: bool, closed: bool) -> str:
+    """The server at `address` closed the connection (or stayed silent) before its welcome;
+    over plain TCP that is what a server that requires encryption does."""
+    if encrypted:
+        if closed:
+            return translate(
+                "Messages", "The server at {address} closed the connection before greeting."
+            ).format(address=address)
+        return cannot_reach(address, "timed_out")
+    if closed:
+        text = translate(
+            "Messages",
+            "The server at {address} closed the connection; it may require encryption "
+            "(turn on “Use encryption”).",
+        )
+    else:
+        text = translate(
+            "Messages",
+            "The server at {address} does not answer; it may require encryption "
+            "(turn on “Use encryption”).",
+        )
+    return text.format(address=address)
 
 
 def connection_ended(code: str) -> str:
@@ -138,3 +176,63 @@ def room_name_problem(name: str) -> str | None:
             return translate("Messages", "Give the room a name.")
         return request_error("invalid_room_name", {})
     return None
+
+
+_UNKNOWN_ISSUER = frozenset(
+    {
+        QSslError.SslError.UnableToGetIssuerCertificate,
+        QSslError.SslError.UnableToGetLocalIssuerCertificate,
+        QSslError.SslError.UnableToVerifyFirstCertificate,
+        QSslError.SslError.CertificateUntrusted,
+        QSslError.SslError.InvalidCaCertificate,
+    }
+)
+_SELF_SIGNED = frozenset(
+    {
+        QSslError.SslError.SelfSignedCertificate,
+        QSslError.SslError.SelfSignedCertificateInChain,
+    }
+)
+
+
+def certificate_problems(problem: CertificateProblem) -> list[str]:
+    """What is wrong with a refused certificate, in plain words, one sentence per problem."""
+    certificate = problem.certificate
+    date_format = QLocale.FormatType.LongFormat
+    found: list[str] = []
+    for error in problem.errors:
+        if error in _SELF_SIGNED:
+            text = translate(
+                "Messages", "It is self-signed: no certificate authority you trust vouches for it."
+            )
+        elif error in _UNKNOWN_ISSUER:
+            text = translate(
+                "Messages", "It was issued by a certificate authority you do not trust."
+            )
+        elif error == QSslError.SslError.CertificateExpired:
+            text = translate("Messages", "It expired on {date}.").format(
+                date=QLocale().toString(certificate.expiryDate().date(), date_format)
+            )
+        elif error == QSslError.SslError.CertificateNotYetValid:
+            text = translate("Messages", "It is not valid before {date}.").format(
+                date=QLocale().toString(certificate.effectiveDate().date(), date_format)
+            )
+        elif error == QSslError.SslError.HostNameMismatch:
+            text = translate("Messages", "It is for {names}, not for {host}.").format(
+                names=", ".join(certificate_names(certificate)) or "?", host=problem.host
+            )
+        elif error == QSslError.SslError.CertificateRevoked:
+            text = translate("Messages", "It has been revoked.")
+        else:
+            text = QSslError(error, certificate).errorString()
+        if text not in found:
+            found.append(text)
+    if problem.changed:
+        found.append(
+            translate(
+                "Messages",
+                "It is not the certificate you chose to trust always for this server: someone "
+                "may be impersonating it, or its operator replaced the certificate.",
+            )
+        )
+    return found

@@ -2,6 +2,69 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko_KR">
 <context>
+    <name>CertificateDialog</name>
+    <message>
+        <source>Server certificate changed</source>
+        <translation>서버 인증서가 바뀜</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Warning: the certificate of the server at {address} has changed.&lt;/b&gt; RoomChat refused the connection.</source>
+        <translation>&lt;b&gt;경고: {address} 서버의 인증서가 바뀌었습니다.&lt;/b&gt; RoomChat이 연결을 거부했습니다.</translation>
+    </message>
+    <message>
+        <source>Ask the server&apos;s operator whether they replaced the certificate. Only if they did, forget the old one and log in again to check the new one.</source>
+        <translation>서버 운영자에게 인증서를 바꾸었는지 물어보세요. 바꾸었을 때에만 예전 인증서를 잊고 다시 로그인해서 새 인증서를 확인하세요.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;RoomChat cannot verify the identity of the server at {address}.&lt;/b&gt;</source>
+        <translation>&lt;b&gt;RoomChat이 {address} 서버의 신원을 확인할 수 없습니다.&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Trust it only if this fingerprint matches the one the server&apos;s operator gave you. Otherwise someone may be listening in.</source>
+        <translation>이 지문이 서버 운영자가 알려 준 지문과 같을 때에만 신뢰하세요. 그렇지 않으면 누군가 엿듣고 있을 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>Server certificate</source>
+        <translation>서버 인증서</translation>
+    </message>
+    <message>
+        <source>SHA-256 fingerprint:</source>
+        <translation>SHA-256 지문:</translation>
+    </message>
+    <message>
+        <source>Trusted before:</source>
+        <translation>이전에 신뢰한 지문:</translation>
+    </message>
+    <message>
+        <source>Remove the certificate you trusted for this server, so that the next login asks again</source>
+        <translation>이 서버에 대해 신뢰한 인증서를 지워서, 다음 로그인 때 다시 묻게 합니다</translation>
+    </message>
+    <message>
+        <source>&amp;Forget this server&apos;s certificate</source>
+        <translation>이 서버의 인증서 잊기(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <source>Accept this certificate for this connection only</source>
+        <translation>이번 연결에서만 이 인증서를 받아들입니다</translation>
+    </message>
+    <message>
+        <source>Trust &amp;once</source>
+        <translation>이번만 신뢰(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Remember this certificate for this server and accept it from now on</source>
+        <translation>이 서버의 인증서로 기억하고 앞으로 계속 받아들입니다</translation>
+    </message>
+    <message>
+        <source>Trust &amp;always</source>
+        <translation>항상 신뢰(&amp;A)</translation>
+    </message>
+</context>
+<context>
     <name>ChatWindow</name>
     <message>
         <source>Entering the room…</source>
@@ -224,6 +287,10 @@
         <translation>{address} 서버가 연결을 끊었습니다: {reason}</translation>
     </message>
     <message>
+        <source>RoomChat forgot the certificate it trusted for {address}. Log in again to check the new one.</source>
+        <translation>RoomChat이 {address}에 대해 신뢰했던 인증서를 잊었습니다. 다시 로그인해서 새 인증서를 확인하세요.</translation>
+    </message>
+    <message>
         <source>RoomChat — Log in</source>
         <translation>RoomChat — 로그인</translation>
     </message>
@@ -246,6 +313,14 @@
     <message>
         <source>P&amp;ort:</source>
         <translation>포트(&amp;O):</translation>
+    </message>
+    <message>
+        <source>Connect with TLS, so that nobody on the way can read your password and messages (the server must have a certificate)</source>
+        <translation>TLS로 연결해서 중간에서 누구도 비밀번호와 메시지를 읽을 수 없게 합니다 (서버에 인증서가 있어야 합니다)</translation>
+    </message>
+    <message>
+        <source>&amp;Use encryption</source>
+        <translation>암호화 사용(&amp;U)</translation>
     </message>
     <message>
         <source>Account</source>
@@ -302,8 +377,36 @@
         <translation>{address} 서버에 연결할 수 없습니다: 응답이 없습니다.</translation>
     </message>
     <message>
+        <source>The server at {address} does not use encryption.</source>
+        <translation>{address} 서버는 암호화를 쓰지 않습니다.</translation>
+    </message>
+    <message>
+        <source>The certificate of the server at {address} is not trusted.</source>
+        <translation>{address} 서버의 인증서를 신뢰하지 않습니다.</translation>
+    </message>
+    <message>
+        <source>The certificate of the server at {address} has changed since you trusted it. The connection was refused.</source>
+        <translation>{address} 서버의 인증서가 신뢰하기로 한 뒤에 바뀌었습니다. 연결을 거부했습니다.</translation>
+    </message>
+    <message>
+        <source>Cannot set up an encrypted connection to the server at {address}.</source>
+        <translation>{address} 서버와 암호화된 연결을 맺을 수 없습니다.</translation>
+    </message>
+    <message>
         <source>Cannot reach the server at {address}: the network failed.</source>
         <translation>{address} 서버에 연결할 수 없습니다: 네트워크 오류입니다.</translation>
+    </message>
+    <message>
+        <source>The server at {address} closed the connection before greeting.</source>
+        <translation>{address} 서버가 인사하기 전에 연결을 끊었습니다.</translation>
+    </message>
+    <message>
+        <source>The server at {address} closed the connection; it may require encryption (turn on “Use encryption”).</source>
+        <translation>{address} 서버가 연결을 끊었습니다. 암호화가 필요한 서버일 수 있습니다(“암호화 사용”을 켜 보세요).</translation>
+    </message>
+    <message>
+        <source>The server at {address} does not answer; it may require encryption (turn on “Use encryption”).</source>
+        <translation>{address} 서버가 응답하지 않습니다. 암호화가 필요한 서버일 수 있습니다(“암호화 사용”을 켜 보세요).</translation>
     </message>
     <message>
         <source>The server shut down.</source>
@@ -416,6 +519,34 @@
     <message>
         <source>Give the room a name.</source>
         <translation>방 이름을 입력하세요.</translation>
+    </message>
+    <message>
+        <source>It is self-signed: no certificate authority you trust vouches for it.</source>
+        <translation>자체 서명된 인증서입니다. 신뢰하는 인증 기관 중 어느 곳도 보증하지 않습니다.</translation>
+    </message>
+    <message>
+        <source>It was issued by a certificate authority you do not trust.</source>
+        <translation>신뢰하지 않는 인증 기관이 발급했습니다.</translation>
+    </message>
+    <message>
+        <source>It expired on {date}.</source>
+        <translation>{date}에 만료되었습니다.</translation>
+    </message>
+    <message>
+        <source>It is not valid before {date}.</source>
+        <translation>{date}부터 유효합니다(아직 유효하지 않음).</translation>
+    </message>
+    <message>
+        <source>It is for {names}, not for {host}.</source>
+        <translation>{host}가 아니라 {names}용 인증서입니다.</translation>
+    </message>
+    <message>
+        <source>It has been revoked.</source>
+        <translation>폐기된 인증서입니다.</translation>
+    </message>
+    <message>
+        <source>It is not the certificate you chose to trust always for this server: someone may be impersonating it, or its operator replaced the certificate.</source>
+        <translation>이 서버에 대해 항상 신뢰하기로 한 인증서가 아닙니다. 누군가 서버를 사칭하고 있거나, 운영자가 인증서를 바꾸었을 수 있습니다.</translation>
     </message>
 </context>
 <context>

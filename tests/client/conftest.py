@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
@@ -29,12 +30,13 @@ def isolated_settings(tmp_path: Path) -> Iterator[Path]:
 
 
 @pytest.fixture
-def make_client(qtbot: QtBot, server: ChatServer) -> Iterator[Callable[..., ClientApp]]:
-    """Start a client (its login window shown) pointed at the test server."""
+def start_client(qtbot: QtBot) -> Iterator[Callable[..., ClientApp]]:
+    """Start a client (its login window shown) pointed at 127.0.0.1:`port`; keyword options
+    (`tls`, `ca_certificates`) go to `ClientApp`."""
     clients: list[ClientApp] = []
 
-    def start(port: int | None = None) -> ClientApp:
-        client = ClientApp("127.0.0.1", server.port if port is None else port)
+    def start(port: int, **options: Any) -> ClientApp:
+        client = ClientApp("127.0.0.1", port, **options)
         clients.append(client)
         client.start()
         qtbot.waitExposed(client.login.form)
@@ -49,20 +51,39 @@ def make_client(qtbot: QtBot, server: ChatServer) -> Iterator[Callable[..., Clie
     QApplication.processEvents()
 
 
+@pytest.fixture
+def make_client(
+    start_client: Callable[..., ClientApp], server: ChatServer
+) -> Callable[..., ClientApp]:
+    """Start a client (its login window shown) pointed at the test server."""
+
+    def start(port: int | None = None, **options: Any) -> ClientApp:
+        return start_client(server.port if port is None else port, **options)
+
+    return start
+
+
 def type_into(qtbot: QtBot, widget, text: str) -> None:
     widget.clear()
     qtbot.keyClicks(widget, text)
+
+
+def submit_login(
+    qtbot: QtBot, client: ClientApp, name: str, password: str = PASSWORD, sign_up: bool = True
+) -> None:
+    """Type the name and password into the login window and click (without waiting)."""
+    login = client.login
+    type_into(qtbot, login.name_edit, name)
+    type_into(qtbot, login.password_edit, password)
+    button = login.sign_up_button if sign_up else login.login_button
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def log_in(
     qtbot: QtBot, client: ClientApp, name: str, password: str = PASSWORD, sign_up: bool = True
 ) -> None:
     """Type the name and password into the login window, click, wait for the lobby."""
-    login = client.login
-    type_into(qtbot, login.name_edit, name)
-    type_into(qtbot, login.password_edit, password)
-    button = login.sign_up_button if sign_up else login.login_button
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    submit_login(qtbot, client, name, password, sign_up)
     qtbot.waitUntil(
         lambda: client.lobby.connected and client.lobby.form.isVisible(), timeout=WAIT_MS
     )

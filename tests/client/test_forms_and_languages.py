@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from app.client import (
+    certificate_dialog,
     chat_window,
     create_room_dialog,
     i18n,
@@ -27,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TS_FILE = ROOT / "resources" / "translations" / "roomchat_ko.ts"
 BIN = Path(sys.executable).parent
 CLIENT_FORMS = {
+    "certificate_dialog": certificate_dialog.REQUIRED,
     "login_window": login_window.REQUIRED,
     "lobby_window": lobby_window.REQUIRED + lobby_window.ACTIONS,
     "create_room_dialog": create_room_dialog.REQUIRED,

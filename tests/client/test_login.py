@@ -90,7 +90,8 @@ def test_keyboard_only_login(qtbot, make_client) -> None:
     login = client.login
     qtbot.waitUntil(lambda: login.form.focusWidget() is login.name_edit, timeout=WAIT_MS)
     login.host_edit.setFocus()
-    order = [login.port_spin, login.name_edit, login.password_edit, login.login_button]
+    order = [login.port_spin, login.tls_check, login.name_edit, login.password_edit]
+    order.append(login.login_button)
     for expected in order:
         qtbot.keyClick(login.form.focusWidget(), Qt.Key.Key_Tab)
         assert login.form.focusWidget() is expected
