@@ -233,6 +233,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="open connections from one address (default: %(default)s)",
     )
     limits.add_argument(
+        "--max-rooms",
+        type=non_negative_int,
+        default=200,
+        metavar="N",
+        help="open rooms in total (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--max-rooms-per-user",
+        type=non_negative_int,
+        default=5,
+        metavar="N",
+        help="open rooms one person may own (default: %(default)s)",
+    )
+    limits.add_argument(
         "--max-connections",
         type=non_negative_int,
         default=10_000,

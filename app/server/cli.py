@@ -64,6 +64,8 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         max_output_bytes=args.max_output_bytes,
         max_connections_per_address=args.max_connections_per_address,
         max_connections=args.max_connections,
+        max_rooms=args.max_rooms,
+        max_rooms_per_user=args.max_rooms_per_user,
     )
 
 

@@ -33,5 +33,7 @@ class ServerConfig:
     max_output_bytes: int = 1_048_576
     max_connections_per_address: int = 64
     max_connections: int = 10_000
+    max_rooms: int = 200
+    max_rooms_per_user: int = 5
     tls: QSslConfiguration | None = None  # None: plain TCP
     handshake_timeout: float = 5.0  # seconds a TLS peer has to finish its handshake

@@ -27,6 +27,7 @@ ParsedItem = Request | ProtocolError
 # batch's output stays well under the back-pressure mark.
 READ_BUFFER_BYTES = 64 * 1024
 BACKLOG_SLACK = 32 * 1024  # see send_bytes
+LINGER_SECONDS = 5.0  # how long a closed connection may take to write its goodbye
 
 
 class Connection(QObject):
@@ -37,9 +38,14 @@ class Connection(QObject):
     paused (`pause_reading`): Qt's read buffer is bounded, so the kernel's TCP window then
     pushes back on the sender instead of the server's memory growing.
 
+    Closing, by either side, ends the connection at once for its owner: `is_open` turns
+    false and `closed` follows on the next turn of the event loop (never from inside the
+    caller's own call). The socket itself lingers until its goodbye is written, at most
+    LINGER_SECONDS for a peer that does not read, and then the object deletes itself.
+
     Signals:
         requests_received(list): the items parsed from one read, in arrival order.
-        closed(): the connection is gone; the object deletes itself right after.
+        closed(): the connection has ended (emitted once).
     """
 
     requests_received = Signal(object)
@@ -62,7 +68,7 @@ class Connection(QObject):
         self._max_output = config.max_output_bytes
         self._buffer = LineBuffer()
         self._open = True
-        self._gone = False
+        self._announced = False
         self._paused = False
         self._bad_frames = 0
         self._backlog = 0  # bytesToWrite() when last asked
@@ -81,12 +87,22 @@ class Connection(QObject):
         return self._open
 
     @property
+    def paused(self) -> bool:
+        return self._paused
+
+    @property
     def backlog(self) -> int:
-        """Bytes written but not yet taken by the peer's TCP stack."""
-        if not self._open:
+        """Bytes written but not yet taken by the peer's TCP stack (0 once closed)."""
+        return self._measure() if self._open else 0
+
+    def _measure(self) -> int:
+        """Ask Qt for the backlog, and cut off a peer whose backlog passed the output cap."""
+        backlog = self._backlog = self._socket.bytesToWrite()
+        self._unmeasured = 0
+        if self._max_output and backlog > self._max_output:
+            self.abort(f"{backlog} bytes unread (slow reader)")
             return 0
-        self._backlog, self._unmeasured = self._socket.bytesToWrite(), 0
-        return self._backlog
+        return backlog
 
     def send(self, message: Message) -> None:
         self.send_bytes(encode(message))
@@ -104,21 +120,19 @@ class Connection(QObject):
         self._unmeasured += data.size() if isinstance(data, QByteArray) else len(data)
         if self._unmeasured < BACKLOG_SLACK:
             return self._backlog + self._unmeasured
-        backlog = self._backlog = self._socket.bytesToWrite()
-        self._unmeasured = 0
-        if self._max_output and backlog > self._max_output:
-            self.abort(f"{backlog} bytes unread (slow reader)")
-            return 0
-        return backlog
+        return self._measure()
 
     def send_error(self, problem: ProtocolError) -> None:
         self.send(problem.to_message())
 
     def close(self) -> None:
-        """Close after what was sent has been written."""
-        if self._open:
-            self._open = False
-            self._socket.disconnectFromHost()
+        """Close after what was sent has been written (or LINGER_SECONDS, whichever first)."""
+        if not self._open:
+            return
+        self._end()
+        self._socket.disconnectFromHost()
+        if self._socket.state() != QAbstractSocket.SocketState.UnconnectedState:
+            QTimer.singleShot(int(LINGER_SECONDS * 1000), self, self._socket.abort)
 
     def close_with_error(self, code: ErrorCode, text: str) -> None:
         self.send(error(code, text))
@@ -129,8 +143,20 @@ class Connection(QObject):
         """Drop the connection at once, unsent data and all (a peer that does not read)."""
         if self._open:
             logs.net.warning("cutting off %s: %s", self.peer, reason)
-            self._open = False
+            self._end()
             self._socket.abort()
+
+    def _end(self) -> None:
+        self._open = False
+        self.clear_deadline()
+        QTimer.singleShot(0, self, self._on_ended)
+
+    @Slot()
+    def _on_ended(self) -> None:
+        self._announced = True
+        self.closed.emit()
+        if self._socket.state() == QAbstractSocket.SocketState.UnconnectedState:
+            self.deleteLater()
 
     def set_deadline(self, seconds: float, code: ErrorCode, text: str) -> None:
         """Close with `code` unless `clear_deadline()` is called within `seconds` (0: never)."""
@@ -163,7 +189,7 @@ class Connection(QObject):
 
     @Slot()
     def _on_socket_ready_read(self) -> None:
-        if self._paused or self._gone:
+        if self._paused or not self._open:
             return
         data = bytes(self._socket.readAll().data())
         if not self._open:
@@ -190,10 +216,7 @@ class Connection(QObject):
 
     @Slot()
     def _on_socket_disconnected(self) -> None:
-        if self._gone:
-            return
-        self._gone = True
-        self._open = False
-        self.clear_deadline()
-        self.closed.emit()
-        self.deleteLater()
+        if self._open:  # the peer went
+            self._end()
+        elif self._announced:  # we closed it, and the goodbye has been written
+            self.deleteLater()

@@ -62,6 +62,21 @@ class RoomDirectory(QObject):
                 ErrorCode.ROOM_NAME_TAKEN, f"a room named {name!r} is already open", request_id
             )
 
+    def check_room_allowed(self, owner: str, request_id: RequestId) -> None:
+        """Room caps: every open room holds a port, and the listing must stay one frame."""
+        config = self._config
+        if config.max_rooms and len(self.rooms) >= config.max_rooms:
+            raise ProtocolError(
+                ErrorCode.TOO_MANY_ROOMS,
+                "the server has as many rooms open as it allows",
+                request_id,
+            )
+        owned = sum(1 for room in self.rooms.values() if room.info.owner == owner)
+        if config.max_rooms_per_user and owned >= config.max_rooms_per_user:
+            raise ProtocolError(
+                ErrorCode.TOO_MANY_ROOMS, f"you have {owned} rooms open already", request_id
+            )
+
     def _listen(self) -> QTcpServer | None:
         address = QHostAddress(self._config.host)
         if self._config.room_port_range is None:

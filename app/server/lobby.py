@@ -158,13 +158,19 @@ class Lobby(QObject):
     def _after_hashing(
         self, session: Session, request_id: RequestId, then: Callable[[Any], None]
     ) -> Callable[[Any], None]:
-        """Hold the session's queue until the hasher answers, then finish the request first."""
+        """Hold the session's queue until the hasher answers, then finish the request first.
+
+        The connection is not read meanwhile, so a client cannot pile up requests behind a
+        slow hash: TCP pushes back on it instead.
+        """
         session.busy = True
+        session.connection.pause_reading()
 
         def resume(result: Any) -> None:
             session.busy = False
             if not session.connection.is_open:
                 return
+            session.connection.resume_reading()
             session.queue.appendleft(_Resume(then, result, request_id))
             self._drain(session)
 
@@ -224,7 +230,7 @@ class Lobby(QObject):
             self._fails_by_name.blocked_for(key), self._fails_by_address.blocked_for(address)
         )
         if wait > 0:
-            logs.server.warning("login for %r from %s throttled", request.name[:40], address)
+            logs.server.warning("login throttled from %s", address)
             session.connection.send(
                 reply(
                     "error",
@@ -236,14 +242,19 @@ class Lobby(QObject):
             )
             return
         account = self._store.account(key) if len(request.password) <= PASSWORD_MAX else None
+        # Counted against the name until proven right, so that guesses racing on other
+        # connections cannot all be verified before the first failure counts. (Not so for
+        # the address: people behind one NAT may well log in at the same moment.)
+        self._fails_by_name.record(key)
 
         def finish(verified: bool) -> None:
             if not verified or account is None:
-                logs.server.info("failed login for %r from %s", request.name[:40], address)
-                self._fails_by_name.record(key)
+                shown = account.name if account else "an unknown name"  # never a typed secret
+                logs.server.info("failed login for %s from %s", shown, address)
                 self._fails_by_address.record(address)
                 self.login_failed.emit(address)
                 raise ProtocolError(ErrorCode.BAD_CREDENTIALS, "wrong name or password", request.id)
+            self._fails_by_name.forget_one(key)
             session.connection.clear_deadline()
             session.connection.idle_checked = True
             self._replace_session(key)
@@ -276,6 +287,7 @@ class Lobby(QObject):
         name = check_room_name(request.name, request.id)
         capacity = check_capacity(request.capacity, self._config.max_room_capacity, request.id)
         self._directory.check_name_free(name, request.id)
+        self._directory.check_room_allowed(session.name or "", request.id)
         if request.password is not None and not 1 <= len(request.password) <= PASSWORD_MAX:
             raise ProtocolError(
                 ErrorCode.INVALID_PASSWORD,
@@ -284,7 +296,8 @@ class Lobby(QObject):
             )
 
         def open_room(password_hash: str | None) -> None:
-            self._directory.check_name_free(name, request.id)  # it may have gone meanwhile
+            self._directory.check_name_free(name, request.id)  # things may have changed
+            self._directory.check_room_allowed(session.name or "", request.id)
             room = self._directory.open_room(
                 name, session.name or "", capacity, password_hash, request.id
             )
@@ -332,6 +345,10 @@ class Lobby(QObject):
 
     def _grant_seat(self, session: Session, room: Room, request: JoinRoom) -> None:
         key = session.user_key or ""
+        if key in room.members:  # checked again: they may have entered while we hashed
+            raise ProtocolError(
+                ErrorCode.ALREADY_IN_ROOM, "you are in this room already", request.id
+            )
         room.revoke_tickets(key)  # a second ask replaces the first ticket, not two seats
         if room.seats_taken >= room.info.capacity:
             raise ProtocolError(ErrorCode.ROOM_FULL, "the room is full", request.id)

@@ -35,6 +35,7 @@ from app.shared.timefmt import utc_now_iso
 from app.shared.validation import check_text
 
 HISTORY_LENGTH = 50
+HISTORY_BYTES = 40 * 1024  # leaves room in a 64 KiB `entered` for the room and 100 names
 
 
 @dataclass(slots=True)
@@ -222,10 +223,7 @@ class Room(QObject):
                 room=self.to_wire(),
                 you=member.name,
                 members=self.member_names(),
-                history=[
-                    {"type": "message", "seq": seq, "from": sender, "text": text, "ts": ts}
-                    for seq, sender, text, ts in self._history
-                ],
+                history=self._recent_history(),
             )
         )
         self._broadcast(
@@ -239,6 +237,20 @@ class Room(QObject):
         logs.server.info("%s entered room %d from %s", member.name, self.info.id, connection.peer)
         self.member_joined.emit(member.name)
         self.members_changed.emit()
+
+    def _recent_history(self) -> list[Message]:
+        """The last messages, oldest first, as many as fit HISTORY_BYTES: `entered` must stay
+        one frame under the line limit however long the messages were."""
+        history: list[Message] = []
+        budget = HISTORY_BYTES
+        for seq, sender, text, ts in reversed(self._history):
+            message = {"type": "message", "seq": seq, "from": sender, "text": text, "ts": ts}
+            budget -= len(encode(message))
+            if budget < 0:
+                break
+            history.append(message)
+        history.reverse()
+        return history
 
     def _handle_member_requests(self, member: Member, items: list[ParsedItem]) -> None:
         sayings: list[Say] = []

@@ -133,7 +133,8 @@ class ChatServer(QObject):
         if self.config.idle_timeout <= 0:
             return
         horizon = time.monotonic() - self.config.idle_timeout
-        for connection in [c for c in self.connections if c.idle_checked]:
+        # A paused connection is silent because the server stopped reading it.
+        for connection in [c for c in self.connections if c.idle_checked and not c.paused]:
             if connection.last_activity < horizon and connection.is_open:
                 logs.net.warning("%s idle for %.0f s", connection.peer, self.config.idle_timeout)
                 connection.close_with_error(ErrorCode.TIMEOUT, "closed after a long silence")
@@ -180,7 +181,8 @@ class ChatServer(QObject):
     @Slot()
     def _on_flush_timer_timeout(self) -> None:
         """Goodbye frames are written by the event loop: wait for the sockets to close."""
-        if self.connections and time.monotonic() < self._flush_deadline:
+        # Closed connections leave `connections` at once; their objects go once flushed.
+        if self.findChildren(Connection) and time.monotonic() < self._flush_deadline:
             return
         self._flush_timer.stop()
         self.shut_down.emit()

@@ -95,6 +95,14 @@ class FailureWindow:
             while len(stamps) > self.limit:  # only the newest `limit` matter
                 stamps.popleft()
 
+    def forget_one(self, key: str) -> None:
+        """Take back the newest failure recorded for `key` (it turned out a success)."""
+        stamps = self._failures.get(key)
+        if stamps:
+            stamps.pop()
+            if not stamps:
+                del self._failures[key]
+
     def blocked_for(self, key: str) -> float:
         """Seconds until `key` may try again (0.0 when it may now)."""
         if self.limit <= 0:

@@ -8,6 +8,7 @@ and send what `encode()` returns. Every framing limit lives here, once.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -52,6 +53,7 @@ class ErrorCode(StrEnum):
     RATE_LIMITED = "rate_limited"
     SERVER_BUSY = "server_busy"
     TIMEOUT = "timeout"
+    TOO_MANY_ROOMS = "too_many_rooms"
 
 
 class ProtocolError(Exception):
@@ -118,6 +120,26 @@ _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
+# A \uD800-\uDFFF escape: the only way a lone surrogate (which no UTF-8 encoder will
+# write back out) can get into a decoded frame. Only frames that have one are searched.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _has_lone_surrogate(value: object) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if any("\ud800" <= char <= "\udfff" for char in item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 def decode_frame(line: bytes) -> Message:
     """One line to a JSON object with a string `type`; anything else is `bad_request`."""
     try:
@@ -126,6 +148,8 @@ def decode_frame(line: bytes) -> Message:
         raise ProtocolError(ErrorCode.BAD_REQUEST, "frame is not valid UTF-8") from None
     except (ValueError, RecursionError):
         raise ProtocolError(ErrorCode.BAD_REQUEST, "frame is not valid JSON") from None
+    if _SURROGATE_ESCAPE.search(line) and _has_lone_surrogate(obj):
+        raise ProtocolError(ErrorCode.BAD_REQUEST, "frame holds an unpaired surrogate escape")
     if not isinstance(obj, dict):
         raise ProtocolError(ErrorCode.BAD_REQUEST, "frame must be a JSON object")
     request_id = obj.get("id")
@@ -138,7 +162,7 @@ def decode_frame(line: bytes) -> Message:
 
 def encode(message: Message) -> bytes:
     """One message to its wire form: compact UTF-8 JSON and a newline."""
-    return _ENCODER.encode(message).encode() + b"\n"
+    return _ENCODER.encode(message).encode("utf-8", "replace") + b"\n"
 
 
 def message_frames(sender: str, ts: str, items: list[tuple[int, str]]) -> bytes:
@@ -151,7 +175,8 @@ def message_frames(sender: str, ts: str, items: list[tuple[int, str]]) -> bytes:
     middle = ',"from":' + _ENCODER.encode(sender) + ',"text":'
     tail = ',"ts":' + _ENCODER.encode(ts) + "}\n"
     text_of = _ENCODER.encode
-    return "".join([f"{head}{seq}{middle}{text_of(text)}{tail}" for seq, text in items]).encode()
+    frames = "".join([f"{head}{seq}{middle}{text_of(text)}{tail}" for seq, text in items])
+    return frames.encode("utf-8", "replace")
 
 
 # --- requests ------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ Each check returns the value to use (normalised where that matters) or raises a
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from app.shared.protocol import ErrorCode, ProtocolError, RequestId
@@ -86,6 +87,9 @@ def check_capacity(capacity: object, maximum: int, request_id: RequestId = None)
     return capacity
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # control characters but tab and newline
+
+
 def check_text(text: str, request_id: RequestId = None) -> str:
     if not 1 <= len(text) <= TEXT_MAX:
         raise ProtocolError(
@@ -93,4 +97,8 @@ def check_text(text: str, request_id: RequestId = None) -> str:
         )
     if text.isspace():
         raise ProtocolError(ErrorCode.INVALID_TEXT, "a message may not be only spaces", request_id)
+    if _CONTROL.search(text):
+        raise ProtocolError(
+            ErrorCode.INVALID_TEXT, "a message may not hold control characters", request_id
+        )
     return text

@@ -10,6 +10,7 @@ import pytest
 
 from app.server.server import ChatServer
 from tests.conftest import PASSWORD
+from tests.server.test_load import GatedArgon2
 from tests.server.test_rooms import create, enter
 from tests.wire_client import WireClient
 
@@ -168,3 +169,31 @@ def test_database_errors_fail_one_request_and_the_server_goes_on(
     member.send(type="say", text="kept")
     assert member.expect("message")["text"] == "kept"
     assert "lost" not in [m.get("text") for m in member.inbox]
+
+
+@pytest.mark.server_config(login_fails_per_name=5)
+def test_concurrent_guesses_for_one_name_are_throttled_too(login: Login, connect: Connect) -> None:
+    login("alice").close()
+    guessers = [connect() for _ in range(12)]
+    for guesser in guessers:
+        guesser.send(type="login", name="alice", password="wrong password")
+    codes = [guesser.expect("error")["code"] for guesser in guessers]
+    assert codes.count("bad_credentials") == 5 and codes.count("rate_limited") == 7
+
+
+def test_a_client_cannot_pile_up_requests_behind_a_hash(server: ChatServer, connect) -> None:
+    gated = GatedArgon2(server.hasher._argon2)
+    server.hasher._argon2 = gated
+    client = connect()
+    client.send_raw(
+        b'{"type":"login","name":"alice","password":"password1"}\n'
+        + b'{"type":"ping"}\n' * 50_000  # 800 KB sent while the login is being verified
+    )
+    client.wait_until(lambda: server.hasher.pending == 1)
+    (session,) = server.lobby.sessions.values()
+    client.qtbot.wait(200)  # time for more to arrive, were the server still reading
+    assert session.connection.paused
+    assert len(session.queue) <= 70_000 // 16  # at most one bounded read is held
+    gated.gate.set()
+    client.expect("error")  # bad_credentials, first
+    client.wait_until(lambda: client.types().count("pong") == 50_000, timeout=60_000)

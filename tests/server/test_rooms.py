@@ -332,3 +332,36 @@ def test_a_room_stays_open_while_a_ticket_is_unused(make_server, qtbot) -> None:
     assert time.monotonic() - opened >= 0.9
     assert room["id"] not in server.directory.rooms
     alice.close()
+
+
+@pytest.mark.server_config(msg_rate=0)
+def test_history_of_long_messages_keeps_entered_under_the_line_limit(
+    login: Login, connect: Connect
+) -> None:
+    alice, bob = login("alice"), login("bob")
+    room, ticket = create(alice)
+    alice_room = enter(connect, room, ticket)
+    long_text = "한" * 4000  # 12,000 bytes in UTF-8
+    alice_room.send_raw(
+        b"".join(b'{"type":"say","text":"%s"}\n' % long_text.encode() for _ in range(20))
+    )
+    alice_room.wait_until(lambda: alice_room.types().count("message") == 20)
+    granted = bob.request("join_room", "join_granted", room_id=room["id"])
+    bob_room = connect(port=room["port"])
+    bob_room.send(type="enter", ticket=granted["ticket"])
+    entered = bob_room.expect("entered")
+    assert len(bob_room.raw.split(b"\n")[0]) < 65_536
+    seqs = [m["seq"] for m in entered["history"]]
+    assert seqs and seqs == list(range(21 - len(seqs), 21))  # the newest, in order
+
+
+@pytest.mark.server_config(max_rooms=3, max_rooms_per_user=2)
+def test_room_caps_per_person_and_in_total(login: Login) -> None:
+    alice, bob = login("alice"), login("bob")
+    create(alice, "A1")
+    create(alice, "A2")
+    alice.send(type="create_room", name="A3", capacity=2, id=3)
+    assert alice.expect_error("too_many_rooms")["id"] == 3
+    create(bob, "B1")
+    bob.send(type="create_room", name="B2", capacity=2)
+    bob.expect_error("too_many_rooms")

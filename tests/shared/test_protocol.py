@@ -170,3 +170,23 @@ def test_message_frames_are_the_bytes_encode_gives(sender: str, items) -> None:
         for seq, text in items
     )
     assert message_frames(sender, ts, items) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        b'{"type":"say","text":"\\ud800"}',
+        b'{"type":"ping","id":"x\\uDC00"}',
+        b'{"type":"create_room","name":"a","capacity":2,"x":["\\udfff"]}',
+    ],
+)
+def test_lone_surrogate_escapes_are_bad_requests(line: bytes) -> None:
+    with pytest.raises(ProtocolError) as caught:
+        decode_frame(line)
+    assert caught.value.code == ErrorCode.BAD_REQUEST
+
+
+def test_paired_surrogate_escapes_are_characters() -> None:
+    frame = decode_frame(b'{"type":"say","text":"\\ud83d\\ude00 and \\\\ud800"}')
+    assert frame["text"] == "\U0001f600 and \\ud800"
+    assert encode(frame)  # writable back out

@@ -60,3 +60,11 @@ def test_text_rules() -> None:
         with pytest.raises(ProtocolError) as caught:
             check_text(bad)
         assert caught.value.code == ErrorCode.INVALID_TEXT
+
+
+def test_text_may_hold_tabs_and_newlines_but_no_other_control_characters() -> None:
+    assert check_text("line one\n\tline two") == "line one\n\tline two"
+    for bad in ("bell\x07", "nul\x00", "esc\x1b[31m", "del\x7f"):
+        with pytest.raises(ProtocolError) as caught:
+            check_text(bad)
+        assert caught.value.code == ErrorCode.INVALID_TEXT
