@@ -44,6 +44,7 @@ class Member:
     name: str
     connection: Connection
     flood: FloodGuard
+    refusing: bool = False  # its last message was refused by the flood limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,9 +201,16 @@ class Room(QObject):
         connection.clear_deadline()
         ticket = self._tickets.take(item.ticket) if isinstance(item, Enter) else None
         if ticket is None or not isinstance(item, Enter):
-            connection.close_with_error(
-                ErrorCode.BAD_TICKET, "the first line must be enter with a valid ticket"
+            logs.net.warning("%s: bad ticket for room %d", connection.peer, self.info.id)
+            connection.send(
+                reply(
+                    "error",
+                    getattr(item, "id", None) or getattr(item, "request_id", None),
+                    code=ErrorCode.BAD_TICKET.value,
+                    message="the first line must be enter with a valid ticket",
+                )
             )
+            connection.close()
             self._update_grace()
             return
         previous = self.members.pop(ticket.user_key, None)
@@ -261,12 +269,18 @@ class Room(QObject):
                 admitted = member.flood.admit()
                 if admitted:
                     sayings.append(item)
+                    member.refusing = False
                     continue
+                self._publish(member, sayings)  # what came before is answered first
+                sayings = []
                 if admitted is None:
-                    self._publish(member, sayings)
                     logs.net.warning("%s flooded room %d", member.connection.peer, self.info.id)
                     member.connection.close_with_error(ErrorCode.RATE_LIMITED, "flooding")
                     return
+                if not member.refusing:  # once per burst, not once per message
+                    member.refusing = True
+                    logs.net.warning("%s rate-limited in room %d", member.connection.peer,
+                                     self.info.id)  # fmt: skip
                 member.connection.send(
                     reply(
                         "error",

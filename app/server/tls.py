@@ -23,6 +23,7 @@ from PySide6.QtNetwork import (
 from app.shared import logs
 
 HANDSHAKE_TIMEOUT_MS = 5_000
+MAX_PENDING = 1_024
 CERT_FILE, KEY_FILE = "roomchat-cert.pem", "roomchat-key.pem"
 
 
@@ -65,8 +66,13 @@ def make_listener(
     A peer that does not finish the handshake in time (a plain-TCP client, say) is dropped.
     """
     if tls is None:
-        return QTcpServer(parent)
+        listener = QTcpServer(parent)
+        listener.setMaxPendingConnections(MAX_PENDING)
+        return listener
     listener = QSslServer(parent)
+    # Sockets still in their handshake count as pending: the default 30 would let 30
+    # silent peers hold every other TLS client off until the handshake timeout.
+    listener.setMaxPendingConnections(MAX_PENDING)
     listener.setSslConfiguration(tls)
     listener.setHandshakeTimeout(int(handshake_timeout * 1000))
     listener.handshakeInterruptedOnError.connect(

@@ -44,6 +44,13 @@ frames = st.one_of(
     st.integers(1, 3000).map(lambda n: b'{"a":' * n + b"1" + b"}" * n),
     st.integers(300, 6000).map(lambda n: b'{"type":"join_room","room_id":' + b"9" * n + b"}"),
     st.sampled_from(TYPES).map(lambda t: b'{"type":"%s","id":%s}' % (t.encode(), b"1" * 400)),
+    st.builds(  # unpaired UTF-16 surrogates, which JSON can carry and UTF-8 cannot
+        lambda kind, text: json.dumps(
+            {"type": kind, "name": text, "text": text, "id": text, "password": text * 8}
+        ).encode(),
+        st.sampled_from(TYPES),
+        st.text(st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF), min_size=1),
+    ),
 ).map(lambda frame: frame.replace(b"\n", b" ").replace(b"\r", b" "))
 
 

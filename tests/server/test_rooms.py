@@ -241,8 +241,8 @@ def test_tickets_are_single_use_and_bound_to_their_room(login: Login, connect: C
     room, ticket = create(alice)
     other, _ = create(alice, "Other")
     wrong_room = connect(port=other["port"])
-    wrong_room.send(type="enter", ticket=ticket)
-    wrong_room.expect_error("bad_ticket")
+    wrong_room.send(type="enter", ticket=ticket, id=9)
+    assert wrong_room.expect_error("bad_ticket")["id"] == 9
     wrong_room.wait_closed()
     enter(connect, room, ticket)
     again = connect(port=room["port"])
