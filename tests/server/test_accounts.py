@@ -134,3 +134,23 @@ def test_an_oversized_line_is_refused_and_closed(connect: Connect) -> None:
     client.send_raw(b'{"type":"ping","pad":"' + b"x" * 70_000 + b'"}\n')
     client.expect_error("frame_too_large")
     client.wait_closed()
+
+
+def test_a_second_login_on_one_connection_is_refused(login: Login) -> None:
+    alice = login("alice")
+    alice.send(type="login", name="alice", password=PASSWORD, id=2)
+    assert alice.expect_error("already_logged_in")["id"] == 2
+
+
+def test_a_new_login_also_closes_the_old_sessions_room_connections(
+    login: Login, connect: Connect
+) -> None:
+    from tests.server.test_rooms import create, enter
+
+    first = login("alice")
+    room, ticket = create(first)
+    in_room = enter(connect, room, ticket)
+    login("alice")
+    for old in (first, in_room):
+        old.expect_error("session_replaced")
+        old.wait_closed()

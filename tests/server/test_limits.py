@@ -197,3 +197,31 @@ def test_a_client_cannot_pile_up_requests_behind_a_hash(server: ChatServer, conn
     gated.gate.set()
     client.expect("error")  # bad_credentials, first
     client.wait_until(lambda: client.types().count("pong") == 50_000, timeout=60_000)
+
+
+@pytest.mark.server_config(login_fails_per_address=3, login_fail_window=0.5)
+def test_login_throttle_per_address_resets_after_the_window(login: Login, connect: Connect) -> None:
+    login("alice").close()
+    client = connect()
+    for i in range(3):
+        client.send(type="login", name=f"user{i}", password="wrong password")
+        client.expect_error("bad_credentials")
+    client.send(type="login", name="alice", password=PASSWORD)
+    client.expect_error("rate_limited")
+
+    def logs_in() -> bool:
+        client.send(type="login", name="alice", password=PASSWORD)
+        client.wait_until(lambda: bool(client.inbox))
+        return client.next()["type"] == "logged_in"
+
+    client.qtbot.waitUntil(logs_in, timeout=3000)
+
+
+def test_limit_hits_are_logged_with_the_address(
+    login: Login, connect: Connect, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = connect()
+    client.send_raw(b"nonsense\n" * 10)
+    client.wait_closed()
+    assert any("127.0.0.1" in r.getMessage() and "bad frames" in r.getMessage()
+               for r in caplog.records)  # fmt: skip

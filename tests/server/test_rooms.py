@@ -365,3 +365,19 @@ def test_room_caps_per_person_and_in_total(login: Login) -> None:
     create(bob, "B1")
     bob.send(type="create_room", name="B2", capacity=2)
     bob.expect_error("too_many_rooms")
+
+
+def test_asking_again_replaces_the_ticket_instead_of_taking_a_second_seat(
+    login: Login, connect: Connect
+) -> None:
+    alice, bob, carol = login("alice"), login("bob"), login("carol")
+    room, ticket = create(alice, capacity=3)
+    enter(connect, room, ticket)
+    first = bob.request("join_room", "join_granted", room_id=room["id"])["ticket"]
+    second = bob.request("join_room", "join_granted", room_id=room["id"])["ticket"]
+    assert first != second
+    carol.request("join_room", "join_granted", room_id=room["id"])  # the third seat is free
+    stale = connect(port=room["port"])
+    stale.send(type="enter", ticket=first)
+    stale.expect_error("bad_ticket")
+    enter(connect, room, second)
