@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 
 from app import __version__
 from app.server.config import ServerConfig
@@ -109,8 +109,8 @@ class Lobby(QObject):
     def accept(self, connection: Connection) -> None:
         session = Session(connection)
         self.sessions[connection] = session
-        connection.requests_received.connect(lambda items: self._on_requests(session, items))
-        connection.closed.connect(lambda: self._on_closed(session))
+        connection.requests_received.connect(self._on_connection_requests_received)
+        connection.closed.connect(self._on_connection_closed)
         connection.send(welcome(__version__, self._config.registration))
         connection.set_deadline(self._config.login_timeout, ErrorCode.TIMEOUT, "no login in time")
 
@@ -122,6 +122,21 @@ class Lobby(QObject):
         data = encode(reply(kind, **fields))
         for session in list(self.online.values()):
             session.connection.send_bytes(data)
+
+    @Slot(object)
+    def _on_connection_requests_received(self, items: list[ParsedItem]) -> None:
+        session = self._session_of(self.sender())
+        if session is not None:
+            self._on_requests(session, items)
+
+    @Slot()
+    def _on_connection_closed(self) -> None:
+        session = self._session_of(self.sender())
+        if session is not None:
+            self._on_closed(session)
+
+    def _session_of(self, sender: QObject) -> Session | None:
+        return self.sessions.get(sender) if isinstance(sender, Connection) else None
 
     def _on_closed(self, session: Session) -> None:
         self.sessions.pop(session.connection, None)

@@ -170,10 +170,10 @@ class Room(QObject):
             if not self._track(connection):
                 continue
             self._waiting.add(connection)
-            connection.requests_received.connect(
-                lambda items, c=connection: self._on_connection_requests(c, items)
-            )
-            connection.closed.connect(lambda c=connection: self._on_connection_closed(c))
+            # Bound slots, not per-connection lambdas: PySide builds a receiver object for
+            # every distinct Python callable, which costs memory on every connection.
+            connection.requests_received.connect(self._on_connection_requests_received)
+            connection.closed.connect(self._on_connection_closed)
             connection.set_deadline(
                 self._config.enter_timeout, ErrorCode.TIMEOUT, "no enter in time"
             )
@@ -183,6 +183,12 @@ class Room(QObject):
             if member.connection is connection:
                 return member
         return None
+
+    @Slot(object)
+    def _on_connection_requests_received(self, items: list[ParsedItem]) -> None:
+        connection = self.sender()
+        if isinstance(connection, Connection):
+            self._on_connection_requests(connection, items)
 
     def _on_connection_requests(self, connection: Connection, items: list[ParsedItem]) -> None:
         try:
@@ -349,7 +355,13 @@ class Room(QObject):
             largest = max(largest, member.connection.send_bytes(data))
         self._pressure.wrote(largest)
 
-    def _on_connection_closed(self, connection: Connection) -> None:
+    @Slot()
+    def _on_connection_closed(self) -> None:
+        connection = self.sender()
+        if isinstance(connection, Connection):
+            self._forget_connection(connection)
+
+    def _forget_connection(self, connection: Connection) -> None:
         self._waiting.discard(connection)
         member = self._member_of(connection)
         if member is None:

@@ -113,9 +113,15 @@ class ChatServer(QObject):
             return False
         self._per_address[address] = per_address + 1
         self.connections.add(connection)
-        connection.closed.connect(lambda: self._forget(connection))
+        connection.closed.connect(self._on_connection_closed)
         self.clients_changed.emit(len(self.connections))
         return True
+
+    @Slot()
+    def _on_connection_closed(self) -> None:
+        connection = self.sender()
+        if isinstance(connection, Connection):
+            self._forget(connection)
 
     def _forget(self, connection: Connection) -> None:
         self.connections.discard(connection)
