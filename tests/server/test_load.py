@@ -126,3 +126,36 @@ def test_chat_flows_while_fifty_logins_wait_for_hashing(
     gated.gate.set()
     for client in storm:
         assert client.expect("logged_in", timeout=20_000)["name"].startswith("user")
+
+
+@pytest.mark.server_config(msg_rate=0, max_output_bytes=256 * 1024 * 1024)
+def test_a_member_that_does_not_read_its_goodbye_still_leaves_at_once(
+    qtbot, server: ChatServer, login: Login, connect: Connect
+) -> None:
+    alice, stuck_lobby, bob = login("alice"), login("stuck"), login("bob")
+    room, ticket = create(alice, capacity=5)
+    sender = enter(connect, room, ticket)
+    sender.counting = True
+    granted = stuck_lobby.request("join_room", "join_granted", room_id=room["id"])
+    stuck = QTcpSocket()
+    stuck.setReadBufferSize(1)
+    stuck.connectToHost("127.0.0.1", room["port"])
+    qtbot.waitUntil(lambda: stuck.state() == QAbstractSocket.SocketState.ConnectedState)
+    stuck.setSocketOption(QAbstractSocket.SocketOption.ReceiveBufferSizeSocketOption, 4096)
+    stuck.write(b'{"type":"enter","ticket":"%s"}\n' % granted["ticket"].encode())
+    qtbot.waitUntil(lambda: "stuck" in server.directory.rooms[room["id"]].members)
+    member = server.directory.rooms[room["id"]].members["stuck"]
+    line = b'{"type":"say","text":"%s"}\n' % TEXT.encode()
+
+    def backed_up() -> bool:  # the kernel's buffers are full: Qt holds megabytes more
+        if member.connection.backlog < 2 * 1024 * 1024:
+            sender.send_raw(line * 200)
+            return False
+        return True
+
+    qtbot.waitUntil(backed_up, timeout=30_000)
+    watcher = join(connect, bob, room)
+    server.kick(room["id"], "stuck")
+    assert watcher.expect("left", timeout=2_000)["name"] == "stuck"  # not after the linger
+    qtbot.waitUntil(lambda: member.connection not in server.connections)
+    stuck.abort()
