@@ -59,7 +59,9 @@ class MainSession(LineConnection):
         accepting the certificate this session accepted (room ports share it)."""
         if self.tls is None:
             return None
-        return replace(self.tls, pinned="", accepted=self.peer_fingerprint)
+        # Pinned to what the main port showed, so a room port with any other certificate is
+        # refused even when that one would verify against a CA.
+        return replace(self.tls, pinned=self.peer_fingerprint, accepted=self.peer_fingerprint)
 
     def request(
         self, kind: str, on_reply: ReplyHandler, on_error: ErrorHandler, **fields: object

@@ -18,11 +18,12 @@ from pytestqt.qtbot import QtBot
 from app.client import prefs
 from app.client.certificate_dialog import CertificateDialog
 from app.client.client_app import ClientApp
-from app.client.connection import UNTRUSTED_CERTIFICATE
+from app.client.connection import CERTIFICATE_CHANGED, UNTRUSTED_CERTIFICATE
 from app.client.session import RoomConnection
 from app.client.tls import TlsPolicy, fingerprint, load_ca_file
 from app.server.server import ChatServer
 from app.server.tls import load_server_tls, make_self_signed
+from tests.client.ca import make_ca_and_leaves
 from tests.client.conftest import (
     WAIT_MS,
     create_room,
@@ -270,3 +271,21 @@ def test_an_unreadable_ca_file_stops_the_client_with_a_message(tmp_path) -> None
         )
         assert result.returncode == 2
         assert result.stderr.startswith("error:") and str(path) in result.stderr
+
+
+def test_a_room_port_must_show_the_main_ports_certificate_even_a_ca_signed_one(
+    qtbot: QtBot, make_server, start_client, tmp_path: Path
+) -> None:
+    ca_pem, ((cert_a, key_a), (cert_b, key_b)) = make_ca_and_leaves(tmp_path)
+    main = make_server(tls=load_server_tls(cert_a, key_a))
+    other = make_server(tls=load_server_tls(cert_b, key_b), db_path=str(tmp_path / "b.sqlite3"))
+    client = start_client(main.port, tls=True, ca_certificates=load_ca_file(ca_pem))
+    log_in(qtbot, client, "alice")
+    session = client.lobby.session
+    assert session.peer_fingerprint == fingerprint(load_ca_file(cert_a)[0])
+    room = RoomConnection()
+    failures: list[str] = []
+    room.connect_failed.connect(failures.append)
+    room.enter("127.0.0.1", other.port, "ticket", session.room_tls())  # verifies via the CA
+    qtbot.waitUntil(lambda: bool(failures) or room.is_open, timeout=WAIT_MS)
+    assert failures == [CERTIFICATE_CHANGED] and not room.is_open
