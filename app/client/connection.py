@@ -29,6 +29,8 @@ CLOSING_CODES = frozenset(
         ErrorCode.KICKED,
         ErrorCode.BAD_TICKET,
         ErrorCode.FRAME_TOO_LARGE,
+        ErrorCode.SERVER_BUSY,
+        ErrorCode.TIMEOUT,
     }
 )
 

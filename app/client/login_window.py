@@ -252,7 +252,10 @@ class LoginWindow(QObject):
             return  # a pending request reports it
         encrypted = self.session.tls is not None
         self._drop_session()
-        self._fail(texts.no_welcome(self._address(), encrypted, closed=True), self.host_edit)
+        if code != CONNECTION_LOST:  # the server said why (busy, say) before closing
+            self._fail(texts.connection_ended(code), self.host_edit)
+        else:
+            self._fail(texts.no_welcome(self._address(), encrypted, closed=True), self.host_edit)
 
     @Slot()
     def _on_welcome_timer_timeout(self) -> None:

@@ -86,6 +86,10 @@ def connection_ended(code: str) -> str:
         "room_closed": translate("Messages", "An operator closed this room."),
         "kicked": translate("Messages", "An operator removed you from this room."),
         "bad_ticket": translate("Messages", "The room did not accept the entry ticket."),
+        "server_busy": translate(
+            "Messages", "The server is busy with too many connections. Try again later."
+        ),
+        "timeout": translate("Messages", "The server closed the connection after a silence."),
     }
     return reasons.get(code, translate("Messages", "The connection to the server was lost."))
 

@@ -413,6 +413,14 @@
         <translation>서버가 종료되었습니다.</translation>
     </message>
     <message>
+        <source>The server is busy with too many connections. Try again later.</source>
+        <translation>서버에 연결이 너무 많아 바쁩니다. 잠시 후 다시 시도하세요.</translation>
+    </message>
+    <message>
+        <source>The server closed the connection after a silence.</source>
+        <translation>오랫동안 아무 활동이 없어 서버가 연결을 닫았습니다.</translation>
+    </message>
+    <message>
         <source>You signed in somewhere else, so this session ended.</source>
         <translation>다른 곳에서 로그인하여 이 세션이 끝났습니다.</translation>
     </message>

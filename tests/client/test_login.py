@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtNetwork import QHostAddress, QTcpServer
 from PySide6.QtWidgets import QLabel
 
 from app.client import prefs
-from tests.client.conftest import WAIT_MS, log_in, type_into
+from tests.client.conftest import WAIT_MS, log_in, submit_login, type_into
 from tests.conftest import PASSWORD
 
 
@@ -103,3 +104,14 @@ def test_keyboard_only_login(qtbot, make_client) -> None:
     qtbot.keyClicks(login.password_edit, PASSWORD)
     qtbot.keyClick(login.password_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: client.lobby.connected, timeout=WAIT_MS)
+
+
+@pytest.mark.server_config(max_connections=1)
+def test_a_busy_server_says_it_is_busy(qtbot, make_client, server) -> None:
+    log_in(qtbot, make_client(), "alice")
+    second = make_client()
+    submit_login(qtbot, second, "bobby")
+    login = second.login
+    qtbot.waitUntil(lambda: login.error_label.isVisible() and not login.busy, timeout=WAIT_MS)
+    assert "busy" in login.error_label.text()
+    assert "encryption" not in login.error_label.text()
