@@ -28,6 +28,7 @@ ParsedItem = Request | ProtocolError
 READ_BUFFER_BYTES = 64 * 1024
 BACKLOG_SLACK = 32 * 1024  # see send_bytes
 LINGER_SECONDS = 5.0  # how long a closed connection may take to write its goodbye
+LOGGED_PROBLEMS = 3  # protocol errors logged per connection
 
 
 class Connection(QObject):
@@ -71,6 +72,7 @@ class Connection(QObject):
         self._announced = False
         self._paused = False
         self._bad_frames = 0
+        self._problems = 0
         self._backlog = 0  # bytesToWrite() when last asked
         self._unmeasured = 0  # bytes written since
         self.last_activity = time.monotonic()
@@ -203,6 +205,9 @@ class Connection(QObject):
                 items.append(parse_request(decode_frame(line), self._allowed))
             except ProtocolError as problem:
                 items.append(problem)
+                self._problems += 1
+                if self._problems <= LOGGED_PROBLEMS:  # enough to see, never a flood
+                    logs.proto.info("%s: %s: %s", self.peer, problem.code, problem.message)
                 if problem.code == ErrorCode.BAD_REQUEST:
                     self._bad_frames += 1
         if items:

@@ -3,6 +3,7 @@ connection caps, database failures."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 
@@ -214,3 +215,17 @@ def test_limit_hits_are_logged_with_the_address(
     client.wait_closed()
     assert any("127.0.0.1" in r.getMessage() and "bad frames" in r.getMessage()
                for r in caplog.records)  # fmt: skip
+
+
+def test_protocol_errors_are_logged_a_few_per_connection(
+    connect: Connect, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="roomchat.proto")
+    client = connect()
+    client.send_raw(b'{"type":"nope"}\n' * 6)
+    for _ in range(6):
+        client.expect_error("unknown_type")
+    logged = [
+        r for r in caplog.records if r.name == "roomchat.proto" and "unknown_type" in r.getMessage()
+    ]
+    assert len(logged) == 3 and "127.0.0.1" in logged[0].getMessage()
