@@ -79,6 +79,7 @@ class LobbyWindow(QObject):
         self.actions["actionLogOut"].setIcon(icon("logout"))
         self.session: MainSession | None = None
         self.name = ""
+        self._last_address = ""  # the server of the last session, for attach()
         self.joiner = RoomJoiner(self.form, self)
         self.joiner.join_failed.connect(self.notify)
         self.joiner.signed_out.connect(self.form.show)
@@ -118,8 +119,10 @@ class LobbyWindow(QObject):
 
     def attach(self, session: MainSession, name: str, rooms: list[Message]) -> None:
         """Show the lobby for a freshly logged-in `session`."""
-        if self.name and self.name != name:
-            self.close_chats()
+        previous = self.session.address if self.session is not None else self._last_address
+        if (self.name and self.name != name) or (previous and previous != session.address):
+            self.close_chats()  # room ids mean nothing on another server or for another person
+        self._last_address = session.address
         self._drop_session()
         self.session, self.name = session, name
         self.joiner.session, self.joiner.name = session, name

@@ -134,3 +134,19 @@ def test_the_view_follows_new_messages_unless_scrolled_up(qtbot, make_client) ->
     bob_chat.connection.say("and another")
     qtbot.waitUntil(lambda: alice_chat.messages.last_seq == 17, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: bar.value() == bar.maximum(), timeout=WAIT_MS)
+
+
+def test_logging_in_to_another_server_closes_the_old_servers_chat_windows(
+    qtbot, make_client, make_server, server
+) -> None:
+    alice = make_client()
+    log_in(qtbot, alice, "alice")
+    create_room(qtbot, alice, "Lounge")
+    assert list(alice.lobby.chats)
+    server.shutdown()
+    qtbot.waitUntil(lambda: alice.lobby.relogin_button.isVisible(), timeout=WAIT_MS)
+    other = make_server(db_path=server.config.db_path + ".other")  # its room ids start at 1 too
+    qtbot.mouseClick(alice.lobby.relogin_button, Qt.MouseButton.LeftButton)
+    alice.login.port_spin.setValue(other.port)
+    log_in(qtbot, alice, "alice", sign_up=True)
+    qtbot.waitUntil(lambda: not alice.lobby.chats, timeout=WAIT_MS)
