@@ -39,6 +39,7 @@ REQUIRED = (
     "logoLabel",
 )
 WELCOME_TIMEOUT_MS = 10_000
+REPLY_TIMEOUT_MS = 20_000  # argon2 at its real cost under a login storm takes seconds, not 20
 
 
 class LoginWindow(QObject):
@@ -96,6 +97,10 @@ class LoginWindow(QObject):
         self._welcome_timer.setSingleShot(True)
         self._welcome_timer.setInterval(WELCOME_TIMEOUT_MS)
         self._welcome_timer.timeout.connect(self._on_welcome_timer_timeout)
+        self._reply_timer = QTimer(self)  # a login or sign-up the server never answers
+        self._reply_timer.setSingleShot(True)
+        self._reply_timer.setInterval(REPLY_TIMEOUT_MS)
+        self._reply_timer.timeout.connect(self._on_reply_timer_timeout)
         self.login_button.clicked.connect(self._on_login_button_clicked)
         self.sign_up_button.clicked.connect(self._on_sign_up_button_clicked)
         self.form.rejected.connect(self._on_form_rejected)
@@ -185,6 +190,7 @@ class LoginWindow(QObject):
         name, password = self.name_edit.text().strip(), self.password_edit.text()
         if self._signing_up:
             self._set_busy(True, self.tr("Creating the account…"))
+            self._reply_timer.start()
             session.request(
                 "register",
                 self._on_registered,
@@ -203,6 +209,7 @@ class LoginWindow(QObject):
         if self.session is None:
             return
         self._set_busy(True, self.tr("Logging in…"))
+        self._reply_timer.start()
         self.session.request(
             "login",
             self._on_logged_in,
@@ -212,6 +219,7 @@ class LoginWindow(QObject):
         )
 
     def _on_logged_in(self, frame: Message) -> None:
+        self._reply_timer.stop()
         session = self.session
         if session is None:
             return
@@ -227,7 +235,7 @@ class LoginWindow(QObject):
         self.logged_in.emit(session, session.name, rooms)
 
     def _on_request_failed(self, code: str, frame: Message) -> None:
-        self._drop_session()
+        self._drop_session()  # stops the reply timer too
         if code == CONNECTION_LOST or code in CLOSING_CODES:
             text = self.tr("The server at {address} closed the connection: {reason}").format(
                 address=self._address(), reason=texts.connection_ended(code)
@@ -302,7 +310,16 @@ class LoginWindow(QObject):
         session.connect_failed.disconnect(self._on_session_connect_failed)
         session.connection_lost.disconnect(self._on_session_connection_lost)
 
+    @Slot()
+    def _on_reply_timer_timeout(self) -> None:
+        if self.session is None or not self.busy:
+            return
+        self._drop_session()
+        text = self.tr("The server at {address} did not answer.").format(address=self._address())
+        self._fail(text, self.login_button)
+
     def _drop_session(self) -> None:
+        self._reply_timer.stop()
         if self.session is not None:
             self._disconnect_session(self.session)
             self.session.abort()
@@ -328,5 +345,10 @@ class LoginWindow(QObject):
 
     @Slot()
     def _on_form_rejected(self) -> None:
+        if self.busy:  # Esc while waiting cancels the attempt, not the whole client
+            self._drop_session()
+            self.status_label.setText(self.tr("Cancelled."))
+            self.form.show()
+            return
         self._drop_session()
         self.closed.emit()

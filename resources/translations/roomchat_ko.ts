@@ -279,6 +279,14 @@
         <translation>계정을 만드는 중…</translation>
     </message>
     <message>
+        <source>The server at {address} did not answer.</source>
+        <translation>{address} 서버가 응답하지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>취소했습니다.</translation>
+    </message>
+    <message>
         <source>Logging in…</source>
         <translation>로그인하는 중…</translation>
     </message>

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtNetwork import QHostAddress, QTcpServer
 from PySide6.QtWidgets import QLabel
 
-from app.client import prefs
+from app.client import login_window, prefs
 from tests.client.conftest import WAIT_MS, log_in, submit_login, type_into
 from tests.conftest import PASSWORD
 
@@ -115,3 +115,45 @@ def test_a_busy_server_says_it_is_busy(qtbot, make_client, server) -> None:
     qtbot.waitUntil(lambda: login.error_label.isVisible() and not login.busy, timeout=WAIT_MS)
     assert "busy" in login.error_label.text()
     assert "encryption" not in login.error_label.text()
+
+
+@pytest.fixture
+def silent_server(qtbot):
+    """A peer that greets like a RoomChat server and then never answers anything."""
+    listener = QTcpServer()
+    assert listener.listen(QHostAddress("127.0.0.1"), 0)
+    sockets = []
+
+    def greet() -> None:
+        while listener.hasPendingConnections():
+            socket = listener.nextPendingConnection()
+            sockets.append(socket)
+            socket.write(b'{"type":"welcome","version":1,"server":"x","registration":true}\n')
+
+    listener.newConnection.connect(greet)
+    yield listener
+    listener.close()
+
+
+def test_a_login_the_server_never_answers_gives_up_with_a_message(
+    qtbot, start_client, silent_server, monkeypatch
+) -> None:
+    monkeypatch.setattr(login_window, "REPLY_TIMEOUT_MS", 300)
+    client = start_client(silent_server.serverPort())
+    submit_login(qtbot, client, "alice", sign_up=False)
+    login = client.login
+    qtbot.waitUntil(lambda: login.error_label.isVisible() and not login.busy, timeout=WAIT_MS)
+    assert "did not answer" in login.error_label.text()
+    assert login.login_button.isEnabled()
+
+
+def test_escape_while_waiting_cancels_the_attempt_and_keeps_the_window(
+    qtbot, start_client, silent_server
+) -> None:
+    client = start_client(silent_server.serverPort())
+    quits: list[bool] = []
+    client.quit_requested.connect(lambda: quits.append(True))
+    submit_login(qtbot, client, "alice", sign_up=False)
+    qtbot.waitUntil(lambda: client.login.busy, timeout=WAIT_MS)
+    qtbot.keyClick(client.login.form, Qt.Key.Key_Escape)
+    assert not quits and client.login.form.isVisible() and not client.login.busy
