@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from html import escape
 
 from PySide6.QtCore import QEvent, QObject, Signal, Slot
@@ -77,6 +78,8 @@ class ChatWindow(QObject):
         self.send_button.setIcon(icon("send"))
         self.leave_button.setIcon(icon("leave"))
         self._follow = True
+        self._say_ids = itertools.count(1)
+        self._unanswered: dict[int, str] = {}  # say ids sent, not yet echoed or refused
         self._entered = False
         scroll_bar = self.messages_view.verticalScrollBar()
         scroll_bar.valueChanged.connect(self._on_scroll_bar_value_changed)
@@ -188,10 +191,15 @@ class ChatWindow(QObject):
     def _on_connection_request_failed(self, code: str, frame: Message) -> None:
         text = texts.request_error(code, frame, self.room.get("name", ""))
         self.messages.append(ChatEntry(EntryKind.PROBLEM, text))
+        request_id = frame.get("id")
+        refused = self._unanswered.pop(request_id, None) if isinstance(request_id, int) else None
+        if refused is not None and not self.input_edit.text():
+            self.input_edit.setText(refused)  # what was refused is not lost
 
     @Slot(str)
     def _on_connection_connection_lost(self, code: str) -> None:
         self._entered = False
+        self._unanswered.clear()
         text = texts.connection_ended(code)
         self.messages.append(ChatEntry(EntryKind.PROBLEM, text))
         self._set_members([])
@@ -218,6 +226,8 @@ class ChatWindow(QObject):
     def _append_message(self, frame: Message) -> None:
         sender = str(frame.get("from", ""))
         mine = name_key(sender) == name_key(self.me)
+        if mine and self._unanswered:  # answered in order: the oldest was accepted
+            del self._unanswered[next(iter(self._unanswered))]
         seq = frame.get("seq")
         entry = ChatEntry(
             EntryKind.OWN if mine else EntryKind.MESSAGE,
@@ -266,7 +276,9 @@ class ChatWindow(QObject):
         text = self.input_edit.text()
         if not text.strip() or self.connection is None or not self.connected:
             return
-        if self.connection.say(text):
+        request_id = next(self._say_ids)
+        if self.connection.say(text, request_id):
+            self._unanswered[request_id] = text
             self.input_edit.clear()
             self._follow = True
 

@@ -137,8 +137,12 @@ class RoomConnection(LineConnection):
         self._ticket = ticket
         self.open(host, port, tls)
 
-    def say(self, text: str) -> bool:
-        return self.send({"type": "say", "text": text})
+    def say(self, text: str, request_id: int | None = None) -> bool:
+        """Send a message; a refusal (`request_failed`) echoes `request_id`."""
+        frame: Message = {"type": "say", "text": text}
+        if request_id is not None:
+            frame["id"] = request_id
+        return self.send(frame)
 
     def leave(self) -> None:
         """Tell the room we go, then close once that is written."""

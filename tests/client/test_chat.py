@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from app.client.chat_models import EntryKind
@@ -150,3 +151,18 @@ def test_logging_in_to_another_server_closes_the_old_servers_chat_windows(
     alice.login.port_spin.setValue(other.port)
     log_in(qtbot, alice, "alice", sign_up=True)
     qtbot.waitUntil(lambda: not alice.lobby.chats, timeout=WAIT_MS)
+
+
+@pytest.mark.server_config(msg_rate=1, msg_burst=1)
+def test_a_refused_message_goes_back_into_the_input_line(qtbot, make_client, server) -> None:
+    alice = make_client()
+    log_in(qtbot, alice, "alice")
+    chat = create_room(qtbot, alice, "Fast")
+    for text in ("first", "second"):
+        qtbot.keyClicks(chat.input_edit, text)
+        qtbot.keyClick(chat.input_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: chat.input_edit.text() == "second", timeout=WAIT_MS)
+    problems = [chat.messages.entry(row).kind for row in range(chat.messages.rowCount())].count(
+        EntryKind.PROBLEM
+    )
+    assert problems == 1 and chat.messages.last_seq == 1
