@@ -164,6 +164,8 @@ class LobbyWindow(QObject):
             self.create_dialog = CreateRoomDialog(self.form)
             self.create_dialog.create_requested.connect(self._on_create_dialog_create_requested)
             self.create_dialog.closed.connect(self._on_create_dialog_closed)
+        if self.session is not None:  # the server says its largest room in its welcome
+            self.create_dialog.capacity_spin.setMaximum(self.session.max_room_capacity)
         self.create_dialog.open()
 
     @Slot(str, int, object)

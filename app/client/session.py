@@ -45,6 +45,7 @@ class MainSession(LineConnection):
         super().__init__(parent)
         self.name = ""
         self.registration = True
+        self.max_room_capacity = 100  # the server default, until its welcome says otherwise
         self._next_id = 1
         self._pending: dict[int, _Pending] = {}
         self.frame_received.connect(self._on_self_frame_received)
@@ -91,6 +92,9 @@ class MainSession(LineConnection):
                 pending.on_reply(frame)
         elif kind == "welcome":
             self.registration = bool(frame.get("registration", True))
+            capacity = frame.get("max_room_capacity")  # older servers do not say
+            if isinstance(capacity, int) and not isinstance(capacity, bool) and capacity >= 2:
+                self.max_room_capacity = capacity
             self.welcomed.emit(frame)
         elif kind in ("room_added", "room_updated") and isinstance(frame.get("room"), dict):
             signal = self.room_added if kind == "room_added" else self.room_updated

@@ -111,7 +111,8 @@ class Lobby(QObject):
         self.sessions[connection] = session
         connection.requests_received.connect(self._on_connection_requests_received)
         connection.closed.connect(self._on_connection_closed)
-        connection.send(welcome(__version__, self._config.registration))
+        config = self._config
+        connection.send(welcome(__version__, config.registration, config.max_room_capacity))
         connection.set_deadline(self._config.login_timeout, ErrorCode.TIMEOUT, "no login in time")
 
     def prune_throttles(self) -> None:

@@ -323,10 +323,11 @@ def error(code: ErrorCode | str, text: str, request_id: RequestId = None) -> Mes
     return reply("error", request_id, code=str(code), message=text)
 
 
-def welcome(version_string: str, registration: bool) -> Message:
+def welcome(version_string: str, registration: bool, max_room_capacity: int) -> Message:
     return reply(
         "welcome",
         version=PROTOCOL_VERSION,
         server=f"{SERVER_NAME} {version_string}",
         registration=registration,
+        max_room_capacity=max_room_capacity,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from app.client.rooms_model import FULL_ROLE, LOCKED_ROLE, Column
@@ -130,3 +131,13 @@ def test_create_room_errors_stay_in_the_dialog(qtbot, make_client) -> None:
     assert dialog.form.isVisible() and dialog.create_button.isEnabled()
     qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     assert bob.lobby.create_dialog is None
+
+
+@pytest.mark.server_config(max_room_capacity=7)
+def test_the_capacity_box_stops_at_the_servers_maximum(qtbot, make_client, server) -> None:
+    alice = make_client()
+    log_in(qtbot, alice, "alice")
+    alice.lobby.open_create_dialog()
+    dialog = alice.lobby.create_dialog
+    assert dialog is not None
+    assert (dialog.capacity_spin.minimum(), dialog.capacity_spin.maximum()) == (2, 7)

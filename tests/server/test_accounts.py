@@ -22,6 +22,7 @@ def test_welcome_names_the_server_and_says_whether_it_registers(qtbot, server: C
         "version": 1,
         "server": f"RoomChat {__version__}",
         "registration": True,
+        "max_room_capacity": 100,
     }
     client.close()
 

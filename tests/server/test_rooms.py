@@ -81,6 +81,7 @@ def test_room_names_are_unique_among_open_rooms_without_case(login: Login) -> No
 def test_max_capacity_follows_the_server_flag(make_server, qtbot) -> None:
     server = make_server(max_room_capacity=5)
     client = WireClient(qtbot, server.port)
+    assert client.expect("welcome")["max_room_capacity"] == 5
     client.request("register", "registered", name="alice", password="password1")
     client.request("login", "logged_in", name="alice", password="password1")
     client.send(type="create_room", name="L", capacity=6)
