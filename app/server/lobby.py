@@ -31,6 +31,7 @@ from app.shared.protocol import (
     Register,
     RequestId,
     encode,
+    rate_limited,
     reply,
     welcome,
 )
@@ -248,13 +249,7 @@ class Lobby(QObject):
         if wait > 0:
             logs.server.warning("login throttled from %s", address)
             session.connection.send(
-                reply(
-                    "error",
-                    request.id,
-                    code=ErrorCode.RATE_LIMITED.value,
-                    message="too many failed logins; wait and try again",
-                    retry_after=round(wait, 3),
-                )
+                rate_limited("too many failed logins; wait and try again", wait, request.id)
             )
             return
         account = self._store.account(key) if len(request.password) <= PASSWORD_MAX else None

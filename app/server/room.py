@@ -29,6 +29,7 @@ from app.shared.protocol import (
     Say,
     encode,
     message_frames,
+    rate_limited,
     reply,
 )
 from app.shared.timefmt import utc_now_iso
@@ -287,14 +288,9 @@ class Room(QObject):
                     member.refusing = True
                     logs.net.warning("%s rate-limited in room %d", member.connection.peer,
                                      self.info.id)  # fmt: skip
+                wait = member.flood.retry_after()
                 member.connection.send(
-                    reply(
-                        "error",
-                        item.id,
-                        code=ErrorCode.RATE_LIMITED.value,
-                        message="too many messages; wait a moment",
-                        retry_after=round(member.flood.retry_after(), 3),
-                    )
+                    rate_limited("too many messages; wait a moment", wait, item.id)
                 )
                 continue
             self._publish(member, sayings)

@@ -323,6 +323,13 @@ def error(code: ErrorCode | str, text: str, request_id: RequestId = None) -> Mes
     return reply("error", request_id, code=str(code), message=text)
 
 
+def rate_limited(text: str, retry_after: float, request_id: RequestId = None) -> Message:
+    """A `rate_limited` error: try again in `retry_after` seconds."""
+    message = error(ErrorCode.RATE_LIMITED, text, request_id)
+    message["retry_after"] = round(retry_after, 3)
+    return message
+
+
 def welcome(version_string: str, registration: bool, max_room_capacity: int) -> Message:
     return reply(
         "welcome",
