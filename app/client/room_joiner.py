@@ -113,6 +113,12 @@ class RoomJoiner(QObject):
         """Enter `room` with `ticket` in its chat window (made now, or the one already open)."""
         room_id = int(room["id"])
         chat = self.chats.get(room_id)
+        if chat is not None and chat.room.get("created_at") != room.get("created_at"):
+            # Same id, another room (the server started over): the old window's room is gone.
+            self.chats.pop(room_id)
+            chat.leave()
+            chat.deleteLater()
+            chat = None
         if chat is None:
             chat = ChatWindow(room, self.name, password)
             chat.left.connect(self._on_chat_left)

@@ -166,3 +166,24 @@ def test_a_refused_message_goes_back_into_the_input_line(qtbot, make_client, ser
         EntryKind.PROBLEM
     )
     assert problems == 1 and chat.messages.last_seq == 1
+
+
+def test_a_window_whose_room_is_gone_does_not_reconnect_into_another_with_its_id(
+    qtbot, make_client, make_server, server
+) -> None:
+    alice = make_client()
+    log_in(qtbot, alice, "alice")
+    old = create_room(qtbot, alice, "Lounge")
+    port, db = server.port, server.config.db_path
+    server.shutdown()
+    qtbot.waitUntil(lambda: not old.connected, timeout=WAIT_MS)
+    fresh = make_server(port=port, db_path=db + ".fresh")  # same address, room ids from 1
+    bob = make_client(fresh.port)
+    log_in(qtbot, bob, "bob")
+    create_room(qtbot, bob, "Kitchen")
+    qtbot.mouseClick(alice.lobby.relogin_button, Qt.MouseButton.LeftButton)
+    log_in(qtbot, alice, "alice", sign_up=True)
+    qtbot.mouseClick(old.reconnect_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: old.closed, timeout=WAIT_MS)
+    chat = entered_chat(qtbot, alice, "Kitchen")
+    assert chat is not old and chat.messages.last_seq == 0
