@@ -117,6 +117,9 @@ def test_make_run_without_a_display_serves_headless_and_says_how_to_connect(
     process.terminate()
     qtbot.waitUntil(lambda: process.state() == QProcess.ProcessState.NotRunning, timeout=10_000)
     assert "main.py --mode client" in process.readAllStandardError().data().decode()
+    # The launcher became the server, so SIGTERM reached it and it shut down cleanly
+    # (a launcher killed outright would leave its server running behind it).
+    assert process.exitStatus() == QProcess.ExitStatus.NormalExit and process.exitCode() == 0
 
 
 def test_make_cert_then_a_tls_server_in_three_commands(qtbot, tmp_path, server_process) -> None:

@@ -7,6 +7,8 @@ with a line on how to connect.
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -26,7 +28,10 @@ def main(argv: list[str]) -> int:
             file=sys.stderr,
             flush=True,
         )
-        return subprocess.call([*server_cmd, "--headless"])
+        # Become the server (same process): signals sent to `make run` reach it directly.
+        os.execv(sys.executable, [*server_cmd, "--headless"])
+    # SIGTERM becomes SystemExit, so that the client is killed and the server stopped below.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     server = subprocess.Popen(server_cmd, stdout=subprocess.PIPE, text=True)
     assert server.stdout is not None
     line = server.stdout.readline().strip()  # "listening on HOST:PORT", or nothing if it failed
