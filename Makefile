@@ -33,7 +33,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy app main.py
+	$(BIN)/mypy app main.py tools
 
 format: $(STAMP)
 	$(BIN)/ruff format .

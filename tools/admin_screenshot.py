@@ -21,15 +21,16 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, QTimer
+from PySide6.QtCore import QObject
 from PySide6.QtNetwork import QTcpSocket
 
 from app.shared.protocol import LineBuffer
+from tools.qtwait import pump_until
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "docs" / "screenshots" / "admin_window.png"
@@ -93,17 +94,6 @@ def virtual_display(display: str = DISPLAY) -> Iterator[str]:
         xvfb.wait(5)
 
 
-def pump_until(condition: Callable[[], bool], what: str, timeout: float = TIMEOUT) -> None:
-    """Run the event loop until `condition()` holds (a tool's stand-in for qtbot.waitUntil)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise SystemExit(f"timed out waiting for {what}")
-        loop = QEventLoop()
-        QTimer.singleShot(10, loop.quit)
-        loop.exec()
-
-
 class ScriptedClient(QObject):
     """A minimal protocol client: a `QTcpSocket` and an inbox of decoded frames."""
 
@@ -116,7 +106,7 @@ class ScriptedClient(QObject):
         self.socket.connectToHost("127.0.0.1", port)
 
     def _on_socket_ready_read(self) -> None:
-        for line in self._buffer.feed(self.socket.readAll().data()):
+        for line in self._buffer.feed(bytes(self.socket.readAll().data())):
             self.inbox.append(json.loads(line))
 
     def send(self, **fields: Any) -> None:

@@ -83,16 +83,9 @@ def server_process(folder: Path) -> Iterator[int]:
 
 
 def pump_until(condition: Callable[[], object], what: str) -> None:
-    """Run the event loop until `condition()` holds (the tool's stand-in for waitUntil)."""
-    from PySide6.QtCore import QEventLoop, QTimer
+    from tools.qtwait import pump_until as pump  # Qt is imported only once the display is set
 
-    deadline = time.monotonic() + TIMEOUT
-    while not condition():
-        if time.monotonic() > deadline:
-            raise SystemExit(f"timed out waiting for {what}")
-        loop = QEventLoop()
-        QTimer.singleShot(10, loop.quit)
-        loop.exec()
+    pump(condition, what, TIMEOUT)
 
 
 def settle(ms: int = 300) -> None:
