@@ -15,9 +15,11 @@ from app.shared.protocol import (
     Message,
     ProtocolError,
     Request,
+    ServerEvent,
     decode_frame,
     encode,
     error,
+    error_reply,
     parse_request,
 )
 
@@ -106,7 +108,7 @@ class Connection(QObject):
             return 0
         return backlog
 
-    def send(self, message: Message) -> None:
+    def send(self, message: ServerEvent | Message) -> None:
         self.send_bytes(encode(message))
 
     def send_bytes(self, data: bytes | QByteArray) -> int:
@@ -125,7 +127,7 @@ class Connection(QObject):
         return self._measure()
 
     def send_error(self, problem: ProtocolError) -> None:
-        self.send(problem.to_message())
+        self.send_bytes(encode(error_reply(problem)))
 
     def close(self) -> None:
         """Close after what was sent has been written (or LINGER_SECONDS, whichever first)."""

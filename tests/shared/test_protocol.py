@@ -22,6 +22,7 @@ from app.shared.protocol import (
     decode_frame,
     encode,
     error,
+    error_reply,
     message_frames,
     parse_request,
     reply,
@@ -89,7 +90,7 @@ def test_unknown_and_wrong_port_types_are_unknown_type_and_echo_the_id() -> None
     with pytest.raises(ProtocolError) as caught:
         parse(b'{"type": "dance", "id": "a1"}')
     assert caught.value.code == ErrorCode.UNKNOWN_TYPE
-    assert caught.value.to_message()["id"] == "a1"
+    assert error_reply(caught.value).id == "a1"
     with pytest.raises(ProtocolError):
         parse(b'{"type": "say", "text": "hi"}', MAIN_PORT_TYPES)
     assert parse(b'{"type": "say", "text": "hi"}', ROOM_PORT_TYPES) == Say("hi")

@@ -1,0 +1,506 @@
+"""Server to client: one frozen dataclass per message type, encoded and parsed here.
+
+The server builds these and sends `encode(event)`; the client turns each line into one with
+`parse_server_frame()`. A type the client does not know parses as `Unknown` (a client must
+ignore what it does not know); a known type with a field missing or of the wrong JSON type
+raises `ProtocolError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from app.shared.protocol.errors import ErrorCode, ProtocolError, RequestId
+from app.shared.protocol.framing import (
+    MAX_FRAME_BYTES,
+    WireObject,
+    encode_object,
+    is_int,
+    json_text,
+)
+from app.shared.protocol.requests import Request, _Wire
+
+PROTOCOL_VERSION = 1
+SUPPORTED_VERSIONS = frozenset({PROTOCOL_VERSION})
+SERVER_NAME = "RoomChat"
+
+
+class _Reader:
+    """Typed look-ups in one received object; a wrong or missing field is a ProtocolError."""
+
+    __slots__ = ("_kind", "_obj")
+
+    def __init__(self, obj: WireObject, kind: str) -> None:
+        self._obj, self._kind = obj, kind
+
+    def _fail(self, key: str, what: str) -> ProtocolError:
+        return ProtocolError(ErrorCode.BAD_REQUEST, f"{self._kind}.{key} must be {what}")
+
+    def integer(self, key: str) -> int:
+        value = self._obj.get(key)
+        if not is_int(value):
+            raise self._fail(key, "an integer")
+        assert isinstance(value, int)
+        return value
+
+    def optional_integer(self, key: str) -> int | None:
+        return None if self._obj.get(key) is None else self.integer(key)
+
+    def text(self, key: str) -> str:
+        value = self._obj.get(key)
+        if not isinstance(value, str):
+            raise self._fail(key, "a string")
+        return value
+
+    def optional_text(self, key: str) -> str | None:
+        return None if self._obj.get(key) is None else self.text(key)
+
+    def flag(self, key: str, default: bool | None = None) -> bool:
+        value = self._obj.get(key, default)
+        if not isinstance(value, bool):
+            raise self._fail(key, "true or false")
+        return value
+
+    def optional_number(self, key: str) -> float | None:
+        value = self._obj.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self._fail(key, "a number")
+        return float(value)
+
+    def names(self, key: str) -> tuple[str, ...]:
+        value = self._obj.get(key)
+        if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+            raise self._fail(key, "a list of strings")
+        return tuple(value)
+
+    def objects(self, key: str) -> list[WireObject]:
+        value = self._obj.get(key)
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            raise self._fail(key, "a list of objects")
+        return value
+
+    def obj(self, key: str) -> WireObject:
+        value = self._obj.get(key)
+        if not isinstance(value, dict):
+            raise self._fail(key, "an object")
+        return value
+
+    def request_id(self) -> RequestId:
+        value = self._obj.get("id")
+        return value if value is None or is_int(value) or isinstance(value, str) else None
+
+
+# --- the objects inside frames ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RoomSummary:
+    """A ROOM: what the lobby shows of an open room."""
+
+    id: int
+    name: str
+    port: int
+    members: int  # people inside; seats held by tickets are not counted here
+    capacity: int
+    locked: bool
+    owner: str
+    created_at: str
+
+    def to_wire(self) -> WireObject:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "port": self.port,
+            "members": self.members,
+            "capacity": self.capacity,
+            "locked": self.locked,
+            "owner": self.owner,
+            "created_at": self.created_at,
+        }
+
+    @classmethod
+    def from_wire(cls, obj: WireObject) -> RoomSummary:
+        read = _Reader(obj, "room")
+        return cls(
+            read.integer("id"),
+            read.text("name"),
+            read.integer("port"),
+            read.integer("members"),
+            read.integer("capacity"),
+            read.flag("locked", False),
+            read.text("owner"),
+            read.text("created_at"),
+        )
+
+
+def _rooms(read: _Reader, key: str = "rooms") -> tuple[RoomSummary, ...]:
+    return tuple(RoomSummary.from_wire(room) for room in read.objects(key))
+
+
+# --- main port ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Welcome(_Wire):
+    TYPE: ClassVar[str] = "welcome"
+    version: int
+    server: str
+    registration: bool = True
+    max_room_capacity: int | None = None  # an extension; older servers do not say
+    instance: str | None = None  # made once per server database; tells two servers apart
+
+    @classmethod
+    def from_wire(cls, read: _Reader) -> Welcome:
+        return cls(
+            read.integer("version"),
+            read.optional_text("server") or "",
+            read.flag("registration", True),
+            read.optional_integer("max_room_capacity"),
+            read.optional_text("instance"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Registered(_Wire):
+    TYPE: ClassVar[str] = "registered"
+    name: str
+    id: RequestId = None
+
+    @classmethod
+    def from_wire(cls, read: _Reader) -> Registered:
+        return cls(read.text("name"), read.request_id())
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedIn(_Wire):
+    TYPE: ClassVar[str] = "logged_in"
+    name: str
+    rooms: tuple[RoomSummary, ...]
+    more: bool | None = None  # true: the other rooms follow as `room_added` events
+    id: RequestId = None
+
+    @classmethod
+    def from_wire(cls, read: _Reader) -> LoggedIn:
+        return cls(read.text("name"), _rooms(read), read.flag("more", False), read.request_id())
+
+
+@dataclass(frozen=True, slots=True)
+class RoomList(_Wire):
+    TYPE: ClassVar[str] = "rooms"
+    rooms: tuple[RoomSummary, ...]
+    more: bool | None = None  # true: the other rooms follow as `room_added` events
+    id: RequestId = None
+
+    @classmethod
+    def from_wire(cls, read: _Reader) -> RoomList:
+        return cls(_rooms(read), read.flag("more", False), read.request_id())
+
+
+@dataclass(frozen=True, slots=True)
+class RoomAdded(_Wire):
+    TYPE: ClassVar[str] = "room_added"
+    room: RoomSummary
+
+    @classmethod
+    def from_wire(cls, read: _Reader) -> RoomAdded:
+        return cls(RoomSummary.from_wire(read.obj("room")))
+
+
+@dataclass(frozen=True, slots=True)
+class RoomUpdated(_Wire):
+    TYPE: ClassVar[str] = "room_updated"
+    room: RoomSummary
+
+    @classmethod
+    def from_wire(cls, read: _Reader) -> RoomUpdated:
+        return cls(RoomSummary.from_wire(read.obj("room")))
+
+
+@dataclass(frozen=True, slots=True)
+class RoomRemoved(_Wire):
+    TYPE: ClassVar[str] = "room_removed"
+    room_id: int
+
+    @classmethod
+    def from_wire(cls, read: _Reader) -> RoomRemoved:
+        return cls(read.integer("room_id"))
+
+
+@dataclass(frozen=True, slots=True)
+class RoomCreated(_Wire):
+    TYPE: ClassVar[str] = "room_created"
+    room: RoomSummary
+    ticket: str = field(repr=False)
+    id: RequestId = None
+
+    @classmethod
+    def from_wire(cls, read: _Reader) -> RoomCreated:
+        room = RoomSummary.from_wire(read.obj("room"))
+        return cls(room, read.text("ticket"), read.request_id())
+
+
+@dataclass(frozen=True, slots=True)
+class JoinGranted(_Wire):
+    TYPE: ClassVar[str] = "join_granted"
+    room: RoomSummary
+    ticket: str = field(repr=False)
+    id: RequestId = None
+
+    @classmethod
+    def from_wire(cls, read: _Reader) -> JoinGranted:
+        room = RoomSummary.from_wire(read.obj("room"))
+        return cls(room, read.text("ticket"), read.request_id())
+
+
+# --- room port ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMessage(_Wire):
+    """A MESSAGE: `sender` is the wire's `from`."""
+
+    TYPE: ClassVar[str] = "message"
+    RENAMED: ClassVar[dict[str, str]] = {"sender": "from"}
+    seq: int
+    sender: str
+    text: str
+    ts: str
+
+    @classmethod
+    def from_wire(cls, read: _Reader) -> ChatMessage:
+        return cls(read.integer("seq"), read.text("from"), read.text("text"), read.text("ts"))
+
+
+@dataclass(frozen=True, slots=True)
+class Entered(_Wire):
+    TYPE: ClassVar[str] = "entered"
+    room: RoomSummary
+    you: str
+    members: tuple[str, ...]
+    history: tuple[ChatMessage, ...]
+    id: RequestId = None
+
+    @classmethod
+    def from_wire(cls, read: _Reader) -> Entered:
+        history = tuple(
+            ChatMessage.from_wire(_Reader(m, "message")) for m in read.objects("history")
+        )
+        room = RoomSummary.from_wire(read.obj("room"))
+        return cls(room, read.text("you"), read.names("members"), history, read.request_id())
+
+
+@dataclass(frozen=True, slots=True)
+class Joined(_Wire):
+    TYPE: ClassVar[str] = "joined"
+    name: str
+    members: tuple[str, ...]
+    ts: str
+
+    @classmethod
+    def from_wire(cls, read: _Reader) -> Joined:
+        return cls(read.text("name"), read.names("members"), read.text("ts"))
+
+
+@dataclass(frozen=True, slots=True)
+class Left(_Wire):
+    TYPE: ClassVar[str] = "left"
+    name: str
+    members: tuple[str, ...]
+    ts: str
+
+    @classmethod
+    def from_wire(cls, read: _Reader) -> Left:
+        return cls(read.text("name"), read.names("members"), read.text("ts"))
+
+
+# --- either port --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorReply(_Wire):
+    """An error frame. `code` is kept as sent: a newer server may send codes we do not know."""
+
+    TYPE: ClassVar[str] = "error"
+    code: str
+    message: str
+    id: RequestId = None
+    retry_after: float | None = None  # with rate_limited and server_busy: seconds to wait
+
+    @property
+    def error_code(self) -> ErrorCode | None:
+        try:
+            return ErrorCode(self.code)
+        except ValueError:
+            return None
+
+    @classmethod
+    def from_wire(cls, read: _Reader) -> ErrorReply:
+        return cls(
+            read.text("code"),
+            read.optional_text("message") or "",
+            read.request_id(),
+            read.optional_number("retry_after"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Bye(_Wire):
+    TYPE: ClassVar[str] = "bye"
+    id: RequestId = None
+
+    @classmethod
+    def from_wire(cls, read: _Reader) -> Bye:
+        return cls(read.request_id())
+
+
+@dataclass(frozen=True, slots=True)
+class Pong(_Wire):
+    TYPE: ClassVar[str] = "pong"
+    id: RequestId = None
+
+    @classmethod
+    def from_wire(cls, read: _Reader) -> Pong:
+        return cls(read.request_id())
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """A frame of a type this client does not know: to be ignored."""
+
+    type: str
+    id: RequestId = None
+
+
+ServerEvent = (
+    Welcome
+    | Registered
+    | LoggedIn
+    | RoomList
+    | RoomAdded
+    | RoomUpdated
+    | RoomRemoved
+    | RoomCreated
+    | JoinGranted
+    | ChatMessage
+    | Entered
+    | Joined
+    | Left
+    | ErrorReply
+    | Bye
+    | Pong
+)
+_EVENT_CLASSES: tuple[type[Any], ...] = (
+    Welcome,
+    Registered,
+    LoggedIn,
+    RoomList,
+    RoomAdded,
+    RoomUpdated,
+    RoomRemoved,
+    RoomCreated,
+    JoinGranted,
+    ChatMessage,
+    Entered,
+    Joined,
+    Left,
+    ErrorReply,
+    Bye,
+    Pong,
+)
+_PARSERS: dict[str, Callable[[_Reader], ServerEvent]] = {
+    cls.TYPE: cls.from_wire for cls in _EVENT_CLASSES
+}
+SERVER_TYPES = frozenset(_PARSERS)
+
+
+def parse_server_frame(obj: WireObject) -> ServerEvent | Unknown:
+    """A decoded frame (see `decode_frame`) to the typed message it is."""
+    kind: str = obj["type"]
+    parser = _PARSERS.get(kind)
+    if parser is None:
+        return Unknown(kind, _Reader(obj, kind).request_id())
+    return parser(_Reader(obj, kind))
+
+
+def encode(message: ServerEvent | Request | WireObject) -> bytes:
+    """One message to its wire form: compact UTF-8 JSON and a newline, under the limit."""
+    if isinstance(message, dict):  # legacy callers, going away
+        return encode_object(message)
+    return message.encode()
+
+
+# --- building frames that fit -------------------------------------------------------------
+
+
+def error_reply(problem: ProtocolError) -> ErrorReply:
+    return ErrorReply(problem.code.value, problem.message, problem.request_id)
+
+
+def rate_limited(text: str, retry_after: float, request_id: RequestId = None) -> ErrorReply:
+    """A `rate_limited` error: try again in `retry_after` seconds."""
+    return ErrorReply(ErrorCode.RATE_LIMITED.value, text, request_id, round(retry_after, 3))
+
+
+def _size(obj: object) -> int:
+    return len(json_text(obj).encode("utf-8", "replace"))
+
+
+def paged_rooms(
+    rooms: Sequence[RoomSummary],
+    make: Callable[[tuple[RoomSummary, ...], bool | None], LoggedIn | RoomList],
+) -> list[bytes]:
+    """The frames for a room list: `make(rooms, more)` with as many rooms as fit in one line,
+    then one `room_added` for each room that did not (its `more` is then true)."""
+    budget = MAX_FRAME_BYTES - len(encode(make((), True)))
+    taken = 0
+    for room in rooms:
+        budget -= _size(room.to_wire()) + 1  # and its comma
+        if budget < 0:
+            break
+        taken += 1
+    if taken == len(rooms):
+        return [encode(make(tuple(rooms), None))]
+    frames = [encode(make(tuple(rooms[:taken]), True))]
+    frames.extend(encode(RoomAdded(room)) for room in rooms[taken:])
+    return frames
+
+
+def fitted_entered(
+    room: RoomSummary,
+    you: str,
+    members: tuple[str, ...],
+    history: Sequence[ChatMessage],
+    request_id: RequestId = None,
+    history_budget: int = MAX_FRAME_BYTES,
+) -> Entered:
+    """An `entered` with as much of the newest history as fits both `history_budget` bytes
+    and the line."""
+    empty = Entered(room, you, members, (), request_id)
+    budget = min(history_budget, MAX_FRAME_BYTES - len(encode(empty)))
+    kept = 0
+    for message in reversed(history):
+        budget -= _size(message.to_wire()) + 1
+        if budget < 0:
+            break
+        kept += 1
+    start = len(history) - kept
+    return Entered(room, you, members, tuple(history[start:]), request_id)
+
+
+def message_frames(sender: str, ts: str, items: list[tuple[int, str]]) -> bytes:
+    """MESSAGE frames for `(seq, text)` pairs from one sender at one time, in one buffer.
+
+    The same bytes `encode(ChatMessage(...))` gives for each, built without an object per
+    message: this is the hot path of every room. (A text is at most 4,000 characters and a
+    name 32, so each frame is far under the line limit.)
+    """
+    head = '{"type":"message","seq":'
+    middle = ',"from":' + json_text(sender) + ',"text":'
+    tail = ',"ts":' + json_text(ts) + "}\n"
+    text_of = json_text
+    frames = "".join([f"{head}{seq}{middle}{text_of(text)}{tail}" for seq, text in items])
+    return frames.encode("utf-8", "replace")
