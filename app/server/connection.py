@@ -11,14 +11,13 @@ from app.server.config import ServerConfig
 from app.shared import logs
 from app.shared.protocol import (
     ErrorCode,
+    ErrorReply,
     LineBuffer,
-    Message,
     ProtocolError,
     Request,
     ServerEvent,
     decode_frame,
     encode,
-    error,
     error_reply,
     parse_request,
 )
@@ -108,7 +107,7 @@ class Connection(QObject):
             return 0
         return backlog
 
-    def send(self, message: ServerEvent | Message) -> None:
+    def send(self, message: ServerEvent) -> None:
         self.send_bytes(encode(message))
 
     def send_bytes(self, data: bytes | QByteArray) -> int:
@@ -139,7 +138,7 @@ class Connection(QObject):
             QTimer.singleShot(int(LINGER_SECONDS * 1000), self, self._socket.abort)
 
     def close_with_error(self, code: ErrorCode, text: str) -> None:
-        self.send(error(code, text))
+        self.send(ErrorReply(code.value, text))
         logs.net.info("closing %s: %s", self.peer, code)
         self.close()
 

@@ -15,7 +15,7 @@ from app.server.room import Room, RoomInfo
 from app.server.store import ChatStore
 from app.server.tls import make_listener
 from app.shared import logs
-from app.shared.protocol import ErrorCode, ProtocolError, RequestId
+from app.shared.protocol import ErrorCode, ProtocolError, RequestId, RoomSummary
 
 MAX_PORT_ATTEMPTS = 1_000
 
@@ -52,8 +52,8 @@ class RoomDirectory(QObject):
     def find(self, room_id: int) -> Room | None:
         return self.rooms.get(room_id)
 
-    def listing(self) -> list[dict[str, object]]:
-        return [room.to_wire() for room in self.rooms.values()]
+    def listing(self) -> list[RoomSummary]:
+        return [room.summary() for room in self.rooms.values()]
 
     def check_name_free(self, name: str, request_id: RequestId) -> None:
         folded = name.casefold()

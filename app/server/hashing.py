@@ -62,8 +62,9 @@ class PasswordHasher(QObject):
         self._submit(lambda: self._argon2.hash(password), callback)
 
     def verify(
-        self, password_hash: str | None, password: str, callback: Callable[[bool], None]
+        self, password_hash: str | None, password: str, callback: Callable[[bool | None], None]
     ) -> None:
+        """`callback(True)` for a match, False for a mismatch, None when hashing failed."""
         target = password_hash or self._dummy_hash
         known = password_hash is not None
         self._submit(lambda: verify_password(self._argon2, target, password) and known, callback)

@@ -20,20 +20,34 @@ from app.server.store import ChatStore
 from app.shared import logs
 from app.shared.limits import FailureWindow
 from app.shared.protocol import (
+    PROTOCOL_VERSION,
+    SERVER_NAME,
+    Bye,
     CreateRoom,
     ErrorCode,
+    JoinGranted,
     JoinRoom,
     ListRooms,
+    LoggedIn,
     Login,
     Logout,
     Ping,
+    Pong,
     ProtocolError,
     Register,
+    Registered,
     RequestId,
+    RoomAdded,
+    RoomCreated,
+    RoomList,
+    RoomRemoved,
+    RoomSummary,
+    RoomUpdated,
+    ServerEvent,
+    Welcome,
     encode,
+    paged_rooms,
     rate_limited,
-    reply,
-    welcome,
 )
 from app.shared.validation import (
     PASSWORD_MAX,
@@ -99,13 +113,9 @@ class Lobby(QObject):
         window = config.login_fail_window
         self._fails_by_name = FailureWindow(config.login_fails_per_name, window)
         self._fails_by_address = FailureWindow(config.login_fails_per_address, window)
-        directory.room_added.connect(lambda room: self._announce("room_added", room=room.to_wire()))
-        directory.room_updated.connect(
-            lambda room: self._announce("room_updated", room=room.to_wire())
-        )
-        directory.room_removed.connect(
-            lambda room_id: self._announce("room_removed", room_id=room_id)
-        )
+        directory.room_added.connect(lambda room: self._announce(RoomAdded(room.summary())))
+        directory.room_updated.connect(lambda room: self._announce(RoomUpdated(room.summary())))
+        directory.room_removed.connect(lambda room_id: self._announce(RoomRemoved(room_id)))
 
     def accept(self, connection: Connection) -> None:
         session = Session(connection)
@@ -113,15 +123,22 @@ class Lobby(QObject):
         connection.requests_received.connect(self._on_connection_requests_received)
         connection.closed.connect(self._on_connection_closed)
         config = self._config
-        connection.send(welcome(__version__, config.registration, config.max_room_capacity))
+        connection.send(
+            Welcome(
+                PROTOCOL_VERSION,
+                f"{SERVER_NAME} {__version__}",
+                config.registration,
+                config.max_room_capacity,
+            )
+        )
         connection.set_deadline(self._config.login_timeout, ErrorCode.TIMEOUT, "no login in time")
 
     def prune_throttles(self) -> None:
         self._fails_by_name.prune()
         self._fails_by_address.prune()
 
-    def _announce(self, kind: str, **fields: Any) -> None:
-        data = encode(reply(kind, **fields))
+    def _announce(self, event: ServerEvent) -> None:
+        data = encode(event)
         for session in list(self.online.values()):
             session.connection.send_bytes(data)
 
@@ -200,9 +217,9 @@ class Lobby(QObject):
         elif isinstance(item, ProtocolError):
             connection.send_error(item)
         elif isinstance(item, Ping):
-            connection.send(reply("pong", item.id))
+            connection.send(Pong(item.id))
         elif isinstance(item, Logout):
-            connection.send(reply("bye", item.id))
+            connection.send(Bye(item.id))
             connection.close()
         elif isinstance(item, Register):
             self._register(session, item)
@@ -211,7 +228,8 @@ class Lobby(QObject):
         elif session.user_key is None:
             raise ProtocolError(ErrorCode.NOT_LOGGED_IN, "log in first", item.id)
         elif isinstance(item, ListRooms):
-            connection.send(reply("rooms", item.id, rooms=self._directory.listing()))
+            rid = item.id
+            self._send_rooms(connection, lambda rooms, more: RoomList(rooms, more, rid))
         elif isinstance(item, CreateRoom):
             self._create_room(session, item)
         elif isinstance(item, JoinRoom):
@@ -233,7 +251,7 @@ class Lobby(QObject):
             if not self._store.add_account(name, name_key(name), password_hash):
                 raise ProtocolError(ErrorCode.NAME_TAKEN, f"{name!r} is taken", request.id)
             logs.server.info("account %r registered from %s", name, session.connection.address)
-            session.connection.send(reply("registered", request.id, name=name))
+            session.connection.send(Registered(name, request.id))
 
         self._hasher.hash(request.password, self._after_hashing(session, request.id, store))
 
@@ -258,7 +276,12 @@ class Lobby(QObject):
         # the address: people behind one NAT may well log in at the same moment.)
         self._fails_by_name.record(key)
 
-        def finish(verified: bool) -> None:
+        def finish(verified: bool | None) -> None:
+            if verified is None:  # the hasher failed: nobody guessed wrong
+                self._fails_by_name.forget_one(key)
+                raise ProtocolError(
+                    ErrorCode.INTERNAL_ERROR, "could not check the password; try again", request.id
+                )
             if not verified or account is None:
                 shown = account.name if account else "an unknown name"  # never a typed secret
                 logs.server.info("failed login for %s from %s", shown, address)
@@ -272,8 +295,9 @@ class Lobby(QObject):
             session.user_key, session.name = key, account.name
             self.online[key] = session
             logs.server.info("%s logged in from %s", account.name, session.connection.address)
-            session.connection.send(
-                reply("logged_in", request.id, name=account.name, rooms=self._directory.listing())
+            name, rid = account.name, request.id
+            self._send_rooms(
+                session.connection, lambda rooms, more: LoggedIn(name, rooms, more, rid)
             )
             self.user_logged_in.emit(account.name)
 
@@ -284,6 +308,15 @@ class Lobby(QObject):
             request.password[:PASSWORD_MAX],
             self._after_hashing(session, request.id, finish),
         )
+
+    def _send_rooms(
+        self,
+        connection: Connection,
+        make: Callable[[tuple[RoomSummary, ...], bool | None], LoggedIn | RoomList],
+    ) -> None:
+        """A room list in one frame, or as many rooms as fit and `room_added` for the rest."""
+        for data in paged_rooms(self._directory.listing(), make):
+            connection.send_bytes(data)
 
     def _replace_session(self, key: str) -> None:
         text = "you logged in from somewhere else"
@@ -313,9 +346,7 @@ class Lobby(QObject):
                 name, session.name or "", capacity, password_hash, request.id
             )
             ticket = room.issue_ticket(session.user_key or "", session.name or "")
-            session.connection.send(
-                reply("room_created", request.id, room=room.to_wire(), ticket=ticket)
-            )
+            session.connection.send(RoomCreated(room.summary(), ticket, request.id))
 
         if request.password is None:
             open_room(None)
@@ -335,7 +366,13 @@ class Lobby(QObject):
                     ErrorCode.PASSWORD_REQUIRED, "this room needs a password", request.id
                 )
 
-            def granted(verified: bool) -> None:
+            def granted(verified: bool | None) -> None:
+                if verified is None:
+                    raise ProtocolError(
+                        ErrorCode.INTERNAL_ERROR,
+                        "could not check the password; try again",
+                        request.id,
+                    )
                 if not verified:
                     raise ProtocolError(ErrorCode.WRONG_PASSWORD, "wrong room password", request.id)
                 self._grant_seat(session, self._find_room(request), request)
@@ -364,9 +401,7 @@ class Lobby(QObject):
         if room.seats_taken >= room.info.capacity:
             raise ProtocolError(ErrorCode.ROOM_FULL, "the room is full", request.id)
         ticket = room.issue_ticket(key, session.name or "")
-        session.connection.send(
-            reply("join_granted", request.id, room=room.to_wire(), ticket=ticket)
-        )
+        session.connection.send(JoinGranted(room.summary(), ticket, request.id))
 
     def close_all(self, code: ErrorCode, text: str) -> None:
         for session in list(self.sessions.values()):

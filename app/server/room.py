@@ -19,24 +19,31 @@ from app.shared import logs
 from app.shared.limits import FloodGuard
 from app.shared.protocol import (
     ROOM_PORT_TYPES,
+    Bye,
+    ChatMessage,
     Enter,
     ErrorCode,
+    ErrorReply,
+    Joined,
     Leave,
-    Message,
+    Left,
     Ping,
+    Pong,
     ProtocolError,
     RequestId,
+    RoomSummary,
     Say,
+    ServerEvent,
     encode,
+    fitted_entered,
     message_frames,
     rate_limited,
-    reply,
 )
 from app.shared.timefmt import utc_now_iso
 from app.shared.validation import check_text
 
 HISTORY_LENGTH = 50
-HISTORY_BYTES = 40 * 1024  # leaves room in a 64 KiB `entered` for the room and 100 names
+HISTORY_BYTES = 40 * 1024  # at most; less when a long room name and 100 names need the room
 
 
 @dataclass(slots=True)
@@ -101,8 +108,7 @@ class Room(QObject):
         self._tickets = TicketBook(config.ticket_ttl, self)
         self._tickets.expired.connect(self._update_grace)
         self._waiting: set[Connection] = set()  # connected, not yet entered
-        # (seq, sender, text, ts) of the last messages, for a newcomer's history
-        self._history: deque[tuple[int, str, str, str]] = deque(maxlen=HISTORY_LENGTH)
+        self._history: deque[ChatMessage] = deque(maxlen=HISTORY_LENGTH)  # for newcomers
         self._seq = 0
         self.closed = False
         self._grace = QTimer(self)
@@ -121,20 +127,22 @@ class Room(QObject):
     def seats_taken(self) -> int:
         return len(self.members) + len(self._tickets)
 
-    def to_wire(self) -> Message:
-        return {
-            "id": self.info.id,
-            "name": self.info.name,
-            "port": self.port,
-            "members": len(self.members),
-            "capacity": self.info.capacity,
-            "locked": self.locked,
-            "owner": self.info.owner,
-            "created_at": self.info.created_at,
-        }
+    def summary(self) -> RoomSummary:
+        """The ROOM the lobby shows."""
+        info = self.info
+        return RoomSummary(
+            info.id,
+            info.name,
+            self.port,
+            len(self.members),
+            info.capacity,
+            self.locked,
+            info.owner,
+            info.created_at,
+        )
 
-    def member_names(self) -> list[str]:
-        return [member.name for member in self.members.values()]
+    def member_names(self) -> tuple[str, ...]:
+        return tuple(member.name for member in self.members.values())
 
     def issue_ticket(self, user_key: str, name: str) -> str:
         """A ticket holding a seat; the caller checked that a seat is free."""
@@ -209,14 +217,9 @@ class Room(QObject):
         ticket = self._tickets.take(item.ticket) if isinstance(item, Enter) else None
         if ticket is None or not isinstance(item, Enter):
             logs.net.warning("%s: bad ticket for room %d", connection.peer, self.info.id)
-            connection.send(
-                reply(
-                    "error",
-                    getattr(item, "id", None) or getattr(item, "request_id", None),
-                    code=ErrorCode.BAD_TICKET.value,
-                    message="the first line must be enter with a valid ticket",
-                )
-            )
+            request_id = item.request_id if isinstance(item, ProtocolError) else item.id
+            text = "the first line must be enter with a valid ticket"
+            connection.send(ErrorReply(ErrorCode.BAD_TICKET.value, text, request_id))
             connection.close()
             self._update_grace()
             return
@@ -231,41 +234,16 @@ class Room(QObject):
         connection.idle_checked = True
         self.members[member.key] = member
         self._update_grace()
+        names = self.member_names()
         connection.send(
-            reply(
-                "entered",
-                item.id,
-                room=self.to_wire(),
-                you=member.name,
-                members=self.member_names(),
-                history=self._recent_history(),
+            fitted_entered(
+                self.summary(), member.name, names, tuple(self._history), item.id, HISTORY_BYTES
             )
         )
-        self._broadcast(
-            {
-                "type": "joined",
-                "name": member.name,
-                "members": self.member_names(),
-                "ts": utc_now_iso(),
-            }
-        )
+        self._broadcast(Joined(member.name, names, utc_now_iso()))
         logs.server.info("%s entered room %d from %s", member.name, self.info.id, connection.peer)
         self.member_joined.emit(member.name)
         self.members_changed.emit()
-
-    def _recent_history(self) -> list[Message]:
-        """The last messages, oldest first, as many as fit HISTORY_BYTES: `entered` must stay
-        one frame under the line limit however long the messages were."""
-        history: list[Message] = []
-        budget = HISTORY_BYTES
-        for seq, sender, text, ts in reversed(self._history):
-            message = {"type": "message", "seq": seq, "from": sender, "text": text, "ts": ts}
-            budget -= len(encode(message))
-            if budget < 0:
-                break
-            history.append(message)
-        history.reverse()
-        return history
 
     def _handle_member_requests(self, member: Member, items: list[ParsedItem]) -> None:
         sayings: list[Say] = []
@@ -298,9 +276,9 @@ class Room(QObject):
             if isinstance(item, ProtocolError):
                 member.connection.send_error(item)
             elif isinstance(item, Ping):
-                member.connection.send(reply("pong", item.id))
+                member.connection.send(Pong(item.id))
             elif isinstance(item, Leave):
-                member.connection.send(reply("bye", item.id))
+                member.connection.send(Bye(item.id))
                 member.connection.close()
             elif isinstance(item, Enter):
                 member.connection.send_error(
@@ -339,10 +317,11 @@ class Room(QObject):
                 )
             return
         self._seq = seq
-        self._history.extend((s, member.name, t, now) for s, t in items[-HISTORY_LENGTH:])
+        name = member.name
+        self._history.extend(ChatMessage(s, name, t, now) for s, t in items[-HISTORY_LENGTH:])
         self._send_all(QByteArray(message_frames(member.name, now, items)))
 
-    def _broadcast(self, message: Message) -> None:
+    def _broadcast(self, message: ServerEvent) -> None:
         self._send_all(QByteArray(encode(message)))
 
     def _send_all(self, data: bytes | QByteArray) -> None:
@@ -365,14 +344,7 @@ class Room(QObject):
         del self.members[member.key]
         logs.server.info("%s left room %d", member.name, self.info.id)
         if not self.closed:
-            self._broadcast(
-                {
-                    "type": "left",
-                    "name": member.name,
-                    "members": self.member_names(),
-                    "ts": utc_now_iso(),
-                }
-            )
+            self._broadcast(Left(member.name, self.member_names(), utc_now_iso()))
             self._update_grace()
             self.member_left.emit(member.name)
             self.members_changed.emit()

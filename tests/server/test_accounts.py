@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from app import __version__
+from app.server import hashing
 from app.server.server import ChatServer
 from tests.conftest import PASSWORD
 from tests.wire_client import WireClient
@@ -155,3 +156,23 @@ def test_a_new_login_also_closes_the_old_sessions_room_connections(
     for old in (first, in_room):
         old.expect_error("session_replaced")
         old.wait_closed()
+
+
+def test_a_hashing_failure_is_an_internal_error_and_no_failed_guess(
+    connect: Connect, server: ChatServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = connect()
+    client.request("register", "registered", name="alice", password=PASSWORD)
+
+    def broken(*_args: object) -> bool:
+        raise MemoryError("argon2 could not allocate")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(hashing, "verify_password", broken)
+        for _ in range(server.config.login_fails_per_name + 1):
+            client.send(type="login", name="alice", password=PASSWORD)
+            assert client.expect_error("internal_error")["message"] == (
+                "could not check the password; try again"
+            )
+    # Not one of those counted as a wrong password: the throttle has nothing against alice.
+    assert client.request("login", "logged_in", name="alice", password=PASSWORD)["name"] == "alice"

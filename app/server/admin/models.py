@@ -226,10 +226,10 @@ class MembersModel(QAbstractListModel):
         room = self._directory.find(room_id) if room_id is not None else None
         self.beginResetModel()
         self.room_id = room_id if room is not None else None
-        self._names = room.member_names() if room is not None else []
+        self._names = list(room.member_names()) if room is not None else []
         self.endResetModel()
 
-    def _sync(self, names: list[str]) -> None:
+    def _sync(self, names: tuple[str, ...]) -> None:
         """Remove the names that went and append the ones that came, row by row."""
         for position in reversed(range(len(self._names))):
             if self._names[position] not in names:
