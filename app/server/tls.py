@@ -13,7 +13,9 @@ from PySide6.QtNetwork import (
     QHostInfo,
     QSsl,
     QSslCertificate,
+    QSslCipher,
     QSslConfiguration,
+    QSslEllipticCurve,
     QSslKey,
     QSslServer,
     QSslSocket,
@@ -25,6 +27,19 @@ from app.shared import logs
 HANDSHAKE_TIMEOUT_MS = 5_000
 MAX_PENDING = 1_024
 CERT_FILE, KEY_FILE = "roomchat-cert.pem", "roomchat-key.pem"
+# Mozilla's "intermediate" server profile (ssl-config.mozilla.org, guidelines 5.7), without
+# its optional DHE suites: TLS 1.2 offers only ECDHE with an AEAD cipher. TLS 1.3 suites are
+# all AEAD and OpenSSL's default three are the profile's, so they are left as they are.
+INTERMEDIATE_CIPHERS = (
+    "ECDHE-ECDSA-AES128-GCM-SHA256",
+    "ECDHE-RSA-AES128-GCM-SHA256",
+    "ECDHE-ECDSA-AES256-GCM-SHA384",
+    "ECDHE-RSA-AES256-GCM-SHA384",
+    "ECDHE-ECDSA-CHACHA20-POLY1305",
+    "ECDHE-RSA-CHACHA20-POLY1305",
+)
+INTERMEDIATE_CURVES = ("X25519", "prime256v1", "secp384r1")
+MAX_CERT_DAYS = 365  # the profile allows 366 (CA/Browser Forum: 398)
 
 
 class TlsError(Exception):
@@ -51,9 +66,21 @@ def load_server_tls(cert_path: str, key_path: str) -> QSslConfiguration:
     configuration = QSslConfiguration.defaultConfiguration()
     configuration.setLocalCertificateChain(chain)
     configuration.setPrivateKey(key)
-    configuration.setProtocol(QSsl.SslProtocol.TlsV1_2OrLater)
     configuration.setPeerVerifyMode(QSslSocket.PeerVerifyMode.VerifyNone)  # no client certs
-    return configuration
+    return intermediate_profile(configuration)
+
+
+def intermediate_profile(configuration: QSslConfiguration) -> QSslConfiguration:
+    """A copy of `configuration` limited to Mozilla's intermediate profile: TLS 1.2 or newer,
+    ECDHE with AEAD ciphers only, and the curves X25519, P-256 and P-384."""
+    hardened = QSslConfiguration(configuration)
+    hardened.setProtocol(QSsl.SslProtocol.TlsV1_2OrLater)
+    ciphers = [QSslCipher(name, QSsl.SslProtocol.TlsV1_2) for name in INTERMEDIATE_CIPHERS]
+    tls13 = [c for c in QSslConfiguration.supportedCiphers() if c.name().startswith("TLS_")]
+    hardened.setCiphers([c for c in ciphers if not c.isNull()] + tls13)
+    curves = [QSslEllipticCurve.fromShortName(name) for name in INTERMEDIATE_CURVES]
+    hardened.setEllipticCurves([curve for curve in curves if curve.isValid()])
+    return hardened
 
 
 def make_listener(
@@ -73,7 +100,7 @@ def make_listener(
     # Sockets still in their handshake count as pending: the default 30 would let 30
     # silent peers hold every other TLS client off until the handshake timeout.
     listener.setMaxPendingConnections(MAX_PENDING)
-    listener.setSslConfiguration(tls)
+    listener.setSslConfiguration(intermediate_profile(tls))  # even if not from load_server_tls
     listener.setHandshakeTimeout(int(handshake_timeout * 1000))
     listener.handshakeInterruptedOnError.connect(
         lambda socket, error: logs.net.warning(
@@ -95,14 +122,22 @@ def default_cert_hosts() -> list[str]:
 def make_self_signed(
     directory: str,
     hosts: Sequence[str],
-    days: int = 825,
+    days: int = MAX_CERT_DAYS,
     valid_from: datetime.datetime | None = None,
 ) -> tuple[Path, Path]:
-    """Write a self-signed certificate for `hosts` (names or IP addresses) and its key."""
+    """Write a self-signed server certificate for `hosts` (names or IP addresses) and its key.
+
+    It is a leaf, not a CA (CA:FALSE, for signatures and server authentication only), so it
+    cannot sign other certificates even when a client trusts it with `--ca-file`; it is valid
+    `days` days, at most `MAX_CERT_DAYS`.
+    """
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    if not 0 < days <= MAX_CERT_DAYS:
+        raise ValueError(f"a certificate is valid 1 to {MAX_CERT_DAYS} days, not {days}")
 
     names: list[x509.GeneralName] = []
     for host in dict.fromkeys(hosts):
@@ -111,6 +146,18 @@ def make_self_signed(
         except ValueError:
             names.append(x509.DNSName(host))
     key = ec.generate_private_key(ec.SECP256R1())
+    # An ECDSA key signs the handshake (ECDHE); it never encrypts a key (RSA's keyEncipherment).
+    signing_only = x509.KeyUsage(
+        digital_signature=True,
+        content_commitment=False,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=False,
+        crl_sign=False,
+        encipher_only=False,
+        decipher_only=False,
+    )
     subject = x509.Name(
         [x509.NameAttribute(NameOID.COMMON_NAME, hosts[0] if hosts else "RoomChat")]
     )
@@ -124,7 +171,13 @@ def make_self_signed(
         .not_valid_before(now - datetime.timedelta(minutes=5))
         .not_valid_after(now + datetime.timedelta(days=days))
         .add_extension(x509.SubjectAlternativeName(names), critical=False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(signing_only, critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(key.public_key()), critical=False
+        )
         .sign(key, hashes.SHA256())
     )
     folder = Path(directory)

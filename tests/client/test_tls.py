@@ -212,7 +212,7 @@ def test_a_changed_certificate_is_refused_until_its_pin_is_forgotten(
     ("hosts", "age_days", "valid_days", "expected"),
     [
         (LOCAL, 30, 2, "It expired on"),
-        (["elsewhere.example"], 0, 825, "It is for elsewhere.example, not for 127.0.0.1."),
+        (["elsewhere.example"], 0, 365, "It is for elsewhere.example, not for 127.0.0.1."),
     ],
     ids=["expired", "wrong-host"],
 )
