@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QStandardPaths
 
 from app.server.config import ServerConfig
+from app.server.flags import flag_values
 from app.server.hashing import make_argon2
 from app.server.server import ChatServer
 from app.server.store import ChatStore
@@ -21,7 +22,6 @@ from app.shared.unix_signals import ShutdownSignals
 from app.shared.validation import check_name, check_password, name_key
 
 DB_FILE_NAME = "roomchat.sqlite3"
-DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 4000
 
 
 def default_db_path() -> str:
@@ -41,31 +41,9 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
     if bool(args.tls_cert) != bool(args.tls_key):
         raise TlsError("--tls-cert and --tls-key go together")
     tls = load_server_tls(args.tls_cert, args.tls_key) if args.tls_cert else None
+    # Every other field comes from its own flag (see ServerConfig), or keeps its default.
     return ServerConfig(
-        tls=tls,
-        db_path=args.db or default_db_path(),
-        host=args.host or DEFAULT_HOST,
-        port=DEFAULT_PORT if args.port is None else args.port,
-        room_port_range=args.room_port_range,
-        empty_room_grace=args.empty_room_grace,
-        max_room_capacity=args.max_room_capacity,
-        registration=not args.no_registration,
-        hash_profile=args.hash_profile,
-        enter_timeout=args.enter_timeout,
-        login_timeout=args.login_timeout,
-        idle_timeout=args.idle_timeout,
-        max_bad_frames=args.max_bad_frames,
-        msg_rate=args.msg_rate,
-        msg_burst=args.msg_burst,
-        flood_close_factor=args.flood_close_factor,
-        login_fails_per_name=args.login_fails_per_name,
-        login_fails_per_address=args.login_fails_per_address,
-        login_fail_window=args.login_fail_window,
-        max_output_bytes=args.max_output_bytes,
-        max_connections_per_address=args.max_connections_per_address,
-        max_connections=args.max_connections,
-        max_rooms=args.max_rooms,
-        max_rooms_per_user=args.max_rooms_per_user,
+        tls=tls, db_path=args.db or default_db_path(), **flag_values(ServerConfig, args)
     )
 
 
