@@ -6,11 +6,14 @@ import argparse
 import getpass
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QStandardPaths
+from PySide6.QtNetwork import QAbstractSocket, QHostAddress, QHostInfo
 
 from app.server.config import ServerConfig
+from app.server.database import DatabaseError
 from app.server.flags import flag_values
 from app.server.hashing import make_argon2
 from app.server.server import ChatServer
@@ -34,6 +37,42 @@ def has_display() -> bool:
     if not sys.platform.startswith("linux"):
         return True
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+class StartupError(Exception):
+    """A setting the server cannot start with; its text is the one line the operator sees."""
+
+
+def listen_address(host: str) -> str:
+    """`host` as an address to listen on: itself if it is one, else the host name looked up
+    (IPv4 first, as clients default to 127.0.0.1); raises `StartupError` if it has none.
+
+    The lookup blocks, which is harmless here: it runs once, before the event loop starts.
+    """
+    if not QHostAddress(host).isNull():
+        return host
+    found = QHostInfo.fromName(host)
+    addresses = found.addresses()
+    if found.error() != QHostInfo.HostInfoError.NoError or not addresses:
+        raise StartupError(f"cannot find the address of {host!r}: {found.errorString()}")
+    ipv4 = QAbstractSocket.NetworkLayerProtocol.IPv4Protocol
+    address = next((a for a in addresses if a.protocol() == ipv4), addresses[0]).toString()
+    logs.net.info("%s is %s", host, address)
+    return address
+
+
+def database_problem(path: str, error: DatabaseError) -> str:
+    """One line on why the database at `path` cannot be opened, the folder's fault first."""
+    folder = Path(path).absolute().parent
+    if not folder.exists():
+        reason = f"the folder {folder} does not exist"
+    elif not folder.is_dir():
+        reason = f"{folder} is not a folder"
+    elif not os.access(folder, os.W_OK | os.X_OK):
+        reason = f"the folder {folder} is read-only (the database needs to write files beside it)"
+    else:
+        return str(error)
+    return f"cannot open the database {path}: {reason}"
 
 
 def config_from_args(args: argparse.Namespace) -> ServerConfig:
@@ -89,13 +128,16 @@ def run_server(args: argparse.Namespace) -> int:
         return 0
     try:
         config = config_from_args(args)
-    except TlsError as problem:
+        if args.add_user is not None:
+            return add_user(config, args.add_user)
+        config = replace(config, host=listen_address(config.host))
+        server = ChatServer(config)
+    except (TlsError, StartupError, OSError) as problem:  # OSError: no app-data folder
         print(f"error: {problem}", file=sys.stderr)
         return 2
-    if args.add_user is not None:
-        return add_user(config, args.add_user)
-
-    server = ChatServer(config)
+    except DatabaseError as problem:
+        print(f"error: {database_problem(config.db_path, problem)}", file=sys.stderr)
+        return 2
     if not server.listen():
         server.shutdown()
         return 1
