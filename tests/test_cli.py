@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QProcess, QProcessEnvironment
@@ -13,10 +16,69 @@ from tests.conftest import MAIN, ROOT
 from tests.wire_client import WireClient
 
 
-def run_main(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def run_main(
+    *args: str, stdin: str = "", prefix: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, MAIN, *args], input=stdin, capture_output=True, text=True, timeout=60
+        [*prefix, sys.executable, MAIN, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
+
+
+def without_root_powers() -> tuple[str, ...]:
+    """A command prefix under which a read-only folder is read-only, even for root."""
+    if os.geteuid() != 0:
+        return ()
+    if shutil.which("setpriv") is None:
+        pytest.skip("root writes into read-only folders, and setpriv is missing")
+    return ("setpriv", "--bounding-set=-dac_override,-dac_read_search")
+
+
+def test_a_missing_database_folder_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    folder = tmp_path / "gone"
+    db = str(folder / "x.sqlite3")
+    result = run_main("--mode", "server", "--headless", "--port", "0", "--db", db)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"error: cannot open the database {db}: the folder {folder} does not exist"
+    ]
+
+
+def test_a_read_only_database_folder_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    folder = tmp_path / "read-only"
+    folder.mkdir(mode=0o555)
+    db = str(folder / "x.sqlite3")
+    try:
+        result = run_main(
+            "--mode", "server", "--headless", "--port", "0", "--db", db,
+            prefix=without_root_powers(),
+        )  # fmt: skip
+    finally:
+        folder.chmod(0o755)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"error: cannot open the database {db}: the folder {folder} is read-only "
+        "(the database needs to write files beside it)"
+    ]
+
+
+def test_a_host_name_is_looked_up_and_listened_on(qtbot, server_process) -> None:
+    start, _, _ = server_process
+    port = start("--host", "localhost")  # the line says the address it found
+    client = WireClient(qtbot, port, host="localhost")
+    assert client.expect("welcome")["version"] == 1
+    client.close()
+
+
+def test_a_host_name_with_no_address_is_one_line(tmp_path: Path) -> None:
+    result = run_main("--mode", "server", "--headless", "--port", "0",
+                      "--db", str(tmp_path / "x.sqlite3"), "--host", "nowhere.invalid")  # fmt: skip
+    assert result.returncode == 2 and result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: cannot find the address of 'nowhere.invalid': ")
 
 
 def test_headless_server_prints_one_line_and_greets_a_raw_client(qtbot, server_process) -> None:

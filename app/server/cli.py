@@ -6,11 +6,15 @@ import argparse
 import getpass
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QStandardPaths
+from PySide6.QtNetwork import QAbstractSocket, QHostAddress, QHostInfo
 
 from app.server.config import ServerConfig
+from app.server.database import DatabaseError
+from app.server.flags import flag_values
 from app.server.hashing import make_argon2
 from app.server.server import ChatServer
 from app.server.store import ChatStore
@@ -21,7 +25,6 @@ from app.shared.unix_signals import ShutdownSignals
 from app.shared.validation import check_name, check_password, name_key
 
 DB_FILE_NAME = "roomchat.sqlite3"
-DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 4000
 
 
 def default_db_path() -> str:
@@ -36,36 +39,50 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+class StartupError(Exception):
+    """A setting the server cannot start with; its text is the one line the operator sees."""
+
+
+def listen_address(host: str) -> str:
+    """`host` as an address to listen on: itself if it is one, else the host name looked up
+    (IPv4 first, as clients default to 127.0.0.1); raises `StartupError` if it has none.
+
+    The lookup blocks, which is harmless here: it runs once, before the event loop starts.
+    """
+    if not QHostAddress(host).isNull():
+        return host
+    found = QHostInfo.fromName(host)
+    addresses = found.addresses()
+    if found.error() != QHostInfo.HostInfoError.NoError or not addresses:
+        raise StartupError(f"cannot find the address of {host!r}: {found.errorString()}")
+    ipv4 = QAbstractSocket.NetworkLayerProtocol.IPv4Protocol
+    address = next((a for a in addresses if a.protocol() == ipv4), addresses[0]).toString()
+    logs.net.info("%s is %s", host, address)
+    return address
+
+
+def database_problem(path: str, error: DatabaseError) -> str:
+    """One line on why the database at `path` cannot be opened, the folder's fault first."""
+    folder = Path(path).absolute().parent
+    if not folder.exists():
+        reason = f"the folder {folder} does not exist"
+    elif not folder.is_dir():
+        reason = f"{folder} is not a folder"
+    elif not os.access(folder, os.W_OK | os.X_OK):
+        reason = f"the folder {folder} is read-only (the database needs to write files beside it)"
+    else:
+        return str(error)
+    return f"cannot open the database {path}: {reason}"
+
+
 def config_from_args(args: argparse.Namespace) -> ServerConfig:
     """The server's settings from its flags; raises `TlsError` for an unusable certificate."""
     if bool(args.tls_cert) != bool(args.tls_key):
         raise TlsError("--tls-cert and --tls-key go together")
     tls = load_server_tls(args.tls_cert, args.tls_key) if args.tls_cert else None
+    # Every other field comes from its own flag (see ServerConfig), or keeps its default.
     return ServerConfig(
-        tls=tls,
-        db_path=args.db or default_db_path(),
-        host=args.host or DEFAULT_HOST,
-        port=DEFAULT_PORT if args.port is None else args.port,
-        room_port_range=args.room_port_range,
-        empty_room_grace=args.empty_room_grace,
-        max_room_capacity=args.max_room_capacity,
-        registration=not args.no_registration,
-        hash_profile=args.hash_profile,
-        enter_timeout=args.enter_timeout,
-        login_timeout=args.login_timeout,
-        idle_timeout=args.idle_timeout,
-        max_bad_frames=args.max_bad_frames,
-        msg_rate=args.msg_rate,
-        msg_burst=args.msg_burst,
-        flood_close_factor=args.flood_close_factor,
-        login_fails_per_name=args.login_fails_per_name,
-        login_fails_per_address=args.login_fails_per_address,
-        login_fail_window=args.login_fail_window,
-        max_output_bytes=args.max_output_bytes,
-        max_connections_per_address=args.max_connections_per_address,
-        max_connections=args.max_connections,
-        max_rooms=args.max_rooms,
-        max_rooms_per_user=args.max_rooms_per_user,
+        tls=tls, db_path=args.db or default_db_path(), **flag_values(ServerConfig, args)
     )
 
 
@@ -111,13 +128,16 @@ def run_server(args: argparse.Namespace) -> int:
         return 0
     try:
         config = config_from_args(args)
-    except TlsError as problem:
+        if args.add_user is not None:
+            return add_user(config, args.add_user)
+        config = replace(config, host=listen_address(config.host))
+        server = ChatServer(config)
+    except (TlsError, StartupError, OSError) as problem:  # OSError: no app-data folder
         print(f"error: {problem}", file=sys.stderr)
         return 2
-    if args.add_user is not None:
-        return add_user(config, args.add_user)
-
-    server = ChatServer(config)
+    except DatabaseError as problem:
+        print(f"error: {database_problem(config.db_path, problem)}", file=sys.stderr)
+        return 2
     if not server.listen():
         server.shutdown()
         return 1

@@ -1,39 +1,263 @@
-"""The server's settings, gathered from the command line (or set directly by tests)."""
+"""The server's settings, each field with its command-line flag (or set directly by tests)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtNetwork import QSslConfiguration
+
+from app.server.flags import (
+    FlagGroup,
+    at_least_two,
+    flag,
+    non_negative_float,
+    non_negative_int,
+    port_number,
+    port_range,
+)
+
+SHARED, SERVER, LIMITS = FlagGroup.SHARED, FlagGroup.SERVER, FlagGroup.LIMITS
+
+# Fields that have no flag of their own, and why; every other field must have one.
+NOT_FLAGS: dict[str, str] = {
+    "db_path": "--db, written in main.py: its default (the app-data folder) is found at run time",
+    "tls": "loaded from the files --tls-cert and --tls-key name",
+    "ticket_ttl": "fixed: how long a room ticket from the lobby stays valid",
+    "handshake_timeout": "fixed: the TLS handshake time docs/OPERATIONS.md gives",
+}
 
 
 @dataclass(frozen=True, slots=True)
 class ServerConfig:
-    """Everything the server core needs to know; defaults match `main.py --help`."""
+    """Everything the server core needs to know; each flag's default is its field's default.
+
+    To add a setting, add one field here, `field(default=..., metadata=flag(...))`: its flag,
+    `--help` line (in field order within its group) and value in `config_from_args` follow
+    from it. A setting with no flag goes into `NOT_FLAGS` with the reason. A new limit also
+    gets a row in docs/OPERATIONS.md's table.
+    """
 
     db_path: str
-    host: str = "127.0.0.1"
-    port: int = 4000
-    room_port_range: tuple[int, int] | None = None
-    empty_room_grace: float = 10.0
-    max_room_capacity: int = 100
-    registration: bool = True
-    hash_profile: str = "standard"
+    host: str = field(
+        default="127.0.0.1",
+        metadata=flag(
+            "--host",
+            "server: address to listen on (default: %(default)s); client: server to connect "
+            "to (default: the last one used, else 127.0.0.1)",
+            SHARED,
+            shared=True,
+        ),
+    )
+    port: int = field(
+        default=4000,
+        metadata=flag(
+            "--port",
+            "server: main port to listen on, 0 = any free port (default: %(default)s); client: "
+            "the server's main port (default: the last one used, else 4000)",
+            SHARED,
+            parse=port_number,
+            shared=True,
+        ),
+    )
+    room_port_range: tuple[int, int] | None = field(
+        default=None,
+        metadata=flag(
+            "--room-port-range",
+            "open room ports at random within LO-HI (default: let the OS pick a free port)",
+            SERVER,
+            parse=port_range,
+            metavar="LO-HI",
+        ),
+    )
+    empty_room_grace: float = field(
+        default=10.0,
+        metadata=flag(
+            "--empty-room-grace",
+            "close an empty room after this long (default: %(default)s)",
+            SERVER,
+            parse=non_negative_float,
+            metavar="SECONDS",
+        ),
+    )
+    max_room_capacity: int = field(
+        default=100,
+        metadata=flag(
+            "--max-room-capacity",
+            "largest capacity a room may ask for (default: %(default)s)",
+            SERVER,
+            parse=at_least_two,
+            metavar="N",
+        ),
+    )
+    registration: bool = field(
+        default=True,
+        metadata=flag(
+            "--no-registration",
+            "refuse new accounts over the network (--add-user still works)",
+            SERVER,
+        ),
+    )
+    hash_profile: str = field(
+        default="standard",
+        metadata=flag(
+            "--hash-profile",
+            "argon2id cost: 'standard' is RFC 9106's low-memory profile; "
+            "'test' is cheap and only for tests and benchmarks",
+            SERVER,
+            choices=("standard", "test"),
+        ),
+    )
     ticket_ttl: float = 30.0
-    enter_timeout: float = 10.0
-    login_timeout: float = 30.0
-    idle_timeout: float = 120.0
-    max_bad_frames: int = 10
-    msg_rate: float = 10.0
-    msg_burst: int = 20
-    flood_close_factor: float = 5.0
-    login_fails_per_name: int = 5
-    login_fails_per_address: int = 20
-    login_fail_window: float = 60.0
-    max_output_bytes: int = 1_048_576
-    max_connections_per_address: int = 64
-    max_connections: int = 10_000
-    max_rooms: int = 200
-    max_rooms_per_user: int = 5
+    max_bad_frames: int = field(
+        default=10,
+        metadata=flag(
+            "--max-bad-frames",
+            "bad_request errors before a connection is closed (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="N",
+        ),
+    )
+    msg_rate: float = field(
+        default=10.0,
+        metadata=flag(
+            "--msg-rate",
+            "chat messages per second per connection (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_float,
+            metavar="PER_S",
+        ),
+    )
+    msg_burst: int = field(
+        default=20,
+        metadata=flag(
+            "--msg-burst",
+            "burst of chat messages allowed above the rate (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="N",
+        ),
+    )
+    flood_close_factor: float = field(
+        default=5.0,
+        metadata=flag(
+            "--flood-close-factor",
+            "close a connection that keeps sending at X times the rate (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_float,
+            metavar="X",
+        ),
+    )
+    login_fails_per_name: int = field(
+        default=5,
+        metadata=flag(
+            "--login-fails-per-name",
+            "failed logins for one name per window before it is throttled (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="N",
+        ),
+    )
+    login_fails_per_address: int = field(
+        default=20,
+        metadata=flag(
+            "--login-fails-per-address",
+            "failed logins from one address per window before "
+            "it is throttled (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="N",
+        ),
+    )
+    login_fail_window: float = field(
+        default=60.0,
+        metadata=flag(
+            "--login-fail-window",
+            "window of the login throttle (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_float,
+            metavar="SECONDS",
+        ),
+    )
+    max_output_bytes: int = field(
+        default=1_048_576,
+        metadata=flag(
+            "--max-output-bytes",
+            "unsent output after which a slow reader is cut off (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="BYTES",
+        ),
+    )
+    login_timeout: float = field(
+        default=30.0,
+        metadata=flag(
+            "--login-timeout",
+            "time to log in on the main port (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_float,
+            metavar="SECONDS",
+        ),
+    )
+    enter_timeout: float = field(
+        default=10.0,
+        metadata=flag(
+            "--enter-timeout",
+            "time to send enter on a room port (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_float,
+            metavar="SECONDS",
+        ),
+    )
+    idle_timeout: float = field(
+        default=120.0,
+        metadata=flag(
+            "--idle-timeout",
+            "silence after which a logged-in connection is closed (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_float,
+            metavar="SECONDS",
+        ),
+    )
+    max_connections_per_address: int = field(
+        default=64,
+        metadata=flag(
+            "--max-connections-per-address",
+            "open connections from one address (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="N",
+        ),
+    )
+    max_rooms: int = field(
+        default=200,
+        metadata=flag(
+            "--max-rooms",
+            "open rooms in total (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="N",
+        ),
+    )
+    max_rooms_per_user: int = field(
+        default=5,
+        metadata=flag(
+            "--max-rooms-per-user",
+            "open rooms one person may own (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="N",
+        ),
+    )
+    max_connections: int = field(
+        default=10_000,
+        metadata=flag(
+            "--max-connections",
+            "open connections in total (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="N",
+        ),
+    )
     tls: QSslConfiguration | None = None  # None: plain TCP
     handshake_timeout: float = 5.0  # seconds a TLS peer has to finish its handshake

@@ -1,0 +1,128 @@
+"""Settings as command-line flags: each dataclass field's metadata names its flag and parser."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import MISSING, dataclass, fields
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+FLAG = "flag"  # the metadata key a field's `Flag` is stored under
+
+
+class FlagGroup(Enum):
+    """Where a flag appears in `--help`: beside --mode, or in a server section."""
+
+    SHARED = "shared"  # --host, --port: the client has the same flag
+    SERVER = "server"
+    LIMITS = "limits"
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """How one settings field is given on the command line.
+
+    The flag's default is the field's default; `help` may say `%(default)s`. A bool field is
+    a switch: `--x` turns on a field that defaults to False, and `--no-x` (any name) turns off
+    one that defaults to True. A `shared` flag has no argparse default (None), so that the
+    client can tell it was left out; the server then takes the field's default.
+    """
+
+    name: str
+    help: str
+    group: FlagGroup
+    parse: Callable[[str], Any] | None = None
+    metavar: str | None = None
+    choices: tuple[str, ...] | None = None
+    shared: bool = False
+
+
+def flag(
+    name: str,
+    help: str,
+    group: FlagGroup,
+    *,
+    parse: Callable[[str], Any] | None = None,
+    metavar: str | None = None,
+    choices: tuple[str, ...] | None = None,
+    shared: bool = False,
+) -> dict[str, Flag]:
+    """The `metadata=` of a field that is a flag."""
+    return {FLAG: Flag(name, help, group, parse, metavar, choices, shared)}
+
+
+def add_flags(
+    parser: argparse.ArgumentParser | argparse._ArgumentGroup,
+    settings: type[DataclassInstance],
+    group: FlagGroup,
+) -> None:
+    """Add a flag for each field of `settings` in `group`, in the fields' order."""
+    for item in fields(settings):
+        spec: Flag | None = item.metadata.get(FLAG)
+        if spec is None or spec.group is not group:
+            continue
+        if item.default is MISSING:
+            raise TypeError(f"{settings.__name__}.{item.name} is a flag without a default")
+        options: dict[str, Any] = {"dest": item.name, "help": spec.help}
+        if isinstance(item.default, bool):
+            options["action"] = "store_false" if item.default else "store_true"
+        else:
+            options.update(type=spec.parse, metavar=spec.metavar, choices=spec.choices)
+        if spec.shared:  # the help still tells the server's default
+            options["help"] = spec.help.replace("%(default)s", str(item.default))
+        else:
+            options["default"] = item.default
+        parser.add_argument(spec.name, **options)
+
+
+def flag_values(settings: type[DataclassInstance], args: argparse.Namespace) -> dict[str, Any]:
+    """Each flag field's value in `args`, for `settings(**values)`; a shared flag that was
+    left out is left out here too, so that its field's default applies."""
+    values: dict[str, Any] = {}
+    for item in fields(settings):
+        spec: Flag | None = item.metadata.get(FLAG)
+        if spec is not None and not (spec.shared and getattr(args, item.name) is None):
+            values[item.name] = getattr(args, item.name)
+    return values
+
+
+def port_number(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError("a port is 0 to 65535")
+    return value
+
+
+def port_range(text: str) -> tuple[int, int]:
+    try:
+        low, high = (int(part) for part in text.split("-", 1))
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected LO-HI, for example 50000-50100") from None
+    if not 1 <= low <= high <= 65535:
+        raise argparse.ArgumentTypeError("need 1 <= LO <= HI <= 65535")
+    return low, high
+
+
+def at_least_two(text: str) -> int:
+    value = int(text)
+    if value < 2:
+        raise argparse.ArgumentTypeError("must be at least 2")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return value
+
+
+def non_negative_float(text: str) -> float:
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return value
