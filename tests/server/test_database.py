@@ -1,4 +1,4 @@
-"""The database module: schema versions in user_version, known failures."""
+"""The database module: schema versions in user_version, known failures, the instance id."""
 
 from __future__ import annotations
 
@@ -116,6 +116,27 @@ def test_a_newer_schema_is_refused_and_left_untouched(db_path, where) -> None:
         assert query_db(db_path, "PRAGMA user_version") == [(too_new,)]
     else:
         assert query_db(db_path, "SELECT version FROM schema_version") == [(too_new,)]
+
+
+def test_instance_is_kept_by_the_file_and_new_for_a_new_file(tmp_path: Path) -> None:
+    first = ChatStore(str(tmp_path / "a.sqlite3"))
+    instance = first.instance
+    first.close()
+    again = ChatStore(str(tmp_path / "a.sqlite3"))
+    other = ChatStore(str(tmp_path / "b.sqlite3"))
+    assert again.instance == instance
+    assert other.instance != instance
+    assert len(instance) == 22 and instance.replace("-", "").replace("_", "").isalnum()
+    again.close()
+    other.close()
+
+
+def test_an_old_database_gets_an_instance_too(db_path) -> None:
+    make_database_as_main_did(db_path)
+    store = ChatStore(db_path)
+    instance = store.instance
+    store.close()
+    assert query_db(db_path, "SELECT key, value FROM meta") == [("instance", instance)]
 
 
 def test_a_busy_database_fails_the_request_with_one_plain_line(connect, holder, caplog) -> None:
