@@ -17,6 +17,11 @@ from tests.server.test_persistence import query_db
 from tests.wire_client import WireClient
 
 
+@pytest.fixture(autouse=True)
+def _qt_application(qapp) -> None:
+    """QtSql needs a Qt application, even in a test that opens no window or socket."""
+
+
 def run_sql(path: str, *statements: str) -> None:
     """Run statements on a connection of the test's own, as another program would."""
     db = QSqlDatabase.addDatabase("QSQLITE", "other")
