@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QStandardPaths
 
 from app.server.config import ServerConfig
+from app.server.database import DatabaseError
 from app.server.hashing import make_argon2
 from app.server.server import ChatServer
 from app.server.store import ChatStore
@@ -114,10 +115,13 @@ def run_server(args: argparse.Namespace) -> int:
     except TlsError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2
-    if args.add_user is not None:
-        return add_user(config, args.add_user)
-
-    server = ChatServer(config)
+    try:  # a database that cannot be used is one line, not a traceback
+        if args.add_user is not None:
+            return add_user(config, args.add_user)
+        server = ChatServer(config)
+    except DatabaseError as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
     if not server.listen():
         server.shutdown()
         return 1
