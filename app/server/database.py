@@ -1,18 +1,20 @@
 """A thin, strict wrapper over one QtSql SQLite connection.
 
 Every statement is a prepared `QSqlQuery` with bound values (prepared once, reused); every
-false return from Qt becomes a `DatabaseError`; transactions are context managers; the
-schema is brought up to date by numbered migrations recorded in a `schema_version` table.
+false return from Qt becomes a `DatabaseError` whose `condition` says what went wrong;
+transactions are context managers; the schema is brought up to date by numbered migrations
+whose count is kept in SQLite's `PRAGMA user_version` (as qutebrowser's `misc/sql.py` does).
 """
 
 from __future__ import annotations
 
+import enum
 import itertools
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from PySide6.QtSql import QSqlDatabase, QSqlQuery
+from PySide6.QtSql import QSqlDatabase, QSqlError, QSqlQuery
 
 from app.shared import logs
 
@@ -20,8 +22,83 @@ _connection_numbers = itertools.count(1)
 ROWS_PER_STATEMENT = 100
 
 
+class Condition(enum.Enum):
+    """What went wrong, as an operator can act on it; the value is the line that is logged."""
+
+    BUSY = "database is busy (locked by another process)"
+    READ_ONLY = "database is read-only"
+    DISK_FULL = "database or disk is full"
+    IO_ERROR = "disk I/O error on the database"
+    CORRUPT = "database file is corrupt (or not a database)"
+    CANNOT_OPEN = "database file cannot be opened"
+    SCHEMA_TOO_NEW = "database was made by a newer RoomChat"
+    IN_USE = "database is in use by another RoomChat server"
+    BUG = "unexpected database error"
+
+
+# SQLite's primary result codes (https://sqlite.org/rescode.html); Qt reports extended
+# codes, whose low byte is the primary one.
+_SQLITE_CONDITIONS = {
+    5: Condition.BUSY,  # SQLITE_BUSY
+    6: Condition.BUSY,  # SQLITE_LOCKED
+    8: Condition.READ_ONLY,  # SQLITE_READONLY
+    10: Condition.IO_ERROR,  # SQLITE_IOERR
+    11: Condition.CORRUPT,  # SQLITE_CORRUPT
+    13: Condition.DISK_FULL,  # SQLITE_FULL
+    14: Condition.CANNOT_OPEN,  # SQLITE_CANTOPEN
+    26: Condition.CORRUPT,  # SQLITE_NOTADB
+}
+
+
 class DatabaseError(Exception):
-    """A statement or the connection failed; the request that needed it fails, not the server."""
+    """A statement or the connection failed; the request that needed it fails, not the server.
+
+    `condition` is a known environmental condition (its message is one plain line), or
+    `Condition.BUG` when the failure is RoomChat's own fault.
+    """
+
+    def __init__(self, message: str, condition: Condition = Condition.BUG) -> None:
+        super().__init__(message)
+        self.condition = condition
+
+
+class SchemaTooNewError(DatabaseError):
+    """The database's schema is newer than this code knows: it is not touched."""
+
+    def __init__(self, path: str, version: int, known: int) -> None:
+        super().__init__(
+            f"{path}: {Condition.SCHEMA_TOO_NEW.value} (schema version {version}; this one "
+            f"knows up to {known}): upgrade RoomChat or use another --db",
+            Condition.SCHEMA_TOO_NEW,
+        )
+        self.version = version
+
+
+def condition_of(error: QSqlError) -> Condition:
+    """The condition a Qt SQLite error stands for, from its native (SQLite) result code."""
+    try:
+        code = int(error.nativeErrorCode()) & 0xFF
+    except ValueError:
+        return Condition.BUG
+    return _SQLITE_CONDITIONS.get(code, Condition.BUG)
+
+
+def sqlite_error(context: str, error: QSqlError) -> DatabaseError:
+    """A `DatabaseError` for a failed Qt call; an unknown failure is logged with details.
+
+    `context` names what failed (a statement's SQL, never its bound values).
+    """
+    condition = condition_of(error)
+    if condition is not Condition.BUG:
+        return DatabaseError(condition.value, condition)
+    logs.db.error(
+        "database bug: %s: %s (SQLite code %s; Qt: %s)",
+        context,
+        error.databaseText(),
+        error.nativeErrorCode() or "none",
+        error.driverText(),
+    )
+    return DatabaseError(f"{context}: {error.text()}")
 
 
 class Database:
@@ -36,36 +113,79 @@ class Database:
         # A short wait for a lock: the event loop must never stall long on the database.
         db.setConnectOptions("QSQLITE_BUSY_TIMEOUT=1000")
         if not db.open():
-            error = db.lastError().text()
+            error = db.lastError()
             del db
             QSqlDatabase.removeDatabase(self._name)
-            raise DatabaseError(f"cannot open {path}: {error}")
+            raise self._opening_error(error)
         self._db = db
-        self._pragma("PRAGMA journal_mode=WAL")
-        # In WAL mode NORMAL is durable across a crash of the process (not of the OS).
-        self._pragma("PRAGMA synchronous=NORMAL")
-        self._pragma("PRAGMA foreign_keys=ON")
-        self._migrate(migrations)
+        del db  # close() must hold the last handle, or Qt warns the connection is in use
+        try:
+            # Read before anything is written: a newer schema is refused untouched.
+            self._check_version(self.user_version, len(migrations))
+            self._pragma("PRAGMA journal_mode=WAL")
+            # In WAL mode NORMAL is durable across a crash of the process (not of the OS).
+            self._pragma("PRAGMA synchronous=NORMAL")
+            self._pragma("PRAGMA foreign_keys=ON")
+            self._migrate(migrations)
+        except DatabaseError as failure:
+            self.close()
+            if failure.condition is Condition.BUG or isinstance(failure, SchemaTooNewError):
+                raise
+            raise DatabaseError(f"{path}: {failure}", failure.condition) from None
+
+    def _opening_error(self, error: QSqlError) -> DatabaseError:
+        condition = condition_of(error)
+        if condition is Condition.BUG:
+            return DatabaseError(f"cannot open {self.path}: {error.text()}")
+        return DatabaseError(f"{self.path}: {condition.value}", condition)
 
     def _pragma(self, statement: str) -> None:
         query = QSqlQuery(self._db)
         if not query.exec(statement):
-            raise DatabaseError(f"{statement}: {query.lastError().text()}")
+            raise sqlite_error(statement, query.lastError())
         query.finish()
 
+    @property
+    def user_version(self) -> int:
+        """The schema version: how many migrations this database has had."""
+        query = QSqlQuery(self._db)
+        if not query.exec("PRAGMA user_version") or not query.next():
+            raise sqlite_error("PRAGMA user_version", query.lastError())
+        version = int(query.value(0))
+        query.finish()
+        return version
+
+    def _set_user_version(self, version: int) -> None:
+        # A PRAGMA takes no bound value; int() keeps anything but a number out of it.
+        self._pragma(f"PRAGMA user_version = {int(version)}")
+
+    def _check_version(self, version: int, known: int) -> None:
+        if version > known:
+            raise SchemaTooNewError(self.path, version, known)
+
+    def _adopt_schema_version_table(self, known: int) -> int:
+        """Move a version kept in the old `schema_version` table into user_version."""
+        table = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"
+        if not self.rows(table, name="schema_version"):
+            return 0
+        with self.transaction():
+            rows = self.rows("SELECT version FROM schema_version")
+            version = int(rows[0][0]) if rows else 0
+            self._check_version(version, known)
+            self.execute("DROP TABLE schema_version").finish()
+            self._set_user_version(version)
+        logs.db.info("database schema version %d now kept in user_version", version)
+        return version
+
     def _migrate(self, migrations: Sequence[Sequence[str]]) -> None:
-        self.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-        rows = self.rows("SELECT version FROM schema_version")
-        current = rows[0][0] if rows else 0
-        if not rows:
-            self.execute("INSERT INTO schema_version (version) VALUES (0)")
+        current = self.user_version or self._adopt_schema_version_table(len(migrations))
         for version, statements in enumerate(migrations, start=1):
             if version <= current:
                 continue
             with self.transaction():
                 for statement in statements:
-                    self.execute(statement)
-                self.execute("UPDATE schema_version SET version = :v", v=version)
+                    self.execute(statement).finish()
+                self._set_user_version(version)
             logs.db.info("database schema migrated to version %d", version)
 
     def _prepared(self, sql: str) -> QSqlQuery:
@@ -73,7 +193,7 @@ class Database:
         if query is None:
             query = QSqlQuery(self._db)
             if not query.prepare(sql):
-                raise DatabaseError(f"cannot prepare statement: {query.lastError().text()}")
+                raise sqlite_error(sql, query.lastError())
             self._statements[sql] = query
         return query
 
@@ -83,9 +203,9 @@ class Database:
         for key, value in values.items():
             query.bindValue(f":{key}", value)
         if not query.exec():
-            error = query.lastError().text()
+            error = query.lastError()
             query.finish()
-            raise DatabaseError(error)
+            raise sqlite_error(sql, error)
         return query
 
     def insert_rows(self, insert: str, width: int, rows: Sequence[Sequence[Any]]) -> None:
@@ -102,9 +222,9 @@ class Database:
                     query.bindValue(position, value)
                     position += 1
             if not query.exec():
-                error = query.lastError().text()
+                error = query.lastError()
                 query.finish()
-                raise DatabaseError(error)
+                raise sqlite_error(f"{insert} ({len(chunk)} rows)", error)
             query.finish()
 
     def rows(self, sql: str, **values: Any) -> list[tuple[Any, ...]]:
@@ -127,16 +247,16 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         if not self._db.transaction():
-            raise DatabaseError(f"cannot begin: {self._db.lastError().text()}")
+            raise sqlite_error("BEGIN", self._db.lastError())
         try:
             yield
         except BaseException:
             self._db.rollback()
             raise
         if not self._db.commit():
-            error = self._db.lastError().text()
+            error = self._db.lastError()
             self._db.rollback()
-            raise DatabaseError(f"cannot commit: {error}")
+            raise sqlite_error("COMMIT", error)
 
     def close(self) -> None:
         for query in self._statements.values():

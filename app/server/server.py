@@ -9,6 +9,7 @@ from PySide6.QtNetwork import QHostAddress
 
 from app.server.config import ServerConfig
 from app.server.connection import Connection
+from app.server.db_lock import DatabaseLock
 from app.server.directory import RoomDirectory
 from app.server.hashing import PasswordHasher
 from app.server.lobby import Lobby
@@ -23,7 +24,9 @@ FLUSH_SECONDS = 3.0
 class ChatServer(QObject):
     """Everything the server does, on the Qt event loop; a window or a test can watch it.
 
-    `listen()` opens the database (closing rooms an earlier run left open) and the main port.
+    Making one opens the database (closing rooms an earlier run left open) or raises
+    `DatabaseError` (`DatabaseInUseError` while another server holds it); `listen()` opens the
+    main port.
     `shutdown()` tells every client `server_shutdown`, closes every room and the database.
 
     Signals:
@@ -42,8 +45,19 @@ class ChatServer(QObject):
     def __init__(self, config: ServerConfig, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.config = config
-        self.store = ChatStore(config.db_path)
-        stale = self.store.close_stale_rooms()
+        # Raises DatabaseInUseError while another server runs on this database.
+        self._db_lock = DatabaseLock(config.db_path)
+        try:
+            self.store = ChatStore(config.db_path)
+        except BaseException:
+            self._db_lock.release()
+            raise
+        try:
+            stale = self.store.close_stale_rooms()
+        except BaseException:
+            self.store.close()
+            self._db_lock.release()
+            raise
         if stale:
             logs.server.info("closed %d room(s) left open by an earlier run", stale)
         self.hasher = PasswordHasher(config.hash_profile, self)
@@ -179,6 +193,7 @@ class ChatServer(QObject):
         self.directory.close_all(ErrorCode.SERVER_SHUTDOWN, text)
         self.hasher.close()
         self.store.close()
+        self._db_lock.release()
         logs.server.info("server stopped")
         self._flush_deadline = time.monotonic() + FLUSH_SECONDS
         self._flush_timer.timeout.connect(self._on_flush_timer_timeout)

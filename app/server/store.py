@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from app.server.database import Database
@@ -33,7 +34,12 @@ MIGRATIONS: list[list[str]] = [
             ts TEXT NOT NULL,
             PRIMARY KEY (room_id, seq)) WITHOUT ROWID""",
     ],
+    [
+        # Facts about this database itself, such as its `instance` id.
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+    ],
 ]
+INSTANCE_KEY = "instance"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,10 +49,30 @@ class Account:
 
 
 class ChatStore:
-    """The server's persistent state, over one `Database`."""
+    """The server's persistent state, over one `Database`.
+
+    `instance` is a random id made once per database file and kept in it: the same across
+    restarts on one file, different for every fresh one.
+    """
 
     def __init__(self, path: str) -> None:
         self.db = Database(path, MIGRATIONS)
+        try:
+            self.instance = self._instance()
+        except BaseException:
+            self.db.close()
+            raise
+
+    def _instance(self) -> str:
+        with self.db.transaction():
+            rows = self.db.rows("SELECT value FROM meta WHERE key = :k", k=INSTANCE_KEY)
+            if rows:
+                return str(rows[0][0])
+            instance = secrets.token_urlsafe(16)  # 128 random bits
+            self.db.execute(
+                "INSERT INTO meta (key, value) VALUES (:k, :v)", k=INSTANCE_KEY, v=instance
+            ).finish()
+        return instance
 
     def close(self) -> None:
         self.db.close()

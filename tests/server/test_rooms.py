@@ -90,8 +90,8 @@ def test_max_capacity_follows_the_server_flag(make_server, qtbot) -> None:
     client.close()
 
 
-def test_no_free_port_in_the_room_range(make_server, qtbot) -> None:
-    blocker = make_server()
+def test_no_free_port_in_the_room_range(make_server, qtbot, tmp_path) -> None:
+    blocker = make_server(db_path=str(tmp_path / "blocker.sqlite3"))  # one server per file
     server = make_server(room_port_range=(blocker.port, blocker.port))
     client = WireClient(qtbot, server.port)
     client.request("register", "registered", name="alice", password="password1")
@@ -101,8 +101,8 @@ def test_no_free_port_in_the_room_range(make_server, qtbot) -> None:
     client.close()
 
 
-def test_rooms_open_within_the_port_range(make_server, qtbot) -> None:
-    probe = make_server()
+def test_rooms_open_within_the_port_range(make_server, qtbot, tmp_path) -> None:
+    probe = make_server(db_path=str(tmp_path / "probe.sqlite3"))  # one server per file
     low = probe.port + 1  # near a port the OS just handed out: likely free
     server = make_server(room_port_range=(low, low + 50))
     client = WireClient(qtbot, server.port)
@@ -295,7 +295,7 @@ def test_an_expired_ticket_frees_its_seat(make_server, qtbot) -> None:
         c.close()
 
 
-def test_lobby_events_follow_rooms_as_they_open_fill_and_close(make_server, qtbot, connect) -> None:
+def test_lobby_events_follow_rooms_as_they_open_fill_and_close(make_server, qtbot) -> None:
     server = make_server(empty_room_grace=0.2)
     clients = []
     for name in ("alice", "bobby"):

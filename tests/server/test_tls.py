@@ -87,7 +87,9 @@ def test_wrong_host_and_expired_certificates_are_refused(qtbot, make_server, tmp
 
     long_ago = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=30)
     old_cert, old_key = make_self_signed(str(tmp_path / "b"), ["localhost"], 2, long_ago)
-    old_server = make_server(tls=load_server_tls(str(old_cert), str(old_key)))
+    old_server = make_server(
+        tls=load_server_tls(str(old_cert), str(old_key)), db_path=str(tmp_path / "b.sqlite3")
+    )  # a second server, so a database of its own
     expired = WireClient(qtbot, old_server.port, tls=trusting(old_cert), peer_name="localhost")
     expired.wait_until(lambda: bool(expired.errors), timeout=5000)
     assert not expired.socket.isEncrypted()

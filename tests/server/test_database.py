@@ -1,0 +1,227 @@
+"""The database module: schema versions in user_version, known failures, the instance id."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtSql import QSqlDatabase, QSqlError, QSqlQuery
+
+from app.server.database import Condition, DatabaseError, SchemaTooNewError, condition_of
+from app.server.hashing import make_argon2
+from app.server.store import MIGRATIONS, ChatStore
+from tests.conftest import PASSWORD
+from tests.server.test_persistence import query_db
+from tests.wire_client import WireClient
+
+
+@pytest.fixture(autouse=True)
+def _qt_application(qapp) -> None:
+    """QtSql needs a Qt application, even in a test that opens no window or socket."""
+
+
+def run_sql(path: str, *statements: str) -> None:
+    """Run statements on a connection of the test's own, as another program would."""
+    db = QSqlDatabase.addDatabase("QSQLITE", "other")
+    db.setDatabaseName(path)
+    assert db.open()
+    query = QSqlQuery(db)
+    for statement in statements:
+        assert query.exec(statement), (statement, query.lastError().text())
+    query.finish()
+    del query
+    db.close()
+    del db
+    QSqlDatabase.removeDatabase("other")
+
+
+def make_database_as_main_did(path: str) -> None:
+    """A database as the code before user_version made it: a `schema_version` table at 1."""
+    run_sql(
+        path,
+        "PRAGMA journal_mode=WAL",
+        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
+        "INSERT INTO schema_version (version) VALUES (0)",
+        *MIGRATIONS[0],
+        "UPDATE schema_version SET version = 1",
+    )
+
+
+@pytest.fixture
+def holder(db_path: str) -> Iterator[QSqlQuery]:
+    """Another connection to the database, as a second process would hold one."""
+    db = QSqlDatabase.addDatabase("QSQLITE", "holder")
+    db.setDatabaseName(db_path)
+    assert db.open()
+    query = QSqlQuery(db)
+    yield query
+    query.exec("ROLLBACK")
+    query.finish()
+    del query
+    db.close()
+    del db
+    QSqlDatabase.removeDatabase("holder")
+
+
+def db_errors(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "roomchat.db"]
+
+
+def test_a_database_from_the_schema_version_table_days_keeps_its_data(
+    make_server, qtbot, db_path
+) -> None:
+    make_database_as_main_did(db_path)
+    run_sql(
+        db_path,
+        "INSERT INTO users (name, name_key, password_hash, created_at) VALUES ('alice', "
+        f"'alice', '{make_argon2('test').hash(PASSWORD)}', '2026-01-01T00:00:00.000Z')",
+        "INSERT INTO rooms (name, owner, port, capacity, created_at) "
+        "VALUES ('Old', 'alice', 1, 2, '2026-01-01T00:00:00.000Z')",
+        "INSERT INTO messages VALUES (1, 1, 'alice', 'kept', '2026-01-01T00:00:00.000Z')",
+    )
+    server = make_server()
+    alice = WireClient(qtbot, server.port)
+    alice.request("login", "logged_in", name="alice", password=PASSWORD)
+    alice.close()
+    server.shutdown()
+    assert query_db(db_path, "SELECT sender, text FROM messages") == [("alice", "kept")]
+    assert query_db(db_path, "PRAGMA user_version") == [(len(MIGRATIONS),)]
+    tables = query_db(db_path, "SELECT name FROM sqlite_master WHERE type = 'table'")
+    assert ("schema_version",) not in tables
+
+
+def test_migrations_run_once_and_are_counted_in_user_version(db_path, caplog) -> None:
+    caplog.set_level(logging.INFO, "roomchat.db")
+    ChatStore(db_path).close()
+    assert query_db(db_path, "PRAGMA user_version") == [(len(MIGRATIONS),)]
+    first = len(db_errors(caplog))
+    ChatStore(db_path).close()
+    assert len(db_errors(caplog)) == first  # nothing migrated the second time
+
+
+@pytest.mark.parametrize("where", ["user_version", "schema_version table"])
+def test_a_newer_schema_is_refused_and_left_untouched(db_path, where) -> None:
+    too_new = len(MIGRATIONS) + 1
+    if where == "user_version":
+        ChatStore(db_path).close()
+        run_sql(db_path, f"PRAGMA user_version = {too_new}")
+    else:
+        make_database_as_main_did(db_path)
+        run_sql(db_path, f"UPDATE schema_version SET version = {too_new}")
+    with pytest.raises(SchemaTooNewError) as refused:
+        ChatStore(db_path)
+    assert refused.value.condition is Condition.SCHEMA_TOO_NEW
+    assert str(refused.value) == (
+        f"{db_path}: database was made by a newer RoomChat (schema version {too_new}; this one "
+        f"knows up to {len(MIGRATIONS)}): upgrade RoomChat or use another --db"
+    )
+    if where == "user_version":
+        assert query_db(db_path, "PRAGMA user_version") == [(too_new,)]
+    else:
+        assert query_db(db_path, "SELECT version FROM schema_version") == [(too_new,)]
+
+
+def test_instance_is_kept_by_the_file_and_new_for_a_new_file(tmp_path: Path) -> None:
+    first = ChatStore(str(tmp_path / "a.sqlite3"))
+    instance = first.instance
+    first.close()
+    again = ChatStore(str(tmp_path / "a.sqlite3"))
+    other = ChatStore(str(tmp_path / "b.sqlite3"))
+    assert again.instance == instance
+    assert other.instance != instance
+    assert len(instance) == 22 and instance.replace("-", "").replace("_", "").isalnum()
+    again.close()
+    other.close()
+
+
+def test_an_old_database_gets_an_instance_too(db_path) -> None:
+    make_database_as_main_did(db_path)
+    store = ChatStore(db_path)
+    instance = store.instance
+    store.close()
+    assert query_db(db_path, "SELECT key, value FROM meta") == [("instance", instance)]
+
+
+def test_a_busy_database_fails_the_request_with_one_plain_line(connect, holder, caplog) -> None:
+    assert holder.exec("BEGIN EXCLUSIVE")
+    client = connect()
+    client.send(type="register", name="alice", password=PASSWORD)
+    client.expect_error("internal_error")
+    assert any(
+        line.endswith("failed: database is busy (locked by another process)")
+        for line in db_errors(caplog)
+    )
+    assert holder.exec("ROLLBACK")
+    client.request("register", "registered", name="alice", password=PASSWORD)
+
+
+def test_a_read_only_database_fails_the_request_with_one_plain_line(
+    server, connect, caplog
+) -> None:
+    server.store.db.execute("PRAGMA query_only = ON").finish()
+    client = connect()
+    client.send(type="register", name="alice", password=PASSWORD)
+    client.expect_error("internal_error")
+    assert any(line.endswith("failed: database is read-only") for line in db_errors(caplog))
+
+
+def test_a_full_disk_fails_the_message_with_one_plain_line(server, login, qtbot, caplog) -> None:
+    alice = login("alice")
+    created = alice.request("create_room", "room_created", name="Full", capacity=2)
+    member = WireClient(qtbot, created["room"]["port"])
+    member.request("enter", "entered", ticket=created["ticket"])
+    pages = server.store.db.rows("PRAGMA page_count")[0][0]
+    server.store.db.execute(f"PRAGMA max_page_count = {pages}").finish()
+    for _ in range(5):  # needs pages the file may not grow to
+        member.send(type="say", text="x" * 4000)
+    member.expect_error("internal_error")
+    room = created["room"]["id"]
+    assert f"room {room}: messages not stored: database or disk is full" in db_errors(caplog)
+    member.close()
+
+
+def test_a_file_that_is_not_a_database_is_refused_as_corrupt(db_path) -> None:
+    Path(db_path).write_bytes(b"this is not SQLite" * 300)
+    with pytest.raises(DatabaseError) as refused:
+        ChatStore(db_path)
+    assert refused.value.condition is Condition.CORRUPT
+    assert str(refused.value) == f"{db_path}: database file is corrupt (or not a database)"
+
+
+def test_a_folder_that_does_not_exist_cannot_be_opened(tmp_path: Path) -> None:
+    path = str(tmp_path / "missing" / "chat.sqlite3")
+    with pytest.raises(DatabaseError) as refused:
+        ChatStore(path)
+    assert refused.value.condition is Condition.CANNOT_OPEN
+    assert str(refused.value) == f"{path}: database file cannot be opened"
+
+
+@pytest.mark.parametrize(
+    ("code", "condition"),
+    [("10", Condition.IO_ERROR), ("522", Condition.IO_ERROR), ("6", Condition.BUSY),
+     ("11", Condition.CORRUPT), ("19", Condition.BUG), ("", Condition.BUG)],
+)  # fmt: skip
+def test_sqlite_result_codes_sort_into_conditions(code: str, condition: Condition) -> None:
+    # An I/O error cannot be made on demand; 522 is SQLITE_IOERR_SHORT_READ (extended).
+    error = QSqlError(
+        "Unable to fetch row", "disk I/O error", QSqlError.ErrorType.StatementError, code
+    )
+    assert condition_of(error) is condition
+
+
+def test_a_bug_is_logged_with_its_details_but_not_its_values(db_path, caplog) -> None:
+    store = ChatStore(db_path)
+    insert = (
+        "INSERT INTO users (name, name_key, password_hash, created_at) VALUES (:n, :k, :h, :at)"
+    )
+    store.db.execute(insert, n="alice", k="alice", h="secret-hash-1", at="now").finish()
+    with pytest.raises(DatabaseError) as failed:
+        store.db.execute(insert, n="alice", k="alice", h="secret-hash-2", at="now")
+    store.close()
+    assert failed.value.condition is Condition.BUG
+    [line] = db_errors(caplog)
+    assert line.startswith(f"database bug: {insert}: UNIQUE constraint failed: users.name_key")
+    assert "SQLite code 2067" in line
+    assert "secret-hash" not in line
