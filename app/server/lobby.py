@@ -345,7 +345,7 @@ class Lobby(QObject):
             room = self._directory.open_room(
                 name, session.name or "", capacity, password_hash, request.id
             )
-            ticket = room.issue_ticket(session.user_key or "", session.name or "")
+            ticket = room.reserve_seat(session.user_key or "", session.name or "", request.id)
             session.connection.send(RoomCreated(room.summary(), ticket, request.id))
 
         if request.password is None:
@@ -392,15 +392,9 @@ class Lobby(QObject):
         return room
 
     def _grant_seat(self, session: Session, room: Room, request: JoinRoom) -> None:
-        key = session.user_key or ""
-        if key in room.members:  # checked again: they may have entered while we hashed
-            raise ProtocolError(
-                ErrorCode.ALREADY_IN_ROOM, "you are in this room already", request.id
-            )
-        room.revoke_tickets(key)  # a second ask replaces the first ticket, not two seats
-        if room.seats_taken >= room.info.capacity:
-            raise ProtocolError(ErrorCode.ROOM_FULL, "the room is full", request.id)
-        ticket = room.issue_ticket(key, session.name or "")
+        # The room checks again that they are not inside (they may have entered while we
+        # hashed); a second ask replaces the first ticket, never two seats.
+        ticket = room.reserve_seat(session.user_key or "", session.name or "", request.id)
         session.connection.send(JoinGranted(room.summary(), ticket, request.id))
 
     def close_all(self, code: ErrorCode, text: str) -> None:

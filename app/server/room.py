@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,10 +15,10 @@ from app.server.config import ServerConfig
 from app.server.connection import Connection, ParsedItem
 from app.server.database import DatabaseError
 from app.server.pressure import BackPressure
+from app.server.seats import Seats
 from app.server.store import ChatStore
-from app.server.tickets import TicketBook
 from app.shared import logs
-from app.shared.limits import FloodGuard
+from app.shared.limits import Clock, FloodGuard
 from app.shared.protocol import (
     ROOM_PORT_TYPES,
     Bye,
@@ -70,8 +72,8 @@ class RoomInfo:
 class Room(QObject):
     """A room listening on its own port. Entering takes a ticket issued by the main port.
 
-    A ticket holds its seat until it is used or expires, so seats taken are members plus
-    live tickets, and two people can never both get the last seat.
+    Seats and tickets are kept by `Seats` (a ticket holds its seat until it is used or
+    expires); a timer here drops tickets when they expire.
 
     Signals:
         members_changed(): someone entered or left.
@@ -92,6 +94,7 @@ class Room(QObject):
         config: ServerConfig,
         track: Callable[[Connection], bool],
         parent: QObject | None = None,
+        clock: Clock = time.monotonic,
     ) -> None:
         super().__init__(parent)
         self.info = info
@@ -105,8 +108,11 @@ class Room(QObject):
         self._config = config
         self._track = track
         self.members: dict[str, Member] = {}
-        self._tickets = TicketBook(config.ticket_ttl, self)
-        self._tickets.expired.connect(self._update_grace)
+        self._clock = clock
+        self._seats = Seats(info.capacity, config.ticket_ttl, clock)
+        self._expiry = QTimer(self)  # drops tickets as they expire, freeing their seats
+        self._expiry.setSingleShot(True)
+        self._expiry.timeout.connect(self._on_expiry_timeout)
         self._waiting: set[Connection] = set()  # connected, not yet entered
         self._history: deque[ChatMessage] = deque(maxlen=HISTORY_LENGTH)  # for newcomers
         self._seq = 0
@@ -125,7 +131,7 @@ class Room(QObject):
 
     @property
     def seats_taken(self) -> int:
-        return len(self.members) + len(self._tickets)
+        return self._seats.seats_taken
 
     def summary(self) -> RoomSummary:
         """The ROOM the lobby shows."""
@@ -144,27 +150,39 @@ class Room(QObject):
     def member_names(self) -> tuple[str, ...]:
         return tuple(member.name for member in self.members.values())
 
-    def issue_ticket(self, user_key: str, name: str) -> str:
-        """A ticket holding a seat; the caller checked that a seat is free."""
-        ticket = self._tickets.issue(user_key, name)
-        self._update_grace()
+    def reserve_seat(self, user_key: str, name: str, request_id: RequestId = None) -> str:
+        """A ticket holding a seat, replacing the user's earlier one here; raises
+        ProtocolError `room_full` or `already_in_room` (see `Seats.reserve`)."""
+        ticket = self._seats.reserve(user_key, name, request_id)
+        self._seats_changed()
         return ticket
 
     def revoke_tickets(self, user_key: str) -> None:
-        self._tickets.revoke(user_key)
-        self._update_grace()
+        self._seats.revoke(user_key)
+        self._seats_changed()
 
-    def _update_grace(self) -> None:
+    def _seats_changed(self) -> None:
+        """Re-arm the expiry timer for the soonest ticket and the grace period."""
+        soonest = self._seats.next_expiry()
+        if soonest is None or self.closed:
+            self._expiry.stop()
+        else:
+            self._expiry.start(max(0, math.ceil((soonest - self._clock()) * 1000)))
         if self.closed:
             return
-        if self.members or self._tickets:
+        if self._seats.seats_taken:
             self._grace.stop()
         elif not self._grace.isActive():
             self._grace.start()
 
     @Slot()
+    def _on_expiry_timeout(self) -> None:
+        self._seats.expire()
+        self._seats_changed()
+
+    @Slot()
     def _on_grace_timeout(self) -> None:
-        if not self.members and not self._tickets and not self.closed:
+        if not self._seats.seats_taken and not self.closed:
             self.emptied.emit()
 
     # --- connections ---------------------------------------------------------------------
@@ -214,26 +232,26 @@ class Room(QObject):
     def _handle_entry(self, connection: Connection, item: ParsedItem) -> None:
         self._waiting.discard(connection)
         connection.clear_deadline()
-        ticket = self._tickets.take(item.ticket) if isinstance(item, Enter) else None
-        if ticket is None or not isinstance(item, Enter):
+        holder = self._seats.take(item.ticket) if isinstance(item, Enter) else None
+        if holder is None or not isinstance(item, Enter):
             logs.net.warning("%s: bad ticket for room %d", connection.peer, self.info.id)
             request_id = item.request_id if isinstance(item, ProtocolError) else item.id
             text = "the first line must be enter with a valid ticket"
             connection.send(ErrorReply(ErrorCode.BAD_TICKET.value, text, request_id))
             connection.close()
-            self._update_grace()
+            self._seats_changed()
             return
-        previous = self.members.pop(ticket.user_key, None)
+        previous = self.members.pop(holder.user_key, None)
         if previous is not None:
             previous.connection.close_with_error(
                 ErrorCode.SESSION_REPLACED, "you entered this room from somewhere else"
             )
         config = self._config
         flood = FloodGuard(config.msg_rate, config.msg_burst, config.flood_close_factor)
-        member = Member(ticket.user_key, ticket.name, connection, flood)
+        member = Member(holder.user_key, holder.name, connection, flood)
         connection.idle_checked = True
         self.members[member.key] = member
-        self._update_grace()
+        self._seats_changed()
         names = self.member_names()
         connection.send(
             fitted_entered(
@@ -342,10 +360,11 @@ class Room(QObject):
         if member is None:
             return
         del self.members[member.key]
+        self._seats.remove(member.key)
         logs.server.info("%s left room %d", member.name, self.info.id)
         if not self.closed:
             self._broadcast(Left(member.name, self.member_names(), utc_now_iso()))
-            self._update_grace()
+            self._seats_changed()
             self.member_left.emit(member.name)
             self.members_changed.emit()
 
@@ -374,7 +393,8 @@ class Room(QObject):
         self._grace.stop()
         self._pressure.stop()
         self._listener.close()
-        self._tickets.clear()
+        self._expiry.stop()
+        self._seats.clear()
         for connection in [m.connection for m in self.members.values()] + list(self._waiting):
             if code is not None:
                 connection.close_with_error(code, text)
