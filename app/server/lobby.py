@@ -16,6 +16,7 @@ from app.server.database import DatabaseError
 from app.server.directory import RoomDirectory
 from app.server.hashing import PasswordHasher
 from app.server.room import Room
+from app.server.states import MainEvent, MainState, main_after
 from app.server.store import ChatStore
 from app.shared import logs
 from app.shared.limits import FailureWindow
@@ -72,15 +73,27 @@ class _Resume:
 class Session:
     """A main-port connection and who (if anyone) is logged in on it.
 
-    While a request waits for the hasher the session is busy: later requests queue behind
+    While a request waits for the hasher the session is hashing: later requests queue behind
     it, so a client may send `login` and `list_rooms` back to back and get answers in order.
     """
 
     connection: Connection
-    user_key: str | None = None
+    user_key: str | None = None  # set with the LOGGED_IN state
     name: str | None = None
-    busy: bool = False
+    state: MainState = MainState.AWAITING_LOGIN
     queue: deque[ParsedItem | _Resume] = field(default_factory=deque)
+
+    def advance(self, event: MainEvent) -> None:
+        """Take a transition of the table in `states`; LocalProtocolError if there is none."""
+        self.state = main_after(self.state, event)
+
+    @property
+    def logged_in(self) -> bool:
+        return self.state in (MainState.LOGGED_IN, MainState.LOGGED_IN_HASHING)
+
+    @property
+    def hashing(self) -> bool:
+        return self.state in (MainState.HASHING, MainState.LOGGED_IN_HASHING)
 
 
 class Lobby(QObject):
@@ -160,8 +173,10 @@ class Lobby(QObject):
     def _on_closed(self, session: Session) -> None:
         self.sessions.pop(session.connection, None)
         session.queue.clear()
-        if session.user_key is not None and self.online.get(session.user_key) is session:
-            del self.online[session.user_key]
+        was_logged_in = session.logged_in
+        session.advance(MainEvent.CLOSED)
+        if was_logged_in and self.online.get(session.user_key or "") is session:
+            del self.online[session.user_key or ""]
             self.user_logged_out.emit(session.name or "")
 
     def _on_requests(self, session: Session, items: list[ParsedItem]) -> None:
@@ -170,7 +185,7 @@ class Lobby(QObject):
 
     def _drain(self, session: Session) -> None:
         connection = session.connection
-        while session.queue and not session.busy and connection.is_open:
+        while session.queue and not session.hashing and connection.is_open:
             item = session.queue.popleft()
             try:
                 self._handle(session, item)
@@ -197,11 +212,13 @@ class Lobby(QObject):
         The connection is not read meanwhile, so a client cannot pile up requests behind a
         slow hash: TCP pushes back on it instead.
         """
-        session.busy = True
+        session.advance(MainEvent.HASH_STARTED)
         session.connection.pause_reading()
 
         def resume(result: Any) -> None:
-            session.busy = False
+            if session.state is MainState.CLOSED:
+                return
+            session.advance(MainEvent.HASH_FINISHED)
             if not session.connection.is_open:
                 return
             session.connection.resume_reading()
@@ -225,7 +242,7 @@ class Lobby(QObject):
             self._register(session, item)
         elif isinstance(item, Login):
             self._login(session, item)
-        elif session.user_key is None:
+        elif not session.logged_in:
             raise ProtocolError(ErrorCode.NOT_LOGGED_IN, "log in first", item.id)
         elif isinstance(item, ListRooms):
             rid = item.id
@@ -256,7 +273,7 @@ class Lobby(QObject):
         self._hasher.hash(request.password, self._after_hashing(session, request.id, store))
 
     def _login(self, session: Session, request: Login) -> None:
-        if session.user_key is not None:
+        if session.logged_in:
             raise ProtocolError(ErrorCode.ALREADY_LOGGED_IN, "already logged in", request.id)
         key = name_key(request.name)
         address = session.connection.address
@@ -293,6 +310,7 @@ class Lobby(QObject):
             session.connection.idle_checked = True
             self._replace_session(key)
             session.user_key, session.name = key, account.name
+            session.advance(MainEvent.LOGIN_SUCCEEDED)
             self.online[key] = session
             logs.server.info("%s logged in from %s", account.name, session.connection.address)
             name, rid = account.name, request.id

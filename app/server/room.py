@@ -16,6 +16,7 @@ from app.server.connection import Connection, ParsedItem
 from app.server.database import DatabaseError
 from app.server.pressure import BackPressure
 from app.server.seats import Seats
+from app.server.states import RoomEvent, RoomState, room_after
 from app.server.store import ChatStore
 from app.shared import logs
 from app.shared.limits import Clock, FloodGuard
@@ -113,7 +114,7 @@ class Room(QObject):
         self._expiry = QTimer(self)  # drops tickets as they expire, freeing their seats
         self._expiry.setSingleShot(True)
         self._expiry.timeout.connect(self._on_expiry_timeout)
-        self._waiting: set[Connection] = set()  # connected, not yet entered
+        self._states: dict[Connection, RoomState] = {}  # every open connection's
         self._history: deque[ChatMessage] = deque(maxlen=HISTORY_LENGTH)  # for newcomers
         self._seq = 0
         self.closed = False
@@ -196,7 +197,7 @@ class Room(QObject):
             connection = Connection(socket, ROOM_PORT_TYPES, self._config, self.parent())
             if not self._track(connection):
                 continue
-            self._waiting.add(connection)
+            self._states[connection] = RoomState.AWAITING_ENTER
             # Bound slots, not per-connection lambdas: PySide builds a receiver object for
             # every distinct Python callable, which costs memory on every connection.
             connection.requests_received.connect(self._on_connection_requests_received)
@@ -219,7 +220,7 @@ class Room(QObject):
 
     def _on_connection_requests(self, connection: Connection, items: list[ParsedItem]) -> None:
         try:
-            if connection in self._waiting:
+            if self._states.get(connection) is RoomState.AWAITING_ENTER:
                 self._handle_entry(connection, items[0])
                 items = items[1:]
             member = self._member_of(connection)
@@ -229,8 +230,15 @@ class Room(QObject):
             logs.server.exception("room %d: request from %s failed", self.info.id, connection.peer)
             connection.close_with_error(ErrorCode.INTERNAL_ERROR, "the server hit an error")
 
+    def _advance(self, connection: Connection, event: RoomEvent) -> None:
+        """Take a transition of the table in `states`; LocalProtocolError if there is none."""
+        state = room_after(self._states[connection], event)
+        if state is RoomState.CLOSED:
+            del self._states[connection]
+        else:
+            self._states[connection] = state
+
     def _handle_entry(self, connection: Connection, item: ParsedItem) -> None:
-        self._waiting.discard(connection)
         connection.clear_deadline()
         holder = self._seats.take(item.ticket) if isinstance(item, Enter) else None
         if holder is None or not isinstance(item, Enter):
@@ -239,6 +247,7 @@ class Room(QObject):
             text = "the first line must be enter with a valid ticket"
             connection.send(ErrorReply(ErrorCode.BAD_TICKET.value, text, request_id))
             connection.close()
+            self._advance(connection, RoomEvent.CLOSED)
             self._seats_changed()
             return
         previous = self.members.pop(holder.user_key, None)
@@ -249,6 +258,7 @@ class Room(QObject):
         config = self._config
         flood = FloodGuard(config.msg_rate, config.msg_burst, config.flood_close_factor)
         member = Member(holder.user_key, holder.name, connection, flood)
+        self._advance(connection, RoomEvent.ENTERED)
         connection.idle_checked = True
         self.members[member.key] = member
         self._seats_changed()
@@ -355,7 +365,8 @@ class Room(QObject):
             self._forget_connection(connection)
 
     def _forget_connection(self, connection: Connection) -> None:
-        self._waiting.discard(connection)
+        if connection in self._states:
+            self._advance(connection, RoomEvent.CLOSED)
         member = self._member_of(connection)
         if member is None:
             return
@@ -395,7 +406,7 @@ class Room(QObject):
         self._listener.close()
         self._expiry.stop()
         self._seats.clear()
-        for connection in [m.connection for m in self.members.values()] + list(self._waiting):
+        for connection in list(self._states):
             if code is not None:
                 connection.close_with_error(code, text)
             else:
