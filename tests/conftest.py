@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -15,6 +16,8 @@ from pytestqt.qtbot import QtBot
 
 from app.server.config import ServerConfig
 from app.server.server import ChatServer
+from app.shared.limits import Clock
+from tests.fake_clock import FakeClock
 from tests.wire_client import WireClient
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -34,12 +37,12 @@ def db_path(tmp_path: Path) -> str:
 def make_server(db_path: str) -> Iterator[Callable[..., ChatServer]]:
     servers: list[ChatServer] = []
 
-    def start(**overrides: Any) -> ChatServer:
+    def start(clock: Clock = time.monotonic, **overrides: Any) -> ChatServer:
         config = replace(
             ServerConfig(db_path=db_path, port=0, hash_profile="test", empty_room_grace=10.0),
             **overrides,
         )
-        server = ChatServer(config)
+        server = ChatServer(config, clock=clock)
         assert server.listen()
         servers.append(server)
         return server
@@ -51,11 +54,22 @@ def make_server(db_path: str) -> Iterator[Callable[..., ChatServer]]:
 
 
 @pytest.fixture
+def fake_clock() -> FakeClock:
+    """A clock that moves only when the test moves it; a test that asks for it gets a
+    `server` on it (deadlines, idle checks, tickets, login throttles; `server.sweep()`
+    then applies the deadlines the clock passed)."""
+    return FakeClock()
+
+
+@pytest.fixture
 def server(request: pytest.FixtureRequest, make_server: Callable[..., ChatServer]) -> ChatServer:
     """The server the `connect` and `login` clients talk to; `@pytest.mark.server_config(...)`
     overrides its settings."""
     marker = request.node.get_closest_marker("server_config")
-    return make_server(**(marker.kwargs if marker else {}))
+    overrides = dict(marker.kwargs) if marker else {}
+    if "fake_clock" in request.fixturenames:
+        overrides["clock"] = request.getfixturevalue("fake_clock")
+    return make_server(**overrides)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 
 from PySide6.QtCore import QByteArray, QObject, QTimer, Signal, Slot
@@ -9,6 +10,7 @@ from PySide6.QtNetwork import QAbstractSocket, QTcpSocket
 
 from app.server.config import ServerConfig
 from app.shared import logs
+from app.shared.limits import Clock
 from app.shared.protocol import (
     ErrorCode,
     ErrorReply,
@@ -59,8 +61,10 @@ class Connection(QObject):
         allowed_types: frozenset[str],
         config: ServerConfig,
         parent: QObject | None = None,
+        clock: Clock = time.monotonic,
     ) -> None:
         super().__init__(parent)
+        self._clock = clock
         self._socket = socket
         socket.setParent(self)
         socket.setSocketOption(QAbstractSocket.SocketOption.LowDelayOption, 1)
@@ -76,13 +80,15 @@ class Connection(QObject):
         self._problems = 0
         self._backlog = 0  # bytesToWrite() when last asked
         self._unmeasured = 0  # bytes written since
-        self.last_activity = time.monotonic()
+        self.last_activity = clock()  # on `clock`, like the deadline
         self.idle_checked = False  # set once logged in or entered: silence then counts
         self.peer = f"{socket.peerAddress().toString()}:{socket.peerPort()}"
         self.address = socket.peerAddress().toString()
         socket.readyRead.connect(self._on_socket_ready_read)
         socket.disconnected.connect(self._on_socket_disconnected)
         self._deadline: QTimer | None = None
+        self._deadline_at: float | None = None  # on `clock`
+        self._deadline_reason = (ErrorCode.TIMEOUT, "")
 
     @property
     def is_open(self) -> bool:
@@ -162,20 +168,37 @@ class Connection(QObject):
             self.deleteLater()
 
     def set_deadline(self, seconds: float, code: ErrorCode, text: str) -> None:
-        """Close with `code` unless `clear_deadline()` is called within `seconds` (0: never)."""
+        """Close with `code` unless `clear_deadline()` is called within `seconds` (0: never).
+
+        The deadline is kept on the connection's clock; a timer looks at it when it is due,
+        and `check_deadline()` may look at any time (after a test moved a fake clock on).
+        """
         self.clear_deadline()
         if seconds <= 0:
             return
+        self._deadline_at = self._clock() + seconds
+        self._deadline_reason = (code, text)
         self._deadline = QTimer(self)
         self._deadline.setSingleShot(True)
-        self._deadline.timeout.connect(lambda: self._on_deadline_passed(code, text))
-        self._deadline.start(int(seconds * 1000))
+        self._deadline.timeout.connect(self.check_deadline)
+        self._deadline.start(math.ceil(seconds * 1000))
 
-    def _on_deadline_passed(self, code: ErrorCode, text: str) -> None:
+    @Slot()
+    def check_deadline(self) -> None:
+        """Close the connection if its deadline has passed, else look again when it is due."""
+        if self._deadline_at is None or not self._open:
+            return
+        left = self._deadline_at - self._clock()
+        if left > 0:
+            if self._deadline is not None:  # a coarse timer may fire a little early
+                self._deadline.start(math.ceil(left * 1000))
+            return
+        code, text = self._deadline_reason
         logs.net.warning("%s: %s", self.peer, text)
         self.close_with_error(code, text)
 
     def clear_deadline(self) -> None:
+        self._deadline_at = None
         if self._deadline is not None:
             self._deadline.stop()
             self._deadline.deleteLater()
@@ -197,7 +220,7 @@ class Connection(QObject):
         data = bytes(self._socket.readAll().data())
         if not self._open:
             return
-        self.last_activity = time.monotonic()
+        self.last_activity = self._clock()
         items: list[ParsedItem] = []
         for line in self._buffer.feed(data):
             if not line.strip():

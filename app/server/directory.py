@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
@@ -15,6 +16,7 @@ from app.server.room import Room, RoomInfo
 from app.server.store import ChatStore
 from app.server.tls import make_listener
 from app.shared import logs
+from app.shared.limits import Clock
 from app.shared.protocol import ErrorCode, ProtocolError, RequestId, RoomSummary
 
 MAX_PORT_ATTEMPTS = 1_000
@@ -42,8 +44,10 @@ class RoomDirectory(QObject):
         store: ChatStore,
         track: Callable[[Connection], bool],
         parent: QObject | None = None,
+        clock: Clock = time.monotonic,
     ) -> None:
         super().__init__(parent)
+        self._clock = clock
         self._config = config
         self._store = store
         self._track = track
@@ -116,6 +120,7 @@ class RoomDirectory(QObject):
             self._config,
             self._track,
             self,
+            self._clock,
         )
         room.members_changed.connect(lambda: self.room_updated.emit(room))
         room.emptied.connect(lambda: self.close_room(room_id))

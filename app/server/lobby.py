@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from app.server.room import Room
 from app.server.states import MainEvent, MainState, main_after
 from app.server.store import ChatStore
 from app.shared import logs
-from app.shared.limits import FailureWindow
+from app.shared.limits import Clock, FailureWindow
 from app.shared.protocol import (
     PROTOCOL_VERSION,
     SERVER_NAME,
@@ -115,6 +116,7 @@ class Lobby(QObject):
         hasher: PasswordHasher,
         directory: RoomDirectory,
         parent: QObject | None = None,
+        clock: Clock = time.monotonic,
     ) -> None:
         super().__init__(parent)
         self._config = config
@@ -124,8 +126,8 @@ class Lobby(QObject):
         self.sessions: dict[Connection, Session] = {}
         self.online: dict[str, Session] = {}
         window = config.login_fail_window
-        self._fails_by_name = FailureWindow(config.login_fails_per_name, window)
-        self._fails_by_address = FailureWindow(config.login_fails_per_address, window)
+        self._fails_by_name = FailureWindow(config.login_fails_per_name, window, clock)
+        self._fails_by_address = FailureWindow(config.login_fails_per_address, window, clock)
         directory.room_added.connect(lambda room: self._announce(RoomAdded(room.summary())))
         directory.room_updated.connect(lambda room: self._announce(RoomUpdated(room.summary())))
         directory.room_removed.connect(lambda room_id: self._announce(RoomRemoved(room_id)))

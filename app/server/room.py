@@ -194,7 +194,9 @@ class Room(QObject):
             socket = self._listener.nextPendingConnection()
             # Parented to the directory, not the room: a closing room's goodbye frames
             # must still flush after the room object itself is gone.
-            connection = Connection(socket, ROOM_PORT_TYPES, self._config, self.parent())
+            connection = Connection(
+                socket, ROOM_PORT_TYPES, self._config, self.parent(), self._clock
+            )
             if not self._track(connection):
                 continue
             self._states[connection] = RoomState.AWAITING_ENTER
@@ -256,7 +258,9 @@ class Room(QObject):
                 ErrorCode.SESSION_REPLACED, "you entered this room from somewhere else"
             )
         config = self._config
-        flood = FloodGuard(config.msg_rate, config.msg_burst, config.flood_close_factor)
+        flood = FloodGuard(
+            config.msg_rate, config.msg_burst, config.flood_close_factor, self._clock
+        )
         member = Member(holder.user_key, holder.name, connection, flood)
         self._advance(connection, RoomEvent.ENTERED)
         connection.idle_checked = True

@@ -16,6 +16,7 @@ from app.server.lobby import Lobby
 from app.server.store import ChatStore
 from app.server.tls import make_listener
 from app.shared import logs
+from app.shared.limits import Clock
 from app.shared.protocol import MAIN_PORT_TYPES, ErrorCode
 
 FLUSH_SECONDS = 3.0
@@ -42,9 +43,12 @@ class ChatServer(QObject):
     clients_changed = Signal(int)
     users_changed = Signal(int)
 
-    def __init__(self, config: ServerConfig, parent: QObject | None = None) -> None:
+    def __init__(
+        self, config: ServerConfig, parent: QObject | None = None, clock: Clock = time.monotonic
+    ) -> None:
         super().__init__(parent)
         self.config = config
+        self._clock = clock  # every deadline, idle check, ticket and throttle runs on it
         # Raises DatabaseInUseError while another server runs on this database.
         self._db_lock = DatabaseLock(config.db_path)
         try:
@@ -64,11 +68,11 @@ class ChatServer(QObject):
         self.connections: set[Connection] = set()
         self._per_address: dict[str, int] = {}
         self._sweep = QTimer(self)
-        self._sweep.timeout.connect(self._on_sweep_timeout)
+        self._sweep.timeout.connect(self.sweep)
         period = min(config.idle_timeout / 4, 5.0) if config.idle_timeout > 0 else 5.0
         self._sweep.start(int(period * 1000))
-        self.directory = RoomDirectory(config, self.store, self._track, self)
-        self.lobby = Lobby(config, self.store, self.hasher, self.directory, self)
+        self.directory = RoomDirectory(config, self.store, self._track, self, clock)
+        self.lobby = Lobby(config, self.store, self.hasher, self.directory, self, clock)
         self.lobby.user_logged_in.connect(lambda _: self.users_changed.emit(self.user_count))
         self.lobby.user_logged_out.connect(lambda _: self.users_changed.emit(self.user_count))
         self._listener = make_listener(config.tls, config.handshake_timeout, self)
@@ -147,12 +151,15 @@ class ChatServer(QObject):
         self.clients_changed.emit(len(self.connections))
 
     @Slot()
-    def _on_sweep_timeout(self) -> None:
-        """Close logged-in connections silent past the idle timeout; forget old login failures."""
+    def sweep(self) -> None:
+        """Close connections past their deadline and logged-in ones silent past the idle
+        timeout; forget old login failures. A timer calls this every few seconds."""
         self.lobby.prune_throttles()
+        for connection in list(self.connections):
+            connection.check_deadline()
         if self.config.idle_timeout <= 0:
             return
-        horizon = time.monotonic() - self.config.idle_timeout
+        horizon = self._clock() - self.config.idle_timeout
         # A paused connection is silent because the server stopped reading it.
         for connection in [c for c in self.connections if c.idle_checked and not c.paused]:
             if connection.last_activity < horizon and connection.is_open:
@@ -163,7 +170,7 @@ class ChatServer(QObject):
     def _on_listener_pending_connection_available(self) -> None:
         while self._listener.hasPendingConnections():
             socket = self._listener.nextPendingConnection()
-            connection = Connection(socket, MAIN_PORT_TYPES, self.config, self)
+            connection = Connection(socket, MAIN_PORT_TYPES, self.config, self, self._clock)
             if self._track(connection):
                 self.lobby.accept(connection)
 

@@ -4,30 +4,19 @@ connection caps, database failures."""
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 
 import pytest
 
 from app.server.server import ChatServer
 from tests.conftest import PASSWORD
+from tests.fake_clock import FakeClock
 from tests.server.test_load import GatedArgon2
 from tests.server.test_rooms import create, enter
 from tests.wire_client import WireClient
 
 Connect = Callable[..., WireClient]
 Login = Callable[..., WireClient]
-
-
-def logs_in_once_the_window_passes(client: WireClient, name: str) -> None:
-    """Retry the right password until the throttle's window has passed (a few seconds)."""
-
-    def logs_in() -> bool:
-        client.send(type="login", name=name, password=PASSWORD)
-        client.wait_until(lambda: bool(client.inbox))
-        return client.next()["type"] == "logged_in"
-
-    client.qtbot.waitUntil(logs_in, timeout=3000)
 
 
 def test_ten_bad_frames_close_the_connection(connect: Connect) -> None:
@@ -70,9 +59,9 @@ def test_a_sender_that_keeps_flooding_is_closed(login: Login, connect: Connect) 
     assert any(m.get("message") == "flooding" for m in member.inbox)
 
 
-@pytest.mark.server_config(login_fails_per_name=5, login_fail_window=0.6)
+@pytest.mark.server_config(login_fails_per_name=5, login_fail_window=60)
 def test_login_throttle_per_name_holds_even_for_the_right_password_then_resets(
-    login: Login, connect: Connect
+    login: Login, connect: Connect, fake_clock: FakeClock
 ) -> None:
     login("alice").close()
     client = connect()
@@ -81,43 +70,62 @@ def test_login_throttle_per_name_holds_even_for_the_right_password_then_resets(
         client.expect_error("bad_credentials")
     client.send(type="login", name="alice", password=PASSWORD)
     throttled = client.expect_error("rate_limited")
-    assert 0 < throttled["retry_after"] <= 0.6
+    assert throttled["retry_after"] == 60
     login("bob")  # another name from the same address is not throttled
+    fake_clock.advance(59.9)
+    client.send(type="login", name="alice", password=PASSWORD)
+    assert 0 < client.expect_error("rate_limited")["retry_after"] <= 0.1
+    fake_clock.advance(0.1)
+    client.request("login", "logged_in", name="alice", password=PASSWORD)
 
-    logs_in_once_the_window_passes(client, "alice")
 
-
-@pytest.mark.server_config(login_timeout=0.3)
+@pytest.mark.server_config(login_timeout=60)
 def test_login_timeout_closes_a_silent_newcomer_but_not_a_user(
-    connect: Connect, login: Login
+    server: ChatServer, connect: Connect, login: Login, fake_clock: FakeClock
 ) -> None:
     user = login("alice")
     stranger = connect()
+    fake_clock.advance(59.9)
+    server.sweep()
+    stranger.request("ping", "pong")  # a ping is not a login: the deadline stands
+    fake_clock.advance(0.1)
+    server.sweep()
     stranger.expect_error("timeout")
     stranger.wait_closed()
     user.request("ping", "pong")
     assert not user.disconnected
 
 
-@pytest.mark.server_config(enter_timeout=0.3)
-def test_enter_timeout_on_a_room_port(login: Login, connect: Connect) -> None:
+@pytest.mark.server_config(login_timeout=0.2)
+def test_the_login_deadline_fires_by_itself_on_the_real_clock(connect: Connect) -> None:
+    stranger = connect()  # nothing else has to happen within the 0.2 s
+    stranger.expect_error("timeout")
+    stranger.wait_closed()
+
+
+@pytest.mark.server_config(enter_timeout=60, ticket_ttl=600)
+def test_enter_timeout_on_a_room_port(
+    server: ChatServer, login: Login, connect: Connect, fake_clock: FakeClock
+) -> None:
     room, ticket = create(login("alice"))
     idle = connect(port=room["port"])
+    idle.wait_until(lambda: len(server.connections) == 2)  # accepted: its deadline is set
+    fake_clock.advance(60)
+    server.sweep()
     idle.expect_error("timeout")
     idle.wait_closed()
     enter(connect, room, ticket)
 
 
-@pytest.mark.server_config(idle_timeout=0.6)
-def test_idle_timeout_resets_on_activity_and_closes_silence(login: Login) -> None:
+@pytest.mark.server_config(idle_timeout=60)
+def test_idle_timeout_resets_on_activity_and_closes_silence(
+    server: ChatServer, login: Login, fake_clock: FakeClock
+) -> None:
     talker, sleeper = login("alice"), login("bob")
-    started = time.monotonic()
-
-    def talked_past_the_timeout() -> bool:
-        talker.send(type="ping")
-        return time.monotonic() - started > 1.2
-
-    talker.qtbot.waitUntil(talked_past_the_timeout, timeout=5000)
+    fake_clock.advance(40)
+    talker.request("ping", "pong")
+    fake_clock.advance(40)
+    server.sweep()
     sleeper.expect_error("timeout")
     sleeper.wait_closed()
     assert not talker.disconnected
@@ -195,8 +203,10 @@ def test_a_client_cannot_pile_up_requests_behind_a_hash(server: ChatServer, conn
     client.wait_until(lambda: client.types().count("pong") == 50_000, timeout=60_000)
 
 
-@pytest.mark.server_config(login_fails_per_address=20, login_fail_window=0.6)
-def test_login_throttle_per_address_holds_then_resets(login: Login, connect: Connect) -> None:
+@pytest.mark.server_config(login_fails_per_address=20, login_fail_window=60)
+def test_login_throttle_per_address_holds_then_resets(
+    login: Login, connect: Connect, fake_clock: FakeClock
+) -> None:
     login("alice").close()
     client = connect()
     for i in range(20):
@@ -204,7 +214,8 @@ def test_login_throttle_per_address_holds_then_resets(login: Login, connect: Con
         client.expect_error("bad_credentials")
     client.send(type="login", name="alice", password=PASSWORD)
     client.expect_error("rate_limited")
-    logs_in_once_the_window_passes(client, "alice")
+    fake_clock.advance(60)
+    client.request("login", "logged_in", name="alice", password=PASSWORD)
 
 
 def test_limit_hits_are_logged_with_the_address(

@@ -6,21 +6,9 @@ import pytest
 
 from app.server.seats import Holder, Seats
 from app.shared.protocol import ErrorCode, ProtocolError
+from tests.fake_clock import FakeClock
 
 TTL = 30.0
-
-
-class FakeClock:
-    """Seconds, moved by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance_ms(self, ms: float) -> None:
-        self.now += ms / 1000
 
 
 @pytest.fixture
