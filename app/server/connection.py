@@ -9,6 +9,7 @@ from PySide6.QtCore import QByteArray, QObject, QTimer, Signal, Slot
 from PySide6.QtNetwork import QAbstractSocket, QTcpSocket
 
 from app.server.config import ServerConfig
+from app.server.conversation import ParsedItem
 from app.shared import logs
 from app.shared.limits import Clock
 from app.shared.protocol import (
@@ -16,7 +17,6 @@ from app.shared.protocol import (
     ErrorReply,
     LineBuffer,
     ProtocolError,
-    Request,
     ServerEvent,
     decode_frame,
     encode,
@@ -24,7 +24,6 @@ from app.shared.protocol import (
     parse_request,
 )
 
-ParsedItem = Request | ProtocolError
 # Qt's own buffer is unbounded unless told otherwise. One read of this much is one
 # transaction and one write per room member: big enough to batch, small enough that one
 # batch's output stays well under the back-pressure mark.

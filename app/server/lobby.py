@@ -12,15 +12,15 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from app import __version__
 from app.server.config import ServerConfig
-from app.server.connection import Connection, ParsedItem
+from app.server.connection import Connection
+from app.server.conversation import Effect, LoginGuard, MainConversation, ParsedItem, Resume
 from app.server.database import DatabaseError
 from app.server.directory import RoomDirectory
 from app.server.hashing import PasswordHasher
 from app.server.room import Room
-from app.server.states import MainEvent, MainState, main_after
 from app.server.store import ChatStore
 from app.shared import logs
-from app.shared.limits import Clock, FailureWindow
+from app.shared.limits import Clock
 from app.shared.protocol import (
     PROTOCOL_VERSION,
     SERVER_NAME,
@@ -61,40 +61,24 @@ from app.shared.validation import (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Resume:
-    """Queued at the head of a session when the hasher answers, to finish that request."""
-
-    then: Callable[[Any], None]
-    result: Any
-    id: RequestId
-
-
 @dataclass(eq=False)
 class Session:
-    """A main-port connection and who (if anyone) is logged in on it.
-
-    While a request waits for the hasher the session is hashing: later requests queue behind
-    it, so a client may send `login` and `list_rooms` back to back and get answers in order.
-    """
+    """A main-port connection and its conversation core (who, if anyone, is logged in)."""
 
     connection: Connection
-    user_key: str | None = None  # set with the LOGGED_IN state
-    name: str | None = None
-    state: MainState = MainState.AWAITING_LOGIN
-    queue: deque[ParsedItem | _Resume] = field(default_factory=deque)
-
-    def advance(self, event: MainEvent) -> None:
-        """Take a transition of the table in `states`; LocalProtocolError if there is none."""
-        self.state = main_after(self.state, event)
+    conversation: MainConversation = field(default_factory=MainConversation)
 
     @property
-    def logged_in(self) -> bool:
-        return self.state in (MainState.LOGGED_IN, MainState.LOGGED_IN_HASHING)
+    def user_key(self) -> str | None:
+        return self.conversation.user_key
 
     @property
-    def hashing(self) -> bool:
-        return self.state in (MainState.HASHING, MainState.LOGGED_IN_HASHING)
+    def name(self) -> str | None:
+        return self.conversation.name
+
+    @property
+    def queue(self) -> deque[ParsedItem | Resume]:
+        return self.conversation.queue
 
 
 class Lobby(QObject):
@@ -125,9 +109,8 @@ class Lobby(QObject):
         self._directory = directory
         self.sessions: dict[Connection, Session] = {}
         self.online: dict[str, Session] = {}
-        window = config.login_fail_window
-        self._fails_by_name = FailureWindow(config.login_fails_per_name, window, clock)
-        self._fails_by_address = FailureWindow(config.login_fails_per_address, window, clock)
+        limits = (config.login_fails_per_name, config.login_fails_per_address)
+        self._guard = LoginGuard(*limits, config.login_fail_window, clock)
         directory.room_added.connect(lambda room: self._announce(RoomAdded(room.summary())))
         directory.room_updated.connect(lambda room: self._announce(RoomUpdated(room.summary())))
         directory.room_removed.connect(lambda room_id: self._announce(RoomRemoved(room_id)))
@@ -149,8 +132,7 @@ class Lobby(QObject):
         connection.set_deadline(self._config.login_timeout, ErrorCode.TIMEOUT, "no login in time")
 
     def prune_throttles(self) -> None:
-        self._fails_by_name.prune()
-        self._fails_by_address.prune()
+        self._guard.prune()
 
     def _announce(self, event: ServerEvent) -> None:
         data = encode(event)
@@ -174,21 +156,17 @@ class Lobby(QObject):
 
     def _on_closed(self, session: Session) -> None:
         self.sessions.pop(session.connection, None)
-        session.queue.clear()
-        was_logged_in = session.logged_in
-        session.advance(MainEvent.CLOSED)
-        if was_logged_in and self.online.get(session.user_key or "") is session:
+        if session.conversation.close() and self.online.get(session.user_key or "") is session:
             del self.online[session.user_key or ""]
             self.user_logged_out.emit(session.name or "")
 
     def _on_requests(self, session: Session, items: list[ParsedItem]) -> None:
-        session.queue.extend(items)
+        session.conversation.receive(items)
         self._drain(session)
 
     def _drain(self, session: Session) -> None:
         connection = session.connection
-        while session.queue and not session.hashing and connection.is_open:
-            item = session.queue.popleft()
+        while connection.is_open and (item := session.conversation.next_item()) is not None:
             try:
                 self._handle(session, item)
             except ProtocolError as problem:
@@ -214,24 +192,26 @@ class Lobby(QObject):
         The connection is not read meanwhile, so a client cannot pile up requests behind a
         slow hash: TCP pushes back on it instead.
         """
-        session.advance(MainEvent.HASH_STARTED)
-        session.connection.pause_reading()
+        self._perform(session, session.conversation.start_hashing())
 
         def resume(result: Any) -> None:
-            if session.state is MainState.CLOSED:
-                return
-            session.advance(MainEvent.HASH_FINISHED)
-            if not session.connection.is_open:
-                return
-            session.connection.resume_reading()
-            session.queue.appendleft(_Resume(then, result, request_id))
-            self._drain(session)
+            effect = session.conversation.hashing_finished(Resume(then, result, request_id))
+            if effect is not None and session.connection.is_open:
+                self._perform(session, effect)
+                self._drain(session)
 
         return resume
 
-    def _handle(self, session: Session, item: ParsedItem | _Resume) -> None:
+    @staticmethod
+    def _perform(session: Session, effect: Effect) -> None:
+        if effect is Effect.PAUSE_READING:
+            session.connection.pause_reading()
+        elif effect is Effect.RESUME_READING:
+            session.connection.resume_reading()
+
+    def _handle(self, session: Session, item: ParsedItem | Resume) -> None:
         connection = session.connection
-        if isinstance(item, _Resume):
+        if isinstance(item, Resume):
             item.then(item.result)
         elif isinstance(item, ProtocolError):
             connection.send_error(item)
@@ -244,7 +224,7 @@ class Lobby(QObject):
             self._register(session, item)
         elif isinstance(item, Login):
             self._login(session, item)
-        elif not session.logged_in:
+        elif not session.conversation.logged_in:
             raise ProtocolError(ErrorCode.NOT_LOGGED_IN, "log in first", item.id)
         elif isinstance(item, ListRooms):
             rid = item.id
@@ -275,14 +255,12 @@ class Lobby(QObject):
         self._hasher.hash(request.password, self._after_hashing(session, request.id, store))
 
     def _login(self, session: Session, request: Login) -> None:
-        if session.logged_in:
+        if session.conversation.logged_in:
             raise ProtocolError(ErrorCode.ALREADY_LOGGED_IN, "already logged in", request.id)
         key = name_key(request.name)
         address = session.connection.address
         # Checked before the password: a right password does not lift the throttle.
-        wait = max(
-            self._fails_by_name.blocked_for(key), self._fails_by_address.blocked_for(address)
-        )
+        wait = self._guard.blocked_for(key, address)
         if wait > 0:
             logs.server.warning("login throttled from %s", address)
             session.connection.send(
@@ -290,29 +268,25 @@ class Lobby(QObject):
             )
             return
         account = self._store.account(key) if len(request.password) <= PASSWORD_MAX else None
-        # Counted against the name until proven right, so that guesses racing on other
-        # connections cannot all be verified before the first failure counts. (Not so for
-        # the address: people behind one NAT may well log in at the same moment.)
-        self._fails_by_name.record(key)
+        self._guard.attempt(key)  # counted against the name until proven right
 
         def finish(verified: bool | None) -> None:
             if verified is None:  # the hasher failed: nobody guessed wrong
-                self._fails_by_name.forget_one(key)
+                self._guard.not_checked(key)
                 raise ProtocolError(
                     ErrorCode.INTERNAL_ERROR, "could not check the password; try again", request.id
                 )
             if not verified or account is None:
                 shown = account.name if account else "an unknown name"  # never a typed secret
                 logs.server.info("failed login for %s from %s", shown, address)
-                self._fails_by_address.record(address)
+                self._guard.failed(address)
                 self.login_failed.emit(address)
                 raise ProtocolError(ErrorCode.BAD_CREDENTIALS, "wrong name or password", request.id)
-            self._fails_by_name.forget_one(key)
+            self._guard.succeeded(key)
             session.connection.clear_deadline()
             session.connection.idle_checked = True
             self._replace_session(key)
-            session.user_key, session.name = key, account.name
-            session.advance(MainEvent.LOGIN_SUCCEEDED)
+            session.conversation.log_in(key, account.name)
             self.online[key] = session
             logs.server.info("%s logged in from %s", account.name, session.connection.address)
             name, rid = account.name, request.id

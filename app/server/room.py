@@ -12,7 +12,8 @@ from PySide6.QtCore import QByteArray, QObject, QTimer, Signal, Slot
 from PySide6.QtNetwork import QTcpServer
 
 from app.server.config import ServerConfig
-from app.server.connection import Connection, ParsedItem
+from app.server.connection import Connection
+from app.server.conversation import ParsedItem
 from app.server.database import DatabaseError
 from app.server.pressure import BackPressure
 from app.server.seats import Seats

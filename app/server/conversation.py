@@ -1,0 +1,138 @@
+"""The main port's conversation core, sans I/O: states, the request queue, login throttles."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import Enum, auto
+from typing import Any
+
+from app.server.states import MainEvent, MainState, main_after
+from app.shared.limits import Clock, FailureWindow
+from app.shared.protocol import ProtocolError, Request, RequestId
+
+ParsedItem = Request | ProtocolError
+
+
+@dataclass(frozen=True, slots=True)
+class Resume:
+    """Queued at the head when the hasher answers, to finish the request that waited."""
+
+    then: Callable[[Any], None]
+    result: Any
+    id: RequestId
+
+
+class Effect(Enum):
+    """What the adapter must do to the connection after a call into the core."""
+
+    PAUSE_READING = auto()
+    RESUME_READING = auto()
+
+
+class MainConversation:
+    """One main-port connection's conversation, fed parsed requests and hashing results.
+
+    Requests are taken one at a time with `next_item()`. While a password is being hashed
+    it returns None, so later requests wait in order behind it, and the adapter stops
+    reading (`Effect.PAUSE_READING`): TCP then pushes back on a client that piles up
+    requests behind a slow hash. The hasher's answer comes back first (a `Resume`).
+    """
+
+    def __init__(self) -> None:
+        self.state = MainState.AWAITING_LOGIN
+        self.user_key: str | None = None  # set with the LOGGED_IN state
+        self.name: str | None = None
+        self.queue: deque[ParsedItem | Resume] = deque()
+
+    def _advance(self, event: MainEvent) -> None:
+        self.state = main_after(self.state, event)
+
+    @property
+    def logged_in(self) -> bool:
+        return self.state in (MainState.LOGGED_IN, MainState.LOGGED_IN_HASHING)
+
+    @property
+    def hashing(self) -> bool:
+        return self.state in (MainState.HASHING, MainState.LOGGED_IN_HASHING)
+
+    @property
+    def closed(self) -> bool:
+        return self.state is MainState.CLOSED
+
+    def receive(self, items: Iterable[ParsedItem]) -> None:
+        if not self.closed:
+            self.queue.extend(items)
+
+    def next_item(self) -> ParsedItem | Resume | None:
+        """The next request to handle, or None (nothing queued, hashing, or closed)."""
+        if self.hashing or self.closed or not self.queue:
+            return None
+        return self.queue.popleft()
+
+    def start_hashing(self) -> Effect:
+        """The request being handled waits for the hasher."""
+        self._advance(MainEvent.HASH_STARTED)
+        return Effect.PAUSE_READING
+
+    def hashing_finished(self, resume: Resume) -> Effect | None:
+        """The hasher answered: `resume` is handled next. None once closed (drop it)."""
+        if self.closed:
+            return None
+        self._advance(MainEvent.HASH_FINISHED)
+        self.queue.appendleft(resume)
+        return Effect.RESUME_READING
+
+    def log_in(self, user_key: str, name: str) -> None:
+        self._advance(MainEvent.LOGIN_SUCCEEDED)
+        self.user_key, self.name = user_key, name
+
+    def close(self) -> bool:
+        """End the conversation; True if someone was logged in on it. Idempotent."""
+        if self.closed:
+            return False
+        was_logged_in = self.logged_in
+        self._advance(MainEvent.CLOSED)
+        self.queue.clear()
+        return was_logged_in
+
+
+class LoginGuard:
+    """The login throttles, on an injected clock: failures per name and per address.
+
+    An attempt counts against the name until the password is proven right, so guesses
+    racing on other connections cannot all be verified before the first failure counts.
+    Not so for the address: people behind one NAT may well log in at the same moment.
+    A throttled attempt is refused before its password is looked at, right or wrong.
+    """
+
+    def __init__(
+        self, per_name: int, per_address: int, window: float, clock: Clock = time.monotonic
+    ) -> None:
+        self._by_name = FailureWindow(per_name, window, clock)
+        self._by_address = FailureWindow(per_address, window, clock)
+
+    def blocked_for(self, key: str, address: str) -> float:
+        """Seconds until this name may try from this address (0.0: now)."""
+        return max(self._by_name.blocked_for(key), self._by_address.blocked_for(address))
+
+    def attempt(self, key: str) -> None:
+        """A password for `key` is about to be verified."""
+        self._by_name.record(key)
+
+    def succeeded(self, key: str) -> None:
+        self._by_name.forget_one(key)
+
+    def failed(self, address: str) -> None:
+        """The password was wrong (the name's failure is already counted)."""
+        self._by_address.record(address)
+
+    def not_checked(self, key: str) -> None:
+        """The hasher failed: nobody guessed wrong."""
+        self._by_name.forget_one(key)
+
+    def prune(self) -> None:
+        self._by_name.prune()
+        self._by_address.prune()
