@@ -129,6 +129,7 @@ class Lobby(QObject):
                 f"{SERVER_NAME} {__version__}",
                 config.registration,
                 config.max_room_capacity,
+                self._store.instance,
             )
         )
         connection.set_deadline(self._config.login_timeout, ErrorCode.TIMEOUT, "no login in time")
