@@ -126,6 +126,9 @@ def name_key(name: str) -> str:
 
 def name_skeleton(name: str) -> str:
     """The TR39 skeleton of a name or room name, without case: equal skeletons look alike
-    (`аlice` with a Cyrillic `а`, `ａｌｉｃｅ`, `alıce` and `Alice` all give `alice`)."""
-    folded = unicodedata.normalize("NFC", name).casefold()
+    (`аlice` with a Cyrillic `а`, `ａｌｉｃｅ`, `alıce` and `Alice` all give `alice`).
+
+    NFKC comes first, so wide and styled forms (which TR39's data covers only in part)
+    count as their plain letters."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
     return str(_SPOOF.getSkeleton(0, folded)).casefold()

@@ -72,6 +72,10 @@ def test_different_names_have_different_skeletons() -> None:
     assert name_skeleton("김민지") != name_skeleton("김민준")
 
 
+def test_wide_and_styled_room_names_look_like_plain_ones() -> None:
+    assert name_skeleton("Ｌｏｕｎｇｅ") == name_skeleton("𝐋𝐨𝐮𝐧𝐠𝐞") == name_skeleton("Lounge")
+
+
 def test_name_key_is_unchanged_for_existing_accounts() -> None:
     # Accounts are stored under name_key; changing it would lock existing accounts out.
     assert name_key("Straße") == "strasse"
