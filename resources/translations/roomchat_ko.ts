@@ -145,6 +145,10 @@
         <translation>비공개 방에는 비밀번호가 필요합니다.</translation>
     </message>
     <message>
+        <source>A room password has {low} to {high} characters.</source>
+        <translation>방 비밀번호는 {low}~{high}자입니다.</translation>
+    </message>
+    <message>
         <source>Create room</source>
         <translation>방 만들기</translation>
     </message>
