@@ -90,4 +90,4 @@ def test_the_error_code_list_is_the_protocols() -> None:
 
 def test_every_message_type_is_documented() -> None:
     documented = set(re.findall(r'"type":"([a-z_]+)"', DOC))
-    assert SERVER_TYPES | MAIN_PORT_TYPES | ROOM_PORT_TYPES <= documented
+    assert documented >= SERVER_TYPES | MAIN_PORT_TYPES | ROOM_PORT_TYPES
