@@ -18,12 +18,22 @@ from PySide6.QtWidgets import (
 
 from app.client import prefs, texts
 from app.client.certificate_dialog import CertificateDialog, Decision
-from app.client.connection import CERTIFICATE_CODES, CLOSING_CODES, CONNECTION_LOST
+from app.client.connection import CERTIFICATE_CODES
 from app.client.session import MainSession
 from app.client.tls import CertificateProblem, TlsPolicy
 from app.client.ui import BannerKind, hide_banner, icon, show_banner
 from app.shared.forms import child, load_form
-from app.shared.protocol import Message
+from app.shared.protocol import (
+    CLOSING_CODES,
+    ClientFailure,
+    ErrorCode,
+    ErrorReply,
+    LoggedIn,
+    Login,
+    Register,
+    Registered,
+    Welcome,
+)
 
 REQUIRED = (
     "hostEdit",
@@ -38,6 +48,8 @@ REQUIRED = (
     "busyBar",
     "logoLabel",
 )
+# A login or sign-up "fails" with these when the connection ends before the reply.
+_CONNECTION_ENDINGS = CLOSING_CODES | frozenset(ClientFailure)
 WELCOME_TIMEOUT_MS = 10_000
 REPLY_TIMEOUT_MS = 20_000  # argon2 at its real cost under a login storm takes seconds, not 20
 
@@ -53,12 +65,13 @@ class LoginWindow(QObject):
     this host:port) the login starts again with that certificate accepted.
 
     Signals:
-        logged_in(object, str, list): the logged-in `MainSession`, the account's name as
-            registered, and the rooms open now.
+        logged_in(object, str, tuple): the logged-in `MainSession`, the account's name as
+            registered, and the rooms open now (a tuple of `RoomSummary`; only the first
+            page when the server pages the list: the rest follow as `room_added`).
         closed(): the person closed the window (Esc or the window's close button).
     """
 
-    logged_in = Signal(object, str, list)
+    logged_in = Signal(object, str, tuple)
     closed = Signal()
 
     def __init__(
@@ -180,8 +193,8 @@ class LoginWindow(QObject):
     def _address(self) -> str:
         return f"{self.host_edit.text().strip()}:{self.port_spin.value()}"
 
-    @Slot(dict)
-    def _on_session_welcomed(self, _frame: Message) -> None:
+    @Slot(object)
+    def _on_session_welcomed(self, _welcome: Welcome) -> None:
         session = self.session
         if session is None:
             return
@@ -192,16 +205,12 @@ class LoginWindow(QObject):
             self._set_busy(True, self.tr("Creating the account…"))
             self._reply_timer.start()
             session.request(
-                "register",
-                self._on_registered,
-                self._on_request_failed,
-                name=name,
-                password=password,
+                Register(name, password), Registered, self._on_registered, self._on_request_failed
             )
         else:
             self._log_in()
 
-    def _on_registered(self, _frame: Message) -> None:
+    def _on_registered(self, _registered: Registered) -> None:
         self._signing_up = False
         self._log_in()
 
@@ -210,15 +219,10 @@ class LoginWindow(QObject):
             return
         self._set_busy(True, self.tr("Logging in…"))
         self._reply_timer.start()
-        self.session.request(
-            "login",
-            self._on_logged_in,
-            self._on_request_failed,
-            name=self.name_edit.text().strip(),
-            password=self.password_edit.text(),
-        )
+        login = Login(self.name_edit.text().strip(), self.password_edit.text())
+        self.session.request(login, LoggedIn, self._on_logged_in, self._on_request_failed)
 
-    def _on_logged_in(self, frame: Message) -> None:
+    def _on_logged_in(self, logged_in: LoggedIn) -> None:
         self._reply_timer.stop()
         session = self.session
         if session is None:
@@ -226,25 +230,25 @@ class LoginWindow(QObject):
         self._disconnect_session(session)
         self.session = None
         session.setParent(None)
-        session.name = str(frame.get("name") or self.name_edit.text().strip())
+        session.name = logged_in.name or self.name_edit.text().strip()
         prefs.remember_login(session.host, session.port, session.name, session.tls is not None)
-        rooms = [room for room in frame.get("rooms", []) if isinstance(room, dict)]
         self._set_busy(False)
         self.password_edit.clear()
         self.form.hide()
-        self.logged_in.emit(session, session.name, rooms)
+        self.logged_in.emit(session, session.name, logged_in.rooms)
 
-    def _on_request_failed(self, code: str, frame: Message) -> None:
+    def _on_request_failed(self, error: ErrorReply) -> None:
         self._drop_session()  # stops the reply timer too
-        if code == CONNECTION_LOST or code in CLOSING_CODES:
+        code = error.code
+        if code in _CONNECTION_ENDINGS:
             text = self.tr("The server at {address} closed the connection: {reason}").format(
                 address=self._address(), reason=texts.connection_ended(code)
             )
             self._fail(text, self.login_button)
-        elif code in ("invalid_password", "bad_credentials"):
-            self._fail(texts.request_error(code, frame), self.password_edit)
+        elif code in (ErrorCode.INVALID_PASSWORD, ErrorCode.BAD_CREDENTIALS):
+            self._fail(texts.request_error(error), self.password_edit)
         else:
-            self._fail(texts.request_error(code, frame), self.name_edit)
+            self._fail(texts.request_error(error), self.name_edit)
 
     @Slot(str)
     def _on_session_connect_failed(self, code: str) -> None:
@@ -260,7 +264,7 @@ class LoginWindow(QObject):
             return  # a pending request reports it
         encrypted = self.session.tls is not None
         self._drop_session()
-        if code != CONNECTION_LOST:  # the server said why (busy, say) before closing
+        if code != ClientFailure.CONNECTION_LOST:  # we or the server said why (busy, say)
             self._fail(texts.connection_ended(code), self.host_edit)
         else:
             self._fail(texts.no_welcome(self._address(), encrypted, closed=True), self.host_edit)

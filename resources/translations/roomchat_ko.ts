@@ -445,6 +445,18 @@
         <translation>방이 입장권을 받아들이지 않았습니다.</translation>
     </message>
     <message>
+        <source>The server refused a message too long for it and closed the connection.</source>
+        <translation>서버가 너무 긴 메시지를 거부하고 연결을 끊었습니다.</translation>
+    </message>
+    <message>
+        <source>The server sent a message longer than the protocol allows, so RoomChat closed the connection.</source>
+        <translation>서버가 프로토콜이 허용하는 것보다 긴 메시지를 보내서 RoomChat이 연결을 끊었습니다.</translation>
+    </message>
+    <message>
+        <source>The server speaks a version of the RoomChat protocol this client does not know. Update RoomChat or choose another server.</source>
+        <translation>이 서버는 이 클라이언트가 모르는 버전의 RoomChat 프로토콜을 씁니다. RoomChat을 업데이트하거나 다른 서버를 고르세요.</translation>
+    </message>
+    <message>
         <source>The connection to the server was lost.</source>
         <translation>서버와의 연결이 끊어졌습니다.</translation>
     </message>
