@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtNetwork import QSslCertificate
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -18,22 +18,12 @@ from PySide6.QtWidgets import (
 
 from app.client import prefs, texts
 from app.client.certificate_dialog import CertificateDialog, Decision
-from app.client.connection import CERTIFICATE_CODES
+from app.client.login_attempt import Field, LoginAttempt, LoginFailure, tls_policy
 from app.client.session import MainSession
 from app.client.tls import CertificateProblem, TlsPolicy
 from app.client.ui import BannerKind, hide_banner, icon, show_banner
 from app.shared.forms import child, load_form
-from app.shared.protocol import (
-    CLOSING_CODES,
-    ClientFailure,
-    ErrorCode,
-    ErrorReply,
-    LoggedIn,
-    Login,
-    Register,
-    Registered,
-    Welcome,
-)
+from app.shared.protocol import LoggedIn
 
 REQUIRED = (
     "hostEdit",
@@ -48,14 +38,10 @@ REQUIRED = (
     "busyBar",
     "logoLabel",
 )
-# A login or sign-up "fails" with these when the connection ends before the reply.
-_CONNECTION_ENDINGS = CLOSING_CODES | frozenset(ClientFailure)
-WELCOME_TIMEOUT_MS = 10_000
-REPLY_TIMEOUT_MS = 20_000  # argon2 at its real cost under a login storm takes seconds, not 20
 
 
 class LoginWindow(QObject):
-    """Controller of `forms/login_window.ui`: opens a `MainSession` and logs in on it.
+    """Controller of `forms/login_window.ui`: runs a `LoginAttempt` with what was typed.
 
     "Sign up" registers the account first (after checking the name and password rules here,
     so the person learns at once which rule is broken), then logs in.
@@ -100,20 +86,11 @@ class LoginWindow(QObject):
         self.port_spin.setValue(port)
         self.tls_check.setChecked(tls)
         self.name_edit.setText(prefs.last_name())
-        self.session: MainSession | None = None
+        self.attempt: LoginAttempt | None = None
         self.certificate_dialog: CertificateDialog | None = None
         self._ca_certificates = tuple(ca_certificates)
         self._accept_once: tuple[str, str] = ("", "")  # (host:port, fingerprint), next try only
         self._signing_up = False
-        self._welcomed = False
-        self._welcome_timer = QTimer(self)
-        self._welcome_timer.setSingleShot(True)
-        self._welcome_timer.setInterval(WELCOME_TIMEOUT_MS)
-        self._welcome_timer.timeout.connect(self._on_welcome_timer_timeout)
-        self._reply_timer = QTimer(self)  # a login or sign-up the server never answers
-        self._reply_timer.setSingleShot(True)
-        self._reply_timer.setInterval(REPLY_TIMEOUT_MS)
-        self._reply_timer.timeout.connect(self._on_reply_timer_timeout)
         self.login_button.clicked.connect(self._on_login_button_clicked)
         self.sign_up_button.clicked.connect(self._on_sign_up_button_clicked)
         self.form.rejected.connect(self._on_form_rejected)
@@ -122,7 +99,7 @@ class LoginWindow(QObject):
 
     @property
     def busy(self) -> bool:
-        return self.session is not None
+        return self.attempt is not None
 
     def show(self, notice: str = "") -> None:
         """Show the window with the focus in the name field (and `notice`, if any)."""
@@ -135,7 +112,7 @@ class LoginWindow(QObject):
         self.name_edit.setFocus()
 
     def close(self) -> None:
-        self._drop_session()
+        self._drop_attempt()
         if self.certificate_dialog is not None and self.certificate_dialog.is_open:
             self.certificate_dialog.form.reject()
         self.form.hide()
@@ -174,108 +151,44 @@ class LoginWindow(QObject):
         tls: TlsPolicy | None = None
         if self.tls_check.isChecked():
             address, fingerprint = self._accept_once
-            tls = TlsPolicy(
-                self._ca_certificates,
-                pinned=prefs.pinned_fingerprint(host, port),
-                accepted=fingerprint if address == f"{host}:{port}" else "",
-            )
+            accepted = fingerprint if address == f"{host}:{port}" else ""
+            tls = tls_policy(host, port, self._ca_certificates, accepted)
         self._accept_once = ("", "")
-        session = MainSession(self)
-        session.connected.connect(self._welcome_timer.start)
-        session.welcomed.connect(self._on_session_welcomed)
-        session.connect_failed.connect(self._on_session_connect_failed)
-        session.connection_lost.connect(self._on_session_connection_lost)
-        self.session = session
-        self._welcomed = False
-        self._set_busy(True, self.tr("Connecting to {address}…").format(address=self._address()))
-        session.open(host, port, tls)
+        attempt = LoginAttempt(host, port, name, password, signing_up=signing_up, tls=tls)
+        attempt.setParent(self)
+        attempt.progressed.connect(self._on_attempt_progressed)
+        attempt.succeeded.connect(self._on_attempt_succeeded)
+        attempt.failed.connect(self._on_attempt_failed)
+        attempt.certificate_problem.connect(self._on_attempt_certificate_problem)
+        self.attempt = attempt
+        self._set_busy(True)
+        attempt.start()
 
-    def _address(self) -> str:
-        return f"{self.host_edit.text().strip()}:{self.port_spin.value()}"
+    @Slot(str)
+    def _on_attempt_progressed(self, status: str) -> None:
+        self._set_busy(True, status)
 
-    @Slot(object)
-    def _on_session_welcomed(self, _welcome: Welcome) -> None:
-        session = self.session
-        if session is None:
-            return
-        self._welcomed = True
-        self._welcome_timer.stop()
-        name, password = self.name_edit.text().strip(), self.password_edit.text()
-        if self._signing_up:
-            self._set_busy(True, self.tr("Creating the account…"))
-            self._reply_timer.start()
-            session.request(
-                Register(name, password), Registered, self._on_registered, self._on_request_failed
-            )
-        else:
-            self._log_in()
-
-    def _on_registered(self, _registered: Registered) -> None:
-        self._signing_up = False
-        self._log_in()
-
-    def _log_in(self) -> None:
-        if self.session is None:
-            return
-        self._set_busy(True, self.tr("Logging in…"))
-        self._reply_timer.start()
-        login = Login(self.name_edit.text().strip(), self.password_edit.text())
-        self.session.request(login, LoggedIn, self._on_logged_in, self._on_request_failed)
-
-    def _on_logged_in(self, logged_in: LoggedIn) -> None:
-        self._reply_timer.stop()
-        session = self.session
-        if session is None:
-            return
-        self._disconnect_session(session)
-        self.session = None
-        session.setParent(None)
-        session.name = logged_in.name or self.name_edit.text().strip()
+    @Slot(object, object)
+    def _on_attempt_succeeded(self, session: MainSession, logged_in: LoggedIn) -> None:
+        self._drop_attempt()
         prefs.remember_login(session.host, session.port, session.name, session.tls is not None)
-        self._set_busy(False)
         self.password_edit.clear()
         self.form.hide()
         self.logged_in.emit(session, session.name, logged_in.rooms)
 
-    def _on_request_failed(self, error: ErrorReply) -> None:
-        self._drop_session()  # stops the reply timer too
-        code = error.code
-        if code in _CONNECTION_ENDINGS:
-            text = self.tr("The server at {address} closed the connection: {reason}").format(
-                address=self._address(), reason=texts.connection_ended(code)
-            )
-            self._fail(text, self.login_button)
-        elif code in (ErrorCode.INVALID_PASSWORD, ErrorCode.BAD_CREDENTIALS):
-            self._fail(texts.request_error(error), self.password_edit)
-        else:
-            self._fail(texts.request_error(error), self.name_edit)
+    @Slot(object)
+    def _on_attempt_failed(self, failure: LoginFailure) -> None:
+        self._drop_attempt()
+        focus: QLineEdit | QPushButton = {
+            Field.HOST: self.host_edit,
+            Field.NAME: self.name_edit,
+            Field.PASSWORD: self.password_edit,
+        }.get(failure.field, self.login_button)
+        self._fail(failure.text, focus)
 
-    @Slot(str)
-    def _on_session_connect_failed(self, code: str) -> None:
-        problem = self.session.certificate_problem if self.session is not None else None
-        self._drop_session()
-        self._fail(texts.cannot_reach(self._address(), code), self.host_edit)
-        if code in CERTIFICATE_CODES and problem is not None:
-            self._ask_about_certificate(problem)
-
-    @Slot(str)
-    def _on_session_connection_lost(self, code: str) -> None:
-        if self._welcomed or self.session is None:
-            return  # a pending request reports it
-        encrypted = self.session.tls is not None
-        self._drop_session()
-        if code != ClientFailure.CONNECTION_LOST:  # we or the server said why (busy, say)
-            self._fail(texts.connection_ended(code), self.host_edit)
-        else:
-            self._fail(texts.no_welcome(self._address(), encrypted, closed=True), self.host_edit)
-
-    @Slot()
-    def _on_welcome_timer_timeout(self) -> None:
-        if self.session is None or self._welcomed:
-            return
-        encrypted = self.session.tls is not None
-        self._drop_session()
-        self._fail(texts.no_welcome(self._address(), encrypted, closed=False), self.host_edit)
+    @Slot(object)
+    def _on_attempt_certificate_problem(self, problem: CertificateProblem) -> None:
+        self._ask_about_certificate(problem)
 
     # --- certificates --------------------------------------------------------------------
 
@@ -307,28 +220,11 @@ class LoginWindow(QObject):
 
     # --- state ---------------------------------------------------------------------------
 
-    def _disconnect_session(self, session: MainSession) -> None:
-        self._welcome_timer.stop()
-        session.connected.disconnect(self._welcome_timer.start)
-        session.welcomed.disconnect(self._on_session_welcomed)
-        session.connect_failed.disconnect(self._on_session_connect_failed)
-        session.connection_lost.disconnect(self._on_session_connection_lost)
-
-    @Slot()
-    def _on_reply_timer_timeout(self) -> None:
-        if self.session is None or not self.busy:
-            return
-        self._drop_session()
-        text = self.tr("The server at {address} did not answer.").format(address=self._address())
-        self._fail(text, self.login_button)
-
-    def _drop_session(self) -> None:
-        self._reply_timer.stop()
-        if self.session is not None:
-            self._disconnect_session(self.session)
-            self.session.abort()
-            self.session.deleteLater()
-            self.session = None
+    def _drop_attempt(self) -> None:
+        attempt, self.attempt = self.attempt, None
+        if attempt is not None:
+            attempt.cancel()
+            attempt.deleteLater()
         self._set_busy(False)
 
     def _fail(self, text: str, focus: QLineEdit | QPushButton) -> None:
@@ -350,9 +246,9 @@ class LoginWindow(QObject):
     @Slot()
     def _on_form_rejected(self) -> None:
         if self.busy:  # Esc while waiting cancels the attempt, not the whole client
-            self._drop_session()
+            self._drop_attempt()
             self.status_label.setText(self.tr("Cancelled."))
             self.form.show()
             return
-        self._drop_session()
+        self._drop_attempt()
         self.closed.emit()

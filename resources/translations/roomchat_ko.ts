@@ -261,6 +261,29 @@
     </message>
 </context>
 <context>
+    <name>LoginAttempt</name>
+    <message>
+        <source>Connecting to {address}…</source>
+        <translation>{address}에 연결하는 중…</translation>
+    </message>
+    <message>
+        <source>Creating the account…</source>
+        <translation>계정을 만드는 중…</translation>
+    </message>
+    <message>
+        <source>Logging in…</source>
+        <translation>로그인하는 중…</translation>
+    </message>
+    <message>
+        <source>The server at {address} closed the connection: {reason}</source>
+        <translation>{address} 서버가 연결을 끊었습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>The server at {address} did not answer.</source>
+        <translation>{address} 서버가 응답하지 않습니다.</translation>
+    </message>
+</context>
+<context>
     <name>LoginWindow</name>
     <message>
         <source>Enter the server&apos;s host name or address.</source>
@@ -271,28 +294,8 @@
         <translation>이름과 비밀번호를 입력하세요.</translation>
     </message>
     <message>
-        <source>Connecting to {address}…</source>
-        <translation>{address}에 연결하는 중…</translation>
-    </message>
-    <message>
-        <source>Creating the account…</source>
-        <translation>계정을 만드는 중…</translation>
-    </message>
-    <message>
-        <source>The server at {address} did not answer.</source>
-        <translation>{address} 서버가 응답하지 않습니다.</translation>
-    </message>
-    <message>
         <source>Cancelled.</source>
         <translation>취소했습니다.</translation>
-    </message>
-    <message>
-        <source>Logging in…</source>
-        <translation>로그인하는 중…</translation>
-    </message>
-    <message>
-        <source>The server at {address} closed the connection: {reason}</source>
-        <translation>{address} 서버가 연결을 끊었습니다: {reason}</translation>
     </message>
     <message>
         <source>RoomChat forgot the certificate it trusted for {address}. Log in again to check the new one.</source>
