@@ -87,8 +87,7 @@ class LobbyWindow(QObject):
         self.actions["actionCreateRoom"].setIcon(icon("add"))
         self.actions["actionLogOut"].setIcon(icon("logout"))
         self.session: MainSession | None = None
-        self.name = ""
-        self._last_address = ""  # the server of the last session, for attach()
+        self._last_login = ("", "")  # (server address, name) of the last session, for attach()
         self.joiner = RoomJoiner(self.form, self)
         self.joiner.join_failed.connect(self.notify)
         self.joiner.signed_out.connect(self.form.show)
@@ -115,6 +114,11 @@ class LobbyWindow(QObject):
         return self.session is not None and self.session.logged_in
 
     @property
+    def name(self) -> str:
+        """The logged-in person's name, as the session has it ("" when signed out)."""
+        return self.session.name if self.session is not None else ""
+
+    @property
     def chats(self) -> dict[RoomKey, ChatWindow]:
         return self.joiner.chats
 
@@ -129,13 +133,12 @@ class LobbyWindow(QObject):
     def attach(self, session: MainSession, name: str, rooms: Sequence[RoomSummary]) -> None:
         """Show the lobby for a freshly logged-in `session`; `rooms` may be only the first
         page of the list (the rest then follow as `room_added`)."""
-        previous = self.session.address if self.session is not None else self._last_address
-        if (self.name and self.name != name) or (previous and previous != session.address):
+        address, last_name = self._last_login
+        if (last_name and last_name != name) or (address and address != session.address):
             self.close_chats()  # room ids mean nothing on another server or for another person
-        self._last_address = session.address
+        self._last_login = (session.address, name)
         self._drop_session()
-        self.session, self.name = session, name
-        self.joiner.session, self.joiner.name = session, name
+        self.session = self.joiner.session = session
         session.setParent(self)
         session.room_added.connect(self.model.upsert)
         session.room_updated.connect(self.model.upsert)
@@ -237,7 +240,7 @@ class LobbyWindow(QObject):
         if self.session is not None:
             self.session.log_out()
         self._drop_session()
-        self.name = ""
+        self._last_login = ("", "")
         self.model.clear()
         self.form.hide()
         self.logged_out.emit()

@@ -20,10 +20,10 @@ class RoomJoiner(QObject):
     """Asks the main session for tickets and opens (or reconnects) the room's chat window.
 
     It owns the chat windows by (server instance, room id), so they outlive a lost session
-    and can reconnect once the person has logged in again (the lobby sets `session` and
-    `name` at each login). A server started over on a fresh database reuses room ids; its
-    welcome's `instance` tells its rooms from the old ones (with a server that does not send
-    one, a room's `created_at` does).
+    and can reconnect once the person has logged in again (the lobby sets `session` at
+    each login; the person's name is the session's). A server started over on a fresh
+    database reuses room ids; its welcome's `instance` tells its rooms from the old ones
+    (with a server that does not send one, a room's `created_at` does).
 
     Signals:
         join_failed(str): a join was refused or could not be asked; the text says why.
@@ -37,7 +37,6 @@ class RoomJoiner(QObject):
         super().__init__(parent)
         self._dialog_parent = dialog_parent
         self.session: MainSession | None = None
-        self.name = ""
         self.chats: dict[RoomKey, ChatWindow] = {}
         self.password_dialog: PasswordDialog | None = None
         self._joining: set[int] = set()
@@ -133,7 +132,8 @@ class RoomJoiner(QObject):
             chat.deleteLater()
             chat = None
         if chat is None:
-            chat = ChatWindow(room, self.name, password)
+            me = self.session.name if self.session is not None else ""
+            chat = ChatWindow(room, me, password)
             chat.left.connect(partial(self._on_chat_left, chat))
             chat.reconnect_requested.connect(partial(self._on_chat_reconnect_requested, chat))
             self.chats[key] = chat
