@@ -173,8 +173,16 @@ def test_a_refused_message_goes_back_into_the_input_line(qtbot, make_client, ser
 
 
 def test_a_window_whose_room_is_gone_does_not_reconnect_into_another_with_its_id(
-    qtbot, make_client, make_server, server
+    qtbot, make_client, make_server, server, monkeypatch
 ) -> None:
+    """A server from before `instance`: the room's created_at tells the rooms apart."""
+    parse = connection.parse_server_frame
+
+    def without_instance(obj):
+        event = parse(obj)
+        return replace(event, instance=None) if isinstance(event, Welcome) else event
+
+    monkeypatch.setattr(connection, "parse_server_frame", without_instance)
     alice = make_client()
     log_in(qtbot, alice, "alice")
     old = create_room(qtbot, alice, "Lounge")
@@ -208,23 +216,14 @@ def test_a_member_an_operator_kicks_is_told_and_not_offered_to_reconnect(
 
 
 def test_a_window_of_another_server_instance_says_its_room_is_gone(
-    qtbot, make_client, make_server, server, monkeypatch
+    qtbot, make_client, make_server, server
 ) -> None:
-    instance = ["first database"]  # what the server's welcome says (see PROTOCOL.md)
-    parse = connection.parse_server_frame
-
-    def with_instance(obj):
-        event = parse(obj)
-        return replace(event, instance=instance[0]) if isinstance(event, Welcome) else event
-
-    monkeypatch.setattr(connection, "parse_server_frame", with_instance)
     alice = make_client()
     log_in(qtbot, alice, "alice")
     old = create_room(qtbot, alice, "Lounge")
     port, db = server.port, server.config.db_path
     server.shutdown()
     qtbot.waitUntil(lambda: not old.connected, timeout=WAIT_MS)
-    instance[0] = "fresh database"
     fresh = make_server(port=port, db_path=db + ".fresh")  # same address, room ids from 1
     bob = make_client(fresh.port)
     log_in(qtbot, bob, "bob")
