@@ -15,6 +15,7 @@ from app.client.chat_models import TEXT_ROLE
 from app.client.chat_window import ChatWindow
 from app.client.client_app import ClientApp
 from app.server.server import ChatServer
+from app.shared.protocol import RoomSummary
 from tests.client.conftest import (
     WAIT_MS,
     entered_chat,
@@ -176,7 +177,7 @@ def test_server_texts_and_owners_show_as_written(
 
 
 def test_the_chat_info_line_shows_a_hostile_owner_as_written(qtbot: QtBot) -> None:
-    chat = ChatWindow(dict(HOSTILE_ROOM), "alice", None)
+    chat = ChatWindow(RoomSummary.from_wire(HOSTILE_ROOM), "alice", None)
     chat.show()
     qtbot.waitExposed(chat.form)
     assert {"roomLabel", "roomInfoLabel"} <= showing(chat.form)
