@@ -259,5 +259,16 @@ class ServerConfig:
             metavar="N",
         ),
     )
+    socket_send_buffer: int = field(
+        default=65_536,
+        metadata=flag(
+            "--socket-send-buffer",
+            "kernel send buffer of each connection, so that --max-output-bytes counts what "
+            "really waits; 0 = the system's default (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="BYTES",
+        ),
+    )
     tls: QSslConfiguration | None = None  # None: plain TCP
     handshake_timeout: float = 5.0  # seconds a TLS peer has to finish its handshake

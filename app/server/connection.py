@@ -65,6 +65,11 @@ class Connection(QObject):
         socket.setParent(self)
         socket.setSocketOption(QAbstractSocket.SocketOption.LowDelayOption, 1)
         socket.setReadBufferSize(READ_BUFFER_BYTES)
+        if config.socket_send_buffer:
+            # Else the kernel grows its own buffer to megabytes, unseen by bytesToWrite().
+            socket.setSocketOption(
+                QAbstractSocket.SocketOption.SendBufferSizeSocketOption, config.socket_send_buffer
+            )
         self._allowed = allowed_types
         self._max_bad_frames = config.max_bad_frames
         self._max_output = config.max_output_bytes
@@ -103,9 +108,20 @@ class Connection(QObject):
         backlog = self._backlog = self._socket.bytesToWrite()
         self._unmeasured = 0
         if self._max_output and backlog > self._max_output:
-            self.abort(f"{backlog} bytes unread (slow reader)")
+            self._cut_off(backlog)
             return 0
         return backlog
+
+    def _cut_off(self, backlog: int) -> None:
+        """End a slow reader at once for its owner; `slow_consumer` goes after its backlog.
+
+        Nothing more is queued, so its memory stops growing; if it reads within
+        LINGER_SECONDS it finds the error as its last frame, else the socket is aborted.
+        """
+        logs.net.warning("cutting off %s: %d bytes unread (slow reader)", self.peer, backlog)
+        error = ErrorReply(ErrorCode.SLOW_CONSUMER.value, "you were not reading fast enough")
+        self._socket.write(encode(error))  # not send(): that would measure again
+        self.close()
 
     def send(self, message: ServerEvent) -> None:
         self.send_bytes(encode(message))
