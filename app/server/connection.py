@@ -7,6 +7,7 @@ import time
 from PySide6.QtCore import QByteArray, QObject, QTimer, Signal, Slot
 from PySide6.QtNetwork import QAbstractSocket, QTcpSocket
 
+from app.server.addresses import address_key
 from app.server.config import ServerConfig
 from app.shared import logs
 from app.shared.protocol import (
@@ -85,6 +86,7 @@ class Connection(QObject):
         self.idle_checked = False  # set once logged in or entered: silence then counts
         self.peer = f"{socket.peerAddress().toString()}:{socket.peerPort()}"
         self.address = socket.peerAddress().toString()
+        self.address_key = address_key(socket.peerAddress(), config.ipv6_prefix)  # for limits
         socket.readyRead.connect(self._on_socket_ready_read)
         socket.disconnected.connect(self._on_socket_disconnected)
         self._deadline: QTimer | None = None
