@@ -9,6 +9,7 @@ from PySide6.QtNetwork import QAbstractSocket, QTcpSocket
 
 from app.server.addresses import address_key
 from app.server.config import ServerConfig
+from app.server.linger import discard_unsent
 from app.shared import logs
 from app.shared.protocol import (
     ErrorCode,
@@ -118,7 +119,7 @@ class Connection(QObject):
         """End a slow reader at once for its owner; `slow_consumer` goes after its backlog.
 
         Nothing more is queued, so its memory stops growing; if it reads within
-        LINGER_SECONDS it finds the error as its last frame, else the socket is aborted.
+        LINGER_SECONDS it finds the error as its last frame, else it is reset.
         """
         logs.net.warning("cutting off %s: %d bytes unread (slow reader)", self.peer, backlog)
         error = ErrorReply(ErrorCode.SLOW_CONSUMER.value, "you were not reading fast enough")
@@ -153,7 +154,14 @@ class Connection(QObject):
         self._end()
         self._socket.disconnectFromHost()
         if self._socket.state() != QAbstractSocket.SocketState.UnconnectedState:
-            QTimer.singleShot(int(LINGER_SECONDS * 1000), self, self._socket.abort)
+            QTimer.singleShot(int(LINGER_SECONDS * 1000), self, self._on_linger_passed)
+
+    @Slot()
+    def _on_linger_passed(self) -> None:
+        """The peer did not take its goodbye in time: drop it, kernel buffer and all."""
+        if self._socket.state() != QAbstractSocket.SocketState.UnconnectedState:
+            discard_unsent(self._socket)
+            self._socket.abort()
 
     def close_with_error(self, code: ErrorCode, text: str) -> None:
         self.send(ErrorReply(code.value, text))
@@ -165,6 +173,7 @@ class Connection(QObject):
         if self._open:
             logs.net.warning("cutting off %s: %s", self.peer, reason)
             self._end()
+            discard_unsent(self._socket)
             self._socket.abort()
 
     def _end(self) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
+from app.server import connection as connection_module
 from app.server.server import ChatServer
 from tests.server.test_rooms import create, enter
 from tests.wire_client import WireClient
@@ -33,9 +34,11 @@ def stalled_reader(room: dict, ticket: str) -> socket.socket:
     return reader
 
 
-def read_to_end(qtbot, reader: socket.socket) -> bytes:
-    """Everything the server still sends, until it closes (the server's loop runs meanwhile)."""
+def read_to_end(qtbot, reader: socket.socket, ends: list[str] | None = None) -> bytes:
+    """Everything the server still sends, until it closes (the server's loop runs meanwhile);
+    how it ended ("eof" or "reset") is appended to `ends`."""
     data = bytearray()
+    ends = [] if ends is None else ends
 
     def drained() -> bool:
         while True:
@@ -43,7 +46,11 @@ def read_to_end(qtbot, reader: socket.socket) -> bytes:
                 chunk = reader.recv(65536)
             except BlockingIOError:
                 return False
+            except ConnectionResetError:
+                ends.append("reset")
+                return True
             if not chunk:
+                ends.append("eof")
                 return True
             data.extend(chunk)
 
@@ -79,3 +86,34 @@ def test_a_stalled_reader_is_cut_near_the_cap_and_reads_slow_consumer_last(
     last = json.loads(lines[-1])
     assert last["type"] == "error" and last["code"] == "slow_consumer", last
     assert "error" not in [json.loads(line)["type"] for line in lines[:-1]]
+
+
+@pytest.mark.server_config(msg_rate=0, max_output_bytes=MAX_OUTPUT, socket_send_buffer=SEND_BUFFER)
+def test_a_reader_that_stays_stalled_is_reset_and_its_backlog_dropped(
+    qtbot, monkeypatch, server: ChatServer, login: Login, connect: Connect
+) -> None:
+    monkeypatch.setattr(connection_module, "LINGER_SECONDS", 0.2)
+    alice, stuck = login("alice"), login("stuck")
+    room, ticket = create(alice, capacity=5)
+    sender = enter(connect, room, ticket)
+    sender.counting = True
+    granted = stuck.request("join_room", "join_granted", room_id=room["id"])
+    reader = stalled_reader(room, granted["ticket"])
+    members = server.directory.rooms[room["id"]].members
+    qtbot.waitUntil(lambda: "stuck" in members)
+    gone: list[bool] = []
+    members["stuck"].connection.destroyed.connect(lambda: gone.append(True))
+
+    def cut_off() -> bool:
+        if "stuck" in members:
+            sender.send_raw(LINE * 50)
+            return False
+        return True
+
+    qtbot.waitUntil(cut_off, timeout=30_000)
+    qtbot.waitUntil(lambda: bool(gone))  # lingered, then aborted
+    ends: list[str] = []
+    data = read_to_end(qtbot, reader, ends)
+    reader.close()
+    # Only what had already reached the reader's own receive buffer is left to read.
+    assert ends == ["reset"] and len(data) < 2 * SEND_BUFFER, (ends, len(data))
