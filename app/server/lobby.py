@@ -265,7 +265,7 @@ class Lobby(QObject):
         if session.user_key is not None:
             raise ProtocolError(ErrorCode.ALREADY_LOGGED_IN, "already logged in", request.id)
         key = name_key(request.name)
-        address = session.connection.address
+        address = session.connection.address_key
         # Checked before the password: a right password does not lift the throttle.
         wait = max(
             self._fails_by_name.blocked_for(key), self._fails_by_address.blocked_for(address)
