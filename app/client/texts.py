@@ -98,6 +98,11 @@ def connection_ended(code: str) -> str:
         ErrorCode.TIMEOUT: translate(
             "Messages", "The server closed the connection after a silence."
         ),
+        ErrorCode.SLOW_CONSUMER: translate(
+            "Messages",
+            "This computer fell too far behind the conversation, so the server "
+            "closed the connection.",
+        ),
         ErrorCode.FRAME_TOO_LARGE: translate(
             "Messages", "The server refused a message too long for it and closed the connection."
         ),

@@ -452,6 +452,10 @@
         <translation>방이 입장권을 받아들이지 않았습니다.</translation>
     </message>
     <message>
+        <source>This computer fell too far behind the conversation, so the server closed the connection.</source>
+        <translation>이 컴퓨터가 대화를 너무 늦게 받아서 서버가 연결을 끊었습니다.</translation>
+    </message>
+    <message>
         <source>The server refused a message too long for it and closed the connection.</source>
         <translation>서버가 너무 긴 메시지를 거부하고 연결을 끊었습니다.</translation>
     </message>

@@ -54,6 +54,7 @@ CLOSING_CODES = frozenset(
         ErrorCode.FRAME_TOO_LARGE,
         ErrorCode.SERVER_BUSY,
         ErrorCode.TIMEOUT,
+        ErrorCode.SLOW_CONSUMER,
     }
 )
 
