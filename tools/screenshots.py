@@ -21,6 +21,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from app.shared.protocol import JoinGranted, Request, RoomCreated, RoomSummary
+
+Reply = TypeVar("Reply")
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "docs" / "screenshots"
@@ -114,40 +120,47 @@ class Person:
         self.session = MainSession()
         self.session.open("127.0.0.1", port)
         pump_until(lambda: self.session.is_open, f"{name} to connect")
-        self.call("register", name=name, password=PASSWORD)
+        from app.shared.protocol import LoggedIn, Login, Register, Registered
+
+        self.call(Register(name, PASSWORD), Registered)
         if log_in:
-            self.call("login", name=name, password=PASSWORD)
+            self.call(Login(name, PASSWORD), LoggedIn)
 
-    def call(self, kind: str, **fields: object) -> dict:
-        box: dict = {}
+    def call(self, request: Request, expected: type[Reply]) -> Reply:
+        box: dict[str, Any] = {}
         self.session.request(
-            kind,
-            lambda frame: box.update(reply=frame),
-            lambda code, _frame: box.update(error=code),
-            **fields,
+            request,
+            expected,
+            lambda reply: box.update(reply=reply),
+            lambda error: box.update(error=error.code),
         )
-        pump_until(lambda: box, f"{self.name}: {kind}")
+        pump_until(lambda: bool(box), f"{self.name}: {request.TYPE}")
         if "error" in box:
-            raise SystemExit(f"{self.name}: {kind} failed: {box['error']}")
-        return box["reply"]
+            raise SystemExit(f"{self.name}: {request.TYPE} failed: {box['error']}")
+        reply: Reply = box["reply"]
+        return reply
 
-    def enter(self, granted: dict) -> None:
+    def enter(self, granted: RoomCreated | JoinGranted) -> None:
         from app.client.session import RoomConnection
 
         room = RoomConnection()
-        entered: list[dict] = []
+        entered: list[object] = []
         room.entered.connect(entered.append)
-        room.enter("127.0.0.1", granted["room"]["port"], granted["ticket"])
-        pump_until(lambda: entered, f"{self.name} to enter {granted['room']['name']}")
-        self.rooms[granted["room"]["name"]] = room
+        room.enter("127.0.0.1", granted.room.port, granted.ticket)
+        pump_until(lambda: bool(entered), f"{self.name} to enter {granted.room.name}")
+        self.rooms[granted.room.name] = room
 
-    def create(self, name: str, capacity: int, password: str | None = None) -> dict:
-        created = self.call("create_room", name=name, capacity=capacity, password=password)
+    def create(self, name: str, capacity: int, password: str | None = None) -> RoomSummary:
+        from app.shared.protocol import CreateRoom, RoomCreated
+
+        created = self.call(CreateRoom(name, capacity, password), RoomCreated)
         self.enter(created)
-        return created["room"]
+        return created.room
 
-    def join(self, room: dict, password: str | None = None) -> None:
-        self.enter(self.call("join_room", room_id=room["id"], password=password))
+    def join(self, room: RoomSummary, password: str | None = None) -> None:
+        from app.shared.protocol import JoinGranted, JoinRoom
+
+        self.enter(self.call(JoinRoom(room.id, password), JoinGranted))
 
     def say(self, room_name: str, text: str) -> None:
         self.rooms[room_name].say(text)  # type: ignore[attr-defined]
@@ -219,8 +232,8 @@ def capture(port: int, out: Path, folder: Path) -> None:
     save(dialog.form, out / "create_room.png")
     dialog.form.reject()
 
-    rooms = [lobby.model.room_at(row) or {} for row in range(lobby.model.rowCount())]
-    staff_room = next(room for room in rooms if room.get("name") == "Staff room")
+    rooms = [lobby.model.room_at(row) for row in range(lobby.model.rowCount())]
+    staff_room = next(room for room in rooms if room is not None and room.name == "Staff room")
     lobby.join(staff_room)
     pump_until(lambda: lobby.password_dialog is not None, "the password dialog")
     password_dialog = lobby.password_dialog
@@ -232,8 +245,9 @@ def capture(port: int, out: Path, folder: Path) -> None:
     password_dialog.form.reject()
 
     lobby.join(book_club)
-    pump_until(lambda: book_club["id"] in lobby.chats, "the chat window")
-    chat = lobby.chats[book_club["id"]]
+    pump_until(lambda: lobby.joiner.chat_for(book_club.id) is not None, "the chat window")
+    chat = lobby.joiner.chat_for(book_club.id)
+    assert chat is not None
     pump_until(lambda: chat.connected, "entering the Book club")
     chat.form.resize(720, 480)
     type_text(chat.input_edit, "Almost! The ending of chapter 3 surprised me.")

@@ -15,7 +15,16 @@ from app.client.session import RoomConnection
 from app.client.tls import TlsPolicy
 from app.client.ui import BannerKind, hide_banner, icon, show_banner
 from app.shared.forms import child, load_form
-from app.shared.protocol import Message
+from app.shared.protocol import (
+    ChatMessage,
+    ClientFailure,
+    Entered,
+    ErrorCode,
+    ErrorReply,
+    Joined,
+    Left,
+    RoomSummary,
+)
 from app.shared.validation import name_key
 
 REQUIRED = (
@@ -31,7 +40,15 @@ REQUIRED = (
     "inputEdit",
     "sendButton",
 )
-NO_RECONNECT = frozenset({"session_replaced", "kicked", "room_closed"})
+# Endings after which getting back in makes no sense (or would fail the same way).
+NO_RECONNECT = frozenset(
+    {
+        ErrorCode.SESSION_REPLACED,
+        ErrorCode.KICKED,
+        ErrorCode.ROOM_CLOSED,
+        ClientFailure.UNSUPPORTED_VERSION,
+    }
+)
 FOLLOW_SLACK_PX = 4
 
 
@@ -50,10 +67,10 @@ class ChatWindow(QObject):
     left = Signal(int)
     reconnect_requested = Signal(int)
 
-    def __init__(self, room: Message, me: str, password: str | None = None) -> None:
+    def __init__(self, room: RoomSummary, me: str, password: str | None = None) -> None:
         super().__init__()
         self.room = room
-        self.room_id = int(room["id"])
+        self.room_id = room.id
         self.me = me
         self.password = password
         self.connection: RoomConnection | None = None
@@ -151,47 +168,47 @@ class ChatWindow(QObject):
             self.connection.deleteLater()
             self.connection = None
 
-    @Slot(dict)
-    def _on_connection_entered(self, frame: Message) -> None:
+    @Slot(object)
+    def _on_connection_entered(self, entered: Entered) -> None:
         self._entered = True
-        self.me = str(frame.get("you") or self.me)
+        self.me = entered.you or self.me
         self.members.me = self.me
-        if isinstance(frame.get("room"), dict):
-            self._show_room(frame["room"])
+        self._show_room(entered.room)
         newer_than = self.messages.last_seq
-        for message in frame.get("history", []):
-            if isinstance(message, dict) and int(message.get("seq", 0)) > newer_than:
+        for message in entered.history:
+            if message.seq > newer_than:
                 self._append_message(message)
-        self._set_members([str(name) for name in frame.get("members", [])])
+        self._set_members(list(entered.members))
         hide_banner(self.banner_label)
         self.reconnect_button.hide()
         self._update_controls()
         self.input_edit.setFocus()
 
-    @Slot(str, list, str)
-    def _on_connection_member_joined(self, name: str, members: list, ts: str) -> None:
+    @Slot(object)
+    def _on_connection_member_joined(self, joined: Joined) -> None:
+        name = joined.name
         mine = name_key(name) == name_key(self.me)
         text = (
             self.tr("You joined the room") if mine else self.tr("{name} joined").format(name=name)
         )
-        self.messages.append(ChatEntry(EntryKind.NOTICE, text, when=local_time(ts)))
-        self._set_members(members)
+        self.messages.append(ChatEntry(EntryKind.NOTICE, text, when=local_time(joined.ts)))
+        self._set_members(list(joined.members))
 
-    @Slot(str, list, str)
-    def _on_connection_member_left(self, name: str, members: list, ts: str) -> None:
-        text = self.tr("{name} left").format(name=name)
-        self.messages.append(ChatEntry(EntryKind.NOTICE, text, when=local_time(ts)))
-        self._set_members(members)
+    @Slot(object)
+    def _on_connection_member_left(self, left: Left) -> None:
+        text = self.tr("{name} left").format(name=left.name)
+        self.messages.append(ChatEntry(EntryKind.NOTICE, text, when=local_time(left.ts)))
+        self._set_members(list(left.members))
 
-    @Slot(dict)
-    def _on_connection_message_received(self, frame: Message) -> None:
-        self._append_message(frame)
+    @Slot(object)
+    def _on_connection_message_received(self, message: ChatMessage) -> None:
+        self._append_message(message)
 
-    @Slot(str, dict)
-    def _on_connection_request_failed(self, code: str, frame: Message) -> None:
-        text = texts.request_error(code, frame, self.room.get("name", ""))
+    @Slot(object)
+    def _on_connection_request_failed(self, error: ErrorReply) -> None:
+        text = texts.request_error(error, self.room.name)
         self.messages.append(ChatEntry(EntryKind.PROBLEM, text))
-        request_id = frame.get("id")
+        request_id = error.id
         refused = self._unanswered.pop(request_id, None) if isinstance(request_id, int) else None
         if refused is not None and not self.input_edit.text():
             self.input_edit.setText(refused)  # what was refused is not lost
@@ -223,27 +240,26 @@ class ChatWindow(QObject):
 
     # --- what the window shows -----------------------------------------------------------
 
-    def _append_message(self, frame: Message) -> None:
-        sender = str(frame.get("from", ""))
+    def _append_message(self, message: ChatMessage) -> None:
+        sender = message.sender
         mine = name_key(sender) == name_key(self.me)
         if mine and self._unanswered:  # answered in order: the oldest was accepted
             del self._unanswered[next(iter(self._unanswered))]
-        seq = frame.get("seq")
         entry = ChatEntry(
             EntryKind.OWN if mine else EntryKind.MESSAGE,
-            str(frame.get("text", "")),
+            message.text,
             sender,
-            local_time(str(frame.get("ts", ""))),
-            seq if isinstance(seq, int) else None,
+            local_time(message.ts),
+            message.seq,
         )
         self.messages.append(entry)
 
-    def _show_room(self, room: Message) -> None:
-        self.room = {**self.room, **room}
-        name = str(self.room.get("name", ""))
+    def _show_room(self, room: RoomSummary) -> None:
+        self.room = room
+        name = room.name
         self.form.setWindowTitle(self.tr("{room} — RoomChat").format(room=name))
         child(self.form, QLabel, "roomLabel").setText(escape(name))
-        locked = bool(self.room.get("locked"))
+        locked = room.locked
         child(self.form, QLabel, "roomIconLabel").setPixmap(
             icon("lock" if locked else "room").pixmap(20, 20)
         )
@@ -255,12 +271,12 @@ class ChatWindow(QObject):
         self._update_info()
 
     def _update_info(self) -> None:
-        capacity = self.room.get("capacity", 0)
-        count = self.members.rowCount() if self.connected else self.room.get("members", 0)
+        capacity = self.room.capacity
+        count = self.members.rowCount() if self.connected else self.room.members
         info = self.tr("{count} of {capacity} people").format(count=count, capacity=capacity)
-        if self.room.get("locked"):
+        if self.room.locked:
             info = self.tr("Private · {info}").format(info=info)
-        owner = self.room.get("owner")
+        owner = self.room.owner
         if owner:
             info = self.tr("{info} · opened by {owner}").format(info=info, owner=owner)
         self.info_label.setText(info)

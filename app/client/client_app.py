@@ -11,6 +11,7 @@ from app.client.lobby_window import LobbyWindow
 from app.client.login_window import LoginWindow
 from app.client.session import MainSession
 from app.client.ui import add_icon_search_path
+from app.shared.protocol import RoomSummary
 
 
 class ClientApp(QObject):
@@ -50,8 +51,10 @@ class ClientApp(QObject):
         self.lobby.shutdown()
         self.login.close()
 
-    @Slot(object, str, list)
-    def _on_login_logged_in(self, session: MainSession, name: str, rooms: list) -> None:
+    @Slot(object, str, tuple)
+    def _on_login_logged_in(
+        self, session: MainSession, name: str, rooms: tuple[RoomSummary, ...]
+    ) -> None:
         self.lobby.attach(session, name, rooms)
 
     @Slot()

@@ -7,46 +7,39 @@ from PySide6.QtNetwork import QAbstractSocket, QSslError, QSslSocket
 
 from app.client.tls import CertificateProblem, TlsPolicy, error_kinds, fingerprint
 from app.shared import logs
-from app.shared.protocol import ErrorCode, LineBuffer, Message, ProtocolError, decode_frame, encode
+from app.shared.protocol import (
+    CLOSING_CODES,
+    ClientFailure,
+    ErrorReply,
+    LineBuffer,
+    Ping,
+    ProtocolError,
+    Request,
+    decode_frame,
+    encode,
+    parse_server_frame,
+)
 
 CONNECT_TIMEOUT_MS = 10_000
 PING_INTERVAL_MS = 30_000
-CONNECTION_LOST = "connection_lost"  # our own code: the connection ended without a reason
-TIMED_OUT = "timed_out"  # our own code: no answer while connecting
-# Our own codes for TLS connections that could not be made:
-NOT_ENCRYPTED = "not_encrypted"  # the server answered, but not in TLS
-UNTRUSTED_CERTIFICATE = "untrusted_certificate"  # see `LineConnection.certificate_problem`
-CERTIFICATE_CHANGED = "certificate_changed"  # not the pinned certificate
-TLS_FAILED = "tls_failed"  # any other handshake failure
-CERTIFICATE_CODES = frozenset({UNTRUSTED_CERTIFICATE, CERTIFICATE_CHANGED})
-
-# Error codes the server sends, without a request id, just before it closes a connection.
-CLOSING_CODES = frozenset(
-    {
-        ErrorCode.SERVER_SHUTDOWN,
-        ErrorCode.SESSION_REPLACED,
-        ErrorCode.ROOM_CLOSED,
-        ErrorCode.KICKED,
-        ErrorCode.BAD_TICKET,
-        ErrorCode.FRAME_TOO_LARGE,
-        ErrorCode.SERVER_BUSY,
-        ErrorCode.TIMEOUT,
-    }
+CERTIFICATE_CODES = frozenset(
+    {ClientFailure.UNTRUSTED_CERTIFICATE, ClientFailure.CERTIFICATE_CHANGED}
 )
 
 _SOCKET_ERROR_CODES = {
-    QAbstractSocket.SocketError.ConnectionRefusedError: "connection_refused",
-    QAbstractSocket.SocketError.HostNotFoundError: "host_not_found",
-    QAbstractSocket.SocketError.SocketTimeoutError: TIMED_OUT,
-    QAbstractSocket.SocketError.NetworkError: "network_error",
+    QAbstractSocket.SocketError.ConnectionRefusedError: ClientFailure.CONNECTION_REFUSED,
+    QAbstractSocket.SocketError.HostNotFoundError: ClientFailure.HOST_NOT_FOUND,
+    QAbstractSocket.SocketError.SocketTimeoutError: ClientFailure.TIMED_OUT,
+    QAbstractSocket.SocketError.NetworkError: ClientFailure.NETWORK_ERROR,
 }
 
 
 class LineConnection(QObject):
     """A socket that speaks RoomChat lines: connect, send frames, receive frames.
 
-    Every received byte is fed to a `LineBuffer`; every complete line becomes one frame.
-    A `{"type":"ping"}` goes out every 30 seconds so the server never sees the link as idle.
+    Every received byte is fed to a `LineBuffer`; every complete line becomes one typed
+    event (`parse_server_frame`). A `Ping` goes out every 30 seconds so the server never
+    sees the link as idle.
     Closing it ourselves (`close`, `abort`) is silent: no `connection_lost` follows.
 
     With a `TlsPolicy` the socket connects encrypted (the peer name is the host as given) and
@@ -58,18 +51,19 @@ class LineConnection(QObject):
 
     Signals:
         connected(): the connection is up (and encrypted, with TLS).
-        connect_failed(str): it could not be made; the argument is a short code
+        connect_failed(str): it could not be made; the argument is a `ClientFailure`
             (`connection_refused`, `host_not_found`, `timed_out`, `network_error`,
             `not_encrypted`, `untrusted_certificate`, `certificate_changed`, `tls_failed`).
-        frame_received(dict): one decoded frame from the server.
+        event_received(object): one typed event from the server (a `ServerEvent`).
         connection_lost(str): an established connection ended; the argument is the error code
-            the server sent before closing (`server_shutdown`, `kicked`, …) or
-            `connection_lost`.
+            the server sent before closing (one of `CLOSING_CODES`: `server_shutdown`,
+            `kicked`, …) or a `ClientFailure` (`connection_lost`, `line_too_long`,
+            `unsupported_version`).
     """
 
     connected = Signal()
     connect_failed = Signal(str)
-    frame_received = Signal(dict)
+    event_received = Signal(object)
     connection_lost = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -131,7 +125,7 @@ class LineConnection(QObject):
             self._socket.setSslConfiguration(tls.configuration())
             self._socket.connectToHostEncrypted(host, port, host)
 
-    def send(self, message: Message) -> bool:
+    def send(self, message: Request) -> bool:
         if not self.is_open:
             return False
         self._socket.write(encode(message))
@@ -147,6 +141,15 @@ class LineConnection(QObject):
         """Drop the connection at once; no `connection_lost` follows."""
         self._stop()
         self._socket.abort()
+
+    def fail(self, code: ClientFailure) -> None:
+        """Drop an established connection we cannot go on with; `connection_lost(code)`
+        follows at once."""
+        if self._closing:
+            return
+        self.abort()
+        logs.net.info("closing the connection to %s (%s)", self.address, code)
+        self.connection_lost.emit(code)
 
     def _stop(self) -> None:
         self._closing = True
@@ -170,7 +173,7 @@ class LineConnection(QObject):
             self.certificate_problem = CertificateProblem(
                 self.host, self.port, certificate, pinned=self.tls.pinned
             )
-            self._fail_connecting(CERTIFICATE_CHANGED)
+            self._fail_connecting(ClientFailure.CERTIFICATE_CHANGED)
             return
         self.peer_fingerprint = found
         self._finish_connecting()
@@ -206,7 +209,7 @@ class LineConnection(QObject):
         logs.net.debug("connected to %s", self.address)
         self.connected.emit()
 
-    def _fail_connecting(self, code: str) -> None:
+    def _fail_connecting(self, code: ClientFailure) -> None:
         self._connect_timer.stop()
         self._closing = True
         self._socket.abort()
@@ -219,21 +222,18 @@ class LineConnection(QObject):
             if not line.strip():
                 continue
             try:
-                frame = decode_frame(line)
+                event = parse_server_frame(decode_frame(line))
             except ProtocolError as problem:
                 logs.proto.warning("ignoring a bad frame from %s: %s", self.address, problem)
                 continue
-            if frame["type"] == "error" and "id" not in frame:
-                code = str(frame.get("code", ""))
-                if code in CLOSING_CODES:
-                    self._close_code = code
-            self.frame_received.emit(frame)
+            if isinstance(event, ErrorReply) and event.id is None and event.code in CLOSING_CODES:
+                self._close_code = event.code
+            self.event_received.emit(event)
             if self._closing:
                 return
         if self._buffer.overflowed:
             logs.proto.warning("%s sent a line over the limit; closing", self.address)
-            self._close_code = ErrorCode.FRAME_TOO_LARGE
-            self._socket.abort()
+            self.fail(ClientFailure.LINE_TOO_LONG)
 
     @Slot()
     def _on_socket_disconnected(self) -> None:
@@ -245,7 +245,7 @@ class LineConnection(QObject):
             self._fail_connecting(self._failure_code(self._socket.error()))
             return
         self._closing = True
-        code = self._close_code or CONNECTION_LOST
+        code = self._close_code or ClientFailure.CONNECTION_LOST
         logs.net.info("connection to %s ended (%s)", self.address, code)
         self.connection_lost.emit(code)
 
@@ -257,20 +257,22 @@ class LineConnection(QObject):
         logs.net.info("cannot connect to %s: %s", self.address, self.failure_detail)
         self._fail_connecting(self._failure_code(error))
 
-    def _failure_code(self, error: QAbstractSocket.SocketError) -> str:
+    def _failure_code(self, error: QAbstractSocket.SocketError) -> ClientFailure:
         problem = self.certificate_problem
         if problem is not None:
-            return CERTIFICATE_CHANGED if problem.changed else UNTRUSTED_CERTIFICATE
+            if problem.changed:
+                return ClientFailure.CERTIFICATE_CHANGED
+            return ClientFailure.UNTRUSTED_CERTIFICATE
         if self.tls is not None:
             if "wrong version number" in self.failure_detail.lower():
-                return NOT_ENCRYPTED  # the server's first bytes were not a TLS record
+                return ClientFailure.NOT_ENCRYPTED  # the server's first bytes were not a TLS record
             if error in (
                 QAbstractSocket.SocketError.SslHandshakeFailedError,
                 QAbstractSocket.SocketError.RemoteHostClosedError,
                 QAbstractSocket.SocketError.SslInternalError,
             ):
-                return TLS_FAILED
-        return _SOCKET_ERROR_CODES.get(error, "network_error")
+                return ClientFailure.TLS_FAILED
+        return _SOCKET_ERROR_CODES.get(error, ClientFailure.NETWORK_ERROR)
 
     @Slot()
     def _on_connect_timer_timeout(self) -> None:
@@ -278,8 +280,8 @@ class LineConnection(QObject):
             return
         self._closing = True
         logs.net.info("no answer from %s", self.address)
-        self._fail_connecting(TIMED_OUT)
+        self._fail_connecting(ClientFailure.TIMED_OUT)
 
     @Slot()
     def _on_ping_timer_timeout(self) -> None:
-        self.send({"type": "ping"})
+        self.send(Ping())

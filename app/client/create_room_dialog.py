@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QLineEdit, QPushButton
 from app.client import texts
 from app.client.ui import BannerKind, hide_banner, icon, show_banner
 from app.shared.forms import child, load_form
-from app.shared.validation import CAPACITY_MIN
+from app.shared.protocol import ProtocolError
+from app.shared.validation import CAPACITY_MIN, PASSWORD_MAX, ROOM_PASSWORD_MIN, check_room_password
 
 REQUIRED = (
     "nameEdit",
@@ -93,6 +94,12 @@ class CreateRoomDialog(QObject):
             password = self.password_edit.text()
             if not password:
                 self.show_error(self.tr("A private room needs a password."), "password")
+                return
+            try:
+                check_room_password(password)
+            except ProtocolError:
+                rule = self.tr("A room password has {low} to {high} characters.")
+                self.show_error(rule.format(low=ROOM_PASSWORD_MIN, high=PASSWORD_MAX), "password")
                 return
         hide_banner(self.error_label)
         self._set_busy(True)

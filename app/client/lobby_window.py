@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
 from html import escape
 
@@ -13,12 +14,20 @@ from app.client import texts
 from app.client.chat_window import ChatWindow
 from app.client.create_room_dialog import CreateRoomDialog
 from app.client.password_dialog import PasswordDialog
-from app.client.room_joiner import RoomJoiner
+from app.client.room_joiner import RoomJoiner, RoomKey
 from app.client.rooms_model import ROOM_ROLE, Column, RoomsModel
 from app.client.session import MainSession
 from app.client.ui import BannerKind, hide_banner, icon, show_banner
 from app.shared.forms import child, load_form
-from app.shared.protocol import Message
+from app.shared.protocol import (
+    CreateRoom,
+    ErrorCode,
+    ErrorReply,
+    ListRooms,
+    RoomCreated,
+    RoomList,
+    RoomSummary,
+)
 
 REQUIRED = (
     "signedInLabel",
@@ -78,8 +87,7 @@ class LobbyWindow(QObject):
         self.actions["actionCreateRoom"].setIcon(icon("add"))
         self.actions["actionLogOut"].setIcon(icon("logout"))
         self.session: MainSession | None = None
-        self.name = ""
-        self._last_address = ""  # the server of the last session, for attach()
+        self._last_login = ("", "")  # (server address, name) of the last session, for attach()
         self.joiner = RoomJoiner(self.form, self)
         self.joiner.join_failed.connect(self.notify)
         self.joiner.signed_out.connect(self.form.show)
@@ -106,26 +114,31 @@ class LobbyWindow(QObject):
         return self.session is not None and self.session.logged_in
 
     @property
-    def chats(self) -> dict[int, ChatWindow]:
+    def name(self) -> str:
+        """The logged-in person's name, as the session has it ("" when signed out)."""
+        return self.session.name if self.session is not None else ""
+
+    @property
+    def chats(self) -> dict[RoomKey, ChatWindow]:
         return self.joiner.chats
 
     @property
     def password_dialog(self) -> PasswordDialog | None:
         return self.joiner.password_dialog
 
-    def join(self, room: Message, password: str | None = None) -> None:
+    def join(self, room: RoomSummary, password: str | None = None) -> None:
         hide_banner(self.notice_label)
         self.joiner.join(room, password)
 
-    def attach(self, session: MainSession, name: str, rooms: list[Message]) -> None:
-        """Show the lobby for a freshly logged-in `session`."""
-        previous = self.session.address if self.session is not None else self._last_address
-        if (self.name and self.name != name) or (previous and previous != session.address):
+    def attach(self, session: MainSession, name: str, rooms: Sequence[RoomSummary]) -> None:
+        """Show the lobby for a freshly logged-in `session`; `rooms` may be only the first
+        page of the list (the rest then follow as `room_added`)."""
+        address, last_name = self._last_login
+        if (last_name and last_name != name) or (address and address != session.address):
             self.close_chats()  # room ids mean nothing on another server or for another person
-        self._last_address = session.address
+        self._last_login = (session.address, name)
         self._drop_session()
-        self.session, self.name = session, name
-        self.joiner.session, self.joiner.name = session, name
+        self.session = self.joiner.session = session
         session.setParent(self)
         session.room_added.connect(self.model.upsert)
         session.room_updated.connect(self.model.upsert)
@@ -151,10 +164,12 @@ class LobbyWindow(QObject):
     @Slot()
     def refresh(self) -> None:
         if self.session is not None and self.connected:
-            self.session.request("list_rooms", self._on_rooms_listed, self._on_request_failed)
+            self.session.request(
+                ListRooms(), RoomList, self._on_rooms_listed, self._on_request_failed
+            )
 
-    def _on_rooms_listed(self, frame: Message) -> None:
-        self.model.set_rooms([r for r in frame.get("rooms", []) if isinstance(r, dict)])
+    def _on_rooms_listed(self, listed: RoomList) -> None:
+        self.model.set_rooms(listed.rooms, more=bool(listed.more))
 
     @Slot()
     def open_create_dialog(self) -> None:
@@ -175,23 +190,21 @@ class LobbyWindow(QObject):
         if self.session is None:
             return
         self.session.request(
-            "create_room",
+            CreateRoom(name, capacity, password),
+            RoomCreated,
             partial(self._on_room_created, password),
             partial(self._on_create_failed, name),
-            name=name,
-            capacity=capacity,
-            password=password,
         )
 
-    def _on_room_created(self, password: str | None, frame: Message) -> None:
+    def _on_room_created(self, password: str | None, created: RoomCreated) -> None:
         if self.create_dialog is not None and self.create_dialog.is_open:
             self.create_dialog.finish()
-        self.joiner.open_chat(frame["room"], str(frame["ticket"]), password)
+        self.joiner.open_chat(created.room, created.ticket, password)
 
-    def _on_create_failed(self, name: str, code: str, frame: Message) -> None:
-        text = texts.request_error(code, frame, name)
+    def _on_create_failed(self, name: str, error: ErrorReply) -> None:
+        text = texts.request_error(error, name)
         if self.create_dialog is not None and self.create_dialog.is_open:
-            field = "password" if code == "invalid_password" else "name"
+            field = "password" if error.code == ErrorCode.INVALID_PASSWORD else "name"
             self.create_dialog.show_error(text, field)
         else:
             self.notify(text)
@@ -209,12 +222,12 @@ class LobbyWindow(QObject):
     @Slot(QModelIndex)
     def _on_view_activated(self, index: QModelIndex) -> None:
         room = index.data(ROOM_ROLE) if index.isValid() else None
-        if isinstance(room, dict):
+        if isinstance(room, RoomSummary):
             self.join(room)
 
-    def _on_request_failed(self, code: str, frame: Message) -> None:
+    def _on_request_failed(self, error: ErrorReply) -> None:
         if self.connected:
-            self.notify(texts.request_error(code, frame))
+            self.notify(texts.request_error(error))
 
     # --- leaving ---------------------------------------------------------------------------
 
@@ -227,7 +240,7 @@ class LobbyWindow(QObject):
         if self.session is not None:
             self.session.log_out()
         self._drop_session()
-        self.name = ""
+        self._last_login = ("", "")
         self.model.clear()
         self.form.hide()
         self.logged_out.emit()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtNetwork import QSslCertificate
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -18,12 +18,12 @@ from PySide6.QtWidgets import (
 
 from app.client import prefs, texts
 from app.client.certificate_dialog import CertificateDialog, Decision
-from app.client.connection import CERTIFICATE_CODES, CLOSING_CODES, CONNECTION_LOST
+from app.client.login_attempt import Field, LoginAttempt, LoginFailure, tls_policy
 from app.client.session import MainSession
 from app.client.tls import CertificateProblem, TlsPolicy
 from app.client.ui import BannerKind, hide_banner, icon, show_banner
 from app.shared.forms import child, load_form
-from app.shared.protocol import Message
+from app.shared.protocol import LoggedIn
 
 REQUIRED = (
     "hostEdit",
@@ -38,12 +38,10 @@ REQUIRED = (
     "busyBar",
     "logoLabel",
 )
-WELCOME_TIMEOUT_MS = 10_000
-REPLY_TIMEOUT_MS = 20_000  # argon2 at its real cost under a login storm takes seconds, not 20
 
 
 class LoginWindow(QObject):
-    """Controller of `forms/login_window.ui`: opens a `MainSession` and logs in on it.
+    """Controller of `forms/login_window.ui`: runs a `LoginAttempt` with what was typed.
 
     "Sign up" registers the account first (after checking the name and password rules here,
     so the person learns at once which rule is broken), then logs in.
@@ -53,12 +51,13 @@ class LoginWindow(QObject):
     this host:port) the login starts again with that certificate accepted.
 
     Signals:
-        logged_in(object, str, list): the logged-in `MainSession`, the account's name as
-            registered, and the rooms open now.
+        logged_in(object, str, tuple): the logged-in `MainSession`, the account's name as
+            registered, and the rooms open now (a tuple of `RoomSummary`; only the first
+            page when the server pages the list: the rest follow as `room_added`).
         closed(): the person closed the window (Esc or the window's close button).
     """
 
-    logged_in = Signal(object, str, list)
+    logged_in = Signal(object, str, tuple)
     closed = Signal()
 
     def __init__(
@@ -87,20 +86,11 @@ class LoginWindow(QObject):
         self.port_spin.setValue(port)
         self.tls_check.setChecked(tls)
         self.name_edit.setText(prefs.last_name())
-        self.session: MainSession | None = None
+        self.attempt: LoginAttempt | None = None
         self.certificate_dialog: CertificateDialog | None = None
         self._ca_certificates = tuple(ca_certificates)
         self._accept_once: tuple[str, str] = ("", "")  # (host:port, fingerprint), next try only
         self._signing_up = False
-        self._welcomed = False
-        self._welcome_timer = QTimer(self)
-        self._welcome_timer.setSingleShot(True)
-        self._welcome_timer.setInterval(WELCOME_TIMEOUT_MS)
-        self._welcome_timer.timeout.connect(self._on_welcome_timer_timeout)
-        self._reply_timer = QTimer(self)  # a login or sign-up the server never answers
-        self._reply_timer.setSingleShot(True)
-        self._reply_timer.setInterval(REPLY_TIMEOUT_MS)
-        self._reply_timer.timeout.connect(self._on_reply_timer_timeout)
         self.login_button.clicked.connect(self._on_login_button_clicked)
         self.sign_up_button.clicked.connect(self._on_sign_up_button_clicked)
         self.form.rejected.connect(self._on_form_rejected)
@@ -109,7 +99,7 @@ class LoginWindow(QObject):
 
     @property
     def busy(self) -> bool:
-        return self.session is not None
+        return self.attempt is not None
 
     def show(self, notice: str = "") -> None:
         """Show the window with the focus in the name field (and `notice`, if any)."""
@@ -122,7 +112,7 @@ class LoginWindow(QObject):
         self.name_edit.setFocus()
 
     def close(self) -> None:
-        self._drop_session()
+        self._drop_attempt()
         if self.certificate_dialog is not None and self.certificate_dialog.is_open:
             self.certificate_dialog.form.reject()
         self.form.hide()
@@ -161,117 +151,44 @@ class LoginWindow(QObject):
         tls: TlsPolicy | None = None
         if self.tls_check.isChecked():
             address, fingerprint = self._accept_once
-            tls = TlsPolicy(
-                self._ca_certificates,
-                pinned=prefs.pinned_fingerprint(host, port),
-                accepted=fingerprint if address == f"{host}:{port}" else "",
-            )
+            accepted = fingerprint if address == f"{host}:{port}" else ""
+            tls = tls_policy(host, port, self._ca_certificates, accepted)
         self._accept_once = ("", "")
-        session = MainSession(self)
-        session.connected.connect(self._welcome_timer.start)
-        session.welcomed.connect(self._on_session_welcomed)
-        session.connect_failed.connect(self._on_session_connect_failed)
-        session.connection_lost.connect(self._on_session_connection_lost)
-        self.session = session
-        self._welcomed = False
-        self._set_busy(True, self.tr("Connecting to {address}…").format(address=self._address()))
-        session.open(host, port, tls)
+        attempt = LoginAttempt(host, port, name, password, signing_up=signing_up, tls=tls)
+        attempt.setParent(self)
+        attempt.progressed.connect(self._on_attempt_progressed)
+        attempt.succeeded.connect(self._on_attempt_succeeded)
+        attempt.failed.connect(self._on_attempt_failed)
+        attempt.certificate_problem.connect(self._on_attempt_certificate_problem)
+        self.attempt = attempt
+        self._set_busy(True)
+        attempt.start()
 
-    def _address(self) -> str:
-        return f"{self.host_edit.text().strip()}:{self.port_spin.value()}"
+    @Slot(str)
+    def _on_attempt_progressed(self, status: str) -> None:
+        self._set_busy(True, status)
 
-    @Slot(dict)
-    def _on_session_welcomed(self, _frame: Message) -> None:
-        session = self.session
-        if session is None:
-            return
-        self._welcomed = True
-        self._welcome_timer.stop()
-        name, password = self.name_edit.text().strip(), self.password_edit.text()
-        if self._signing_up:
-            self._set_busy(True, self.tr("Creating the account…"))
-            self._reply_timer.start()
-            session.request(
-                "register",
-                self._on_registered,
-                self._on_request_failed,
-                name=name,
-                password=password,
-            )
-        else:
-            self._log_in()
-
-    def _on_registered(self, _frame: Message) -> None:
-        self._signing_up = False
-        self._log_in()
-
-    def _log_in(self) -> None:
-        if self.session is None:
-            return
-        self._set_busy(True, self.tr("Logging in…"))
-        self._reply_timer.start()
-        self.session.request(
-            "login",
-            self._on_logged_in,
-            self._on_request_failed,
-            name=self.name_edit.text().strip(),
-            password=self.password_edit.text(),
-        )
-
-    def _on_logged_in(self, frame: Message) -> None:
-        self._reply_timer.stop()
-        session = self.session
-        if session is None:
-            return
-        self._disconnect_session(session)
-        self.session = None
-        session.setParent(None)
-        session.name = str(frame.get("name") or self.name_edit.text().strip())
+    @Slot(object, object)
+    def _on_attempt_succeeded(self, session: MainSession, logged_in: LoggedIn) -> None:
+        self._drop_attempt()
         prefs.remember_login(session.host, session.port, session.name, session.tls is not None)
-        rooms = [room for room in frame.get("rooms", []) if isinstance(room, dict)]
-        self._set_busy(False)
         self.password_edit.clear()
         self.form.hide()
-        self.logged_in.emit(session, session.name, rooms)
+        self.logged_in.emit(session, session.name, logged_in.rooms)
 
-    def _on_request_failed(self, code: str, frame: Message) -> None:
-        self._drop_session()  # stops the reply timer too
-        if code == CONNECTION_LOST or code in CLOSING_CODES:
-            text = self.tr("The server at {address} closed the connection: {reason}").format(
-                address=self._address(), reason=texts.connection_ended(code)
-            )
-            self._fail(text, self.login_button)
-        elif code in ("invalid_password", "bad_credentials"):
-            self._fail(texts.request_error(code, frame), self.password_edit)
-        else:
-            self._fail(texts.request_error(code, frame), self.name_edit)
+    @Slot(object)
+    def _on_attempt_failed(self, failure: LoginFailure) -> None:
+        self._drop_attempt()
+        focus: QLineEdit | QPushButton = {
+            Field.HOST: self.host_edit,
+            Field.NAME: self.name_edit,
+            Field.PASSWORD: self.password_edit,
+        }.get(failure.field, self.login_button)
+        self._fail(failure.text, focus)
 
-    @Slot(str)
-    def _on_session_connect_failed(self, code: str) -> None:
-        problem = self.session.certificate_problem if self.session is not None else None
-        self._drop_session()
-        self._fail(texts.cannot_reach(self._address(), code), self.host_edit)
-        if code in CERTIFICATE_CODES and problem is not None:
-            self._ask_about_certificate(problem)
-
-    @Slot(str)
-    def _on_session_connection_lost(self, code: str) -> None:
-        if self._welcomed or self.session is None:
-            return  # a pending request reports it
-        encrypted = self.session.tls is not None
-        self._drop_session()
-        if code != CONNECTION_LOST:  # the server said why (busy, say) before closing
-            self._fail(texts.connection_ended(code), self.host_edit)
-        else:
-            self._fail(texts.no_welcome(self._address(), encrypted, closed=True), self.host_edit)
-
-    @Slot()
-    def _on_welcome_timer_timeout(self) -> None:
-        if self.session is None or self._welcomed:
-            return
-        encrypted = self.session.tls is not None
-        self._drop_session()
-        self._fail(texts.no_welcome(self._address(), encrypted, closed=False), self.host_edit)
+    @Slot(object)
+    def _on_attempt_certificate_problem(self, problem: CertificateProblem) -> None:
+        self._ask_about_certificate(problem)
 
     # --- certificates --------------------------------------------------------------------
 
@@ -303,28 +220,11 @@ class LoginWindow(QObject):
 
     # --- state ---------------------------------------------------------------------------
 
-    def _disconnect_session(self, session: MainSession) -> None:
-        self._welcome_timer.stop()
-        session.connected.disconnect(self._welcome_timer.start)
-        session.welcomed.disconnect(self._on_session_welcomed)
-        session.connect_failed.disconnect(self._on_session_connect_failed)
-        session.connection_lost.disconnect(self._on_session_connection_lost)
-
-    @Slot()
-    def _on_reply_timer_timeout(self) -> None:
-        if self.session is None or not self.busy:
-            return
-        self._drop_session()
-        text = self.tr("The server at {address} did not answer.").format(address=self._address())
-        self._fail(text, self.login_button)
-
-    def _drop_session(self) -> None:
-        self._reply_timer.stop()
-        if self.session is not None:
-            self._disconnect_session(self.session)
-            self.session.abort()
-            self.session.deleteLater()
-            self.session = None
+    def _drop_attempt(self) -> None:
+        attempt, self.attempt = self.attempt, None
+        if attempt is not None:
+            attempt.cancel()
+            attempt.deleteLater()
         self._set_busy(False)
 
     def _fail(self, text: str, focus: QLineEdit | QPushButton) -> None:
@@ -346,9 +246,9 @@ class LoginWindow(QObject):
     @Slot()
     def _on_form_rejected(self) -> None:
         if self.busy:  # Esc while waiting cancels the attempt, not the whole client
-            self._drop_session()
+            self._drop_attempt()
             self.status_label.setText(self.tr("Cancelled."))
             self.form.show()
             return
-        self._drop_session()
+        self._drop_attempt()
         self.closed.emit()

@@ -18,6 +18,10 @@ from app.client.chat_models import KIND_ROLE, SENDER_ROLE, TEXT_ROLE, TIME_ROLE,
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 PAD_X, PAD_Y, GAP = 10, 5, 2
+# A message's text sits this far right of where names are drawn, beside a bar in the
+# sender's colour, so no line of it (a newline followed by "bob: hi", say) can pass for
+# another person's message.
+BODY_INDENT, BAR_X, BAR_WIDTH = 14, 3, 3
 SENDER_COLORS = ("#2f6fb3", "#9b4dca", "#1f8a70", "#c0562b", "#7a6a1f", "#b03a6d", "#3b7d2b")
 OWN_BACKGROUND = QColor(47, 111, 179, 28)
 OWN_ACCENT = QColor("#2f6fb3")
@@ -57,7 +61,9 @@ def sender_color(name: str) -> QColor:
 class MessageDelegate(QStyledItemDelegate):
     """Draws each entry of a `MessagesModel` in its own style, word-wrapped to the view.
 
-    Messages show the sender (in a colour of their own) and the local time above the text;
+    Messages show the sender (in a colour of their own) and the local time above the text,
+    which is indented beside a bar in the sender's colour: every line of a multi-line message
+    visibly belongs to it, and none starts at the left edge where names are drawn;
     the person's own messages have a tinted background and an accent bar; join and leave
     notices are centred and grey; problems are red on a pale red background.
 
@@ -93,7 +99,7 @@ class MessageDelegate(QStyledItemDelegate):
         if kind == EntryKind.PROBLEM:
             _, height = _layout(text, body, width)
             return QSize(int(width), int(height) + 2 * PAD_Y + 2)
-        _, height = _layout(text, body, width)
+        _, height = _layout(text, body, width - BODY_INDENT)
         header = QFontMetrics(sender).height()
         return QSize(int(width), int(header + GAP + height) + 2 * PAD_Y)
 
@@ -146,6 +152,10 @@ class MessageDelegate(QStyledItemDelegate):
         painter.setPen(NOTICE_TEXT)
         time_x = rect.left() + PAD_X + metrics.horizontalAdvance(sender) + 8
         painter.drawText(QPointF(time_x, top + metrics.ascent()), str(index.data(TIME_ROLE) or ""))
-        layout, _ = _layout(text, body, width)
+        layout, height = _layout(text, body, width - BODY_INDENT)
+        body_top = top + metrics.height() + GAP
+        bar = QColor(OWN_ACCENT if kind == EntryKind.OWN else sender_color(sender))
+        bar.setAlpha(140)
+        painter.fillRect(QRectF(rect.left() + PAD_X + BAR_X, body_top, BAR_WIDTH, height), bar)
         painter.setPen(palette.color(QPalette.ColorRole.Text))
-        layout.draw(painter, QPointF(rect.left() + PAD_X, top + metrics.height() + GAP))
+        layout.draw(painter, QPointF(rect.left() + PAD_X + BODY_INDENT, body_top))

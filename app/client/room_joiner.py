@@ -4,21 +4,26 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from app.client import texts
 from app.client.chat_window import ChatWindow
 from app.client.password_dialog import PasswordDialog
 from app.client.session import MainSession
-from app.shared.protocol import Message
+from app.shared.protocol import ErrorCode, ErrorReply, JoinGranted, JoinRoom, RoomSummary
+
+RoomKey = tuple[str, int]  # (the server's instance, or "" when it does not say; the room id)
 
 
 class RoomJoiner(QObject):
     """Asks the main session for tickets and opens (or reconnects) the room's chat window.
 
-    It owns the chat windows by room id, so they outlive a lost session and can reconnect
-    once the person has logged in again (the lobby sets `session` and `name` at each login).
+    It owns the chat windows by (server instance, room id), so they outlive a lost session
+    and can reconnect once the person has logged in again (the lobby sets `session` at
+    each login; the person's name is the session's). A server started over on a fresh
+    database reuses room ids; its welcome's `instance` tells its rooms from the old ones
+    (with a server that does not send one, a room's `created_at` does).
 
     Signals:
         join_failed(str): a join was refused or could not be asked; the text says why.
@@ -32,8 +37,7 @@ class RoomJoiner(QObject):
         super().__init__(parent)
         self._dialog_parent = dialog_parent
         self.session: MainSession | None = None
-        self.name = ""
-        self.chats: dict[int, ChatWindow] = {}
+        self.chats: dict[RoomKey, ChatWindow] = {}
         self.password_dialog: PasswordDialog | None = None
         self._joining: set[int] = set()
 
@@ -41,45 +45,52 @@ class RoomJoiner(QObject):
     def connected(self) -> bool:
         return self.session is not None and self.session.logged_in
 
-    def join(self, room: Message, password: str | None = None) -> None:
+    def key(self, room_id: int) -> RoomKey:
+        """The key of room `room_id` on the server of the current session."""
+        instance = self.session.instance if self.session is not None else None
+        return (instance or "", room_id)
+
+    def chat_for(self, room_id: int) -> ChatWindow | None:
+        """The chat window of room `room_id` on the current session's server, if any."""
+        return self.chats.get(self.key(room_id))
+
+    def join(self, room: RoomSummary, password: str | None = None) -> None:
         """Ask for a ticket to `room` (asking for its password first if it is locked)."""
-        room_id = int(room["id"])
-        chat = self.chats.get(room_id)
+        room_id = room.id
+        chat = self.chat_for(room_id)
         if chat is not None and chat.connected:
             chat.show()
             return
         if not self.connected or self.session is None:
             self.join_failed.emit(self.tr("You are not connected to the server. Log in again."))
             return
-        if room.get("locked") and password is None:
+        if room.locked and password is None:
             self._ask_password(room)
             return
         if room_id in self._joining:
             return
         self._joining.add(room_id)
         self.session.request(
-            "join_room",
+            JoinRoom(room_id, password),
+            JoinGranted,
             partial(self._on_join_granted, password),
             partial(self._on_join_refused, room, password),
-            room_id=room_id,
-            password=password,
         )
 
-    def _on_join_granted(self, password: str | None, frame: Message) -> None:
-        room = frame["room"]
-        self._joining.discard(int(room["id"]))
-        if self.password_dialog is not None and self.password_dialog.room_id == room["id"]:
+    def _on_join_granted(self, password: str | None, granted: JoinGranted) -> None:
+        room = granted.room
+        self._joining.discard(room.id)
+        if self.password_dialog is not None and self.password_dialog.room_id == room.id:
             self.password_dialog.finish()
-        self.open_chat(room, str(frame["ticket"]), password)
+        self.open_chat(room, granted.ticket, password)
 
-    def _on_join_refused(
-        self, room: Message, password: str | None, code: str, frame: Message
-    ) -> None:
-        room_id = int(room["id"])
+    def _on_join_refused(self, room: RoomSummary, password: str | None, error: ErrorReply) -> None:
+        room_id = room.id
+        code = error.code
         self._joining.discard(room_id)
-        text = texts.request_error(code, frame, str(room.get("name", "")))
+        text = texts.request_error(error, room.name)
         dialog = self.password_dialog
-        if code in ("wrong_password", "password_required"):
+        if code in (ErrorCode.WRONG_PASSWORD, ErrorCode.PASSWORD_REQUIRED):
             if dialog is not None and dialog.is_open and dialog.room_id == room_id:
                 dialog.show_error(text)
             else:
@@ -87,14 +98,14 @@ class RoomJoiner(QObject):
             return
         if dialog is not None and dialog.is_open:
             dialog.finish()
-        chat = self.chats.get(room_id)
+        chat = self.chat_for(room_id)
         if chat is not None and not chat.connected:
-            chat.show_problem(text, can_retry=code != "no_such_room")
+            chat.show_problem(text, can_retry=code != ErrorCode.NO_SUCH_ROOM)
         self.join_failed.emit(text)
 
-    def _ask_password(self, room: Message) -> None:
+    def _ask_password(self, room: RoomSummary) -> None:
         self.close_password_dialog()
-        dialog = PasswordDialog(self._dialog_parent, int(room["id"]), str(room.get("name", "")))
+        dialog = PasswordDialog(self._dialog_parent, room.id, room.name)
         dialog.password_entered.connect(lambda password: self.join(room, password))
         dialog.closed.connect(partial(self._on_password_dialog_closed, dialog))
         self.password_dialog = dialog
@@ -109,45 +120,54 @@ class RoomJoiner(QObject):
             self.password_dialog = None
         dialog.deleteLater()
 
-    def open_chat(self, room: Message, ticket: str, password: str | None) -> None:
+    def open_chat(self, room: RoomSummary, ticket: str, password: str | None) -> None:
         """Enter `room` with `ticket` in its chat window (made now, or the one already open)."""
-        room_id = int(room["id"])
-        chat = self.chats.get(room_id)
-        if chat is not None and chat.room.get("created_at") != room.get("created_at"):
-            # Same id, another room (the server started over): the old window's room is gone.
-            self.chats.pop(room_id)
+        key = self.key(room.id)
+        chat = self.chats.get(key)
+        if chat is not None and not key[0] and chat.room.created_at != room.created_at:
+            # Same id, another room (a server that does not say its instance started over):
+            # the old window's room is gone.
+            self.chats.pop(key)
             chat.leave()
             chat.deleteLater()
             chat = None
         if chat is None:
-            chat = ChatWindow(room, self.name, password)
-            chat.left.connect(self._on_chat_left)
-            chat.reconnect_requested.connect(self._on_chat_reconnect_requested)
-            self.chats[room_id] = chat
+            me = self.session.name if self.session is not None else ""
+            chat = ChatWindow(room, me, password)
+            chat.left.connect(partial(self._on_chat_left, chat))
+            chat.reconnect_requested.connect(partial(self._on_chat_reconnect_requested, chat))
+            self.chats[key] = chat
         chat.password = password
         session = self.session
         host = session.host if session is not None else "127.0.0.1"
         tls = session.room_tls() if session is not None else None
-        chat.enter(host, int(room["port"]), ticket, tls)
+        chat.enter(host, room.port, ticket, tls)
         chat.show()
 
-    @Slot(int)
-    def _on_chat_left(self, room_id: int) -> None:
-        chat = self.chats.pop(room_id, None)
-        if chat is not None:
-            chat.deleteLater()
+    def _key_of(self, chat: ChatWindow) -> RoomKey | None:
+        return next((key for key, known in self.chats.items() if known is chat), None)
 
-    @Slot(int)
-    def _on_chat_reconnect_requested(self, room_id: int) -> None:
-        chat = self.chats.get(room_id)
-        if chat is None:
+    def _on_chat_left(self, chat: ChatWindow, _room_id: int) -> None:
+        key = self._key_of(chat)
+        if key is not None:
+            del self.chats[key]
+        chat.deleteLater()
+
+    def _on_chat_reconnect_requested(self, chat: ChatWindow, room_id: int) -> None:
+        key = self._key_of(chat)
+        if key is None:
             return
         if not self.connected:
             text = self.tr("You are signed out. Log in again from the lobby, then reconnect.")
             chat.show_problem(text)
             self.signed_out.emit()
             return
-        self.join(chat.room, chat.password if chat.room.get("locked") else None)
+        current = self.key(room_id)
+        if key[0] and current[0] and key != current:  # its server started over: room gone
+            gone = texts.request_error(ErrorReply(ErrorCode.NO_SUCH_ROOM, ""), chat.room.name)
+            chat.show_problem(gone, can_retry=False)
+            return
+        self.join(chat.room, chat.password if chat.room.locked else None)
 
     def forget_requests(self) -> None:
         """The session ended: nothing asked of it will be answered."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from enum import IntEnum
 from typing import Any
 
@@ -16,10 +17,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from app.client.ui import icon
-from app.shared.protocol import Message
+from app.shared.protocol import RoomSummary
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-ROOM_ROLE = Qt.ItemDataRole.UserRole + 1  # the ROOM dict
+ROOM_ROLE = Qt.ItemDataRole.UserRole + 1  # the RoomSummary
 LOCKED_ROLE = Qt.ItemDataRole.UserRole + 2  # bool
 FULL_ROLE = Qt.ItemDataRole.UserRole + 3  # bool
 
@@ -30,50 +31,53 @@ class Column(IntEnum):
     OWNER = 2
 
 
-def _room_key(room: Message) -> tuple[str, int]:
-    return (str(room.get("name", "")).casefold(), int(room.get("id", 0)))
+def _room_key(room: RoomSummary) -> tuple[str, int]:
+    return (room.name.casefold(), room.id)
 
 
-def is_full(room: Message) -> bool:
-    members, capacity = room.get("members", 0), room.get("capacity", 0)
-    return isinstance(members, int) and isinstance(capacity, int) and members >= capacity > 0
+def is_full(room: RoomSummary) -> bool:
+    return room.members >= room.capacity > 0
 
 
 class RoomsModel(QAbstractTableModel):
     """Open rooms as rows (name with a lock for private rooms, members/capacity, owner).
 
-    Feed it the lobby's events: `set_rooms` (a whole list), `upsert` (added or updated) and
-    `remove` (by id). Rows are inserted, changed and removed with the matching begin/end calls.
+    Feed it the lobby's events: `set_rooms` (a whole list, or the first page of one),
+    `upsert` (added or updated) and `remove` (by id). Rows are inserted, changed and removed
+    with the matching begin/end calls.
 
     Signals: none beyond QAbstractTableModel's.
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rooms: list[Message] = []
+        self._rooms: list[RoomSummary] = []
 
     # --- updates -------------------------------------------------------------------------
 
-    def set_rooms(self, rooms: list[Message]) -> None:
-        """Make the rows match `rooms`: drop the missing, update the known, add the new."""
-        wanted = {room["id"]: room for room in rooms if isinstance(room.get("id"), int)}
-        for room in list(self._rooms):
-            if room["id"] not in wanted:
-                self.remove(room["id"])
+    def set_rooms(self, rooms: Sequence[RoomSummary], more: bool = False) -> None:
+        """Make the rows match `rooms`: drop the missing, update the known, add the new.
+
+        With `more` the list is only its first page (the rest follows as `upsert`s), so no
+        row is dropped: a room that closed meanwhile is removed by its own event.
+        """
+        wanted = {room.id: room for room in rooms}
+        if not more:
+            for room in list(self._rooms):
+                if room.id not in wanted:
+                    self.remove(room.id)
         for room in wanted.values():
             self.upsert(room)
 
-    def upsert(self, room: Message) -> None:
-        if not isinstance(room.get("id"), int):
-            return
-        row = self.row_of(room["id"])
+    def upsert(self, room: RoomSummary) -> None:
+        row = self.row_of(room.id)
         if row is not None and _room_key(self._rooms[row]) == _room_key(room):
             self._rooms[row] = room
             last = self.index(row, self.columnCount() - 1)
             self.dataChanged.emit(self.index(row, 0), last)
             return
         if row is not None:
-            self.remove(room["id"])
+            self.remove(room.id)
         row = bisect.bisect([_room_key(r) for r in self._rooms], _room_key(room))
         self.beginInsertRows(QModelIndex(), row, row)
         self._rooms.insert(row, room)
@@ -94,14 +98,14 @@ class RoomsModel(QAbstractTableModel):
 
     def row_of(self, room_id: int) -> int | None:
         for row, room in enumerate(self._rooms):
-            if room["id"] == room_id:
+            if room.id == room_id:
                 return row
         return None
 
-    def room_at(self, row: int) -> Message | None:
+    def room_at(self, row: int) -> RoomSummary | None:
         return self._rooms[row] if 0 <= row < len(self._rooms) else None
 
-    def room(self, room_id: int) -> Message | None:
+    def room(self, room_id: int) -> RoomSummary | None:
         row = self.row_of(room_id)
         return None if row is None else self._rooms[row]
 
@@ -130,7 +134,7 @@ class RoomsModel(QAbstractTableModel):
             return None
         room = self._rooms[index.row()]
         column = Column(index.column())
-        locked = bool(room.get("locked"))
+        locked = room.locked
         full = is_full(room)
         if role == ROOM_ROLE:
             return room
@@ -153,10 +157,10 @@ class RoomsModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
 
-    def _display(self, room: Message, column: Column, full: bool) -> str:
+    def _display(self, room: RoomSummary, column: Column, full: bool) -> str:
         if column == Column.NAME:
-            return str(room.get("name", ""))
+            return room.name
         if column == Column.OWNER:
-            return str(room.get("owner", ""))
-        counts = f"{room.get('members', 0)} / {room.get('capacity', 0)}"
+            return room.owner
+        counts = f"{room.members} / {room.capacity}"
         return self.tr("{counts} · full").format(counts=counts) if full else counts

@@ -4,41 +4,75 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from app.client.connection import CLOSING_CODES, CONNECTION_LOST, LineConnection
+from app.client.connection import LineConnection
 from app.client.tls import TlsPolicy
 from app.shared import logs
-from app.shared.protocol import Message
+from app.shared.protocol import (
+    CLOSING_CODES,
+    SUPPORTED_VERSIONS,
+    Bye,
+    ChatMessage,
+    ClientFailure,
+    Enter,
+    Entered,
+    ErrorCode,
+    ErrorReply,
+    Joined,
+    Leave,
+    Left,
+    Logout,
+    Pong,
+    Request,
+    RoomAdded,
+    RoomRemoved,
+    RoomUpdated,
+    Say,
+    Welcome,
+)
 
-ReplyHandler = Callable[[Message], None]
-ErrorHandler = Callable[[str, Message], None]
+Reply = TypeVar("Reply")
+ErrorHandler = Callable[[ErrorReply], None]
+
+
+def failure(code: str) -> ErrorReply:
+    """An error reply standing for a failure the client found by itself (a `ClientFailure`)
+    or a closing code the server sent without a request id."""
+    return ErrorReply(str(code), "")
 
 
 @dataclass(slots=True)
 class _Pending:
-    on_reply: ReplyHandler
+    expected: type[Any]
+    on_reply: Callable[[Any], None]
     on_error: ErrorHandler
 
 
 class MainSession(LineConnection):
     """The main port: account requests with ids and reply callbacks, and the lobby's events.
 
-    `request()` sends a frame with a fresh id; exactly one of its two callbacks runs later:
-    `on_reply(frame)` for the success reply, or `on_error(code, frame)` for an error reply or
-    when the connection ends first (code `connection_lost` or the server's closing code).
+    `request(message, Expected, on_reply, on_error)` sends a request with a fresh id; exactly
+    one of its two callbacks runs later: `on_reply(reply)` with the success reply (an
+    `Expected`), or `on_error(error)` with an `ErrorReply`: the server's, or one whose code
+    is a `ClientFailure` or the server's closing code when the connection ends first.
+
+    A welcome whose protocol version is not in `SUPPORTED_VERSIONS` closes the session with
+    `connection_lost(unsupported_version)`.
 
     Signals (besides those of `LineConnection`):
-        welcomed(dict): the server's welcome frame arrived; requests may be sent.
-        room_added(dict): a room opened (a ROOM object).
-        room_updated(dict): a room's member count changed (a ROOM object).
+        welcomed(object): the server's `Welcome` arrived; requests may be sent.
+        room_added(object): a room opened (a `RoomSummary`); also the rooms of a paged list
+            that did not fit its first frame.
+        room_updated(object): a room's member count changed (a `RoomSummary`).
         room_removed(int): the room with this id closed.
     """
 
-    welcomed = Signal(dict)
-    room_added = Signal(dict)
-    room_updated = Signal(dict)
+    welcomed = Signal(object)
+    room_added = Signal(object)
+    room_updated = Signal(object)
     room_removed = Signal(int)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -46,9 +80,11 @@ class MainSession(LineConnection):
         self.name = ""
         self.registration = True
         self.max_room_capacity = 100  # the server default, until its welcome says otherwise
+        self.instance: str | None = None  # the server's database, when its welcome says
+        self.server_version = 0  # the protocol version of the welcome
         self._next_id = 1
         self._pending: dict[int, _Pending] = {}
-        self.frame_received.connect(self._on_self_frame_received)
+        self.event_received.connect(self._on_self_event_received)
         self.connection_lost.connect(self._on_self_connection_lost)
 
     @property
@@ -65,75 +101,92 @@ class MainSession(LineConnection):
         return replace(self.tls, pinned=self.peer_fingerprint, accepted=self.peer_fingerprint)
 
     def request(
-        self, kind: str, on_reply: ReplyHandler, on_error: ErrorHandler, **fields: object
+        self,
+        message: Request,
+        expected: type[Reply],
+        on_reply: Callable[[Reply], None],
+        on_error: ErrorHandler,
     ) -> None:
+        """Send `message` with a fresh id; its reply must be an `expected`."""
         request_id = self._next_id
         self._next_id += 1
-        if not self.send({"type": kind, **fields, "id": request_id}):
-            on_error(CONNECTION_LOST, {})
+        if not self.send(replace(message, id=request_id)):
+            on_error(failure(ClientFailure.CONNECTION_LOST))
             return
-        self._pending[request_id] = _Pending(on_reply, on_error)
+        self._pending[request_id] = _Pending(expected, on_reply, on_error)
 
     def log_out(self) -> None:
         """Say goodbye and close; pending requests are dropped."""
         self._pending.clear()
-        self.send({"type": "logout"})
+        self.send(Logout())
         self.close()
 
-    @Slot(dict)
-    def _on_self_frame_received(self, frame: Message) -> None:
-        kind = frame["type"]
-        request_id = frame.get("id")
+    @Slot(object)
+    def _on_self_event_received(self, event: object) -> None:
+        request_id = getattr(event, "id", None)
         if isinstance(request_id, int) and request_id in self._pending:
             pending = self._pending.pop(request_id)
-            if kind == "error":
-                pending.on_error(str(frame.get("code", "")), frame)
+            if isinstance(event, ErrorReply):
+                pending.on_error(event)
+            elif isinstance(event, pending.expected):
+                pending.on_reply(event)
             else:
-                pending.on_reply(frame)
-        elif kind == "welcome":
-            self.registration = bool(frame.get("registration", True))
-            capacity = frame.get("max_room_capacity")  # older servers do not say
-            if isinstance(capacity, int) and not isinstance(capacity, bool) and capacity >= 2:
-                self.max_room_capacity = capacity
-            self.welcomed.emit(frame)
-        elif kind in ("room_added", "room_updated") and isinstance(frame.get("room"), dict):
-            signal = self.room_added if kind == "room_added" else self.room_updated
-            signal.emit(frame["room"])
-        elif kind == "room_removed" and isinstance(frame.get("room_id"), int):
-            self.room_removed.emit(frame["room_id"])
-        elif kind != "pong":
-            logs.proto.debug("main port: ignoring %s", kind)
+                logs.proto.warning("main port: %r does not answer its request", event)
+                pending.on_error(ErrorReply(ErrorCode.BAD_REQUEST, "unexpected reply"))
+        elif isinstance(event, Welcome):
+            self._welcome(event)
+        elif isinstance(event, RoomAdded):
+            self.room_added.emit(event.room)
+        elif isinstance(event, RoomUpdated):
+            self.room_updated.emit(event.room)
+        elif isinstance(event, RoomRemoved):
+            self.room_removed.emit(event.room_id)
+        elif not isinstance(event, Pong | ErrorReply):  # a closing error: connection_lost
+            logs.proto.debug("main port: ignoring %r", event)
+
+    def _welcome(self, welcome: Welcome) -> None:
+        self.server_version = welcome.version
+        if welcome.version not in SUPPORTED_VERSIONS:
+            logs.proto.warning("%s speaks protocol %d", self.address, welcome.version)
+            self.fail(ClientFailure.UNSUPPORTED_VERSION)
+            return
+        self.registration = welcome.registration
+        capacity = welcome.max_room_capacity  # older servers do not say
+        if capacity is not None and capacity >= 2:
+            self.max_room_capacity = capacity
+        self.instance = welcome.instance or None
+        self.welcomed.emit(welcome)
 
     @Slot(str)
     def _on_self_connection_lost(self, code: str) -> None:
         pending, self._pending = self._pending, {}
         for item in pending.values():
-            item.on_error(code, {})
+            item.on_error(failure(code))
 
 
 class RoomConnection(LineConnection):
     """One room's own port: enter with a ticket, then say, hear and leave.
 
     Signals (besides those of `LineConnection`):
-        entered(dict): the `entered` frame (room, you, members, history).
-        member_joined(str, list, str): name, the members now, the time (ISO-8601 UTC).
-        member_left(str, list, str): name, the members now, the time.
-        message_received(dict): a MESSAGE frame (seq, from, text, ts).
-        request_failed(str, dict): an error that leaves the connection open
-            (`invalid_text`, `rate_limited`, …), with its frame.
+        entered(object): the `Entered` event (room, you, members, history).
+        member_joined(object): a `Joined` event (name, the members now, the time).
+        member_left(object): a `Left` event.
+        message_received(object): a `ChatMessage`.
+        request_failed(object): an `ErrorReply` that leaves the connection open
+            (`invalid_text`, `rate_limited`, …).
     """
 
-    entered = Signal(dict)
-    member_joined = Signal(str, list, str)
-    member_left = Signal(str, list, str)
-    message_received = Signal(dict)
-    request_failed = Signal(str, dict)
+    entered = Signal(object)
+    member_joined = Signal(object)
+    member_left = Signal(object)
+    message_received = Signal(object)
+    request_failed = Signal(object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._ticket = ""
         self.connected.connect(self._on_self_connected)
-        self.frame_received.connect(self._on_self_frame_received)
+        self.event_received.connect(self._on_self_event_received)
 
     def enter(self, host: str, port: int, ticket: str, tls: TlsPolicy | None = None) -> None:
         """Connect to the room's port (with TLS when `tls` is given) and present the ticket
@@ -143,34 +196,30 @@ class RoomConnection(LineConnection):
 
     def say(self, text: str, request_id: int | None = None) -> bool:
         """Send a message; a refusal (`request_failed`) echoes `request_id`."""
-        frame: Message = {"type": "say", "text": text}
-        if request_id is not None:
-            frame["id"] = request_id
-        return self.send(frame)
+        return self.send(Say(text, request_id))
 
     def leave(self) -> None:
         """Tell the room we go, then close once that is written."""
-        self.send({"type": "leave"})
+        self.send(Leave())
         self.close()
 
     @Slot()
     def _on_self_connected(self) -> None:
-        self.send({"type": "enter", "ticket": self._ticket})
+        self.send(Enter(self._ticket))
         self._ticket = ""
 
-    @Slot(dict)
-    def _on_self_frame_received(self, frame: Message) -> None:
-        kind = frame["type"]
-        members = frame.get("members")
-        members = [str(name) for name in members] if isinstance(members, list) else []
-        if kind == "entered":
-            self.entered.emit(frame)
-        elif kind == "message":
-            self.message_received.emit(frame)
-        elif kind in ("joined", "left"):
-            signal = self.member_joined if kind == "joined" else self.member_left
-            signal.emit(str(frame.get("name", "")), members, str(frame.get("ts", "")))
-        elif kind == "error" and frame.get("code") not in CLOSING_CODES:
-            self.request_failed.emit(str(frame.get("code", "")), frame)
-        elif kind not in ("pong", "bye"):
-            logs.proto.debug("room port: ignoring %s", kind)
+    @Slot(object)
+    def _on_self_event_received(self, event: object) -> None:
+        if isinstance(event, Entered):
+            self.entered.emit(event)
+        elif isinstance(event, ChatMessage):
+            self.message_received.emit(event)
+        elif isinstance(event, Joined):
+            self.member_joined.emit(event)
+        elif isinstance(event, Left):
+            self.member_left.emit(event)
+        elif isinstance(event, ErrorReply):
+            if event.code not in CLOSING_CODES:  # a closing one comes as connection_lost
+                self.request_failed.emit(event)
+        elif not isinstance(event, Pong | Bye):
+            logs.proto.debug("room port: ignoring %r", event)

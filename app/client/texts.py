@@ -8,7 +8,7 @@ from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtNetwork import QSslError
 
 from app.client.tls import CertificateProblem, certificate_names
-from app.shared.protocol import Message, ProtocolError
+from app.shared.protocol import ClientFailure, ErrorCode, ErrorReply, ProtocolError
 from app.shared.validation import (
     NAME_MAX,
     NAME_MIN,
@@ -21,30 +21,35 @@ from app.shared.validation import (
 )
 
 translate = QCoreApplication.translate
+# A request "fails" with these when its connection ends before the reply.
+_ENDINGS = frozenset(ClientFailure) | {ErrorCode.SERVER_SHUTDOWN, ErrorCode.SESSION_REPLACED}
 
 
 def cannot_reach(address: str, code: str) -> str:
-    """The server at `address` could not be reached; `code` comes from `connect_failed`."""
-    reasons = {
-        "connection_refused": translate(
+    """The server at `address` could not be reached; `code` (a `ClientFailure`) comes from
+    `connect_failed`."""
+    reasons: dict[str, str] = {
+        ClientFailure.CONNECTION_REFUSED: translate(
             "Messages", "Cannot reach the server at {address}: nothing is listening."
         ),
-        "host_not_found": translate(
+        ClientFailure.HOST_NOT_FOUND: translate(
             "Messages", "Cannot reach the server at {address}: the host is unknown."
         ),
-        "timed_out": translate(
+        ClientFailure.TIMED_OUT: translate(
             "Messages", "Cannot reach the server at {address}: it does not answer."
         ),
-        "not_encrypted": translate("Messages", "The server at {address} does not use encryption."),
-        "untrusted_certificate": translate(
+        ClientFailure.NOT_ENCRYPTED: translate(
+            "Messages", "The server at {address} does not use encryption."
+        ),
+        ClientFailure.UNTRUSTED_CERTIFICATE: translate(
             "Messages", "The certificate of the server at {address} is not trusted."
         ),
-        "certificate_changed": translate(
+        ClientFailure.CERTIFICATE_CHANGED: translate(
             "Messages",
             "The certificate of the server at {address} has changed since you trusted it. "
             "The connection was refused.",
         ),
-        "tls_failed": translate(
+        ClientFailure.TLS_FAILED: translate(
             "Messages", "Cannot set up an encrypted connection to the server at {address}."
         ),
     }
@@ -60,7 +65,7 @@ def no_welcome(address: str, encrypted: bool, closed: bool) -> str:
             return translate(
                 "Messages", "The server at {address} closed the connection before greeting."
             ).format(address=address)
-        return cannot_reach(address, "timed_out")
+        return cannot_reach(address, ClientFailure.TIMED_OUT)
     if closed:
         text = translate(
             "Messages",
@@ -77,71 +82,95 @@ def no_welcome(address: str, encrypted: bool, closed: bool) -> str:
 
 
 def connection_ended(code: str) -> str:
-    """Why a connection the server closed (or that dropped) ended."""
-    reasons = {
-        "server_shutdown": translate("Messages", "The server shut down."),
-        "session_replaced": translate(
+    """Why a connection the server closed (a closing code), or that we closed or lost (a
+    `ClientFailure`), ended."""
+    reasons: dict[str, str] = {
+        ErrorCode.SERVER_SHUTDOWN: translate("Messages", "The server shut down."),
+        ErrorCode.SESSION_REPLACED: translate(
             "Messages", "You signed in somewhere else, so this session ended."
         ),
-        "room_closed": translate("Messages", "An operator closed this room."),
-        "kicked": translate("Messages", "An operator removed you from this room."),
-        "bad_ticket": translate("Messages", "The room did not accept the entry ticket."),
-        "server_busy": translate(
+        ErrorCode.ROOM_CLOSED: translate("Messages", "An operator closed this room."),
+        ErrorCode.KICKED: translate("Messages", "An operator removed you from this room."),
+        ErrorCode.BAD_TICKET: translate("Messages", "The room did not accept the entry ticket."),
+        ErrorCode.SERVER_BUSY: translate(
             "Messages", "The server is busy with too many connections. Try again later."
         ),
-        "timeout": translate("Messages", "The server closed the connection after a silence."),
+        ErrorCode.TIMEOUT: translate(
+            "Messages", "The server closed the connection after a silence."
+        ),
+        ErrorCode.SLOW_CONSUMER: translate(
+            "Messages",
+            "This computer fell too far behind the conversation, so the server "
+            "closed the connection.",
+        ),
+        ErrorCode.FRAME_TOO_LARGE: translate(
+            "Messages", "The server refused a message too long for it and closed the connection."
+        ),
+        ClientFailure.LINE_TOO_LONG: translate(
+            "Messages",
+            "The server sent a message longer than the protocol allows, so RoomChat closed "
+            "the connection.",
+        ),
+        ClientFailure.UNSUPPORTED_VERSION: translate(
+            "Messages",
+            "The server speaks a version of the RoomChat protocol this client does not "
+            "know. Update RoomChat or choose another server.",
+        ),
     }
     return reasons.get(code, translate("Messages", "The connection to the server was lost."))
 
 
-def request_error(code: str, frame: Message, room: str = "") -> str:
+def request_error(error: ErrorReply, room: str = "") -> str:
     """A refused request, in words; `room` names the room when there is one."""
-    texts = {
-        "bad_credentials": translate("Messages", "The name or password is wrong."),
-        "name_taken": translate("Messages", "That name is taken. Choose another one."),
-        "registration_closed": translate("Messages", "This server does not accept new accounts."),
-        "invalid_name": name_rule_text(),
-        "invalid_password": translate(
+    code = error.code
+    texts: dict[str, str] = {
+        ErrorCode.BAD_CREDENTIALS: translate("Messages", "The name or password is wrong."),
+        ErrorCode.NAME_TAKEN: translate("Messages", "That name is taken. Choose another one."),
+        ErrorCode.REGISTRATION_CLOSED: translate(
+            "Messages", "This server does not accept new accounts."
+        ),
+        ErrorCode.INVALID_NAME: name_rule_text(),
+        ErrorCode.INVALID_PASSWORD: translate(
             "Messages", "A password has {low} to {high} characters."
         ).format(low=PASSWORD_MIN, high=PASSWORD_MAX),
-        "invalid_room_name": translate(
+        ErrorCode.INVALID_ROOM_NAME: translate(
             "Messages", "A room name has 1 to {high} characters and no control characters."
         ).format(high=ROOM_NAME_MAX),
-        "room_name_taken": translate("Messages", "A room with that name is already open."),
-        "invalid_capacity": translate(
+        ErrorCode.ROOM_NAME_TAKEN: translate("Messages", "A room with that name is already open."),
+        ErrorCode.INVALID_CAPACITY: translate(
             "Messages", "The server does not allow that many people in one room."
         ),
-        "no_free_port": translate(
+        ErrorCode.NO_FREE_PORT: translate(
             "Messages", "The server has no free port for another room right now."
         ),
-        "no_such_room": translate("Messages", "The room “{room}” is no longer open."),
-        "password_required": translate(
+        ErrorCode.NO_SUCH_ROOM: translate("Messages", "The room “{room}” is no longer open."),
+        ErrorCode.PASSWORD_REQUIRED: translate(
             "Messages", "The room “{room}” is private: it needs its password."
         ),
-        "wrong_password": translate("Messages", "Wrong password for “{room}”. Try again."),
-        "room_full": translate("Messages", "The room “{room}” is full."),
-        "already_in_room": translate(
+        ErrorCode.WRONG_PASSWORD: translate("Messages", "Wrong password for “{room}”. Try again."),
+        ErrorCode.ROOM_FULL: translate("Messages", "The room “{room}” is full."),
+        ErrorCode.ALREADY_IN_ROOM: translate(
             "Messages", "You are already in “{room}” (perhaps from another window)."
         ),
-        "invalid_text": translate(
+        ErrorCode.INVALID_TEXT: translate(
             "Messages", "A message has 1 to 4000 characters and not only spaces."
         ),
-        "not_logged_in": translate("Messages", "You are not signed in."),
-        "internal_error": translate(
+        ErrorCode.NOT_LOGGED_IN: translate("Messages", "You are not signed in."),
+        ErrorCode.INTERNAL_ERROR: translate(
             "Messages", "The server could not do that just now. Try again."
         ),
     }
-    if code == "rate_limited":
-        wait = frame.get("retry_after")
-        seconds = max(1, round(wait)) if isinstance(wait, int | float) else 1
+    if code == ErrorCode.RATE_LIMITED:
+        wait = error.retry_after
+        seconds = max(1, round(wait)) if wait is not None else 1
         return translate("Messages", "Slow down: wait {seconds} s and try again.").format(
             seconds=seconds
         )
     if code in texts:
         return texts[code].format(room=room)
-    if code in ("connection_lost", "server_shutdown", "session_replaced"):
+    if code in _ENDINGS:
         return connection_ended(code)
-    return str(frame.get("message") or translate("Messages", "The server refused the request."))
+    return error.message or translate("Messages", "The server refused the request.")
 
 
 def name_rule_text(name: str | None = None) -> str:
@@ -178,7 +207,7 @@ def room_name_problem(name: str) -> str | None:
     except ProtocolError:
         if not name.strip():
             return translate("Messages", "Give the room a name.")
-        return request_error("invalid_room_name", {})
+        return request_error(ErrorReply(ErrorCode.INVALID_ROOM_NAME, ""))
     return None
 
 

@@ -138,14 +138,15 @@ def run_server(args: argparse.Namespace) -> int:
     except DatabaseError as problem:
         print(f"error: {database_problem(config.db_path, problem)}", file=sys.stderr)
         return 2
+    # Signals are handled before anyone is told where we listen: a SIGTERM sent as soon as
+    # "listening on" appears must shut the server down cleanly, not kill it.
+    server.shut_down.connect(app.quit)
+    ShutdownSignals(server.shutdown, app)
     if not server.listen():
         server.shutdown()
         return 1
     print(f"listening on {server.address}", flush=True)
     logs.server.info("database: %s", config.db_path)
-
-    server.shut_down.connect(app.quit)
-    ShutdownSignals(server.shutdown, app)
     admin = None
     if not headless:
         from app.server.admin import open_admin_window

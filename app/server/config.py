@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtNetwork import QSslConfiguration
 
+from app.server.addresses import ipv6_prefix_length
 from app.server.flags import (
     FlagGroup,
     at_least_two,
@@ -257,6 +258,28 @@ class ServerConfig:
             LIMITS,
             parse=non_negative_int,
             metavar="N",
+        ),
+    )
+    socket_send_buffer: int = field(
+        default=65_536,
+        metadata=flag(
+            "--socket-send-buffer",
+            "kernel send buffer of each connection, so that --max-output-bytes counts what "
+            "really waits; 0 = the system's default (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="BYTES",
+        ),
+    )
+    ipv6_prefix: int = field(
+        default=64,
+        metadata=flag(
+            "--ipv6-prefix",
+            "IPv6 addresses count as one address per network of this prefix length in the "
+            "per-address limits; 128 = each apart (default: %(default)s)",
+            LIMITS,
+            parse=ipv6_prefix_length,
+            metavar="BITS",
         ),
     )
     tls: QSslConfiguration | None = None  # None: plain TCP

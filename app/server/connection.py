@@ -8,8 +8,10 @@ import time
 from PySide6.QtCore import QByteArray, QObject, QTimer, Signal, Slot
 from PySide6.QtNetwork import QAbstractSocket, QTcpSocket
 
+from app.server.addresses import address_key
 from app.server.config import ServerConfig
 from app.server.conversation import ParsedItem
+from app.server.linger import discard_unsent
 from app.shared import logs
 from app.shared.limits import Clock
 from app.shared.protocol import (
@@ -68,6 +70,11 @@ class Connection(QObject):
         socket.setParent(self)
         socket.setSocketOption(QAbstractSocket.SocketOption.LowDelayOption, 1)
         socket.setReadBufferSize(READ_BUFFER_BYTES)
+        if config.socket_send_buffer:
+            # Else the kernel grows its own buffer to megabytes, unseen by bytesToWrite().
+            socket.setSocketOption(
+                QAbstractSocket.SocketOption.SendBufferSizeSocketOption, config.socket_send_buffer
+            )
         self._allowed = allowed_types
         self._max_bad_frames = config.max_bad_frames
         self._max_output = config.max_output_bytes
@@ -83,6 +90,7 @@ class Connection(QObject):
         self.idle_checked = False  # set once logged in or entered: silence then counts
         self.peer = f"{socket.peerAddress().toString()}:{socket.peerPort()}"
         self.address = socket.peerAddress().toString()
+        self.address_key = address_key(socket.peerAddress(), config.ipv6_prefix)  # for limits
         socket.readyRead.connect(self._on_socket_ready_read)
         socket.disconnected.connect(self._on_socket_disconnected)
         self._deadline: QTimer | None = None
@@ -108,9 +116,20 @@ class Connection(QObject):
         backlog = self._backlog = self._socket.bytesToWrite()
         self._unmeasured = 0
         if self._max_output and backlog > self._max_output:
-            self.abort(f"{backlog} bytes unread (slow reader)")
+            self._cut_off(backlog)
             return 0
         return backlog
+
+    def _cut_off(self, backlog: int) -> None:
+        """End a slow reader at once for its owner; `slow_consumer` goes after its backlog.
+
+        Nothing more is queued, so its memory stops growing; if it reads within
+        LINGER_SECONDS it finds the error as its last frame, else it is reset.
+        """
+        logs.net.warning("cutting off %s: %d bytes unread (slow reader)", self.peer, backlog)
+        error = ErrorReply(ErrorCode.SLOW_CONSUMER.value, "you were not reading fast enough")
+        self._socket.write(encode(error))  # not send(): that would measure again
+        self.close()
 
     def send(self, message: ServerEvent) -> None:
         self.send_bytes(encode(message))
@@ -140,7 +159,14 @@ class Connection(QObject):
         self._end()
         self._socket.disconnectFromHost()
         if self._socket.state() != QAbstractSocket.SocketState.UnconnectedState:
-            QTimer.singleShot(int(LINGER_SECONDS * 1000), self, self._socket.abort)
+            QTimer.singleShot(int(LINGER_SECONDS * 1000), self, self._on_linger_passed)
+
+    @Slot()
+    def _on_linger_passed(self) -> None:
+        """The peer did not take its goodbye in time: drop it, kernel buffer and all."""
+        if self._socket.state() != QAbstractSocket.SocketState.UnconnectedState:
+            discard_unsent(self._socket)
+            self._socket.abort()
 
     def close_with_error(self, code: ErrorCode, text: str) -> None:
         self.send(ErrorReply(code.value, text))
@@ -152,6 +178,7 @@ class Connection(QObject):
         if self._open:
             logs.net.warning("cutting off %s: %s", self.peer, reason)
             self._end()
+            discard_unsent(self._socket)
             self._socket.abort()
 
     def _end(self) -> None:

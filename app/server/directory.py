@@ -18,6 +18,7 @@ from app.server.tls import make_listener
 from app.shared import logs
 from app.shared.limits import Clock
 from app.shared.protocol import ErrorCode, ProtocolError, RequestId, RoomSummary
+from app.shared.validation import name_skeleton
 
 MAX_PORT_ATTEMPTS = 1_000
 
@@ -60,11 +61,14 @@ class RoomDirectory(QObject):
         return [room.summary() for room in self.rooms.values()]
 
     def check_name_free(self, name: str, request_id: RequestId) -> None:
-        folded = name.casefold()
-        if any(room.info.name.casefold() == folded for room in self.rooms.values()):
-            raise ProtocolError(
-                ErrorCode.ROOM_NAME_TAKEN, f"a room named {name!r} is already open", request_id
-            )
+        skeleton = name_skeleton(name)  # without case, and look-alikes count as the same
+        for room in self.rooms.values():
+            if name_skeleton(room.info.name) == skeleton:
+                raise ProtocolError(
+                    ErrorCode.ROOM_NAME_TAKEN,
+                    f"a room named {room.info.name!r} is open",
+                    request_id,
+                )
 
     def check_room_allowed(self, owner: str, request_id: RequestId) -> None:
         """Room caps: every open room holds a port, and the listing must stay one frame."""

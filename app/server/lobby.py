@@ -57,6 +57,7 @@ from app.shared.validation import (
     check_name,
     check_password,
     check_room_name,
+    check_room_password,
     name_key,
 )
 
@@ -127,6 +128,7 @@ class Lobby(QObject):
                 f"{SERVER_NAME} {__version__}",
                 config.registration,
                 config.max_room_capacity,
+                self._store.instance,
             )
         )
         connection.set_deadline(self._config.login_timeout, ErrorCode.TIMEOUT, "no login in time")
@@ -248,7 +250,11 @@ class Lobby(QObject):
             if password_hash is None:
                 raise ProtocolError(ErrorCode.INTERNAL_ERROR, "could not register", request.id)
             if not self._store.add_account(name, name_key(name), password_hash):
-                raise ProtocolError(ErrorCode.NAME_TAKEN, f"{name!r} is taken", request.id)
+                raise ProtocolError(
+                    ErrorCode.NAME_TAKEN,
+                    f"{name!r} is taken or looks like a taken name",
+                    request.id,
+                )
             logs.server.info("account %r registered from %s", name, session.connection.address)
             session.connection.send(Registered(name, request.id))
 
@@ -258,7 +264,7 @@ class Lobby(QObject):
         if session.conversation.logged_in:
             raise ProtocolError(ErrorCode.ALREADY_LOGGED_IN, "already logged in", request.id)
         key = name_key(request.name)
-        address = session.connection.address
+        address = session.connection.address_key
         # Checked before the password: a right password does not lift the throttle.
         wait = self._guard.blocked_for(key, address)
         if wait > 0:
@@ -326,12 +332,8 @@ class Lobby(QObject):
         capacity = check_capacity(request.capacity, self._config.max_room_capacity, request.id)
         self._directory.check_name_free(name, request.id)
         self._directory.check_room_allowed(session.name or "", request.id)
-        if request.password is not None and not 1 <= len(request.password) <= PASSWORD_MAX:
-            raise ProtocolError(
-                ErrorCode.INVALID_PASSWORD,
-                f"a room password has 1 to {PASSWORD_MAX} characters",
-                request.id,
-            )
+        if request.password is not None:
+            check_room_password(request.password, request.id)
 
         def open_room(password_hash: str | None) -> None:
             self._directory.check_name_free(name, request.id)  # things may have changed

@@ -120,7 +120,7 @@ class ChatServer(QObject):
 
     def _track(self, connection: Connection) -> bool:
         """Count a new connection, or refuse it with `server_busy` past a connection cap."""
-        address = connection.address
+        address = connection.address_key
         per_address = self._per_address.get(address, 0)
         config = self.config
         if (config.max_connections and len(self.connections) >= config.max_connections) or (
@@ -143,11 +143,11 @@ class ChatServer(QObject):
 
     def _forget(self, connection: Connection) -> None:
         self.connections.discard(connection)
-        left = self._per_address.get(connection.address, 1) - 1
+        left = self._per_address.get(connection.address_key, 1) - 1
         if left > 0:
-            self._per_address[connection.address] = left
+            self._per_address[connection.address_key] = left
         else:
-            self._per_address.pop(connection.address, None)
+            self._per_address.pop(connection.address_key, None)
         self.clients_changed.emit(len(self.connections))
 
     @Slot()

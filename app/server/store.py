@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from app.server.database import Database
 from app.shared.timefmt import utc_now_iso
+from app.shared.validation import name_skeleton
 
 MIGRATIONS: list[list[str]] = [
     [
@@ -84,9 +85,14 @@ class ChatStore:
         return Account(*rows[0]) if rows else None
 
     def add_account(self, name: str, key: str, password_hash: str) -> bool:
-        """Create an account; False when the name is taken."""
+        """Create an account; False when the name is taken or looks like a taken one."""
         with self.db.transaction():
             if self.db.rows("SELECT 1 FROM users WHERE name_key = :k", k=key):
+                return False
+            skeleton = name_skeleton(name)
+            if any(
+                name_skeleton(row[0]) == skeleton for row in self.db.rows("SELECT name FROM users")
+            ):
                 return False
             self.db.insert(
                 "INSERT INTO users (name, name_key, password_hash, created_at) "

@@ -1,57 +1,69 @@
 """The rules on names, passwords, room names, capacities and chat text, shared by both ends.
 
+Names live in `names`, chat text in `chat_text`; this module gathers every rule in one place.
+
 Each check returns the value to use (normalised where that matters) or raises a
 `ProtocolError` whose code and message tell the person which rule was broken.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
+from app.shared.chat_text import TEXT_MAX, check_text
+from app.shared.names import (
+    NAME_MAX,
+    NAME_MIN,
+    NAME_PUNCTUATION,
+    check_name,
+    name_key,
+    name_skeleton,
+)
 from app.shared.protocol import ErrorCode, ProtocolError, RequestId
 
-NAME_MIN, NAME_MAX = 3, 32
+__all__ = [
+    "CAPACITY_MIN",
+    "NAME_MAX",
+    "NAME_MIN",
+    "NAME_PUNCTUATION",
+    "PASSWORD_MAX",
+    "PASSWORD_MIN",
+    "ROOM_NAME_MAX",
+    "ROOM_PASSWORD_MIN",
+    "TEXT_MAX",
+    "check_capacity",
+    "check_name",
+    "check_password",
+    "check_room_name",
+    "check_room_password",
+    "check_text",
+    "name_key",
+    "name_skeleton",
+]
+
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
+ROOM_PASSWORD_MIN = 4  # for new rooms; rooms opened under the old 1-character rule keep theirs
 ROOM_NAME_MAX = 64
-TEXT_MAX = 4_000
 CAPACITY_MIN = 2
-NAME_PUNCTUATION = frozenset("_-.")
-
-
-def _is_name_char(char: str) -> bool:
-    category = unicodedata.category(char)
-    return category.startswith("L") or category == "Nd" or char in NAME_PUNCTUATION
-
-
-def check_name(name: str, request_id: RequestId = None) -> str:
-    """An account name: 3–32 letters of any script, digits, `_ - .`; returned in NFC."""
-    name = unicodedata.normalize("NFC", name)
-    if not NAME_MIN <= len(name) <= NAME_MAX:
-        raise ProtocolError(
-            ErrorCode.INVALID_NAME,
-            f"a name has {NAME_MIN} to {NAME_MAX} characters",
-            request_id,
-        )
-    if not all(_is_name_char(c) for c in name):
-        raise ProtocolError(
-            ErrorCode.INVALID_NAME,
-            "a name may hold only letters, digits, '_', '-' and '.'",
-            request_id,
-        )
-    return name
-
-
-def name_key(name: str) -> str:
-    """The form two names are compared in: 'Alice' and 'alice' are the same account."""
-    return unicodedata.normalize("NFC", name).casefold()
 
 
 def check_password(password: str, request_id: RequestId = None) -> str:
+    """An account password: 8–128 characters."""
     if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
         raise ProtocolError(
             ErrorCode.INVALID_PASSWORD,
             f"a password has {PASSWORD_MIN} to {PASSWORD_MAX} characters",
+            request_id,
+        )
+    return password
+
+
+def check_room_password(password: str, request_id: RequestId = None) -> str:
+    """A new room's password: 4–128 characters (`invalid_password` otherwise)."""
+    if not ROOM_PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        raise ProtocolError(
+            ErrorCode.INVALID_PASSWORD,
+            f"a room password has {ROOM_PASSWORD_MIN} to {PASSWORD_MAX} characters",
             request_id,
         )
     return password
@@ -74,6 +86,7 @@ def check_room_name(name: str, request_id: RequestId = None) -> str:
 
 
 def check_capacity(capacity: object, maximum: int, request_id: RequestId = None) -> int:
+    """A room capacity: a whole number (not a bool) from 2 to the server's maximum."""
     if not isinstance(capacity, int) or isinstance(capacity, bool):
         raise ProtocolError(
             ErrorCode.INVALID_CAPACITY, "capacity must be a whole number", request_id
@@ -85,20 +98,3 @@ def check_capacity(capacity: object, maximum: int, request_id: RequestId = None)
             request_id,
         )
     return capacity
-
-
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # control characters but tab and newline
-
-
-def check_text(text: str, request_id: RequestId = None) -> str:
-    if not 1 <= len(text) <= TEXT_MAX:
-        raise ProtocolError(
-            ErrorCode.INVALID_TEXT, f"a message has 1 to {TEXT_MAX} characters", request_id
-        )
-    if text.isspace():
-        raise ProtocolError(ErrorCode.INVALID_TEXT, "a message may not be only spaces", request_id)
-    if _CONTROL.search(text):
-        raise ProtocolError(
-            ErrorCode.INVALID_TEXT, "a message may not hold control characters", request_id
-        )
-    return text

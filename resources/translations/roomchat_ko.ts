@@ -145,6 +145,10 @@
         <translation>비공개 방에는 비밀번호가 필요합니다.</translation>
     </message>
     <message>
+        <source>A room password has {low} to {high} characters.</source>
+        <translation>방 비밀번호는 {low}~{high}자입니다.</translation>
+    </message>
+    <message>
         <source>Create room</source>
         <translation>방 만들기</translation>
     </message>
@@ -261,6 +265,29 @@
     </message>
 </context>
 <context>
+    <name>LoginAttempt</name>
+    <message>
+        <source>Connecting to {address}…</source>
+        <translation>{address}에 연결하는 중…</translation>
+    </message>
+    <message>
+        <source>Creating the account…</source>
+        <translation>계정을 만드는 중…</translation>
+    </message>
+    <message>
+        <source>Logging in…</source>
+        <translation>로그인하는 중…</translation>
+    </message>
+    <message>
+        <source>The server at {address} closed the connection: {reason}</source>
+        <translation>{address} 서버가 연결을 끊었습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>The server at {address} did not answer.</source>
+        <translation>{address} 서버가 응답하지 않습니다.</translation>
+    </message>
+</context>
+<context>
     <name>LoginWindow</name>
     <message>
         <source>Enter the server&apos;s host name or address.</source>
@@ -271,28 +298,8 @@
         <translation>이름과 비밀번호를 입력하세요.</translation>
     </message>
     <message>
-        <source>Connecting to {address}…</source>
-        <translation>{address}에 연결하는 중…</translation>
-    </message>
-    <message>
-        <source>Creating the account…</source>
-        <translation>계정을 만드는 중…</translation>
-    </message>
-    <message>
-        <source>The server at {address} did not answer.</source>
-        <translation>{address} 서버가 응답하지 않습니다.</translation>
-    </message>
-    <message>
         <source>Cancelled.</source>
         <translation>취소했습니다.</translation>
-    </message>
-    <message>
-        <source>Logging in…</source>
-        <translation>로그인하는 중…</translation>
-    </message>
-    <message>
-        <source>The server at {address} closed the connection: {reason}</source>
-        <translation>{address} 서버가 연결을 끊었습니다: {reason}</translation>
     </message>
     <message>
         <source>RoomChat forgot the certificate it trusted for {address}. Log in again to check the new one.</source>
@@ -443,6 +450,22 @@
     <message>
         <source>The room did not accept the entry ticket.</source>
         <translation>방이 입장권을 받아들이지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>This computer fell too far behind the conversation, so the server closed the connection.</source>
+        <translation>이 컴퓨터가 대화를 너무 늦게 받아서 서버가 연결을 끊었습니다.</translation>
+    </message>
+    <message>
+        <source>The server refused a message too long for it and closed the connection.</source>
+        <translation>서버가 너무 긴 메시지를 거부하고 연결을 끊었습니다.</translation>
+    </message>
+    <message>
+        <source>The server sent a message longer than the protocol allows, so RoomChat closed the connection.</source>
+        <translation>서버가 프로토콜이 허용하는 것보다 긴 메시지를 보내서 RoomChat이 연결을 끊었습니다.</translation>
+    </message>
+    <message>
+        <source>The server speaks a version of the RoomChat protocol this client does not know. Update RoomChat or choose another server.</source>
+        <translation>이 서버는 이 클라이언트가 모르는 버전의 RoomChat 프로토콜을 씁니다. RoomChat을 업데이트하거나 다른 서버를 고르세요.</translation>
     </message>
     <message>
         <source>The connection to the server was lost.</source>

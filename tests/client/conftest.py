@@ -111,7 +111,7 @@ def create_room(
 
 def _entered_chat(client: ClientApp, room_name: str) -> ChatWindow | None:
     for chat in client.lobby.chats.values():
-        if chat.room.get("name") == room_name and chat.connected:
+        if chat.room.name == room_name and chat.connected:
             return chat
     return None
 

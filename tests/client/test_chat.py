@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from PySide6.QtCore import Qt
 
+from app.client import connection
 from app.client.chat_models import EntryKind
+from app.shared.protocol import Welcome
 from tests.client.conftest import (
     WAIT_MS,
     create_room,
@@ -169,8 +173,16 @@ def test_a_refused_message_goes_back_into_the_input_line(qtbot, make_client, ser
 
 
 def test_a_window_whose_room_is_gone_does_not_reconnect_into_another_with_its_id(
-    qtbot, make_client, make_server, server
+    qtbot, make_client, make_server, server, monkeypatch
 ) -> None:
+    """A server from before `instance`: the room's created_at tells the rooms apart."""
+    parse = connection.parse_server_frame
+
+    def without_instance(obj):
+        event = parse(obj)
+        return replace(event, instance=None) if isinstance(event, Welcome) else event
+
+    monkeypatch.setattr(connection, "parse_server_frame", without_instance)
     alice = make_client()
     log_in(qtbot, alice, "alice")
     old = create_room(qtbot, alice, "Lounge")
@@ -187,3 +199,38 @@ def test_a_window_whose_room_is_gone_does_not_reconnect_into_another_with_its_id
     qtbot.waitUntil(lambda: old.closed, timeout=WAIT_MS)
     chat = entered_chat(qtbot, alice, "Kitchen")
     assert chat is not old and chat.messages.last_seq == 0
+
+
+def test_a_member_an_operator_kicks_is_told_and_not_offered_to_reconnect(
+    qtbot, make_client, server
+) -> None:
+    _alice, _bob, alice_chat, bob_chat = _pair(qtbot, make_client)
+    assert server.kick(bob_chat.room_id, "bob")  # what the admin window's Kick does
+    qtbot.waitUntil(lambda: not bob_chat.input_edit.isEnabled(), timeout=WAIT_MS)
+    assert bob_chat.banner_label.text() == "An operator removed you from this room."
+    assert not bob_chat.reconnect_button.isVisible()
+    problems = [e.text for e in _entries(bob_chat) if e.kind == EntryKind.PROBLEM]
+    assert problems == ["An operator removed you from this room."]
+    qtbot.waitUntil(lambda: alice_chat.members.names == ["alice"], timeout=WAIT_MS)
+    assert not bob_chat.connected and bob_chat.members.names == []
+
+
+def test_a_window_of_another_server_instance_says_its_room_is_gone(
+    qtbot, make_client, make_server, server
+) -> None:
+    alice = make_client()
+    log_in(qtbot, alice, "alice")
+    old = create_room(qtbot, alice, "Lounge")
+    port, db = server.port, server.config.db_path
+    server.shutdown()
+    qtbot.waitUntil(lambda: not old.connected, timeout=WAIT_MS)
+    fresh = make_server(port=port, db_path=db + ".fresh")  # same address, room ids from 1
+    bob = make_client(fresh.port)
+    log_in(qtbot, bob, "bob")
+    create_room(qtbot, bob, "Kitchen")
+    qtbot.mouseClick(alice.lobby.relogin_button, Qt.MouseButton.LeftButton)
+    log_in(qtbot, alice, "alice", sign_up=True)
+    qtbot.mouseClick(old.reconnect_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "no longer open" in old.banner_label.text(), timeout=WAIT_MS)
+    assert not old.reconnect_button.isVisible() and not old.closed
+    assert [chat.room.name for chat in alice.lobby.chats.values()] == ["Lounge"]

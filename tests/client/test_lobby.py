@@ -124,6 +124,9 @@ def test_create_room_errors_stay_in_the_dialog(qtbot, make_client) -> None:
     assert dialog.password_edit.isEnabled()
     qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
     assert "needs a password" in dialog.error_label.text()
+    type_into(qtbot, dialog.password_edit, "abc")  # new rooms need at least 4 characters
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    assert "4 to 128" in dialog.error_label.text()
     qtbot.mouseClick(dialog.private_check, Qt.MouseButton.LeftButton)
     assert not dialog.password_edit.isEnabled()
     qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)

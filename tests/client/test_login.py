@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtNetwork import QHostAddress, QTcpServer
 from PySide6.QtWidgets import QLabel
 
-from app.client import login_window, prefs
+from app.client import login_attempt, prefs
 from tests.client.conftest import WAIT_MS, log_in, submit_login, type_into
 from tests.conftest import PASSWORD
 
@@ -48,7 +48,7 @@ def test_sign_up_names_the_broken_rule_before_asking_the_server(qtbot, make_clie
     type_into(qtbot, login.password_edit, PASSWORD)
     qtbot.mouseClick(login.sign_up_button, Qt.MouseButton.LeftButton)
     assert "3 to 32 characters" in login.error_label.text()
-    assert login.session is None  # nothing was sent
+    assert login.attempt is None  # nothing was sent
     type_into(qtbot, login.name_edit, "al ice")
     qtbot.mouseClick(login.sign_up_button, Qt.MouseButton.LeftButton)
     assert "only letters, digits" in login.error_label.text()
@@ -138,7 +138,7 @@ def silent_server(qtbot):
 def test_a_login_the_server_never_answers_gives_up_with_a_message(
     qtbot, start_client, silent_server, monkeypatch
 ) -> None:
-    monkeypatch.setattr(login_window, "REPLY_TIMEOUT_MS", 300)
+    monkeypatch.setattr(login_attempt, "REPLY_TIMEOUT_MS", 300)
     client = start_client(silent_server.serverPort())
     submit_login(qtbot, client, "alice", sign_up=False)
     login = client.login

@@ -13,19 +13,16 @@ from app.client.chat_models import (
     local_time,
 )
 from app.client.rooms_model import FULL_ROLE, LOCKED_ROLE, Column, RoomsModel
+from app.shared.protocol import RoomSummary
 
 
-def _room(room_id: int, name: str, members: int = 0, capacity: int = 5, locked: bool = False):
-    return {
-        "id": room_id,
-        "name": name,
-        "port": 40000 + room_id,
-        "members": members,
-        "capacity": capacity,
-        "locked": locked,
-        "owner": "alice",
-        "created_at": "2026-11-24T20:15:03.120Z",
-    }
+def _room(
+    room_id: int, name: str, members: int = 0, capacity: int = 5, locked: bool = False
+) -> RoomSummary:
+    created_at = "2026-11-24T20:15:03.120Z"
+    return RoomSummary(
+        room_id, name, 40000 + room_id, members, capacity, locked, "alice", created_at
+    )
 
 
 def test_rooms_model(qtmodeltester, qtbot) -> None:

@@ -18,11 +18,11 @@ from pytestqt.qtbot import QtBot
 from app.client import prefs
 from app.client.certificate_dialog import CertificateDialog
 from app.client.client_app import ClientApp
-from app.client.connection import CERTIFICATE_CHANGED, UNTRUSTED_CERTIFICATE
 from app.client.session import RoomConnection
 from app.client.tls import TlsPolicy, fingerprint, load_ca_file
 from app.server.server import ChatServer
 from app.server.tls import load_server_tls, make_self_signed
+from app.shared.protocol import ClientFailure
 from tests.client.ca import make_ca_and_leaves
 from tests.client.conftest import (
     WAIT_MS,
@@ -248,7 +248,7 @@ def test_a_room_connection_accepts_only_the_certificate_its_session_accepted(
     failed.enter("127.0.0.1", server.port, "T", TlsPolicy(accepted="00:11"))
     with qtbot.waitSignal(failed.connect_failed, timeout=WAIT_MS) as refused:
         pass
-    assert refused.args == [UNTRUSTED_CERTIFICATE] and not failed.is_open
+    assert refused.args == [ClientFailure.UNTRUSTED_CERTIFICATE] and not failed.is_open
     assert failed.certificate_problem is not None
     assert failed.certificate_problem.fingerprint == sha256(certificate)
 
@@ -289,4 +289,4 @@ def test_a_room_port_must_show_the_main_ports_certificate_even_a_ca_signed_one(
     room.connect_failed.connect(failures.append)
     room.enter("127.0.0.1", other.port, "ticket", session.room_tls())  # verifies via the CA
     qtbot.waitUntil(lambda: bool(failures) or room.is_open, timeout=WAIT_MS)
-    assert failures == [CERTIFICATE_CHANGED] and not room.is_open
+    assert failures == [ClientFailure.CERTIFICATE_CHANGED] and not room.is_open

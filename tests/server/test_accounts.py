@@ -24,7 +24,9 @@ def test_welcome_names_the_server_and_says_whether_it_registers(qtbot, server: C
         "server": f"RoomChat {__version__}",
         "registration": True,
         "max_room_capacity": 100,
+        "instance": server.store.instance,
     }
+    assert len(server.store.instance) >= 22  # 128 bits or more, URL-safe
     client.close()
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from app.server.server import ChatServer
+from app.shared.timefmt import from_iso
 from tests.wire_client import WireClient
 
 Connect = Callable[..., WireClient]
@@ -380,3 +383,17 @@ def test_asking_again_replaces_the_ticket_instead_of_taking_a_second_seat(
     stale.send(type="enter", ticket=first)
     stale.expect_error("bad_ticket")
     enter(connect, room, second)
+
+
+def test_joined_and_left_say_when_in_utc_milliseconds(login: Login, connect: Connect) -> None:
+    alice, bob = login("alice"), login("bob")
+    room, ticket = create(alice)
+    alice_room = enter(connect, room, ticket)
+    before = datetime.now(UTC) - timedelta(seconds=1)
+    bob_room = join(connect, bob, room)
+    bob_room.send(type="leave")
+    moments = [alice_room.expect(kind)["ts"] for kind in ("joined", "joined", "left")]
+    after = datetime.now(UTC) + timedelta(seconds=1)
+    for text in moments:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", text), text
+        assert before <= from_iso(text) <= after

@@ -1,8 +1,9 @@
-"""Protocol v1 framing, decoding and request parsing, with no sockets."""
+"""Protocol v1 framing, requests and server events, encoded and parsed with no sockets."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from hypothesis import given
@@ -12,21 +13,44 @@ from app.shared.protocol import (
     MAIN_PORT_TYPES,
     MAX_FRAME_BYTES,
     ROOM_PORT_TYPES,
+    SERVER_TYPES,
+    Bye,
+    ChatMessage,
     CreateRoom,
+    Entered,
     ErrorCode,
+    ErrorReply,
+    Joined,
+    JoinGranted,
     JoinRoom,
+    Left,
     LineBuffer,
+    LocalProtocolError,
+    LoggedIn,
     Login,
+    Pong,
     ProtocolError,
+    Registered,
+    RoomAdded,
+    RoomCreated,
+    RoomList,
+    RoomRemoved,
+    RoomSummary,
+    RoomUpdated,
     Say,
+    Unknown,
+    Welcome,
     decode_frame,
     encode,
-    error,
     error_reply,
+    fitted_entered,
     message_frames,
     parse_request,
-    reply,
+    parse_server_frame,
+    rate_limited,
 )
+
+TS = "2026-11-24T20:15:03.120Z"
 
 
 def parse(line: bytes, allowed: frozenset[str] = MAIN_PORT_TYPES):
@@ -129,19 +153,96 @@ def test_requests_parse_into_typed_values_and_hide_secrets_in_repr() -> None:
 
 
 def test_encode_is_one_compact_utf8_line() -> None:
-    data = encode(reply("message", 7, text="안녕 \n there"))
+    data = encode(ChatMessage(7, "민지", "안녕 \n there", TS))
     assert data.endswith(b"\n") and data.count(b"\n") == 1
-    assert json.loads(data) == {"type": "message", "id": 7, "text": "안녕 \n there"}
+    assert json.loads(data) == {
+        "type": "message", "seq": 7, "from": "민지", "text": "안녕 \n there", "ts": TS
+    }  # fmt: skip
     assert "안녕".encode() in data
 
 
-def test_error_frames_carry_code_message_and_id() -> None:
-    assert error(ErrorCode.ROOM_FULL, "full", "r1") == {
+def test_error_frames_carry_code_message_and_id_and_an_id_of_0_is_kept() -> None:
+    assert json.loads(encode(ErrorReply("room_full", "full", "r1"))) == {
         "type": "error",
         "code": "room_full",
         "message": "full",
         "id": "r1",
     }
+    assert json.loads(encode(Pong(0))) == {"type": "pong", "id": 0}
+    assert json.loads(encode(rate_limited("slow down", 1.23456, 3)))["retry_after"] == 1.235
+
+
+ROOM = RoomSummary(7, "라운지", 41234, 2, 10, True, "alice", TS)
+EVERY_EVENT = [
+    Welcome(1, "RoomChat 0.1.0", True, 100, "abc"),
+    Welcome(1, "RoomChat 0.1.0"),
+    Registered("alice", 1),
+    LoggedIn("alice", (ROOM,), None, "two"),
+    LoggedIn("alice", (ROOM,), True),
+    RoomList((ROOM, ROOM), None, 3),
+    RoomAdded(ROOM),
+    RoomUpdated(ROOM),
+    RoomRemoved(7),
+    RoomCreated(ROOM, "ticket", 4),
+    JoinGranted(ROOM, "ticket"),
+    ChatMessage(12, "alice", "hi", TS),
+    Entered(ROOM, "alice", ("alice", "bob"), (ChatMessage(1, "bob", "yo", TS),), 5),
+    Joined("bob", ("alice", "bob"), TS),
+    Left("bob", ("alice",), TS),
+    ErrorReply("rate_limited", "slow", 6, 0.5),
+    ErrorReply("some_future_code", "what"),
+    Bye(),
+    Pong("p"),
+]
+
+
+@pytest.mark.parametrize("event", EVERY_EVENT, ids=lambda e: type(e).__name__)
+def test_every_server_event_survives_the_wire(event: object) -> None:
+    parsed = parse_server_frame(decode_frame(encode(event).rstrip(b"\n")))  # type: ignore[arg-type]
+    if isinstance(event, LoggedIn | RoomList) and event.more is None:
+        assert parsed == replace(event, more=False)  # absent reads as false
+    else:
+        assert parsed == event
+
+
+def test_every_server_type_has_a_round_trip_case() -> None:
+    assert {type(event).TYPE for event in EVERY_EVENT} == SERVER_TYPES
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        (b'{"type":"welcome","server":"x"}', "version"),
+        (b'{"type":"joined","name":"a","members":"a","ts":"t"}', "members"),
+        (b'{"type":"message","seq":"1","from":"a","text":"t","ts":"t"}', "seq"),
+        (b'{"type":"room_added","room":{"id":1}}', "name"),
+        (b'{"type":"error","message":"no code"}', "code"),
+    ],
+)
+def test_a_known_server_type_with_a_bad_field_is_a_protocol_error(line: bytes, field: str) -> None:
+    with pytest.raises(ProtocolError) as caught:
+        parse_server_frame(decode_frame(line))
+    assert field in caught.value.message
+
+
+def test_an_unknown_server_type_is_kept_to_be_ignored() -> None:
+    assert parse_server_frame(decode_frame(b'{"type":"typing","id":3}')) == Unknown("typing", 3)
+
+
+def test_a_frame_over_the_line_limit_is_never_built() -> None:
+    with pytest.raises(LocalProtocolError):
+        encode(ErrorReply("bad_request", "x" * MAX_FRAME_BYTES))
+
+
+def test_entered_keeps_the_newest_history_that_fits_the_largest_room() -> None:
+    room = replace(ROOM, name="방" * 64, owner="주" * 32, members=100, capacity=100)
+    members = tuple(f"{index:02d}" + "민" * 30 for index in range(100))
+    history = [ChatMessage(seq, "지" * 32, "글" * 4000, TS) for seq in range(1, 51)]
+    entered = fitted_entered(room, "민" * 32, members, history, "x" * 128)
+    assert len(encode(entered)) <= MAX_FRAME_BYTES
+    assert entered.history and entered.history[-1].seq == 50
+    kept = [message.seq for message in entered.history]
+    assert kept == list(range(51 - len(kept), 51))  # newest, in order, none skipped
 
 
 @given(st.lists(st.binary(max_size=300), max_size=30))
@@ -165,11 +266,8 @@ def test_decoding_arbitrary_bytes_returns_an_object_or_a_protocol_error(data: by
     st.lists(st.tuples(st.integers(1, 10**9), st.text(max_size=200)), max_size=20),
 )
 def test_message_frames_are_the_bytes_encode_gives(sender: str, items) -> None:
-    ts = "2026-11-24T20:15:03.120Z"
-    expected = b"".join(
-        encode({"type": "message", "seq": seq, "from": sender, "text": text, "ts": ts})
-        for seq, text in items
-    )
+    ts = TS
+    expected = b"".join(encode(ChatMessage(seq, sender, text, ts)) for seq, text in items)
     assert message_frames(sender, ts, items) == expected
 
 
@@ -190,4 +288,4 @@ def test_lone_surrogate_escapes_are_bad_requests(line: bytes) -> None:
 def test_paired_surrogate_escapes_are_characters() -> None:
     frame = decode_frame(b'{"type":"say","text":"\\ud83d\\ude00 and \\\\ud800"}')
     assert frame["text"] == "\U0001f600 and \\ud800"
-    assert encode(frame)  # writable back out
+    assert encode(Say(frame["text"]))  # writable back out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from html import escape
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -25,6 +26,12 @@ _WARNING_COLOR = QColor(150, 90, 0)
 _ERROR_COLOR = QColor(190, 0, 0)
 
 ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+def plain_tooltip(text: str) -> str:
+    """`text` as a tooltip that shows it literally: Qt renders a tooltip as rich text when it
+    merely looks like HTML (a room name can), so escape it inside an explicit paragraph."""
+    return f"<p style='white-space:pre-wrap'>{escape(text, quote=False)}</p>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +128,10 @@ class EventLogModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self._lines):
             return None
         line = self._lines[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return line.text
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return plain_tooltip(line.text)
         if role == Qt.ItemDataRole.ForegroundRole:
             if line.level >= logging.ERROR:
                 return QBrush(_ERROR_COLOR)

@@ -50,7 +50,8 @@ class SelectionGuard(QObject):
 
 def ask(parent: QWidget, title: str, text: str, answered: Callable[[bool], None]) -> QMessageBox:
     """Show a Yes/Cancel question with `open()` (never `exec()`: nothing blocks) and call
-    `answered(True)` only for Yes. Cancel is the default; the box deletes itself."""
+    `answered(True)` only for Yes. Cancel is the default; the box deletes itself. `text` is
+    shown as plain text: it holds room names, which may look like HTML."""
     box = QMessageBox(
         QMessageBox.Icon.Question,
         title,
@@ -58,6 +59,7 @@ def ask(parent: QWidget, title: str, text: str, answered: Callable[[bool], None]
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
         parent,
     )
+    box.setTextFormat(Qt.TextFormat.PlainText)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.finished.connect(

@@ -56,7 +56,6 @@ from app.shared.protocol.framing import (
     encode_object,
     is_int,
 )
-from app.shared.protocol.legacy import Message, error, reply, welcome
 from app.shared.protocol.requests import (
     MAIN_PORT_TYPES,
     ROOM_PORT_TYPES,

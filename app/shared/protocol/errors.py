@@ -40,6 +40,7 @@ class ErrorCode(StrEnum):
     SERVER_BUSY = "server_busy"
     TIMEOUT = "timeout"
     TOO_MANY_ROOMS = "too_many_rooms"
+    SLOW_CONSUMER = "slow_consumer"
 
 
 # Codes the server sends, without a request id, just before it closes a connection.
@@ -53,6 +54,7 @@ CLOSING_CODES = frozenset(
         ErrorCode.FRAME_TOO_LARGE,
         ErrorCode.SERVER_BUSY,
         ErrorCode.TIMEOUT,
+        ErrorCode.SLOW_CONSUMER,
     }
 )
 

@@ -16,7 +16,6 @@ from app.shared.protocol.errors import ErrorCode, ProtocolError, RequestId
 from app.shared.protocol.framing import (
     MAX_FRAME_BYTES,
     WireObject,
-    encode_object,
     is_int,
     json_text,
 )
@@ -426,10 +425,8 @@ def parse_server_frame(obj: WireObject) -> ServerEvent | Unknown:
     return parser(_Reader(obj, kind))
 
 
-def encode(message: ServerEvent | Request | WireObject) -> bytes:
+def encode(message: ServerEvent | Request) -> bytes:
     """One message to its wire form: compact UTF-8 JSON and a newline, under the limit."""
-    if isinstance(message, dict):  # legacy callers, going away
-        return encode_object(message)
     return message.encode()
 
 

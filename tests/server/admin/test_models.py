@@ -26,7 +26,7 @@ def test_rooms_model_stays_consistent_as_rooms_open_fill_and_close(
     model = RoomsModel(server.directory)  # sees rooms opened before it
     qtmodeltester.check(model, force_py=False)
     assert model.room_ids() == [early["id"]]
-    later, _ = create(bob, "later", capacity=2, password="pw")
+    later, _ = create(bob, "later", capacity=2, password="pw12")
     early_room = enter(connect, early, early_ticket)
     join(connect, bob, early)
     row = model.row_of(early["id"])

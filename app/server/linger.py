@@ -1,0 +1,29 @@
+"""Make aborting a socket drop what the kernel still holds for a peer that does not read."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import struct
+import sys
+
+from PySide6.QtNetwork import QAbstractSocket
+
+from app.shared import logs
+
+# Qt has no SO_LINGER option; these are Linux's values (other systems keep the default,
+# where the kernel goes on trying to deliver up to the send buffer after the close).
+SOL_SOCKET, SO_LINGER = 1, 13
+_libc = (
+    ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True) if sys.platform == "linux" else None
+)
+
+
+def discard_unsent(socket: QAbstractSocket) -> None:
+    """Set SO_LINGER to 0 so that closing resets the connection, unsent data and all."""
+    descriptor = socket.socketDescriptor()
+    if _libc is None or descriptor < 0:
+        return
+    linger = struct.pack("ii", 1, 0)  # struct linger {l_onoff = 1, l_linger = 0}
+    if _libc.setsockopt(int(descriptor), SOL_SOCKET, SO_LINGER, linger, len(linger)) != 0:
+        logs.net.debug("SO_LINGER not set: errno %d", ctypes.get_errno())

@@ -1,0 +1,134 @@
+"""Account names: PRECIS preparation (RFC 8265), script and lookalike rules (Unicode TR39).
+
+A name is prepared by the PRECIS UsernameCasePreserved profile (width mapping, NFC, the
+IdentifierClass and the bidi rule), must then keep to RoomChat's own character rule, use only
+characters TR39 recommends for identifiers, stay within one script (or a mix TR39 calls
+"highly restrictive": Latin with Han, Hiragana, Katakana, Bopomofo or Hangul), use digits of
+one numbering system, and hold at least one visible letter. Two names are one account when
+their `name_key`s are equal; two names are too alike to both exist when their
+`name_skeleton`s are equal (so `аlice`, with a Cyrillic `а`, is `alice`).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import icu
+from precis_i18n import get_profile
+
+from app.shared.protocol import ErrorCode, ProtocolError, RequestId
+
+NAME_MIN, NAME_MAX = 3, 32
+NAME_PUNCTUATION = frozenset("_-.")
+
+_PRECIS = get_profile("UsernameCasePreserved")
+
+_SPOOF = icu.SpoofChecker()
+_SPOOF.setRestrictionLevel(icu.URestrictionLevel.HIGHLY_RESTRICTIVE)
+_ALLOWED = icu.UnicodeSet()
+_ALLOWED.addAll(_SPOOF.getRecommendedUnicodeSet())  # a copy: the recommended set is frozen
+for _char in NAME_PUNCTUATION:  # TR39 leaves `.` and `-` out; RoomChat has always taken them
+    _ALLOWED.add(_char)
+_ALLOWED.freeze()
+_SPOOF.setAllowedUnicodeSet(_ALLOWED)
+_SPOOF.setChecks(
+    icu.USpoofChecks.RESTRICTION_LEVEL
+    | icu.USpoofChecks.MIXED_NUMBERS
+    | icu.USpoofChecks.INVISIBLE
+    | icu.USpoofChecks.CHAR_LIMIT
+)
+
+# What the PRECIS library reports, as `UnicodeEncodeError.reason` ("DISALLOWED/<why>").
+_PRECIS_REASONS = {
+    "has_compat": "may not use a styled, wide or compatibility form of a letter",
+    "spaces": "may not hold spaces",
+    "bidi_rule": "mixes right-to-left letters with other characters in a way that can "
+    "display out of order",
+    "precis_ignorable_properties": "may not hold invisible characters",
+    "old_hangul_jamo": "may not hold Hangul filler or loose jamo characters",
+    "controls": "may not hold control characters",
+    "empty": f"has {NAME_MIN} to {NAME_MAX} characters",
+}
+
+
+def _invalid(detail: str, request_id: RequestId) -> ProtocolError:
+    return ProtocolError(ErrorCode.INVALID_NAME, f"a name {detail}", request_id)
+
+
+def _describe(char: str) -> str:
+    return f"{char!r} (U+{ord(char):04X})"
+
+
+def _is_name_char(char: str) -> bool:
+    category = unicodedata.category(char)
+    return category.startswith("L") or category == "Nd" or char in NAME_PUNCTUATION
+
+
+def _is_visible_letter(char: str) -> bool:
+    return unicodedata.category(char).startswith("L") and not icu.Char.hasBinaryProperty(
+        char, icu.UProperty.DEFAULT_IGNORABLE_CODE_POINT
+    )
+
+
+def _prepare(name: str, request_id: RequestId) -> str:
+    try:
+        return str(_PRECIS.enforce(name))
+    except UnicodeEncodeError as failure:
+        why = str(failure.reason).rpartition("/")[2]
+        detail = _PRECIS_REASONS.get(why, "may hold only letters, digits, '_', '-' and '.'")
+        bad = failure.object[failure.start : failure.end]
+        if why != "bidi_rule" and len(bad) == 1:
+            detail += f": {_describe(bad)}"
+        raise _invalid(detail, request_id) from None
+
+
+def check_name(name: str, request_id: RequestId = None) -> str:
+    """An account name, prepared by PRECIS (so wide letters become plain, and it is NFC).
+
+    The spelling is kept: it is what `logged_in` shows. Raises `invalid_name` on any rule.
+    """
+    name = _prepare(name, request_id) if name else name
+    if not NAME_MIN <= len(name) <= NAME_MAX:
+        raise _invalid(f"has {NAME_MIN} to {NAME_MAX} characters", request_id)
+    stray = next((c for c in name if not _is_name_char(c)), None)
+    if stray is not None:
+        raise _invalid(
+            f"may hold only letters, digits, '_', '-' and '.', not {_describe(stray)}", request_id
+        )
+    if not any(_is_visible_letter(c) for c in name):
+        raise _invalid("needs at least one letter", request_id)
+    found = _SPOOF.check(name)
+    if found & icu.USpoofChecks.CHAR_LIMIT:
+        rare = next(c for c in name if not _ALLOWED.contains(c))
+        raise _invalid(
+            f"may not use the uncommon or look-alike letter {_describe(rare)}", request_id
+        )
+    if found & icu.USpoofChecks.RESTRICTION_LEVEL:
+        raise _invalid(
+            "may not mix scripts (such as Latin and Cyrillic); Latin may go with Han, "
+            "Hiragana, Katakana, Bopomofo or Hangul",
+            request_id,
+        )
+    if found & icu.USpoofChecks.MIXED_NUMBERS:
+        raise _invalid("may not mix digits of different numbering systems", request_id)
+    if found:
+        raise _invalid("may not hold invisible or repeated combining marks", request_id)
+    return name
+
+
+def name_key(name: str) -> str:
+    """The form accounts are stored and found under: 'Alice' and 'alice' are one account.
+
+    Deliberately unchanged (NFC, then case folding) so existing databases keep working.
+    """
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def name_skeleton(name: str) -> str:
+    """The TR39 skeleton of a name or room name, without case: equal skeletons look alike
+    (`аlice` with a Cyrillic `а`, `ａｌｉｃｅ`, `alıce` and `Alice` all give `alice`).
+
+    NFKC comes first, so wide and styled forms (which TR39's data covers only in part)
+    count as their plain letters."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    return str(_SPOOF.getSkeleton(0, folded)).casefold()
