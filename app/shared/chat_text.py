@@ -33,6 +33,7 @@ _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Cn", "Zs", "Zl", "Zp", "Mn
 # whether there is anything to look at; most texts never reach a Python loop.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")  # Cc but tab, newline
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_SPECIAL = re.compile(_FORBIDDEN.pattern[:-1] + _BIDI.pattern[1:-1] + "]")  # one scan for both
 _SURELY_VISIBLE = re.compile("[!-~]")  # a printable ASCII character other than space
 
 
@@ -81,6 +82,15 @@ def check_text(text: str, request_id: RequestId = None) -> str:
     """A chat message: 1–4,000 characters, at least one of them visible; returned as is."""
     if not 1 <= len(text) <= TEXT_MAX:
         raise _invalid(f"has 1 to {TEXT_MAX} characters", request_id)
+    if _SPECIAL.search(text) is not None:
+        _check_special(text, request_id)
+    if not _SURELY_VISIBLE.search(text) and not any(_is_visible(c) for c in text):
+        raise _invalid("needs at least one visible character", request_id)
+    return text
+
+
+def _check_special(text: str, request_id: RequestId) -> None:
+    """The slow path, for a text holding a control, separator or bidi character."""
     forbidden = _FORBIDDEN.search(text)
     if forbidden is not None:
         char = forbidden.group()
@@ -93,8 +103,4 @@ def check_text(text: str, request_id: RequestId = None) -> str:
             f"may not hold control characters (U+{ord(char):04X}) other than tab and newline",
             request_id,
         )
-    if _BIDI.search(text):
-        _check_bidi(text, request_id)
-    if not _SURELY_VISIBLE.search(text) and not any(_is_visible(c) for c in text):
-        raise _invalid("needs at least one visible character", request_id)
-    return text
+    _check_bidi(text, request_id)
