@@ -190,6 +190,17 @@ class ServerConfig:
             metavar="BYTES",
         ),
     )
+    max_unstored_messages: int = field(
+        default=1_000,
+        metadata=flag(
+            "--max-unstored-messages",
+            "messages a room holds in memory while the database is busy, before it refuses "
+            "more with server_busy (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="N",
+        ),
+    )
     login_timeout: float = field(
         default=30.0,
         metadata=flag(

@@ -20,6 +20,9 @@ from app.shared import logs
 
 _connection_numbers = itertools.count(1)
 ROWS_PER_STATEMENT = 100
+# How long a statement may wait for another process's lock. Short: the event loop must never
+# stall on the database; a busy write is retried from a timer instead (see MessageLog).
+BUSY_TIMEOUT_MS = 10
 
 
 class Condition(enum.Enum):
@@ -110,8 +113,7 @@ class Database:
         self._statements: dict[str, QSqlQuery] = {}
         db = QSqlDatabase.addDatabase("QSQLITE", self._name)
         db.setDatabaseName(path)
-        # A short wait for a lock: the event loop must never stall long on the database.
-        db.setConnectOptions("QSQLITE_BUSY_TIMEOUT=1000")
+        db.setConnectOptions(f"QSQLITE_BUSY_TIMEOUT={BUSY_TIMEOUT_MS}")
         if not db.open():
             error = db.lastError()
             del db

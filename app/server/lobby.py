@@ -14,7 +14,7 @@ from app import __version__
 from app.server.config import ServerConfig
 from app.server.connection import Connection
 from app.server.conversation import Effect, LoginGuard, MainConversation, ParsedItem, Resume
-from app.server.database import DatabaseError
+from app.server.database import Condition, DatabaseError
 from app.server.directory import RoomDirectory
 from app.server.hashing import PasswordHasher
 from app.server.room import Room
@@ -27,6 +27,7 @@ from app.shared.protocol import (
     Bye,
     CreateRoom,
     ErrorCode,
+    ErrorReply,
     JoinGranted,
     JoinRoom,
     ListRooms,
@@ -60,6 +61,8 @@ from app.shared.validation import (
     check_room_password,
     name_key,
 )
+
+BUSY_RETRY = 1.0  # seconds a client waits before asking again while the database is busy
 
 
 @dataclass(eq=False)
@@ -175,13 +178,18 @@ class Lobby(QObject):
                 connection.send_error(problem)
             except DatabaseError as failure:
                 logs.db.error("request from %s failed: %s", connection.peer, failure)
-                connection.send_error(
-                    ProtocolError(
-                        ErrorCode.INTERNAL_ERROR,
-                        "the server could not do that",
-                        getattr(item, "id", None),
+                request_id = getattr(item, "id", None)
+                if failure.condition is Condition.BUSY:  # another process holds a lock
+                    text = "the server's database is busy; try again"
+                    connection.send(
+                        ErrorReply(ErrorCode.SERVER_BUSY.value, text, request_id, BUSY_RETRY)
                     )
-                )
+                else:
+                    connection.send_error(
+                        ProtocolError(
+                            ErrorCode.INTERNAL_ERROR, "the server could not do that", request_id
+                        )
+                    )
             except Exception:  # nothing a client sends may raise out of a slot
                 logs.server.exception("request from %s failed", connection.peer)
                 connection.close_with_error(ErrorCode.INTERNAL_ERROR, "the server hit an error")

@@ -14,7 +14,7 @@ from PySide6.QtNetwork import QTcpServer
 from app.server.config import ServerConfig
 from app.server.connection import Connection
 from app.server.conversation import ParsedItem
-from app.server.database import DatabaseError
+from app.server.message_log import MessageLog
 from app.server.pressure import BackPressure
 from app.server.seats import Seats
 from app.server.states import RoomEvent, RoomState, room_after
@@ -117,7 +117,7 @@ class Room(QObject):
         self._expiry.timeout.connect(self._on_expiry_timeout)
         self._states: dict[Connection, RoomState] = {}  # every open connection's
         self._history: deque[ChatMessage] = deque(maxlen=HISTORY_LENGTH)  # for newcomers
-        self._seq = 0
+        self._log = MessageLog(info.id, store, self._deliver, config.max_unstored_messages, self)
         self.closed = False
         self._grace = QTimer(self)
         self._grace.setSingleShot(True)
@@ -320,39 +320,33 @@ class Room(QObject):
         self._publish(member, sayings)
 
     def _publish(self, member: Member, sayings: list[Say]) -> None:
-        """Validate, commit in one transaction, then deliver: nothing is sent unstored."""
+        """Validate, then commit (see MessageLog) before delivering: nothing is sent unstored."""
         if not sayings:
             return
-        items: list[tuple[int, str]] = []
+        texts: list[str] = []
         ids: list[RequestId] = []
-        seq = self._seq
         for say in sayings:
             try:
-                text = check_text(say.text, say.id)
+                texts.append(check_text(say.text, say.id))
             except ProtocolError as problem:
                 member.connection.send_error(problem)
                 continue
-            seq += 1
-            items.append((seq, text))
             ids.append(say.id)
-        if not items:
-            return
-        now = utc_now_iso()  # what arrived in one read arrived at one time
-        try:
-            self._store.add_messages(self.info.id, member.name, now, items)
-        except DatabaseError as failure:
-            logs.db.error("room %d: messages not stored: %s", self.info.id, failure)
-            for request_id in ids:
-                member.connection.send_error(
-                    ProtocolError(
-                        ErrorCode.INTERNAL_ERROR, "the message was not stored", request_id
-                    )
-                )
-            return
-        self._seq = seq
-        name = member.name
-        self._history.extend(ChatMessage(s, name, t, now) for s, t in items[-HISTORY_LENGTH:])
-        self._send_all(QByteArray(message_frames(member.name, now, items)))
+        connection = member.connection
+
+        def refuse(
+            code: ErrorCode, text: str, request_ids: list[RequestId], wait: float | None
+        ) -> None:
+            for request_id in request_ids:
+                connection.send(ErrorReply(code.value, text, request_id, wait))
+
+        # What arrived in one read arrived at one time.
+        self._log.add(member.name, utc_now_iso(), texts, ids, refuse)
+
+    def _deliver(self, sender: str, ts: str, items: list[tuple[int, str]]) -> None:
+        """Committed messages go to every member and into the newcomers' history."""
+        self._history.extend(ChatMessage(s, sender, t, ts) for s, t in items[-HISTORY_LENGTH:])
+        self._send_all(QByteArray(message_frames(sender, ts, items)))
 
     def _broadcast(self, message: ServerEvent) -> None:
         self._send_all(QByteArray(encode(message)))
@@ -411,6 +405,7 @@ class Room(QObject):
         self._listener.close()
         self._expiry.stop()
         self._seats.clear()
+        self._log.close()
         for connection in list(self._states):
             if code is not None:
                 connection.close_with_error(code, text)

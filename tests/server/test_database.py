@@ -144,11 +144,11 @@ def test_an_old_database_gets_an_instance_too(db_path) -> None:
     assert query_db(db_path, "SELECT key, value FROM meta") == [("instance", instance)]
 
 
-def test_a_busy_database_fails_the_request_with_one_plain_line(connect, holder, caplog) -> None:
+def test_a_busy_database_says_server_busy_with_one_plain_line(connect, holder, caplog) -> None:
     assert holder.exec("BEGIN EXCLUSIVE")
     client = connect()
     client.send(type="register", name="alice", password=PASSWORD)
-    client.expect_error("internal_error")
+    assert client.expect_error("server_busy")["retry_after"] == 1.0
     assert any(
         line.endswith("failed: database is busy (locked by another process)")
         for line in db_errors(caplog)
@@ -225,3 +225,33 @@ def test_a_bug_is_logged_with_its_details_but_not_its_values(db_path, caplog) ->
     assert line.startswith(f"database bug: {insert}: UNIQUE constraint failed: users.name_key")
     assert "SQLite code 2067" in line
     assert "secret-hash" not in line
+
+
+def test_messages_wait_for_a_busy_database_while_the_room_goes_on(
+    login, qtbot, holder, caplog
+) -> None:
+    """Another process holds the write lock: a message waits, in order, and is delivered
+    once stored; meanwhile the server still answers everyone (it never waits on the lock)."""
+    alice, bob = login("alice"), login("bob")
+    created = alice.request("create_room", "room_created", name="Busy", capacity=3)
+    port = created["room"]["port"]
+    alice_room = WireClient(qtbot, port)
+    alice_room.request("enter", "entered", ticket=created["ticket"])
+    granted = bob.request("join_room", "join_granted", room_id=created["room"]["id"])
+    bob_room = WireClient(qtbot, port)
+    bob_room.request("enter", "entered", ticket=granted["ticket"])
+    assert holder.exec("BEGIN EXCLUSIVE")
+    alice_room.send(type="say", text="first", id=1)
+    alice_room.send(type="say", text="second", id=2)
+    bob_room.request("ping", "pong")
+    bob.request("list_rooms", "rooms")
+    assert "message" not in bob_room.types()  # not delivered: not stored yet
+    assert any("holding messages" in line for line in db_errors(caplog))
+    assert holder.exec("COMMIT")
+    texts = [bob_room.expect("message") for _ in range(2)]
+    assert [(m["seq"], m["text"]) for m in texts] == [(1, "first"), (2, "second")]
+    assert [m["seq"] for m in (alice_room.expect("message"), alice_room.expect("message"))] == [
+        1,
+        2,
+    ]
+    assert "error" not in alice_room.types()
