@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from app.server.cli import has_display
+from tools.xcb_libs import missing_packages
 
 ROOT = Path(__file__).resolve().parent.parent
 MAIN = str(ROOT / "main.py")
@@ -21,7 +22,15 @@ MAIN = str(ROOT / "main.py")
 
 def main(argv: list[str]) -> int:
     server_cmd = [sys.executable, MAIN, "--mode", "server", *argv]
-    if not has_display():
+    missing = missing_packages() if has_display() else []
+    if missing:  # Qt would abort on opening a window: say what to install, serve headless
+        print(
+            f"the window cannot open: install {' '.join(missing)} "
+            f"(apt-get install {' '.join(missing)}); running the server headless",
+            file=sys.stderr,
+            flush=True,
+        )
+    if not has_display() or missing:
         print(
             "no display: running the server headless; connect a client with\n"
             "  .venv/bin/python main.py --mode client --host HOST --port PORT",

@@ -35,10 +35,14 @@ TIMEOUT = 15.0
 
 
 def ensure_packages() -> None:
-    """Install Xvfb and a CJK font when they are missing and we may (root, apt-get)."""
+    """Install Xvfb, a CJK font and the xcb plugin's libraries when they are missing and we
+    may (root, apt-get)."""
+    from tools.xcb_libs import missing_packages
+
     have_font = b"CJK" in subprocess.run(["fc-list"], capture_output=True).stdout
     missing = [] if shutil.which("Xvfb") else ["xvfb"]
     missing += [] if have_font else ["fonts-noto-cjk"]
+    missing += missing_packages()  # what Qt's xcb plugin links against
     if not missing:
         return
     if os.geteuid() != 0 or not shutil.which("apt-get"):
