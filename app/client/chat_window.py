@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QListView, QPushButton, QWidget
 
 from app.client import texts
 from app.client.chat_models import ChatEntry, EntryKind, MembersModel, MessagesModel, local_time
+from app.client.current_session import CurrentSession
 from app.client.message_delegate import MessageDelegate
 from app.client.session import RoomConnection
 from app.client.tls import TlsPolicy
@@ -55,6 +56,7 @@ FOLLOW_SLACK_PX = 4
 class ChatWindow(QObject):
     """Controller of `forms/chat_window.ui` for one room, over one `RoomConnection`.
 
+    It reads the person's name from the client's `CurrentSession` (it does not own it).
     The lobby gets a ticket and calls `enter()`; after a dropped connection the window shows
     why, disables its input and offers to reconnect (the lobby gets a new ticket and calls
     `enter()` again; messages already shown are not repeated).
@@ -67,11 +69,13 @@ class ChatWindow(QObject):
     left = Signal(int)
     reconnect_requested = Signal(int)
 
-    def __init__(self, room: RoomSummary, me: str, password: str | None = None) -> None:
+    def __init__(
+        self, room: RoomSummary, current: CurrentSession, password: str | None = None
+    ) -> None:
         super().__init__()
         self.room = room
         self.room_id = room.id
-        self.me = me
+        self.current = current
         self.password = password
         self.connection: RoomConnection | None = None
         self.closed = False
@@ -79,7 +83,7 @@ class ChatWindow(QObject):
         self.form.setWindowIcon(icon("roomchat"))
         self.messages = MessagesModel(self)
         self.members = MembersModel(self)
-        self.members.me = me
+        self.members.me = self.me
         self.messages_view = child(self.form, QListView, "messagesView")
         self.messages_view.setModel(self.messages)
         self.messages_view.setItemDelegate(MessageDelegate(self.messages_view, self))
@@ -113,6 +117,11 @@ class ChatWindow(QObject):
         self._update_controls()
 
     # --- the connection ------------------------------------------------------------------
+
+    @property
+    def me(self) -> str:
+        """The person's name: the current session's (a re-login may bring another session)."""
+        return self.current.name
 
     @property
     def connected(self) -> bool:
@@ -171,7 +180,6 @@ class ChatWindow(QObject):
     @Slot(object)
     def _on_connection_entered(self, entered: Entered) -> None:
         self._entered = True
-        self.me = entered.you or self.me
         self.members.me = self.me
         self._show_room(entered.room)
         newer_than = self.messages.last_seq

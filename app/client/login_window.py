@@ -51,13 +51,14 @@ class LoginWindow(QObject):
     this host:port) the login starts again with that certificate accepted.
 
     Signals:
-        logged_in(object, str, tuple): the logged-in `MainSession`, the account's name as
-            registered, and the rooms open now (a tuple of `RoomSummary`; only the first
-            page when the server pages the list: the rest follow as `room_added`).
+        logged_in(object, tuple): the logged-in `MainSession` (its `name` is the account's
+            as registered; the receiver owns it) and the rooms open now (a tuple of
+            `RoomSummary`; only the first page when the server pages the list: the rest
+            follow as `room_added`).
         closed(): the person closed the window (Esc or the window's close button).
     """
 
-    logged_in = Signal(object, str, tuple)
+    logged_in = Signal(object, tuple)
     closed = Signal()
 
     def __init__(
@@ -174,7 +175,7 @@ class LoginWindow(QObject):
         prefs.remember_login(session.host, session.port, session.name, session.tls is not None)
         self.password_edit.clear()
         self.form.hide()
-        self.logged_in.emit(session, session.name, logged_in.rooms)
+        self.logged_in.emit(session, logged_in.rooms)
 
     @Slot(object)
     def _on_attempt_failed(self, failure: LoginFailure) -> None:
