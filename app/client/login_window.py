@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from app.client import prefs, texts
 from app.client.certificate_dialog import CertificateDialog, Decision
+from app.client.countdown import Countdown
 from app.client.login_attempt import Field, LoginAttempt, LoginFailure, tls_policy
 from app.client.session import MainSession
 from app.client.tls import CertificateProblem, TlsPolicy
@@ -49,6 +50,10 @@ class LoginWindow(QObject):
     With "Use encryption" the session connects with TLS. A certificate it cannot verify opens
     the certificate dialog; after Trust once or Trust always (which pins it in QSettings for
     this host:port) the login starts again with that certificate accepted.
+
+    A login the server refuses for now (too many failed logins, or busy, with its
+    `retry_after`) shows a banner counting the seconds down; Log in and Sign up stay off
+    until it reaches 0, then the banner goes.
 
     Signals:
         logged_in(object, tuple): the logged-in `MainSession` (its `name` is the account's
@@ -92,6 +97,10 @@ class LoginWindow(QObject):
         self._ca_certificates = tuple(ca_certificates)
         self._accept_once: tuple[str, str] = ("", "")  # (host:port, fingerprint), next try only
         self._signing_up = False
+        self.countdown = Countdown(self)
+        self._retry_code = ""  # the code the countdown is for
+        self.countdown.ticked.connect(self._on_countdown_ticked)
+        self.countdown.finished.connect(self._on_countdown_finished)
         self.login_button.clicked.connect(self._on_login_button_clicked)
         self.sign_up_button.clicked.connect(self._on_sign_up_button_clicked)
         self.form.rejected.connect(self._on_form_rejected)
@@ -129,7 +138,7 @@ class LoginWindow(QObject):
         self._submit(signing_up=True)
 
     def _submit(self, signing_up: bool) -> None:
-        if self.busy:
+        if self.busy or self.countdown.active:
             return
         hide_banner(self.error_label)
         host = self.host_edit.text().strip()
@@ -179,13 +188,29 @@ class LoginWindow(QObject):
 
     @Slot(object)
     def _on_attempt_failed(self, failure: LoginFailure) -> None:
+        if failure.retry_after is not None:
+            self._retry_code = failure.code
+            self.countdown.start(failure.retry_after)  # before the buttons come back
         self._drop_attempt()
+        if failure.retry_after is not None:
+            self.password_edit.setFocus()
+            return
         focus: QLineEdit | QPushButton = {
             Field.HOST: self.host_edit,
             Field.NAME: self.name_edit,
             Field.PASSWORD: self.password_edit,
         }.get(failure.field, self.login_button)
         self._fail(failure.text, focus)
+
+    @Slot(int)
+    def _on_countdown_ticked(self, seconds: int) -> None:
+        text = texts.log_in_again_in(self._retry_code, seconds)
+        show_banner(self.error_label, text, BannerKind.INFO)
+
+    @Slot()
+    def _on_countdown_finished(self) -> None:
+        hide_banner(self.error_label)
+        self._set_busy(self.busy)
 
     @Slot(object)
     def _on_attempt_certificate_problem(self, problem: CertificateProblem) -> None:
@@ -241,8 +266,9 @@ class LoginWindow(QObject):
         for widget in (self.host_edit, self.port_spin, self.name_edit, self.password_edit):
             widget.setReadOnly(busy)
         self.tls_check.setEnabled(not busy)
-        self.login_button.setEnabled(not busy)
-        self.sign_up_button.setEnabled(not busy)
+        may_submit = not busy and not self.countdown.active
+        self.login_button.setEnabled(may_submit)
+        self.sign_up_button.setEnabled(may_submit)
 
     @Slot()
     def _on_form_rejected(self) -> None:
