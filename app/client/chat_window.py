@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QListView, QPushButton, QWidget
 
 from app.client import texts
 from app.client.chat_models import ChatEntry, EntryKind, MembersModel, MessagesModel, local_time
+from app.client.countdown import Countdown
+from app.client.current_session import CurrentSession
 from app.client.message_delegate import MessageDelegate
 from app.client.session import RoomConnection
 from app.client.tls import TlsPolicy
@@ -55,9 +57,14 @@ FOLLOW_SLACK_PX = 4
 class ChatWindow(QObject):
     """Controller of `forms/chat_window.ui` for one room, over one `RoomConnection`.
 
+    It reads the person's name from the client's `CurrentSession` (it does not own it).
     The lobby gets a ticket and calls `enter()`; after a dropped connection the window shows
     why, disables its input and offers to reconnect (the lobby gets a new ticket and calls
     `enter()` again; messages already shown are not repeated).
+
+    A message refused for now (`rate_limited`, with the server's `retry_after`) goes back
+    into the input line; a banner counts down the seconds, and Send (and Return) stay off
+    until it reaches 0.
 
     Signals:
         left(int): the person left (Leave, Ctrl+W or closing the window); the room's id.
@@ -67,11 +74,13 @@ class ChatWindow(QObject):
     left = Signal(int)
     reconnect_requested = Signal(int)
 
-    def __init__(self, room: RoomSummary, me: str, password: str | None = None) -> None:
+    def __init__(
+        self, room: RoomSummary, current: CurrentSession, password: str | None = None
+    ) -> None:
         super().__init__()
         self.room = room
         self.room_id = room.id
-        self.me = me
+        self.current = current
         self.password = password
         self.connection: RoomConnection | None = None
         self.closed = False
@@ -79,7 +88,7 @@ class ChatWindow(QObject):
         self.form.setWindowIcon(icon("roomchat"))
         self.messages = MessagesModel(self)
         self.members = MembersModel(self)
-        self.members.me = me
+        self.members.me = self.me
         self.messages_view = child(self.form, QListView, "messagesView")
         self.messages_view.setModel(self.messages)
         self.messages_view.setItemDelegate(MessageDelegate(self.messages_view, self))
@@ -98,6 +107,10 @@ class ChatWindow(QObject):
         self._say_ids = itertools.count(1)
         self._unanswered: dict[int, str] = {}  # say ids sent, not yet echoed or refused
         self._entered = False
+        self.countdown = Countdown(self)
+        self._retry_code = ""  # the code the countdown is for
+        self.countdown.ticked.connect(self._on_countdown_ticked)
+        self.countdown.finished.connect(self._on_countdown_finished)
         scroll_bar = self.messages_view.verticalScrollBar()
         scroll_bar.valueChanged.connect(self._on_scroll_bar_value_changed)
         scroll_bar.rangeChanged.connect(self._on_scroll_bar_range_changed)
@@ -115,6 +128,11 @@ class ChatWindow(QObject):
     # --- the connection ------------------------------------------------------------------
 
     @property
+    def me(self) -> str:
+        """The person's name: the current session's (a re-login may bring another session)."""
+        return self.current.name
+
+    @property
     def connected(self) -> bool:
         """In the room: the connection is open and the room has let us in."""
         return self._entered and self.connection is not None and self.connection.is_open
@@ -124,6 +142,7 @@ class ChatWindow(QObject):
         TLS when `tls` is given."""
         self._drop_connection()
         self._entered = False
+        self.countdown.stop()
         connection = RoomConnection(self)
         connection.entered.connect(self._on_connection_entered)
         connection.member_joined.connect(self._on_connection_member_joined)
@@ -155,6 +174,7 @@ class ChatWindow(QObject):
         if self.closed:
             return
         self.closed = True
+        self.countdown.stop()
         if self.connection is not None:
             self.connection.leave()
         self.form.removeEventFilter(self)
@@ -171,7 +191,6 @@ class ChatWindow(QObject):
     @Slot(object)
     def _on_connection_entered(self, entered: Entered) -> None:
         self._entered = True
-        self.me = entered.you or self.me
         self.members.me = self.me
         self._show_room(entered.room)
         newer_than = self.messages.last_seq
@@ -206,8 +225,14 @@ class ChatWindow(QObject):
 
     @Slot(object)
     def _on_connection_request_failed(self, error: ErrorReply) -> None:
-        text = texts.request_error(error, self.room.name)
-        self.messages.append(ChatEntry(EntryKind.PROBLEM, text))
+        wait = texts.retry_after(error)
+        if wait is not None:  # not an error: a wait, counted down in the banner
+            self._retry_code = error.code
+            self.countdown.start(wait)
+            self._update_controls()
+        else:
+            text = texts.request_error(error, self.room.name)
+            self.messages.append(ChatEntry(EntryKind.PROBLEM, text))
         request_id = error.id
         refused = self._unanswered.pop(request_id, None) if isinstance(request_id, int) else None
         if refused is not None and not self.input_edit.text():
@@ -216,6 +241,7 @@ class ChatWindow(QObject):
     @Slot(str)
     def _on_connection_connection_lost(self, code: str) -> None:
         self._entered = False
+        self.countdown.stop()
         self._unanswered.clear()
         text = texts.connection_ended(code)
         self.messages.append(ChatEntry(EntryKind.PROBLEM, text))
@@ -231,6 +257,16 @@ class ChatWindow(QObject):
         connection = self.connection
         address = connection.address if connection is not None else ""
         self.show_problem(texts.cannot_reach(address, code))
+
+    @Slot(int)
+    def _on_countdown_ticked(self, seconds: int) -> None:
+        text = texts.send_again_in(self._retry_code, seconds)
+        show_banner(self.banner_label, text, BannerKind.INFO)
+
+    @Slot()
+    def _on_countdown_finished(self) -> None:
+        hide_banner(self.banner_label)
+        self._update_controls()
 
     @Slot()
     def _on_reconnect_button_clicked(self) -> None:
@@ -285,12 +321,15 @@ class ChatWindow(QObject):
     def _update_controls(self) -> None:
         connected = self.connected
         self.input_edit.setEnabled(connected)
-        self.send_button.setEnabled(connected and bool(self.input_edit.text().strip()))
+        may_send = connected and not self.countdown.active
+        self.send_button.setEnabled(may_send and bool(self.input_edit.text().strip()))
 
     @Slot()
     def _on_input_edit_return_pressed(self) -> None:
         text = self.input_edit.text()
         if not text.strip() or self.connection is None or not self.connected:
+            return
+        if self.countdown.active:  # the server said to wait
             return
         request_id = next(self._say_ids)
         if self.connection.say(text, request_id):

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtNetwork import QSslCertificate
 
+from app.client.current_session import CurrentSession
 from app.client.lobby_window import LobbyWindow
 from app.client.login_window import LoginWindow
 from app.client.session import MainSession
@@ -16,6 +17,9 @@ from app.shared.protocol import RoomSummary
 
 class ClientApp(QObject):
     """Wires the windows together; `start()` shows the login window.
+
+    It owns the current `MainSession` (in `current`): a login replaces it, closing the one
+    before; logging out or quitting closes it. The windows only observe it.
 
     Signals:
         quit_requested(): the person wants the client to end (Quit, or closing the lobby or
@@ -35,13 +39,19 @@ class ClientApp(QObject):
     ) -> None:
         super().__init__(parent)
         add_icon_search_path()
+        self.current = CurrentSession(self)
         self.login = LoginWindow(host, port, tls, ca_certificates, self)
-        self.lobby = LobbyWindow(self)
+        self.lobby = LobbyWindow(self.current, self)
         self.login.logged_in.connect(self._on_login_logged_in)
         self.login.closed.connect(self._on_login_closed)
         self.lobby.logged_out.connect(self._on_lobby_logged_out)
         self.lobby.relogin_requested.connect(self._on_lobby_relogin_requested)
-        self.lobby.quit_requested.connect(self.quit_requested)
+        self.lobby.quit_requested.connect(self._on_lobby_quit_requested)
+
+    @property
+    def session(self) -> MainSession | None:
+        """The current main-port session (closed once lost, until the next login)."""
+        return self.current.session
 
     def start(self) -> None:
         self.login.show()
@@ -49,13 +59,13 @@ class ClientApp(QObject):
     def shutdown(self) -> None:
         """Leave every room, log out, close every window (idempotent)."""
         self.lobby.shutdown()
+        self.current.replace(None)
         self.login.close()
 
-    @Slot(object, str, tuple)
-    def _on_login_logged_in(
-        self, session: MainSession, name: str, rooms: tuple[RoomSummary, ...]
-    ) -> None:
-        self.lobby.attach(session, name, rooms)
+    @Slot(object, tuple)
+    def _on_login_logged_in(self, session: MainSession, rooms: tuple[RoomSummary, ...]) -> None:
+        self.current.replace(session)  # the lobby sees it change, then shows its rooms
+        self.lobby.show_rooms(rooms)
 
     @Slot()
     def _on_login_closed(self) -> None:
@@ -64,8 +74,14 @@ class ClientApp(QObject):
 
     @Slot()
     def _on_lobby_logged_out(self) -> None:
+        self.current.replace(None)
         self.login.show(self.tr("You have logged out."))
 
     @Slot()
     def _on_lobby_relogin_requested(self) -> None:
         self.login.show()
+
+    @Slot()
+    def _on_lobby_quit_requested(self) -> None:
+        self.shutdown()
+        self.quit_requested.emit()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QMainWindow, QPushButton, QTa
 from app.client import texts
 from app.client.chat_window import ChatWindow
 from app.client.create_room_dialog import CreateRoomDialog
+from app.client.current_session import CurrentSession
 from app.client.password_dialog import PasswordDialog
 from app.client.room_joiner import RoomJoiner, RoomKey
 from app.client.rooms_model import ROOM_ROLE, Column, RoomsModel
@@ -44,7 +45,8 @@ ACTIONS = ("actionLogOut", "actionQuit", "actionCreateRoom", "actionJoin", "acti
 
 
 class LobbyWindow(QObject):
-    """Controller of `forms/lobby_window.ui`: one per client, re-attached at each login.
+    """Controller of `forms/lobby_window.ui`: one per client, following the client's
+    `CurrentSession` (it observes the session, never closes or deletes it).
 
     Its `RoomJoiner` owns the chat windows (by room id), so they outlive a lost session and
     can reconnect once the person has logged in again. Messages for the person (room full,
@@ -61,8 +63,9 @@ class LobbyWindow(QObject):
     relogin_requested = Signal()
     quit_requested = Signal()
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, current: CurrentSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self.current = current
         self.form: QMainWindow = load_form("lobby_window", None, REQUIRED + ACTIONS)  # type: ignore[assignment]
         self.form.setWindowIcon(icon("roomchat"))
         self.model = RoomsModel(self)
@@ -86,9 +89,9 @@ class LobbyWindow(QObject):
             widget.setIcon(icon(name))
         self.actions["actionCreateRoom"].setIcon(icon("add"))
         self.actions["actionLogOut"].setIcon(icon("logout"))
-        self.session: MainSession | None = None
-        self._last_login = ("", "")  # (server address, name) of the last session, for attach()
-        self.joiner = RoomJoiner(self.form, self)
+        self._observed: MainSession | None = None  # the session whose signals are connected
+        self._last_login = ("", "")  # (server address, name) of the last session
+        self.joiner = RoomJoiner(current, self.form, self)
         self.joiner.join_failed.connect(self.notify)
         self.joiner.signed_out.connect(self.form.show)
         self.create_dialog: CreateRoomDialog | None = None
@@ -105,9 +108,15 @@ class LobbyWindow(QObject):
         self.actions["actionLogOut"].triggered.connect(self.log_out)
         self.actions["actionQuit"].triggered.connect(self.quit)
         self.relogin_button.clicked.connect(self.relogin_requested)
+        current.changed.connect(self._on_current_changed)
         self.form.installEventFilter(self)
         hide_banner(self.notice_label)
         self.relogin_button.hide()
+
+    @property
+    def session(self) -> MainSession | None:
+        """The client's current session (the lobby's to read, not to close)."""
+        return self.current.session
 
     @property
     def connected(self) -> bool:
@@ -116,7 +125,7 @@ class LobbyWindow(QObject):
     @property
     def name(self) -> str:
         """The logged-in person's name, as the session has it ("" when signed out)."""
-        return self.session.name if self.session is not None else ""
+        return self.current.name
 
     @property
     def chats(self) -> dict[RoomKey, ChatWindow]:
@@ -130,24 +139,27 @@ class LobbyWindow(QObject):
         hide_banner(self.notice_label)
         self.joiner.join(room, password)
 
-    def attach(self, session: MainSession, name: str, rooms: Sequence[RoomSummary]) -> None:
-        """Show the lobby for a freshly logged-in `session`; `rooms` may be only the first
-        page of the list (the rest then follow as `room_added`)."""
+    @Slot(object)
+    def _on_current_changed(self, session: MainSession | None) -> None:
+        """Follow the client's new session (None: logged out)."""
+        self._observe(session)
+        if session is None:
+            return
         address, last_name = self._last_login
+        name = session.name
         if (last_name and last_name != name) or (address and address != session.address):
             self.close_chats()  # room ids mean nothing on another server or for another person
         self._last_login = (session.address, name)
-        self._drop_session()
-        self.session = self.joiner.session = session
-        session.setParent(self)
-        session.room_added.connect(self.model.upsert)
-        session.room_updated.connect(self.model.upsert)
-        session.room_removed.connect(self.model.remove)
-        session.connection_lost.connect(self._on_session_connection_lost)
+
+    def show_rooms(self, rooms: Sequence[RoomSummary]) -> None:
+        """Show the lobby for the freshly logged-in session; `rooms` may be only the first
+        page of the list (the rest then follow as `room_added`)."""
+        session = self.session
         self.model.set_rooms(rooms)
-        signed_in = self.tr("Signed in as {name}").format(name=f"<b>{escape(name)}</b>")
+        name = escape(self.name)
+        signed_in = self.tr("Signed in as {name}").format(name=f"<b>{name}</b>")
         child(self.form, QLabel, "signedInLabel").setText(signed_in)
-        child(self.form, QLabel, "serverLabel").setText(session.address)
+        child(self.form, QLabel, "serverLabel").setText(session.address if session else "")
         hide_banner(self.notice_label)
         self.relogin_button.hide()
         self._on_model_rows_changed()
@@ -236,10 +248,8 @@ class LobbyWindow(QObject):
 
     @Slot()
     def log_out(self) -> None:
+        """Close every chat window and hide; the client then logs the session out."""
         self.close_chats()
-        if self.session is not None:
-            self.session.log_out()
-        self._drop_session()
         self._last_login = ("", "")
         self.model.clear()
         self.form.hide()
@@ -251,32 +261,32 @@ class LobbyWindow(QObject):
         self.quit_requested.emit()
 
     def shutdown(self) -> None:
-        """Leave every room, log out and close the lobby (the client is ending)."""
+        """Leave every room and close the lobby (the client is ending and logs out)."""
         self.close_chats()
-        if self.session is not None and self.session.is_open:
-            self.session.log_out()
-        self._drop_session()
+        self._observe(None)
         self.form.removeEventFilter(self)
         self.form.close()
 
-    def _drop_session(self) -> None:
-        session, self.session = self.session, None
-        if session is not None:
-            session.room_added.disconnect(self.model.upsert)
-            session.room_updated.disconnect(self.model.upsert)
-            session.room_removed.disconnect(self.model.remove)
-            session.connection_lost.disconnect(self._on_session_connection_lost)
-            session.abort()
-            session.deleteLater()
-        self.joiner.session = None
-        self.joiner.forget_requests()
+    def _observe(self, session: MainSession | None) -> None:
+        """Listen to `session` (and no longer to the one before)."""
+        old, self._observed = self._observed, session
+        if old is not None and old is not session:
+            old.room_added.disconnect(self.model.upsert)
+            old.room_updated.disconnect(self.model.upsert)
+            old.room_removed.disconnect(self.model.remove)
+            old.connection_lost.disconnect(self._on_session_connection_lost)
+        if session is not None and old is not session:
+            session.room_added.connect(self.model.upsert)
+            session.room_updated.connect(self.model.upsert)
+            session.room_removed.connect(self.model.remove)
+            session.connection_lost.connect(self._on_session_connection_lost)
         self._update_controls()
 
     @Slot(str)
     def _on_session_connection_lost(self, code: str) -> None:
         if self.create_dialog is not None and self.create_dialog.is_open:
             self.create_dialog.form.reject()
-        self._drop_session()
+        self.joiner.forget_requests()
         self.model.clear()
         self.notify(texts.connection_ended(code))
         self.relogin_button.show()

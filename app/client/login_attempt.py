@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum, StrEnum
@@ -65,6 +66,7 @@ class LoginFailure:
     text: str
     field: Field
     code: str = ""  # the ErrorCode or ClientFailure behind it, when there is one
+    retry_after: float | None = None  # refused for now: seconds before trying again
 
 
 def tls_policy(
@@ -192,7 +194,11 @@ class LoginAttempt(QObject):
         if not self.active:
             return
         code = error.code
-        if code in _CONNECTION_ENDINGS:
+        wait = texts.retry_after(error)
+        if wait is not None:  # throttled or busy: a wait, for the window to count down
+            text = texts.log_in_again_in(code, max(1, math.ceil(wait)))
+            self._fail(LoginFailure(text, Field.SUBMIT, code, wait))
+        elif code in _CONNECTION_ENDINGS:
             text = self.tr("The server at {address} closed the connection: {reason}").format(
                 address=self.address, reason=texts.connection_ended(code)
             )

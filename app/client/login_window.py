@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from app.client import prefs, texts
 from app.client.certificate_dialog import CertificateDialog, Decision
+from app.client.countdown import Countdown
 from app.client.login_attempt import Field, LoginAttempt, LoginFailure, tls_policy
 from app.client.session import MainSession
 from app.client.tls import CertificateProblem, TlsPolicy
@@ -50,14 +51,19 @@ class LoginWindow(QObject):
     the certificate dialog; after Trust once or Trust always (which pins it in QSettings for
     this host:port) the login starts again with that certificate accepted.
 
+    A login the server refuses for now (too many failed logins, or busy, with its
+    `retry_after`) shows a banner counting the seconds down; Log in and Sign up stay off
+    until it reaches 0, then the banner goes.
+
     Signals:
-        logged_in(object, str, tuple): the logged-in `MainSession`, the account's name as
-            registered, and the rooms open now (a tuple of `RoomSummary`; only the first
-            page when the server pages the list: the rest follow as `room_added`).
+        logged_in(object, tuple): the logged-in `MainSession` (its `name` is the account's
+            as registered; the receiver owns it) and the rooms open now (a tuple of
+            `RoomSummary`; only the first page when the server pages the list: the rest
+            follow as `room_added`).
         closed(): the person closed the window (Esc or the window's close button).
     """
 
-    logged_in = Signal(object, str, tuple)
+    logged_in = Signal(object, tuple)
     closed = Signal()
 
     def __init__(
@@ -91,6 +97,10 @@ class LoginWindow(QObject):
         self._ca_certificates = tuple(ca_certificates)
         self._accept_once: tuple[str, str] = ("", "")  # (host:port, fingerprint), next try only
         self._signing_up = False
+        self.countdown = Countdown(self)
+        self._retry_code = ""  # the code the countdown is for
+        self.countdown.ticked.connect(self._on_countdown_ticked)
+        self.countdown.finished.connect(self._on_countdown_finished)
         self.login_button.clicked.connect(self._on_login_button_clicked)
         self.sign_up_button.clicked.connect(self._on_sign_up_button_clicked)
         self.form.rejected.connect(self._on_form_rejected)
@@ -128,7 +138,7 @@ class LoginWindow(QObject):
         self._submit(signing_up=True)
 
     def _submit(self, signing_up: bool) -> None:
-        if self.busy:
+        if self.busy or self.countdown.active:
             return
         hide_banner(self.error_label)
         host = self.host_edit.text().strip()
@@ -174,17 +184,33 @@ class LoginWindow(QObject):
         prefs.remember_login(session.host, session.port, session.name, session.tls is not None)
         self.password_edit.clear()
         self.form.hide()
-        self.logged_in.emit(session, session.name, logged_in.rooms)
+        self.logged_in.emit(session, logged_in.rooms)
 
     @Slot(object)
     def _on_attempt_failed(self, failure: LoginFailure) -> None:
+        if failure.retry_after is not None:
+            self._retry_code = failure.code
+            self.countdown.start(failure.retry_after)  # before the buttons come back
         self._drop_attempt()
+        if failure.retry_after is not None:
+            self.password_edit.setFocus()
+            return
         focus: QLineEdit | QPushButton = {
             Field.HOST: self.host_edit,
             Field.NAME: self.name_edit,
             Field.PASSWORD: self.password_edit,
         }.get(failure.field, self.login_button)
         self._fail(failure.text, focus)
+
+    @Slot(int)
+    def _on_countdown_ticked(self, seconds: int) -> None:
+        text = texts.log_in_again_in(self._retry_code, seconds)
+        show_banner(self.error_label, text, BannerKind.INFO)
+
+    @Slot()
+    def _on_countdown_finished(self) -> None:
+        hide_banner(self.error_label)
+        self._set_busy(self.busy)
 
     @Slot(object)
     def _on_attempt_certificate_problem(self, problem: CertificateProblem) -> None:
@@ -240,8 +266,9 @@ class LoginWindow(QObject):
         for widget in (self.host_edit, self.port_spin, self.name_edit, self.password_edit):
             widget.setReadOnly(busy)
         self.tls_check.setEnabled(not busy)
-        self.login_button.setEnabled(not busy)
-        self.sign_up_button.setEnabled(not busy)
+        may_submit = not busy and not self.countdown.active
+        self.login_button.setEnabled(may_submit)
+        self.sign_up_button.setEnabled(may_submit)
 
     @Slot()
     def _on_form_rejected(self) -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
 from app.client import texts
 from app.client.chat_window import ChatWindow
+from app.client.current_session import CurrentSession
 from app.client.password_dialog import PasswordDialog
 from app.client.session import MainSession
 from app.shared.protocol import ErrorCode, ErrorReply, JoinGranted, JoinRoom, RoomSummary
@@ -20,8 +21,9 @@ class RoomJoiner(QObject):
     """Asks the main session for tickets and opens (or reconnects) the room's chat window.
 
     It owns the chat windows by (server instance, room id), so they outlive a lost session
-    and can reconnect once the person has logged in again (the lobby sets `session` at
-    each login; the person's name is the session's). A server started over on a fresh
+    and can reconnect once the person has logged in again. It asks the client's
+    `CurrentSession`, whichever session that is now, and follows its `changed` (the
+    person's name is the session's). A server started over on a fresh
     database reuses room ids; its welcome's `instance` tells its rooms from the old ones
     (with a server that does not send one, a room's `created_at` does).
 
@@ -33,13 +35,20 @@ class RoomJoiner(QObject):
     join_failed = Signal(str)
     signed_out = Signal()
 
-    def __init__(self, dialog_parent: QWidget, parent: QObject | None = None) -> None:
+    def __init__(
+        self, current: CurrentSession, dialog_parent: QWidget, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
+        self.current = current
         self._dialog_parent = dialog_parent
-        self.session: MainSession | None = None
         self.chats: dict[RoomKey, ChatWindow] = {}
         self.password_dialog: PasswordDialog | None = None
         self._joining: set[int] = set()
+        current.changed.connect(self._on_current_changed)
+
+    @property
+    def session(self) -> MainSession | None:
+        return self.current.session
 
     @property
     def connected(self) -> bool:
@@ -132,8 +141,7 @@ class RoomJoiner(QObject):
             chat.deleteLater()
             chat = None
         if chat is None:
-            me = self.session.name if self.session is not None else ""
-            chat = ChatWindow(room, me, password)
+            chat = ChatWindow(room, self.current, password)
             chat.left.connect(partial(self._on_chat_left, chat))
             chat.reconnect_requested.connect(partial(self._on_chat_reconnect_requested, chat))
             self.chats[key] = chat
@@ -168,6 +176,10 @@ class RoomJoiner(QObject):
             chat.show_problem(gone, can_retry=False)
             return
         self.join(chat.room, chat.password if chat.room.locked else None)
+
+    @Slot(object)
+    def _on_current_changed(self, _session: MainSession | None) -> None:
+        self.forget_requests()  # the session before will answer nothing more
 
     def forget_requests(self) -> None:
         """The session ended: nothing asked of it will be answered."""

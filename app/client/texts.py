@@ -173,6 +173,33 @@ def request_error(error: ErrorReply, room: str = "") -> str:
     return error.message or translate("Messages", "The server refused the request.")
 
 
+def retry_after(error: ErrorReply) -> float | None:
+    """The seconds to wait before asking again, when the server refused for now
+    (`rate_limited`, or `server_busy` answering a request) and said how long; else None."""
+    if error.code not in (ErrorCode.RATE_LIMITED, ErrorCode.SERVER_BUSY):
+        return None
+    wait = error.retry_after
+    return max(0.0, wait) if wait is not None else None
+
+
+def send_again_in(code: str, seconds: int) -> str:
+    """A chat message was refused for now (`code`); counting down to when one may go."""
+    if code == ErrorCode.SERVER_BUSY:
+        text = translate("Messages", "The server is busy — you can send again in {seconds} s")
+    else:
+        text = translate("Messages", "Too many messages — you can send again in {seconds} s")
+    return text.format(seconds=seconds)
+
+
+def log_in_again_in(code: str, seconds: int) -> str:
+    """A login was refused for now (`code`); counting down to when one may be tried."""
+    if code == ErrorCode.SERVER_BUSY:
+        text = translate("Messages", "The server is busy — you can try again in {seconds} s")
+    else:
+        text = translate("Messages", "Too many failed logins — you can try again in {seconds} s")
+    return text.format(seconds=seconds)
+
+
 def name_rule_text(name: str | None = None) -> str:
     """The account-name rule `name` breaks (or the whole rule when `name` is None)."""
     if name is not None and not NAME_MIN <= len(unicodedata.normalize("NFC", name)) <= NAME_MAX:

@@ -544,6 +544,22 @@
         <translation>서버가 요청을 거절했습니다.</translation>
     </message>
     <message>
+        <source>The server is busy — you can send again in {seconds} s</source>
+        <translation>서버가 바쁩니다 — {seconds}초 후에 다시 보낼 수 있습니다</translation>
+    </message>
+    <message>
+        <source>Too many messages — you can send again in {seconds} s</source>
+        <translation>메시지가 너무 많습니다 — {seconds}초 후에 다시 보낼 수 있습니다</translation>
+    </message>
+    <message>
+        <source>The server is busy — you can try again in {seconds} s</source>
+        <translation>서버가 바쁩니다 — {seconds}초 후에 다시 시도할 수 있습니다</translation>
+    </message>
+    <message>
+        <source>Too many failed logins — you can try again in {seconds} s</source>
+        <translation>로그인 실패가 너무 많습니다 — {seconds}초 후에 다시 시도할 수 있습니다</translation>
+    </message>
+    <message>
         <source>A name has {low} to {high} characters.</source>
         <translation>이름은 {low}~{high}자여야 합니다.</translation>
     </message>

@@ -157,19 +157,34 @@ def test_logging_in_to_another_server_closes_the_old_servers_chat_windows(
     qtbot.waitUntil(lambda: not alice.lobby.chats, timeout=WAIT_MS)
 
 
-@pytest.mark.server_config(msg_rate=1, msg_burst=1)
-def test_a_refused_message_goes_back_into_the_input_line(qtbot, make_client, server) -> None:
+@pytest.mark.server_config(msg_rate=0.5, msg_burst=1)
+def test_a_refused_message_waits_out_a_countdown_in_the_input_line(
+    qtbot, make_client, server
+) -> None:
     alice = make_client()
     log_in(qtbot, alice, "alice")
     chat = create_room(qtbot, alice, "Fast")
+    banners: list[str] = []
+    chat.countdown.ticked.connect(lambda _seconds: banners.append(chat.banner_label.text()))
     for text in ("first", "second"):
         qtbot.keyClicks(chat.input_edit, text)
         qtbot.keyClick(chat.input_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: chat.input_edit.text() == "second", timeout=WAIT_MS)
-    problems = [chat.messages.entry(row).kind for row in range(chat.messages.rowCount())].count(
-        EntryKind.PROBLEM
-    )
-    assert problems == 1 and chat.messages.last_seq == 1
+    assert banners == ["Too many messages — you can send again in 2 s"]  # retry_after ≈ 2 s
+    assert chat.banner_label.isVisible() and not chat.send_button.isEnabled()
+    qtbot.keyClick(chat.input_edit, Qt.Key.Key_Return)  # not sent while counting down
+    assert chat.input_edit.text() == "second"
+    qtbot.waitUntil(lambda: len(banners) == 2, timeout=WAIT_MS)
+    assert banners[1] == "Too many messages — you can send again in 1 s"
+    assert not chat.send_button.isEnabled()
+    with qtbot.waitSignal(chat.countdown.finished, timeout=WAIT_MS):
+        pass
+    assert not chat.banner_label.isVisible() and chat.send_button.isEnabled()
+    assert EntryKind.PROBLEM not in [e.kind for e in _entries(chat)]  # a wait, not an error
+    qtbot.mouseClick(chat.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: chat.messages.last_seq == 2, timeout=WAIT_MS)
+    assert [e.text for e in _entries(chat)][-2:] == ["first", "second"]
+    assert chat.input_edit.text() == ""
 
 
 def test_a_window_whose_room_is_gone_does_not_reconnect_into_another_with_its_id(

@@ -144,3 +144,23 @@ def test_the_capacity_box_stops_at_the_servers_maximum(qtbot, make_client, serve
     dialog = alice.lobby.create_dialog
     assert dialog is not None
     assert (dialog.capacity_spin.minimum(), dialog.capacity_spin.maximum()) == (2, 7)
+
+
+def test_a_relogin_through_the_lobby_replaces_the_clients_session(qtbot, make_client) -> None:
+    first, elsewhere, bob = make_client(), make_client(), make_client()
+    log_in(qtbot, first, "alice")
+    old = first.session
+    assert old is not None and old.parent() is first.current
+    log_in(qtbot, elsewhere, "alice", sign_up=False)  # the server ends the first session
+    qtbot.waitUntil(lambda: first.lobby.relogin_button.isVisible(), timeout=WAIT_MS)
+    assert first.session is old and not old.is_open  # still the client's, and closed
+    qtbot.mouseClick(first.lobby.relogin_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(old.destroyed, timeout=WAIT_MS):  # the client let go of the old one
+        log_in(qtbot, first, "alice", sign_up=False)
+    new = first.session
+    assert new is not None and new.logged_in and first.lobby.session is new
+    assert first.lobby.joiner.session is new and first.lobby.name == "alice"
+    log_in(qtbot, bob, "bob")
+    create_room(qtbot, bob, "Fresh")
+    wait_for_room_row(qtbot, first, "Fresh")  # the lobby follows the new session live
+    qtbot.waitUntil(lambda: not elsewhere.lobby.connected, timeout=WAIT_MS)

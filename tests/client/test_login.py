@@ -157,3 +157,27 @@ def test_escape_while_waiting_cancels_the_attempt_and_keeps_the_window(
     qtbot.waitUntil(lambda: client.login.busy, timeout=WAIT_MS)
     qtbot.keyClick(client.login.form, Qt.Key.Key_Escape)
     assert not quits and client.login.form.isVisible() and not client.login.busy
+
+
+@pytest.mark.server_config(login_fails_per_name=1, login_fail_window=2)
+def test_a_throttled_login_counts_down_before_it_may_be_tried_again(
+    qtbot, make_client, login
+) -> None:
+    login("alice")  # the account exists
+    client = make_client()
+    window = client.login
+    submit_login(qtbot, client, "alice", "not the password", sign_up=False)
+    qtbot.waitUntil(lambda: "wrong" in window.error_label.text(), timeout=WAIT_MS)
+    banners: list[str] = []
+    window.countdown.ticked.connect(lambda _seconds: banners.append(window.error_label.text()))
+    submit_login(qtbot, client, "alice", PASSWORD, sign_up=False)  # right, but throttled
+    qtbot.waitUntil(lambda: bool(banners), timeout=WAIT_MS)
+    assert banners == ["Too many failed logins — you can try again in 2 s"]
+    assert not window.login_button.isEnabled() and not window.sign_up_button.isEnabled()
+    assert not window.busy_bar.isVisible()  # nothing is pending: it is a wait
+    qtbot.waitUntil(lambda: len(banners) == 2, timeout=WAIT_MS)
+    assert banners[1] == "Too many failed logins — you can try again in 1 s"
+    with qtbot.waitSignal(window.countdown.finished, timeout=WAIT_MS):
+        pass
+    assert not window.error_label.isVisible() and window.login_button.isEnabled()
+    log_in(qtbot, client, "alice", sign_up=False)  # the throttle has passed

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from app.client.chat_models import TEXT_ROLE
 from app.client.chat_window import ChatWindow
 from app.client.client_app import ClientApp
+from app.client.current_session import CurrentSession
 from app.server.server import ChatServer
 from app.shared.protocol import RoomSummary
 from tests.client.conftest import (
@@ -177,7 +178,7 @@ def test_server_texts_and_owners_show_as_written(
 
 
 def test_the_chat_info_line_shows_a_hostile_owner_as_written(qtbot: QtBot) -> None:
-    chat = ChatWindow(RoomSummary.from_wire(HOSTILE_ROOM), "alice", None)
+    chat = ChatWindow(RoomSummary.from_wire(HOSTILE_ROOM), CurrentSession(), None)
     chat.show()
     qtbot.waitExposed(chat.form)
     assert {"roomLabel", "roomInfoLabel"} <= showing(chat.form)
