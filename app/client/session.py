@@ -219,7 +219,9 @@ class RoomConnection(LineConnection):
         elif isinstance(event, Left):
             self.member_left.emit(event)
         elif isinstance(event, ErrorReply):
-            if event.code not in CLOSING_CODES:  # a closing one comes as connection_lost
+            # A closing code without an id comes as connection_lost; with an id it answers
+            # one request (server_busy while the server's database is busy).
+            if event.id is not None or event.code not in CLOSING_CODES:
                 self.request_failed.emit(event)
         elif not isinstance(event, Pong | Bye):
             logs.proto.debug("room port: ignoring %r", event)

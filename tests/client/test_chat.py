@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtSql import QSqlDatabase, QSqlQuery
 
 from app.client import connection
 from app.client.chat_models import EntryKind
@@ -249,3 +250,40 @@ def test_a_window_of_another_server_instance_says_its_room_is_gone(
     qtbot.waitUntil(lambda: "no longer open" in old.banner_label.text(), timeout=WAIT_MS)
     assert not old.reconnect_button.isVisible() and not old.closed
     assert [chat.room.name for chat in alice.lobby.chats.values()] == ["Lounge"]
+
+
+@pytest.mark.server_config(max_unstored_messages=1)
+def test_a_message_the_busy_server_cannot_hold_waits_out_a_countdown(
+    qtbot, make_client, server
+) -> None:
+    alice = make_client()
+    log_in(qtbot, alice, "alice")
+    chat = create_room(qtbot, alice, "Busy")
+    holder = QSqlDatabase.addDatabase("QSQLITE", "holder")
+    holder.setDatabaseName(server.config.db_path)
+    assert holder.open()
+    lock = QSqlQuery(holder)
+    try:
+        assert lock.exec("BEGIN EXCLUSIVE")  # as a backup or a sqlite3 shell would
+        log = server.directory.rooms[chat.room_id]._log
+        qtbot.keyClicks(chat.input_edit, "first")
+        qtbot.keyClick(chat.input_edit, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: log.waiting == 1, timeout=WAIT_MS)  # held by the server
+        qtbot.keyClicks(chat.input_edit, "second")
+        qtbot.keyClick(chat.input_edit, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: chat.input_edit.text() == "second", timeout=WAIT_MS)
+        assert chat.countdown.active and not chat.send_button.isEnabled()
+        assert "you can send again in 1 s" in chat.banner_label.text()
+        assert lock.exec("COMMIT")
+        qtbot.waitUntil(lambda: chat.messages.last_seq == 1, timeout=WAIT_MS)  # held, then sent
+    finally:
+        lock.finish()
+        del lock
+        holder.close()
+        del holder
+        QSqlDatabase.removeDatabase("holder")
+    with qtbot.waitSignal(chat.countdown.finished, timeout=WAIT_MS):
+        pass
+    qtbot.mouseClick(chat.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: chat.messages.last_seq == 2, timeout=WAIT_MS)
+    assert [e.text for e in _entries(chat)][-2:] == ["first", "second"]
