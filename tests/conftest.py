@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtCore import QProcess
 from pytestqt.qtbot import QtBot
 
+from app.server import connection as connection_module
 from app.server.config import ServerConfig
 from app.server.server import ChatServer
 from app.shared.limits import Clock
@@ -51,6 +52,14 @@ def make_server(db_path: str) -> Iterator[Callable[..., ChatServer]]:
     for server in servers:
         server.shutdown()
         server.deleteLater()
+
+
+@pytest.fixture
+def key_per_port(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every connection from 127.0.0.1 gets an address key of its own, as if each came from
+    its own network (per-address limits then tell them apart)."""
+    monkeypatch.setattr(connection_module, "address_key", lambda *_: f"net{next(ports)}")
+    ports = iter(range(1_000_000))
 
 
 @pytest.fixture

@@ -149,11 +149,23 @@ class ServerConfig:
             metavar="X",
         ),
     )
-    login_fails_per_name: int = field(
+    login_fails_per_name_and_address: int = field(
         default=5,
         metadata=flag(
+            "--login-fails-per-name-and-address",
+            "failed logins for one name from one address per window before that name is "
+            "throttled from that address (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="N",
+        ),
+    )
+    login_fails_per_name: int = field(
+        default=50,
+        metadata=flag(
             "--login-fails-per-name",
-            "failed logins for one name per window before it is throttled (default: %(default)s)",
+            "failed logins for one name from all addresses per window before it is throttled "
+            "everywhere (default: %(default)s)",
             LIMITS,
             parse=non_negative_int,
             metavar="N",

@@ -13,14 +13,21 @@ from PySide6.QtCore import QObject, Signal, Slot
 from app import __version__
 from app.server.config import ServerConfig
 from app.server.connection import Connection
-from app.server.conversation import Effect, LoginGuard, MainConversation, ParsedItem, Resume
+from app.server.conversation import (
+    Effect,
+    LoginGuard,
+    MainConversation,
+    ParsedItem,
+    Resume,
+    pair,
+)
 from app.server.database import DatabaseError
 from app.server.directory import RoomDirectory
 from app.server.hashing import PasswordHasher
 from app.server.room import Room
 from app.server.store import ChatStore
 from app.shared import logs
-from app.shared.limits import Clock
+from app.shared.limits import Clock, OncePerWindow
 from app.shared.protocol import (
     PROTOCOL_VERSION,
     SERVER_NAME,
@@ -110,8 +117,14 @@ class Lobby(QObject):
         self._directory = directory
         self.sessions: dict[Connection, Session] = {}
         self.online: dict[str, Session] = {}
-        limits = (config.login_fails_per_name, config.login_fails_per_address)
-        self._guard = LoginGuard(*limits, config.login_fail_window, clock)
+        self._guard = LoginGuard(
+            config.login_fails_per_name_and_address,
+            config.login_fails_per_name,
+            config.login_fails_per_address,
+            config.login_fail_window,
+            clock,
+        )
+        self._throttle_log = OncePerWindow(config.login_fail_window, clock)
         directory.room_added.connect(lambda room: self._announce(RoomAdded(room.summary())))
         directory.room_updated.connect(lambda room: self._announce(RoomUpdated(room.summary())))
         directory.room_removed.connect(lambda room_id: self._announce(RoomRemoved(room_id)))
@@ -135,6 +148,12 @@ class Lobby(QObject):
 
     def prune_throttles(self) -> None:
         self._guard.prune()
+        self._throttle_log.prune()
+
+    def _log_throttle(self, what: str, address: str) -> None:
+        """Log a limit's bite once per window for each limit and address."""
+        if self._throttle_log.due(pair(what, address)):
+            logs.server.warning("%s from %s (logged once a window)", what, address)
 
     def _announce(self, event: ServerEvent) -> None:
         data = encode(event)
@@ -268,17 +287,17 @@ class Lobby(QObject):
         # Checked before the password: a right password does not lift the throttle.
         wait = self._guard.blocked_for(key, address)
         if wait > 0:
-            logs.server.warning("login throttled from %s", address)
+            self._log_throttle("login throttled", address)
             session.connection.send(
                 rate_limited("too many failed logins; wait and try again", wait, request.id)
             )
             return
         account = self._store.account(key) if len(request.password) <= PASSWORD_MAX else None
-        self._guard.attempt(key)  # counted against the name until proven right
+        self._guard.attempt(key, address)  # counted against the name until proven right
 
         def finish(verified: bool | None) -> None:
             if verified is None:  # the hasher failed: nobody guessed wrong
-                self._guard.not_checked(key)
+                self._guard.not_checked(key, address)
                 raise ProtocolError(
                     ErrorCode.INTERNAL_ERROR, "could not check the password; try again", request.id
                 )
@@ -288,7 +307,7 @@ class Lobby(QObject):
                 self._guard.failed(address)
                 self.login_failed.emit(address)
                 raise ProtocolError(ErrorCode.BAD_CREDENTIALS, "wrong name or password", request.id)
-            self._guard.succeeded(key)
+            self._guard.succeeded(key, address)
             session.connection.clear_deadline()
             session.connection.idle_checked = True
             self._replace_session(key)

@@ -171,7 +171,7 @@ def test_a_hashing_failure_is_an_internal_error_and_no_failed_guess(
 
     with monkeypatch.context() as patch:
         patch.setattr(hashing, "verify_password", broken)
-        for _ in range(server.config.login_fails_per_name + 1):
+        for _ in range(server.config.login_fails_per_name_and_address + 1):
             client.send(type="login", name="alice", password=PASSWORD)
             assert client.expect_error("internal_error")["message"] == (
                 "could not check the password; try again"
