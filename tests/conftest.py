@@ -40,7 +40,15 @@ def make_server(db_path: str) -> Iterator[Callable[..., ChatServer]]:
 
     def start(clock: Clock = time.monotonic, **overrides: Any) -> ChatServer:
         config = replace(
-            ServerConfig(db_path=db_path, port=0, hash_profile="test", empty_room_grace=10.0),
+            # Every test client comes from 127.0.0.1: tests of the registration throttle
+            # turn it on with `registrations_per_address`.
+            ServerConfig(
+                db_path=db_path,
+                port=0,
+                hash_profile="test",
+                empty_room_grace=10.0,
+                registrations_per_address=0,
+            ),
             **overrides,
         )
         server = ChatServer(config, clock=clock)
@@ -139,6 +147,8 @@ def server_process(qtbot: QtBot, tmp_path: Path) -> Iterator[tuple]:
                 str(tmp_path / "x.sqlite3"),
                 "--hash-profile",
                 "test",
+                "--registrations-per-address",  # every test client comes from 127.0.0.1
+                "0",
                 *extra,
             ],
         )

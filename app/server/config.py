@@ -192,6 +192,26 @@ class ServerConfig:
             metavar="SECONDS",
         ),
     )
+    registrations_per_address: int = field(
+        default=5,
+        metadata=flag(
+            "--registrations-per-address",
+            "new accounts from one address per registration window (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="N",
+        ),
+    )
+    registration_window: float = field(
+        default=600.0,
+        metadata=flag(
+            "--registration-window",
+            "window of the registration throttle (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_float,
+            metavar="SECONDS",
+        ),
+    )
     max_output_bytes: int = field(
         default=1_048_576,
         metadata=flag(

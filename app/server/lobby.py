@@ -19,7 +19,6 @@ from app.server.conversation import (
     MainConversation,
     ParsedItem,
     Resume,
-    pair,
 )
 from app.server.database import DatabaseError
 from app.server.directory import RoomDirectory
@@ -27,7 +26,7 @@ from app.server.hashing import PasswordHasher
 from app.server.room import Room
 from app.server.store import ChatStore
 from app.shared import logs
-from app.shared.limits import Clock, OncePerWindow
+from app.shared.limits import Clock, FailureWindow, OncePerWindow
 from app.shared.protocol import (
     PROTOCOL_VERSION,
     SERVER_NAME,
@@ -67,6 +66,9 @@ from app.shared.validation import (
     check_room_password,
     name_key,
 )
+
+LOGIN_THROTTLED = "login throttled"
+REGISTRATION_THROTTLED = "registration throttled"
 
 
 @dataclass(eq=False)
@@ -124,7 +126,14 @@ class Lobby(QObject):
             config.login_fail_window,
             clock,
         )
-        self._throttle_log = OncePerWindow(config.login_fail_window, clock)
+        self._registrations = FailureWindow(
+            config.registrations_per_address, config.registration_window, clock
+        )
+        # What each throttle logged, so that it is logged once per its window and address.
+        self._logged = {
+            LOGIN_THROTTLED: OncePerWindow(config.login_fail_window, clock),
+            REGISTRATION_THROTTLED: OncePerWindow(config.registration_window, clock),
+        }
         directory.room_added.connect(lambda room: self._announce(RoomAdded(room.summary())))
         directory.room_updated.connect(lambda room: self._announce(RoomUpdated(room.summary())))
         directory.room_removed.connect(lambda room_id: self._announce(RoomRemoved(room_id)))
@@ -148,11 +157,13 @@ class Lobby(QObject):
 
     def prune_throttles(self) -> None:
         self._guard.prune()
-        self._throttle_log.prune()
+        self._registrations.prune()
+        for logged in self._logged.values():
+            logged.prune()
 
     def _log_throttle(self, what: str, address: str) -> None:
-        """Log a limit's bite once per window for each limit and address."""
-        if self._throttle_log.due(pair(what, address)):
+        """Log a limit's bite once per its window for each address (never a secret)."""
+        if self._logged[what].due(address):
             logs.server.warning("%s from %s (logged once a window)", what, address)
 
     def _announce(self, event: ServerEvent) -> None:
@@ -264,16 +275,30 @@ class Lobby(QObject):
             )
         name = check_name(request.name, request.id)
         check_password(request.password, request.id)
+        address = session.connection.address_key
+        wait = self._registrations.blocked_for(address)
+        if wait > 0:
+            self._log_throttle(REGISTRATION_THROTTLED, address)
+            raise ProtocolError(
+                ErrorCode.RATE_LIMITED,
+                "too many new accounts from your address; wait and try again",
+                request.id,
+                wait,
+            )
+        taken = ProtocolError(
+            ErrorCode.NAME_TAKEN, f"{name!r} is taken or looks like a taken name", request.id
+        )
+        if self._store.name_taken(name, name_key(name)):
+            raise taken  # before hashing: a taken name costs no hash
+        self._registrations.record(address)  # counted now, so racing sign-ups count too
 
         def store(password_hash: str | None) -> None:
             if password_hash is None:
+                self._registrations.forget_one(address)
                 raise ProtocolError(ErrorCode.INTERNAL_ERROR, "could not register", request.id)
             if not self._store.add_account(name, name_key(name), password_hash):
-                raise ProtocolError(
-                    ErrorCode.NAME_TAKEN,
-                    f"{name!r} is taken or looks like a taken name",
-                    request.id,
-                )
+                self._registrations.forget_one(address)
+                raise taken  # someone took it while we hashed
             logs.server.info("account %r registered from %s", name, session.connection.address)
             session.connection.send(Registered(name, request.id))
 
@@ -287,7 +312,7 @@ class Lobby(QObject):
         # Checked before the password: a right password does not lift the throttle.
         wait = self._guard.blocked_for(key, address)
         if wait > 0:
-            self._log_throttle("login throttled", address)
+            self._log_throttle(LOGIN_THROTTLED, address)
             session.connection.send(
                 rate_limited("too many failed logins; wait and try again", wait, request.id)
             )
