@@ -212,6 +212,17 @@ class ServerConfig:
             metavar="SECONDS",
         ),
     )
+    max_pending_hashes: int = field(
+        default=64,
+        metadata=flag(
+            "--max-pending-hashes",
+            "password checks waiting or running at once; past it a request gets server_busy, "
+            "and the last quarter is kept for logins (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="N",
+        ),
+    )
     max_output_bytes: int = field(
         default=1_048_576,
         metadata=flag(

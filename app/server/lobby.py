@@ -22,6 +22,7 @@ from app.server.conversation import (
 )
 from app.server.database import DatabaseError
 from app.server.directory import RoomDirectory
+from app.server.hash_queue import Priority
 from app.server.hashing import PasswordHasher
 from app.server.room import Room
 from app.server.store import ChatStore
@@ -69,6 +70,8 @@ from app.shared.validation import (
 
 LOGIN_THROTTLED = "login throttled"
 REGISTRATION_THROTTLED = "registration throttled"
+HASHING_BUSY = "hashing queue full (server_busy)"
+BUSY_LOG_WINDOW = 60.0  # seconds: a full hashing queue is logged once a minute per address
 
 
 @dataclass(eq=False)
@@ -133,6 +136,7 @@ class Lobby(QObject):
         self._logged = {
             LOGIN_THROTTLED: OncePerWindow(config.login_fail_window, clock),
             REGISTRATION_THROTTLED: OncePerWindow(config.registration_window, clock),
+            HASHING_BUSY: OncePerWindow(BUSY_LOG_WINDOW, clock),
         }
         directory.room_added.connect(lambda room: self._announce(RoomAdded(room.summary())))
         directory.room_updated.connect(lambda room: self._announce(RoomUpdated(room.summary())))
@@ -160,6 +164,18 @@ class Lobby(QObject):
         self._registrations.prune()
         for logged in self._logged.values():
             logged.prune()
+
+    def _check_hasher(self, session: Session, priority: Priority, request_id: RequestId) -> None:
+        """Refuse with `server_busy` (the connection stays open) if the hashing queue is full
+        for `priority`: each waiting check would only wait longer."""
+        if not self._hasher.accepts(priority):
+            self._log_throttle(HASHING_BUSY, session.connection.address_key)
+            raise ProtocolError(
+                ErrorCode.SERVER_BUSY,
+                "the server is busy checking passwords; try again shortly",
+                request_id,
+                self._hasher.retry_after,
+            )
 
     def _log_throttle(self, what: str, address: str) -> None:
         """Log a limit's bite once per its window for each address (never a secret)."""
@@ -290,6 +306,7 @@ class Lobby(QObject):
         )
         if self._store.name_taken(name, name_key(name)):
             raise taken  # before hashing: a taken name costs no hash
+        self._check_hasher(session, Priority.OTHER, request.id)
         self._registrations.record(address)  # counted now, so racing sign-ups count too
 
         def store(password_hash: str | None) -> None:
@@ -318,6 +335,8 @@ class Lobby(QObject):
             )
             return
         account = self._store.account(key) if len(request.password) <= PASSWORD_MAX else None
+        priority = Priority.LOGIN if account is not None else Priority.OTHER
+        self._check_hasher(session, priority, request.id)
         self._guard.attempt(key, address)  # counted against the name until proven right
 
         def finish(verified: bool | None) -> None:
@@ -351,6 +370,7 @@ class Lobby(QObject):
             password_hash,
             request.password[:PASSWORD_MAX],
             self._after_hashing(session, request.id, finish),
+            priority,
         )
 
     def _send_rooms(
@@ -378,6 +398,7 @@ class Lobby(QObject):
         self._directory.check_room_allowed(session.name or "", request.id)
         if request.password is not None:
             check_room_password(request.password, request.id)
+            self._check_hasher(session, Priority.OTHER, request.id)
 
         def open_room(password_hash: str | None) -> None:
             self._directory.check_name_free(name, request.id)  # things may have changed
@@ -405,6 +426,7 @@ class Lobby(QObject):
                 raise ProtocolError(
                     ErrorCode.PASSWORD_REQUIRED, "this room needs a password", request.id
                 )
+            self._check_hasher(session, Priority.OTHER, request.id)
 
             def granted(verified: bool | None) -> None:
                 if verified is None:
