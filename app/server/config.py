@@ -192,6 +192,28 @@ class ServerConfig:
             metavar="SECONDS",
         ),
     )
+    room_password_fails_per_user: int = field(
+        default=5,
+        metadata=flag(
+            "--room-password-fails-per-user",
+            "wrong passwords for one room from one person per login-fail window before "
+            "their guesses at it are throttled (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="N",
+        ),
+    )
+    room_password_fails_per_address: int = field(
+        default=20,
+        metadata=flag(
+            "--room-password-fails-per-address",
+            "wrong passwords for one room from one address per login-fail window before "
+            "guesses at it from there are throttled (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="N",
+        ),
+    )
     registrations_per_address: int = field(
         default=5,
         metadata=flag(

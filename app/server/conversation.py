@@ -161,3 +161,45 @@ class LoginGuard:
         self._by_pair.prune()
         self._by_name.prune()
         self._by_address.prune()
+
+
+class RoomPasswordGuard:
+    """The room-password throttles, on an injected clock: wrong passwords per room and
+    account, and per room and address, with the login throttle's rules.
+
+    A guess counts against the (room, account) pair until it is proven right; against
+    (room, address) once it proved wrong. A throttled guess is refused before its password
+    is looked at, right or wrong.
+    """
+
+    def __init__(
+        self, per_account: int, per_address: int, window: float, clock: Clock = time.monotonic
+    ) -> None:
+        self._by_account = FailureWindow(per_account, window, clock)
+        self._by_address = FailureWindow(per_address, window, clock)
+
+    def blocked_for(self, room_id: int, account: str, address: str) -> float:
+        """Seconds until this account may try this room's password from this address."""
+        return max(
+            self._by_account.blocked_for(pair(room_id, account)),
+            self._by_address.blocked_for(pair(room_id, address)),
+        )
+
+    def attempt(self, room_id: int, account: str) -> None:
+        """A password for the room is about to be verified."""
+        self._by_account.record(pair(room_id, account))
+
+    def succeeded(self, room_id: int, account: str) -> None:
+        self._by_account.forget_one(pair(room_id, account))
+
+    def failed(self, room_id: int, address: str) -> None:
+        """The password was wrong (the account's failure is already counted)."""
+        self._by_address.record(pair(room_id, address))
+
+    def not_checked(self, room_id: int, account: str) -> None:
+        """The hasher failed: nobody guessed wrong."""
+        self._by_account.forget_one(pair(room_id, account))
+
+    def prune(self) -> None:
+        self._by_account.prune()
+        self._by_address.prune()

@@ -19,6 +19,7 @@ from app.server.conversation import (
     MainConversation,
     ParsedItem,
     Resume,
+    RoomPasswordGuard,
 )
 from app.server.database import DatabaseError
 from app.server.directory import RoomDirectory
@@ -70,6 +71,7 @@ from app.shared.validation import (
 
 LOGIN_THROTTLED = "login throttled"
 REGISTRATION_THROTTLED = "registration throttled"
+ROOM_PASSWORD_THROTTLED = "room password throttled"
 HASHING_BUSY = "hashing queue full (server_busy)"
 BUSY_LOG_WINDOW = 60.0  # seconds: a full hashing queue is logged once a minute per address
 
@@ -129,6 +131,12 @@ class Lobby(QObject):
             config.login_fail_window,
             clock,
         )
+        self._room_guard = RoomPasswordGuard(
+            config.room_password_fails_per_user,
+            config.room_password_fails_per_address,
+            config.login_fail_window,
+            clock,
+        )
         self._registrations = FailureWindow(
             config.registrations_per_address, config.registration_window, clock
         )
@@ -137,6 +145,7 @@ class Lobby(QObject):
             LOGIN_THROTTLED: OncePerWindow(config.login_fail_window, clock),
             REGISTRATION_THROTTLED: OncePerWindow(config.registration_window, clock),
             HASHING_BUSY: OncePerWindow(BUSY_LOG_WINDOW, clock),
+            ROOM_PASSWORD_THROTTLED: OncePerWindow(config.login_fail_window, clock),
         }
         directory.room_added.connect(lambda room: self._announce(RoomAdded(room.summary())))
         directory.room_updated.connect(lambda room: self._announce(RoomUpdated(room.summary())))
@@ -161,6 +170,7 @@ class Lobby(QObject):
 
     def prune_throttles(self) -> None:
         self._guard.prune()
+        self._room_guard.prune()
         self._registrations.prune()
         for logged in self._logged.values():
             logged.prune()
@@ -426,17 +436,35 @@ class Lobby(QObject):
                 raise ProtocolError(
                     ErrorCode.PASSWORD_REQUIRED, "this room needs a password", request.id
                 )
+            room_id, address = room.info.id, session.connection.address_key
+            # Checked before the password: a right password does not lift the throttle.
+            wait = self._room_guard.blocked_for(room_id, key, address)
+            if wait > 0:
+                self._log_throttle(ROOM_PASSWORD_THROTTLED, address)
+                raise ProtocolError(
+                    ErrorCode.RATE_LIMITED,
+                    "too many wrong passwords for this room; wait and try again",
+                    request.id,
+                    wait,
+                )
             self._check_hasher(session, Priority.OTHER, request.id)
+            self._room_guard.attempt(room_id, key)  # counted until proven right
 
             def granted(verified: bool | None) -> None:
                 if verified is None:
+                    self._room_guard.not_checked(room_id, key)
                     raise ProtocolError(
                         ErrorCode.INTERNAL_ERROR,
                         "could not check the password; try again",
                         request.id,
                     )
                 if not verified:
+                    logs.server.info(
+                        "wrong password for room %d by %s from %s", room_id, session.name, address
+                    )
+                    self._room_guard.failed(room_id, address)
                     raise ProtocolError(ErrorCode.WRONG_PASSWORD, "wrong room password", request.id)
+                self._room_guard.succeeded(room_id, key)
                 self._grant_seat(session, self._find_room(request), request)
 
             self._hasher.verify(
