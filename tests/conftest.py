@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtCore import QProcess
 from pytestqt.qtbot import QtBot
 
+from app.server import connection as connection_module
 from app.server.config import ServerConfig
 from app.server.server import ChatServer
 from app.shared.limits import Clock
@@ -39,7 +40,15 @@ def make_server(db_path: str) -> Iterator[Callable[..., ChatServer]]:
 
     def start(clock: Clock = time.monotonic, **overrides: Any) -> ChatServer:
         config = replace(
-            ServerConfig(db_path=db_path, port=0, hash_profile="test", empty_room_grace=10.0),
+            # Every test client comes from 127.0.0.1: tests of the registration throttle
+            # turn it on with `registrations_per_address`.
+            ServerConfig(
+                db_path=db_path,
+                port=0,
+                hash_profile="test",
+                empty_room_grace=10.0,
+                registrations_per_address=0,
+            ),
             **overrides,
         )
         server = ChatServer(config, clock=clock)
@@ -51,6 +60,14 @@ def make_server(db_path: str) -> Iterator[Callable[..., ChatServer]]:
     for server in servers:
         server.shutdown()
         server.deleteLater()
+
+
+@pytest.fixture
+def key_per_port(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every connection from 127.0.0.1 gets an address key of its own, as if each came from
+    its own network (per-address limits then tell them apart)."""
+    monkeypatch.setattr(connection_module, "address_key", lambda *_: f"net{next(ports)}")
+    ports = iter(range(1_000_000))
 
 
 @pytest.fixture
@@ -130,6 +147,8 @@ def server_process(qtbot: QtBot, tmp_path: Path) -> Iterator[tuple]:
                 str(tmp_path / "x.sqlite3"),
                 "--hash-profile",
                 "test",
+                "--registrations-per-address",  # every test client comes from 127.0.0.1
+                "0",
                 *extra,
             ],
         )

@@ -199,7 +199,10 @@ def capture(out: Path) -> None:
     logging.getLogger("roomchat").setLevel(logging.INFO)
     with tempfile.TemporaryDirectory() as folder:
         config = ServerConfig(
-            db_path=str(Path(folder) / "chat.sqlite3"), port=0, hash_profile="test"
+            db_path=str(Path(folder) / "chat.sqlite3"),
+            port=0,
+            hash_profile="test",
+            registrations_per_address=0,  # every client signs up from 127.0.0.1
         )
         server = ChatServer(config)
         if not server.listen():

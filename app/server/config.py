@@ -149,11 +149,23 @@ class ServerConfig:
             metavar="X",
         ),
     )
-    login_fails_per_name: int = field(
+    login_fails_per_name_and_address: int = field(
         default=5,
         metadata=flag(
+            "--login-fails-per-name-and-address",
+            "failed logins for one name from one address per window before that name is "
+            "throttled from that address (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="N",
+        ),
+    )
+    login_fails_per_name: int = field(
+        default=50,
+        metadata=flag(
             "--login-fails-per-name",
-            "failed logins for one name per window before it is throttled (default: %(default)s)",
+            "failed logins for one name from all addresses per window before it is throttled "
+            "everywhere (default: %(default)s)",
             LIMITS,
             parse=non_negative_int,
             metavar="N",
@@ -178,6 +190,59 @@ class ServerConfig:
             LIMITS,
             parse=non_negative_float,
             metavar="SECONDS",
+        ),
+    )
+    room_password_fails_per_user: int = field(
+        default=5,
+        metadata=flag(
+            "--room-password-fails-per-user",
+            "wrong passwords for one room from one person per login-fail window before "
+            "their guesses at it are throttled (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="N",
+        ),
+    )
+    room_password_fails_per_address: int = field(
+        default=20,
+        metadata=flag(
+            "--room-password-fails-per-address",
+            "wrong passwords for one room from one address per login-fail window before "
+            "guesses at it from there are throttled (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="N",
+        ),
+    )
+    registrations_per_address: int = field(
+        default=5,
+        metadata=flag(
+            "--registrations-per-address",
+            "new accounts from one address per registration window (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="N",
+        ),
+    )
+    registration_window: float = field(
+        default=600.0,
+        metadata=flag(
+            "--registration-window",
+            "window of the registration throttle (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_float,
+            metavar="SECONDS",
+        ),
+    )
+    max_pending_hashes: int = field(
+        default=64,
+        metadata=flag(
+            "--max-pending-hashes",
+            "password checks waiting or running at once; past it a request gets server_busy, "
+            "and the last quarter is kept for logins (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="N",
         ),
     )
     max_output_bytes: int = field(

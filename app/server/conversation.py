@@ -99,40 +99,107 @@ class MainConversation:
         return was_logged_in
 
 
-class LoginGuard:
-    """The login throttles, on an injected clock: failures per name and per address.
+def pair(first: object, second: object) -> str:
+    """One throttle key for two things counted together (a name and an address)."""
+    return f"{first}\x00{second}"
 
-    An attempt counts against the name until the password is proven right, so guesses
-    racing on other connections cannot all be verified before the first failure counts.
-    Not so for the address: people behind one NAT may well log in at the same moment.
-    A throttled attempt is refused before its password is looked at, right or wrong.
+
+class LoginGuard:
+    """The login throttles, on an injected clock: failures per name and address together,
+    per name alone (at a much higher count), and per address.
+
+    Guessing from one address throttles that name there only, so that five wrong guesses
+    for `alice` do not lock the real alice out everywhere; the name alone is throttled only
+    when many addresses guess at it. An attempt counts against the name (on both counts)
+    until the password is proven right, so guesses racing on other connections cannot all
+    be verified before the first failure counts. Not so for the address alone: people
+    behind one NAT may well log in at the same moment. A throttled attempt is refused
+    before its password is looked at, right or wrong.
     """
 
     def __init__(
-        self, per_name: int, per_address: int, window: float, clock: Clock = time.monotonic
+        self,
+        per_name_and_address: int,
+        per_name: int,
+        per_address: int,
+        window: float,
+        clock: Clock = time.monotonic,
     ) -> None:
+        self._by_pair = FailureWindow(per_name_and_address, window, clock)
         self._by_name = FailureWindow(per_name, window, clock)
         self._by_address = FailureWindow(per_address, window, clock)
 
     def blocked_for(self, key: str, address: str) -> float:
         """Seconds until this name may try from this address (0.0: now)."""
-        return max(self._by_name.blocked_for(key), self._by_address.blocked_for(address))
+        return max(
+            self._by_pair.blocked_for(pair(key, address)),
+            self._by_name.blocked_for(key),
+            self._by_address.blocked_for(address),
+        )
 
-    def attempt(self, key: str) -> None:
-        """A password for `key` is about to be verified."""
+    def attempt(self, key: str, address: str) -> None:
+        """A password for `key` from `address` is about to be verified."""
+        self._by_pair.record(pair(key, address))
         self._by_name.record(key)
 
-    def succeeded(self, key: str) -> None:
-        self._by_name.forget_one(key)
+    def succeeded(self, key: str, address: str) -> None:
+        self._take_back(key, address)
 
     def failed(self, address: str) -> None:
-        """The password was wrong (the name's failure is already counted)."""
+        """The password was wrong (the name's failures are already counted)."""
         self._by_address.record(address)
 
-    def not_checked(self, key: str) -> None:
+    def not_checked(self, key: str, address: str) -> None:
         """The hasher failed: nobody guessed wrong."""
+        self._take_back(key, address)
+
+    def _take_back(self, key: str, address: str) -> None:
+        self._by_pair.forget_one(pair(key, address))
         self._by_name.forget_one(key)
 
     def prune(self) -> None:
+        self._by_pair.prune()
         self._by_name.prune()
+        self._by_address.prune()
+
+
+class RoomPasswordGuard:
+    """The room-password throttles, on an injected clock: wrong passwords per room and
+    account, and per room and address, with the login throttle's rules.
+
+    A guess counts against the (room, account) pair until it is proven right; against
+    (room, address) once it proved wrong. A throttled guess is refused before its password
+    is looked at, right or wrong.
+    """
+
+    def __init__(
+        self, per_account: int, per_address: int, window: float, clock: Clock = time.monotonic
+    ) -> None:
+        self._by_account = FailureWindow(per_account, window, clock)
+        self._by_address = FailureWindow(per_address, window, clock)
+
+    def blocked_for(self, room_id: int, account: str, address: str) -> float:
+        """Seconds until this account may try this room's password from this address."""
+        return max(
+            self._by_account.blocked_for(pair(room_id, account)),
+            self._by_address.blocked_for(pair(room_id, address)),
+        )
+
+    def attempt(self, room_id: int, account: str) -> None:
+        """A password for the room is about to be verified."""
+        self._by_account.record(pair(room_id, account))
+
+    def succeeded(self, room_id: int, account: str) -> None:
+        self._by_account.forget_one(pair(room_id, account))
+
+    def failed(self, room_id: int, address: str) -> None:
+        """The password was wrong (the account's failure is already counted)."""
+        self._by_address.record(pair(room_id, address))
+
+    def not_checked(self, room_id: int, account: str) -> None:
+        """The hasher failed: nobody guessed wrong."""
+        self._by_account.forget_one(pair(room_id, account))
+
+    def prune(self) -> None:
+        self._by_account.prune()
         self._by_address.prune()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -10,6 +11,7 @@ import argon2
 from argon2.exceptions import InvalidHashError, VerificationError
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
+from app.server.hash_queue import HashQueue, Priority
 from app.shared import logs
 
 PROFILES = ("standard", "test")
@@ -38,13 +40,18 @@ class PasswordHasher(QObject):
     """Hashes and verifies passwords on a thread pool; each result is handed to its callback
     on the thread that owns this object (the event loop's), through the `_finished` signal.
 
+    Jobs wait in a bounded `HashQueue`, best `Priority` first; only as many as there are
+    threads are handed to the pool at once, so that a later login can still overtake
+    waiting sign-ups. Callers ask `accepts(priority)` first and answer `server_busy` (with
+    `retry_after`) when it says no.
+
     Verifying against no hash (an unknown account) still costs one verification, against a
     dummy hash, so that a wrong name and a wrong password take the same time.
     """
 
-    _finished = Signal(int, object)
+    _finished = Signal(int, object, float)
 
-    def __init__(self, profile: str, parent: QObject | None = None) -> None:
+    def __init__(self, profile: str, max_pending: int = 0, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.profile = profile
         self._argon2 = make_argon2(profile)
@@ -52,22 +59,47 @@ class PasswordHasher(QObject):
         self._pool = QThreadPool(self)
         # Leave a core to the event loop: hashing is CPU-bound, chat must stay quick.
         self._pool.setMaxThreadCount(max(1, QThreadPool.globalInstance().maxThreadCount() - 1))
+        self._queue: HashQueue[Callable[[], None]] = HashQueue(
+            max_pending, self._pool.maxThreadCount()
+        )
         self._callbacks: dict[int, Callable[[Any], None]] = {}
         self._job_ids = itertools.count(1)
+        self._seconds_per_job = 0.05  # a running average, for retry_after
         self._finished.connect(self._on_finished)
         if profile == "test":
             logs.server.warning("password hashing uses the cheap 'test' profile: not for real use")
 
-    def hash(self, password: str, callback: Callable[[str | None], None]) -> None:
-        self._submit(lambda: self._argon2.hash(password), callback)
+    def accepts(self, priority: Priority) -> bool:
+        """True if a job of `priority` may be queued now."""
+        return self._queue.accepts(priority)
+
+    @property
+    def retry_after(self) -> float:
+        """Seconds the jobs pending now should take to finish (at least 1)."""
+        rounds = self._queue.pending / self._queue.workers
+        return max(1.0, round(rounds * self._seconds_per_job, 1))
+
+    def hash(
+        self,
+        password: str,
+        callback: Callable[[str | None], None],
+        priority: Priority = Priority.OTHER,
+    ) -> None:
+        self._submit(lambda: self._argon2.hash(password), callback, priority)
 
     def verify(
-        self, password_hash: str | None, password: str, callback: Callable[[bool | None], None]
+        self,
+        password_hash: str | None,
+        password: str,
+        callback: Callable[[bool | None], None],
+        priority: Priority = Priority.OTHER,
     ) -> None:
         """`callback(True)` for a match, False for a mismatch, None when hashing failed."""
         target = password_hash or self._dummy_hash
         known = password_hash is not None
-        self._submit(lambda: verify_password(self._argon2, target, password) and known, callback)
+        self._submit(
+            lambda: verify_password(self._argon2, target, password) and known, callback, priority
+        )
 
     def hash_now(self, password: str) -> str:
         """Blocking hash, for the command line only (never on the event loop of a server)."""
@@ -77,22 +109,33 @@ class PasswordHasher(QObject):
     def pending(self) -> int:
         return len(self._callbacks)
 
-    def _submit(self, work: Callable[[], Any], callback: Callable[[Any], None]) -> None:
+    def _submit(
+        self, work: Callable[[], Any], callback: Callable[[Any], None], priority: Priority
+    ) -> None:
         job = next(self._job_ids)
         self._callbacks[job] = callback
 
         def run() -> None:
+            started = time.perf_counter()
             try:
                 result = work()
             except Exception:  # a bug in hashing must not kill a pool thread silently
                 logs.server.exception("password hashing failed")
                 result = None
-            self._finished.emit(job, result)
+            self._finished.emit(job, result, time.perf_counter() - started)
 
-        self._pool.start(run)
+        self._queue.push(run, priority)
+        self._start_jobs()
 
-    @Slot(int, object)
-    def _on_finished(self, job: int, result: Any) -> None:
+    def _start_jobs(self) -> None:
+        while (run := self._queue.start_next()) is not None:
+            self._pool.start(run)
+
+    @Slot(int, object, float)
+    def _on_finished(self, job: int, result: Any, seconds: float) -> None:
+        self._queue.finished()
+        self._seconds_per_job += (seconds - self._seconds_per_job) * 0.2
+        self._start_jobs()
         callback = self._callbacks.pop(job, None)
         if callback is not None:
             callback(result)
@@ -100,5 +143,6 @@ class PasswordHasher(QObject):
     def close(self) -> None:
         """Drop every pending callback and wait for the workers to finish."""
         self._callbacks.clear()
+        self._queue.clear()  # jobs not handed to the pool are dropped
         self._pool.clear()  # jobs not started yet are dropped; running ones finish
         self._pool.waitForDone()

@@ -13,14 +13,22 @@ from PySide6.QtCore import QObject, Signal, Slot
 from app import __version__
 from app.server.config import ServerConfig
 from app.server.connection import Connection
-from app.server.conversation import Effect, LoginGuard, MainConversation, ParsedItem, Resume
+from app.server.conversation import (
+    Effect,
+    LoginGuard,
+    MainConversation,
+    ParsedItem,
+    Resume,
+    RoomPasswordGuard,
+)
 from app.server.database import Condition, DatabaseError
 from app.server.directory import RoomDirectory
+from app.server.hash_queue import Priority
 from app.server.hashing import PasswordHasher
 from app.server.room import Room
 from app.server.store import ChatStore
 from app.shared import logs
-from app.shared.limits import Clock
+from app.shared.limits import Clock, FailureWindow, OncePerWindow
 from app.shared.protocol import (
     PROTOCOL_VERSION,
     SERVER_NAME,
@@ -63,6 +71,11 @@ from app.shared.validation import (
 )
 
 BUSY_RETRY = 1.0  # seconds a client waits before asking again while the database is busy
+LOGIN_THROTTLED = "login throttled"
+REGISTRATION_THROTTLED = "registration throttled"
+ROOM_PASSWORD_THROTTLED = "room password throttled"
+HASHING_BUSY = "hashing queue full (server_busy)"
+BUSY_LOG_WINDOW = 60.0  # seconds: a full hashing queue is logged once a minute per address
 
 
 @dataclass(eq=False)
@@ -113,8 +126,29 @@ class Lobby(QObject):
         self._directory = directory
         self.sessions: dict[Connection, Session] = {}
         self.online: dict[str, Session] = {}
-        limits = (config.login_fails_per_name, config.login_fails_per_address)
-        self._guard = LoginGuard(*limits, config.login_fail_window, clock)
+        self._guard = LoginGuard(
+            config.login_fails_per_name_and_address,
+            config.login_fails_per_name,
+            config.login_fails_per_address,
+            config.login_fail_window,
+            clock,
+        )
+        self._room_guard = RoomPasswordGuard(
+            config.room_password_fails_per_user,
+            config.room_password_fails_per_address,
+            config.login_fail_window,
+            clock,
+        )
+        self._registrations = FailureWindow(
+            config.registrations_per_address, config.registration_window, clock
+        )
+        # What each throttle logged, so that it is logged once per its window and address.
+        self._logged = {
+            LOGIN_THROTTLED: OncePerWindow(config.login_fail_window, clock),
+            REGISTRATION_THROTTLED: OncePerWindow(config.registration_window, clock),
+            HASHING_BUSY: OncePerWindow(BUSY_LOG_WINDOW, clock),
+            ROOM_PASSWORD_THROTTLED: OncePerWindow(config.login_fail_window, clock),
+        }
         directory.room_added.connect(lambda room: self._announce(RoomAdded(room.summary())))
         directory.room_updated.connect(lambda room: self._announce(RoomUpdated(room.summary())))
         directory.room_removed.connect(lambda room_id: self._announce(RoomRemoved(room_id)))
@@ -138,6 +172,27 @@ class Lobby(QObject):
 
     def prune_throttles(self) -> None:
         self._guard.prune()
+        self._room_guard.prune()
+        self._registrations.prune()
+        for logged in self._logged.values():
+            logged.prune()
+
+    def _check_hasher(self, session: Session, priority: Priority, request_id: RequestId) -> None:
+        """Refuse with `server_busy` (the connection stays open) if the hashing queue is full
+        for `priority`: each waiting check would only wait longer."""
+        if not self._hasher.accepts(priority):
+            self._log_throttle(HASHING_BUSY, session.connection.address_key)
+            raise ProtocolError(
+                ErrorCode.SERVER_BUSY,
+                "the server is busy checking passwords; try again shortly",
+                request_id,
+                self._hasher.retry_after,
+            )
+
+    def _log_throttle(self, what: str, address: str) -> None:
+        """Log a limit's bite once per its window for each address (never a secret)."""
+        if self._logged[what].due(address):
+            logs.server.warning("%s from %s (logged once a window)", what, address)
 
     def _announce(self, event: ServerEvent) -> None:
         data = encode(event)
@@ -253,16 +308,31 @@ class Lobby(QObject):
             )
         name = check_name(request.name, request.id)
         check_password(request.password, request.id)
+        address = session.connection.address_key
+        wait = self._registrations.blocked_for(address)
+        if wait > 0:
+            self._log_throttle(REGISTRATION_THROTTLED, address)
+            raise ProtocolError(
+                ErrorCode.RATE_LIMITED,
+                "too many new accounts from your address; wait and try again",
+                request.id,
+                wait,
+            )
+        taken = ProtocolError(
+            ErrorCode.NAME_TAKEN, f"{name!r} is taken or looks like a taken name", request.id
+        )
+        if self._store.name_taken(name, name_key(name)):
+            raise taken  # before hashing: a taken name costs no hash
+        self._check_hasher(session, Priority.OTHER, request.id)
+        self._registrations.record(address)  # counted now, so racing sign-ups count too
 
         def store(password_hash: str | None) -> None:
             if password_hash is None:
+                self._registrations.forget_one(address)
                 raise ProtocolError(ErrorCode.INTERNAL_ERROR, "could not register", request.id)
             if not self._store.add_account(name, name_key(name), password_hash):
-                raise ProtocolError(
-                    ErrorCode.NAME_TAKEN,
-                    f"{name!r} is taken or looks like a taken name",
-                    request.id,
-                )
+                self._registrations.forget_one(address)
+                raise taken  # someone took it while we hashed
             logs.server.info("account %r registered from %s", name, session.connection.address)
             session.connection.send(Registered(name, request.id))
 
@@ -276,17 +346,19 @@ class Lobby(QObject):
         # Checked before the password: a right password does not lift the throttle.
         wait = self._guard.blocked_for(key, address)
         if wait > 0:
-            logs.server.warning("login throttled from %s", address)
+            self._log_throttle(LOGIN_THROTTLED, address)
             session.connection.send(
                 rate_limited("too many failed logins; wait and try again", wait, request.id)
             )
             return
         account = self._store.account(key) if len(request.password) <= PASSWORD_MAX else None
-        self._guard.attempt(key)  # counted against the name until proven right
+        priority = Priority.LOGIN if account is not None else Priority.OTHER
+        self._check_hasher(session, priority, request.id)
+        self._guard.attempt(key, address)  # counted against the name until proven right
 
         def finish(verified: bool | None) -> None:
             if verified is None:  # the hasher failed: nobody guessed wrong
-                self._guard.not_checked(key)
+                self._guard.not_checked(key, address)
                 raise ProtocolError(
                     ErrorCode.INTERNAL_ERROR, "could not check the password; try again", request.id
                 )
@@ -296,7 +368,7 @@ class Lobby(QObject):
                 self._guard.failed(address)
                 self.login_failed.emit(address)
                 raise ProtocolError(ErrorCode.BAD_CREDENTIALS, "wrong name or password", request.id)
-            self._guard.succeeded(key)
+            self._guard.succeeded(key, address)
             session.connection.clear_deadline()
             session.connection.idle_checked = True
             self._replace_session(key)
@@ -315,6 +387,7 @@ class Lobby(QObject):
             password_hash,
             request.password[:PASSWORD_MAX],
             self._after_hashing(session, request.id, finish),
+            priority,
         )
 
     def _send_rooms(
@@ -342,6 +415,7 @@ class Lobby(QObject):
         self._directory.check_room_allowed(session.name or "", request.id)
         if request.password is not None:
             check_room_password(request.password, request.id)
+            self._check_hasher(session, Priority.OTHER, request.id)
 
         def open_room(password_hash: str | None) -> None:
             self._directory.check_name_free(name, request.id)  # things may have changed
@@ -369,16 +443,35 @@ class Lobby(QObject):
                 raise ProtocolError(
                     ErrorCode.PASSWORD_REQUIRED, "this room needs a password", request.id
                 )
+            room_id, address = room.info.id, session.connection.address_key
+            # Checked before the password: a right password does not lift the throttle.
+            wait = self._room_guard.blocked_for(room_id, key, address)
+            if wait > 0:
+                self._log_throttle(ROOM_PASSWORD_THROTTLED, address)
+                raise ProtocolError(
+                    ErrorCode.RATE_LIMITED,
+                    "too many wrong passwords for this room; wait and try again",
+                    request.id,
+                    wait,
+                )
+            self._check_hasher(session, Priority.OTHER, request.id)
+            self._room_guard.attempt(room_id, key)  # counted until proven right
 
             def granted(verified: bool | None) -> None:
                 if verified is None:
+                    self._room_guard.not_checked(room_id, key)
                     raise ProtocolError(
                         ErrorCode.INTERNAL_ERROR,
                         "could not check the password; try again",
                         request.id,
                     )
                 if not verified:
+                    logs.server.info(
+                        "wrong password for room %d by %s from %s", room_id, session.name, address
+                    )
+                    self._room_guard.failed(room_id, address)
                     raise ProtocolError(ErrorCode.WRONG_PASSWORD, "wrong room password", request.id)
+                self._room_guard.succeeded(room_id, key)
                 self._grant_seat(session, self._find_room(request), request)
 
             self._hasher.verify(

@@ -64,7 +64,7 @@ class ChatServer(QObject):
             raise
         if stale:
             logs.server.info("closed %d room(s) left open by an earlier run", stale)
-        self.hasher = PasswordHasher(config.hash_profile, self)
+        self.hasher = PasswordHasher(config.hash_profile, config.max_pending_hashes, self)
         self.connections: set[Connection] = set()
         self._per_address: dict[str, int] = {}
         self._sweep = QTimer(self)

@@ -84,15 +84,19 @@ class ChatStore:
         rows = self.db.rows("SELECT name, password_hash FROM users WHERE name_key = :k", k=key)
         return Account(*rows[0]) if rows else None
 
+    def name_taken(self, name: str, key: str) -> bool:
+        """True when an account has this name or one that looks like it."""
+        if self.db.rows("SELECT 1 FROM users WHERE name_key = :k", k=key):
+            return True
+        skeleton = name_skeleton(name)
+        return any(
+            name_skeleton(row[0]) == skeleton for row in self.db.rows("SELECT name FROM users")
+        )
+
     def add_account(self, name: str, key: str, password_hash: str) -> bool:
         """Create an account; False when the name is taken or looks like a taken one."""
         with self.db.transaction():
-            if self.db.rows("SELECT 1 FROM users WHERE name_key = :k", k=key):
-                return False
-            skeleton = name_skeleton(name)
-            if any(
-                name_skeleton(row[0]) == skeleton for row in self.db.rows("SELECT name FROM users")
-            ):
+            if self.name_taken(name, key):
                 return False
             self.db.insert(
                 "INSERT INTO users (name, name_key, password_hash, created_at) "

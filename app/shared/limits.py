@@ -116,3 +116,27 @@ class FailureWindow:
         """Forget keys whose failures have all aged out (keeps memory bounded)."""
         for key in list(self._failures):
             self._recent(key)
+
+
+class OncePerWindow:
+    """Says yes to a key at most once per `window` of seconds: a limit that bites again and
+    again is logged once per window, not once per refusal."""
+
+    def __init__(self, window: float, clock: Clock = time.monotonic) -> None:
+        self.window = window
+        self._clock = clock
+        self._last: dict[str, float] = {}
+
+    def due(self, key: str) -> bool:
+        """True (and the window starts) unless `key` was due less than `window` ago."""
+        now = self._clock()
+        last = self._last.get(key)
+        if last is not None and now - last < self.window:
+            return False
+        self._last[key] = now
+        return True
+
+    def prune(self) -> None:
+        horizon = self._clock() - self.window
+        for key in [k for k, last in self._last.items() if last <= horizon]:
+            del self._last[key]

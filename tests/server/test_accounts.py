@@ -10,6 +10,7 @@ from app import __version__
 from app.server import hashing
 from app.server.server import ChatServer
 from tests.conftest import PASSWORD
+from tests.fake_clock import FakeClock
 from tests.wire_client import WireClient
 
 Connect = Callable[..., WireClient]
@@ -171,10 +172,57 @@ def test_a_hashing_failure_is_an_internal_error_and_no_failed_guess(
 
     with monkeypatch.context() as patch:
         patch.setattr(hashing, "verify_password", broken)
-        for _ in range(server.config.login_fails_per_name + 1):
+        for _ in range(server.config.login_fails_per_name_and_address + 1):
             client.send(type="login", name="alice", password=PASSWORD)
             assert client.expect_error("internal_error")["message"] == (
                 "could not check the password; try again"
             )
     # Not one of those counted as a wrong password: the throttle has nothing against alice.
     assert client.request("login", "logged_in", name="alice", password=PASSWORD)["name"] == "alice"
+
+
+@pytest.mark.server_config(registrations_per_address=3, registration_window=600)
+def test_registrations_per_address_are_throttled_then_the_window_passes(
+    connect: Connect, fake_clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = connect()
+    for i in range(3):
+        client.request("register", "registered", name=f"bot{i}", password=PASSWORD)
+    for _ in range(2):
+        client.send(type="register", name="bot9", password=PASSWORD, id=7)
+        refused = client.expect_error("rate_limited")
+        assert refused["id"] == 7 and refused["retry_after"] == 600
+    client.request("ping", "pong")  # the connection stays usable
+    other = connect()  # the throttle is the address's, not the connection's
+    other.send(type="register", name="bot9", password=PASSWORD)
+    other.expect_error("rate_limited")
+    logged = [r for r in caplog.records if "registration throttled" in r.getMessage()]
+    assert len(logged) == 1 and "127.0.0.1" in logged[0].getMessage()  # once a window
+    fake_clock.advance(600)
+    client.request("register", "registered", name="bot9", password=PASSWORD)
+
+
+@pytest.mark.server_config(registrations_per_address=1)
+def test_registrations_are_counted_per_address_key(key_per_port: None, connect: Connect) -> None:
+    connect().request("register", "registered", name="alice", password=PASSWORD)
+    connect().request("register", "registered", name="bob", password=PASSWORD)
+
+
+@pytest.mark.server_config(registrations_per_address=2)
+def test_a_taken_name_costs_no_hash_and_no_registration(
+    connect: Connect, server: ChatServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = connect()
+    client.request("register", "registered", name="alice", password=PASSWORD)
+    hashed: list[str] = []
+    real_hash = server.hasher.hash
+    monkeypatch.setattr(
+        server.hasher,
+        "hash",
+        lambda password, *rest: hashed.append(password) or real_hash(password, *rest),
+    )
+    for taken in ("alice", "ALICE", "a1ice"):
+        client.send(type="register", name=taken, password="another password")
+        client.expect_error("name_taken")
+    assert hashed == []
+    client.request("register", "registered", name="bob", password=PASSWORD)  # the second

@@ -9,7 +9,6 @@ from collections.abc import Callable
 import pytest
 from PySide6.QtNetwork import QHostAddress
 
-from app.server import connection as connection_module
 from app.server.addresses import address_key, ipv6_prefix_length
 from app.server.server import ChatServer
 from tests.wire_client import WireClient
@@ -48,13 +47,6 @@ def test_addresses_of_one_ipv6_network_share_a_key_and_others_do_not() -> None:
 def test_the_prefix_flag_is_a_prefix_length(text: str) -> None:
     with pytest.raises(argparse.ArgumentTypeError):
         ipv6_prefix_length(text)
-
-
-@pytest.fixture
-def key_per_port(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every connection from 127.0.0.1 gets a key of its own, as if from its own network."""
-    monkeypatch.setattr(connection_module, "address_key", lambda *_: f"net{next(ports)}")
-    ports = iter(range(1_000_000))
 
 
 @pytest.mark.server_config(max_connections_per_address=1)

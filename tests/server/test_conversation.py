@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.server.conversation import Effect, LoginGuard, MainConversation, Resume
 from app.server.states import MainState
+from app.shared.limits import OncePerWindow
 from app.shared.protocol import ListRooms, Login, Ping
 from tests.fake_clock import FakeClock
 
@@ -67,41 +68,70 @@ def test_an_answer_after_close_is_dropped_and_close_says_who_was_logged_in() -> 
     assert user.close() is True
 
 
-def test_wrong_passwords_throttle_the_name_even_for_the_right_one_then_the_window_passes() -> None:
+def guard(pair: int = 0, name: int = 0, address: int = 0, clock: FakeClock | None = None):
+    return LoginGuard(pair, name, address, WINDOW, clock or FakeClock())
+
+
+def test_wrong_passwords_throttle_the_name_from_that_address_even_for_the_right_one() -> None:
     clock = FakeClock()
-    guard = LoginGuard(per_name=5, per_address=0, window=WINDOW, clock=clock)
+    throttle = guard(pair=5, name=50, clock=clock)
     for _ in range(5):
-        assert guard.blocked_for("alice", "10.0.0.1") == 0
-        guard.attempt("alice")
-        guard.failed("10.0.0.1")
+        assert throttle.blocked_for("alice", "10.0.0.1") == 0
+        throttle.attempt("alice", "10.0.0.1")
+        throttle.failed("10.0.0.1")
         clock.advance(1)
-    assert guard.blocked_for("alice", "10.0.0.2") == WINDOW - 5  # from any address
-    assert guard.blocked_for("bob", "10.0.0.1") == 0  # another name is not throttled
+    assert throttle.blocked_for("alice", "10.0.0.1") == WINDOW - 5
+    assert throttle.blocked_for("alice", "10.0.0.2") == 0  # the real alice, elsewhere
+    assert throttle.blocked_for("bob", "10.0.0.1") == 0  # another name is not throttled
     clock.advance(WINDOW - 6)
-    assert guard.blocked_for("alice", "10.0.0.1") == 1  # the first failure is still in...
+    assert throttle.blocked_for("alice", "10.0.0.1") == 1  # the first failure is still in...
     clock.advance(1)
-    assert guard.blocked_for("alice", "10.0.0.1") == 0  # ...and now it aged out
+    assert throttle.blocked_for("alice", "10.0.0.1") == 0  # ...and now it aged out
+
+
+def test_the_name_alone_is_throttled_everywhere_only_at_its_higher_count() -> None:
+    throttle = guard(pair=5, name=50)
+    for i in range(49):  # one guess from each of 49 addresses
+        throttle.attempt("alice", f"10.0.1.{i}")
+        throttle.failed(f"10.0.1.{i}")
+    assert throttle.blocked_for("alice", "10.0.0.2") == 0
+    throttle.attempt("alice", "10.0.1.99")
+    throttle.failed("10.0.1.99")
+    assert throttle.blocked_for("alice", "10.0.0.2") == WINDOW  # the fiftieth: everywhere
+    assert throttle.blocked_for("bob", "10.0.0.2") == 0
 
 
 def test_attempts_count_before_they_are_verified_and_a_right_password_takes_it_back() -> None:
-    clock = FakeClock()
-    guard = LoginGuard(per_name=3, per_address=0, window=WINDOW, clock=clock)
+    throttle = guard(pair=3, name=3)
     for _ in range(3):  # three guesses racing, none verified yet
-        guard.attempt("alice")
-    assert guard.blocked_for("alice", "10.0.0.1") > 0
-    guard.succeeded("alice")
-    guard.not_checked("alice")  # the hasher failed: nobody guessed wrong
-    assert guard.blocked_for("alice", "10.0.0.1") == 0
+        throttle.attempt("alice", "10.0.0.1")
+    assert throttle.blocked_for("alice", "10.0.0.1") > 0
+    assert throttle.blocked_for("alice", "10.0.0.2") > 0  # the name's count, too
+    throttle.succeeded("alice", "10.0.0.1")
+    throttle.not_checked("alice", "10.0.0.1")  # the hasher failed: nobody guessed wrong
+    assert throttle.blocked_for("alice", "10.0.0.1") == 0
 
 
 def test_failures_from_one_address_throttle_every_name_from_it() -> None:
     clock = FakeClock()
-    guard = LoginGuard(per_name=0, per_address=3, window=WINDOW, clock=clock)
+    throttle = guard(address=3, clock=clock)
     for name in ("a", "b", "c"):
-        guard.attempt(name)
-        guard.failed("10.0.0.1")
-    assert guard.blocked_for("alice", "10.0.0.1") == WINDOW
-    assert guard.blocked_for("alice", "10.0.0.2") == 0
+        throttle.attempt(name, "10.0.0.1")
+        throttle.failed("10.0.0.1")
+    assert throttle.blocked_for("alice", "10.0.0.1") == WINDOW
+    assert throttle.blocked_for("alice", "10.0.0.2") == 0
     clock.advance(WINDOW)
-    guard.prune()
-    assert guard.blocked_for("alice", "10.0.0.1") == 0
+    throttle.prune()
+    assert throttle.blocked_for("alice", "10.0.0.1") == 0
+
+
+def test_once_per_window_says_yes_once_per_key_and_window() -> None:
+    clock = FakeClock()
+    once = OncePerWindow(WINDOW, clock)
+    assert once.due("10.0.0.1") and not once.due("10.0.0.1")
+    assert once.due("10.0.0.2")
+    clock.advance(WINDOW - 1)
+    assert not once.due("10.0.0.1")
+    clock.advance(1)
+    once.prune()
+    assert once.due("10.0.0.1")

@@ -99,7 +99,8 @@ class Fuzzer:
 
 
 @pytest.mark.server_config(
-    msg_rate=0, login_fails_per_name=0, login_fails_per_address=0, ticket_ttl=2.0,
+    msg_rate=0, login_fails_per_name=0, login_fails_per_name_and_address=0,
+    login_fails_per_address=0, ticket_ttl=2.0,
     empty_room_grace=0.0,
 )  # fmt: skip
 def test_fuzzed_frames_never_disturb_a_chat(

@@ -59,8 +59,8 @@ def test_a_sender_that_keeps_flooding_is_closed(login: Login, connect: Connect) 
     assert any(m.get("message") == "flooding" for m in member.inbox)
 
 
-@pytest.mark.server_config(login_fails_per_name=5, login_fail_window=60)
-def test_login_throttle_per_name_holds_even_for_the_right_password_then_resets(
+@pytest.mark.server_config(login_fails_per_name_and_address=5, login_fail_window=60)
+def test_login_throttle_per_name_and_address_holds_even_for_the_right_password_then_resets(
     login: Login, connect: Connect, fake_clock: FakeClock
 ) -> None:
     login("alice").close()
@@ -175,7 +175,7 @@ def test_database_errors_fail_one_request_and_the_server_goes_on(
     assert "lost" not in [m.get("text") for m in member.inbox]
 
 
-@pytest.mark.server_config(login_fails_per_name=5)
+@pytest.mark.server_config(login_fails_per_name_and_address=5)
 def test_concurrent_guesses_for_one_name_are_throttled_too(login: Login, connect: Connect) -> None:
     login("alice").close()
     guessers = [connect() for _ in range(12)]
@@ -183,6 +183,35 @@ def test_concurrent_guesses_for_one_name_are_throttled_too(login: Login, connect
         guesser.send(type="login", name="alice", password="wrong password")
     codes = [guesser.expect("error")["code"] for guesser in guessers]
     assert codes.count("bad_credentials") == 5 and codes.count("rate_limited") == 7
+
+
+@pytest.mark.server_config(login_fails_per_name_and_address=5, login_fails_per_name=50)
+def test_guesses_from_one_address_do_not_lock_the_name_out_elsewhere(
+    key_per_port: None, login: Login, connect: Connect
+) -> None:
+    login("alice").close()
+    guesser = connect()
+    for _ in range(5):
+        guesser.send(type="login", name="alice", password="wrong password")
+        guesser.expect_error("bad_credentials")
+    guesser.send(type="login", name="alice", password=PASSWORD)
+    guesser.expect_error("rate_limited")  # that address is throttled for alice...
+    real = connect()  # ...but the real alice, from an address that never failed, is not
+    assert real.request("login", "logged_in", name="alice", password=PASSWORD)["name"] == "alice"
+
+
+@pytest.mark.server_config(login_fails_per_name_and_address=5, login_fails_per_name=8)
+def test_the_name_alone_is_throttled_when_many_addresses_guess(
+    key_per_port: None, login: Login, connect: Connect
+) -> None:
+    login("alice").close()
+    guessers = [connect() for _ in range(8)]  # each from an address of its own
+    for guesser in guessers:
+        guesser.send(type="login", name="alice", password="wrong password")
+        guesser.expect_error("bad_credentials")
+    real = connect()
+    real.send(type="login", name="alice", password=PASSWORD)
+    assert real.expect_error("rate_limited")["retry_after"] > 0
 
 
 def test_a_client_cannot_pile_up_requests_behind_a_hash(server: ChatServer, connect) -> None:

@@ -77,13 +77,21 @@ class ClientFailure(StrEnum):
 
 class ProtocolError(Exception):
     """The peer sent something we refuse (h11's RemoteProtocolError): it becomes an error
-    frame for that peer only, and the connection goes on unless the code closes it."""
+    frame for that peer only, and the connection goes on unless the code closes it.
+    `retry_after` (seconds) goes with `rate_limited` and `server_busy`."""
 
-    def __init__(self, code: ErrorCode, message: str, request_id: RequestId = None) -> None:
+    def __init__(
+        self,
+        code: ErrorCode,
+        message: str,
+        request_id: RequestId = None,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.request_id = request_id
+        self.retry_after = retry_after
 
 
 class LocalProtocolError(Exception):

@@ -434,7 +434,13 @@ def encode(message: ServerEvent | Request) -> bytes:
 
 
 def error_reply(problem: ProtocolError) -> ErrorReply:
-    return ErrorReply(problem.code.value, problem.message, problem.request_id)
+    wait = problem.retry_after
+    return ErrorReply(
+        problem.code.value,
+        problem.message,
+        problem.request_id,
+        None if wait is None else round(wait, 3),
+    )
 
 
 def rate_limited(text: str, retry_after: float, request_id: RequestId = None) -> ErrorReply:

@@ -1,0 +1,72 @@
+"""The password hashing queue, sans I/O: priorities, a bound, and how many run at once."""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from enum import IntEnum
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Priority(IntEnum):
+    """Who is served first when hashing is short: lower values first, then the oldest.
+
+    A person logging in to an existing account is served before sign-ups and room passwords,
+    so that a storm of registrations cannot time out the logins of real users.
+    """
+
+    LOGIN = 0  # a login of an existing account
+    OTHER = 1  # registrations, room passwords (checking one or opening a locked room),
+    # and logins of unknown names (which nobody who has an account is waiting for)
+
+
+class HashQueue(Generic[T]):
+    """Jobs waiting for one of `workers` hashing threads, best priority first.
+
+    At most `limit` jobs are pending (waiting or running; 0 = no limit). The last quarter
+    of that room is kept for `Priority.LOGIN`, so a queue full of sign-ups still takes a
+    login. Jobs are handed out (`start_next`) only while fewer than `workers` run: the
+    ones not started stay here, where a better job can still overtake them.
+    """
+
+    def __init__(self, limit: int, workers: int) -> None:
+        self.limit = limit
+        self.workers = max(1, workers)
+        self.running = 0
+        self._waiting: list[tuple[int, int, T]] = []
+        self._order = itertools.count()
+
+    @property
+    def pending(self) -> int:
+        return self.running + len(self._waiting)
+
+    @property
+    def waiting(self) -> int:
+        return len(self._waiting)
+
+    def accepts(self, priority: Priority) -> bool:
+        """True if a job of `priority` may be queued now (else: the server is busy)."""
+        if self.limit <= 0:
+            return True
+        room = self.limit if priority is Priority.LOGIN else self.limit - self.limit // 4
+        return self.pending < max(1, room)
+
+    def push(self, job: T, priority: Priority) -> None:
+        heapq.heappush(self._waiting, (int(priority), next(self._order), job))
+
+    def start_next(self) -> T | None:
+        """The next job to hand to a thread, or None (all threads busy, or nothing waits)."""
+        if self.running >= self.workers or not self._waiting:
+            return None
+        self.running += 1
+        return heapq.heappop(self._waiting)[2]
+
+    def finished(self) -> None:
+        """A job that was started has finished: its thread is free."""
+        self.running = max(0, self.running - 1)
+
+    def clear(self) -> None:
+        """Drop every job not started."""
+        self._waiting.clear()

@@ -1,0 +1,136 @@
+"""The hashing queue: logins of existing accounts first, a bound, a few threads at once."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import pytest
+
+from app.server.hash_queue import HashQueue, Priority
+from app.server.server import ChatServer
+from tests.conftest import PASSWORD
+from tests.wire_client import WireClient
+
+Connect = Callable[..., WireClient]
+
+
+def test_logins_overtake_waiting_jobs_and_equals_keep_their_order() -> None:
+    queue: HashQueue[str] = HashQueue(limit=0, workers=1)
+    queue.push("sign-up 1", Priority.OTHER)
+    assert queue.start_next() == "sign-up 1"  # it runs: nothing overtakes a running job
+    for job in ("sign-up 2", "room password", "sign-up 3"):
+        queue.push(job, Priority.OTHER)
+    queue.push("login", Priority.LOGIN)
+    assert queue.start_next() is None  # the one thread is busy
+    started = []
+    while queue.pending:
+        queue.finished()
+        started.append(queue.start_next())
+    assert started == ["login", "sign-up 2", "room password", "sign-up 3", None]
+
+
+def test_only_as_many_jobs_as_threads_are_handed_out() -> None:
+    queue: HashQueue[int] = HashQueue(limit=0, workers=2)
+    for job in range(5):
+        queue.push(job, Priority.OTHER)
+    assert [queue.start_next(), queue.start_next(), queue.start_next()] == [0, 1, None]
+    assert (queue.running, queue.waiting, queue.pending) == (2, 3, 5)
+
+
+def test_the_bound_keeps_its_last_quarter_for_logins() -> None:
+    queue: HashQueue[int] = HashQueue(limit=8, workers=1)
+    for job in range(6):
+        assert queue.accepts(Priority.OTHER)
+        queue.push(job, Priority.OTHER)
+    assert not queue.accepts(Priority.OTHER)  # 6 of 8: the rest is for logins
+    for job in range(2):
+        assert queue.accepts(Priority.LOGIN)
+        queue.push(job, Priority.LOGIN)
+    assert not queue.accepts(Priority.LOGIN)
+    queue.start_next()
+    queue.finished()
+    assert queue.accepts(Priority.LOGIN) and not queue.accepts(Priority.OTHER)
+    assert HashQueue(limit=0, workers=1).accepts(Priority.OTHER)  # 0: no limit
+
+
+class SlowArgon2:
+    """Stands in for argon2: every job waits for the gate and records what it worked on."""
+
+    def __init__(self, real) -> None:
+        self.real = real
+        self.gate = threading.Event()
+        self.started: list[str] = []
+
+    def hash(self, password: str) -> str:
+        self.started.append(password)
+        assert self.gate.wait(30)
+        return self.real.hash(password)
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        self.started.append(password)
+        assert self.gate.wait(30)
+        return self.real.verify(password_hash, password)
+
+
+@pytest.fixture
+def slow(server: ChatServer) -> SlowArgon2:
+    """The server's hasher on one thread, each job held until `slow.gate` opens."""
+    hasher = server.hasher
+    hasher._pool.setMaxThreadCount(1)
+    hasher._queue.workers = 1
+    slow = SlowArgon2(hasher._argon2)
+    hasher._argon2 = slow
+    yield slow
+    slow.gate.set()
+
+
+def test_a_login_is_served_before_a_burst_of_registrations(
+    server: ChatServer, connect: Connect, slow: SlowArgon2
+) -> None:
+    slow.gate.set()
+    connect().request("register", "registered", name="alice", password=PASSWORD)
+    slow.gate.clear()
+    slow.started.clear()
+    bots = [connect() for _ in range(6)]
+    for i, bot in enumerate(bots):
+        bot.send(type="register", name=f"bot{i}", password=f"bot password {i}")
+    bots[0].qtbot.waitUntil(lambda: server.hasher.pending == 6)
+    alice = connect()
+    alice.send(type="login", name="alice", password=PASSWORD)
+    alice.qtbot.waitUntil(lambda: server.hasher.pending == 7)
+    slow.gate.set()
+    assert alice.expect("logged_in")["name"] == "alice"
+    for bot in bots:
+        bot.expect("registered")
+    # bot0 was already running; alice overtook the five that waited.
+    assert slow.started == ["bot password 0", PASSWORD] + [f"bot password {i}" for i in range(1, 6)]
+
+
+@pytest.mark.server_config(max_pending_hashes=4)
+def test_a_full_queue_answers_server_busy_and_the_connection_stays_open(
+    server: ChatServer, connect: Connect, slow: SlowArgon2, caplog: pytest.LogCaptureFixture
+) -> None:
+    slow.gate.set()
+    connect().request("register", "registered", name="alice", password=PASSWORD)
+    slow.gate.clear()
+    bots = [connect() for _ in range(3)]  # three of four: the fourth is kept for logins
+    for i, bot in enumerate(bots):
+        bot.send(type="register", name=f"bot{i}", password=f"bot password {i}")
+    bots[0].qtbot.waitUntil(lambda: server.hasher.pending == 3)
+    late = connect()
+    late.send(type="register", name="late", password=PASSWORD, id=9)
+    busy = late.expect_error("server_busy")
+    assert busy["id"] == 9 and busy["retry_after"] >= 1
+    late.request("ping", "pong")  # not closed, unlike server_busy at connect
+    alice = connect()
+    alice.send(type="login", name="alice", password=PASSWORD)  # the kept place
+    alice.qtbot.waitUntil(lambda: server.hasher.pending == 4)
+    late.send(type="login", name="alice", password=PASSWORD, id=10)
+    assert late.expect_error("server_busy")["id"] == 10
+    assert sum("hashing queue full" in r.getMessage() for r in caplog.records) == 1
+    slow.gate.set()
+    alice.expect("logged_in")
+    for bot in bots:
+        bot.expect("registered")
+    late.request("register", "registered", name="late", password=PASSWORD)
