@@ -9,12 +9,12 @@ from PySide6.QtNetwork import QSslConfiguration
 from app.server.addresses import ipv6_prefix_length
 from app.server.flags import (
     FlagGroup,
-    at_least_two,
     flag,
     non_negative_float,
     non_negative_int,
     port_number,
     port_range,
+    room_capacity,
 )
 
 SHARED, SERVER, LIMITS = FlagGroup.SHARED, FlagGroup.SERVER, FlagGroup.LIMITS
@@ -84,9 +84,9 @@ class ServerConfig:
         default=100,
         metadata=flag(
             "--max-room-capacity",
-            "largest capacity a room may ask for (default: %(default)s)",
+            "largest capacity a room may ask for, 2 to 400 (default: %(default)s)",
             SERVER,
-            parse=at_least_two,
+            parse=room_capacity,
             metavar="N",
         ),
     )

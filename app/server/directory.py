@@ -71,7 +71,7 @@ class RoomDirectory(QObject):
                 )
 
     def check_room_allowed(self, owner: str, request_id: RequestId) -> None:
-        """Room caps: every open room holds a port, and the listing must stay one frame."""
+        """Room caps: every open room holds a port."""
         config = self._config
         if config.max_rooms and len(self.rooms) >= config.max_rooms:
             raise ProtocolError(

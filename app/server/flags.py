@@ -8,6 +8,8 @@ from dataclasses import MISSING, dataclass, fields
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+from app.shared.validation import CAPACITY_MAX, CAPACITY_MIN
+
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
@@ -107,10 +109,11 @@ def port_range(text: str) -> tuple[int, int]:
     return low, high
 
 
-def at_least_two(text: str) -> int:
+def room_capacity(text: str) -> int:
+    """A room capacity the protocol can carry: every member's name fits one frame."""
     value = int(text)
-    if value < 2:
-        raise argparse.ArgumentTypeError("must be at least 2")
+    if not CAPACITY_MIN <= value <= CAPACITY_MAX:
+        raise argparse.ArgumentTypeError(f"must be from {CAPACITY_MIN} to {CAPACITY_MAX}")
     return value
 
 

@@ -35,7 +35,6 @@ from app.shared.protocol import (
     Bye,
     CreateRoom,
     ErrorCode,
-    ErrorReply,
     JoinGranted,
     JoinRoom,
     ListRooms,
@@ -67,6 +66,7 @@ from app.shared.validation import (
     check_password,
     check_room_name,
     check_room_password,
+    login_key,
     name_key,
 )
 
@@ -236,9 +236,8 @@ class Lobby(QObject):
                 request_id = getattr(item, "id", None)
                 if failure.condition is Condition.BUSY:  # another process holds a lock
                     text = "the server's database is busy; try again"
-                    connection.send(
-                        ErrorReply(ErrorCode.SERVER_BUSY.value, text, request_id, BUSY_RETRY)
-                    )
+                    busy = ProtocolError(ErrorCode.SERVER_BUSY, text, request_id, BUSY_RETRY)
+                    connection.send_error(busy)
                 else:
                     connection.send_error(
                         ProtocolError(
@@ -341,7 +340,7 @@ class Lobby(QObject):
     def _login(self, session: Session, request: Login) -> None:
         if session.conversation.logged_in:
             raise ProtocolError(ErrorCode.ALREADY_LOGGED_IN, "already logged in", request.id)
-        key = name_key(request.name)
+        key = login_key(request.name)
         address = session.connection.address_key
         # Checked before the password: a right password does not lift the throttle.
         wait = self._guard.blocked_for(key, address)

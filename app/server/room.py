@@ -39,6 +39,7 @@ from app.shared.protocol import (
     Say,
     ServerEvent,
     encode,
+    error_reply,
     fitted_entered,
     message_frames,
     rate_limited,
@@ -338,7 +339,7 @@ class Room(QObject):
             code: ErrorCode, text: str, request_ids: list[RequestId], wait: float | None
         ) -> None:
             for request_id in request_ids:
-                connection.send(ErrorReply(code.value, text, request_id, wait))
+                connection.send(error_reply(ProtocolError(code, text, request_id, wait)))
 
         # What arrived in one read arrived at one time.
         self._log.add(member.name, utc_now_iso(), texts, ids, refuse)

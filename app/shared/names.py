@@ -19,6 +19,9 @@ from precis_i18n import get_profile
 from app.shared.protocol import ErrorCode, ProtocolError, RequestId
 
 NAME_MIN, NAME_MAX = 3, 32
+# Longer than any name can be once prepared (a letter with its combining marks, decomposed):
+# refused before the costly PRECIS pass.
+_LONGEST_UNPREPARED = NAME_MAX * 4
 NAME_PUNCTUATION = frozenset("_-.")
 
 _PRECIS = get_profile("UsernameCasePreserved")
@@ -87,6 +90,8 @@ def check_name(name: str, request_id: RequestId = None) -> str:
 
     The spelling is kept: it is what `logged_in` shows. Raises `invalid_name` on any rule.
     """
+    if len(name) > _LONGEST_UNPREPARED:  # PRECIS costs time in proportion: not for 64 KB
+        raise _invalid(f"has {NAME_MIN} to {NAME_MAX} characters", request_id)
     name = _prepare(name, request_id) if name else name
     if not NAME_MIN <= len(name) <= NAME_MAX:
         raise _invalid(f"has {NAME_MIN} to {NAME_MAX} characters", request_id)
@@ -114,6 +119,17 @@ def check_name(name: str, request_id: RequestId = None) -> str:
     if found:
         raise _invalid("may not hold invisible or repeated combining marks", request_id)
     return name
+
+
+def login_key(name: str) -> str:
+    """The key a login with `name` looks up: prepared as at registration where it can be
+    (`ＡＬＩＣＥ` finds `alice`), else as typed (it then finds no account)."""
+    if len(name) > _LONGEST_UNPREPARED:
+        return name_key(name[:_LONGEST_UNPREPARED])  # too long to be anyone's
+    try:
+        return name_key(_prepare(name, None))
+    except ProtocolError:
+        return name_key(name)
 
 
 def name_key(name: str) -> str:

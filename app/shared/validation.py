@@ -16,12 +16,14 @@ from app.shared.names import (
     NAME_MIN,
     NAME_PUNCTUATION,
     check_name,
+    login_key,
     name_key,
     name_skeleton,
 )
 from app.shared.protocol import ErrorCode, ProtocolError, RequestId
 
 __all__ = [
+    "CAPACITY_MAX",
     "CAPACITY_MIN",
     "NAME_MAX",
     "NAME_MIN",
@@ -37,6 +39,7 @@ __all__ = [
     "check_room_name",
     "check_room_password",
     "check_text",
+    "login_key",
     "name_key",
     "name_skeleton",
 ]
@@ -45,6 +48,9 @@ PASSWORD_MIN, PASSWORD_MAX = 8, 128
 ROOM_PASSWORD_MIN = 4  # for new rooms; rooms opened under the old 1-character rule keep theirs
 ROOM_NAME_MAX = 64
 CAPACITY_MIN = 2
+# The most people a room may hold: `entered`, `joined` and `left` carry every member's name,
+# and 400 names of 32 four-byte characters still fit one 64 KiB line.
+CAPACITY_MAX = 400
 
 
 def check_password(password: str, request_id: RequestId = None) -> str:
@@ -71,8 +77,10 @@ def check_room_password(password: str, request_id: RequestId = None) -> str:
 
 def check_room_name(name: str, request_id: RequestId = None) -> str:
     """A room name: 1–64 characters once trimmed, no control characters; returned trimmed."""
-    name = unicodedata.normalize("NFC", name).strip()
-    if not 1 <= len(name) <= ROOM_NAME_MAX:
+    # Far past the limit even with white space around it: not worth normalising.
+    long = len(name) > ROOM_NAME_MAX * 8
+    name = "" if long else unicodedata.normalize("NFC", name).strip()
+    if long or not 1 <= len(name) <= ROOM_NAME_MAX:
         raise ProtocolError(
             ErrorCode.INVALID_ROOM_NAME,
             f"a room name has 1 to {ROOM_NAME_MAX} characters",

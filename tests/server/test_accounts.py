@@ -226,3 +226,23 @@ def test_a_taken_name_costs_no_hash_and_no_registration(
         client.expect_error("name_taken")
     assert hashed == []
     client.request("register", "registered", name="bob", password=PASSWORD)  # the second
+
+
+def test_a_full_width_name_logs_in_as_it_registered(connect: Connect) -> None:
+    client = connect()
+    assert (
+        client.request("register", "registered", name="ＡＬＩＣＥ", password=PASSWORD)["name"]
+        == "ALICE"
+    )
+    assert (
+        client.request("login", "logged_in", name="ＡＬＩＣＥ", password=PASSWORD)["name"]
+        == "ALICE"
+    )
+
+
+def test_a_64_kb_name_is_refused_quickly_as_invalid(connect: Connect) -> None:
+    client = connect()
+    client.send(type="register", name="a" * 60_000, password=PASSWORD)
+    assert "3 to 32" in client.expect_error("invalid_name")["message"]
+    client.send(type="login", name="a" * 60_000, password=PASSWORD)
+    client.expect_error("bad_credentials")

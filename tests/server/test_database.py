@@ -147,8 +147,11 @@ def test_an_old_database_gets_an_instance_too(db_path) -> None:
 def test_a_busy_database_says_server_busy_with_one_plain_line(connect, holder, caplog) -> None:
     assert holder.exec("BEGIN EXCLUSIVE")
     client = connect()
-    client.send(type="register", name="alice", password=PASSWORD)
+    client.send(type="register", name="alice", password=PASSWORD, id=1)
     assert client.expect_error("server_busy")["retry_after"] == 1.0
+    # Without an id a server_busy would read as "closed" (v1): it comes as rate_limited.
+    client.send(type="register", name="alice", password=PASSWORD)
+    assert client.expect_error("rate_limited")["retry_after"] == 1.0
     assert any(
         line.endswith("failed: database is busy (locked by another process)")
         for line in db_errors(caplog)

@@ -86,7 +86,11 @@ def test_a_client_left_without_host_or_port_can_tell() -> None:
 
 @pytest.mark.parametrize(
     ("given", "value"),
-    [(["--max-room-capacity", "1"], "at least 2"), (["--msg-rate", "-1"], "negative")],
+    [
+        (["--max-room-capacity", "1"], "from 2 to 400"),
+        (["--max-room-capacity", "401"], "from 2 to 400"),
+        (["--msg-rate", "-1"], "negative"),
+    ],
 )
 def test_a_field_flag_checks_its_value(capsys, given: list[str], value: str) -> None:
     with pytest.raises(SystemExit):

@@ -289,3 +289,27 @@ def test_paired_surrogate_escapes_are_characters() -> None:
     frame = decode_frame(b'{"type":"say","text":"\\ud83d\\ude00 and \\\\ud800"}')
     assert frame["text"] == "\U0001f600 and \\ud800"
     assert encode(Say(frame["text"]))  # writable back out
+
+
+def test_everything_the_package_exports_exists() -> None:
+    import app.shared.protocol as protocol
+
+    assert all(hasattr(protocol, name) for name in protocol.__all__)
+
+
+def test_a_busy_answer_without_an_id_is_rate_limited_not_closing() -> None:
+    busy = ProtocolError(ErrorCode.SERVER_BUSY, "busy", None, 1.0)
+    assert error_reply(busy) == ErrorReply("rate_limited", "busy", None, 1.0)
+    with_id = ProtocolError(ErrorCode.SERVER_BUSY, "busy", 7, 1.0)
+    assert error_reply(with_id) == ErrorReply("server_busy", "busy", 7, 1.0)
+
+
+def test_the_largest_room_fits_entered_joined_and_left() -> None:
+    from app.shared.validation import CAPACITY_MAX
+
+    four_bytes = "\U00020000"  # a CJK extension B letter: 4 bytes in UTF-8
+    members = tuple(f"{index:03d}" + four_bytes * 29 for index in range(CAPACITY_MAX))
+    room = replace(ROOM, name=four_bytes * 64, owner=four_bytes * 32, members=CAPACITY_MAX)
+    assert len(encode(fitted_entered(room, members[0], members, [], "x" * 128))) <= MAX_FRAME_BYTES
+    assert len(encode(Joined(members[0], members, TS))) <= MAX_FRAME_BYTES
+    assert len(encode(Left(members[0], members, TS))) <= MAX_FRAME_BYTES

@@ -102,7 +102,6 @@ __all__ = [
     "LoggedIn",
     "Login",
     "Logout",
-    "Message",
     "Ping",
     "Pong",
     "ProtocolError",
@@ -124,7 +123,6 @@ __all__ = [
     "decode_frame",
     "encode",
     "encode_object",
-    "error",
     "error_reply",
     "fitted_entered",
     "is_int",
@@ -133,6 +131,4 @@ __all__ = [
     "parse_request",
     "parse_server_frame",
     "rate_limited",
-    "reply",
-    "welcome",
 ]

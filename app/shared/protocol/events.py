@@ -434,9 +434,14 @@ def encode(message: ServerEvent | Request) -> bytes:
 
 
 def error_reply(problem: ProtocolError) -> ErrorReply:
+    """The error frame for `problem`. A `server_busy` for a request without an id goes as
+    `rate_limited`: in v1 a `server_busy` without an id means the connection is closed."""
     wait = problem.retry_after
+    code = problem.code
+    if code is ErrorCode.SERVER_BUSY and problem.request_id is None:
+        code = ErrorCode.RATE_LIMITED
     return ErrorReply(
-        problem.code.value,
+        code.value,
         problem.message,
         problem.request_id,
         None if wait is None else round(wait, 3),
