@@ -9,6 +9,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QHostAddress, QTcpServer
 
+from app.server.budgets import Budgets
 from app.server.config import ServerConfig
 from app.server.connection import Connection
 from app.server.database import DatabaseError
@@ -44,10 +45,12 @@ class RoomDirectory(QObject):
         config: ServerConfig,
         store: ChatStore,
         track: Callable[[Connection], bool],
+        budgets: Budgets,
         parent: QObject | None = None,
         clock: Clock = time.monotonic,
     ) -> None:
         super().__init__(parent)
+        self.budgets = budgets  # shared by every room: per-account budgets span them all
         self._clock = clock
         self._config = config
         self._store = store
@@ -123,6 +126,7 @@ class RoomDirectory(QObject):
             self._store,
             self._config,
             self._track,
+            self.budgets,
             self,
             self._clock,
         )

@@ -228,6 +228,8 @@ class Lobby(QObject):
             self._login(session, item)
         elif not session.conversation.logged_in:
             raise ProtocolError(ErrorCode.NOT_LOGGED_IN, "log in first", item.id)
+        elif isinstance(item, CreateRoom | JoinRoom) and not self._may_join(session, item.id):
+            return
         elif isinstance(item, ListRooms):
             rid = item.id
             self._send_rooms(connection, lambda rooms, more: RoomList(rooms, more, rid))
@@ -326,6 +328,22 @@ class Lobby(QObject):
         self._directory.kick_user_everywhere(key, ErrorCode.SESSION_REPLACED, text)
 
     # --- rooms ---------------------------------------------------------------------------
+
+    def _may_join(self, session: Session, request_id: RequestId) -> bool:
+        """Take one from the account's join budget, or answer `rate_limited`: every ticket
+        is one room entry, so this bounds entries and the lobby events they cause."""
+        key = session.user_key or ""
+        budgets = self._directory.budgets
+        joins = budgets.joins(key)
+        if joins.take():
+            return True
+        if budgets.should_log("joins", key):
+            logs.net.warning(
+                "%s (%s) over the join budget", session.name, session.connection.address
+            )
+        text = "too many rooms joined or created; wait a moment"
+        session.connection.send(rate_limited(text, joins.retry_after(), request_id))
+        return False
 
     def _create_room(self, session: Session, request: CreateRoom) -> None:
         name = check_room_name(request.name, request.id)

@@ -1,0 +1,173 @@
+"""Budgets per account and per address, on a fake clock and on a real server: they hold
+across connections, rooms and re-entry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import pytest
+
+from app.server.budgets import Budgets, text_size
+from app.server.config import ServerConfig
+from tests.fake_clock import FakeClock
+from tests.server.test_rooms import create, enter, join
+from tests.wire_client import WireClient
+
+Connect = Callable[..., WireClient]
+Login = Callable[..., WireClient]
+
+CONFIG = ServerConfig(db_path=":memory:")
+
+
+def budgets(clock: FakeClock, **overrides: float) -> Budgets:
+    return Budgets(replace(CONFIG, **overrides), clock)
+
+
+def test_the_chat_guard_is_one_per_account() -> None:
+    clock = FakeClock()
+    held = budgets(clock, msg_rate=10, msg_burst=20)
+    assert held.chat("alice") is held.chat("alice")
+    assert held.chat("alice") is not held.chat("bobby")
+    assert sum(bool(held.chat("alice").admit()) for _ in range(25)) == 20
+    assert held.chat("bobby").admit()
+
+
+def test_a_batch_passes_whole_or_up_to_the_address_budget() -> None:
+    clock = FakeClock()
+    held = budgets(clock, address_msg_rate=5, text_bytes_per_minute=0)  # bursts of 10
+    assert held.admit_batch("alice", "10.0.0.1", ["x"] * 6) == 6
+    assert held.admit_batch("bobby", "10.0.0.1", ["x"] * 6) == 4  # one address, both accounts
+    assert held.admit_batch("carol", "10.0.0.2", ["x"] * 6) == 6
+    assert held.batch_retry_after("bobby", "10.0.0.1", "x") == pytest.approx(0.2)
+    clock.advance(0.2)
+    assert held.admit_batch("bobby", "10.0.0.1", ["x"] * 3) == 1
+
+
+def test_the_text_budget_counts_utf8_bytes_per_minute() -> None:
+    clock = FakeClock()
+    held = budgets(clock, address_msg_rate=0, text_bytes_per_minute=9000)
+    assert text_size("ab") == 2 and text_size("한") == 3
+    assert held.admit_batch("alice", "a", ["x" * 4000, "y" * 4000, "z" * 4000]) == 2
+    assert held.batch_retry_after("alice", "a", "z" * 4000) == pytest.approx(20.0)
+    clock.advance(20)
+    assert held.admit_batch("alice", "a", ["z" * 4000]) == 1
+    assert held.admit_batch("bobby", "a", ["한" * 3000]) == 1  # 9000 bytes: the whole minute
+    assert held.admit_batch("bobby", "a", ["x"]) == 0
+
+
+def test_joins_have_a_burst_of_a_third_of_the_minute() -> None:
+    clock = FakeClock()
+    held = budgets(clock, joins_per_minute=30)
+    assert sum(held.joins("alice").take() for _ in range(15)) == 10
+    clock.advance(2)
+    assert held.joins("alice").take() and not held.joins("alice").take()
+
+
+def test_refilled_budgets_are_forgotten_and_logging_is_once_per_minute() -> None:
+    clock = FakeClock()
+    held = budgets(clock, msg_rate=10, msg_burst=20)
+    held.chat("alice").admit()
+    held.admit_batch("alice", "a", ["x"])
+    held.joins("alice").take()
+    assert len(held) == 4
+    assert held.should_log("chat", "alice") and not held.should_log("chat", "alice")
+    held.prune()
+    assert len(held) == 4  # nothing has refilled yet
+    clock.advance(61)
+    held.prune()
+    assert len(held) == 0
+    assert held.should_log("chat", "alice")
+
+
+# --- on a real server -------------------------------------------------------------------
+
+
+def say_many(member: WireClient, count: int, text: str = "m") -> None:
+    member.send_raw(b"".join(b'{"type":"say","text":"%s%d","id":%d}\n' % (text.encode(), i, i)
+                             for i in range(count)))  # fmt: skip
+
+
+def outcome(member: WireClient, count: int) -> tuple[int, int]:
+    """(delivered, refused) once `count` answers to the sender's says arrived."""
+    member.wait_until(lambda: member.types().count("message") + member.types().count("error")
+                      >= count)  # fmt: skip
+    types = member.types()
+    member.inbox.clear()
+    return types.count("message"), types.count("error")
+
+
+@pytest.mark.server_config(msg_rate=10, msg_burst=20)
+def test_leaving_and_entering_again_does_not_refill_the_chat_budget(
+    login: Login, connect: Connect, fake_clock: FakeClock
+) -> None:
+    alice = login("alice")
+    room, ticket = create(alice)
+    member = enter(connect, room, ticket)
+    say_many(member, 15)
+    assert outcome(member, 15) == (15, 0)
+    member.request("leave", "bye")
+    again = join(connect, alice, room)
+    again.inbox.clear()
+    say_many(again, 10)
+    assert outcome(again, 10) == (5, 5)
+
+
+@pytest.mark.server_config(msg_rate=10, msg_burst=20)
+def test_one_account_in_two_rooms_shares_one_chat_budget(
+    login: Login, connect: Connect, fake_clock: FakeClock
+) -> None:
+    alice = login("alice")
+    first = enter(connect, *create(alice, "First"))
+    second = enter(connect, *create(alice, "Second"))
+    say_many(first, 15)
+    assert outcome(first, 15) == (15, 0)
+    say_many(second, 10)
+    assert outcome(second, 10) == (5, 5)
+
+
+@pytest.mark.server_config(msg_rate=0, address_msg_rate=5)
+def test_accounts_on_one_address_share_its_chat_budget(
+    login: Login, connect: Connect, fake_clock: FakeClock
+) -> None:
+    alice, bob = login("alice"), login("bobby")
+    room, ticket = create(alice)
+    alice_in = enter(connect, room, ticket)
+    bob_in = join(connect, bob, room)
+    say_many(alice_in, 6)
+    assert outcome(alice_in, 6 + 0) == (6, 0)
+    bob_in.wait_until(lambda: bob_in.types().count("message") == 6)
+    bob_in.inbox.clear()
+    say_many(bob_in, 6)
+    delivered, refused = outcome(bob_in, 6)
+    assert (delivered, refused) == (4, 2)
+
+
+@pytest.mark.server_config(msg_rate=0, text_bytes_per_minute=10_000)
+def test_stored_text_has_a_byte_budget_per_account_per_minute(
+    login: Login, connect: Connect, fake_clock: FakeClock
+) -> None:
+    alice = login("alice")
+    member = enter(connect, *create(alice))
+    say_many(member, 3, "x" * 3900)
+    assert outcome(member, 3) == (2, 1)
+    fake_clock.advance(60)
+    say_many(member, 1, "x" * 3900)
+    assert outcome(member, 1) == (1, 0)
+
+
+@pytest.mark.server_config(joins_per_minute=30)
+def test_joins_and_creations_share_a_budget_per_account(
+    login: Login, fake_clock: FakeClock
+) -> None:
+    alice = login("alice")
+    room, _ = create(alice)
+    for _ in range(9):
+        alice.request("join_room", "join_granted", room_id=room["id"])
+    alice.send(type="join_room", room_id=room["id"])
+    assert alice.expect_error("rate_limited")["retry_after"] == pytest.approx(2.0)
+    alice.send(type="create_room", name="Other", capacity=4, password=None)
+    alice.expect_error("rate_limited")
+    login("bobby").request("join_room", "join_granted", room_id=room["id"])  # not bob's budget
+    fake_clock.advance(2)
+    alice.request("join_room", "join_granted", room_id=room["id"])
