@@ -124,6 +124,8 @@ class ServerProcess:
             "0",
             "--joins-per-minute",
             "0",
+            "--request-rate",
+            "0",
             "--max-connections-per-address",
             "0",
             "--max-connections",

@@ -180,6 +180,26 @@ class ServerConfig:
             metavar="N",
         ),
     )
+    request_rate: float = field(
+        default=20.0,
+        metadata=flag(
+            "--request-rate",
+            "requests other than say per second per connection (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_float,
+            metavar="PER_S",
+        ),
+    )
+    request_burst: int = field(
+        default=40,
+        metadata=flag(
+            "--request-burst",
+            "burst of requests allowed above --request-rate (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="N",
+        ),
+    )
     flood_close_factor: float = field(
         default=5.0,
         metadata=flag(

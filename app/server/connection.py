@@ -13,17 +13,20 @@ from app.server.config import ServerConfig
 from app.server.conversation import ParsedItem
 from app.server.linger import discard_unsent
 from app.shared import logs
-from app.shared.limits import Clock
+from app.shared.limits import Clock, FloodGuard
 from app.shared.protocol import (
     ErrorCode,
     ErrorReply,
     LineBuffer,
     ProtocolError,
+    RequestId,
+    Say,
     ServerEvent,
     decode_frame,
     encode,
     error_reply,
     parse_request,
+    rate_limited,
 )
 
 # Qt's own buffer is unbounded unless told otherwise. One read of this much is one
@@ -33,6 +36,14 @@ READ_BUFFER_BYTES = 64 * 1024
 BACKLOG_SLACK = 32 * 1024  # see send_bytes
 LINGER_SECONDS = 5.0  # how long a closed connection may take to write its goodbye
 LOGGED_PROBLEMS = 3  # protocol errors logged per connection
+
+
+class RequestBudgetError(ProtocolError):
+    """A request past the connection's request budget: answered `rate_limited` in its turn."""
+
+    def __init__(self, retry_after: float, request_id: RequestId) -> None:
+        super().__init__(ErrorCode.RATE_LIMITED, "too many requests; wait a moment", request_id)
+        self.retry_after = retry_after
 
 
 class Connection(QObject):
@@ -78,6 +89,12 @@ class Connection(QObject):
         self._allowed = allowed_types
         self._max_bad_frames = config.max_bad_frames
         self._max_output = config.max_output_bytes
+        # Every request but say (which has the chat budgets): a client that keeps asking
+        # at --flood-close-factor times the rate is closed, as a chat flooder is.
+        self._requests = FloodGuard(
+            config.request_rate, config.request_burst, config.flood_close_factor, clock
+        )
+        self._refusing_logged = False
         self._buffer = LineBuffer()
         self._open = True
         self._announced = False
@@ -150,7 +167,10 @@ class Connection(QObject):
         return self._measure()
 
     def send_error(self, problem: ProtocolError) -> None:
-        self.send_bytes(encode(error_reply(problem)))
+        if isinstance(problem, RequestBudgetError):
+            self.send(rate_limited(problem.message, problem.retry_after, problem.request_id))
+        else:
+            self.send_bytes(encode(error_reply(problem)))
 
     def close(self) -> None:
         """Close after what was sent has been written (or LINGER_SECONDS, whichever first)."""
@@ -248,11 +268,22 @@ class Connection(QObject):
             return
         self.last_activity = self._clock()
         items: list[ParsedItem] = []
+        flooding = False
         for line in self._buffer.feed(data):
             if not line.strip():
                 continue  # a blank line is a keep-alive, not an error
             try:
-                items.append(parse_request(decode_frame(line), self._allowed))
+                request = parse_request(decode_frame(line), self._allowed)
+                if type(request) is Say or (admitted := self._requests.admit()):
+                    items.append(request)
+                elif admitted is None:
+                    flooding = True
+                    break
+                else:
+                    items.append(RequestBudgetError(self._requests.retry_after(), request.id))
+                    if not self._refusing_logged:  # once per connection
+                        self._refusing_logged = True
+                        logs.net.warning("%s: over the request budget", self.peer)
             except ProtocolError as problem:
                 items.append(problem)
                 self._problems += 1
@@ -262,7 +293,10 @@ class Connection(QObject):
                     self._bad_frames += 1
         if items:
             self.requests_received.emit(items)
-        if self._buffer.overflowed and self._open:
+        if flooding and self._open:
+            logs.net.warning("%s flooded with requests", self.peer)
+            self.close_with_error(ErrorCode.RATE_LIMITED, "flooding")
+        elif self._buffer.overflowed and self._open:
             logs.proto.warning("%s sent a line over the frame limit", self.peer)
             self.close_with_error(ErrorCode.FRAME_TOO_LARGE, "a line is limited to 65536 bytes")
         elif self._max_bad_frames and self._bad_frames >= self._max_bad_frames and self._open:

@@ -171,3 +171,44 @@ def test_joins_and_creations_share_a_budget_per_account(
     login("bobby").request("join_room", "join_granted", room_id=room["id"])  # not bob's budget
     fake_clock.advance(2)
     alice.request("join_room", "join_granted", room_id=room["id"])
+
+
+@pytest.mark.server_config(request_rate=10, request_burst=20, flood_close_factor=5)
+def test_main_port_requests_have_a_budget_per_connection(
+    connect: Connect, fake_clock: FakeClock
+) -> None:
+    client = connect()
+    client.send_raw(b"".join(b'{"type":"ping","id":%d}\n' % i for i in range(25)))
+    client.wait_until(lambda: len(client.inbox) >= 25)
+    assert client.types() == ["pong"] * 20 + ["error"] * 5
+    refused = client.inbox[-1]
+    assert refused["code"] == "rate_limited" and refused["id"] == 24
+    assert refused["retry_after"] == pytest.approx(0.1)
+    client.inbox.clear()
+    fake_clock.advance(0.1)
+    client.request("ping", "pong")
+    other = connect()  # a budget per connection
+    other.request("ping", "pong")
+
+
+@pytest.mark.server_config(request_rate=10, request_burst=20, flood_close_factor=5)
+def test_a_connection_that_keeps_asking_at_five_times_the_rate_is_closed(
+    connect: Connect, fake_clock: FakeClock
+) -> None:
+    client = connect()
+    client.send_raw(b'{"type":"ping"}\n' * 300)
+    client.wait_closed()
+    assert client.inbox[-1]["message"] == "flooding"
+    assert client.types().count("pong") == 20
+
+
+@pytest.mark.server_config(request_rate=1, request_burst=3, msg_rate=0)
+def test_room_port_pings_are_budgeted_but_not_chat(
+    login: Login, connect: Connect, fake_clock: FakeClock
+) -> None:
+    member = enter(connect, *create(login("alice")))  # enter took one of three
+    say_many(member, 10)
+    assert outcome(member, 10) == (10, 0)
+    member.send_raw(b'{"type":"ping"}\n' * 3)
+    member.wait_until(lambda: "error" in member.types())
+    assert member.types().count("pong") == 2
