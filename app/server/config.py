@@ -117,6 +117,17 @@ class ServerConfig:
             metavar="SECONDS",
         ),
     )
+    tickets_per_user: int = field(
+        default=3,
+        metadata=flag(
+            "--tickets-per-user",
+            "unused room tickets one person may hold in all rooms; a newer one revokes the "
+            "oldest (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="N",
+        ),
+    )
     max_bad_frames: int = field(
         default=10,
         metadata=flag(

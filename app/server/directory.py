@@ -152,6 +152,24 @@ class RoomDirectory(QObject):
         self.room_removed.emit(room_id)
         room.deleteLater()
 
+    def revoke_tickets_everywhere(self, user_key: str) -> None:
+        """Drop the user's unused tickets in every room (they logged out), freeing seats."""
+        for room in list(self.rooms.values()):
+            room.revoke_tickets(user_key)
+
+    def trim_tickets(self, user_key: str) -> None:
+        """Keep at most `--tickets-per-user` unused tickets of the user's, the newest."""
+        limit = self._config.tickets_per_user
+        if not limit:
+            return
+        held = [(e, r) for r in self.rooms.values() if (e := r.ticket_expiry(user_key)) is not None]
+        if len(held) <= limit:
+            return
+        held.sort(key=lambda pair: pair[0])
+        for _, room in held[: len(held) - limit]:
+            logs.server.info("revoking an older ticket of %s in room %d", user_key, room.info.id)
+            room.revoke_tickets(user_key)
+
     def kick_user_everywhere(self, user_key: str, code: ErrorCode, text: str) -> None:
         for room in list(self.rooms.values()):
             room.kick_user(user_key, code, text)

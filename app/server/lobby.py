@@ -160,6 +160,8 @@ class Lobby(QObject):
         self.sessions.pop(session.connection, None)
         if session.conversation.close() and self.online.get(session.user_key or "") is session:
             del self.online[session.user_key or ""]
+            # A ticket is good only while its session is: logging out frees its seats now.
+            self._directory.revoke_tickets_everywhere(session.user_key or "")
             self.user_logged_out.emit(session.name or "")
 
     def _on_requests(self, session: Session, items: list[ParsedItem]) -> None:
@@ -360,6 +362,7 @@ class Lobby(QObject):
                 name, session.name or "", capacity, password_hash, request.id
             )
             ticket = room.reserve_seat(session.user_key or "", session.name or "", request.id)
+            self._directory.trim_tickets(session.user_key or "")
             session.connection.send(RoomCreated(room.summary(), ticket, request.id))
 
         if request.password is None:
@@ -409,6 +412,7 @@ class Lobby(QObject):
         # The room checks again that they are not inside (they may have entered while we
         # hashed); a second ask replaces the first ticket, never two seats.
         ticket = room.reserve_seat(session.user_key or "", session.name or "", request.id)
+        self._directory.trim_tickets(session.user_key or "")
         session.connection.send(JoinGranted(room.summary(), ticket, request.id))
 
     def close_all(self, code: ErrorCode, text: str) -> None:

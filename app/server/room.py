@@ -160,6 +160,9 @@ class Room(QObject):
         self._seats_changed()
         return ticket
 
+    def ticket_expiry(self, user_key: str) -> float | None:
+        return self._seats.ticket_expiry(user_key)
+
     def revoke_tickets(self, user_key: str) -> None:
         self._seats.revoke(user_key)
         self._seats_changed()

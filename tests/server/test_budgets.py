@@ -212,3 +212,35 @@ def test_room_port_pings_are_budgeted_but_not_chat(
     member.send_raw(b'{"type":"ping"}\n' * 3)
     member.wait_until(lambda: "error" in member.types())
     assert member.types().count("pong") == 2
+
+
+# --- tickets ----------------------------------------------------------------------------
+
+
+def test_logging_out_revokes_tickets_at_once(
+    login: Login, connect: Connect, fake_clock: FakeClock
+) -> None:
+    alice, bob, carol = login("alice"), login("bobby"), login("carol")
+    room, _ = create(alice, capacity=2)
+    ticket = bob.request("join_room", "join_granted", room_id=room["id"])["ticket"]
+    carol.send(type="join_room", room_id=room["id"])
+    carol.expect_error("room_full")
+    bob.request("logout", "bye")
+    bob.wait_closed()
+    carol.request("join_room", "join_granted", room_id=room["id"])
+    late = connect(port=room["port"])
+    late.send(type="enter", ticket=ticket)
+    late.expect_error("bad_ticket")
+
+
+@pytest.mark.server_config(tickets_per_user=2)
+def test_a_person_holds_a_few_tickets_overall_the_newest(
+    login: Login, connect: Connect, fake_clock: FakeClock
+) -> None:
+    alice = login("alice")
+    (first, first_ticket), second, third = (create(alice, n) for n in ("One", "Two", "Three"))
+    stale = connect(port=first["port"])
+    stale.send(type="enter", ticket=first_ticket)
+    stale.expect_error("bad_ticket")
+    enter(connect, *second)
+    enter(connect, *third)
