@@ -211,6 +211,17 @@ class ServerConfig:
             metavar="N",
         ),
     )
+    room_update_interval: float = field(
+        default=0.25,
+        metadata=flag(
+            "--room-update-interval",
+            "a room's room_updated reaches the lobbies at most once per this; the latest "
+            "state always follows (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_float,
+            metavar="SECONDS",
+        ),
+    )
     flood_close_factor: float = field(
         default=5.0,
         metadata=flag(

@@ -113,7 +113,9 @@ class Lobby(QObject):
         limits = (config.login_fails_per_name, config.login_fails_per_address)
         self._guard = LoginGuard(*limits, config.login_fail_window, clock)
         directory.room_added.connect(lambda room: self._announce(RoomAdded(room.summary())))
-        directory.room_updated.connect(lambda room: self._announce(RoomUpdated(room.summary())))
+        directory.room_update_released.connect(
+            lambda room: self._announce(RoomUpdated(room.summary()))
+        )
         directory.room_removed.connect(lambda room_id: self._announce(RoomRemoved(room_id)))
 
     def accept(self, connection: Connection) -> None:

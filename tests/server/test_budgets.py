@@ -244,3 +244,25 @@ def test_a_person_holds_a_few_tickets_overall_the_newest(
     stale.expect_error("bad_ticket")
     enter(connect, *second)
     enter(connect, *third)
+
+
+# --- lobby events -----------------------------------------------------------------------
+
+
+@pytest.mark.server_config(room_update_interval=1.0, joins_per_minute=0)
+def test_room_updates_are_coalesced_and_the_last_state_follows(
+    login: Login, connect: Connect
+) -> None:
+    alice, bob = login("alice"), login("bobby")
+    room, ticket = create(alice)
+    member = enter(connect, room, ticket)
+    for _ in range(4):  # eight changes of the member count within the interval
+        member.request("leave", "bye")
+        member = join(connect, alice, room)
+    member.request("leave", "bye")
+
+    def updates() -> list[int]:
+        return [m["room"]["members"] for m in bob.inbox if m.get("type") == "room_updated"]
+
+    bob.wait_until(lambda: updates()[-1:] == [0], timeout=3000)
+    assert len(updates()) <= 3, updates()
