@@ -11,7 +11,7 @@ from tests.wire_client import WireClient
 
 def test_everything_delivered_survives_kill_9(qtbot, server_process, tmp_path) -> None:
     start, process, _ = server_process
-    port = start("--msg-rate", "0")
+    port = start("--msg-rate", "0", "--address-msg-rate", "0", "--text-bytes-per-minute", "0")
     clients = {}
     for name in ("alice", "bobby"):
         client = WireClient(qtbot, port)

@@ -23,7 +23,6 @@ SHARED, SERVER, LIMITS = FlagGroup.SHARED, FlagGroup.SERVER, FlagGroup.LIMITS
 NOT_FLAGS: dict[str, str] = {
     "db_path": "--db, written in main.py: its default (the app-data folder) is found at run time",
     "tls": "loaded from the files --tls-cert and --tls-key name",
-    "ticket_ttl": "fixed: how long a room ticket from the lobby stays valid",
     "handshake_timeout": "fixed: the TLS handshake time docs/OPERATIONS.md gives",
 }
 
@@ -108,7 +107,27 @@ class ServerConfig:
             choices=("standard", "test"),
         ),
     )
-    ticket_ttl: float = 30.0
+    ticket_ttl: float = field(
+        default=10.0,
+        metadata=flag(
+            "--ticket-seconds",
+            "how long a room ticket from the lobby holds its seat (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_float,
+            metavar="SECONDS",
+        ),
+    )
+    tickets_per_user: int = field(
+        default=3,
+        metadata=flag(
+            "--tickets-per-user",
+            "unused room tickets one person may hold in all rooms; a newer one revokes the "
+            "oldest (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="N",
+        ),
+    )
     max_bad_frames: int = field(
         default=10,
         metadata=flag(
@@ -123,7 +142,8 @@ class ServerConfig:
         default=10.0,
         metadata=flag(
             "--msg-rate",
-            "chat messages per second per connection (default: %(default)s)",
+            "chat messages per second per account, in all its rooms and connections "
+            "together (default: %(default)s)",
             LIMITS,
             parse=non_negative_float,
             metavar="PER_S",
@@ -139,11 +159,75 @@ class ServerConfig:
             metavar="N",
         ),
     )
+    address_msg_rate: float = field(
+        default=50.0,
+        metadata=flag(
+            "--address-msg-rate",
+            "chat messages per second from one address, all accounts together, with bursts "
+            "of twice that (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_float,
+            metavar="PER_S",
+        ),
+    )
+    text_bytes_per_minute: int = field(
+        default=1_048_576,
+        metadata=flag(
+            "--text-bytes-per-minute",
+            "bytes of chat text one account may have stored per minute (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="BYTES",
+        ),
+    )
+    joins_per_minute: int = field(
+        default=30,
+        metadata=flag(
+            "--joins-per-minute",
+            "join_room and create_room requests per account per minute, with bursts of a "
+            "third of that (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="N",
+        ),
+    )
+    request_rate: float = field(
+        default=20.0,
+        metadata=flag(
+            "--request-rate",
+            "requests other than say per second per connection (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_float,
+            metavar="PER_S",
+        ),
+    )
+    request_burst: int = field(
+        default=40,
+        metadata=flag(
+            "--request-burst",
+            "burst of requests allowed above --request-rate (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="N",
+        ),
+    )
+    room_update_interval: float = field(
+        default=0.25,
+        metadata=flag(
+            "--room-update-interval",
+            "a room's room_updated reaches the lobbies at most once per this; the latest "
+            "state always follows (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_float,
+            metavar="SECONDS",
+        ),
+    )
     flood_close_factor: float = field(
         default=5.0,
         metadata=flag(
             "--flood-close-factor",
-            "close a connection that keeps sending at X times the rate (default: %(default)s)",
+            "close a connection that keeps sending at X times a chat or request rate "
+            "(default: %(default)s)",
             LIMITS,
             parse=non_negative_float,
             metavar="X",

@@ -13,12 +13,13 @@ from app.server.config import ServerConfig
 from app.server.conversation import ParsedItem
 from app.server.linger import discard_unsent
 from app.shared import logs
-from app.shared.limits import Clock
+from app.shared.limits import Clock, FloodGuard
 from app.shared.protocol import (
     ErrorCode,
     ErrorReply,
     LineBuffer,
     ProtocolError,
+    Say,
     ServerEvent,
     decode_frame,
     encode,
@@ -78,6 +79,12 @@ class Connection(QObject):
         self._allowed = allowed_types
         self._max_bad_frames = config.max_bad_frames
         self._max_output = config.max_output_bytes
+        # Every request but say (which has the chat budgets): a client that keeps asking
+        # at --flood-close-factor times the rate is closed, as a chat flooder is.
+        self._requests = FloodGuard(
+            config.request_rate, config.request_burst, config.flood_close_factor, clock
+        )
+        self._refusing_logged = False
         self._buffer = LineBuffer()
         self._open = True
         self._announced = False
@@ -248,11 +255,29 @@ class Connection(QObject):
             return
         self.last_activity = self._clock()
         items: list[ParsedItem] = []
+        flooding = False
         for line in self._buffer.feed(data):
             if not line.strip():
                 continue  # a blank line is a keep-alive, not an error
             try:
-                items.append(parse_request(decode_frame(line), self._allowed))
+                request = parse_request(decode_frame(line), self._allowed)
+                if type(request) is Say or (admitted := self._requests.admit()):
+                    items.append(request)
+                elif admitted is None:
+                    flooding = True
+                    break
+                else:
+                    items.append(
+                        ProtocolError(
+                            ErrorCode.RATE_LIMITED,
+                            "too many requests; wait a moment",
+                            request.id,
+                            self._requests.retry_after(),
+                        )
+                    )
+                    if not self._refusing_logged:  # once per connection
+                        self._refusing_logged = True
+                        logs.net.warning("%s: over the request budget", self.peer)
             except ProtocolError as problem:
                 items.append(problem)
                 self._problems += 1
@@ -262,7 +287,10 @@ class Connection(QObject):
                     self._bad_frames += 1
         if items:
             self.requests_received.emit(items)
-        if self._buffer.overflowed and self._open:
+        if flooding and self._open:
+            logs.net.warning("%s flooded with requests", self.peer)
+            self.close_with_error(ErrorCode.RATE_LIMITED, "flooding")
+        elif self._buffer.overflowed and self._open:
             logs.proto.warning("%s sent a line over the frame limit", self.peer)
             self.close_with_error(ErrorCode.FRAME_TOO_LARGE, "a line is limited to 65536 bytes")
         elif self._max_bad_frames and self._bad_frames >= self._max_bad_frames and self._open:

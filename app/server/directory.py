@@ -6,9 +6,10 @@ import random
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QHostAddress, QTcpServer
 
+from app.server.budgets import Budgets
 from app.server.config import ServerConfig
 from app.server.connection import Connection
 from app.server.database import DatabaseError
@@ -28,13 +29,16 @@ class RoomDirectory(QObject):
 
     Signals:
         room_added(object): a `Room` opened.
-        room_updated(object): a `Room`'s member count changed.
+        room_updated(object): a `Room`'s member count changed (every change).
+        room_update_released(object): the same for the lobbies, at once and then at most
+            once per `--room-update-interval`, the latest state always following.
         room_removed(int): the room with this id closed.
         member_joined(object, str), member_left(object, str): a name entered or left a `Room`.
     """
 
     room_added = Signal(object)
     room_updated = Signal(object)
+    room_update_released = Signal(object)
     room_removed = Signal(int)
     member_joined = Signal(object, str)
     member_left = Signal(object, str)
@@ -44,15 +48,19 @@ class RoomDirectory(QObject):
         config: ServerConfig,
         store: ChatStore,
         track: Callable[[Connection], bool],
+        budgets: Budgets,
         parent: QObject | None = None,
         clock: Clock = time.monotonic,
     ) -> None:
         super().__init__(parent)
+        self.budgets = budgets  # shared by every room: per-account budgets span them all
         self._clock = clock
         self._config = config
         self._store = store
         self._track = track
         self.rooms: dict[int, Room] = {}
+        self._update_timers: dict[int, QTimer] = {}  # per room: updates wait for it
+        self._updates_due: set[int] = set()  # rooms that changed while their timer ran
 
     def find(self, room_id: int) -> Room | None:
         return self.rooms.get(room_id)
@@ -123,10 +131,11 @@ class RoomDirectory(QObject):
             self._store,
             self._config,
             self._track,
+            self.budgets,
             self,
             self._clock,
         )
-        room.members_changed.connect(lambda: self.room_updated.emit(room))
+        room.members_changed.connect(lambda: self._room_changed(room))
         room.emptied.connect(lambda: self.close_room(room_id))
         room.member_joined.connect(lambda name: self.member_joined.emit(room, name))
         room.member_left.connect(lambda name: self.member_left.emit(room, name))
@@ -135,10 +144,44 @@ class RoomDirectory(QObject):
         self.room_added.emit(room)
         return room
 
+    def _room_changed(self, room: Room) -> None:
+        """Announce at once, then at most once per interval: an account entering and leaving
+        in a loop must not send every lobby two events a cycle. The last state is sent."""
+        self.room_updated.emit(room)
+        interval = self._config.room_update_interval
+        if interval <= 0:
+            self.room_update_released.emit(room)
+            return
+        room_id = room.info.id
+        timer = self._update_timers.get(room_id)
+        if timer is None:
+            timer = self._update_timers[room_id] = QTimer(room)
+            timer.setSingleShot(True)
+            timer.setInterval(int(interval * 1000))
+            timer.timeout.connect(lambda: self._on_update_due(room))
+        if timer.isActive():
+            self._updates_due.add(room_id)
+            return
+        self.room_update_released.emit(room)
+        timer.start()
+
+    def _on_update_due(self, room: Room) -> None:
+        room_id = room.info.id
+        if room_id in self._updates_due and self.rooms.get(room_id) is room:
+            self._updates_due.discard(room_id)
+            self.room_update_released.emit(room)
+            self._update_timers[room_id].start()
+
     def close_room(self, room_id: int, code: ErrorCode | None = None, text: str = "") -> None:
         room = self.rooms.pop(room_id, None)
         if room is None:
             return
+        timer = self._update_timers.pop(room_id, None)
+        if timer is not None:
+            timer.stop()
+        if room_id in self._updates_due:  # the last update is never lost, even now
+            self._updates_due.discard(room_id)
+            self.room_update_released.emit(room)
         room.close(code, text)
         try:
             self._store.close_room(room_id)
@@ -147,6 +190,24 @@ class RoomDirectory(QObject):
         logs.server.info("room %d closed, port %d released", room_id, room.port)
         self.room_removed.emit(room_id)
         room.deleteLater()
+
+    def revoke_tickets_everywhere(self, user_key: str) -> None:
+        """Drop the user's unused tickets in every room (they logged out), freeing seats."""
+        for room in list(self.rooms.values()):
+            room.revoke_tickets(user_key)
+
+    def trim_tickets(self, user_key: str) -> None:
+        """Keep at most `--tickets-per-user` unused tickets of the user's, the newest."""
+        limit = self._config.tickets_per_user
+        if not limit:
+            return
+        held = [(e, r) for r in self.rooms.values() if (e := r.ticket_expiry(user_key)) is not None]
+        if len(held) <= limit:
+            return
+        held.sort(key=lambda pair: pair[0])
+        for _, room in held[: len(held) - limit]:
+            logs.server.info("revoking an older ticket of %s in room %d", user_key, room.info.id)
+            room.revoke_tickets(user_key)
 
     def kick_user_everywhere(self, user_key: str, code: ErrorCode, text: str) -> None:
         for room in list(self.rooms.values()):

@@ -150,7 +150,9 @@ class Lobby(QObject):
             ROOM_PASSWORD_THROTTLED: OncePerWindow(config.login_fail_window, clock),
         }
         directory.room_added.connect(lambda room: self._announce(RoomAdded(room.summary())))
-        directory.room_updated.connect(lambda room: self._announce(RoomUpdated(room.summary())))
+        directory.room_update_released.connect(
+            lambda room: self._announce(RoomUpdated(room.summary()))
+        )
         directory.room_removed.connect(lambda room_id: self._announce(RoomRemoved(room_id)))
 
     def accept(self, connection: Connection) -> None:
@@ -218,6 +220,8 @@ class Lobby(QObject):
         self.sessions.pop(session.connection, None)
         if session.conversation.close() and self.online.get(session.user_key or "") is session:
             del self.online[session.user_key or ""]
+            # A ticket is good only while its session is: logging out frees its seats now.
+            self._directory.revoke_tickets_everywhere(session.user_key or "")
             self.user_logged_out.emit(session.name or "")
 
     def _on_requests(self, session: Session, items: list[ParsedItem]) -> None:
@@ -290,6 +294,8 @@ class Lobby(QObject):
             self._login(session, item)
         elif not session.conversation.logged_in:
             raise ProtocolError(ErrorCode.NOT_LOGGED_IN, "log in first", item.id)
+        elif isinstance(item, CreateRoom | JoinRoom) and not self._may_join(session, item.id):
+            return
         elif isinstance(item, ListRooms):
             rid = item.id
             self._send_rooms(connection, lambda rooms, more: RoomList(rooms, more, rid))
@@ -407,6 +413,22 @@ class Lobby(QObject):
 
     # --- rooms ---------------------------------------------------------------------------
 
+    def _may_join(self, session: Session, request_id: RequestId) -> bool:
+        """Take one from the account's join budget, or answer `rate_limited`: every ticket
+        is one room entry, so this bounds entries and the lobby events they cause."""
+        key = session.user_key or ""
+        budgets = self._directory.budgets
+        joins = budgets.joins(key)
+        if joins.take():
+            return True
+        if budgets.should_log("joins", key):
+            logs.net.warning(
+                "%s (%s) over the join budget", session.name, session.connection.address
+            )
+        text = "too many rooms joined or created; wait a moment"
+        session.connection.send(rate_limited(text, joins.retry_after(), request_id))
+        return False
+
     def _create_room(self, session: Session, request: CreateRoom) -> None:
         name = check_room_name(request.name, request.id)
         capacity = check_capacity(request.capacity, self._config.max_room_capacity, request.id)
@@ -423,6 +445,7 @@ class Lobby(QObject):
                 name, session.name or "", capacity, password_hash, request.id
             )
             ticket = room.reserve_seat(session.user_key or "", session.name or "", request.id)
+            self._directory.trim_tickets(session.user_key or "")
             session.connection.send(RoomCreated(room.summary(), ticket, request.id))
 
         if request.password is None:
@@ -491,6 +514,7 @@ class Lobby(QObject):
         # The room checks again that they are not inside (they may have entered while we
         # hashed); a second ask replaces the first ticket, never two seats.
         ticket = room.reserve_seat(session.user_key or "", session.name or "", request.id)
+        self._directory.trim_tickets(session.user_key or "")
         session.connection.send(JoinGranted(room.summary(), ticket, request.id))
 
     def close_all(self, code: ErrorCode, text: str) -> None:

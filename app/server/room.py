@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QByteArray, QObject, QTimer, Signal, Slot
 from PySide6.QtNetwork import QTcpServer
 
+from app.server.budgets import Budgets
 from app.server.config import ServerConfig
 from app.server.connection import Connection
 from app.server.conversation import ParsedItem
@@ -20,7 +21,7 @@ from app.server.seats import Seats
 from app.server.states import RoomEvent, RoomState, room_after
 from app.server.store import ChatStore
 from app.shared import logs
-from app.shared.limits import Clock, FloodGuard
+from app.shared.limits import Clock
 from app.shared.protocol import (
     ROOM_PORT_TYPES,
     Bye,
@@ -56,8 +57,6 @@ class Member:
     key: str
     name: str
     connection: Connection
-    flood: FloodGuard
-    refusing: bool = False  # its last message was refused by the flood limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,10 +95,12 @@ class Room(QObject):
         store: ChatStore,
         config: ServerConfig,
         track: Callable[[Connection], bool],
+        budgets: Budgets,
         parent: QObject | None = None,
         clock: Clock = time.monotonic,
     ) -> None:
         super().__init__(parent)
+        self._budgets = budgets  # the server's: chat budgets per account survive re-entry
         self.info = info
         self.port = listener.serverPort()
         self._listener = listener
@@ -159,6 +160,9 @@ class Room(QObject):
         ticket = self._seats.reserve(user_key, name, request_id)
         self._seats_changed()
         return ticket
+
+    def ticket_expiry(self, user_key: str) -> float | None:
+        return self._seats.ticket_expiry(user_key)
 
     def revoke_tickets(self, user_key: str) -> None:
         self._seats.revoke(user_key)
@@ -259,11 +263,7 @@ class Room(QObject):
             previous.connection.close_with_error(
                 ErrorCode.SESSION_REPLACED, "you entered this room from somewhere else"
             )
-        config = self._config
-        flood = FloodGuard(
-            config.msg_rate, config.msg_burst, config.flood_close_factor, self._clock
-        )
-        member = Member(holder.user_key, holder.name, connection, flood)
+        member = Member(holder.user_key, holder.name, connection)
         self._advance(connection, RoomEvent.ENTERED)
         connection.idle_checked = True
         self.members[member.key] = member
@@ -281,31 +281,30 @@ class Room(QObject):
 
     def _handle_member_requests(self, member: Member, items: list[ParsedItem]) -> None:
         sayings: list[Say] = []
+        flood = self._budgets.chat(member.key)  # the account's, whichever room or connection
         for item in items:
             if not member.connection.is_open:
                 return
             if isinstance(item, Say):
-                admitted = member.flood.admit()
+                admitted = flood.admit()
                 if admitted:
                     sayings.append(item)
-                    member.refusing = False
                     continue
-                self._publish(member, sayings)  # what came before is answered first
+                self._publish_admitted(member, sayings)  # what came before is answered first
                 sayings = []
                 if admitted is None:
                     logs.net.warning("%s flooded room %d", member.connection.peer, self.info.id)
                     member.connection.close_with_error(ErrorCode.RATE_LIMITED, "flooding")
                     return
-                if not member.refusing:  # once per burst, not once per message
-                    member.refusing = True
-                    logs.net.warning("%s rate-limited in room %d", member.connection.peer,
-                                     self.info.id)  # fmt: skip
-                wait = member.flood.retry_after()
+                if self._budgets.should_log("chat", member.key):  # once per window
+                    logs.net.warning("%s (%s) rate-limited in room %d", member.name,
+                                     member.connection.peer, self.info.id)  # fmt: skip
+                wait = flood.retry_after()
                 member.connection.send(
                     rate_limited("too many messages; wait a moment", wait, item.id)
                 )
                 continue
-            self._publish(member, sayings)
+            self._publish_admitted(member, sayings)
             sayings = []
             if isinstance(item, ProtocolError):
                 member.connection.send_error(item)
@@ -318,7 +317,25 @@ class Room(QObject):
                 member.connection.send_error(
                     ProtocolError(ErrorCode.BAD_REQUEST, "you are already in this room", item.id)
                 )
-        self._publish(member, sayings)
+        self._publish_admitted(member, sayings)
+
+    def _publish_admitted(self, member: Member, sayings: list[Say]) -> None:
+        """Publish what the address and stored-text budgets let through; refuse the rest."""
+        if not sayings:
+            return
+        budgets = self._budgets
+        address = member.connection.address_key
+        allowed = budgets.admit_batch(member.key, address, [say.text for say in sayings])
+        self._publish(member, sayings[:allowed] if allowed < len(sayings) else sayings)
+        if allowed == len(sayings):
+            return
+        first = sayings[allowed].text
+        if budgets.should_log("batch", member.key):
+            logs.net.warning("%s (%s) over the address or text budget in room %d",
+                             member.name, member.connection.peer, self.info.id)  # fmt: skip
+        wait = budgets.batch_retry_after(member.key, address, first)
+        for say in sayings[allowed:]:
+            member.connection.send(rate_limited("too much chat; wait a moment", wait, say.id))
 
     def _publish(self, member: Member, sayings: list[Say]) -> None:
         """Validate, then commit (see MessageLog) before delivering: nothing is sent unstored."""

@@ -107,6 +107,13 @@ class Seats:
         for digest in [d for d, t in self._tickets.items() if t.holder.user_key == user_key]:
             del self._tickets[digest]
 
+    def ticket_expiry(self, user_key: str) -> float | None:
+        """When the user's unused ticket here expires (on the clock), or None without one."""
+        for found in self._tickets.values():
+            if found.holder.user_key == user_key:
+                return found.expires_at
+        return None
+
     def remove(self, user_key: str) -> None:
         """A member left: their seat is free."""
         self._members.discard(user_key)

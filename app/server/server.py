@@ -7,6 +7,7 @@ import time
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtNetwork import QHostAddress
 
+from app.server.budgets import Budgets
 from app.server.config import ServerConfig
 from app.server.connection import Connection
 from app.server.db_lock import DatabaseLock
@@ -71,7 +72,8 @@ class ChatServer(QObject):
         self._sweep.timeout.connect(self.sweep)
         period = min(config.idle_timeout / 4, 5.0) if config.idle_timeout > 0 else 5.0
         self._sweep.start(int(period * 1000))
-        self.directory = RoomDirectory(config, self.store, self._track, self, clock)
+        self.budgets = Budgets(config, clock)  # per account and address, across connections
+        self.directory = RoomDirectory(config, self.store, self._track, self.budgets, self, clock)
         self.lobby = Lobby(config, self.store, self.hasher, self.directory, self, clock)
         self.lobby.user_logged_in.connect(lambda _: self.users_changed.emit(self.user_count))
         self.lobby.user_logged_out.connect(lambda _: self.users_changed.emit(self.user_count))
@@ -155,6 +157,7 @@ class ChatServer(QObject):
         """Close connections past their deadline and logged-in ones silent past the idle
         timeout; forget old login failures. A timer calls this every few seconds."""
         self.lobby.prune_throttles()
+        self.budgets.prune()
         for connection in list(self.connections):
             connection.check_deadline()
         if self.config.idle_timeout <= 0:

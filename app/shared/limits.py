@@ -36,12 +36,30 @@ class TokenBucket:
             return True
         return False
 
-    def retry_after(self) -> float:
-        """Seconds until the next token."""
+    def take_amount(self, amount: float) -> bool:
+        """Spend `amount` tokens at once (a byte count, a batch); False (nothing spent) when
+        fewer are left. More than `burst` can never be taken."""
+        if self.rate <= 0:
+            return True
+        self._refill()
+        if self._tokens >= amount - 1e-9:
+            self._tokens -= amount
+            return True
+        return False
+
+    def retry_after(self, amount: float = 1.0) -> float:
+        """Seconds until `amount` tokens are there (at most `burst` are ever there)."""
         if self.rate <= 0:
             return 0.0
         self._refill()
-        return max(0.0, (1.0 - self._tokens) / self.rate)
+        return max(0.0, (min(amount, self.burst) - self._tokens) / self.rate)
+
+    def is_full(self) -> bool:
+        """True when the bucket has refilled to its burst: forgetting it changes nothing."""
+        if self.rate <= 0:
+            return True
+        self._refill()
+        return self._tokens >= self.burst - 1e-9
 
 
 class FloodGuard:
@@ -65,6 +83,10 @@ class FloodGuard:
 
     def retry_after(self) -> float:
         return self._messages.retry_after()
+
+    def is_idle(self) -> bool:
+        """Both buckets full again: a fresh guard would behave the same."""
+        return self._messages.is_full() and self._attempts.is_full()
 
 
 class FailureWindow:

@@ -101,7 +101,7 @@ class Fuzzer:
 @pytest.mark.server_config(
     msg_rate=0, login_fails_per_name=0, login_fails_per_name_and_address=0,
     login_fails_per_address=0, ticket_ttl=2.0,
-    empty_room_grace=0.0,
+    empty_room_grace=0.0, joins_per_minute=0, address_msg_rate=0, text_bytes_per_minute=0,
 )  # fmt: skip
 def test_fuzzed_frames_never_disturb_a_chat(
     server: ChatServer, login: Login, connect: Connect, caplog: pytest.LogCaptureFixture

@@ -36,7 +36,8 @@ def logged_in(qtbot, port: int, name: str) -> WireClient:
 
 def test_a_reader_that_never_reads_is_cut_off_and_the_room_goes_on(qtbot, server_process) -> None:
     start, process, _ = server_process
-    port = start("--msg-rate", "0", "--max-room-capacity", "10")
+    port = start("--msg-rate", "0", "--address-msg-rate", "0", "--text-bytes-per-minute", "0",
+                 "--max-room-capacity", "10")  # fmt: skip
     alice = logged_in(qtbot, port, "alice")
     room, ticket = create(alice, capacity=10)
     alice_room = WireClient(qtbot, room["port"])
@@ -128,7 +129,9 @@ def test_chat_flows_while_fifty_logins_wait_for_hashing(
         assert client.expect("logged_in", timeout=20_000)["name"].startswith("user")
 
 
-@pytest.mark.server_config(msg_rate=0, max_output_bytes=256 * 1024 * 1024)
+@pytest.mark.server_config(
+    msg_rate=0, address_msg_rate=0, text_bytes_per_minute=0, max_output_bytes=256 * 1024 * 1024
+)
 def test_a_member_that_does_not_read_its_goodbye_still_leaves_at_once(
     qtbot, server: ChatServer, login: Login, connect: Connect
 ) -> None:

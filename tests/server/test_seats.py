@@ -109,3 +109,14 @@ def test_revoke_frees_the_seat_and_voids_the_ticket(clock: FakeClock) -> None:
     assert book.seats_taken == 0
     assert book.take(ticket) is None
     assert book.reserve("bob", "Bob")
+
+
+def test_ticket_expiry_tells_when_a_users_ticket_runs_out(clock: FakeClock) -> None:
+    book = seats(clock)
+    assert book.ticket_expiry("alice") is None
+    ticket = book.reserve("alice", "alice")
+    assert book.ticket_expiry("alice") == clock.now + TTL
+    clock.advance(1)
+    book.reserve("alice", "alice")  # a second ask replaces the first
+    assert book.ticket_expiry("alice") == clock.now + TTL
+    assert book.take(ticket) is None and book.ticket_expiry("bobby") is None
