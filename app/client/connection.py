@@ -219,7 +219,7 @@ class LineConnection(QObject):
     def _on_socket_ready_read(self) -> None:
         data = bytes(self._socket.readAll().data())
         for line in self._buffer.feed(data):
-            if not line.strip():
+            if not line or line.isspace():
                 continue
             try:
                 event = parse_server_frame(decode_frame(line))

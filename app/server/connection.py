@@ -181,7 +181,7 @@ class Connection(QObject):
         self.close()
 
     def abort(self, reason: str) -> None:
-        """Drop the connection at once, unsent data and all (a peer that does not read)."""
+        """Drop the connection at once, unsent data and all (the peer sees a reset)."""
         if self._open:
             logs.net.warning("cutting off %s: %s", self.peer, reason)
             self._end()
@@ -257,7 +257,7 @@ class Connection(QObject):
         items: list[ParsedItem] = []
         flooding = False
         for line in self._buffer.feed(data):
-            if not line.strip():
+            if not line or line.isspace():
                 continue  # a blank line is a keep-alive, not an error
             try:
                 request = parse_request(decode_frame(line), self._allowed)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import platform
 import struct
 import sys
 
@@ -14,8 +15,22 @@ from app.shared import logs
 # Qt has no SO_LINGER option; these are Linux's values (other systems keep the default,
 # where the kernel goes on trying to deliver up to the send buffer after the close).
 SOL_SOCKET, SO_LINGER = 1, 13
+# The values differ on a few Linux ports (MIPS, SPARC, Alpha, PA-RISC): only these use them.
+_SAME_VALUES = {
+    "x86_64",
+    "aarch64",
+    "i686",
+    "i386",
+    "armv7l",
+    "armv8l",
+    "riscv64",
+    "ppc64le",
+    "s390x",
+}
 _libc = (
-    ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True) if sys.platform == "linux" else None
+    ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    if sys.platform == "linux" and platform.machine() in _SAME_VALUES
+    else None
 )
 
 

@@ -117,6 +117,7 @@ class Room(QObject):
         self._expiry = QTimer(self)  # drops tickets as they expire, freeing their seats
         self._expiry.setSingleShot(True)
         self._expiry.timeout.connect(self._on_expiry_timeout)
+        self._by_connection: dict[Connection, Member] = {}  # the members, by connection
         self._states: dict[Connection, RoomState] = {}  # every open connection's
         self._history: deque[ChatMessage] = deque(maxlen=HISTORY_LENGTH)  # for newcomers
         self._log = MessageLog(info.id, store, self._deliver, config.max_unstored_messages, self)
@@ -215,10 +216,7 @@ class Room(QObject):
             )
 
     def _member_of(self, connection: Connection) -> Member | None:
-        for member in self.members.values():
-            if member.connection is connection:
-                return member
-        return None
+        return self._by_connection.get(connection)
 
     @Slot(object)
     def _on_connection_requests_received(self, items: list[ParsedItem]) -> None:
@@ -260,6 +258,7 @@ class Room(QObject):
             return
         previous = self.members.pop(holder.user_key, None)
         if previous is not None:
+            del self._by_connection[previous.connection]
             previous.connection.close_with_error(
                 ErrorCode.SESSION_REPLACED, "you entered this room from somewhere else"
             )
@@ -267,6 +266,7 @@ class Room(QObject):
         self._advance(connection, RoomEvent.ENTERED)
         connection.idle_checked = True
         self.members[member.key] = member
+        self._by_connection[connection] = member
         self._seats_changed()
         names = self.member_names()
         connection.send(
@@ -378,13 +378,17 @@ class Room(QObject):
     @Slot()
     def _on_connection_closed(self) -> None:
         connection = self.sender()
-        if isinstance(connection, Connection):
+        if not isinstance(connection, Connection):
+            return
+        try:
             self._forget_connection(connection)
+        except Exception:  # a slot must not raise; the room goes on without that member
+            logs.server.exception("room %d: forgetting %s failed", self.info.id, connection.peer)
 
     def _forget_connection(self, connection: Connection) -> None:
         if connection in self._states:
             self._advance(connection, RoomEvent.CLOSED)
-        member = self._member_of(connection)
+        member = self._by_connection.pop(connection, None)
         if member is None:
             return
         del self.members[member.key]

@@ -132,7 +132,7 @@ class ChatStore:
             "UPDATE rooms SET closed_at = :at WHERE id = :id AND closed_at IS NULL",
             at=utc_now_iso(),
             id=room_id,
-        )
+        ).finish()
 
     def close_stale_rooms(self) -> int:
         """Mark closed every room an earlier run left open; returns how many."""

@@ -30,7 +30,7 @@ def test_continuation_lines_are_indented_beside_a_bar_not_where_names_are(qtbot)
     qtbot.waitExposed(view)
     model.append(ChatEntry(EntryKind.MESSAGE, "first line\nbobby: I owe alice 100", "alice"))
     model.append(ChatEntry(EntryKind.MESSAGE, "a real line", "bobby"))
-    qtbot.wait(10)
+    qtbot.waitUntil(lambda: view.visualRect(model.index(1, 0)).isValid())  # laid out
     image = view.viewport().grab().toImage()
     row = view.visualRect(model.index(0, 0))
     bold = QFont(view.font())

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
+from app.server.connection import READ_BUFFER_BYTES
 from app.server.server import ChatServer
 from tests.conftest import PASSWORD
 from tests.fake_clock import FakeClock
@@ -225,7 +226,10 @@ def test_a_client_cannot_pile_up_requests_behind_a_hash(server: ChatServer, conn
     )
     client.wait_until(lambda: server.hasher.pending == 1)
     (session,) = server.lobby.sessions.values()
-    client.qtbot.wait(200)  # time for more to arrive, were the server still reading
+    # Qt's bounded read buffer fills and stays full: the server is not reading meanwhile.
+    client.qtbot.waitUntil(
+        lambda: session.connection._socket.bytesAvailable() >= READ_BUFFER_BYTES, timeout=5_000
+    )
     assert session.connection.paused
     assert len(session.queue) <= 70_000 // 16  # at most one bounded read is held
     gated.gate.set()
