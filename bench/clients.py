@@ -38,6 +38,14 @@ class BenchError(RuntimeError):
     """The server answered a set-up request with an error, or not at all."""
 
 
+class TryLaterError(BenchError):
+    """The server refused for now (`server_busy` or `rate_limited` with `retry_after`)."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"try again in {retry_after} s")
+        self.retry_after = retry_after
+
+
 class Mode(enum.Enum):
     """What a `Wire` does with what it reads."""
 
@@ -215,6 +223,9 @@ class Wire(asyncio.Protocol):
         except TimeoutError:
             raise BenchError(f"{message['type']}: no reply in {timeout} s") from None
         if reply.get("type") == "error":
+            wait = reply.get("retry_after")
+            if reply.get("code") in ("server_busy", "rate_limited") and wait is not None:
+                raise TryLaterError(float(wait))
             raise BenchError(f"{message['type']}: {reply.get('code')} {reply.get('message')}")
         return reply
 
@@ -258,7 +269,15 @@ async def log_in(port: int, name: str, password: str, timeout: float = REQUEST_T
         welcome = await main.next_message(timeout)
         if welcome.get("type") != "welcome":
             raise BenchError(f"expected welcome, got {welcome}")
-        await main.request({"type": "login", "name": name, "password": password}, timeout)
+        deadline = time.monotonic() + timeout
+        while True:  # as a real client does: wait out a server_busy's retry_after, then again
+            try:
+                await main.request({"type": "login", "name": name, "password": password}, timeout)
+                break
+            except TryLaterError as busy:
+                if time.monotonic() + busy.retry_after > deadline:
+                    raise BenchError(f"login: still busy after {timeout} s") from None
+                await asyncio.sleep(busy.retry_after)
     except BaseException:
         main.close()
         raise
