@@ -188,6 +188,26 @@ def test_a_refused_message_waits_out_a_countdown_in_the_input_line(
     assert chat.input_edit.text() == ""
 
 
+def _reconnect_after_a_fresh_server(qtbot, make_client, make_server, server):
+    """Alice's "Lounge" window outlives its server; a server on a fresh database takes the
+    same address (room ids from 1, bob opens "Kitchen" as room 1); alice logs in again there
+    and presses Reconnect in the old window. Returns alice and that old window."""
+    alice = make_client()
+    log_in(qtbot, alice, "alice")
+    old = create_room(qtbot, alice, "Lounge")
+    port, db = server.port, server.config.db_path
+    server.shutdown()
+    qtbot.waitUntil(lambda: not old.connected, timeout=WAIT_MS)
+    fresh = make_server(port=port, db_path=db + ".fresh")
+    bob = make_client(fresh.port)
+    log_in(qtbot, bob, "bob")
+    create_room(qtbot, bob, "Kitchen")
+    qtbot.mouseClick(alice.lobby.relogin_button, Qt.MouseButton.LeftButton)
+    log_in(qtbot, alice, "alice", sign_up=True)
+    qtbot.mouseClick(old.reconnect_button, Qt.MouseButton.LeftButton)
+    return alice, old
+
+
 def test_a_window_whose_room_is_gone_does_not_reconnect_into_another_with_its_id(
     qtbot, make_client, make_server, server, monkeypatch
 ) -> None:
@@ -199,19 +219,7 @@ def test_a_window_whose_room_is_gone_does_not_reconnect_into_another_with_its_id
         return replace(event, instance=None) if isinstance(event, Welcome) else event
 
     monkeypatch.setattr(connection, "parse_server_frame", without_instance)
-    alice = make_client()
-    log_in(qtbot, alice, "alice")
-    old = create_room(qtbot, alice, "Lounge")
-    port, db = server.port, server.config.db_path
-    server.shutdown()
-    qtbot.waitUntil(lambda: not old.connected, timeout=WAIT_MS)
-    fresh = make_server(port=port, db_path=db + ".fresh")  # same address, room ids from 1
-    bob = make_client(fresh.port)
-    log_in(qtbot, bob, "bob")
-    create_room(qtbot, bob, "Kitchen")
-    qtbot.mouseClick(alice.lobby.relogin_button, Qt.MouseButton.LeftButton)
-    log_in(qtbot, alice, "alice", sign_up=True)
-    qtbot.mouseClick(old.reconnect_button, Qt.MouseButton.LeftButton)
+    alice, old = _reconnect_after_a_fresh_server(qtbot, make_client, make_server, server)
     qtbot.waitUntil(lambda: old.closed, timeout=WAIT_MS)
     chat = entered_chat(qtbot, alice, "Kitchen")
     assert chat is not old and chat.messages.last_seq == 0
@@ -234,19 +242,7 @@ def test_a_member_an_operator_kicks_is_told_and_not_offered_to_reconnect(
 def test_a_window_of_another_server_instance_says_its_room_is_gone(
     qtbot, make_client, make_server, server
 ) -> None:
-    alice = make_client()
-    log_in(qtbot, alice, "alice")
-    old = create_room(qtbot, alice, "Lounge")
-    port, db = server.port, server.config.db_path
-    server.shutdown()
-    qtbot.waitUntil(lambda: not old.connected, timeout=WAIT_MS)
-    fresh = make_server(port=port, db_path=db + ".fresh")  # same address, room ids from 1
-    bob = make_client(fresh.port)
-    log_in(qtbot, bob, "bob")
-    create_room(qtbot, bob, "Kitchen")
-    qtbot.mouseClick(alice.lobby.relogin_button, Qt.MouseButton.LeftButton)
-    log_in(qtbot, alice, "alice", sign_up=True)
-    qtbot.mouseClick(old.reconnect_button, Qt.MouseButton.LeftButton)
+    alice, old = _reconnect_after_a_fresh_server(qtbot, make_client, make_server, server)
     qtbot.waitUntil(lambda: "no longer open" in old.banner_label.text(), timeout=WAIT_MS)
     assert not old.reconnect_button.isVisible() and not old.closed
     assert [chat.room.name for chat in alice.lobby.chats.values()] == ["Lounge"]
