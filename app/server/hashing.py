@@ -59,8 +59,12 @@ class PasswordHasher(QObject):
         self._pool = QThreadPool(self)
         # Leave a core to the event loop: hashing is CPU-bound, chat must stay quick.
         self._pool.setMaxThreadCount(max(1, QThreadPool.globalInstance().maxThreadCount() - 1))
+        # The pool is handed one job beyond each thread's, so a thread that finishes starts
+        # the next at once instead of idling until the event loop hands it one (which, with
+        # logins arriving in bursts, made them twice as slow); the rest wait here, in
+        # priority order.
         self._queue: HashQueue[Callable[[], None]] = HashQueue(
-            max_pending, self._pool.maxThreadCount()
+            max_pending, 2 * self._pool.maxThreadCount()
         )
         self._callbacks: dict[int, Callable[[Any], None]] = {}
         self._job_ids = itertools.count(1)
@@ -76,7 +80,7 @@ class PasswordHasher(QObject):
     @property
     def retry_after(self) -> float:
         """Seconds the jobs pending now should take to finish (at least 1)."""
-        rounds = self._queue.pending / self._queue.workers
+        rounds = self._queue.pending / self._pool.maxThreadCount()
         return max(1.0, round(rounds * self._seconds_per_job, 1))
 
     def hash(
