@@ -58,10 +58,9 @@ def read_to_end(qtbot, reader: socket.socket, ends: list[str] | None = None) -> 
     return bytes(data)
 
 
-@pytest.mark.server_config(msg_rate=0, max_output_bytes=MAX_OUTPUT, socket_send_buffer=SEND_BUFFER)
-def test_a_stalled_reader_is_cut_near_the_cap_and_reads_slow_consumer_last(
-    qtbot, server: ChatServer, login: Login, connect: Connect
-) -> None:
+def stalled_member(qtbot, server: ChatServer, login: Login, connect: Connect):
+    """A room where alice sends (reading only to count) and "stuck" has entered from a
+    socket that never reads: returns alice's room client, stuck's socket, the members."""
     alice, stuck = login("alice"), login("stuck")
     room, ticket = create(alice, capacity=5)
     sender = enter(connect, room, ticket)
@@ -70,6 +69,14 @@ def test_a_stalled_reader_is_cut_near_the_cap_and_reads_slow_consumer_last(
     reader = stalled_reader(room, granted["ticket"])
     members = server.directory.rooms[room["id"]].members
     qtbot.waitUntil(lambda: "stuck" in members)
+    return sender, reader, members
+
+
+@pytest.mark.server_config(msg_rate=0, max_output_bytes=MAX_OUTPUT, socket_send_buffer=SEND_BUFFER)
+def test_a_stalled_reader_is_cut_near_the_cap_and_reads_slow_consumer_last(
+    qtbot, server: ChatServer, login: Login, connect: Connect
+) -> None:
+    sender, reader, members = stalled_member(qtbot, server, login, connect)
 
     def cut_off() -> bool:
         if "stuck" in members:
@@ -93,14 +100,7 @@ def test_a_reader_that_stays_stalled_is_reset_and_its_backlog_dropped(
     qtbot, monkeypatch, server: ChatServer, login: Login, connect: Connect
 ) -> None:
     monkeypatch.setattr(connection_module, "LINGER_SECONDS", 0.2)
-    alice, stuck = login("alice"), login("stuck")
-    room, ticket = create(alice, capacity=5)
-    sender = enter(connect, room, ticket)
-    sender.counting = True
-    granted = stuck.request("join_room", "join_granted", room_id=room["id"])
-    reader = stalled_reader(room, granted["ticket"])
-    members = server.directory.rooms[room["id"]].members
-    qtbot.waitUntil(lambda: "stuck" in members)
+    sender, reader, members = stalled_member(qtbot, server, login, connect)
     gone: list[bool] = []
     members["stuck"].connection.destroyed.connect(lambda: gone.append(True))
 

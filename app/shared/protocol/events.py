@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from app.shared.protocol.errors import ErrorCode, ProtocolError, RequestId
 from app.shared.protocol.framing import (
@@ -199,24 +199,37 @@ class RoomList(_Wire):
         return cls(_rooms(read), read.flag("more", False), read.request_id())
 
 
+class _OneRoom(_Wire):
+    """An event that is one ROOM: parsed alike."""
+
+    __slots__ = ()
+
+    @classmethod
+    def from_wire(cls, read: _Reader) -> Self:
+        return cls(RoomSummary.from_wire(read.obj("room")))  # type: ignore[call-arg]  # subclasses' fields
+
+
+class _RoomAndTicket(_Wire):
+    """A reply that is a ROOM and a ticket for it: parsed alike."""
+
+    __slots__ = ()
+
+    @classmethod
+    def from_wire(cls, read: _Reader) -> Self:
+        room = RoomSummary.from_wire(read.obj("room"))
+        return cls(room, read.text("ticket"), read.request_id())  # type: ignore[call-arg]  # (room, ticket, id)
+
+
 @dataclass(frozen=True, slots=True)
-class RoomAdded(_Wire):
+class RoomAdded(_OneRoom):
     TYPE: ClassVar[str] = "room_added"
     room: RoomSummary
 
-    @classmethod
-    def from_wire(cls, read: _Reader) -> RoomAdded:
-        return cls(RoomSummary.from_wire(read.obj("room")))
-
 
 @dataclass(frozen=True, slots=True)
-class RoomUpdated(_Wire):
+class RoomUpdated(_OneRoom):
     TYPE: ClassVar[str] = "room_updated"
     room: RoomSummary
-
-    @classmethod
-    def from_wire(cls, read: _Reader) -> RoomUpdated:
-        return cls(RoomSummary.from_wire(read.obj("room")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,29 +243,19 @@ class RoomRemoved(_Wire):
 
 
 @dataclass(frozen=True, slots=True)
-class RoomCreated(_Wire):
+class RoomCreated(_RoomAndTicket):
     TYPE: ClassVar[str] = "room_created"
     room: RoomSummary
     ticket: str = field(repr=False)
     id: RequestId = None
 
-    @classmethod
-    def from_wire(cls, read: _Reader) -> RoomCreated:
-        room = RoomSummary.from_wire(read.obj("room"))
-        return cls(room, read.text("ticket"), read.request_id())
-
 
 @dataclass(frozen=True, slots=True)
-class JoinGranted(_Wire):
+class JoinGranted(_RoomAndTicket):
     TYPE: ClassVar[str] = "join_granted"
     room: RoomSummary
     ticket: str = field(repr=False)
     id: RequestId = None
-
-    @classmethod
-    def from_wire(cls, read: _Reader) -> JoinGranted:
-        room = RoomSummary.from_wire(read.obj("room"))
-        return cls(room, read.text("ticket"), read.request_id())
 
 
 # --- room port ----------------------------------------------------------------------------
