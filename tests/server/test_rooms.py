@@ -49,6 +49,7 @@ def test_create_room_opens_a_port_and_describes_the_room(login: Login, server: C
         "locked": False,
         "owner": "alice",
         "created_at": room["created_at"],
+        "persistent": False,
     }
     assert room["port"] not in (0, server.port)
     assert room["created_at"].endswith("Z")
