@@ -84,6 +84,7 @@ class Session:
 
     connection: Connection
     conversation: MainConversation = field(default_factory=MainConversation)
+    operator: bool = False  # a server-wide operator, as the account was at login
 
     @property
     def user_key(self) -> str | None:
@@ -378,11 +379,18 @@ class Lobby(QObject):
             session.connection.idle_checked = True
             self._replace_session(key)
             session.conversation.log_in(key, account.name)
+            session.operator = account.operator
             self.online[key] = session
-            logs.server.info("%s logged in from %s", account.name, session.connection.address)
-            name, rid = account.name, request.id
+            logs.server.info(
+                "%s logged in from %s%s",
+                account.name,
+                session.connection.address,
+                " (operator)" if account.operator else "",
+            )
+            name, rid, operator = account.name, request.id, account.operator
             self._send_rooms(
-                session.connection, lambda rooms, more: LoggedIn(name, rooms, more, rid)
+                session.connection,
+                lambda rooms, more: LoggedIn(name, rooms, more, rid, operator),
             )
             self.user_logged_in.emit(account.name)
 

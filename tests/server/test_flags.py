@@ -16,6 +16,7 @@ from main import build_parser
 # Flags of main.py that are not a ServerConfig field of their own.
 NOT_FIELDS = {
     "-h", "--help", "--mode", "--log-level", "--db", "--headless", "--add-user",
+    "--operator", "--grant-operator", "--revoke-operator",
     "--tls-cert", "--tls-key", "--make-cert", "--cert-host", "--tls", "--ca-file", "--lang",
 }  # fmt: skip
 
