@@ -185,6 +185,8 @@ def test_help_documents_every_flag() -> None:
         "--operator",
         "--grant-operator",
         "--revoke-operator",
+        "--persistent-rooms",
+        "--keep-deleted-history",
         "--lang",
     ):
         assert flag in result.stdout

@@ -15,9 +15,12 @@ from app.server.flags import (
     port_number,
     port_range,
     room_capacity,
+    yes_no,
 )
 
 SHARED, SERVER, LIMITS = FlagGroup.SHARED, FlagGroup.SERVER, FlagGroup.LIMITS
+# Who may create a persistent room: server operators, every account, or nobody.
+PERSISTENT_ROOM_POLICIES = ("operators", "everyone", "nobody")
 
 # Fields that have no flag of their own, and why; every other field must have one.
 NOT_FLAGS: dict[str, str] = {
@@ -95,6 +98,26 @@ class ServerConfig:
             "--no-registration",
             "refuse new accounts over the network (--add-user still works)",
             SERVER,
+        ),
+    )
+    persistent_rooms: str = field(
+        default="operators",
+        metadata=flag(
+            "--persistent-rooms",
+            "who may create a persistent room, one that stays open when empty and across "
+            "restarts (default: %(default)s)",
+            SERVER,
+            choices=PERSISTENT_ROOM_POLICIES,
+        ),
+    )
+    keep_deleted_history: bool = field(
+        default=True,
+        metadata=flag(
+            "--keep-deleted-history",
+            "keep the messages of a deleted room in the database; no deletes them (default: yes)",
+            SERVER,
+            parse=yes_no,
+            metavar="yes|no",
         ),
     )
     hash_profile: str = field(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QByteArray, QObject, QTimer, Signal, Slot
@@ -69,6 +69,7 @@ class RoomInfo:
     capacity: int
     password_hash: str | None
     created_at: str
+    persistent: bool = False  # never closed for being empty; reopened at start-up
 
 
 class Room(QObject):
@@ -150,6 +151,7 @@ class Room(QObject):
             self.locked,
             info.owner,
             info.created_at,
+            info.persistent,
         )
 
     def member_names(self) -> tuple[str, ...]:
@@ -178,7 +180,7 @@ class Room(QObject):
             self._expiry.start(max(0, math.ceil((soonest - self._clock()) * 1000)))
         if self.closed:
             return
-        if self._seats.seats_taken:
+        if self._seats.seats_taken or self.info.persistent:
             self._grace.stop()
         elif not self._grace.isActive():
             self._grace.start()
@@ -192,6 +194,13 @@ class Room(QObject):
     def _on_grace_timeout(self) -> None:
         if not self._seats.seats_taken and not self.closed:
             self.emptied.emit()
+
+    def restore_history(self, messages: Sequence[ChatMessage]) -> None:
+        """A reopened room: newcomers see these stored messages, and numbering goes on
+        after the last of them. Call before anyone enters."""
+        self._history.extend(messages)
+        if messages:
+            self._log.resume_after(messages[-1].seq)
 
     # --- connections ---------------------------------------------------------------------
 
