@@ -60,6 +60,7 @@ class HistoryEraser(QObject):
             deleted = self._store.delete_messages(room_id, BATCH)
         except DatabaseError as failure:
             if failure.condition is Condition.BUSY:
+                logs.db.warning("room %d: %s; its messages are deleted later", room_id, failure)
                 return False
             logs.db.error("room %d: messages not deleted: %s", room_id, failure)
             self._rooms.popleft()

@@ -80,7 +80,8 @@ class Room(QObject):
 
     Signals:
         members_changed(): someone entered or left.
-        emptied(): no member and no live ticket for the whole grace period; close me.
+        emptied(): no member and no live ticket for the whole grace period; close me
+            (never for a persistent room).
         member_joined(str), member_left(str): a name entered or left.
     """
 
