@@ -316,8 +316,7 @@ class Room(QObject):
             elif isinstance(item, Ping):
                 member.connection.send(Pong(item.id))
             elif isinstance(item, Leave):
-                member.connection.send(Bye(item.id))
-                member.connection.close()
+                member.connection.close_with(Bye(item.id))  # ahead of the backlog
             elif isinstance(item, Enter):
                 member.connection.send_error(
                     ProtocolError(ErrorCode.BAD_REQUEST, "you are already in this room", item.id)

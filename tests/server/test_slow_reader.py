@@ -10,7 +10,7 @@ import pytest
 
 from app.server import connection as connection_module
 from app.server.server import ChatServer
-from tests.server.test_rooms import create, enter
+from tests.server.test_rooms import create, enter, join
 from tests.wire_client import WireClient
 
 Connect = Callable[..., WireClient]
@@ -117,3 +117,47 @@ def test_a_reader_that_stays_stalled_is_reset_and_its_backlog_dropped(
     reader.close()
     # Only what had already reached the reader's own receive buffer is left to read.
     assert ends == ["reset"] and len(data) < 2 * SEND_BUFFER, (ends, len(data))
+
+
+BACKED_UP = 384 * 1024  # what waits for the stalled member before it leaves or is closed
+GOODBYE_WITHIN = 300 * 1000  # at most this much reaches it before its last frame
+
+
+@pytest.mark.parametrize(
+    ("goodbye", "last"),
+    [("leave", ("bye", None)), ("kick", ("error", "kicked")), ("close", ("error", "room_closed"))],
+)
+def test_a_leave_or_a_close_is_answered_ahead_of_the_backlog(
+    qtbot, server: ChatServer, login: Login, connect: Connect, goodbye: str, last: tuple
+) -> None:
+    """Default flags: several senders keep a room busy within the chat budgets."""
+    owner = login("owner")
+    room, ticket = create(owner, capacity=8)
+    senders = [enter(connect, room, ticket)]
+    senders += [join(connect, login(f"sender{n}"), room) for n in range(4)]
+    granted = login("stuck").request("join_room", "join_granted", room_id=room["id"])
+    reader = stalled_reader(room, granted["ticket"])
+    members = server.directory.rooms[room["id"]].members
+    qtbot.waitUntil(lambda: "stuck" in members)
+    stuck = members["stuck"].connection
+    for sender in senders:
+        sender.counting = True
+    turn = iter(range(1_000_000))
+
+    def backed_up() -> bool:  # one line per poll in turn: within every budget
+        senders[next(turn) % len(senders)].send_raw(LINE)
+        return stuck.backlog > BACKED_UP
+
+    qtbot.waitUntil(backed_up, timeout=30_000)
+    if goodbye == "leave":
+        reader.sendall(b'{"type":"leave"}\n')
+    elif goodbye == "kick":
+        assert server.kick(room["id"], "stuck")
+    else:
+        server.close_room(room["id"])
+    data = read_to_end(qtbot, reader)
+    reader.close()
+    frames = [json.loads(line) for line in data.splitlines()]
+    assert (frames[-1]["type"], frames[-1].get("code")) == last, frames[-1]
+    assert len(data) < GOODBYE_WITHIN, len(data)  # not the whole backlog first
+    assert {frame["type"] for frame in frames[:-1]} <= {"entered", "joined", "message"}
