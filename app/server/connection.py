@@ -6,8 +6,8 @@ import math
 import time
 from collections import deque
 
-from PySide6.QtCore import QByteArray, QObject, QTimer, Signal, Slot
-from PySide6.QtNetwork import QAbstractSocket, QTcpSocket
+from PySide6.QtCore import QByteArray, QObject, QTimer, Signal, SignalInstance, Slot
+from PySide6.QtNetwork import QAbstractSocket, QSslSocket, QTcpSocket
 
 from app.server.addresses import address_key
 from app.server.config import ServerConfig
@@ -107,6 +107,8 @@ class Connection(QObject):
         self._holding = False  # True: output waits in `_queue` (see HIGH_WATER)
         self._queue: deque[tuple[bytes | QByteArray, int]] = deque()  # whole frames, sizes
         self._queued = 0  # bytes in `_queue`
+        # TLS: Qt encrypts what it is given at once; the backlog is then its encrypted bytes.
+        self._tls = socket if isinstance(socket, QSslSocket) else None
         self.last_activity = clock()  # on `clock`, like the deadline
         self.idle_checked = False  # set once logged in or entered: silence then counts
         self.peer = f"{socket.peerAddress().toString()}:{socket.peerPort()}"
@@ -135,7 +137,7 @@ class Connection(QObject):
     def _measure(self) -> int:
         """Ask Qt for the backlog, cut off a peer whose backlog passed the output cap, and
         start holding output back in the queue past HIGH_WATER."""
-        in_socket = self._socket.bytesToWrite()
+        in_socket = self._in_socket()
         backlog = self._backlog = in_socket + self._queued
         self._unmeasured = 0
         if self._max_output and backlog > self._max_output:
@@ -144,8 +146,20 @@ class Connection(QObject):
         if in_socket > HIGH_WATER and not self._holding:
             self._holding = True
             # Connected only while holding: a reader that keeps up costs no slot call.
-            self._socket.bytesWritten.connect(self._on_socket_bytes_written)
+            self._drained().connect(self._on_socket_bytes_written)
         return backlog
+
+    def _drained(self) -> SignalInstance:
+        """The signal for bytes that went to the network (for TLS: encrypted ones)."""
+        if self._tls is not None:
+            return self._tls.encryptedBytesWritten
+        return self._socket.bytesWritten
+
+    def _in_socket(self) -> int:
+        """What Qt holds for the peer: for TLS, what waits to be encrypted and what was."""
+        if self._tls is not None:
+            return self._tls.bytesToWrite() + self._tls.encryptedBytesToWrite()
+        return self._socket.bytesToWrite()
 
     @Slot(int)
     def _on_socket_bytes_written(self, _count: int) -> None:
@@ -153,7 +167,7 @@ class Connection(QObject):
         if not self._holding:
             return
         socket, queue = self._socket, self._queue
-        while queue and socket.bytesToWrite() < HIGH_WATER:
+        while queue and self._in_socket() < HIGH_WATER:
             data, size = queue.popleft()
             self._queued -= size
             socket.write(data)
@@ -166,7 +180,7 @@ class Connection(QObject):
         self._queued = 0
         if self._holding:
             self._holding = False
-            self._socket.bytesWritten.disconnect(self._on_socket_bytes_written)
+            self._drained().disconnect(self._on_socket_bytes_written)
 
     def _cut_off(self, backlog: int) -> None:
         """End a slow reader at once for its owner; `slow_consumer` goes ahead of its
