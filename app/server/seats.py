@@ -46,10 +46,10 @@ class Seats:
     the free seats allow (`min(reserved, capacity - members)`). Members plus reserved
     tickets never exceed `capacity`: a reserved ticket always gets its seat, so two people
     can never both get the last seat. A later ticket enters while a seat is held by nobody,
-    else it is refused `room_full`. A ticket never leaves the reservation but by being
-    used or dropped (the bound grows with each older ticket gone and shrinks by one per
-    person entering, whose own ticket left it). Nothing here schedules anything: the
-    owner calls `expire()` at `next_expiry()`.
+    else it is refused `room_full`. A ticket never drops out of the reservation while it
+    lives: whoever enters either used a reserved ticket (every later ticket moves up a
+    place as the bound shrinks by one) or took a seat no ticket held. Nothing here
+    schedules anything: the owner calls `expire()` at `next_expiry()`.
     """
 
     def __init__(

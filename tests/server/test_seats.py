@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from app.server.seats import Holder, Seats
+from app.server.seats import Holder, Seats, ticket_digest
 from app.shared.protocol import ErrorCode, ProtocolError
 from tests.fake_clock import FakeClock
 
@@ -184,3 +186,48 @@ def test_with_no_reservation_a_ticket_is_first_come_first_served(clock: FakeCloc
     assert book.take(bob) is not None
     with pytest.raises(ProtocolError):
         book.take(alice)
+
+
+@settings(max_examples=500, deadline=None)
+@example(  # a later ticket must not take the seat the oldest one holds
+    capacity=2,
+    reserved=1,
+    steps=[*(("reserve", n) for n in range(3)), ("take", 1), ("take", 2), ("take", 0)],
+)
+@given(
+    capacity=st.integers(1, 5),
+    reserved=st.integers(0, 3),
+    steps=st.lists(
+        st.tuples(st.sampled_from(["reserve", "take", "leave", "wait"]), st.integers(0, 4)),
+        max_size=40,
+    ),
+)
+def test_a_ticket_once_within_the_reservation_always_gets_its_seat(
+    capacity: int, reserved: int, steps: list[tuple[str, int]]
+) -> None:
+    clock = FakeClock()
+    book = seats(clock, capacity, reserved)
+    tickets: dict[int, str] = {}
+    promised: set[str] = set()  # tickets that were ever within the reservation
+    for action, user in steps:
+        try:
+            if action == "reserve":
+                tickets[user] = book.reserve(f"u{user}", "u")
+            elif action == "take" and user in tickets:
+                ticket = tickets.pop(user)
+                live = book.ticket_expiry(f"u{user}") is not None
+                try:
+                    book.take(ticket)
+                except ProtocolError:
+                    assert not (live and ticket in promised), "a reserved ticket was refused"
+            elif action == "leave":
+                book.remove(f"u{user}")
+            elif action == "wait":
+                clock.advance(TTL / 4)
+        except ProtocolError:
+            pass
+        assert book.members <= capacity
+        book.expire()
+        within = min(reserved, capacity - book.members)
+        order = {digest: n for n, digest in enumerate(book._tickets)}
+        promised |= {t for t in tickets.values() if order.get(ticket_digest(t), within) < within}
