@@ -151,6 +151,17 @@ class ServerConfig:
             metavar="N",
         ),
     )
+    reserved_seats: int = field(
+        default=2,
+        metadata=flag(
+            "--reserved-seats",
+            "unused room tickets that hold a seat in one room, the oldest first; later ones "
+            "enter while a seat is free (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="N",
+        ),
+    )
     max_bad_frames: int = field(
         default=10,
         metadata=flag(

@@ -290,8 +290,7 @@ class Lobby(QObject):
         elif isinstance(item, Ping):
             connection.send(Pong(item.id))
         elif isinstance(item, Logout):
-            connection.send(Bye(item.id))
-            connection.close()
+            connection.close_with(Bye(item.id))  # ahead of the backlog
         elif isinstance(item, Register):
             self._register(session, item)
         elif isinstance(item, Login):

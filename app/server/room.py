@@ -115,7 +115,7 @@ class Room(QObject):
         self._track = track
         self.members: dict[str, Member] = {}
         self._clock = clock
-        self._seats = Seats(info.capacity, config.ticket_ttl, clock)
+        self._seats = Seats(info.capacity, config.ticket_ttl, clock, reserved=config.reserved_seats)
         self._expiry = QTimer(self)  # drops tickets as they expire, freeing their seats
         self._expiry.setSingleShot(True)
         self._expiry.timeout.connect(self._on_expiry_timeout)
@@ -256,12 +256,17 @@ class Room(QObject):
 
     def _handle_entry(self, connection: Connection, item: ParsedItem) -> None:
         connection.clear_deadline()
-        holder = self._seats.take(item.ticket) if isinstance(item, Enter) else None
+        refused = ProtocolError(
+            ErrorCode.BAD_TICKET, "the first line must be enter with a valid ticket"
+        )
+        try:
+            holder = self._seats.take(item.ticket, item.id) if isinstance(item, Enter) else None
+        except ProtocolError as full:  # a ticket beyond the reservation, and no free seat
+            holder, refused = None, full
         if holder is None or not isinstance(item, Enter):
-            logs.net.warning("%s: bad ticket for room %d", connection.peer, self.info.id)
+            logs.net.warning("%s: %s for room %d", connection.peer, refused.code, self.info.id)
             request_id = item.request_id if isinstance(item, ProtocolError) else item.id
-            text = "the first line must be enter with a valid ticket"
-            connection.send(ErrorReply(ErrorCode.BAD_TICKET.value, text, request_id))
+            connection.send(ErrorReply(refused.code.value, refused.message, request_id))
             connection.close()
             self._advance(connection, RoomEvent.CLOSED)
             self._seats_changed()
@@ -321,8 +326,7 @@ class Room(QObject):
             elif isinstance(item, Ping):
                 member.connection.send(Pong(item.id))
             elif isinstance(item, Leave):
-                member.connection.send(Bye(item.id))
-                member.connection.close()
+                member.connection.close_with(Bye(item.id))  # ahead of the backlog
             elif isinstance(item, Enter):
                 member.connection.send_error(
                     ProtocolError(ErrorCode.BAD_REQUEST, "you are already in this room", item.id)
