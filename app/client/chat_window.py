@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-from html import escape
 
 from PySide6.QtCore import QEvent, QObject, Signal, Slot
 from PySide6.QtWidgets import QLabel, QLineEdit, QListView, QPushButton, QWidget
@@ -15,7 +14,7 @@ from app.client.current_session import CurrentSession
 from app.client.message_delegate import MessageDelegate
 from app.client.session import RoomConnection
 from app.client.tls import TlsPolicy
-from app.client.ui import BannerKind, hide_banner, icon, show_banner
+from app.client.ui import BannerKind, ViewWideDelegate, hide_banner, icon, show_banner
 from app.shared.forms import child, load_form
 from app.shared.protocol import (
     ChatMessage,
@@ -94,6 +93,7 @@ class ChatWindow(QObject):
         self.messages_view.setItemDelegate(MessageDelegate(self.messages_view, self))
         self.members_view = child(self.form, QListView, "membersView")
         self.members_view.setModel(self.members)
+        self.members_view.setItemDelegate(ViewWideDelegate(self.members_view))
         self.input_edit = child(self.form, QLineEdit, "inputEdit")
         self.send_button = child(self.form, QPushButton, "sendButton")
         self.leave_button = child(self.form, QPushButton, "leaveButton")
@@ -294,7 +294,7 @@ class ChatWindow(QObject):
         self.room = room
         name = room.name
         self.form.setWindowTitle(self.tr("{room} — RoomChat").format(room=name))
-        child(self.form, QLabel, "roomLabel").setText(escape(name))
+        child(self.form, QLabel, "roomLabel").setText(name)  # an ElidedLabel: plain text
         locked = room.locked
         child(self.form, QLabel, "roomIconLabel").setPixmap(
             icon("lock" if locked else "room").pixmap(20, 20)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import partial
-from html import escape
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Signal, Slot
 from PySide6.QtGui import QAction
@@ -156,9 +155,8 @@ class LobbyWindow(QObject):
         page of the list (the rest then follow as `room_added`)."""
         session = self.session
         self.model.set_rooms(rooms)
-        name = escape(self.name)
-        signed_in = self.tr("Signed in as {name}").format(name=f"<b>{name}</b>")
-        child(self.form, QLabel, "signedInLabel").setText(signed_in)
+        signed_in = self.tr("Signed in as {name}").format(name=self.name)
+        child(self.form, QLabel, "signedInLabel").setText(signed_in)  # an ElidedLabel
         child(self.form, QLabel, "serverLabel").setText(session.address if session else "")
         hide_banner(self.notice_label)
         self.relogin_button.hide()

@@ -10,18 +10,17 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from app.client import (
     certificate_dialog,
     chat_window,
     create_room_dialog,
-    i18n,
     lobby_window,
     login_window,
     password_dialog,
 )
 from app.client.login_window import LoginWindow
+from app.shared import i18n
 from app.shared.forms import FORMS_DIR, load_form
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,27 +83,6 @@ def test_the_korean_translation_covers_every_source_text(tmp_path: Path) -> None
     )
     assert "(0 new and" in result.stdout, result.stdout
     assert not any(m.find("translation").get("type") for m in ET.parse(copy).iter("message"))
-
-
-@pytest.fixture
-def korean(tmp_path: Path):
-    """The Korean translation, freshly compiled from the .ts and installed for one test."""
-    subprocess.run(
-        [
-            str(BIN / "pyside6-lrelease"),
-            "-silent",
-            str(TS_FILE),
-            "-qm",
-            str(tmp_path / "roomchat_ko.qm"),
-        ],
-        check=True,
-        timeout=60,
-    )
-    app = QApplication.instance()
-    translators = i18n.install_translators(app, "ko", tmp_path)
-    assert translators
-    yield
-    i18n.remove_translators(app, translators)
 
 
 def test_switching_to_korean_shows_korean_in_the_login_window(qtbot, korean) -> None:
