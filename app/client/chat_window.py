@@ -17,6 +17,7 @@ from app.client.tls import TlsPolicy
 from app.client.ui import BannerKind, ViewWideDelegate, hide_banner, icon, show_banner
 from app.shared.forms import child, load_form
 from app.shared.protocol import (
+    BY_OPERATOR,
     ChatMessage,
     ClientFailure,
     Entered,
@@ -107,6 +108,7 @@ class ChatWindow(QObject):
         self._say_ids = itertools.count(1)
         self._unanswered: dict[int, str] = {}  # say ids sent, not yet echoed or refused
         self._entered = False
+        self._was_in = False  # entered at least once (then the lobby's count is stale)
         self.countdown = Countdown(self)
         self._retry_code = ""  # the code the countdown is for
         self.countdown.ticked.connect(self._on_countdown_ticked)
@@ -191,6 +193,7 @@ class ChatWindow(QObject):
     @Slot(object)
     def _on_connection_entered(self, entered: Entered) -> None:
         self._entered = True
+        self._was_in = True
         self.members.me = self.me
         self._show_room(entered.room)
         newer_than = self.messages.last_seq
@@ -215,7 +218,12 @@ class ChatWindow(QObject):
 
     @Slot(object)
     def _on_connection_member_left(self, left: Left) -> None:
-        text = self.tr("{name} left").format(name=left.name)
+        by = left.kicked_by
+        if by is None:
+            text = self.tr("{name} left").format(name=left.name)
+        else:
+            actor = self.tr("the server's operator") if by == BY_OPERATOR else by
+            text = self.tr("{name} was removed by {actor}").format(name=left.name, actor=actor)
         self.messages.append(ChatEntry(EntryKind.NOTICE, text, when=local_time(left.ts)))
         self._set_members(list(left.members))
 
@@ -308,8 +316,11 @@ class ChatWindow(QObject):
 
     def _update_info(self) -> None:
         capacity = self.room.capacity
-        count = self.members.rowCount() if self.connected else self.room.members
-        info = self.tr("{count} of {capacity} people").format(count=count, capacity=capacity)
+        if self.connected or not self._was_in:  # the lobby's count until first entered
+            count = self.members.rowCount() if self.connected else self.room.members
+            info = self.tr("{count} of {capacity} people").format(count=count, capacity=capacity)
+        else:  # out of the room: who is inside now is not known
+            info = self.tr("Not connected · room for {capacity} people").format(capacity=capacity)
         if self.room.locked:
             info = self.tr("Private · {info}").format(info=info)
         owner = self.room.owner

@@ -15,7 +15,7 @@ from app.client.create_room_dialog import CreateRoomDialog
 from app.client.current_session import CurrentSession
 from app.client.password_dialog import PasswordDialog
 from app.client.room_joiner import RoomJoiner, RoomKey
-from app.client.rooms_model import ROOM_ROLE, Column, RoomsModel
+from app.client.rooms_model import ROOM_ROLE, Column, RoomsModel, is_full
 from app.client.session import MainSession
 from app.client.ui import BannerKind, hide_banner, icon, show_banner
 from app.shared.forms import child, load_form
@@ -96,6 +96,7 @@ class LobbyWindow(QObject):
         self.create_dialog: CreateRoomDialog | None = None
         self.view.activated.connect(self._on_view_activated)
         self.view.selectionModel().currentRowChanged.connect(self._update_controls)
+        self.model.dataChanged.connect(self._update_controls)  # a room may fill up, or free
         for signal in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset):
             signal.connect(self._on_model_rows_changed)
         self.join_button.clicked.connect(self._on_join_button_clicked)
@@ -135,7 +136,14 @@ class LobbyWindow(QObject):
         return self.joiner.password_dialog
 
     def join(self, room: RoomSummary, password: str | None = None) -> None:
+        """Join a room of the table. A full one is refused at once, as the table shows it
+        full: no password is asked for a seat there is not (the chat windows' reconnects
+        go to the joiner, and the server decides)."""
         hide_banner(self.notice_label)
+        chat = self.joiner.chat_for(room.id)
+        if is_full(room) and not (chat is not None and chat.connected):
+            self.notify(texts.request_error(ErrorReply(ErrorCode.ROOM_FULL, ""), room.name))
+            return
         self.joiner.join(room, password)
 
     @Slot(object)
@@ -165,6 +173,9 @@ class LobbyWindow(QObject):
         self.form.raise_()
         self.form.activateWindow()
         self.view.setFocus()
+
+    def _show_signed_out(self) -> None:
+        child(self.form, QLabel, "signedInLabel").setText(self.tr("Signed out"))
 
     def notify(self, text: str, kind: BannerKind = BannerKind.ERROR) -> None:
         show_banner(self.notice_label, text, kind)
@@ -250,6 +261,7 @@ class LobbyWindow(QObject):
         self.close_chats()
         self._last_login = ("", "")
         self.model.clear()
+        self._show_signed_out()
         self.form.hide()
         self.logged_out.emit()
 
@@ -286,6 +298,7 @@ class LobbyWindow(QObject):
             self.create_dialog.form.reject()
         self.joiner.forget_requests()
         self.model.clear()
+        self._show_signed_out()
         self.notify(texts.connection_ended(code))
         self.relogin_button.show()
         self.relogin_button.setFocus()
@@ -303,9 +316,11 @@ class LobbyWindow(QObject):
     @Slot()
     def _update_controls(self) -> None:
         connected = self.connected
-        has_room = connected and self.view.currentIndex().isValid()
-        self.join_button.setEnabled(has_room)
-        self.actions["actionJoin"].setEnabled(has_room)
+        index = self.view.currentIndex()
+        room = index.data(ROOM_ROLE) if connected and index.isValid() else None
+        may_join = isinstance(room, RoomSummary) and not is_full(room)
+        self.join_button.setEnabled(may_join)
+        self.actions["actionJoin"].setEnabled(may_join)
         for widget in (self.create_button, self.refresh_button):
             widget.setEnabled(connected)
         self.actions["actionCreateRoom"].setEnabled(connected)

@@ -83,6 +83,14 @@
         <translation>{name} 님이 나갔습니다</translation>
     </message>
     <message>
+        <source>the server&apos;s operator</source>
+        <translation>서버 운영자</translation>
+    </message>
+    <message>
+        <source>{name} was removed by {actor}</source>
+        <translation>{actor}이(가) {name}님을 내보냈습니다</translation>
+    </message>
+    <message>
         <source>{reason} You can reconnect.</source>
         <translation>{reason} 다시 연결할 수 있습니다.</translation>
     </message>
@@ -101,6 +109,10 @@
     <message>
         <source>{count} of {capacity} people</source>
         <translation>{capacity}명 중 {count}명</translation>
+    </message>
+    <message>
+        <source>Not connected · room for {capacity} people</source>
+        <translation>연결 끊김 · 정원 {capacity}명</translation>
     </message>
     <message>
         <source>Private · {info}</source>
@@ -198,6 +210,10 @@
     <message>
         <source>Signed in as {name}</source>
         <translation>{name}(으)로 로그인됨</translation>
+    </message>
+    <message>
+        <source>Signed out</source>
+        <translation>로그아웃됨</translation>
     </message>
     <message>
         <source>Rooms open: {count}</source>

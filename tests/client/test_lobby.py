@@ -69,6 +69,9 @@ def test_a_full_room_is_refused_with_a_message(qtbot, make_client) -> None:
     qtbot.waitUntil(lambda: model.index(row, 0).data(FULL_ROLE) is True, timeout=WAIT_MS)
     assert "full" in model.index(row, Column.MEMBERS).data()
     view = carol.lobby.view
+    view.setCurrentIndex(model.index(row, 0))
+    assert not carol.lobby.join_button.isEnabled()
+    assert not carol.lobby.actions["actionJoin"].isEnabled()
     center = view.visualRect(model.index(row, 0)).center()
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=center)
     qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=center)  # joins
@@ -76,6 +79,32 @@ def test_a_full_room_is_refused_with_a_message(qtbot, make_client) -> None:
     qtbot.waitUntil(lambda: notice.isVisible(), timeout=WAIT_MS)
     assert "“Pair” is full" in notice.text()
     assert not carol.lobby.chats
+
+
+def test_a_full_private_room_says_it_is_full_without_asking_its_password(
+    qtbot, make_client
+) -> None:
+    alice, bob, carol = make_client(), make_client(), make_client()
+    for client, name in ((alice, "alice"), (bob, "bob"), (carol, "carol")):
+        log_in(qtbot, client, name)
+    create_room(qtbot, alice, "Vault", capacity=2, password="sesame")
+    join_row(qtbot, bob, wait_for_room_row(qtbot, bob, "Vault"))
+    type_into(qtbot, bob.lobby.password_dialog.password_edit, "sesame")
+    qtbot.keyClick(bob.lobby.password_dialog.password_edit, Qt.Key.Key_Return)
+    entered_chat(qtbot, bob, "Vault")
+    row = wait_for_room_row(qtbot, carol, "Vault")
+    lobby = carol.lobby
+    qtbot.waitUntil(lambda: lobby.model.index(row, 0).data(FULL_ROLE) is True, timeout=WAIT_MS)
+    lobby.view.activated.emit(lobby.model.index(row, 0))  # a double click, or Return
+    assert lobby.notice_label.isVisible() and "“Vault” is full" in lobby.notice_label.text()
+    assert lobby.password_dialog is None
+    # Once a seat is free, Join comes back and the password is asked for.
+    qtbot.mouseClick(
+        bob.lobby.chats[next(iter(bob.lobby.chats))].leave_button, Qt.MouseButton.LeftButton
+    )
+    qtbot.waitUntil(lobby.join_button.isEnabled, timeout=WAIT_MS)
+    qtbot.mouseClick(lobby.join_button, Qt.MouseButton.LeftButton)
+    assert lobby.password_dialog is not None
 
 
 def test_keyboard_create_room_join_and_leave(qtbot, make_client) -> None:
