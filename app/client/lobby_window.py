@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Signal, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QHeaderView, QLabel, QMainWindow, QPushButton, QTableView
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+)
 
 from app.client import texts
 from app.client.chat_window import ChatWindow
@@ -28,6 +35,7 @@ from app.shared.protocol import (
     RoomList,
     RoomSummary,
 )
+from app.shared.questions import ask
 
 REQUIRED = (
     "signedInLabel",
@@ -94,6 +102,7 @@ class LobbyWindow(QObject):
         self.joiner.join_failed.connect(self.notify)
         self.joiner.signed_out.connect(self.form.show)
         self.create_dialog: CreateRoomDialog | None = None
+        self.confirmation: QMessageBox | None = None  # open while asking before logging out
         self.view.activated.connect(self._on_view_activated)
         self.view.selectionModel().currentRowChanged.connect(self._update_controls)
         self.model.dataChanged.connect(self._update_controls)  # a room may fill up, or free
@@ -105,8 +114,8 @@ class LobbyWindow(QObject):
         self.actions["actionCreateRoom"].triggered.connect(self.open_create_dialog)
         self.refresh_button.clicked.connect(self.refresh)
         self.actions["actionRefresh"].triggered.connect(self.refresh)
-        self.actions["actionLogOut"].triggered.connect(self.log_out)
-        self.actions["actionQuit"].triggered.connect(self.quit)
+        self.actions["actionLogOut"].triggered.connect(self.ask_log_out)
+        self.actions["actionQuit"].triggered.connect(self.ask_quit)
         self.relogin_button.clicked.connect(self.relogin_requested)
         current.changed.connect(self._on_current_changed)
         self.form.installEventFilter(self)
@@ -256,6 +265,45 @@ class LobbyWindow(QObject):
         self.joiner.close_chats()
 
     @Slot()
+    def ask_log_out(self) -> None:
+        """Log out, after asking when rooms are open (their windows would close)."""
+        count = len(self.chats)
+        if not count:
+            self.log_out()
+            return
+        self._confirm(
+            self.tr("Log out"),
+            self.tr("Log out and leave the {count} open room(s)?").format(count=count),
+            self.tr("Log out"),
+            self.log_out,
+        )
+
+    @Slot()
+    def ask_quit(self) -> None:
+        """Quit, after asking when rooms are open."""
+        count = len(self.chats)
+        if not count:
+            self.quit()
+            return
+        self._confirm(
+            self.tr("Quit RoomChat"),
+            self.tr("Quit RoomChat and leave the {count} open room(s)?").format(count=count),
+            self.tr("Quit"),
+            self.quit,
+        )
+
+    def _confirm(self, title: str, text: str, yes: str, action: Callable[[], None]) -> None:
+        if self.confirmation is not None:
+            self.confirmation.close()
+
+        def answered(confirmed: bool) -> None:
+            self.confirmation = None
+            if confirmed:
+                action()
+
+        self.confirmation = ask(self.form, title, text, answered, yes)
+
+    @Slot()
     def log_out(self) -> None:
         """Close every chat window and hide; the client then logs the session out."""
         self.close_chats()
@@ -272,6 +320,8 @@ class LobbyWindow(QObject):
 
     def shutdown(self) -> None:
         """Leave every room and close the lobby (the client is ending and logs out)."""
+        if self.confirmation is not None:
+            self.confirmation.close()
         self.close_chats()
         self._observe(None)
         self.form.removeEventFilter(self)
@@ -328,5 +378,9 @@ class LobbyWindow(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.form and event.type() == QEvent.Type.Close:
+            if self.chats:  # ask first; Quit closes the window for real
+                event.ignore()
+                self.ask_quit()
+                return True
             self.quit()
         return False

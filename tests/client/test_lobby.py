@@ -9,6 +9,7 @@ from app.client.rooms_model import FULL_ROLE, LOCKED_ROLE, Column
 from tests.client.conftest import (
     WAIT_MS,
     activate,
+    answer,
     create_room,
     entered_chat,
     join_row,
@@ -193,3 +194,33 @@ def test_a_relogin_through_the_lobby_replaces_the_clients_session(qtbot, make_cl
     create_room(qtbot, bob, "Fresh")
     wait_for_room_row(qtbot, first, "Fresh")  # the lobby follows the new session live
     qtbot.waitUntil(lambda: not elsewhere.lobby.connected, timeout=WAIT_MS)
+
+
+def test_logging_out_or_closing_the_lobby_with_rooms_open_asks_first(qtbot, make_client) -> None:
+    alice = make_client()
+    log_in(qtbot, alice, "alice")
+    chat = create_room(qtbot, alice, "Lounge")
+    lobby = alice.lobby
+    quits: list[bool] = []
+    alice.quit_requested.connect(lambda: quits.append(True))
+    lobby.actions["actionLogOut"].trigger()
+    assert answer(qtbot, lobby, yes=False) == "Log out and leave the 1 open room(s)?"
+    assert lobby.connected and chat.connected and lobby.form.isVisible()
+    lobby.form.close()  # the window's close button
+    assert answer(qtbot, lobby, yes=False) == "Quit RoomChat and leave the 1 open room(s)?"
+    assert lobby.form.isVisible() and chat.connected and not quits
+    lobby.actions["actionLogOut"].trigger()
+    answer(qtbot, lobby, yes=True)
+    qtbot.waitUntil(alice.login.form.isVisible, timeout=WAIT_MS)
+    assert not lobby.chats and not lobby.form.isVisible() and not quits
+
+
+def test_closing_the_lobby_asks_then_quits(qtbot, make_client) -> None:
+    alice = make_client()
+    log_in(qtbot, alice, "alice")
+    create_room(qtbot, alice, "Lounge")
+    quits: list[bool] = []
+    alice.quit_requested.connect(lambda: quits.append(True))
+    alice.lobby.form.close()
+    answer(qtbot, alice.lobby, yes=True)
+    assert quits == [True] and not alice.lobby.chats

@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
 
 from app.server.admin.log_feed import EventLogModel, LogAttachment, LogFeed
 from app.server.admin.models import ROOM_ID_ROLE, SORT_ROLE, Column, MembersModel, RoomsModel
-from app.server.admin.views import SelectionGuard, ask
+from app.server.admin.views import SelectionGuard
 from app.server.server import ChatServer
 from app.shared import logs
 from app.shared.forms import FormError, child, load_form
+from app.shared.questions import ask
 
 FORM_NAME = "admin_window"
 REQUIRED = (
