@@ -244,8 +244,8 @@
         <translation>RoomChat — 로비</translation>
     </message>
     <message>
-        <source>Log in &amp;again</source>
-        <translation>다시 로그인(&amp;A)</translation>
+        <source>&amp;Log in again</source>
+        <translation>다시 로그인(&amp;L)</translation>
     </message>
     <message>
         <source>No rooms are open yet. Create one with “Create room…” (Ctrl+N).</source>
