@@ -27,6 +27,7 @@ from app.shared.protocol import (
     Left,
     RoomSummary,
 )
+from app.shared.screens import fit_to_screen
 from app.shared.validation import name_key
 
 REQUIRED = (
@@ -166,6 +167,7 @@ class ChatWindow(QObject):
         self._update_controls()
 
     def show(self) -> None:
+        fit_to_screen(self.form)
         self.form.show()
         self.form.raise_()
         self.form.activateWindow()

@@ -36,6 +36,7 @@ from app.shared.protocol import (
     RoomSummary,
 )
 from app.shared.questions import ask
+from app.shared.screens import fit_to_screen
 
 REQUIRED = (
     "signedInLabel",
@@ -178,6 +179,7 @@ class LobbyWindow(QObject):
         hide_banner(self.notice_label)
         self.relogin_button.hide()
         self._on_model_rows_changed()
+        fit_to_screen(self.form)
         self.form.show()
         self.form.raise_()
         self.form.activateWindow()

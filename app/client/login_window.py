@@ -26,6 +26,7 @@ from app.client.tls import CertificateProblem, TlsPolicy
 from app.client.ui import BannerKind, hide_banner, icon, show_banner
 from app.shared.forms import child, load_form
 from app.shared.protocol import LoggedIn
+from app.shared.screens import fit_to_screen
 
 REQUIRED = (
     "hostEdit",
@@ -119,6 +120,7 @@ class LoginWindow(QObject):
         self.password_edit.clear()
         if notice:
             show_banner(self.error_label, notice, BannerKind.INFO)
+        fit_to_screen(self.form)
         self.form.show()
         self.form.raise_()
         self.form.activateWindow()

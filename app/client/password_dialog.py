@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPushButton, QWidget
 from app.client.ui import BannerKind, hide_banner, icon, show_banner
 from app.shared.forms import child, load_form
 from app.shared.labels import wrappable
+from app.shared.screens import fit_to_screen
 
 REQUIRED = ("promptLabel", "lockLabel", "passwordEdit", "errorLabel", "joinButton", "cancelButton")
 
@@ -45,6 +46,7 @@ class PasswordDialog(QObject):
 
     def open(self) -> None:
         self.is_open = True
+        fit_to_screen(self.form)
         self.form.open()
         self.password_edit.setFocus()
 

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
@@ -19,6 +25,8 @@ from tests.client.conftest import (
     wait_for_room_row,
 )
 from tests.plain_text import shown
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def minimum_width(window: QWidget) -> int:
@@ -135,3 +143,29 @@ def test_long_names_are_elided_with_the_whole_in_a_tooltip(qtbot, make_client) -
     first = chat.members.index(0)
     assert members.visualRect(first).width() <= members.viewport().width()
     assert "V" * 32 in shown(first.data(Qt.ItemDataRole.ToolTipRole), Qt.TextFormat.AutoText)
+
+
+@pytest.mark.parametrize("scale", ["1", "2"])
+def test_every_window_opens_inside_the_available_screen(tmp_path: Path, scale: str) -> None:
+    # A 1600 × 900 screen: at 2× its available area is 800 × 450 in Qt's scaled pixels.
+    config = tmp_path / "screen.json"
+    screen = {"name": "laptop", "x": 0, "y": 0, "width": 1600, "height": 900}
+    screen |= {"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}
+    config.write_text(json.dumps({"screens": [screen]}))
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}", QT_SCALE_FACTOR=scale)
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.client.screen_probe", str(tmp_path / "chat.sqlite3")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert set(report) == {"login", "lobby", "chat", "password", "create_room", "admin"}
+    for name, place in report.items():
+        x, y, width, height = place["frame"]
+        ax, ay, aw, ah = place["area"]
+        assert (aw, ah) == (1600 // int(scale), 900 // int(scale))
+        assert ax <= x and ay <= y and x + width <= ax + aw and y + height <= ay + ah, name
