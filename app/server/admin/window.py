@@ -25,11 +25,9 @@ from app.server.admin.views import SelectionGuard
 from app.server.server import ChatServer
 from app.shared import logs
 from app.shared.forms import FormError, child, load_form
-from app.shared.labels import plain_tooltip
 from app.shared.questions import ask
 
 FORM_NAME = "admin_window"
-TITLE_NAME_WIDTH = 160  # pixels of a room's name in the members box's title
 REQUIRED = (
     "addressValue",
     "clientsValue",
@@ -186,14 +184,8 @@ class AdminWindow(QObject):
         room = self.server.directory.find(room_id) if room_id is not None else None
         if room is None:
             self.members_group.setTitle(self.tr("Members"))
-            self.members_group.setToolTip("")
         else:
-            # Elided: a group box is at least as wide as its title, and names run to 64.
-            name = self.members_group.fontMetrics().elidedText(
-                room.info.name, Qt.TextElideMode.ElideRight, TITLE_NAME_WIDTH
-            )
-            self.members_group.setTitle(self.tr("Members of {room}").format(room=name))
-            self.members_group.setToolTip(plain_tooltip(room.info.name))
+            self.members_group.setTitle(self.tr("Members of {room}").format(room=room.info.name))
         self._update_actions()
 
     @Slot()

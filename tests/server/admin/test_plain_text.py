@@ -56,10 +56,7 @@ def test_every_admin_widget_shows_a_hostile_room_name_as_written(
 
     check_labels(labels_in([admin.form]))
     check_widget_tooltips([admin.form])
-    # A group box title is always plain; a long name is elided there, whole in the tooltip.
-    title = admin.members_group.title()
-    assert title.endswith("…") and HOSTILE.startswith(title.removeprefix("Members of ")[:-1])
-    assert HOSTILE in shown(admin.members_group.toolTip(), Qt.TextFormat.AutoText)
+    assert HOSTILE in admin.members_group.title()  # a group box title is always plain
     assert check_model_tooltips(admin.rooms_view.model(), "rooms") == 0
     check_model_tooltips(admin.members_model, "members")
     # The log says "room 1 '<h1 …' opened on port …": its tooltip shows that literally.

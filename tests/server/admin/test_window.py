@@ -279,18 +279,3 @@ def test_a_korean_system_gets_a_korean_admin_window(
         window.form.deleteLater()
     finally:
         i18n.remove_translators(app, translators)
-
-
-def test_a_long_room_name_does_not_widen_the_admin_window(
-    qtbot: QtBot, admin: AdminWindow, login: Login
-) -> None:
-    alice = login("alice")
-    short, _ = create(alice, "R")
-    long, _ = create(alice, "R" * 64)
-
-    def minimum_width_with(room_id: int) -> int:
-        select_room(qtbot, admin, room_id)
-        return max(admin.form.minimumWidth(), admin.form.minimumSizeHint().width())
-
-    assert minimum_width_with(short["id"]) == minimum_width_with(long["id"])
-    assert "R" * 64 in admin.members_group.toolTip()
