@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import partial
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Signal, Slot
@@ -20,6 +20,7 @@ from app.client import texts
 from app.client.chat_window import ChatWindow
 from app.client.create_room_dialog import CreateRoomDialog
 from app.client.current_session import CurrentSession
+from app.client.leaving import LeaveQuestions
 from app.client.password_dialog import PasswordDialog
 from app.client.room_joiner import RoomJoiner, RoomKey
 from app.client.rooms_model import ROOM_ROLE, Column, RoomsModel, is_full
@@ -35,7 +36,6 @@ from app.shared.protocol import (
     RoomList,
     RoomSummary,
 )
-from app.shared.questions import ask
 from app.shared.screens import fit_to_screen
 
 REQUIRED = (
@@ -103,7 +103,7 @@ class LobbyWindow(QObject):
         self.joiner.join_failed.connect(self.notify)
         self.joiner.signed_out.connect(self.form.show)
         self.create_dialog: CreateRoomDialog | None = None
-        self.confirmation: QMessageBox | None = None  # open while asking before logging out
+        self.questions = LeaveQuestions(self.form, lambda: len(self.chats))
         self.view.activated.connect(self._on_view_activated)
         self.view.selectionModel().currentRowChanged.connect(self._update_controls)
         self.model.dataChanged.connect(self._update_controls)  # a room may fill up, or free
@@ -269,41 +269,17 @@ class LobbyWindow(QObject):
     @Slot()
     def ask_log_out(self) -> None:
         """Log out, after asking when rooms are open (their windows would close)."""
-        count = len(self.chats)
-        if not count:
-            self.log_out()
-            return
-        self._confirm(
-            self.tr("Log out"),
-            self.tr("Log out and leave the {count} open room(s)?").format(count=count),
-            self.tr("Log out"),
-            self.log_out,
-        )
+        self.questions.log_out(self.log_out)
 
     @Slot()
     def ask_quit(self) -> None:
         """Quit, after asking when rooms are open."""
-        count = len(self.chats)
-        if not count:
-            self.quit()
-            return
-        self._confirm(
-            self.tr("Quit RoomChat"),
-            self.tr("Quit RoomChat and leave the {count} open room(s)?").format(count=count),
-            self.tr("Quit"),
-            self.quit,
-        )
+        self.questions.quit(self.quit)
 
-    def _confirm(self, title: str, text: str, yes: str, action: Callable[[], None]) -> None:
-        if self.confirmation is not None:
-            self.confirmation.close()
-
-        def answered(confirmed: bool) -> None:
-            self.confirmation = None
-            if confirmed:
-                action()
-
-        self.confirmation = ask(self.form, title, text, answered, yes)
+    @property
+    def confirmation(self) -> QMessageBox | None:
+        """The question open before logging out or quitting, if any."""
+        return self.questions.confirmation
 
     @Slot()
     def log_out(self) -> None:
@@ -322,8 +298,7 @@ class LobbyWindow(QObject):
 
     def shutdown(self) -> None:
         """Leave every room and close the lobby (the client is ending and logs out)."""
-        if self.confirmation is not None:
-            self.confirmation.close()
+        self.questions.close()
         self.close_chats()
         self._observe(None)
         self.form.removeEventFilter(self)

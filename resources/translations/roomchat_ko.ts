@@ -206,6 +206,29 @@
     </message>
 </context>
 <context>
+    <name>LeaveQuestions</name>
+    <message>
+        <source>Log out and leave the {count} open room(s)?</source>
+        <translation>로그아웃하고 열려 있는 방 {count}개에서 나갈까요?</translation>
+    </message>
+    <message>
+        <source>Log out</source>
+        <translation>로그아웃</translation>
+    </message>
+    <message>
+        <source>Quit RoomChat and leave the {count} open room(s)?</source>
+        <translation>RoomChat을 끝내고 열려 있는 방 {count}개에서 나갈까요?</translation>
+    </message>
+    <message>
+        <source>Quit RoomChat</source>
+        <translation>RoomChat 끝내기</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>끝내기</translation>
+    </message>
+</context>
+<context>
     <name>LobbyWindow</name>
     <message>
         <source>Signed in as {name}</source>
@@ -214,26 +237,6 @@
     <message>
         <source>Signed out</source>
         <translation>로그아웃됨</translation>
-    </message>
-    <message>
-        <source>Log out</source>
-        <translation>로그아웃</translation>
-    </message>
-    <message>
-        <source>Log out and leave the {count} open room(s)?</source>
-        <translation>로그아웃하고 열려 있는 방 {count}개에서 나갈까요?</translation>
-    </message>
-    <message>
-        <source>Quit RoomChat</source>
-        <translation>RoomChat 끝내기</translation>
-    </message>
-    <message>
-        <source>Quit RoomChat and leave the {count} open room(s)?</source>
-        <translation>RoomChat을 끝내고 열려 있는 방 {count}개에서 나갈까요?</translation>
-    </message>
-    <message>
-        <source>Quit</source>
-        <translation>끝내기</translation>
     </message>
     <message>
         <source>Rooms open: {count}</source>
