@@ -114,6 +114,7 @@ class Room(QObject):
         self._config = config
         self._track = track
         self.members: dict[str, Member] = {}
+        self._kicked_by: dict[str, str] = {}  # user key -> who removed them, until they are gone
         self._clock = clock
         self._seats = Seats(info.capacity, config.ticket_ttl, clock, reserved=config.reserved_seats)
         self._expiry = QTimer(self)  # drops tickets as they expire, freeing their seats
@@ -407,19 +408,23 @@ class Room(QObject):
             return
         del self.members[member.key]
         self._seats.remove(member.key)
+        kicked_by = self._kicked_by.pop(member.key, None)
         logs.server.info("%s left room %d", member.name, self.info.id)
         if not self.closed:
-            self._broadcast(Left(member.name, self.member_names(), utc_now_iso()))
+            self._broadcast(Left(member.name, self.member_names(), utc_now_iso(), kicked_by))
             self._seats_changed()
             self.member_left.emit(member.name)
             self.members_changed.emit()
 
     # --- closing -------------------------------------------------------------------------
 
-    def kick_member(self, name: str, code: ErrorCode, text: str) -> bool:
-        """Close the room connection of the member called `name`; False if none is."""
+    def kick_member(self, name: str, code: ErrorCode, text: str, by: str | None = None) -> bool:
+        """Close the room connection of the member called `name` (the others learn they
+        were removed `by` that name, when given); False if none is."""
         for member in self.members.values():
             if member.name == name:
+                if by is not None:
+                    self._kicked_by[member.key] = by
                 member.connection.close_with_error(code, text)
                 return True
         return False
