@@ -24,6 +24,10 @@
         <translation>“{name}” 방(포트 {port})을 닫을까요? 참여자 {count}명의 연결이 끊깁니다.</translation>
     </message>
     <message>
+        <source>Delete the persistent room “{name}” (port {port})? Its {count} member(s) will be disconnected, and it will not open again.</source>
+        <translation>상설 방 “{name}”(포트 {port})을 삭제할까요? 참여자 {count}명의 연결이 끊기고, 이 방은 다시 열리지 않습니다.</translation>
+    </message>
+    <message>
         <source>“{name}” has closed already</source>
         <translation>“{name}” 방은 이미 닫혔습니다</translation>
     </message>
