@@ -194,6 +194,34 @@
     </message>
 </context>
 <context>
+    <name>FoundServersModel</name>
+    <message>
+        <location filename="../../app/client/found_servers.py" line="41"/>
+        <source>encrypted</source>
+        <translation>암호화됨</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/found_servers.py" line="41"/>
+        <source>not encrypted</source>
+        <translation>암호화 안 됨</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/found_servers.py" line="42"/>
+        <source>{name} — {address}, {security}</source>
+        <translation>{name} — {address}, {security}</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/found_servers.py" line="46"/>
+        <source>{count} open room(s)</source>
+        <translation>열린 방 {count}개</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/found_servers.py" line="48"/>
+        <source>New accounts are made by the operator only</source>
+        <translation>새 계정은 운영자만 만들 수 있습니다</translation>
+    </message>
+</context>
+<context>
     <name>LobbyWindow</name>
     <message>
         <source>Signed in as {name}</source>
@@ -312,6 +340,16 @@
     <message>
         <source>Log in to chat, or sign up for a new account.</source>
         <translation>로그인해서 대화하거나, 새 계정으로 가입하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../forms/login_window.ui" line="112"/>
+        <source>&amp;Found on this network:</source>
+        <translation>이 네트워크에서 찾은 서버(&amp;F):</translation>
+    </message>
+    <message>
+        <location filename="../../forms/login_window.ui" line="122"/>
+        <source>RoomChat servers that announce themselves on this network: pick one to fill in its address</source>
+        <translation>이 네트워크에 자신을 알리는 RoomChat 서버입니다. 하나를 고르면 주소가 채워집니다</translation>
     </message>
     <message>
         <source>Server</source>
