@@ -250,6 +250,10 @@ class Responder:
 
     def _answer(self, packet: Packet, address: str, port: int, now: float) -> list[Datagram]:
         legacy = port != MDNS_PORT  # §6.7: a one-shot resolver gets a plain DNS reply
+        # A probe for a name we hold is answered by multicast at once (§8.1, §6: its gap is
+        # 250 ms), whatever its QU bit: on a host where several programs share port 5353, a
+        # unicast reply reaches only one of them, perhaps not the prober.
+        probe = bool(packet.authorities) and not legacy
         records = self.records()
         known = packet.answers
         multicast: list[Record] = []
@@ -258,7 +262,7 @@ class Responder:
             for record in records:
                 if not question.matches(record) or _known(record, known):
                     continue
-                target = unicast if legacy or question.unicast else multicast
+                target = unicast if legacy or (question.unicast and not probe) else multicast
                 if record not in target:
                     target.append(record)
         out: list[Datagram] = []
@@ -275,7 +279,8 @@ class Responder:
             else:
                 reply = Packet(True, answers=tuple(unicast), additionals=tuple(extra))
             out.append(Datagram(dnssd.encode(reply), address, port))
-        multicast = [r for r in multicast if not self._recently_multicast(r, now)]
+        gap = PROBE_INTERVAL if probe else MULTICAST_GAP
+        multicast = [r for r in multicast if not self._recently_multicast(r, now, gap)]
         if multicast:
             extra = self._additionals(multicast, records, known)
             reply = Packet(True, answers=tuple(multicast), additionals=tuple(extra))
@@ -298,8 +303,8 @@ class Responder:
             r for r in records if r.rdtype in wanted and r not in answers and not _known(r, known)
         ]
 
-    def _recently_multicast(self, record: Record, now: float) -> bool:
-        return now - self._multicast_at.get((record.name, record.rdata), -1e9) < MULTICAST_GAP
+    def _recently_multicast(self, record: Record, now: float, gap: float) -> bool:
+        return now - self._multicast_at.get((record.name, record.rdata), -1e9) < gap
 
     def _multicast(self, packet: Packet, records: list[Record], now: float) -> Datagram:
         for record in records:

@@ -264,3 +264,17 @@ def test_replies_beyond_the_rate_are_dropped_and_counted(fake_clock: FakeClock) 
     assert responder.dropped == 80
     fake_clock.advance(1)
     assert len(responder.receive(query(SERVICE, "PTR"), LAN, 40000)) == 1
+
+
+def test_a_rivals_probe_for_our_name_is_answered_by_multicast_at_once(
+    fake_clock: FakeClock,
+) -> None:
+    responder = announced(fake_clock)  # its announcement went out a moment ago
+    fake_clock.advance(0.25)
+    rival = Responder(description(port=5000), FakeClock(fake_clock.now))
+    rival.start()
+    (probe,) = rival.poll()  # QU bit set, from port 5353
+    (reply,) = responder.receive(probe.data, LAN, 5353)
+    assert reply.address is None  # to the group: every program on the rival's host hears it
+    rival.receive(reply.data, "192.168.7.2", 5353)
+    assert rival.name == "RoomChat on box (2)"
