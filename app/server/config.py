@@ -15,6 +15,7 @@ from app.server.flags import (
     port_number,
     port_range,
     room_capacity,
+    server_name,
 )
 
 SHARED, SERVER, LIMITS = FlagGroup.SHARED, FlagGroup.SERVER, FlagGroup.LIMITS
@@ -103,8 +104,9 @@ class ServerConfig:
         metadata=flag(
             "--server-name",
             "the name the server is announced under on the local network (default: "
-            "'RoomChat on' and this machine's host name)",
+            "'RoomChat on' and this machine's host name); at most 63 bytes",
             SERVER,
+            parse=server_name,
             metavar="NAME",
         ),
     )

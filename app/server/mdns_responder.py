@@ -57,11 +57,13 @@ class Datagram:
 
 
 def next_name(instance: str) -> str:
-    """The name to try after a conflict: "X" → "X (2)" → "X (3)"."""
+    """The name to try after a conflict: "X" → "X (2)" → "X (3)"; X is shortened if need be,
+    so that the number still fits in one DNS label (63 bytes)."""
     match = _NUMBERED.match(instance)
-    if match:
-        return f"{match.group(1)} ({int(match.group(2)) + 1})"
-    return f"{instance} (2)"
+    base, number = (match.group(1), int(match.group(2)) + 1) if match else (instance, 2)
+    suffix = f" ({number})"
+    room = dnssd.LABEL_BYTES - len(suffix.encode("utf-8"))
+    return dnssd.label(base)[:room].decode("utf-8", "ignore") + suffix
 
 
 class Responder:

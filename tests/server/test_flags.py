@@ -90,6 +90,8 @@ def test_a_client_left_without_host_or_port_can_tell() -> None:
         (["--max-room-capacity", "1"], "from 2 to 400"),
         (["--max-room-capacity", "401"], "from 2 to 400"),
         (["--msg-rate", "-1"], "negative"),
+        (["--server-name", "x" * 64], "at most 63 bytes"),
+        (["--server-name", "a\nb"], "printable"),
     ],
 )
 def test_a_field_flag_checks_its_value(capsys, given: list[str], value: str) -> None:

@@ -126,6 +126,9 @@ def test_a_probe_answered_by_another_host_takes_the_next_name(fake_clock: FakeCl
     assert "(2)" in parse(probe).question[0].name.labels[0].decode()
     assert next_name("RoomChat on box (2)") == "RoomChat on box (3)"
     assert next_name("Club (x)") == "Club (x) (2)"
+    long = "동" * 30  # 90 bytes: the label holds 21 of them, and then the number
+    assert next_name(long) == "동" * 19 + " (2)"
+    assert next_name(next_name(long)) == "동" * 19 + " (3)"
 
 
 def test_its_own_probe_looped_back_is_no_conflict_and_a_later_rival_probe_wins(
