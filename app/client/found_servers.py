@@ -101,6 +101,16 @@ class FoundServersPanel(QObject):
             signal.connect(self._on_model_rows_changed)
         self._on_model_rows_changed()
 
+    def announced_fingerprint(self, host: str, port: int) -> str:
+        """The certificate fingerprint a server found at `host`:`port` announced, as the
+        certificate dialog shows fingerprints (AB:CD:…), or ""."""
+        for row in range(self.model.rowCount()):
+            server = self.model.server(row)
+            if (server.host, server.port) == (host, port) and server.tls:
+                hex_digits = server.fingerprint.upper()
+                return ":".join(hex_digits[i : i + 2] for i in range(0, len(hex_digits), 2))
+        return ""
+
     @Slot()
     def _on_model_rows_changed(self) -> None:
         self._panel.setVisible(self.model.rowCount() > 0)

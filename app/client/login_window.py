@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtNetwork import QSslCertificate
@@ -233,6 +234,8 @@ class LoginWindow(QObject):
     # --- certificates --------------------------------------------------------------------
 
     def _ask_about_certificate(self, problem: CertificateProblem) -> None:
+        announced = self.found_servers.announced_fingerprint(problem.host, problem.port)
+        problem = replace(problem, announced=announced)
         dialog = CertificateDialog(self.form, problem)
         dialog.decided.connect(lambda decision: self._on_certificate_decided(dialog, decision))
         self.certificate_dialog = dialog

@@ -4,6 +4,26 @@
 <context>
     <name>CertificateDialog</name>
     <message>
+        <location filename="../../app/client/certificate_dialog.py" line="109"/>
+        <source>Server certificate not the one announced</source>
+        <translation>알린 것과 다른 서버 인증서</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/certificate_dialog.py" line="111"/>
+        <source>&lt;b&gt;Warning: the server at {address} shows a certificate other than the one it announced on this network.&lt;/b&gt; RoomChat refused the connection.</source>
+        <translation>&lt;b&gt;경고: {address}의 서버가 이 네트워크에 알린 것과 다른 인증서를 보였습니다.&lt;/b&gt; RoomChat이 연결을 거부했습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/certificate_dialog.py" line="115"/>
+        <source>Someone on this network may be pretending to be the server. Ask the server&apos;s operator which fingerprint is right.</source>
+        <translation>이 네트워크의 누군가가 서버인 척하고 있을 수 있습니다. 어느 지문이 맞는지 서버 운영자에게 물어보세요.</translation>
+    </message>
+    <message>
+        <location filename="../../forms/certificate_dialog.ui" line="147"/>
+        <source>Announced on this network:</source>
+        <translation>이 네트워크에 알린 지문:</translation>
+    </message>
+    <message>
         <source>Server certificate changed</source>
         <translation>서버 인증서가 바뀜</translation>
     </message>

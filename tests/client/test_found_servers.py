@@ -19,10 +19,14 @@ from app.client.server_finder import ServerFinder
 from app.server.mdns_responder import State
 from app.server.server import ChatServer
 from app.shared import dnssd
-from tests.client.conftest import WAIT_MS, activate, log_in
+from tests.client import test_tls
+from tests.client.conftest import WAIT_MS, activate, log_in, submit_login
+from tests.client.test_tls import Certificate, click, sha256, wait_for_dialog, wait_for_error
 
 CLUB = FoundServer("Club", "192.168.7.2", 4000, tls=True, fingerprint="ab" * 32, rooms=2)
 HALL = FoundServer("Hall", "192.168.7.3", 4100)
+certificate = test_tls.certificate  # the TLS tests' fixtures, shared
+tls_server = test_tls.tls_server
 
 
 def test_the_model_updates_rows_in_place(qtbot: QtBot, qtmodeltester) -> None:
@@ -106,3 +110,28 @@ def test_the_login_window_lists_a_server_whose_records_reach_it_and_connects(
         )
     assert changed.args == [[]]
     finder.stop()
+
+
+@pytest.mark.parametrize("same", [True, False])
+def test_the_trust_prompt_shows_the_announced_fingerprint_and_refuses_another(
+    qtbot: QtBot,
+    start_client: Callable[..., ClientApp],
+    tls_server: Callable[..., ChatServer],
+    certificate: Certificate,
+    same: bool,
+) -> None:
+    server = tls_server(certificate)
+    client = start_client(server.port, tls=True)
+    announced = sha256(certificate) if same else ":".join(["00"] * 32)
+    found = FoundServer("Club", "127.0.0.1", server.port, True, announced.replace(":", "").lower())
+    client.login.found_servers.model.set_servers([found])
+    submit_login(qtbot, client, "alice")
+    dialog = wait_for_dialog(qtbot, client)
+    assert dialog.announced_label.isVisible()
+    assert dialog.announced_label.text().replace("\n", "") == announced
+    assert dialog.fingerprint_label.text().replace("\n", "") == sha256(certificate)
+    assert dialog.trust_once_button.isVisible() is same
+    assert dialog.trust_always_button.isVisible() is same
+    assert ("other than the one it announced" in dialog.heading_label.text()) is not same
+    click(qtbot, dialog.cancel_button)
+    assert "not trusted" in wait_for_error(qtbot, client)
