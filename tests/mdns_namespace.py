@@ -19,6 +19,7 @@ import dns.message
 import dns.rdatatype
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from PySide6.QtNetwork import QHostAddress, QUdpSocket
+from PySide6.QtWidgets import QApplication
 
 from app.client.server_browser import FoundServer
 from app.client.server_finder import ServerFinder
@@ -68,6 +69,36 @@ def by_port(finder: ServerFinder) -> dict[int, FoundServer]:
     return {server.port: server for server in finder.servers}
 
 
+def log_in_through_the_window(finder: ServerFinder, port: int, folder: Path) -> None:
+    """The login window lists what the finder found; picking the server and signing up
+    reaches its lobby."""
+    from PySide6.QtCore import QSettings
+
+    from app.client.login_window import LoginWindow
+
+    for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+        QSettings.setPath(QSettings.Format.IniFormat, scope, str(folder / "settings"))
+        QSettings.setPath(QSettings.Format.NativeFormat, scope, str(folder / "settings"))
+    login = LoginWindow("127.0.0.1", 1)  # a wrong port: the list puts it right
+    model = login.found_servers.model
+    model.set_servers(finder.servers)
+    finder.servers_changed.connect(model.set_servers)
+    login.show()
+    row = next(r for r in range(model.rowCount()) if model.server(r).port == port)
+    login.found_servers._view.activated.emit(model.index(row))  # as Enter on it would
+    if login.port_spin.value() != port:
+        raise CheckFailedError("picking the server did not fill in its port")
+    sessions: list[object] = []
+    login.logged_in.connect(lambda session, _rooms: sessions.append(session))
+    login.name_edit.setText("bobby")  # alice owns the room above
+    login.password_edit.setText("correct horse")
+    login.sign_up_button.click()
+    wait_until(lambda: bool(sessions), "the login window lists it and logs in there")
+    finder.servers_changed.disconnect(model.set_servers)
+    sessions[0].close()  # type: ignore[attr-defined]
+    login.form.deleteLater()
+
+
 def main(folder: Path) -> None:
     first = start_server(folder, "first")
     finder = ServerFinder()
@@ -93,6 +124,8 @@ def main(folder: Path) -> None:
     wait_until(lambda: by_port(finder)[first.port].rooms == 1, "the room count follows a room")
     first.directory.close_room(room.info.id)
     wait_until(lambda: by_port(finder)[first.port].rooms == 0, "and its closing")
+
+    log_in_through_the_window(finder, first.port, folder)
 
     # 2,000 random and mangled packets to the group, then a one-shot query still answered.
     noise = QUdpSocket()
@@ -143,7 +176,7 @@ def main(folder: Path) -> None:
 
 
 if __name__ == "__main__":
-    application = QCoreApplication(sys.argv[:1])
+    application = QApplication(sys.argv[:1])  # offscreen: the login window too
     try:
         main(Path(sys.argv[1]))
     except CheckFailedError as failure:

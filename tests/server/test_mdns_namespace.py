@@ -57,6 +57,7 @@ def test_servers_and_a_browser_in_a_namespace_of_their_own(tmp_path: Path) -> No
         "ok: both found",
         "ok: distinct names ['RoomChat on ns', 'RoomChat on ns (2)']",
         "ok: the room count follows a room",
+        "ok: the login window lists it and logs in there",
         "ok: still answering after the garbage",
         "ok: the goodbye removes a server",
     ):
