@@ -25,6 +25,7 @@ LEGACY_TTL = 10  # §6.7: a reply to a one-shot (non-5353) query
 MULTICAST_GAP = 1.0  # §6: a record is multicast at most once a second
 TIE_BREAK_WAIT = 1.0  # §8.2: the loser of simultaneous probes waits, then probes again
 CONFLICT_BURST, CONFLICT_WINDOW, CONFLICT_WAIT = 15, 10.0, 5.0  # §8.1's rate limit
+OWN_ECHO = 5.0  # a record we multicast this recently, heard back, is our own echo
 _NUMBERED = re.compile(r"^(.*) \((\d+)\)$")
 
 
@@ -234,6 +235,9 @@ class Responder:
                 continue
             if any(record.same(mine) for mine in ours):
                 continue  # our own packet, looped back, or the same data: no conflict
+            sent = self._multicast_at.get((record.name, record.rdata))
+            if sent is not None and now - sent < OWN_ECHO:
+                continue  # our own packet from before the room count changed
             # While probing, any answer for the name is a conflict; once announced, only a
             # unique record with other data (§9).
             if self.state is State.PROBING or record.cache_flush:

@@ -281,3 +281,17 @@ def test_a_rivals_probe_for_our_name_is_answered_by_multicast_at_once(
     assert reply.address is None  # to the group: every program on the rival's host hears it
     rival.receive(reply.data, "192.168.7.2", 5353)
     assert rival.name == "RoomChat on box (2)"
+
+
+def test_its_own_announcement_heard_after_the_room_count_changed_is_no_conflict(
+    fake_clock: FakeClock,
+) -> None:
+    responder = Responder(description(), fake_clock)
+    responder.start()
+    sent: list[Datagram] = []
+    while (wakeup := responder.next_wakeup()) is not None:
+        fake_clock.now = wakeup
+        sent += responder.poll()
+    responder.set_rooms(1)  # before the loopback copy of the last announcement is read
+    responder.receive(sent[-1].data, "192.168.7.2", 5353)
+    assert responder.state is State.RUNNING and responder.name == "RoomChat on box"
