@@ -9,7 +9,8 @@ from PySide6.QtCore import QCryptographicHash, QObject, QTimer, Signal, Slot
 from PySide6.QtNetwork import QHostAddress, QHostInfo, QNetworkInterface, QSslConfiguration
 
 from app.server.config import ServerConfig
-from app.server.mdns_responder import Datagram, Responder, ServiceDescription
+from app.server.mdns_responder import Responder
+from app.server.mdns_service import Datagram, ServiceDescription
 from app.shared import dnssd, logs
 from app.shared.limits import Clock
 from app.shared.mdns_socket import (

@@ -9,24 +9,28 @@ changes and says goodbye. Time comes from an injected clock.
 from __future__ import annotations
 
 import enum
-import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import dns.name
 
+from app.server.mdns_service import (
+    Datagram,
+    ServiceDescription,
+    next_name,
+    service_records,
+    unique_records,
+)
 from app.shared import dnssd
 from app.shared.dnssd import MDNS_PORT, MalformedPacketError, Packet, Question, Record
 from app.shared.limits import Clock, TokenBucket
 
 PROBES, PROBE_INTERVAL = 3, 0.25  # RFC 6762 §8.1
 ANNOUNCEMENTS, ANNOUNCE_INTERVAL = 2, 1.0  # §8.3
-HOST_TTL, OTHER_TTL = 120, 4500  # §10: records naming a host, and the rest
 LEGACY_TTL = 10  # §6.7: a reply to a one-shot (non-5353) query
 MULTICAST_GAP = 1.0  # §6: a record is multicast at most once a second
 TIE_BREAK_WAIT = 1.0  # §8.2: the loser of simultaneous probes waits, then probes again
 CONFLICT_BURST, CONFLICT_WINDOW, CONFLICT_WAIT = 15, 10.0, 5.0  # §8.1's rate limit
 OWN_ECHO = 5.0  # a record we multicast this recently, heard back, is our own echo
-_NUMBERED = re.compile(r"^(.*) \((\d+)\)$")
 
 
 class State(enum.Enum):
@@ -35,36 +39,6 @@ class State(enum.Enum):
     ANNOUNCING = "announcing"
     RUNNING = "running"
     STOPPED = "stopped"
-
-
-@dataclass(frozen=True, slots=True)
-class ServiceDescription:
-    """What the responder announces: one `_roomchat._tcp` instance on one host."""
-
-    instance: str  # "RoomChat on HOST"
-    host: str  # the host label: HOST.local.
-    port: int
-    addresses: tuple[str, ...] = ()
-    txt: dnssd.ServiceTxt = field(default_factory=dnssd.ServiceTxt)
-
-
-@dataclass(frozen=True, slots=True)
-class Datagram:
-    """Bytes to send: to the multicast group (`address` None) or to one address and port."""
-
-    data: bytes
-    address: str | None = None
-    port: int = MDNS_PORT
-
-
-def next_name(instance: str) -> str:
-    """The name to try after a conflict: "X" → "X (2)" → "X (3)"; X is shortened if need be,
-    so that the number still fits in one DNS label (63 bytes)."""
-    match = _NUMBERED.match(instance)
-    base, number = (match.group(1), int(match.group(2)) + 1) if match else (instance, 2)
-    suffix = f" ({number})"
-    room = dnssd.LABEL_BYTES - len(suffix.encode("utf-8"))
-    return dnssd.label(base)[:room].decode("utf-8", "ignore") + suffix
 
 
 class Responder:
@@ -106,27 +80,11 @@ class Responder:
         return dnssd.instance_name(self.service.instance)
 
     def _unique(self) -> list[Record]:
-        """The records that are ours alone, as a probe proposes them."""
-        name, host = self._instance(), dnssd.host_name(self.service.host)
-        return [
-            dnssd.srv(name, host, self.service.port, HOST_TTL),
-            dnssd.txt(name, self.service.txt.values(), OTHER_TTL),
-        ]
-
-    def _addresses(self) -> list[Record]:
-        # No cache-flush bit: the system's own responder (Avahi, mDNSResponder) may hold
-        # this host name with more addresses, and a flush would erase them from caches.
-        host = dnssd.host_name(self.service.host)
-        return [dnssd.address(host, text, HOST_TTL) for text in self.service.addresses]
+        return unique_records(self.service)
 
     def records(self) -> list[Record]:
         """Every record this responder answers for."""
-        name = self._instance()
-        shared = [
-            dnssd.ptr(dnssd.SERVICE_TYPE, name, OTHER_TTL),
-            dnssd.ptr(dnssd.SERVICE_ENUMERATION, dnssd.SERVICE_TYPE, OTHER_TTL),
-        ]
-        return shared + self._unique() + self._addresses()
+        return service_records(self.service)
 
     # Timeline ------------------------------------------------------------------------
 

@@ -7,7 +7,8 @@ import dns.message
 import dns.rdatatype
 
 from app.client.server_browser import FoundServer, ServerBrowser
-from app.server.mdns_responder import Datagram, Responder, ServiceDescription, State
+from app.server.mdns_responder import Responder, State
+from app.server.mdns_service import Datagram, ServiceDescription
 from app.shared import dnssd
 from tests.fake_clock import FakeClock
 

@@ -13,13 +13,8 @@ import dns.rdatatype
 import dns.rrset
 import pytest
 
-from app.server.mdns_responder import (
-    Datagram,
-    Responder,
-    ServiceDescription,
-    State,
-    next_name,
-)
+from app.server.mdns_responder import Responder, State
+from app.server.mdns_service import Datagram, ServiceDescription, next_name
 from app.shared import dnssd
 from tests.fake_clock import FakeClock
 
