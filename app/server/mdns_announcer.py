@@ -109,6 +109,10 @@ class MdnsAnnouncer(QObject):
     def name(self) -> str:
         return self.responder.name
 
+    @property
+    def interfaces(self) -> list[QNetworkInterface]:
+        return self._socket.interfaces
+
     def start(self) -> bool:
         if not self._socket.open():
             return False

@@ -96,6 +96,11 @@ class MulticastSocket(QObject):
         return socket.localPort() if socket else 0
 
     @property
+    def interfaces(self) -> list[QNetworkInterface]:
+        """The interfaces it joins the groups on and multicasts to (and no other)."""
+        return list(self._interfaces)
+
+    @property
     def joined(self) -> int:
         """Interface and group pairs joined."""
         return sum(len(group) for group in self._joined.values())

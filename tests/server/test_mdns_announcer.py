@@ -11,7 +11,7 @@ from pathlib import Path
 import dns.message
 import dns.rdatatype
 import pytest
-from PySide6.QtNetwork import QHostAddress, QUdpSocket
+from PySide6.QtNetwork import QHostAddress, QNetworkInterface, QUdpSocket
 from pytestqt.qtbot import QtBot
 
 from app.server.config import ServerConfig
@@ -19,6 +19,7 @@ from app.server.mdns_announcer import should_announce
 from app.server.mdns_responder import State
 from app.server.server import ChatServer
 from app.server.tls import load_server_tls, make_self_signed
+from app.shared.mdns_socket import is_wildcard, multicast_interfaces
 from tests.wire_client import WireClient
 
 SERVICE = "_roomchat._tcp.local."
@@ -126,3 +127,15 @@ def test_who_is_announced(host: str, flags: dict, announces: bool) -> None:
 
 def test_a_server_on_loopback_is_not_announced(make_server: Callable[..., ChatServer]) -> None:
     assert make_server().announcer is None
+
+
+def test_announced_on_loopback_it_multicasts_on_the_loopback_interface_only(
+    make_server: Callable[..., ChatServer],
+) -> None:
+    server = make_server(announce_on_loopback=True, mdns_port=0)
+    assert server.announcer is not None
+    loopback = QNetworkInterface.InterfaceFlag.IsLoopBack
+    assert all(i.flags() & loopback for i in server.announcer.interfaces)
+    assert is_wildcard("0.0.0.0") and is_wildcard("::")
+    assert not is_wildcard("127.0.0.1") and not is_wildcard("192.168.1.5")
+    assert [i.name() for i in multicast_interfaces("192.0.2.99")] == []  # nobody holds it
