@@ -21,6 +21,8 @@ REQUIRED = (
     "fingerprintLabel",
     "pinnedCaptionLabel",
     "pinnedLabel",
+    "announcedCaptionLabel",
+    "announcedLabel",
     "adviceLabel",
     "trustOnceButton",
     "trustAlwaysButton",
@@ -44,6 +46,8 @@ class CertificateDialog(QObject):
 
     An unverifiable certificate offers Trust once, Trust always and Cancel. A certificate that
     differs from the pinned one offers no trust at all: only Cancel, or forgetting the pin.
+    The fingerprint the server announced on the network, if any, is shown beside the
+    certificate's; a certificate other than the announced one offers only Cancel.
 
     Signals:
         decided(str): the person's `Decision` (Cancel also when the dialog is closed).
@@ -61,6 +65,7 @@ class CertificateDialog(QObject):
         self.problems_label = child(self.form, QLabel, "problemsLabel")
         self.fingerprint_label = child(self.form, QLabel, "fingerprintLabel")
         self.pinned_label = child(self.form, QLabel, "pinnedLabel")
+        self.announced_label = child(self.form, QLabel, "announcedLabel")
         self.advice_label = child(self.form, QLabel, "adviceLabel")
         self.trust_once_button = child(self.form, QPushButton, "trustOnceButton")
         self.trust_always_button = child(self.form, QPushButton, "trustAlwaysButton")
@@ -102,6 +107,16 @@ class CertificateDialog(QObject):
                 "Ask the server's operator whether they replaced the certificate. Only if "
                 "they did, forget the old one and log in again to check the new one."
             )
+        elif problem.unlike_announced:
+            self.form.setWindowTitle(self.tr("Server certificate not the one announced"))
+            heading = self.tr(
+                "<b>Warning: the server at {address} shows a certificate other than the one "
+                "it announced on this network.</b> RoomChat refused the connection."
+            )
+            advice = self.tr(
+                "Someone on this network may be pretending to be the server. Ask the "
+                "server's operator which fingerprint is right."
+            )
         else:
             heading = self.tr(
                 "<b>RoomChat cannot verify the identity of the server at {address}.</b>"
@@ -118,9 +133,13 @@ class CertificateDialog(QObject):
         self.pinned_label.setText(_two_lines(problem.pinned))
         for widget in (self.pinned_label, child(self.form, QLabel, "pinnedCaptionLabel")):
             widget.setVisible(problem.changed)
+        self.announced_label.setText(_two_lines(problem.announced))
+        for widget in (self.announced_label, child(self.form, QLabel, "announcedCaptionLabel")):
+            widget.setVisible(bool(problem.announced))
         self.advice_label.setText(advice)
-        self.trust_once_button.setVisible(not problem.changed)
-        self.trust_always_button.setVisible(not problem.changed)
+        trusted = not problem.changed and not problem.unlike_announced
+        self.trust_once_button.setVisible(trusted)
+        self.trust_always_button.setVisible(trusted)
         self.forget_button.setVisible(problem.changed)
         self.form.adjustSize()
 

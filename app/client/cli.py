@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.client import prefs
 from app.client.client_app import ClientApp
+from app.client.server_finder import ServerFinder
 from app.client.tls import CaFileError, load_ca_file
 from app.client.ui import add_icon_search_path, icon
 from app.shared import i18n
@@ -35,5 +36,9 @@ def run_client(args: argparse.Namespace) -> int:
     client.quit_requested.connect(app.quit)
     app.aboutToQuit.connect(client.shutdown)
     ShutdownSignals(app.quit, app)  # Ctrl+C and SIGTERM leave rooms and log out cleanly
+    finder = ServerFinder(client)  # lists the servers announced on the network
+    finder.servers_changed.connect(client.login.found_servers.model.set_servers)
+    app.aboutToQuit.connect(finder.stop)
+    finder.start()
     client.start()
     return app.exec()

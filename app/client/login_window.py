@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent
@@ -12,14 +13,17 @@ from PySide6.QtWidgets import (
     QDialog,
     QLabel,
     QLineEdit,
+    QListView,
     QProgressBar,
     QPushButton,
     QSpinBox,
+    QWidget,
 )
 
 from app.client import prefs, texts
 from app.client.certificate_dialog import CertificateDialog, Decision
 from app.client.countdown import Countdown
+from app.client.found_servers import FoundServersPanel
 from app.client.login_attempt import Field, LoginAttempt, LoginFailure, tls_policy
 from app.client.session import MainSession
 from app.client.tls import CertificateProblem, TlsPolicy
@@ -40,6 +44,8 @@ REQUIRED = (
     "statusLabel",
     "busyBar",
     "logoLabel",
+    "foundPanel",
+    "foundList",
 )
 
 
@@ -90,6 +96,15 @@ class LoginWindow(QObject):
         self.status_label = child(self.form, QLabel, "statusLabel")
         self.busy_bar = child(self.form, QProgressBar, "busyBar")
         child(self.form, QLabel, "logoLabel").setPixmap(icon("roomchat").pixmap(56, 56))
+        # Servers found on the network (app.client.server_finder fills its model).
+        self.found_servers = FoundServersPanel(
+            child(self.form, QWidget, "foundPanel"),
+            child(self.form, QListView, "foundList"),
+            self.host_edit,
+            self.port_spin,
+            self.tls_check,
+            self,
+        )
         self.host_edit.setText(host)
         self.port_spin.setValue(port)
         self.tls_check.setChecked(tls)
@@ -225,6 +240,8 @@ class LoginWindow(QObject):
     # --- certificates --------------------------------------------------------------------
 
     def _ask_about_certificate(self, problem: CertificateProblem) -> None:
+        announced = self.found_servers.announced_fingerprint(problem.host, problem.port)
+        problem = replace(problem, announced=announced)
         dialog = CertificateDialog(self.form, problem)
         dialog.decided.connect(lambda decision: self._on_certificate_decided(dialog, decision))
         self.certificate_dialog = dialog

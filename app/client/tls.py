@@ -62,7 +62,8 @@ class CertificateProblem:
     """A server certificate the client refused: why, and what the person needs to decide.
 
     `errors` are Qt's verification errors (empty when only the pin did not match);
-    `pinned` is the fingerprint pinned for this server when the certificate changed.
+    `pinned` is the fingerprint pinned for this server when the certificate changed;
+    `announced` the one the server announced on the local network (DNS-SD), if it did.
     """
 
     host: str
@@ -70,6 +71,7 @@ class CertificateProblem:
     certificate: QSslCertificate
     errors: tuple[QSslError.SslError, ...] = field(default=())
     pinned: str = ""
+    announced: str = ""
 
     @property
     def address(self) -> str:
@@ -83,6 +85,11 @@ class CertificateProblem:
     def changed(self) -> bool:
         """A certificate was pinned for this server and this one is different."""
         return bool(self.pinned) and self.pinned != self.fingerprint
+
+    @property
+    def unlike_announced(self) -> bool:
+        """The server announced a certificate on the network and this is another one."""
+        return bool(self.announced) and self.announced != self.fingerprint
 
 
 def certificate_names(certificate: QSslCertificate) -> list[str]:

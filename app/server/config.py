@@ -15,6 +15,7 @@ from app.server.flags import (
     port_number,
     port_range,
     room_capacity,
+    server_name,
     yes_no,
 )
 
@@ -27,6 +28,7 @@ NOT_FLAGS: dict[str, str] = {
     "db_path": "--db, written in main.py: its default (the app-data folder) is found at run time",
     "tls": "loaded from the files --tls-cert and --tls-key name",
     "handshake_timeout": "fixed: the TLS handshake time docs/OPERATIONS.md gives",
+    "mdns_port": "fixed: multicast DNS is UDP 5353; tests answer on a free port instead",
 }
 
 
@@ -118,6 +120,34 @@ class ServerConfig:
             SERVER,
             parse=yes_no,
             metavar="yes|no",
+        ),
+    )
+    server_name: str = field(
+        default="",
+        metadata=flag(
+            "--server-name",
+            "the name the server is announced under on the local network (default: "
+            "'RoomChat on' and this machine's host name); at most 63 bytes",
+            SERVER,
+            parse=server_name,
+            metavar="NAME",
+        ),
+    )
+    announce: bool = field(
+        default=True,
+        metadata=flag(
+            "--no-announce",
+            "do not announce the server on the local network (DNS-SD over multicast DNS); "
+            "it wins over --announce",
+            SERVER,
+        ),
+    )
+    announce_on_loopback: bool = field(
+        default=False,
+        metadata=flag(
+            "--announce",
+            "announce the server even when it listens only on loopback",
+            SERVER,
         ),
     )
     hash_profile: str = field(
@@ -476,5 +506,28 @@ class ServerConfig:
             metavar="BITS",
         ),
     )
+    mdns_answer_rate: float = field(
+        default=20.0,
+        metadata=flag(
+            "--mdns-answer-rate",
+            "multicast DNS replies per second, with bursts of as many; more queries go "
+            "unanswered (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_float,
+            metavar="PER_S",
+        ),
+    )
+    mdns_update_interval: float = field(
+        default=3.0,
+        metadata=flag(
+            "--mdns-update-interval",
+            "the announced room count is updated at most once per this; the latest count "
+            "always follows (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_float,
+            metavar="SECONDS",
+        ),
+    )
+    mdns_port: int = 5353
     tls: QSslConfiguration | None = None  # None: plain TCP
     handshake_timeout: float = 5.0  # seconds a TLS peer has to finish its handshake

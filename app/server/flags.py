@@ -136,3 +136,12 @@ def non_negative_float(text: str) -> float:
     if value < 0:
         raise argparse.ArgumentTypeError("must not be negative")
     return value
+
+
+def server_name(text: str) -> str:
+    """An announced instance name: one DNS label, so at most 63 bytes of UTF-8 (RFC 6763
+    §4.1.1); "" (the default, which argparse passes through here too) means "RoomChat on
+    HOST"."""
+    if len(text.encode("utf-8")) > 63 or not text.isprintable():
+        raise argparse.ArgumentTypeError("must be at most 63 bytes of printable text")
+    return text

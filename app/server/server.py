@@ -15,6 +15,7 @@ from app.server.db_lock import DatabaseLock
 from app.server.directory import RoomDirectory
 from app.server.hashing import PasswordHasher
 from app.server.lobby import Lobby
+from app.server.mdns_announcer import MdnsAnnouncer, should_announce
 from app.server.store import ChatStore
 from app.server.tls import make_listener
 from app.shared import logs
@@ -37,7 +38,8 @@ class ChatServer(QObject):
             on after a few seconds); the event loop may quit now.
         clients_changed(int): the number of open connections (main and room ports).
         users_changed(int): the number of logged-in users.
-    Rooms and sessions are reachable as `directory` (with its room signals) and `lobby`.
+    Rooms and sessions are reachable as `directory` (with its room signals) and `lobby`;
+    `announcer` is its DNS-SD announcement when `listen()` started one.
     Events worth a person's attention are logged at INFO or above on the `roomchat.*` loggers.
     """
 
@@ -92,6 +94,7 @@ class ChatServer(QObject):
         self._listener.pendingConnectionAvailable.connect(
             self._on_listener_pending_connection_available
         )
+        self.announcer: MdnsAnnouncer | None = None  # set by listen() when announcing
         self._stopped = False
         self._flush_timer = QTimer(self)
         self._flush_deadline = 0.0
@@ -106,12 +109,31 @@ class ChatServer(QObject):
             )
             return False
         logs.net.info("listening on %s:%d", self.config.host, self.port)
+        if should_announce(self.config):
+            self._announce()
         if self.config.tls is None:
             logs.net.warning(
                 "TLS is off: passwords and messages cross the network unencrypted "
                 "(see --tls-cert and --make-cert)"
             )
         return True
+
+    def _announce(self) -> None:
+        """Announce the server with DNS-SD; the TXT room count follows rooms opening and
+        closing. A server that cannot announce still serves (it is only harder to find)."""
+        announcer = MdnsAnnouncer(self.config, self.port, self.room_count, self, self._clock)
+        if not announcer.start():
+            logs.net.warning("mDNS: cannot announce the server on the local network")
+            announcer.deleteLater()
+            return
+        self.announcer = announcer
+        self.directory.room_added.connect(self._on_directory_rooms_changed)
+        self.directory.room_removed.connect(self._on_directory_rooms_changed)
+
+    @Slot()
+    def _on_directory_rooms_changed(self) -> None:
+        if self.announcer is not None:
+            self.announcer.set_rooms(self.room_count)
 
     @property
     def port(self) -> int:
@@ -222,6 +244,8 @@ class ChatServer(QObject):
         self._stopped = True
         self._sweep.stop()
         text = "the server is shutting down"
+        if self.announcer is not None:
+            self.announcer.stop()  # the goodbye goes first: browsers drop us at once
         self._listener.close()
         self.lobby.close_all(ErrorCode.SERVER_SHUTDOWN, text)
         self.directory.close_all(ErrorCode.SERVER_SHUTDOWN, text)

@@ -4,6 +4,22 @@
 <context>
     <name>CertificateDialog</name>
     <message>
+        <source>Server certificate not the one announced</source>
+        <translation>알린 것과 다른 서버 인증서</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Warning: the server at {address} shows a certificate other than the one it announced on this network.&lt;/b&gt; RoomChat refused the connection.</source>
+        <translation>&lt;b&gt;경고: {address}의 서버가 이 네트워크에 알린 것과 다른 인증서를 보였습니다.&lt;/b&gt; RoomChat이 연결을 거부했습니다.</translation>
+    </message>
+    <message>
+        <source>Someone on this network may be pretending to be the server. Ask the server&apos;s operator which fingerprint is right.</source>
+        <translation>이 네트워크의 누군가가 서버인 척하고 있을 수 있습니다. 어느 지문이 맞는지 서버 운영자에게 물어보세요.</translation>
+    </message>
+    <message>
+        <source>Announced on this network:</source>
+        <translation>이 네트워크에 알린 지문:</translation>
+    </message>
+    <message>
         <source>Server certificate changed</source>
         <translation>서버 인증서가 바뀜</translation>
     </message>
@@ -229,6 +245,29 @@
     </message>
 </context>
 <context>
+    <name>FoundServersModel</name>
+    <message>
+        <source>encrypted</source>
+        <translation>암호화됨</translation>
+    </message>
+    <message>
+        <source>not encrypted</source>
+        <translation>암호화 안 됨</translation>
+    </message>
+    <message>
+        <source>{name} — {address}, {security}</source>
+        <translation>{name} — {address}, {security}</translation>
+    </message>
+    <message>
+        <source>{count} open room(s)</source>
+        <translation>열린 방 {count}개</translation>
+    </message>
+    <message>
+        <source>New accounts are made by the operator only</source>
+        <translation>새 계정은 운영자만 만들 수 있습니다</translation>
+    </message>
+</context>
+<context>
     <name>LobbyWindow</name>
     <message>
         <source>Signed in as {name}</source>
@@ -351,6 +390,14 @@
     <message>
         <source>Log in to chat, or sign up for a new account.</source>
         <translation>로그인해서 대화하거나, 새 계정으로 가입하세요.</translation>
+    </message>
+    <message>
+        <source>&amp;Found on this network:</source>
+        <translation>이 네트워크에서 찾은 서버(&amp;F):</translation>
+    </message>
+    <message>
+        <source>RoomChat servers that announce themselves on this network: pick one to fill in its address</source>
+        <translation>이 네트워크에 자신을 알리는 RoomChat 서버입니다. 하나를 고르면 주소가 채워집니다</translation>
     </message>
     <message>
         <source>Server</source>

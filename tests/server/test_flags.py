@@ -95,6 +95,8 @@ def test_a_client_left_without_host_or_port_can_tell() -> None:
         (["--msg-rate", "-1"], "negative"),
         (["--keep-deleted-history", "maybe"], "yes or no"),
         (["--persistent-rooms", "pupils"], "invalid choice"),
+        (["--server-name", "x" * 64], "at most 63 bytes"),
+        (["--server-name", "a\nb"], "printable"),
     ],
 )
 def test_a_field_flag_checks_its_value(capsys, given: list[str], value: str) -> None:
