@@ -28,13 +28,13 @@ def capture(out: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication([sys.argv[0]])
-    from app.shared import i18n
     from app.client.client_app import ClientApp
     from app.client.server_finder import ServerFinder
     from app.client.ui import add_icon_search_path
     from app.server.config import ServerConfig
     from app.server.server import ChatServer
     from app.server.tls import load_server_tls, make_self_signed
+    from app.shared import i18n
 
     add_icon_search_path()
     i18n.install_translators(app, "en")
