@@ -13,7 +13,7 @@ from PySide6.QtCore import QProcess, QSysInfo
 from app.server.db_lock import DatabaseInUseError
 from app.server.store import MIGRATIONS, ChatStore
 from tests.conftest import MAIN
-from tests.server.test_database import run_sql
+from tests.db_access import run_sql
 from tests.wire_client import WireClient
 
 

@@ -18,16 +18,18 @@ def _fill_skeletons(db: Database) -> None:
         ).finish()
 
 
+# Written for both engines; `{row_id}` and `{without_rowid}` are each engine's words for an
+# integer key made by the database and a table clustered on its primary key (Engine.ddl).
 MIGRATIONS: list[list[Step]] = [
     [
         """CREATE TABLE users (
-            id INTEGER PRIMARY KEY,
+            id {row_id},
             name TEXT NOT NULL,
             name_key TEXT NOT NULL UNIQUE,
             password_hash TEXT NOT NULL,
             created_at TEXT NOT NULL)""",
         """CREATE TABLE rooms (
-            id INTEGER PRIMARY KEY,
+            id {row_id},
             name TEXT NOT NULL,
             owner TEXT NOT NULL,
             port INTEGER NOT NULL,
@@ -42,11 +44,11 @@ MIGRATIONS: list[list[Step]] = [
             sender TEXT NOT NULL,
             text TEXT NOT NULL,
             ts TEXT NOT NULL,
-            PRIMARY KEY (room_id, seq)) WITHOUT ROWID""",
+            PRIMARY KEY (room_id, seq)){without_rowid}""",
     ],
     [
         # Facts about this database itself, such as its `instance` id.
-        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL){without_rowid}",
     ],
     [
         # Server-wide operators; the look-alike check finds a skeleton by index, not a scan.
@@ -84,14 +86,15 @@ class StoredRoom:
 
 
 class ChatStore:
-    """The server's persistent state, over one `Database`.
+    """The server's persistent state, over one `Database` (`db` is a `--db` value).
 
-    `instance` is a random id made once per database file and kept in it: the same across
-    restarts on one file, different for every fresh one.
+    `instance` is a random id made once per database and kept in it: the same across
+    restarts on one database, different for every fresh one. `exclusive` (the server's
+    store) holds the one-server lock until `close()`.
     """
 
-    def __init__(self, path: str) -> None:
-        self.db = Database(path, MIGRATIONS)
+    def __init__(self, db: str, exclusive: bool = False) -> None:
+        self.db = Database(db, MIGRATIONS, exclusive)
         try:
             self.instance = self._instance()
         except BaseException:

@@ -10,8 +10,8 @@ from app.server.hashing import make_argon2
 from app.server.store import MIGRATIONS, Account, ChatStore
 from app.shared.validation import name_key, name_skeleton
 from tests.conftest import PASSWORD
-from tests.server.test_database import run_sql
-from tests.server.test_persistence import query_db
+from tests.db_access import run_sql
+from tests.db_access import query_db
 from tests.wire_client import WireClient
 
 TS = "2026-01-01T00:00:00.000Z"
