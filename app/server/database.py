@@ -69,16 +69,10 @@ class Database:
         self._lock: DatabaseLock | None = None
         self._connected = False
         self._reconnect_at = 0.0
-        connection = QSqlDatabase.addDatabase(self.engine.driver, self._name)
-        self.engine.configure(connection)
-        if not connection.open():
-            error = connection.lastError()
-            del connection
-            QSqlDatabase.removeDatabase(self._name)
+        self._db: QSqlDatabase
+        error = self._connect()
+        if error is not None:
             raise self.engine.opening_error(self.path, error)
-        self._db = connection
-        del connection  # close() must hold the last handle, or Qt warns it is in use
-        self._connected = True
         try:
             self.engine.connected(self)
             if exclusive:
@@ -115,9 +109,26 @@ class Database:
         )
         return DatabaseError(f"{context}: {self.engine.summary(error)}")
 
+    def _connect(self) -> QSqlError | None:
+        """Open the named connection; Qt's error when it cannot be opened."""
+        connection = QSqlDatabase.addDatabase(self.engine.driver, self._name)
+        self.engine.configure(connection)
+        if not connection.open():
+            error = connection.lastError()
+            del connection
+            QSqlDatabase.removeDatabase(self._name)
+            return error
+        self._db = connection
+        del connection  # close() must hold the last handle, or Qt warns it is in use
+        self._connected = True
+        return None
+
     def _disconnect(self) -> None:
-        self._finish_statements()
-        self._db.close()
+        """Drop a lost connection. Its driver goes first: prepared statements then die with
+        it, instead of each trying (and failing, with a warning) to free itself on it."""
+        del self._db
+        QSqlDatabase.removeDatabase(self._name)
+        self._statements.clear()
         self._connected = False
         self._reconnect_at = time.monotonic()  # the first attempt is the next statement
 
@@ -128,10 +139,10 @@ class Database:
         if time.monotonic() < self._reconnect_at:
             raise lost
         self._reconnect_at = time.monotonic() + RECONNECT_SECONDS
-        if not self._db.open():
-            logs.db.debug("%s: %s", self.path, self._db.lastError().databaseText().strip())
+        error = self._connect()
+        if error is not None:
+            logs.db.debug("%s: %s", self.path, error.databaseText().strip())
             raise lost
-        self._connected = True
         try:
             self.engine.connected(self)
             if self._exclusive:
@@ -260,11 +271,12 @@ class Database:
         self._statements.clear()
 
     def close(self) -> None:
-        self._finish_statements()
-        self._db.close()
-        self._connected = False
-        del self._db
-        QSqlDatabase.removeDatabase(self._name)
+        if self._connected:
+            self._finish_statements()
+            self._db.close()
+            self._connected = False
+            del self._db
+            QSqlDatabase.removeDatabase(self._name)
         if self._lock is not None:
             self._lock.release()
             self._lock = None

@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 from app.server.admin import AdminWindow
 from app.server.admin.models import Column, local_time
 from app.server.server import ChatServer
-from tests.server.admin.conftest import TIMEOUT_MS, answer, proxy_row, select_member, select_room
 from tests.db_access import query_db
+from tests.server.admin.conftest import TIMEOUT_MS, answer, proxy_row, select_member, select_room
 from tests.server.test_rooms import create, enter, join
 from tests.wire_client import WireClient
 
