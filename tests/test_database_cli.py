@@ -56,6 +56,7 @@ def test_a_stopped_server_leaves_the_database_free(qtbot, server_process) -> Non
     start()  # the same --db again
 
 
+@pytest.mark.both_engines
 def test_one_process_cannot_serve_one_database_twice(make_server, db_path) -> None:
     first = make_server()
     with pytest.raises(DatabaseInUseError) as refused:

@@ -19,6 +19,8 @@ from tests.db_access import query_db
 from tests.server.test_rooms import create, enter, join
 from tests.wire_client import WireClient
 
+pytestmark = pytest.mark.both_engines
+
 Connect = Callable[..., WireClient]
 Login = Callable[..., WireClient]
 TS = "2026-11-24T20:15:03.120Z"
