@@ -209,14 +209,19 @@ class Database:
             raise self.error(sql, error)
         return query
 
-    def insert_rows(self, insert: str, width: int, rows: Sequence[Sequence[Any]]) -> None:
+    def insert_rows(
+        self, insert: str, width: int, rows: Sequence[Sequence[Any]], then: str = ""
+    ) -> int:
         """`insert` ("INSERT INTO t (a, b) VALUES") for many rows of `width` values, as
         multi-row statements of up to ROWS_PER_STATEMENT rows (Qt's execBatch grows
-        quadratically with the batch here; this stays linear)."""
+        quadratically with the batch here; this stays linear), each ending in `then` (an
+        ON CONFLICT clause); returns how many rows went in."""
+        count = 0
         for start in range(0, len(rows), ROWS_PER_STATEMENT):
             chunk = rows[start : start + ROWS_PER_STATEMENT]
             placeholders = "(" + ",".join("?" * width) + ")"
-            query = self._prepared(f"{insert} {','.join([placeholders] * len(chunk))}")
+            values = ",".join([placeholders] * len(chunk))
+            query = self._prepared(f"{insert} {values}{' ' if then else ''}{then}")
             position = 0
             for row in chunk:
                 for value in row:
@@ -226,7 +231,9 @@ class Database:
                 error = query.lastError()
                 query.finish()
                 raise self.error(f"{insert} ({len(chunk)} rows)", error)
+            count += query.numRowsAffected()
             query.finish()
+        return count
 
     def rows(self, sql: str, **values: Any) -> list[tuple[Any, ...]]:
         """All rows a SELECT returns, as tuples."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from app.server.database import Database, Step
+from app.server.database import Database, DatabaseError, Step
 from app.shared.timefmt import utc_now_iso
 from app.shared.validation import name_skeleton
 
@@ -233,13 +233,32 @@ class ChatStore:
         self, room_id: int, sender: str, ts: str, items: list[tuple[int, str]]
     ) -> None:
         """Commit `(seq, text)` messages from one sender in one transaction, before anyone
-        receives them."""
+        receives them.
+
+        Storing the same batch again changes nothing: a commit whose connection broke before
+        the answer may have gone through, and its retry must not fail on its own rows.
+        """
         with self.db.transaction():
-            self.db.insert_rows(
+            rows = [(room_id, seq, sender, text, ts) for seq, text in items]
+            stored = self.db.insert_rows(
                 "INSERT INTO messages (room_id, seq, sender, text, ts) VALUES",
                 5,
-                [(room_id, seq, sender, text, ts) for seq, text in items],
+                rows,
+                "ON CONFLICT (room_id, seq) DO NOTHING",
             )
+            if stored < len(rows) and not self._stored_already(room_id, rows):
+                raise DatabaseError(f"room {room_id}: message numbers taken by other messages")
+
+    def _stored_already(self, room_id: int, rows: list[tuple[int, int, str, str, str]]) -> bool:
+        first, last = rows[0][1], rows[-1][1]
+        found = self.db.rows(
+            "SELECT room_id, seq, sender, text, ts FROM messages "
+            "WHERE room_id = :id AND seq BETWEEN :first AND :last ORDER BY seq",
+            id=room_id,
+            first=first,
+            last=last,
+        )
+        return [tuple(row) for row in found] == rows
 
     def last_messages(self, room_id: int, limit: int) -> list[tuple[int, str, str, str]]:
         """The room's newest `limit` messages as `(seq, sender, text, ts)`, oldest first."""

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from app.server.database import DatabaseError
 from tests.db_access import is_postgres, query_db
 from tests.wire_client import WireClient
 
@@ -90,3 +91,19 @@ def test_a_batch_larger_than_one_statement_is_stored_whole(make_server, db_path)
     server.store.add_messages(room_id, "alice", "2026-11-24T20:15:03.120Z", items)
     rows = query_db(db_path, "SELECT seq, sender, text FROM messages ORDER BY seq")
     assert rows == [(seq, "alice", text) for seq, text in items]
+
+
+def test_a_batch_stored_again_changes_nothing_and_other_text_on_its_numbers_fails(
+    make_server, db_path
+) -> None:
+    """The retry of a commit whose answer was lost (PostgreSQL's connection broke) finds its
+    own rows and succeeds; different messages on those numbers are refused, atomically."""
+    server = make_server()
+    room_id, _ = server.store.open_room("Retry", "alice", 1, 2, None)
+    ts = "2026-11-24T20:15:03.120Z"
+    server.store.add_messages(room_id, "alice", ts, [(1, "a"), (2, "b")])
+    server.store.add_messages(room_id, "alice", ts, [(1, "a"), (2, "b")])
+    with pytest.raises(DatabaseError):
+        server.store.add_messages(room_id, "bob", ts, [(2, "c"), (3, "d")])
+    rows = query_db(db_path, "SELECT seq, sender, text FROM messages ORDER BY seq")
+    assert rows == [(1, "alice", "a"), (2, "alice", "b")]
