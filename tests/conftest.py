@@ -82,7 +82,9 @@ def holder(qapp: Any, db_path: str) -> Iterator[QSqlQuery]:
 
 
 @pytest.fixture
-def make_server(db_path: str) -> Iterator[Callable[..., ChatServer]]:
+def make_server(qapp: Any, db_path: str) -> Iterator[Callable[..., ChatServer]]:
+    # qapp: a server is QObjects and QtSql, which need a Qt application even in a test
+    # that opens no window.
     servers: list[ChatServer] = []
 
     def start(clock: Clock = time.monotonic, **overrides: Any) -> ChatServer:

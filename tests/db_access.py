@@ -32,6 +32,8 @@ def connection(db: str, name: str) -> Iterator[QSqlQuery]:
     engine_of(db).configure(handle)
     assert handle.open(), handle.lastError().text()
     query = QSqlQuery(handle)
+    if is_postgres(db):  # libpq writes notices ("no transaction in progress") to stderr
+        assert query.exec("SET client_min_messages = error")
     try:
         yield query
     finally:
