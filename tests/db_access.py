@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 from PySide6.QtSql import QSqlDatabase, QSqlQuery
 
+from app.server.database import Database
 from app.server.db_target import PostgresTarget, parse_db
 from app.server.engines import Engine, engine_for
 
@@ -76,3 +77,12 @@ def lock_writes(query: QSqlQuery, db: str) -> None:
         assert query.exec(f"LOCK TABLE {tables} IN EXCLUSIVE MODE"), query.lastError().text()
     else:
         assert query.exec("BEGIN EXCLUSIVE")
+
+
+def set_read_only(db: Database, read_only: bool) -> None:
+    """Make the server's own connection refuse writes (`database is read-only`), or not."""
+    if isinstance(db.target, PostgresTarget):  # as a hot standby would
+        value = "on" if read_only else "off"
+        db.rows("SELECT set_config('default_transaction_read_only', :v, false)", v=value)
+    else:
+        db.execute(f"PRAGMA query_only = {'ON' if read_only else 'OFF'}").finish()

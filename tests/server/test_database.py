@@ -20,6 +20,7 @@ from tests.db_access import (
     query_db,
     run_sql,
     schema_version,
+    set_read_only,
     shown,
 )
 from tests.wire_client import WireClient
@@ -173,10 +174,7 @@ def test_a_deletion_the_database_cannot_record_changes_nothing(
 def test_a_read_only_database_fails_the_request_with_one_plain_line(
     server, connect, db_path, caplog
 ) -> None:
-    if is_postgres(db_path):  # as a hot standby, or a database set read-only, refuses writes
-        server.store.db.rows("SELECT set_config('default_transaction_read_only', 'on', false)")
-    else:
-        server.store.db.execute("PRAGMA query_only = ON").finish()
+    set_read_only(server.store.db, True)
     client = connect()
     client.send(type="register", name="alice", password=PASSWORD)
     client.expect_error("internal_error")
