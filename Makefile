@@ -13,16 +13,23 @@ ARGS ?=
 
 # PyICU (TR39 look-alike checks on names) is built against the system's ICU.
 BUILD_PACKAGES := libicu-dev pkg-config g++
+# The tests run the storage layer on a throw-away PostgreSQL server too (initdb, pg_ctl), and
+# Qt's QPSQL driver needs libpq; without them those tests are skipped.
+TEST_PACKAGES := postgresql libpq5
 
 # The venv is (re)built whenever it is missing or older than pyproject.toml.
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "no Python 3.11+ found" >&2; exit 1; }
-	@command -v dpkg >/dev/null || exit 0; missing=""; \
+	@command -v dpkg >/dev/null || exit 0; missing=""; optional=""; \
 	for p in $(BUILD_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	[ -z "$$missing" ] && exit 0; \
+	for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || optional="$$optional $$p"; done; \
+	[ -z "$$missing$$optional" ] && exit 0; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
-	else echo "please install:$$missing (needed to build PyICU)" >&2; exit 1; fi
+		apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing $$optional; \
+	elif [ -n "$$missing" ]; then \
+		echo "please install:$$missing (needed to build PyICU)" >&2; exit 1; \
+	else echo "note: the PostgreSQL tests are skipped without:$$optional" >&2; fi
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'

@@ -33,8 +33,10 @@ def build_parser() -> argparse.ArgumentParser:
     server = parser.add_argument_group("server")
     server.add_argument(
         "--db",
-        metavar="PATH",
-        help="SQLite database file (default: roomchat.sqlite3 in the platform's app-data folder)",
+        metavar="PATH|URL",
+        help="SQLite database file (default: roomchat.sqlite3 in the platform's app-data "
+        "folder), or PostgreSQL: postgresql://USER[:PASSWORD]@HOST[:PORT]/DBNAME or "
+        "service=NAME",
     )
     server.add_argument(
         "--headless",

@@ -13,13 +13,16 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QProcess
+from PySide6.QtSql import QSqlQuery
 from pytestqt.qtbot import QtBot
 
 from app.server import connection as connection_module
 from app.server.config import ServerConfig
 from app.server.server import ChatServer
 from app.shared.limits import Clock
+from tests.db_access import connection
 from tests.fake_clock import FakeClock
+from tests.pg_cluster import PgCluster, why_not_available
 from tests.wire_client import WireClient
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -30,13 +33,59 @@ MAIN = str(ROOT / "main.py")
 PASSWORD = "correct horse"
 
 
-@pytest.fixture
-def db_path(tmp_path: Path) -> str:
-    return str(tmp_path / "chat.sqlite3")
+ENGINES = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test (or module) marked `both_engines` runs once on SQLite, once on PostgreSQL."""
+    if metafunc.definition.get_closest_marker("both_engines") and (
+        "db_engine" in metafunc.fixturenames
+    ):
+        metafunc.parametrize("db_engine", ENGINES)
 
 
 @pytest.fixture
-def make_server(db_path: str) -> Iterator[Callable[..., ChatServer]]:
+def db_engine() -> str:
+    """The engine `db_path` is on: SQLite unless the test is marked `both_engines`."""
+    return "sqlite"
+
+
+@pytest.fixture(scope="session")
+def pg_cluster(qapp: Any) -> Iterator[PgCluster]:
+    """One throw-away PostgreSQL server for the whole session (skipped where there is none)."""
+    reason = why_not_available()
+    if reason is not None:
+        pytest.skip(reason)
+    cluster = PgCluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def db_path(request: pytest.FixtureRequest, tmp_path: Path, db_engine: str) -> Iterator[str]:
+    """The test's `--db`: a fresh SQLite file, or a fresh PostgreSQL database's URL."""
+    if db_engine == "sqlite":
+        yield str(tmp_path / "chat.sqlite3")
+        return
+    cluster: PgCluster = request.getfixturevalue("pg_cluster")
+    name, url = cluster.new_database()
+    yield url
+    cluster.drop_database(name)
+
+
+@pytest.fixture
+def holder(qapp: Any, db_path: str) -> Iterator[QSqlQuery]:
+    """Another connection to the database, as a second process would hold one (see
+    `tests.db_access.lock_writes`); whatever it began is rolled back at the end."""
+    with connection(db_path, "holder") as query:
+        yield query
+        query.exec("ROLLBACK")
+
+
+@pytest.fixture
+def make_server(qapp: Any, db_path: str) -> Iterator[Callable[..., ChatServer]]:
+    # qapp: a server is QObjects and QtSql, which need a Qt application even in a test
+    # that opens no window.
     servers: list[ChatServer] = []
 
     def start(clock: Clock = time.monotonic, **overrides: Any) -> ChatServer:

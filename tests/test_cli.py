@@ -65,6 +65,13 @@ def test_a_read_only_database_folder_is_one_line_not_a_traceback(tmp_path: Path)
     ]
 
 
+def test_a_broken_postgresql_url_is_one_line_without_its_password() -> None:
+    url = "postgresql://alice:hunter2@db.lan:54x/chat"
+    result = run_main("--mode", "server", "--headless", "--port", "0", "--db", url)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.splitlines() == ["error: --db: the PostgreSQL URL's PORT must be a number"]
+
+
 def test_a_host_name_is_looked_up_and_listened_on(qtbot, server_process) -> None:
     start, _, _ = server_process
     port = start("--host", "localhost")  # the line says the address it found

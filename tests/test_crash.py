@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QProcess
 
 from tests.conftest import PASSWORD
-from tests.server.test_persistence import query_db
+from tests.db_access import query_db
 from tests.wire_client import WireClient
 
 

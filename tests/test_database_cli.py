@@ -13,7 +13,7 @@ from PySide6.QtCore import QProcess, QSysInfo
 from app.server.db_lock import DatabaseInUseError
 from app.server.store import MIGRATIONS, ChatStore
 from tests.conftest import MAIN
-from tests.server.test_database import run_sql
+from tests.db_access import run_sql
 from tests.wire_client import WireClient
 
 
@@ -56,6 +56,7 @@ def test_a_stopped_server_leaves_the_database_free(qtbot, server_process) -> Non
     start()  # the same --db again
 
 
+@pytest.mark.both_engines
 def test_one_process_cannot_serve_one_database_twice(make_server, db_path) -> None:
     first = make_server()
     with pytest.raises(DatabaseInUseError) as refused:

@@ -15,6 +15,7 @@ from PySide6.QtNetwork import QAbstractSocket, QHostAddress, QHostInfo
 
 from app.server.config import ServerConfig
 from app.server.database import DatabaseError
+from app.server.db_target import DatabaseUrlError, SqliteTarget, parse_db
 from app.server.flags import flag_values
 from app.server.hashing import make_argon2
 from app.server.server import ChatServer
@@ -72,8 +73,13 @@ def listen_address(host: str) -> str:
     return address
 
 
-def database_problem(path: str, error: DatabaseError) -> str:
-    """One line on why the database at `path` cannot be opened, the folder's fault first."""
+def database_problem(db: str, error: DatabaseError) -> str:
+    """One line on why the database `db` names cannot be opened, an SQLite file's folder's
+    fault first."""
+    target = parse_db(db)
+    if not isinstance(target, SqliteTarget):
+        return str(error)
+    path = target.path
     folder = Path(path).absolute().parent
     if not folder.exists():
         reason = f"the folder {folder} does not exist"
@@ -91,10 +97,13 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
     if bool(args.tls_cert) != bool(args.tls_key):
         raise TlsError("--tls-cert and --tls-key go together")
     tls = load_server_tls(args.tls_cert, args.tls_key) if args.tls_cert else None
+    db = args.db or default_db_path()
+    try:
+        parse_db(db)
+    except DatabaseUrlError as problem:
+        raise StartupError(str(problem)) from None
     # Every other field comes from its own flag (see ServerConfig), or keeps its default.
-    return ServerConfig(
-        tls=tls, db_path=args.db or default_db_path(), **flag_values(ServerConfig, args)
-    )
+    return ServerConfig(tls=tls, db_path=db, **flag_values(ServerConfig, args))
 
 
 def add_user(config: ServerConfig, name: str, operator: bool = False) -> int:
@@ -189,7 +198,7 @@ def run_server(args: argparse.Namespace) -> int:
         server.shutdown()
         return 1
     print(f"listening on {server.address}", flush=True)
-    logs.server.info("database: %s", config.db_path)
+    logs.server.info("database: %s", parse_db(config.db_path).display)  # no password
     admin = None
     if not headless:
         from app.server.admin import open_admin_window

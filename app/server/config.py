@@ -25,6 +25,7 @@ PERSISTENT_ROOM_POLICIES = ("operators", "everyone", "nobody")
 
 # Fields that have no flag of their own, and why; every other field must have one.
 NOT_FLAGS: dict[str, str] = {
+    # An SQLite path or a PostgreSQL URL (see db_target.py); the name is older than the URL.
     "db_path": "--db, written in main.py: its default (the app-data folder) is found at run time",
     "tls": "loaded from the files --tls-cert and --tls-key name",
     "handshake_timeout": "fixed: the TLS handshake time docs/OPERATIONS.md gives",

@@ -1,207 +1,200 @@
-"""A thin, strict wrapper over one QtSql SQLite connection.
+"""A thin, strict wrapper over one QtSql connection, to SQLite (the default) or PostgreSQL.
 
 Every statement is a prepared `QSqlQuery` with bound values (prepared once, reused); every
 false return from Qt becomes a `DatabaseError` whose `condition` says what went wrong;
 transactions are context managers; the schema is brought up to date by numbered migrations
-whose count is kept in SQLite's `PRAGMA user_version` (as qutebrowser's `misc/sql.py` does).
-A migration is a list of steps, each an SQL statement or a function that fills new columns
-from Python (run in the migration's transaction).
+whose count is kept by the engine (SQLite's `PRAGMA user_version`, as qutebrowser's
+`misc/sql.py` does; a `schema_version` table on PostgreSQL). A migration is a list of steps,
+each an SQL statement (in `Engine.ddl` words) or a function that fills new columns from
+Python (run in the migration's transaction). A lost PostgreSQL connection is opened again by
+the next statement (at most once per RECONNECT_SECONDS), so the server keeps serving.
 """
 
 from __future__ import annotations
 
-import enum
 import itertools
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from PySide6.QtSql import QSqlDatabase, QSqlError, QSqlQuery
 
+from app.server.db_errors import (
+    Condition,
+    DatabaseError,
+    SchemaTooNewError,
+    condition_of,
+    postgres_condition_of,
+)
+from app.server.db_lock import DatabaseLock
+from app.server.db_target import DbTarget, parse_db
+from app.server.engines import BUSY_TIMEOUT_MS, Engine, engine_for
 from app.shared import logs
+
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "Condition",
+    "Database",
+    "DatabaseError",
+    "SchemaTooNewError",
+    "Step",
+    "condition_of",
+    "postgres_condition_of",
+]
 
 _connection_numbers = itertools.count(1)
 Step = str | Callable[["Database"], None]  # one step of a migration
 ROWS_PER_STATEMENT = 100
-# How long a statement may wait for another process's lock. Short: the event loop must never
-# stall on the database; a busy write is retried from a timer instead (see MessageLog).
-BUSY_TIMEOUT_MS = 10
-
-
-class Condition(enum.Enum):
-    """What went wrong, as an operator can act on it; the value is the line that is logged."""
-
-    BUSY = "database is busy (locked by another process)"
-    READ_ONLY = "database is read-only"
-    DISK_FULL = "database or disk is full"
-    IO_ERROR = "disk I/O error on the database"
-    CORRUPT = "database file is corrupt (or not a database)"
-    CANNOT_OPEN = "database file cannot be opened"
-    SCHEMA_TOO_NEW = "database was made by a newer RoomChat"
-    IN_USE = "database is in use by another RoomChat server"
-    BUG = "unexpected database error"
-
-
-# SQLite's primary result codes (https://sqlite.org/rescode.html); Qt reports extended
-# codes, whose low byte is the primary one.
-_SQLITE_CONDITIONS = {
-    5: Condition.BUSY,  # SQLITE_BUSY
-    6: Condition.BUSY,  # SQLITE_LOCKED
-    8: Condition.READ_ONLY,  # SQLITE_READONLY
-    10: Condition.IO_ERROR,  # SQLITE_IOERR
-    11: Condition.CORRUPT,  # SQLITE_CORRUPT
-    13: Condition.DISK_FULL,  # SQLITE_FULL
-    14: Condition.CANNOT_OPEN,  # SQLITE_CANTOPEN
-    26: Condition.CORRUPT,  # SQLITE_NOTADB
-}
-
-
-class DatabaseError(Exception):
-    """A statement or the connection failed; the request that needed it fails, not the server.
-
-    `condition` is a known environmental condition (its message is one plain line), or
-    `Condition.BUG` when the failure is RoomChat's own fault.
-    """
-
-    def __init__(self, message: str, condition: Condition = Condition.BUG) -> None:
-        super().__init__(message)
-        self.condition = condition
-
-
-class SchemaTooNewError(DatabaseError):
-    """The database's schema is newer than this code knows: it is not touched."""
-
-    def __init__(self, path: str, version: int, known: int) -> None:
-        super().__init__(
-            f"{path}: {Condition.SCHEMA_TOO_NEW.value} (schema version {version}; this one "
-            f"knows up to {known}): upgrade RoomChat or use another --db",
-            Condition.SCHEMA_TOO_NEW,
-        )
-        self.version = version
-
-
-def condition_of(error: QSqlError) -> Condition:
-    """The condition a Qt SQLite error stands for, from its native (SQLite) result code."""
-    try:
-        code = int(error.nativeErrorCode()) & 0xFF
-    except ValueError:
-        return Condition.BUG
-    return _SQLITE_CONDITIONS.get(code, Condition.BUG)
-
-
-def sqlite_error(context: str, error: QSqlError) -> DatabaseError:
-    """A `DatabaseError` for a failed Qt call; an unknown failure is logged with details.
-
-    `context` names what failed (a statement's SQL, never its bound values).
-    """
-    condition = condition_of(error)
-    if condition is not Condition.BUG:
-        return DatabaseError(condition.value, condition)
-    logs.db.error(
-        "database bug: %s: %s (SQLite code %s; Qt: %s)",
-        context,
-        error.databaseText(),
-        error.nativeErrorCode() or "none",
-        error.driverText(),
-    )
-    return DatabaseError(f"{context}: {error.text()}")
+RECONNECT_SECONDS = 1.0  # between two attempts to reopen a lost connection
 
 
 class Database:
-    """One named QSQLITE connection in WAL mode, with cached prepared statements."""
+    """One named QtSql connection with cached prepared statements, on the engine `db` names
+    (a `--db` value or a parsed target).
 
-    def __init__(self, path: str, migrations: Sequence[Sequence[Step]]) -> None:
-        self.path = path
+    `exclusive` takes the one-server lock (a lock file beside an SQLite file, an advisory lock
+    on PostgreSQL) before the schema is read, or raises `DatabaseInUseError`.
+    """
+
+    def __init__(
+        self, db: str | DbTarget, migrations: Sequence[Sequence[Step]], exclusive: bool = False
+    ) -> None:
+        self.target = parse_db(db) if isinstance(db, str) else db
+        self.engine: Engine = engine_for(self.target)
+        self.path = self.target.display  # names the database in every message, no password
         self._name = f"roomchat-{next(_connection_numbers)}"
         self._statements: dict[str, QSqlQuery] = {}
-        db = QSqlDatabase.addDatabase("QSQLITE", self._name)
-        db.setDatabaseName(path)
-        db.setConnectOptions(f"QSQLITE_BUSY_TIMEOUT={BUSY_TIMEOUT_MS}")
-        if not db.open():
-            error = db.lastError()
-            del db
-            QSqlDatabase.removeDatabase(self._name)
-            raise self._opening_error(error)
-        self._db = db
-        del db  # close() must hold the last handle, or Qt warns the connection is in use
+        self._exclusive = exclusive
+        self._lock: DatabaseLock | None = None
+        self._connected = False
+        self._reconnect_at = 0.0
+        self._db: QSqlDatabase
+        error = self._connect()
+        if error is not None:
+            raise self.engine.opening_error(self.path, error)
         try:
+            self.engine.connected(self)
+            if exclusive:
+                self._lock = self.engine.lock(self)
             # Read before anything is written: a newer schema is refused untouched.
-            self._check_version(self.user_version, len(migrations))
-            self._pragma("PRAGMA journal_mode=WAL")
-            # In WAL mode NORMAL is durable across a crash of the process (not of the OS).
-            self._pragma("PRAGMA synchronous=NORMAL")
-            self._pragma("PRAGMA foreign_keys=ON")
-            self._migrate(migrations)
+            self.check_version(self.schema_version, len(migrations))
+            current = self.engine.before_migrating(self, len(migrations))
+            self._migrate(current, migrations)
         except DatabaseError as failure:
             self.close()
-            if failure.condition is Condition.BUG or isinstance(failure, SchemaTooNewError):
+            if str(failure) != failure.condition.value:  # it names what failed already
                 raise
-            raise DatabaseError(f"{path}: {failure}", failure.condition) from None
+            raise DatabaseError(f"{self.path}: {failure}", failure.condition) from None
 
-    def _opening_error(self, error: QSqlError) -> DatabaseError:
-        condition = condition_of(error)
-        if condition is Condition.BUG:
-            return DatabaseError(f"cannot open {self.path}: {error.text()}")
-        return DatabaseError(f"{self.path}: {condition.value}", condition)
+    def error(self, context: str, error: QSqlError) -> DatabaseError:
+        """A `DatabaseError` for a failed Qt call; an unknown failure is logged with details,
+        a lost connection is closed (the next statement opens it again).
 
-    def _pragma(self, statement: str) -> None:
+        `context` names what failed (a statement's SQL, never its bound values).
+        """
+        condition = self.engine.condition(error)
+        if condition is Condition.CONNECTION_LOST and self._connected:
+            logs.db.warning("%s: %s; reconnecting", self.path, condition.value)
+            self._disconnect()
+        if condition is not Condition.BUG:
+            return DatabaseError(condition.value, condition)
+        logs.db.error(
+            "database bug: %s: %s (%s %s; Qt: %s)",
+            context,
+            self.engine.details(error),
+            self.engine.code_name,
+            error.nativeErrorCode() or "none",
+            error.driverText(),
+        )
+        return DatabaseError(f"{context}: {self.engine.summary(error)}")
+
+    def _connect(self) -> QSqlError | None:
+        """Open the named connection; Qt's error when it cannot be opened."""
+        connection = QSqlDatabase.addDatabase(self.engine.driver, self._name)
+        self.engine.configure(connection)
+        if not connection.open():
+            error = connection.lastError()
+            del connection
+            QSqlDatabase.removeDatabase(self._name)
+            return error
+        self._db = connection
+        del connection  # close() must hold the last handle, or Qt warns it is in use
+        self._connected = True
+        return None
+
+    def _disconnect(self) -> None:
+        """Drop a lost connection. Its driver goes first: prepared statements then die with
+        it, instead of each trying (and failing, with a warning) to free itself on it."""
+        del self._db
+        QSqlDatabase.removeDatabase(self._name)
+        self._statements.clear()
+        self._connected = False
+        self._reconnect_at = time.monotonic()  # the first attempt is the next statement
+
+    def _ensure_connected(self) -> None:
+        if self._connected:
+            return
+        lost = DatabaseError(Condition.CONNECTION_LOST.value, Condition.CONNECTION_LOST)
+        if time.monotonic() < self._reconnect_at:
+            raise lost
+        self._reconnect_at = time.monotonic() + RECONNECT_SECONDS
+        error = self._connect()
+        if error is not None:
+            logs.db.debug("%s: %s", self.path, error.databaseText().strip())
+            raise lost
+        try:
+            self.engine.connected(self)
+            if self._exclusive:
+                self._lock = self.engine.lock(self)
+        except DatabaseError as failure:
+            if self._connected:
+                logs.db.error("%s: reconnected, but %s", self.path, failure)
+                self._disconnect()
+            self._reconnect_at = time.monotonic() + RECONNECT_SECONDS
+            raise lost from None
+        logs.db.info("%s: connection to the database is back", self.path)
+
+    def pragma(self, statement: str) -> list[tuple[Any, ...]]:
+        """Run an SQLite PRAGMA (which takes no bound value) and return its rows."""
         query = QSqlQuery(self._db)
         if not query.exec(statement):
-            raise sqlite_error(statement, query.lastError())
+            raise self.error(statement, query.lastError())
+        rows = []
+        while query.next():
+            rows.append(tuple(query.value(i) for i in range(query.record().count())))
         query.finish()
+        return rows
 
     @property
-    def user_version(self) -> int:
-        """The schema version: how many migrations this database has had."""
-        query = QSqlQuery(self._db)
-        if not query.exec("PRAGMA user_version") or not query.next():
-            raise sqlite_error("PRAGMA user_version", query.lastError())
-        version = int(query.value(0))
-        query.finish()
-        return version
+    def schema_version(self) -> int:
+        """How many migrations this database has had."""
+        return self.engine.schema_version(self)
 
-    def _set_user_version(self, version: int) -> None:
-        # A PRAGMA takes no bound value; int() keeps anything but a number out of it.
-        self._pragma(f"PRAGMA user_version = {int(version)}")
-
-    def _check_version(self, version: int, known: int) -> None:
+    def check_version(self, version: int, known: int) -> None:
         if version > known:
             raise SchemaTooNewError(self.path, version, known)
 
-    def _adopt_schema_version_table(self, known: int) -> int:
-        """Move a version kept in the old `schema_version` table into user_version."""
-        table = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"
-        if not self.rows(table, name="schema_version"):
-            return 0
-        with self.transaction():
-            rows = self.rows("SELECT version FROM schema_version")
-            version = int(rows[0][0]) if rows else 0
-            self._check_version(version, known)
-            self.execute("DROP TABLE schema_version").finish()
-            self._set_user_version(version)
-        logs.db.info("database schema version %d now kept in user_version", version)
-        return version
-
-    def _migrate(self, migrations: Sequence[Sequence[Step]]) -> None:
-        current = self.user_version or self._adopt_schema_version_table(len(migrations))
+    def _migrate(self, current: int, migrations: Sequence[Sequence[Step]]) -> None:
         for version, steps in enumerate(migrations, start=1):
             if version <= current:
                 continue
             with self.transaction():
                 for step in steps:
                     if isinstance(step, str):
-                        self.execute(step).finish()
+                        self.execute(self.engine.ddl(step)).finish()
                     else:
                         step(self)
-                self._set_user_version(version)
+                self.engine.set_schema_version(self, version)
             logs.db.info("database schema migrated to version %d", version)
 
     def _prepared(self, sql: str) -> QSqlQuery:
+        self._ensure_connected()
         query = self._statements.get(sql)
         if query is None:
             query = QSqlQuery(self._db)
             if not query.prepare(sql):
-                raise sqlite_error(sql, query.lastError())
+                raise self.error(sql, query.lastError())
             self._statements[sql] = query
         return query
 
@@ -213,17 +206,22 @@ class Database:
         if not query.exec():
             error = query.lastError()
             query.finish()
-            raise sqlite_error(sql, error)
+            raise self.error(sql, error)
         return query
 
-    def insert_rows(self, insert: str, width: int, rows: Sequence[Sequence[Any]]) -> None:
+    def insert_rows(
+        self, insert: str, width: int, rows: Sequence[Sequence[Any]], then: str = ""
+    ) -> int:
         """`insert` ("INSERT INTO t (a, b) VALUES") for many rows of `width` values, as
         multi-row statements of up to ROWS_PER_STATEMENT rows (Qt's execBatch grows
-        quadratically with the batch here; this stays linear)."""
+        quadratically with the batch here; this stays linear), each ending in `then` (an
+        ON CONFLICT clause); returns how many rows went in."""
+        count = 0
         for start in range(0, len(rows), ROWS_PER_STATEMENT):
             chunk = rows[start : start + ROWS_PER_STATEMENT]
             placeholders = "(" + ",".join("?" * width) + ")"
-            query = self._prepared(f"{insert} {','.join([placeholders] * len(chunk))}")
+            values = ",".join([placeholders] * len(chunk))
+            query = self._prepared(f"{insert} {values}{' ' if then else ''}{then}")
             position = 0
             for row in chunk:
                 for value in row:
@@ -232,8 +230,10 @@ class Database:
             if not query.exec():
                 error = query.lastError()
                 query.finish()
-                raise sqlite_error(f"{insert} ({len(chunk)} rows)", error)
+                raise self.error(f"{insert} ({len(chunk)} rows)", error)
+            count += query.numRowsAffected()
             query.finish()
+        return count
 
     def rows(self, sql: str, **values: Any) -> list[tuple[Any, ...]]:
         """All rows a SELECT returns, as tuples."""
@@ -246,7 +246,9 @@ class Database:
         return result
 
     def insert(self, sql: str, **values: Any) -> int:
-        """Run an INSERT and return the new row's id."""
+        """Run an INSERT into a table with an `id` column and return the new row's id."""
+        if self.engine.returns_ids:
+            return int(self.rows(f"{sql} RETURNING id", **values)[0][0])
         query = self.execute(sql, **values)
         row_id = query.lastInsertId()
         query.finish()
@@ -254,22 +256,34 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
+        self._ensure_connected()
         if not self._db.transaction():
-            raise sqlite_error("BEGIN", self._db.lastError())
+            raise self.error("BEGIN", self._db.lastError())
         try:
             yield
         except BaseException:
-            self._db.rollback()
+            if self._connected:
+                self._db.rollback()
             raise
         if not self._db.commit():
             error = self._db.lastError()
-            self._db.rollback()
-            raise sqlite_error("COMMIT", error)
+            failure = self.error("COMMIT", error)
+            if self._connected:
+                self._db.rollback()
+            raise failure
 
-    def close(self) -> None:
+    def _finish_statements(self) -> None:
         for query in self._statements.values():
             query.finish()
         self._statements.clear()
-        self._db.close()
-        del self._db
-        QSqlDatabase.removeDatabase(self._name)
+
+    def close(self) -> None:
+        if self._connected:
+            self._finish_statements()
+            self._db.close()
+            self._connected = False
+            del self._db
+            QSqlDatabase.removeDatabase(self._name)
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None

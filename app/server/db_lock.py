@@ -1,17 +1,19 @@
-"""One server per database: a lock file beside it, held with QLockFile for the server's life."""
+"""One server per SQLite database: a lock file beside it, held with QLockFile for the server's
+life (on PostgreSQL an advisory lock does this: see engines.py)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QLockFile
 
-from app.server.database import Condition, DatabaseError
+from app.server.db_errors import Condition, DatabaseError
 
 
 class DatabaseInUseError(DatabaseError):
     """Another live server process holds the database's lock; `pid` is that process."""
 
     def __init__(self, path: str, pid: int, host: str) -> None:
-        where = f"process {pid}" + (f" on {host}" if host else "")
+        where = f"process {pid}" if pid else "another connection"
+        where += f" on {host}" if host else ""
         super().__init__(f"{path}: {Condition.IN_USE.value} ({where})", Condition.IN_USE)
         self.pid = pid
 

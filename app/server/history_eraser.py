@@ -6,7 +6,7 @@ from collections import deque
 
 from PySide6.QtCore import QObject, QTimer, Slot
 
-from app.server.database import Condition, DatabaseError
+from app.server.database import DatabaseError
 from app.server.store import ChatStore
 from app.shared import logs
 
@@ -59,7 +59,7 @@ class HistoryEraser(QObject):
         try:
             deleted = self._store.delete_messages(room_id, BATCH)
         except DatabaseError as failure:
-            if failure.condition is Condition.BUSY:
+            if failure.transient:  # busy, or a lost connection being reopened
                 logs.db.warning("room %d: %s; its messages are deleted later", room_id, failure)
                 return False
             logs.db.error("room %d: messages not deleted: %s", room_id, failure)

@@ -21,7 +21,7 @@ from app.server.conversation import (
     Resume,
     RoomPasswordGuard,
 )
-from app.server.database import Condition, DatabaseError
+from app.server.database import DatabaseError
 from app.server.directory import RoomDirectory
 from app.server.hash_queue import Priority
 from app.server.hashing import PasswordHasher
@@ -242,7 +242,7 @@ class Lobby(QObject):
             except DatabaseError as failure:
                 logs.db.error("request from %s failed: %s", connection.peer, failure)
                 request_id = getattr(item, "id", None)
-                if failure.condition is Condition.BUSY:  # another process holds a lock
+                if failure.transient:  # another process holds a lock, or a lost connection
                     text = "the server's database is busy; try again"
                     busy = ProtocolError(ErrorCode.SERVER_BUSY, text, request_id, BUSY_RETRY)
                     connection.send_error(busy)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Slot
 
-from app.server.database import Condition, DatabaseError
+from app.server.database import DatabaseError
 from app.server.store import ChatStore
 from app.shared import logs
 from app.shared.protocol import ErrorCode, RequestId
@@ -116,7 +116,7 @@ class MessageLog(QObject):
         try:
             self._store.add_messages(self._room_id, batch.sender, batch.ts, batch.items)
         except DatabaseError as failure:
-            if failure.condition is Condition.BUSY:
+            if failure.transient:  # busy, or a lost connection being reopened
                 if not self._waiting:
                     logs.db.warning("room %d: %s; holding messages", self._room_id, failure)
                     self._hold(batch)

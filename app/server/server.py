@@ -11,7 +11,6 @@ from app.server.budgets import Budgets
 from app.server.config import ServerConfig
 from app.server.connection import Connection
 from app.server.database import DatabaseError
-from app.server.db_lock import DatabaseLock
 from app.server.directory import RoomDirectory
 from app.server.hashing import PasswordHasher
 from app.server.lobby import Lobby
@@ -54,17 +53,11 @@ class ChatServer(QObject):
         self.config = config
         self._clock = clock  # every deadline, idle check, ticket and throttle runs on it
         # Raises DatabaseInUseError while another server runs on this database.
-        self._db_lock = DatabaseLock(config.db_path)
-        try:
-            self.store = ChatStore(config.db_path)
-        except BaseException:
-            self._db_lock.release()
-            raise
+        self.store = ChatStore(config.db_path, exclusive=True)
         try:
             stale = self.store.close_stale_rooms()
         except BaseException:
             self.store.close()
-            self._db_lock.release()
             raise
         if stale:
             logs.server.info("closed %d room(s) left open by an earlier run", stale)
@@ -83,7 +76,6 @@ class ChatServer(QObject):
             self.directory.close_all()
             self.hasher.close()
             self.store.close()
-            self._db_lock.release()
             raise
         self.lobby = Lobby(config, self.store, self.hasher, self.directory, self, clock)
         self.lobby.user_logged_in.connect(lambda _: self.users_changed.emit(self.user_count))
@@ -251,7 +243,6 @@ class ChatServer(QObject):
         self.directory.close_all(ErrorCode.SERVER_SHUTDOWN, text)
         self.hasher.close()
         self.store.close()
-        self._db_lock.release()
         logs.server.info("server stopped")
         self._flush_deadline = time.monotonic() + FLUSH_SECONDS
         self._flush_timer.timeout.connect(self._on_flush_timer_timeout)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from app.server.database import Database, Step
+from app.server.database import Database, DatabaseError, Step
 from app.shared.timefmt import utc_now_iso
 from app.shared.validation import name_skeleton
 
@@ -18,16 +18,18 @@ def _fill_skeletons(db: Database) -> None:
         ).finish()
 
 
+# Written for both engines; `{row_id}` and `{without_rowid}` are each engine's words for an
+# integer key made by the database and a table clustered on its primary key (Engine.ddl).
 MIGRATIONS: list[list[Step]] = [
     [
         """CREATE TABLE users (
-            id INTEGER PRIMARY KEY,
+            id {row_id},
             name TEXT NOT NULL,
             name_key TEXT NOT NULL UNIQUE,
             password_hash TEXT NOT NULL,
             created_at TEXT NOT NULL)""",
         """CREATE TABLE rooms (
-            id INTEGER PRIMARY KEY,
+            id {row_id},
             name TEXT NOT NULL,
             owner TEXT NOT NULL,
             port INTEGER NOT NULL,
@@ -42,11 +44,11 @@ MIGRATIONS: list[list[Step]] = [
             sender TEXT NOT NULL,
             text TEXT NOT NULL,
             ts TEXT NOT NULL,
-            PRIMARY KEY (room_id, seq)) WITHOUT ROWID""",
+            PRIMARY KEY (room_id, seq)){without_rowid}""",
     ],
     [
         # Facts about this database itself, such as its `instance` id.
-        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL){without_rowid}",
     ],
     [
         # Server-wide operators; the look-alike check finds a skeleton by index, not a scan.
@@ -84,14 +86,15 @@ class StoredRoom:
 
 
 class ChatStore:
-    """The server's persistent state, over one `Database`.
+    """The server's persistent state, over one `Database` (`db` is a `--db` value).
 
-    `instance` is a random id made once per database file and kept in it: the same across
-    restarts on one file, different for every fresh one.
+    `instance` is a random id made once per database and kept in it: the same across
+    restarts on one database, different for every fresh one. `exclusive` (the server's
+    store) holds the one-server lock until `close()`.
     """
 
-    def __init__(self, path: str) -> None:
-        self.db = Database(path, MIGRATIONS)
+    def __init__(self, db: str, exclusive: bool = False) -> None:
+        self.db = Database(db, MIGRATIONS, exclusive)
         try:
             self.instance = self._instance()
         except BaseException:
@@ -230,13 +233,32 @@ class ChatStore:
         self, room_id: int, sender: str, ts: str, items: list[tuple[int, str]]
     ) -> None:
         """Commit `(seq, text)` messages from one sender in one transaction, before anyone
-        receives them."""
+        receives them.
+
+        Storing the same batch again changes nothing: a commit whose connection broke before
+        the answer may have gone through, and its retry must not fail on its own rows.
+        """
         with self.db.transaction():
-            self.db.insert_rows(
+            rows = [(room_id, seq, sender, text, ts) for seq, text in items]
+            stored = self.db.insert_rows(
                 "INSERT INTO messages (room_id, seq, sender, text, ts) VALUES",
                 5,
-                [(room_id, seq, sender, text, ts) for seq, text in items],
+                rows,
+                "ON CONFLICT (room_id, seq) DO NOTHING",
             )
+            if stored < len(rows) and not self._stored_already(room_id, rows):
+                raise DatabaseError(f"room {room_id}: message numbers taken by other messages")
+
+    def _stored_already(self, room_id: int, rows: list[tuple[int, int, str, str, str]]) -> bool:
+        first, last = rows[0][1], rows[-1][1]
+        found = self.db.rows(
+            "SELECT room_id, seq, sender, text, ts FROM messages "
+            "WHERE room_id = :id AND seq BETWEEN :first AND :last ORDER BY seq",
+            id=room_id,
+            first=first,
+            last=last,
+        )
+        return [tuple(row) for row in found] == rows
 
     def last_messages(self, room_id: int, limit: int) -> list[tuple[int, str, str, str]]:
         """The room's newest `limit` messages as `(seq, sender, text, ts)`, oldest first."""

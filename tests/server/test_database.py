@@ -1,40 +1,36 @@
-"""The database module: schema versions in user_version, known failures, the instance id."""
+"""The database module on both engines: schema versions, known failures sorted into one
+plain line each, the instance id."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtSql import QSqlDatabase, QSqlError, QSqlQuery
+from PySide6.QtSql import QSqlError
 
 from app.server.database import Condition, DatabaseError, SchemaTooNewError, condition_of
+from app.server.engines import SqliteEngine
 from app.server.hashing import make_argon2
 from app.server.store import MIGRATIONS, ChatStore
 from tests.conftest import PASSWORD
-from tests.server.test_persistence import query_db
+from tests.db_access import (
+    is_postgres,
+    lock_writes,
+    query_db,
+    run_sql,
+    schema_version,
+    set_read_only,
+    shown,
+)
 from tests.wire_client import WireClient
+
+both_engines = pytest.mark.both_engines
 
 
 @pytest.fixture(autouse=True)
 def _qt_application(qapp) -> None:
     """QtSql needs a Qt application, even in a test that opens no window or socket."""
-
-
-def run_sql(path: str, *statements: str) -> None:
-    """Run statements on a connection of the test's own, as another program would."""
-    db = QSqlDatabase.addDatabase("QSQLITE", "other")
-    db.setDatabaseName(path)
-    assert db.open()
-    query = QSqlQuery(db)
-    for statement in statements:
-        assert query.exec(statement), (statement, query.lastError().text())
-    query.finish()
-    del query
-    db.close()
-    del db
-    QSqlDatabase.removeDatabase("other")
 
 
 def make_database_as_main_did(path: str) -> None:
@@ -44,25 +40,9 @@ def make_database_as_main_did(path: str) -> None:
         "PRAGMA journal_mode=WAL",
         "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
         "INSERT INTO schema_version (version) VALUES (0)",
-        *MIGRATIONS[0],
+        *(SqliteEngine.ddl(step) for step in MIGRATIONS[0] if isinstance(step, str)),
         "UPDATE schema_version SET version = 1",
     )
-
-
-@pytest.fixture
-def holder(db_path: str) -> Iterator[QSqlQuery]:
-    """Another connection to the database, as a second process would hold one."""
-    db = QSqlDatabase.addDatabase("QSQLITE", "holder")
-    db.setDatabaseName(db_path)
-    assert db.open()
-    query = QSqlQuery(db)
-    yield query
-    query.exec("ROLLBACK")
-    query.finish()
-    del query
-    db.close()
-    del db
-    QSqlDatabase.removeDatabase("holder")
 
 
 def db_errors(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -92,21 +72,28 @@ def test_a_database_from_the_schema_version_table_days_keeps_its_data(
     assert ("schema_version",) not in tables
 
 
-def test_migrations_run_once_and_are_counted_in_user_version(db_path, caplog) -> None:
+@both_engines
+def test_migrations_run_once_and_are_counted(db_path, caplog) -> None:
     caplog.set_level(logging.INFO, "roomchat.db")
     ChatStore(db_path).close()
-    assert query_db(db_path, "PRAGMA user_version") == [(len(MIGRATIONS),)]
+    assert schema_version(db_path) == len(MIGRATIONS)
     first = len(db_errors(caplog))
     ChatStore(db_path).close()
     assert len(db_errors(caplog)) == first  # nothing migrated the second time
 
 
-@pytest.mark.parametrize("where", ["user_version", "schema_version table"])
+@both_engines
+@pytest.mark.parametrize("where", ["current place", "schema_version table"])
 def test_a_newer_schema_is_refused_and_left_untouched(db_path, where) -> None:
     too_new = len(MIGRATIONS) + 1
-    if where == "user_version":
+    if where == "current place":
         ChatStore(db_path).close()
-        run_sql(db_path, f"PRAGMA user_version = {too_new}")
+        if is_postgres(db_path):
+            run_sql(db_path, f"UPDATE schema_version SET version = {too_new}")
+        else:
+            run_sql(db_path, f"PRAGMA user_version = {too_new}")
+    elif is_postgres(db_path):
+        pytest.skip("PostgreSQL databases never had the old schema_version table")
     else:
         make_database_as_main_did(db_path)
         run_sql(db_path, f"UPDATE schema_version SET version = {too_new}")
@@ -114,11 +101,12 @@ def test_a_newer_schema_is_refused_and_left_untouched(db_path, where) -> None:
         ChatStore(db_path)
     assert refused.value.condition is Condition.SCHEMA_TOO_NEW
     assert str(refused.value) == (
-        f"{db_path}: database was made by a newer RoomChat (schema version {too_new}; this one "
+        f"{shown(db_path)}: database was made by a newer RoomChat (schema version {too_new}; "
+        f"this one "
         f"knows up to {len(MIGRATIONS)}): upgrade RoomChat or use another --db"
     )
-    if where == "user_version":
-        assert query_db(db_path, "PRAGMA user_version") == [(too_new,)]
+    if where == "current place":
+        assert schema_version(db_path) == too_new
     else:
         assert query_db(db_path, "SELECT version FROM schema_version") == [(too_new,)]
 
@@ -144,8 +132,11 @@ def test_an_old_database_gets_an_instance_too(db_path) -> None:
     assert query_db(db_path, "SELECT key, value FROM meta") == [("instance", instance)]
 
 
-def test_a_busy_database_says_server_busy_with_one_plain_line(connect, holder, caplog) -> None:
-    assert holder.exec("BEGIN EXCLUSIVE")
+@both_engines
+def test_a_busy_database_says_server_busy_with_one_plain_line(
+    connect, holder, db_path, caplog
+) -> None:
+    lock_writes(holder, db_path)
     client = connect()
     client.send(type="register", name="alice", password=PASSWORD, id=1)
     assert client.expect_error("server_busy")["retry_after"] == 1.0
@@ -160,6 +151,7 @@ def test_a_busy_database_says_server_busy_with_one_plain_line(connect, holder, c
     client.request("register", "registered", name="alice", password=PASSWORD)
 
 
+@both_engines
 @pytest.mark.server_config(persistent_rooms="everyone")
 def test_a_deletion_the_database_cannot_record_changes_nothing(
     server, login, holder, db_path
@@ -168,7 +160,7 @@ def test_a_deletion_the_database_cannot_record_changes_nothing(
     room = alice.request("create_room", "room_created", name="Kept", capacity=2, persistent=True)[
         "room"
     ]
-    assert holder.exec("BEGIN EXCLUSIVE")
+    lock_writes(holder, db_path)
     alice.send(type="delete_room", room_id=room["id"], id=1)
     assert alice.expect_error("server_busy")["id"] == 1
     server.close_room(room["id"])  # the admin window's Close room: logged, nothing changes
@@ -178,10 +170,11 @@ def test_a_deletion_the_database_cannot_record_changes_nothing(
     alice.request("delete_room", "room_deleted", room_id=room["id"])
 
 
+@both_engines
 def test_a_read_only_database_fails_the_request_with_one_plain_line(
-    server, connect, caplog
+    server, connect, db_path, caplog
 ) -> None:
-    server.store.db.execute("PRAGMA query_only = ON").finish()
+    set_read_only(server.store.db, True)
     client = connect()
     client.send(type="register", name="alice", password=PASSWORD)
     client.expect_error("internal_error")
@@ -232,6 +225,7 @@ def test_sqlite_result_codes_sort_into_conditions(code: str, condition: Conditio
     assert condition_of(error) is condition
 
 
+@both_engines
 def test_a_bug_is_logged_with_its_details_but_not_its_values(db_path, caplog) -> None:
     store = ChatStore(db_path)
     insert = (
@@ -243,13 +237,21 @@ def test_a_bug_is_logged_with_its_details_but_not_its_values(db_path, caplog) ->
     store.close()
     assert failed.value.condition is Condition.BUG
     [line] = db_errors(caplog)
-    assert line.startswith(f"database bug: {insert}: UNIQUE constraint failed: users.name_key")
-    assert "SQLite code 2067" in line
-    assert "secret-hash" not in line
+    if is_postgres(db_path):
+        assert line.startswith(
+            f"database bug: {insert}: ERROR: duplicate key value violates unique constraint "
+            '"users_name_key_key"'
+        )
+        assert "SQLSTATE 23505" in line and "DETAIL" not in line  # it quotes the key
+    else:
+        assert line.startswith(f"database bug: {insert}: UNIQUE constraint failed: users.name_key")
+        assert "SQLite code 2067" in line
+    assert "secret-hash" not in line and "secret-hash" not in str(failed.value)
 
 
+@both_engines
 def test_messages_wait_for_a_busy_database_while_the_room_goes_on(
-    login, qtbot, holder, caplog
+    login, qtbot, holder, db_path, caplog
 ) -> None:
     """Another process holds the write lock: a message waits, in order, and is delivered
     once stored; meanwhile the server still answers everyone (it never waits on the lock)."""
@@ -261,7 +263,7 @@ def test_messages_wait_for_a_busy_database_while_the_room_goes_on(
     granted = bob.request("join_room", "join_granted", room_id=created["room"]["id"])
     bob_room = WireClient(qtbot, port)
     bob_room.request("enter", "entered", ticket=granted["ticket"])
-    assert holder.exec("BEGIN EXCLUSIVE")
+    lock_writes(holder, db_path)
     alice_room.send(type="say", text="first", id=1)
     alice_room.send(type="say", text="second", id=2)
     bob_room.request("ping", "pong")

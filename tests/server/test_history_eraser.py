@@ -8,8 +8,9 @@ from pytestqt.qtbot import QtBot
 
 from app.server.history_eraser import BATCH, HistoryEraser
 from app.server.store import ChatStore
-from tests.server.test_database import holder  # noqa: F401  (a fixture used below)
-from tests.server.test_persistence import query_db
+from tests.db_access import lock_writes, query_db
+
+pytestmark = pytest.mark.both_engines
 
 TS = "2026-11-24T20:15:03.120Z"
 
@@ -46,11 +47,11 @@ def test_a_busy_database_is_waited_out(
     qtbot: QtBot,
     store: ChatStore,
     db_path: str,
-    holder: QSqlQuery,  # noqa: F811  (the fixture imported above)
+    holder: QSqlQuery,
     caplog,
 ) -> None:
     [room] = rooms_with_messages(store, [10])
-    assert holder.exec("BEGIN EXCLUSIVE")
+    lock_writes(holder, db_path)
     eraser = HistoryEraser(store)
     eraser.erase(room)
     qtbot.waitUntil(lambda: "its messages are deleted later" in caplog.text)

@@ -11,6 +11,7 @@ import pytest
 from app.server.connection import READ_BUFFER_BYTES
 from app.server.server import ChatServer
 from tests.conftest import PASSWORD
+from tests.db_access import set_read_only
 from tests.fake_clock import FakeClock
 from tests.server.test_load import GatedArgon2
 from tests.server.test_rooms import create, enter
@@ -159,18 +160,19 @@ def test_total_connection_cap(server: ChatServer, connect: Connect) -> None:
     connect()  # a seat is free again: the welcome arrives
 
 
+@pytest.mark.both_engines
 def test_database_errors_fail_one_request_and_the_server_goes_on(
     server: ChatServer, login: Login, connect: Connect
 ) -> None:
     room, ticket = create(login("alice"))
     member = enter(connect, room, ticket)
-    server.store.db.execute("PRAGMA query_only = ON")
+    set_read_only(server.store.db, True)
     member.send(type="say", text="lost", id=1)
     assert member.expect_error("internal_error")["id"] == 1
     newcomer = connect()
     newcomer.send(type="register", name="bobby", password=PASSWORD, id=2)
     assert newcomer.expect_error("internal_error")["id"] == 2
-    server.store.db.execute("PRAGMA query_only = OFF")
+    set_read_only(server.store.db, False)
     member.send(type="say", text="kept")
     assert member.expect("message")["text"] == "kept"
     assert "lost" not in [m.get("text") for m in member.inbox]

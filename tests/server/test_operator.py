@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from app.server.server import ChatServer
 from tests.server.test_rooms import create, enter, join
 from tests.wire_client import WireClient
+
+pytestmark = pytest.mark.both_engines
 
 Connect = Callable[..., WireClient]
 Login = Callable[..., WireClient]

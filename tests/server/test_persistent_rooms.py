@@ -15,9 +15,11 @@ from app.server.server import ChatServer
 from app.shared.protocol import MAX_FRAME_BYTES
 from app.shared.validation import name_key
 from tests.conftest import PASSWORD
-from tests.server.test_persistence import query_db
+from tests.db_access import query_db
 from tests.server.test_rooms import create, enter, join
 from tests.wire_client import WireClient
+
+pytestmark = pytest.mark.both_engines
 
 Connect = Callable[..., WireClient]
 Login = Callable[..., WireClient]

@@ -17,8 +17,8 @@ from app.server.admin.models import Column, local_time
 from app.server.cli import install_admin_language
 from app.server.server import ChatServer
 from app.shared import i18n
+from tests.db_access import query_db
 from tests.server.admin.conftest import TIMEOUT_MS, answer, proxy_row, select_member, select_room
-from tests.server.test_persistence import query_db
 from tests.server.test_rooms import create, enter, join
 from tests.wire_client import WireClient
 

@@ -1,0 +1,242 @@
+"""What differs between SQLite and PostgreSQL, in one place: the QtSql driver and its settings,
+where the schema version is kept, DDL words, error sorting and the one-server lock.
+
+`Database` (database.py) is written once over an `Engine`; every statement either engine runs
+here is prepared with bound values, as everywhere else.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, ClassVar
+
+from PySide6.QtCore import QCoreApplication, QSysInfo
+from PySide6.QtSql import QSqlDatabase, QSqlError
+
+from app.server.db_errors import (
+    Condition,
+    DatabaseError,
+    condition_of,
+    postgres_condition_of,
+)
+from app.server.db_lock import DatabaseInUseError, DatabaseLock
+from app.server.db_target import DbTarget, PostgresTarget, SqliteTarget
+from app.shared import logs
+
+if TYPE_CHECKING:
+    from app.server.database import Database
+
+# How long a statement may wait for another process's lock. Short: the event loop must never
+# stall on the database; a busy write is retried from a timer instead (see MessageLog).
+BUSY_TIMEOUT_MS = 10
+# How long opening (or reopening) a PostgreSQL connection may block the event loop.
+CONNECT_TIMEOUT_S = 3
+# The advisory lock one serving RoomChat holds on a PostgreSQL database: "RoomChat" in ASCII.
+ADVISORY_LOCK_KEY = int.from_bytes(b"RoomChat", "big")
+_APPLICATION_NAME = re.compile(r"roomchat:(\d+)@(.*)")
+
+
+class Engine:
+    """One database engine as `Database` sees it; subclasses fill in the differences."""
+
+    driver = ""
+    code_name = ""  # what the engine calls its error codes, for a bug's log line
+    returns_ids = False  # INSERT … RETURNING id, not the driver's last insert id
+    words: ClassVar[dict[str, str]] = {}  # filled into `{…}` in migration DDL
+
+    @classmethod
+    def ddl(cls, sql: str) -> str:
+        """A migration's statement in this engine's words (`{row_id}`, `{without_rowid}`)."""
+        return sql.format(**cls.words)
+
+    def configure(self, db: QSqlDatabase) -> None:
+        raise NotImplementedError
+
+    def condition(self, error: QSqlError) -> Condition:
+        raise NotImplementedError
+
+    def details(self, error: QSqlError) -> str:
+        """What the database said about a bug, without the values bound into it."""
+        return error.databaseText()
+
+    def summary(self, error: QSqlError) -> str:
+        """A bug's error in one line for the exception (logged again by whoever catches it)."""
+        return error.text()
+
+    def opening_error(self, display: str, error: QSqlError) -> DatabaseError:
+        raise NotImplementedError
+
+    def connected(self, database: Database) -> None:
+        """Per-connection settings, run after every (re)connection."""
+
+    def lock(self, database: Database) -> DatabaseLock | None:
+        """Take the one-server lock, or raise `DatabaseInUseError`."""
+        raise NotImplementedError
+
+    def schema_version(self, database: Database) -> int:
+        raise NotImplementedError
+
+    def set_schema_version(self, database: Database, version: int) -> None:
+        raise NotImplementedError
+
+    def before_migrating(self, database: Database, known: int) -> int:
+        """Settings for the database itself, once its version is known to be usable; returns
+        the version (an engine may find it somewhere older first)."""
+        return database.schema_version
+
+
+class SqliteEngine(Engine):
+    """QSQLITE in WAL mode; the version in `PRAGMA user_version`, the lock a file beside it."""
+
+    driver = "QSQLITE"
+    code_name = "SQLite code"
+    words: ClassVar[dict[str, str]] = {
+        "row_id": "INTEGER PRIMARY KEY",
+        "without_rowid": " WITHOUT ROWID",
+    }
+
+    def __init__(self, target: SqliteTarget) -> None:
+        self.target = target
+
+    def configure(self, db: QSqlDatabase) -> None:
+        db.setDatabaseName(self.target.path)
+        db.setConnectOptions(f"QSQLITE_BUSY_TIMEOUT={BUSY_TIMEOUT_MS}")
+
+    def condition(self, error: QSqlError) -> Condition:
+        return condition_of(error)
+
+    def opening_error(self, display: str, error: QSqlError) -> DatabaseError:
+        condition = condition_of(error)
+        if condition is Condition.BUG:
+            return DatabaseError(f"cannot open {display}: {error.text()}")
+        return DatabaseError(f"{display}: {condition.value}", condition)
+
+    def lock(self, database: Database) -> DatabaseLock | None:
+        return DatabaseLock(self.target.path)
+
+    def schema_version(self, database: Database) -> int:
+        return int(database.pragma("PRAGMA user_version")[0][0])
+
+    def set_schema_version(self, database: Database, version: int) -> None:
+        # A PRAGMA takes no bound value; int() keeps anything but a number out of it.
+        database.pragma(f"PRAGMA user_version = {int(version)}")
+
+    def before_migrating(self, database: Database, known: int) -> int:
+        database.pragma("PRAGMA journal_mode=WAL")
+        # In WAL mode NORMAL is durable across a crash of the process (not of the OS).
+        database.pragma("PRAGMA synchronous=NORMAL")
+        database.pragma("PRAGMA foreign_keys=ON")
+        return database.schema_version or self._adopt_schema_version_table(database, known)
+
+    def _adopt_schema_version_table(self, database: Database, known: int) -> int:
+        """Move a version kept in the old `schema_version` table into user_version."""
+        table = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"
+        if not database.rows(table, name="schema_version"):
+            return 0
+        with database.transaction():
+            rows = database.rows("SELECT version FROM schema_version")
+            version = int(rows[0][0]) if rows else 0
+            database.check_version(version, known)
+            database.execute("DROP TABLE schema_version").finish()
+            self.set_schema_version(database, version)
+        logs.db.info("database schema version %d now kept in user_version", version)
+        return version
+
+
+class PostgresEngine(Engine):
+    """QPSQL; the version in a one-row `schema_version` table, the lock a session-level
+    advisory lock (released by PostgreSQL when the connection ends, however it ends)."""
+
+    driver = "QPSQL"
+    code_name = "SQLSTATE"
+    returns_ids = True
+    words: ClassVar[dict[str, str]] = {
+        "row_id": "INTEGER GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+        "without_rowid": "",
+    }
+
+    def __init__(self, target: PostgresTarget) -> None:
+        self.target = target
+
+    def configure(self, db: QSqlDatabase) -> None:
+        target = self.target
+        db.setHostName(target.host)
+        if target.port is not None:
+            db.setPort(target.port)
+        db.setDatabaseName(target.dbname)
+        db.setUserName(target.user)
+        db.setPassword(target.password)  # else libpq reads PGPASSFILE or ~/.pgpass
+        pid = QCoreApplication.applicationPid()
+        # Who holds the lock, for the refusal a second server prints (last: it must win).
+        name = f"roomchat:{pid}@{QSysInfo.machineHostName()}"[:63]
+        options = [f"connect_timeout={CONNECT_TIMEOUT_S}"]
+        options += [f"{key}={value}" for key, value in target.options]
+        db.setConnectOptions(";".join([*options, f"application_name={name}"]))
+
+    def condition(self, error: QSqlError) -> Condition:
+        return postgres_condition_of(error)
+
+    def details(self, error: QSqlError) -> str:
+        # The first line only: DETAIL lines quote the values (a key that clashed, ...).
+        return " ".join(error.databaseText().split("\n", 1)[0].split())
+
+    def summary(self, error: QSqlError) -> str:
+        return self.details(error)
+
+    def opening_error(self, display: str, error: QSqlError) -> DatabaseError:
+        reason = " ".join(error.databaseText().split("\n", 1)[0].split()) or error.text()
+        return DatabaseError(f"{display}: cannot connect: {reason}", Condition.CANNOT_OPEN)
+
+    def connected(self, database: Database) -> None:
+        # A lock wait fails at once as busy (55P03), as SQLite's busy timeout does.
+        database.rows("SELECT set_config('lock_timeout', :v, false)", v=f"{BUSY_TIMEOUT_MS}ms")
+        # Notices ("… already exists, skipping") would go to stderr past the log.
+        database.rows("SELECT set_config('client_min_messages', 'warning', false)")
+
+    def lock(self, database: Database) -> DatabaseLock | None:
+        [(taken,)] = database.rows("SELECT pg_try_advisory_lock(:key)", key=ADVISORY_LOCK_KEY)
+        if not taken:
+            pid, host = self._lock_holder(database)
+            raise DatabaseInUseError(database.path, pid, host)
+        return None
+
+    def _lock_holder(self, database: Database) -> tuple[int, str]:
+        """The process and host of the server holding the lock, as its connection says."""
+        rows = database.rows(
+            "SELECT a.application_name FROM pg_catalog.pg_locks l "
+            "JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
+            "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
+            "AND l.classid = :high AND l.objid = :low AND l.database = "
+            "(SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())",
+            high=ADVISORY_LOCK_KEY >> 32,
+            low=ADVISORY_LOCK_KEY & 0xFFFFFFFF,
+        )
+        found = _APPLICATION_NAME.fullmatch(str(rows[0][0])) if rows else None
+        return (int(found[1]), found[2]) if found else (0, "")
+
+    def _has_version_table(self, database: Database) -> bool:
+        return bool(
+            database.rows(
+                "SELECT 1 FROM pg_catalog.pg_tables "
+                "WHERE schemaname = current_schema() AND tablename = :name",
+                name="schema_version",
+            )
+        )
+
+    def schema_version(self, database: Database) -> int:
+        if not self._has_version_table(database):
+            return 0
+        rows = database.rows("SELECT version FROM schema_version")
+        return int(rows[0][0]) if rows else 0
+
+    def set_schema_version(self, database: Database, version: int) -> None:
+        if not self._has_version_table(database):
+            database.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)").finish()
+        database.execute("DELETE FROM schema_version").finish()
+        database.execute("INSERT INTO schema_version (version) VALUES (:v)", v=version).finish()
+
+
+def engine_for(target: DbTarget) -> Engine:
+    if isinstance(target, PostgresTarget):
+        return PostgresEngine(target)
+    return SqliteEngine(target)
