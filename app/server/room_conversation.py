@@ -1,0 +1,323 @@
+"""The room port's conversation core, sans I/O: who is inside, their states, seats, history.
+
+Fed what the connections sent and what happened to them, it returns effects as data for
+the Qt adapter (`app.server.room.Room`) to carry out, in order. Connections are opaque
+hashable handles; time comes from an injected clock. No Qt here.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+from app.server.conversation import ParsedItem
+from app.server.room_effects import (
+    Admit,
+    Broadcast,
+    Close,
+    Effect,
+    MemberJoined,
+    MemberLeft,
+    SeatsChanged,
+    Send,
+    Store,
+)
+from app.server.seats import Seats
+from app.server.states import RoomEvent, RoomState, room_after
+from app.shared.limits import Clock
+from app.shared.protocol import (
+    Bye,
+    ChatMessage,
+    Enter,
+    ErrorCode,
+    ErrorReply,
+    Joined,
+    Leave,
+    Left,
+    Ping,
+    Pong,
+    ProtocolError,
+    RequestId,
+    RoomSummary,
+    Say,
+    error_reply,
+    fitted_entered,
+    message_frames,
+    rate_limited,
+)
+from app.shared.timefmt import utc_now_iso
+from app.shared.validation import check_text
+
+if TYPE_CHECKING:  # budgets.py reaches Qt through the server config
+    from app.server.budgets import Budgets
+
+HISTORY_LENGTH = 50
+HISTORY_BYTES = 40 * 1024  # at most; less when a long room name and 100 names need the room
+
+REPLACED = "you entered this room from somewhere else"
+BAD_TICKET = "the first line must be enter with a valid ticket"
+
+_net = logging.getLogger("roomchat.net")  # the names of app.shared.logs, which imports Qt
+_server = logging.getLogger("roomchat.server")
+
+C = TypeVar("C", bound=Hashable)
+
+
+@dataclass(frozen=True, slots=True)
+class RoomInfo:
+    """What the lobby shows of a room and what the database keeps."""
+
+    id: int
+    name: str
+    owner: str
+    capacity: int
+    password_hash: str | None
+    created_at: str
+
+
+@dataclass(slots=True)
+class Member(Generic[C]):
+    """Someone inside: their account's key, the name they are shown by, their connection."""
+
+    key: str
+    name: str
+    connection: C
+
+
+@dataclass(slots=True)
+class _Peer:
+    """One connection's side of the conversation, while it is open."""
+
+    state: RoomState
+    address_key: str  # what the per-address budgets count
+    peer: str  # for log lines
+
+
+class RoomConversation(Generic[C]):
+    """One room's conversations: every connection's `RoomState`, the members, the seats
+    (`Seats`: tickets on the clock) and the history newcomers are given.
+
+    A connection the core closes leaves its state table at once (it reads no more), but
+    stays a member until `connection_closed()`: its socket holds the seat until it is gone.
+    Chat budgets are the server's (`Budgets`, per account), so they survive re-entry.
+    """
+
+    def __init__(
+        self,
+        info: RoomInfo,
+        port: int,
+        budgets: Budgets,
+        ticket_ttl: float,
+        clock: Clock = time.monotonic,
+        stamp: Callable[[], str] = utc_now_iso,
+    ) -> None:
+        self.info = info
+        self.port = port
+        self._budgets = budgets
+        self._stamp = stamp  # wall-clock timestamps for the wire
+        self.seats = Seats(info.capacity, ticket_ttl, clock)
+        self.members: dict[str, Member[C]] = {}  # by user key
+        self._by_connection: dict[C, Member[C]] = {}
+        self._peers: dict[C, _Peer] = {}  # every connection whose conversation is open
+        self.history: deque[ChatMessage] = deque(maxlen=HISTORY_LENGTH)
+        self.closed = False
+
+    # --- what the lobby and the adapter ask ----------------------------------------------
+
+    def summary(self) -> RoomSummary:
+        info = self.info
+        locked = info.password_hash is not None
+        return RoomSummary(info.id, info.name, self.port, len(self.members), info.capacity,
+                           locked, info.owner, info.created_at)  # fmt: skip
+
+    def member_names(self) -> tuple[str, ...]:
+        return tuple(member.name for member in self.members.values())
+
+    def state_of(self, connection: C) -> RoomState:
+        peer = self._peers.get(connection)
+        return RoomState.CLOSED if peer is None else peer.state
+
+    def connections(self) -> list[C]:
+        """Every connection not yet known to be gone: open conversations and members."""
+        return list({**dict.fromkeys(self._peers), **dict.fromkeys(self._by_connection)})
+
+    # --- inputs --------------------------------------------------------------------------
+
+    def opened(self, connection: C, address_key: str, peer: str = "") -> None:
+        self._peers[connection] = _Peer(RoomState.AWAITING_ENTER, address_key, peer)
+
+    def received(self, connection: C, items: list[ParsedItem]) -> list[Effect[C]]:
+        """What one read from `connection` brought, in order."""
+        peer = self._peers.get(connection)
+        if peer is None or not items:
+            return []
+        effects: list[Effect[C]] = []
+        if peer.state is RoomState.AWAITING_ENTER:
+            self._enter(connection, peer, items[0], effects)
+            items = items[1:]
+        member = self._by_connection.get(connection)
+        if member is not None and items and peer.state is RoomState.MEMBER:
+            self._member_requests(member, peer, items, effects)
+        return effects
+
+    def committed(self, sender: str, ts: str, items: list[tuple[int, str]]) -> bytes:
+        """Stored messages: kept for newcomers; the frames every member is to get."""
+        self.history.extend(ChatMessage(s, sender, t, ts) for s, t in items[-HISTORY_LENGTH:])
+        return message_frames(sender, ts, items)
+
+    def connection_closed(self, connection: C) -> list[Effect[C]]:
+        """The connection is gone (whoever closed it)."""
+        if connection in self._peers:
+            self._close_conversation(connection)
+        member = self._by_connection.pop(connection, None)
+        if member is None:
+            return []
+        del self.members[member.key]
+        self.seats.remove(member.key)
+        _server.info("%s left room %d", member.name, self.info.id)
+        if self.closed:
+            return []
+        return [
+            Broadcast(Left(member.name, self.member_names(), self._stamp())),
+            SeatsChanged(),
+            MemberLeft(member.name),
+        ]
+
+    def reserve_seat(self, user_key: str, name: str, request_id: RequestId = None) -> str:
+        """A ticket holding a seat (see `Seats.reserve`); the caller re-arms its timers."""
+        return self.seats.reserve(user_key, name, request_id)
+
+    def expire_tickets(self) -> bool:
+        """The clock moved on: drop the tickets that expired; True if any did."""
+        return self.seats.expire()
+
+    def close(self, code: ErrorCode | None = None, text: str = "") -> list[Effect[C]]:
+        """The room closes: every connection is closed, every seat and ticket dropped."""
+        if self.closed:
+            return []
+        self.closed = True
+        self.seats.clear()
+        return [Close(connection, code, text) for connection in self.connections()]
+
+    # --- decisions -----------------------------------------------------------------------
+
+    def _close_conversation(self, connection: C) -> None:
+        peer = self._peers.pop(connection)
+        peer.state = room_after(peer.state, RoomEvent.CLOSED)
+
+    def _close(
+        self, connection: C, effects: list[Effect[C]], code: ErrorCode | None = None, text: str = ""
+    ) -> None:
+        self._close_conversation(connection)
+        effects.append(Close(connection, code, text))
+
+    def _enter(
+        self, connection: C, peer: _Peer, item: ParsedItem, effects: list[Effect[C]]
+    ) -> None:
+        holder = self.seats.take(item.ticket) if isinstance(item, Enter) else None
+        if holder is None or not isinstance(item, Enter):
+            _net.warning("%s: bad ticket for room %d", peer.peer, self.info.id)
+            request_id = item.request_id if isinstance(item, ProtocolError) else item.id
+            refusal = ErrorReply(ErrorCode.BAD_TICKET.value, BAD_TICKET, request_id)
+            effects.append(Send(connection, refusal))
+            self._close(connection, effects)
+            effects.append(SeatsChanged())
+            return
+        previous = self.members.pop(holder.user_key, None)
+        if previous is not None:  # the same account from somewhere else: the old one goes
+            del self._by_connection[previous.connection]
+            if previous.connection in self._peers:
+                self._close_conversation(previous.connection)
+            effects.append(Close(previous.connection, ErrorCode.SESSION_REPLACED, REPLACED))
+        peer.state = room_after(peer.state, RoomEvent.ENTERED)
+        member = Member(holder.user_key, holder.name, connection)
+        self.members[member.key] = member
+        self._by_connection[connection] = member
+        names = self.member_names()
+        entered = fitted_entered(
+            self.summary(), member.name, names, tuple(self.history), item.id, HISTORY_BYTES
+        )
+        joined = Joined(member.name, names, self._stamp())
+        effects += (Admit(connection), SeatsChanged(), Send(connection, entered))
+        effects += (Broadcast(joined), MemberJoined(member.name))
+        _server.info("%s entered room %d from %s", member.name, self.info.id, peer.peer)
+
+    def _member_requests(
+        self, member: Member[C], peer: _Peer, items: list[ParsedItem], effects: list[Effect[C]]
+    ) -> None:
+        connection = member.connection
+        sayings: list[Say] = []
+        flood = self._budgets.chat(member.key)  # the account's, whichever room or connection
+        for item in items:
+            if isinstance(item, Say):
+                admitted = flood.admit()
+                if admitted:
+                    sayings.append(item)
+                    continue
+                self._publish(member, peer, sayings, effects)  # what came before goes first
+                sayings = []
+                if admitted is None:
+                    _net.warning("%s flooded room %d", peer.peer, self.info.id)
+                    self._close(connection, effects, ErrorCode.RATE_LIMITED, "flooding")
+                    return
+                if self._budgets.should_log("chat", member.key):  # once per window
+                    _net.warning(
+                        "%s (%s) rate-limited in room %d", member.name, peer.peer, self.info.id
+                    )
+                refusal = rate_limited(
+                    "too many messages; wait a moment", flood.retry_after(), item.id
+                )
+                effects.append(Send(connection, refusal))
+                continue
+            self._publish(member, peer, sayings, effects)
+            sayings = []
+            if isinstance(item, ProtocolError):
+                effects.append(Send(connection, error_reply(item)))
+            elif isinstance(item, Ping):
+                effects.append(Send(connection, Pong(item.id)))
+            elif isinstance(item, Leave):
+                effects.append(Send(connection, Bye(item.id)))
+                self._close(connection, effects)
+                return
+            elif isinstance(item, Enter):
+                problem = ProtocolError(
+                    ErrorCode.BAD_REQUEST, "you are already in this room", item.id
+                )
+                effects.append(Send(connection, error_reply(problem)))
+        self._publish(member, peer, sayings, effects)
+
+    def _publish(
+        self, member: Member[C], peer: _Peer, sayings: list[Say], effects: list[Effect[C]]
+    ) -> None:
+        """What the address and stored-text budgets let through goes to be stored (once
+        valid); the rest is refused."""
+        if not sayings:
+            return
+        budgets = self._budgets
+        connection = member.connection
+        allowed = budgets.admit_batch(member.key, peer.address_key, [s.text for s in sayings])
+        texts: list[str] = []
+        ids: list[RequestId] = []
+        for say in sayings[:allowed] if allowed < len(sayings) else sayings:
+            try:
+                texts.append(check_text(say.text, say.id))
+            except ProtocolError as problem:
+                effects.append(Send(connection, error_reply(problem)))
+                continue
+            ids.append(say.id)
+        if texts:  # what arrived in one read arrived at one time
+            effects.append(Store(connection, member.name, self._stamp(), texts, ids))
+        if allowed == len(sayings):
+            return
+        if budgets.should_log("batch", member.key):
+            _net.warning("%s (%s) over the address or text budget in room %d",
+                         member.name, peer.peer, self.info.id)  # fmt: skip
+        wait = budgets.batch_retry_after(member.key, peer.address_key, sayings[allowed].text)
+        for say in sayings[allowed:]:
+            effects.append(
+                Send(connection, rate_limited("too much chat; wait a moment", wait, say.id))
+            )
