@@ -254,18 +254,13 @@ class Room(QObject):
 
     def kick_member(self, name: str, code: ErrorCode, text: str) -> bool:
         """Close the room connection of the member called `name`; False if none is."""
-        for member in self.members.values():
-            if member.name == name:
-                member.connection.close_with_error(code, text)
-                return True
-        return False
+        effects = self._core.kick_member(name, code, text)
+        self._carry_out(effects)
+        return bool(effects)
 
     def kick_user(self, user_key: str, code: ErrorCode, text: str) -> None:
         """Close that user's connection to this room (if any) and drop their tickets."""
-        self.revoke_tickets(user_key)
-        member = self.members.get(user_key)
-        if member is not None:
-            member.connection.close_with_error(code, text)
+        self._carry_out(self._core.kick_user(user_key, code, text))
 
     def close(self, code: ErrorCode | None = None, text: str = "") -> None:
         """Stop listening and close every connection (with an error frame when given)."""

@@ -171,8 +171,7 @@ class RoomConversation(Generic[C]):
 
     def connection_closed(self, connection: C) -> list[Effect[C]]:
         """The connection is gone (whoever closed it)."""
-        if connection in self._peers:
-            self._close_conversation(connection)
+        self._close_conversation(connection)
         member = self._by_connection.pop(connection, None)
         if member is None:
             return []
@@ -195,6 +194,24 @@ class RoomConversation(Generic[C]):
         """The clock moved on: drop the tickets that expired; True if any did."""
         return self.seats.expire()
 
+    def kick_user(self, user_key: str, code: ErrorCode, text: str) -> list[Effect[C]]:
+        """Drop the user's tickets and close their connection here, if they are inside."""
+        self.seats.revoke(user_key)
+        effects: list[Effect[C]] = [SeatsChanged()]
+        member = self.members.get(user_key)
+        if member is not None:
+            self._close(member.connection, effects, code, text)
+        return effects
+
+    def kick_member(self, name: str, code: ErrorCode, text: str) -> list[Effect[C]]:
+        """Close the connection of the member shown as `name`; nothing if nobody is."""
+        effects: list[Effect[C]] = []
+        for member in self.members.values():
+            if member.name == name:
+                self._close(member.connection, effects, code, text)
+                break
+        return effects
+
     def close(self, code: ErrorCode | None = None, text: str = "") -> list[Effect[C]]:
         """The room closes: every connection is closed, every seat and ticket dropped."""
         if self.closed:
@@ -206,8 +223,9 @@ class RoomConversation(Generic[C]):
     # --- decisions -----------------------------------------------------------------------
 
     def _close_conversation(self, connection: C) -> None:
-        peer = self._peers.pop(connection)
-        peer.state = room_after(peer.state, RoomEvent.CLOSED)
+        peer = self._peers.pop(connection, None)
+        if peer is not None:  # else it is closing already
+            peer.state = room_after(peer.state, RoomEvent.CLOSED)
 
     def _close(
         self, connection: C, effects: list[Effect[C]], code: ErrorCode | None = None, text: str = ""
@@ -228,11 +246,9 @@ class RoomConversation(Generic[C]):
             effects.append(SeatsChanged())
             return
         previous = self.members.pop(holder.user_key, None)
-        if previous is not None:  # the same account from somewhere else: the old one goes
+        if previous is not None:  # a guard: `Seats` gives no ticket to someone inside
             del self._by_connection[previous.connection]
-            if previous.connection in self._peers:
-                self._close_conversation(previous.connection)
-            effects.append(Close(previous.connection, ErrorCode.SESSION_REPLACED, REPLACED))
+            self._close(previous.connection, effects, ErrorCode.SESSION_REPLACED, REPLACED)
         peer.state = room_after(peer.state, RoomEvent.ENTERED)
         member = Member(holder.user_key, holder.name, connection)
         self.members[member.key] = member
