@@ -12,7 +12,7 @@ import pytest
 
 from app.server.budgets import Budgets
 from app.server.config import ServerConfig
-from app.server.room_conversation import HISTORY_LENGTH, RoomConversation, RoomInfo
+from app.server.room_conversation import HISTORY_BYTES, HISTORY_LENGTH, RoomConversation, RoomInfo
 from app.server.room_effects import (
     Admit,
     Broadcast,
@@ -275,6 +275,7 @@ def test_history_is_trimmed_for_newcomers_to_fit_the_line() -> None:
     assert 0 < len(entered.history) < HISTORY_LENGTH
     assert entered.history[-1].seq == HISTORY_LENGTH  # the newest are kept
     assert len(encode(entered)) <= MAX_FRAME_BYTES
+    assert sum(len(encode(m)) for m in entered.history) <= HISTORY_BYTES  # room for the rest
 
 
 def test_closing_the_room_closes_every_connection_and_announces_nobody_leaving() -> None:
