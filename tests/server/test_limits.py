@@ -118,6 +118,24 @@ def test_enter_timeout_on_a_room_port(
     enter(connect, room, ticket)
 
 
+@pytest.mark.server_config(enter_timeout=60, idle_timeout=600, ticket_ttl=6000)
+def test_entering_ends_the_enter_deadline_and_starts_the_idle_clock(
+    server: ChatServer, login: Login, connect: Connect, fake_clock: FakeClock
+) -> None:
+    room, ticket = create(login("alice"))
+    member = enter(connect, room, ticket)
+    fake_clock.advance(60)
+    server.sweep()
+    member.request("ping", "pong")  # inside, the enter deadline no longer applies
+    fake_clock.advance(599)
+    server.sweep()
+    member.request("ping", "pong")
+    fake_clock.advance(601)
+    server.sweep()  # but a member silent past the idle timeout is closed
+    member.expect_error("timeout")
+    member.wait_closed()
+
+
 @pytest.mark.server_config(idle_timeout=60)
 def test_idle_timeout_resets_on_activity_and_closes_silence(
     server: ChatServer, login: Login, fake_clock: FakeClock
