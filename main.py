@@ -47,6 +47,21 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="create the account NAME with a password read from stdin, then exit",
     )
+    server.add_argument(
+        "--operator",
+        action="store_true",
+        help="with --add-user: make the new account a server-wide operator",
+    )
+    server.add_argument(
+        "--grant-operator",
+        metavar="NAME",
+        help="make the account NAME a server-wide operator (from its next login), then exit",
+    )
+    server.add_argument(
+        "--revoke-operator",
+        metavar="NAME",
+        help="make the account NAME a plain account again (from its next login), then exit",
+    )
 
     tls = parser.add_argument_group("server encryption (TLS)")
     tls.add_argument(

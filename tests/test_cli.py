@@ -132,6 +132,40 @@ def test_add_user_reads_the_password_from_stdin(qtbot, tmp_path, server_process)
     client.close()
 
 
+def test_operators_are_made_granted_and_revoked_from_the_command_line(
+    qtbot, tmp_path, server_process
+) -> None:
+    db = str(tmp_path / "x.sqlite3")  # the server_process fixture's --db
+    base = ("--mode", "server", "--db", db, "--hash-profile", "test")
+    made = run_main(*base, "--add-user", "olga", "--operator", stdin="password123\n")
+    assert (made.returncode, made.stdout) == (0, "created operator account olga\n"), made.stderr
+    run_main(*base, "--add-user", "pupil", stdin="password123\n")
+    assert run_main(*base, "--add-user", "kim", stdin="password123\n").stdout == (
+        "created account kim\n"
+    )
+    granted = run_main(*base, "--grant-operator", "PUPIL")  # names without case, as at login
+    assert (granted.returncode, granted.stdout) == (0, "pupil is now an operator\n")
+    again = run_main(*base, "--grant-operator", "pupil")
+    assert (again.returncode, again.stdout) == (0, "pupil is an operator already\n")
+    revoked = run_main(*base, "--revoke-operator", "olga")
+    assert (revoked.returncode, revoked.stdout) == (0, "olga is no longer an operator\n")
+    unknown = run_main(*base, "--grant-operator", "nobody")
+    assert (unknown.returncode, unknown.stdout) == (2, "")
+    assert unknown.stderr.splitlines() == ["error: no account is named 'nobody'"]
+    alone = run_main(*base, "--operator")
+    assert alone.returncode == 2 and alone.stderr.splitlines() == [
+        "error: --operator goes with --add-user"
+    ]
+
+    start, _, _ = server_process
+    port = start()
+    for name, operator in (("olga", False), ("pupil", True), ("kim", False)):
+        client = WireClient(qtbot, port)
+        reply = client.request("login", "logged_in", name=name, password="password123")
+        assert reply["operator"] is operator, name
+        client.close()
+
+
 def test_help_documents_every_flag() -> None:
     result = run_main("--help")
     assert result.returncode == 0
@@ -148,6 +182,11 @@ def test_help_documents_every_flag() -> None:
         "--log-level",
         "--hash-profile",
         "--add-user",
+        "--operator",
+        "--grant-operator",
+        "--revoke-operator",
+        "--persistent-rooms",
+        "--keep-deleted-history",
         "--lang",
     ):
         assert flag in result.stdout

@@ -1,4 +1,5 @@
-"""`main.py --mode server`: build the config from flags, then serve or add a user."""
+"""`main.py --mode server`: build the config from flags, then serve, add a user or set
+an account's operator role."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from app.server.tls import TlsError, default_cert_hosts, load_server_tls, make_s
 from app.shared import logs
 from app.shared.protocol import ProtocolError
 from app.shared.unix_signals import ShutdownSignals
-from app.shared.validation import check_name, check_password, name_key
+from app.shared.validation import check_name, check_password, login_key, name_key
 
 DB_FILE_NAME = "roomchat.sqlite3"
 
@@ -86,7 +87,7 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
     )
 
 
-def add_user(config: ServerConfig, name: str) -> int:
+def add_user(config: ServerConfig, name: str, operator: bool = False) -> int:
     """Create an account from the command line, the password read from stdin."""
     if sys.stdin.isatty():
         password = getpass.getpass(f"password for {name}: ")
@@ -101,15 +102,46 @@ def add_user(config: ServerConfig, name: str) -> int:
     store = ChatStore(config.db_path)
     try:
         created = store.add_account(
-            name, name_key(name), make_argon2(config.hash_profile).hash(password)
+            name, name_key(name), make_argon2(config.hash_profile).hash(password), operator
         )
     finally:
         store.close()
     if not created:
         print(f"error: the name {name!r} is taken", file=sys.stderr)
         return 1
-    print(f"created account {name}")
+    print(f"created operator account {name}" if operator else f"created account {name}")
     return 0
+
+
+def set_operator(config: ServerConfig, name: str, operator: bool) -> int:
+    """Grant or revoke the operator role; it takes effect at the account's next login."""
+    store = ChatStore(config.db_path)
+    try:
+        found = store.set_operator(login_key(name), operator)
+    finally:
+        store.close()
+    if found is None:
+        print(f"error: no account is named {name!r}", file=sys.stderr)
+        return 2
+    shown, was = found
+    if was == operator:
+        print(f"{shown} {'is an operator' if operator else 'is not an operator'} already")
+    else:
+        print(f"{shown} {'is now an operator' if operator else 'is no longer an operator'}")
+    return 0
+
+
+def account_command(config: ServerConfig, args: argparse.Namespace) -> int | None:
+    """Run --add-user, --grant-operator or --revoke-operator if one was given."""
+    if args.operator and args.add_user is None:
+        raise StartupError("--operator goes with --add-user")
+    if args.add_user is not None:
+        return add_user(config, args.add_user, args.operator)
+    if args.grant_operator is not None:
+        return set_operator(config, args.grant_operator, True)
+    if args.revoke_operator is not None:
+        return set_operator(config, args.revoke_operator, False)
+    return None
 
 
 def run_server(args: argparse.Namespace) -> int:
@@ -128,8 +160,9 @@ def run_server(args: argparse.Namespace) -> int:
         return 0
     try:
         config = config_from_args(args)
-        if args.add_user is not None:
-            return add_user(config, args.add_user)
+        done = account_command(config, args)
+        if done is not None:
+            return done
         config = replace(config, host=listen_address(config.host))
         server = ChatServer(config)
     except (TlsError, StartupError, OSError) as problem:  # OSError: no app-data folder

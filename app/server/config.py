@@ -15,9 +15,12 @@ from app.server.flags import (
     port_number,
     port_range,
     room_capacity,
+    yes_no,
 )
 
 SHARED, SERVER, LIMITS = FlagGroup.SHARED, FlagGroup.SERVER, FlagGroup.LIMITS
+# Who may create a persistent room: server operators, every account, or nobody.
+PERSISTENT_ROOM_POLICIES = ("operators", "everyone", "nobody")
 
 # Fields that have no flag of their own, and why; every other field must have one.
 NOT_FLAGS: dict[str, str] = {
@@ -97,6 +100,26 @@ class ServerConfig:
             SERVER,
         ),
     )
+    persistent_rooms: str = field(
+        default="operators",
+        metadata=flag(
+            "--persistent-rooms",
+            "who may create a persistent room, one that stays open when empty and across "
+            "restarts (default: %(default)s)",
+            SERVER,
+            choices=PERSISTENT_ROOM_POLICIES,
+        ),
+    )
+    keep_deleted_history: bool = field(
+        default=True,
+        metadata=flag(
+            "--keep-deleted-history",
+            "keep the messages of a deleted room in the database; no deletes them (default: yes)",
+            SERVER,
+            parse=yes_no,
+            metavar="yes|no",
+        ),
+    )
     hash_profile: str = field(
         default="standard",
         metadata=flag(
@@ -123,6 +146,17 @@ class ServerConfig:
             "--tickets-per-user",
             "unused room tickets one person may hold in all rooms; a newer one revokes the "
             "oldest (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="N",
+        ),
+    )
+    reserved_seats: int = field(
+        default=2,
+        metadata=flag(
+            "--reserved-seats",
+            "unused room tickets that hold a seat in one room, the oldest first; later ones "
+            "enter while a seat is free (default: %(default)s)",
             LIMITS,
             parse=non_negative_int,
             metavar="N",

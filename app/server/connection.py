@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 import time
+from collections import deque
 
-from PySide6.QtCore import QByteArray, QObject, QTimer, Signal, Slot
-from PySide6.QtNetwork import QAbstractSocket, QTcpSocket
+from PySide6.QtCore import QByteArray, QObject, QTimer, Signal, SignalInstance, Slot
+from PySide6.QtNetwork import QAbstractSocket, QSslSocket, QTcpSocket
 
 from app.server.addresses import address_key
 from app.server.config import ServerConfig
@@ -32,6 +33,10 @@ from app.shared.protocol import (
 # batch's output stays well under the back-pressure mark.
 READ_BUFFER_BYTES = 64 * 1024
 BACKLOG_SLACK = 32 * 1024  # see send_bytes
+# Past this much in Qt's own write buffer, writes wait in the connection's queue instead,
+# where a goodbye can go ahead of them (Qt cannot drop what it was given). With the kernel's
+# bounded send buffer behind it, it keeps a reader that keeps up fed between two turns.
+HIGH_WATER = 64 * 1024
 LINGER_SECONDS = 5.0  # how long a closed connection may take to write its goodbye
 LOGGED_PROBLEMS = 3  # protocol errors logged per connection
 
@@ -44,10 +49,16 @@ class Connection(QObject):
     paused (`pause_reading`): Qt's read buffer is bounded, so the kernel's TCP window then
     pushes back on the sender instead of the server's memory growing.
 
+    Output goes straight to the socket while Qt's write buffer holds under HIGH_WATER;
+    past it, it waits in a queue of its own that is fed to the socket as the peer reads.
+    The backlog (output cap, back-pressure) counts both.
+
     Closing, by either side, ends the connection at once for its owner: `is_open` turns
     false and `closed` follows on the next turn of the event loop (never from inside the
-    caller's own call). The socket itself lingers until its goodbye is written, at most
-    LINGER_SECONDS for a peer that does not read, and then the object deletes itself.
+    caller's own call). What waits in the queue is dropped; a last frame given to
+    `close_with` (or `close_with_error`) goes right behind what the socket already holds.
+    The socket itself lingers until its goodbye is written, at most LINGER_SECONDS for a
+    peer that does not read, and then the object deletes itself.
 
     Signals:
         requests_received(list): the items parsed from one read, in arrival order.
@@ -91,8 +102,13 @@ class Connection(QObject):
         self._paused = False
         self._bad_frames = 0
         self._problems = 0
-        self._backlog = 0  # bytesToWrite() when last asked
-        self._unmeasured = 0  # bytes written since
+        self._backlog = 0  # bytesToWrite() plus the queue when last asked
+        self._unmeasured = 0  # bytes written or queued since
+        self._holding = False  # True: output waits in `_queue` (see HIGH_WATER)
+        self._queue: deque[tuple[bytes | QByteArray, int]] = deque()  # whole frames, sizes
+        self._queued = 0  # bytes in `_queue`
+        # TLS: Qt encrypts what it is given at once; the backlog is then its encrypted bytes.
+        self._tls = socket if isinstance(socket, QSslSocket) else None
         self.last_activity = clock()  # on `clock`, like the deadline
         self.idle_checked = False  # set once logged in or entered: silence then counts
         self.peer = f"{socket.peerAddress().toString()}:{socket.peerPort()}"
@@ -115,28 +131,68 @@ class Connection(QObject):
 
     @property
     def backlog(self) -> int:
-        """Bytes written but not yet taken by the peer's TCP stack (0 once closed)."""
+        """Bytes sent but not yet taken by the peer's TCP stack (0 once closed)."""
         return self._measure() if self._open else 0
 
     def _measure(self) -> int:
-        """Ask Qt for the backlog, and cut off a peer whose backlog passed the output cap."""
-        backlog = self._backlog = self._socket.bytesToWrite()
+        """Ask Qt for the backlog, cut off a peer whose backlog passed the output cap, and
+        start holding output back in the queue past HIGH_WATER."""
+        in_socket = self._in_socket()
+        backlog = self._backlog = in_socket + self._queued
         self._unmeasured = 0
         if self._max_output and backlog > self._max_output:
             self._cut_off(backlog)
             return 0
+        if in_socket > HIGH_WATER and not self._holding:
+            self._holding = True
+            # Connected only while holding: a reader that keeps up costs no slot call.
+            self._drained().connect(self._on_socket_bytes_written)
         return backlog
 
+    def _drained(self) -> SignalInstance:
+        """The signal for bytes that went to the network (for TLS: encrypted ones)."""
+        if self._tls is not None:
+            return self._tls.encryptedBytesWritten
+        return self._socket.bytesWritten
+
+    def _in_socket(self) -> int:
+        """What Qt holds for the peer: for TLS, what waits to be encrypted and what was."""
+        if self._tls is not None:
+            return self._tls.bytesToWrite() + self._tls.encryptedBytesToWrite()
+        return self._socket.bytesToWrite()
+
+    @Slot(int)
+    def _on_socket_bytes_written(self, _count: int) -> None:
+        """The peer read some: hand the socket queued frames up to HIGH_WATER again."""
+        if not self._holding:
+            return
+        socket, queue = self._socket, self._queue
+        while queue and self._in_socket() < HIGH_WATER:
+            data, size = queue.popleft()
+            self._queued -= size
+            socket.write(data)
+        if not queue:
+            self._stop_holding()
+
+    def _stop_holding(self) -> None:
+        """Drop whatever waits in the queue and write straight to the socket again."""
+        self._queue.clear()
+        self._queued = 0
+        if self._holding:
+            self._holding = False
+            self._drained().disconnect(self._on_socket_bytes_written)
+
     def _cut_off(self, backlog: int) -> None:
-        """End a slow reader at once for its owner; `slow_consumer` goes after its backlog.
+        """End a slow reader at once for its owner; `slow_consumer` goes ahead of its
+        queue, which is dropped, right behind what its socket holds.
 
         Nothing more is queued, so its memory stops growing; if it reads within
         LINGER_SECONDS it finds the error as its last frame, else it is reset.
         """
         logs.net.warning("cutting off %s: %d bytes unread (slow reader)", self.peer, backlog)
-        error = ErrorReply(ErrorCode.SLOW_CONSUMER.value, "you were not reading fast enough")
-        self._socket.write(encode(error))  # not send(): that would measure again
-        self.close()
+        self.close_with(
+            ErrorReply(ErrorCode.SLOW_CONSUMER.value, "you were not reading fast enough")
+        )
 
     def send(self, message: ServerEvent) -> None:
         self.send_bytes(encode(message))
@@ -150,8 +206,13 @@ class Connection(QObject):
         """
         if not self._open:
             return 0
-        self._socket.write(data)
-        self._unmeasured += data.size() if isinstance(data, QByteArray) else len(data)
+        size = data.size() if isinstance(data, QByteArray) else len(data)
+        if self._holding:
+            self._queue.append((data, size))
+            self._queued += size
+        else:
+            self._socket.write(data)
+        self._unmeasured += size
         if self._unmeasured < BACKLOG_SLACK:
             return self._backlog + self._unmeasured
         return self._measure()
@@ -160,7 +221,8 @@ class Connection(QObject):
         self.send_bytes(encode(error_reply(problem)))
 
     def close(self) -> None:
-        """Close after what was sent has been written (or LINGER_SECONDS, whichever first)."""
+        """Close after what the socket holds has been written (or LINGER_SECONDS, whichever
+        first); what waits in the queue is dropped (use `close_with` for a last frame)."""
         if not self._open:
             return
         self._end()
@@ -175,10 +237,18 @@ class Connection(QObject):
             discard_unsent(self._socket)
             self._socket.abort()
 
+    def close_with(self, message: ServerEvent) -> None:
+        """Close with `message` as the last frame, ahead of the queue, which is dropped:
+        the peer gets it after at most HIGH_WATER and the kernel's buffer."""
+        if not self._open:
+            return
+        self._socket.write(encode(message))  # not send(): that would queue or measure
+        self.close()  # drops the queue
+
     def close_with_error(self, code: ErrorCode, text: str) -> None:
-        self.send(ErrorReply(code.value, text))
-        logs.net.info("closing %s: %s", self.peer, code)
-        self.close()
+        if self._open:
+            logs.net.info("closing %s: %s", self.peer, code)
+        self.close_with(ErrorReply(code.value, text))
 
     def abort(self, reason: str) -> None:
         """Drop the connection at once, unsent data and all (the peer sees a reset)."""
@@ -190,6 +260,7 @@ class Connection(QObject):
 
     def _end(self) -> None:
         self._open = False
+        self._stop_holding()
         self.clear_deadline()
         QTimer.singleShot(0, self, self._on_ended)
 

@@ -4,13 +4,15 @@ Every statement is a prepared `QSqlQuery` with bound values (prepared once, reus
 false return from Qt becomes a `DatabaseError` whose `condition` says what went wrong;
 transactions are context managers; the schema is brought up to date by numbered migrations
 whose count is kept in SQLite's `PRAGMA user_version` (as qutebrowser's `misc/sql.py` does).
+A migration is a list of steps, each an SQL statement or a function that fills new columns
+from Python (run in the migration's transaction).
 """
 
 from __future__ import annotations
 
 import enum
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -19,6 +21,7 @@ from PySide6.QtSql import QSqlDatabase, QSqlError, QSqlQuery
 from app.shared import logs
 
 _connection_numbers = itertools.count(1)
+Step = str | Callable[["Database"], None]  # one step of a migration
 ROWS_PER_STATEMENT = 100
 # How long a statement may wait for another process's lock. Short: the event loop must never
 # stall on the database; a busy write is retried from a timer instead (see MessageLog).
@@ -107,7 +110,7 @@ def sqlite_error(context: str, error: QSqlError) -> DatabaseError:
 class Database:
     """One named QSQLITE connection in WAL mode, with cached prepared statements."""
 
-    def __init__(self, path: str, migrations: Sequence[Sequence[str]]) -> None:
+    def __init__(self, path: str, migrations: Sequence[Sequence[Step]]) -> None:
         self.path = path
         self._name = f"roomchat-{next(_connection_numbers)}"
         self._statements: dict[str, QSqlQuery] = {}
@@ -179,14 +182,17 @@ class Database:
         logs.db.info("database schema version %d now kept in user_version", version)
         return version
 
-    def _migrate(self, migrations: Sequence[Sequence[str]]) -> None:
+    def _migrate(self, migrations: Sequence[Sequence[Step]]) -> None:
         current = self.user_version or self._adopt_schema_version_table(len(migrations))
-        for version, statements in enumerate(migrations, start=1):
+        for version, steps in enumerate(migrations, start=1):
             if version <= current:
                 continue
             with self.transaction():
-                for statement in statements:
-                    self.execute(statement).finish()
+                for step in steps:
+                    if isinstance(step, str):
+                        self.execute(step).finish()
+                    else:
+                        step(self)
                 self._set_user_version(version)
             logs.db.info("database schema migrated to version %d", version)
 

@@ -1,4 +1,5 @@
-"""The directory of open rooms: opening each on a port of its own, finding, closing."""
+"""The directory of open rooms: opening each on a port of its own, reopening the persistent
+ones at start-up, finding, closing and deleting."""
 
 from __future__ import annotations
 
@@ -13,12 +14,13 @@ from app.server.budgets import Budgets
 from app.server.config import ServerConfig
 from app.server.connection import Connection
 from app.server.database import DatabaseError
-from app.server.room import Room, RoomInfo
-from app.server.store import ChatStore
+from app.server.history_eraser import HistoryEraser
+from app.server.room import HISTORY_LENGTH, Room, RoomInfo
+from app.server.store import ChatStore, StoredRoom
 from app.server.tls import make_listener
 from app.shared import logs
 from app.shared.limits import Clock
-from app.shared.protocol import ErrorCode, ProtocolError, RequestId, RoomSummary
+from app.shared.protocol import ChatMessage, ErrorCode, ProtocolError, RequestId, RoomSummary
 from app.shared.validation import name_skeleton
 
 MAX_PORT_ATTEMPTS = 1_000
@@ -61,6 +63,7 @@ class RoomDirectory(QObject):
         self.rooms: dict[int, Room] = {}
         self._update_timers: dict[int, QTimer] = {}  # per room: updates wait for it
         self._updates_due: set[int] = set()  # rooms that changed while their timer ran
+        self._eraser = HistoryEraser(store, self)  # a deleted room's messages, in batches
 
     def find(self, room_id: int) -> Room | None:
         return self.rooms.get(room_id)
@@ -93,7 +96,9 @@ class RoomDirectory(QObject):
                 ErrorCode.TOO_MANY_ROOMS, f"you have {owned} rooms open already", request_id
             )
 
-    def _listen(self) -> QTcpServer | None:
+    def _listen(self, preferred: int | None = None) -> QTcpServer | None:
+        """A listener on `preferred` if that port is free (and within --room-port-range),
+        else on a free port of the range (or of the OS's choosing)."""
         address = QHostAddress(self._config.host)
         if self._config.room_port_range is None:
             candidates = [0]
@@ -101,6 +106,10 @@ class RoomDirectory(QObject):
             low, high = self._config.room_port_range
             count = min(high - low + 1, MAX_PORT_ATTEMPTS)
             candidates = random.sample(range(low, high + 1), count)
+            if preferred is not None and not low <= preferred <= high:
+                preferred = None
+        if preferred is not None:
+            candidates.insert(0, preferred)
         for port in candidates:
             listener = make_listener(self._config.tls, self._config.handshake_timeout)
             if listener.listen(address, port):
@@ -109,7 +118,13 @@ class RoomDirectory(QObject):
         return None
 
     def open_room(
-        self, name: str, owner: str, capacity: int, password_hash: str | None, rid: RequestId
+        self,
+        name: str,
+        owner: str,
+        capacity: int,
+        password_hash: str | None,
+        rid: RequestId,
+        persistent: bool = False,
     ) -> Room:
         """Open a listening port, record the room, announce it. The caller checked the name."""
         listener = self._listen()
@@ -118,13 +133,62 @@ class RoomDirectory(QObject):
             raise ProtocolError(ErrorCode.NO_FREE_PORT, "no free port for a new room", rid)
         try:
             room_id, created_at = self._store.open_room(
-                name, owner, listener.serverPort(), capacity, password_hash
+                name, owner, listener.serverPort(), capacity, password_hash, persistent
             )
         except DatabaseError:
             listener.close()
             listener.deleteLater()
             raise
-        info = RoomInfo(room_id, name, owner, capacity, password_hash, created_at)
+        info = RoomInfo(room_id, name, owner, capacity, password_hash, created_at, persistent)
+        room = self._make_room(info, listener)
+        self._register(room, "persistent room" if persistent else "room", "opened")
+        return room
+
+    def reopen_persistent_rooms(self) -> None:
+        """Open every persistent room the database holds, on the port it had if that is free
+        (else on a new one, recorded), with its newest messages for newcomers."""
+        for stored in self._store.persistent_rooms():
+            self._reopen(stored)
+
+    def _reopen(self, stored: StoredRoom) -> None:
+        listener = self._listen(stored.port)
+        if listener is None:
+            logs.server.error(
+                "persistent room %d %r not reopened: no free port", stored.id, stored.name
+            )
+            return
+        port = listener.serverPort()
+        try:
+            if port != stored.port:
+                self._store.move_room(stored.id, port)
+            history = self._store.last_messages(stored.id, HISTORY_LENGTH)
+        except DatabaseError:
+            listener.close()
+            listener.deleteLater()
+            raise
+        if port != stored.port:
+            logs.server.warning(
+                "persistent room %d %r: port %d is taken; reopened on port %d (recorded)",
+                stored.id,
+                stored.name,
+                stored.port,
+                port,
+            )
+        info = RoomInfo(
+            stored.id,
+            stored.name,
+            stored.owner,
+            stored.capacity,
+            stored.password_hash,
+            stored.created_at,
+            persistent=True,
+        )
+        room = self._make_room(info, listener)
+        room.restore_history([ChatMessage(*message) for message in history])
+        self._register(room, "persistent room", "reopened")
+
+    def _make_room(self, info: RoomInfo, listener: QTcpServer) -> Room:
+        room_id = info.id
         room = Room(
             info,
             listener,
@@ -139,10 +203,15 @@ class RoomDirectory(QObject):
         room.emptied.connect(lambda: self.close_room(room_id))
         room.member_joined.connect(lambda name: self.member_joined.emit(room, name))
         room.member_left.connect(lambda name: self.member_left.emit(room, name))
-        self.rooms[room_id] = room
-        logs.server.info("room %d %r opened on port %d by %s", room_id, name, room.port, owner)
-        self.room_added.emit(room)
         return room
+
+    def _register(self, room: Room, kind: str, how: str) -> None:
+        info = room.info
+        self.rooms[info.id] = room
+        logs.server.info(
+            "%s %d %r %s on port %d by %s", kind, info.id, info.name, how, room.port, info.owner
+        )
+        self.room_added.emit(room)
 
     def _room_changed(self, room: Room) -> None:
         """Announce at once, then at most once per interval: an account entering and leaving
@@ -172,7 +241,33 @@ class RoomDirectory(QObject):
             self.room_update_released.emit(room)
             self._update_timers[room_id].start()
 
-    def close_room(self, room_id: int, code: ErrorCode | None = None, text: str = "") -> None:
+    def delete_room(
+        self,
+        room_id: int,
+        code: ErrorCode,
+        text: str,
+        recorded: Callable[[], None] | None = None,
+    ) -> None:
+        """Close a room for good, persistent or not; its messages go too unless
+        --keep-deleted-history (the default) keeps them.
+
+        The deletion is recorded first: a `DatabaseError` leaves the room as it was (else a
+        persistent room would come back at the next start). `recorded` runs between that and
+        the closing, so that the requester hears of the deletion before the lobbies do."""
+        if room_id not in self.rooms:
+            return
+        self._store.close_room(room_id)
+        if recorded is not None:
+            recorded()
+        self.close_room(room_id, code, text, record=False)
+        if not self._config.keep_deleted_history:
+            self._eraser.erase(room_id)
+
+    def close_room(
+        self, room_id: int, code: ErrorCode | None = None, text: str = "", record: bool = True
+    ) -> None:
+        """Close a room; `record` False leaves it open in the database (a persistent room
+        at shutdown, to be reopened at the next start)."""
         room = self.rooms.pop(room_id, None)
         if room is None:
             return
@@ -184,7 +279,8 @@ class RoomDirectory(QObject):
             self.room_update_released.emit(room)
         room.close(code, text)
         try:
-            self._store.close_room(room_id)
+            if record:
+                self._store.close_room(room_id)
         except DatabaseError as failure:
             logs.db.error("room %d not marked closed: %s", room_id, failure)
         logs.server.info("room %d closed, port %d released", room_id, room.port)
@@ -214,5 +310,7 @@ class RoomDirectory(QObject):
             room.kick_user(user_key, code, text)
 
     def close_all(self, code: ErrorCode | None = None, text: str = "") -> None:
-        for room_id in list(self.rooms):
-            self.close_room(room_id, code, text)
+        """The server stops: every room closes; persistent ones stay open in the database."""
+        for room_id, room in list(self.rooms.items()):
+            self.close_room(room_id, code, text, record=not room.info.persistent)
+        self._eraser.finish()

@@ -30,7 +30,8 @@ class Flag:
 
     The flag's default is the field's default; `help` may say `%(default)s`. A bool field is
     a switch: `--x` turns on a field that defaults to False, and `--no-x` (any name) turns off
-    one that defaults to True. A `shared` flag has no argparse default (None), so that the
+    one that defaults to True; a bool field with a `parse` (such as `yes_no`) takes a value
+    instead. A `shared` flag has no argparse default (None), so that the
     client can tell it was left out; the server then takes the field's default.
     """
 
@@ -70,7 +71,7 @@ def add_flags(
         if item.default is MISSING:
             raise TypeError(f"{settings.__name__}.{item.name} is a flag without a default")
         options: dict[str, Any] = {"dest": item.name, "help": spec.help}
-        if isinstance(item.default, bool):
+        if isinstance(item.default, bool) and spec.parse is None:
             options["action"] = "store_false" if item.default else "store_true"
         else:
             options.update(type=spec.parse, metavar=spec.metavar, choices=spec.choices)
@@ -115,6 +116,12 @@ def room_capacity(text: str) -> int:
     if not CAPACITY_MIN <= value <= CAPACITY_MAX:
         raise argparse.ArgumentTypeError(f"must be from {CAPACITY_MIN} to {CAPACITY_MAX}")
     return value
+
+
+def yes_no(text: str) -> bool:
+    if text not in ("yes", "no"):
+        raise argparse.ArgumentTypeError("expected yes or no")
+    return text == "yes"
 
 
 def non_negative_int(text: str) -> int:

@@ -25,6 +25,7 @@ from app.server.database import Condition, DatabaseError
 from app.server.directory import RoomDirectory
 from app.server.hash_queue import Priority
 from app.server.hashing import PasswordHasher
+from app.server.rights import check_may_create_persistent, check_may_delete
 from app.server.room import Room
 from app.server.store import ChatStore
 from app.shared import logs
@@ -34,6 +35,7 @@ from app.shared.protocol import (
     SERVER_NAME,
     Bye,
     CreateRoom,
+    DeleteRoom,
     ErrorCode,
     JoinGranted,
     JoinRoom,
@@ -49,6 +51,7 @@ from app.shared.protocol import (
     RequestId,
     RoomAdded,
     RoomCreated,
+    RoomDeleted,
     RoomList,
     RoomRemoved,
     RoomSummary,
@@ -84,6 +87,7 @@ class Session:
 
     connection: Connection
     conversation: MainConversation = field(default_factory=MainConversation)
+    operator: bool = False  # a server-wide operator, as the account was at login
 
     @property
     def user_key(self) -> str | None:
@@ -286,8 +290,7 @@ class Lobby(QObject):
         elif isinstance(item, Ping):
             connection.send(Pong(item.id))
         elif isinstance(item, Logout):
-            connection.send(Bye(item.id))
-            connection.close()
+            connection.close_with(Bye(item.id))  # ahead of the backlog
         elif isinstance(item, Register):
             self._register(session, item)
         elif isinstance(item, Login):
@@ -303,6 +306,8 @@ class Lobby(QObject):
             self._create_room(session, item)
         elif isinstance(item, JoinRoom):
             self._join_room(session, item)
+        elif isinstance(item, DeleteRoom):
+            self._delete_room(session, item)
 
     # --- accounts ------------------------------------------------------------------------
 
@@ -378,11 +383,18 @@ class Lobby(QObject):
             session.connection.idle_checked = True
             self._replace_session(key)
             session.conversation.log_in(key, account.name)
+            session.operator = account.operator
             self.online[key] = session
-            logs.server.info("%s logged in from %s", account.name, session.connection.address)
-            name, rid = account.name, request.id
+            logs.server.info(
+                "%s logged in from %s%s",
+                account.name,
+                session.connection.address,
+                " (operator)" if account.operator else "",
+            )
+            name, rid, operator = account.name, request.id, account.operator
             self._send_rooms(
-                session.connection, lambda rooms, more: LoggedIn(name, rooms, more, rid)
+                session.connection,
+                lambda rooms, more: LoggedIn(name, rooms, more, rid, operator),
             )
             self.user_logged_in.emit(account.name)
 
@@ -430,6 +442,9 @@ class Lobby(QObject):
         return False
 
     def _create_room(self, session: Session, request: CreateRoom) -> None:
+        persistent = bool(request.persistent)
+        if persistent:
+            check_may_create_persistent(self._config.persistent_rooms, session.operator, request.id)
         name = check_room_name(request.name, request.id)
         capacity = check_capacity(request.capacity, self._config.max_room_capacity, request.id)
         self._directory.check_name_free(name, request.id)
@@ -442,7 +457,7 @@ class Lobby(QObject):
             self._directory.check_name_free(name, request.id)  # things may have changed
             self._directory.check_room_allowed(session.name or "", request.id)
             room = self._directory.open_room(
-                name, session.name or "", capacity, password_hash, request.id
+                name, session.name or "", capacity, password_hash, request.id, persistent
             )
             ticket = room.reserve_seat(session.user_key or "", session.name or "", request.id)
             self._directory.trim_tickets(session.user_key or "")
@@ -504,7 +519,19 @@ class Lobby(QObject):
         else:
             self._grant_seat(session, room, request)
 
-    def _find_room(self, request: JoinRoom) -> Room:
+    def _delete_room(self, session: Session, request: DeleteRoom) -> None:
+        room = self._find_room(request)
+        check_may_delete(room.info.owner, session.name or "", session.operator, request.id)
+        room_id = room.info.id
+        self._directory.delete_room(
+            room_id,
+            ErrorCode.ROOM_CLOSED,
+            "the room was deleted",
+            lambda: session.connection.send(RoomDeleted(room_id, request.id)),
+        )
+        logs.server.info("%s deleted room %d %r", session.name, room_id, room.info.name)
+
+    def _find_room(self, request: JoinRoom | DeleteRoom) -> Room:
         room = self._directory.find(request.room_id)
         if room is None:
             raise ProtocolError(ErrorCode.NO_SUCH_ROOM, "no open room has that id", request.id)

@@ -71,6 +71,11 @@ class MessageLog(QObject):
         """Messages held until the database takes them."""
         return self._waiting_count
 
+    def resume_after(self, seq: int) -> None:
+        """Number on from `seq`, the last message already stored (a reopened room)."""
+        self._committed_seq = seq
+        self._next_seq = seq + 1
+
     def add(
         self, sender: str, ts: str, texts: list[str], ids: list[RequestId], refuse: Refuse
     ) -> None:

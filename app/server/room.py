@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QByteArray, QObject, QTimer, Signal, Slot
 from PySide6.QtNetwork import QTcpServer
@@ -15,7 +15,7 @@ from app.server.connection import Connection
 from app.server.conversation import ParsedItem
 from app.server.message_log import MessageLog
 from app.server.pressure import BackPressure
-from app.server.room_conversation import Member, RoomConversation, RoomInfo
+from app.server.room_conversation import HISTORY_LENGTH, Member, RoomConversation, RoomInfo
 from app.server.room_effects import (
     Admit,
     Broadcast,
@@ -27,11 +27,13 @@ from app.server.room_effects import (
     Send,
     Store,
 )
+from app.server.seats import Seats
 from app.server.store import ChatStore
 from app.shared import logs
 from app.shared.limits import Clock
 from app.shared.protocol import (
     ROOM_PORT_TYPES,
+    ChatMessage,
     ErrorCode,
     ProtocolError,
     RequestId,
@@ -40,7 +42,7 @@ from app.shared.protocol import (
     error_reply,
 )
 
-__all__ = ["Member", "Room", "RoomInfo"]
+__all__ = ["HISTORY_LENGTH", "Member", "Room", "RoomInfo"]  # what others import from here
 
 
 class Room(QObject):
@@ -52,7 +54,8 @@ class Room(QObject):
 
     Signals:
         members_changed(): someone entered or left.
-        emptied(): no member and no live ticket for the whole grace period; close me.
+        emptied(): no member and no live ticket for the whole grace period; close me
+            (never for a persistent room).
         member_joined(str), member_left(str): a name entered or left.
     """
 
@@ -84,9 +87,8 @@ class Room(QObject):
         self._track = track
         self._clock = clock
         # The budgets are the server's: chat budgets per account survive re-entry.
-        self._core: RoomConversation[Connection] = RoomConversation(
-            info, self.port, budgets, config.ticket_ttl, clock
-        )
+        seats = Seats(info.capacity, config.ticket_ttl, clock, reserved=config.reserved_seats)
+        self._core: RoomConversation[Connection] = RoomConversation(info, self.port, budgets, seats)
         self.members: dict[str, Member[Connection]] = self._core.members  # the core's own
         self._expiry = QTimer(self)  # drops tickets as they expire, freeing their seats
         self._expiry.setSingleShot(True)
@@ -142,7 +144,7 @@ class Room(QObject):
             self._expiry.start(max(0, math.ceil((soonest - self._clock()) * 1000)))
         if self.closed:
             return
-        if self._core.seats.seats_taken:
+        if self._core.seats.seats_taken or self.info.persistent:
             self._grace.stop()
         elif not self._grace.isActive():
             self._grace.start()
@@ -156,6 +158,18 @@ class Room(QObject):
     def _on_grace_timeout(self) -> None:
         if not self._core.seats.seats_taken and not self.closed:
             self.emptied.emit()
+
+    def restore_history(self, messages: Sequence[ChatMessage]) -> None:
+        """A reopened room: newcomers see these stored messages, and numbering goes on
+        after the last of them. Call before anyone enters."""
+        self._core.restore_history(messages)
+        if messages:
+            self._log.resume_after(messages[-1].seq)
+
+    @property
+    def history(self) -> Sequence[ChatMessage]:
+        """What newcomers are given, oldest first."""
+        return self._core.history
 
     # --- connections ---------------------------------------------------------------------
 
@@ -213,10 +227,12 @@ class Room(QObject):
             elif isinstance(effect, Broadcast):
                 self._send_all(QByteArray(encode(effect.event)))
             elif isinstance(effect, Close):
-                if effect.code is None:
-                    effect.connection.close()
-                else:
+                if effect.code is not None:
                     effect.connection.close_with_error(effect.code, effect.text)
+                elif effect.last is not None:
+                    effect.connection.close_with(effect.last)
+                else:
+                    effect.connection.close()
             elif isinstance(effect, Admit):
                 effect.connection.clear_deadline()
                 effect.connection.idle_checked = True

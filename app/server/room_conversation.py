@@ -8,9 +8,8 @@ hashable handles; time comes from an injected clock. No Qt here.
 from __future__ import annotations
 
 import logging
-import time
 from collections import deque
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -28,7 +27,6 @@ from app.server.room_effects import (
 )
 from app.server.seats import Seats
 from app.server.states import RoomEvent, RoomState, room_after
-from app.shared.limits import Clock
 from app.shared.protocol import (
     Bye,
     ChatMessage,
@@ -44,6 +42,7 @@ from app.shared.protocol import (
     RequestId,
     RoomSummary,
     Say,
+    ServerEvent,
     error_reply,
     fitted_entered,
     message_frames,
@@ -77,6 +76,7 @@ class RoomInfo:
     capacity: int
     password_hash: str | None
     created_at: str
+    persistent: bool = False  # never closed for being empty; reopened at start-up
 
 
 @dataclass(slots=True)
@@ -111,15 +111,14 @@ class RoomConversation(Generic[C]):
         info: RoomInfo,
         port: int,
         budgets: Budgets,
-        ticket_ttl: float,
-        clock: Clock = time.monotonic,
+        seats: Seats,
         stamp: Callable[[], str] = utc_now_iso,
     ) -> None:
         self.info = info
         self.port = port
         self._budgets = budgets
         self._stamp = stamp  # wall-clock timestamps for the wire
-        self.seats = Seats(info.capacity, ticket_ttl, clock)
+        self.seats = seats  # the room's, on the clock
         self.members: dict[str, Member[C]] = {}  # by user key
         self._by_connection: dict[C, Member[C]] = {}
         self._peers: dict[C, _Peer] = {}  # every connection whose conversation is open
@@ -132,7 +131,7 @@ class RoomConversation(Generic[C]):
         info = self.info
         locked = info.password_hash is not None
         return RoomSummary(info.id, info.name, self.port, len(self.members), info.capacity,
-                           locked, info.owner, info.created_at)  # fmt: skip
+                           locked, info.owner, info.created_at, info.persistent)  # fmt: skip
 
     def member_names(self) -> tuple[str, ...]:
         return tuple(member.name for member in self.members.values())
@@ -163,6 +162,10 @@ class RoomConversation(Generic[C]):
         if member is not None and items and peer.state is RoomState.MEMBER:
             self._member_requests(member, peer, items, effects)
         return effects
+
+    def restore_history(self, messages: Sequence[ChatMessage]) -> None:
+        """A reopened room: newcomers see these stored messages. Before anyone enters."""
+        self.history.extend(messages)
 
     def committed(self, sender: str, ts: str, items: list[tuple[int, str]]) -> bytes:
         """Stored messages: kept for newcomers; the frames every member is to get."""
@@ -228,19 +231,28 @@ class RoomConversation(Generic[C]):
             peer.state = room_after(peer.state, RoomEvent.CLOSED)
 
     def _close(
-        self, connection: C, effects: list[Effect[C]], code: ErrorCode | None = None, text: str = ""
+        self,
+        connection: C,
+        effects: list[Effect[C]],
+        code: ErrorCode | None = None,
+        text: str = "",
+        last: ServerEvent | None = None,
     ) -> None:
         self._close_conversation(connection)
-        effects.append(Close(connection, code, text))
+        effects.append(Close(connection, code, text, last))
 
     def _enter(
         self, connection: C, peer: _Peer, item: ParsedItem, effects: list[Effect[C]]
     ) -> None:
-        holder = self.seats.take(item.ticket) if isinstance(item, Enter) else None
+        refused = ProtocolError(ErrorCode.BAD_TICKET, BAD_TICKET)
+        try:
+            holder = self.seats.take(item.ticket, item.id) if isinstance(item, Enter) else None
+        except ProtocolError as full:  # a ticket beyond the reservation, and no free seat
+            holder, refused = None, full
         if holder is None or not isinstance(item, Enter):
-            _net.warning("%s: bad ticket for room %d", peer.peer, self.info.id)
+            _net.warning("%s: %s for room %d", peer.peer, refused.code, self.info.id)
             request_id = item.request_id if isinstance(item, ProtocolError) else item.id
-            refusal = ErrorReply(ErrorCode.BAD_TICKET.value, BAD_TICKET, request_id)
+            refusal = ErrorReply(refused.code.value, refused.message, request_id)
             effects.append(Send(connection, refusal))
             self._close(connection, effects)
             effects.append(SeatsChanged())
@@ -296,8 +308,7 @@ class RoomConversation(Generic[C]):
             elif isinstance(item, Ping):
                 effects.append(Send(connection, Pong(item.id)))
             elif isinstance(item, Leave):
-                effects.append(Send(connection, Bye(item.id)))
-                self._close(connection, effects)
+                self._close(connection, effects, last=Bye(item.id))  # ahead of any backlog
                 return
             elif isinstance(item, Enter):
                 problem = ProtocolError(

@@ -28,11 +28,13 @@ class Broadcast:
 
 @dataclass(frozen=True, slots=True)
 class Close(Generic[C]):
-    """Close after what was sent; with `code`, an error frame (no id) goes first."""
+    """Close after what was sent; with `code`, an error frame (no id) is the last frame,
+    or `last` is; either goes ahead of a backlog the connection holds back."""
 
     connection: C
     code: ErrorCode | None = None
     text: str = ""
+    last: ServerEvent | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""A room's seats, sans I/O: members plus live tickets, on an injected clock; no Qt."""
+"""A room's seats, sans I/O: members plus a bounded reservation of live tickets; no Qt."""
 
 from __future__ import annotations
 
@@ -37,12 +37,19 @@ class _Ticket:
 
 
 class Seats:
-    """One room's seat accounting: a seat is held by a member or by a live ticket.
+    """One room's seat accounting: a seat is held by a member or by a reserved ticket.
 
     Tickets are single-use, one per user (a second `reserve` replaces the first) and expire
-    `ttl` seconds after they were issued. Members plus live tickets never exceed
-    `capacity`, so two people can never both get the last seat. Nothing here schedules
-    anything: the owner calls `expire()` at `next_expiry()`.
+    `ttl` seconds after they were issued. Only `reserved` live tickets hold a seat, so
+    people holding tickets they never use can keep at most that many seats from others:
+    the reservation is the oldest live tickets by issue time, as many as `reserved` and as
+    the free seats allow (`min(reserved, capacity - members)`). Members plus reserved
+    tickets never exceed `capacity`: a reserved ticket always gets its seat, so two people
+    can never both get the last seat. A later ticket enters while a seat is held by nobody,
+    else it is refused `room_full`. A ticket never drops out of the reservation while it
+    lives: whoever enters either used a reserved ticket (every later ticket moves up a
+    place as the bound shrinks by one) or took a seat no ticket held. Nothing here
+    schedules anything: the owner calls `expire()` at `next_expiry()`.
     """
 
     def __init__(
@@ -51,9 +58,12 @@ class Seats:
         ttl: float,
         clock: Clock = time.monotonic,
         make_ticket: Callable[[], str] = new_ticket,
+        *,
+        reserved: int,
     ) -> None:
         self.capacity = capacity
         self._ttl = ttl
+        self._reserved = reserved
         self._clock = clock
         self._make_ticket = make_ticket
         self._tickets: dict[bytes, _Ticket] = {}
@@ -63,6 +73,11 @@ class Seats:
     def seats_taken(self) -> int:
         """Members plus tickets not yet dropped (call `expire()` first for an exact count)."""
         return len(self._members) + len(self._tickets)
+
+    @property
+    def seats_held(self) -> int:
+        """Members plus the tickets within the reservation: what `room_full` counts."""
+        return len(self._members) + min(len(self._tickets), self._reserved)
 
     @property
     def tickets(self) -> int:
@@ -76,7 +91,8 @@ class Seats:
         """A ticket holding a seat for `user_key`, replacing any unused one they had here.
 
         Raises ProtocolError `already_in_room` for a member and `room_full` when every seat
-        is taken (the user's earlier ticket, if any, is then kept).
+        is held by a member or by the reservation (the user's earlier ticket, if any, is
+        then kept).
         """
         if user_key in self._members:
             raise ProtocolError(
@@ -84,7 +100,8 @@ class Seats:
             )
         self.expire()
         own = [d for d, t in self._tickets.items() if t.holder.user_key == user_key]
-        if self.seats_taken - len(own) >= self.capacity:
+        others = len(self._tickets) - len(own)
+        if len(self._members) + min(others, self._reserved) >= self.capacity:
             raise ProtocolError(ErrorCode.ROOM_FULL, "the room is full", request_id)
         for digest in own:
             del self._tickets[digest]
@@ -93,14 +110,36 @@ class Seats:
         self._tickets[ticket_digest(ticket)] = _Ticket(holder, self._clock() + self._ttl)
         return ticket
 
-    def take(self, ticket: str) -> Holder | None:
+    def take(self, ticket: str, request_id: RequestId = None) -> Holder | None:
         """Use a ticket up, its seat passing to a member: its holder, or None (unknown,
-        used or expired)."""
-        found = self._tickets.pop(ticket_digest(ticket), None)
-        if found is None or self._clock() >= found.expires_at:
+        used or expired). Raises ProtocolError `room_full` for a ticket beyond the
+        reservation when no seat is free of members and reserved tickets (the ticket is
+        used up all the same)."""
+        digest = ticket_digest(ticket)
+        found = self._tickets.get(digest)
+        self.expire()  # exact counts: an expired ticket holds nothing
+        if found is None or digest not in self._tickets:
             return None
+        has_seat = self._has_seat(digest, found.holder)
+        del self._tickets[digest]
+        if not has_seat:
+            raise ProtocolError(
+                ErrorCode.ROOM_FULL, "the room is full: every seat is taken or held", request_id
+            )
         self._members.add(found.holder.user_key)
         return found.holder
+
+    def _has_seat(self, digest: bytes, holder: Holder) -> bool:
+        if holder.user_key in self._members:  # entering again from elsewhere: same seat
+            return True
+        members = len(self._members)
+        within = min(self._reserved, self.capacity - members)
+        for index, issued in enumerate(self._tickets):  # in issue order: oldest first
+            if index >= within:
+                break
+            if issued == digest:
+                return True  # within the reservation: its seat is kept for it
+        return members + min(len(self._tickets), self._reserved) < self.capacity
 
     def revoke(self, user_key: str) -> None:
         """Drop the user's unused ticket, if any."""

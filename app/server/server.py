@@ -10,6 +10,7 @@ from PySide6.QtNetwork import QHostAddress
 from app.server.budgets import Budgets
 from app.server.config import ServerConfig
 from app.server.connection import Connection
+from app.server.database import DatabaseError
 from app.server.db_lock import DatabaseLock
 from app.server.directory import RoomDirectory
 from app.server.hashing import PasswordHasher
@@ -26,9 +27,9 @@ FLUSH_SECONDS = 3.0
 class ChatServer(QObject):
     """Everything the server does, on the Qt event loop; a window or a test can watch it.
 
-    Making one opens the database (closing rooms an earlier run left open) or raises
-    `DatabaseError` (`DatabaseInUseError` while another server holds it); `listen()` opens the
-    main port.
+    Making one opens the database (closing temporary rooms an earlier run left open, and
+    reopening the persistent ones) or raises `DatabaseError` (`DatabaseInUseError` while
+    another server holds it); `listen()` opens the main port.
     `shutdown()` tells every client `server_shutdown`, closes every room and the database.
 
     Signals:
@@ -74,6 +75,14 @@ class ChatServer(QObject):
         self._sweep.start(int(period * 1000))
         self.budgets = Budgets(config, clock)  # per account and address, across connections
         self.directory = RoomDirectory(config, self.store, self._track, self.budgets, self, clock)
+        try:
+            self.directory.reopen_persistent_rooms()
+        except BaseException:
+            self.directory.close_all()
+            self.hasher.close()
+            self.store.close()
+            self._db_lock.release()
+            raise
         self.lobby = Lobby(config, self.store, self.hasher, self.directory, self, clock)
         self.lobby.user_logged_in.connect(lambda _: self.users_changed.emit(self.user_count))
         self.lobby.user_logged_out.connect(lambda _: self.users_changed.emit(self.user_count))
@@ -178,10 +187,23 @@ class ChatServer(QObject):
                 self.lobby.accept(connection)
 
     def close_room(self, room_id: int) -> None:
-        """An operator closes a room: members are told, its port is released, lobbies learn."""
-        if room_id in self.directory.rooms:
+        """An operator closes a room: members are told, its port is released, lobbies learn.
+        A persistent room is deleted (as `delete_room` does), or it would come back at the
+        next start."""
+        room = self.directory.find(room_id)
+        if room is None:
+            return
+        text = "the room was closed"
+        if room.info.persistent:
+            try:
+                self.directory.delete_room(room_id, ErrorCode.ROOM_CLOSED, text)
+            except DatabaseError as failure:
+                logs.db.error("persistent room %d not deleted: %s", room_id, failure)
+                return
+            logs.server.info("operator deleted persistent room %d", room_id)
+        else:
             logs.server.info("operator closed room %d", room_id)
-            self.directory.close_room(room_id, ErrorCode.ROOM_CLOSED, "the room was closed")
+            self.directory.close_room(room_id, ErrorCode.ROOM_CLOSED, text)
 
     def kick(self, room_id: int, name: str) -> bool:
         """An operator removes `name` from a room; the others see them leave."""

@@ -5,11 +5,20 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from app.server.database import Database
+from app.server.database import Database, Step
 from app.shared.timefmt import utc_now_iso
 from app.shared.validation import name_skeleton
 
-MIGRATIONS: list[list[str]] = [
+
+def _fill_skeletons(db: Database) -> None:
+    """Give every account made before the skeleton column its TR39 skeleton."""
+    for user_id, name in db.rows("SELECT id, name FROM users"):
+        db.execute(
+            "UPDATE users SET skeleton = :s WHERE id = :id", s=name_skeleton(name), id=user_id
+        ).finish()
+
+
+MIGRATIONS: list[list[Step]] = [
     [
         """CREATE TABLE users (
             id INTEGER PRIMARY KEY,
@@ -39,6 +48,17 @@ MIGRATIONS: list[list[str]] = [
         # Facts about this database itself, such as its `instance` id.
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
     ],
+    [
+        # Server-wide operators; the look-alike check finds a skeleton by index, not a scan.
+        "ALTER TABLE users ADD COLUMN operator INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE users ADD COLUMN skeleton TEXT",
+        _fill_skeletons,
+        "CREATE INDEX users_skeleton ON users (skeleton)",
+    ],
+    [
+        # A persistent room stays open (closed_at NULL) across restarts until it is deleted.
+        "ALTER TABLE rooms ADD COLUMN persistent INTEGER NOT NULL DEFAULT 0",
+    ],
 ]
 INSTANCE_KEY = "instance"
 
@@ -47,6 +67,20 @@ INSTANCE_KEY = "instance"
 class Account:
     name: str
     password_hash: str
+    operator: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRoom:
+    """A persistent room as the database keeps it, to be opened again at start-up."""
+
+    id: int
+    name: str
+    owner: str
+    port: int
+    capacity: int
+    password_hash: str | None
+    created_at: str
 
 
 class ChatStore:
@@ -81,51 +115,97 @@ class ChatStore:
     # accounts
 
     def account(self, key: str) -> Account | None:
-        rows = self.db.rows("SELECT name, password_hash FROM users WHERE name_key = :k", k=key)
-        return Account(*rows[0]) if rows else None
+        rows = self.db.rows(
+            "SELECT name, password_hash, operator FROM users WHERE name_key = :k", k=key
+        )
+        if not rows:
+            return None
+        name, password_hash, operator = rows[0]
+        return Account(name, password_hash, bool(operator))
 
     def name_taken(self, name: str, key: str) -> bool:
-        """True when an account has this name or one that looks like it."""
-        if self.db.rows("SELECT 1 FROM users WHERE name_key = :k", k=key):
-            return True
-        skeleton = name_skeleton(name)
-        return any(
-            name_skeleton(row[0]) == skeleton for row in self.db.rows("SELECT name FROM users")
+        """True when an account has this name or one that looks like it (both by index)."""
+        rows = self.db.rows(
+            "SELECT 1 FROM users WHERE name_key = :k OR skeleton = :s LIMIT 1",
+            k=key,
+            s=name_skeleton(name),
         )
+        return bool(rows)
 
-    def add_account(self, name: str, key: str, password_hash: str) -> bool:
+    def add_account(self, name: str, key: str, password_hash: str, operator: bool = False) -> bool:
         """Create an account; False when the name is taken or looks like a taken one."""
         with self.db.transaction():
             if self.name_taken(name, key):
                 return False
             self.db.insert(
-                "INSERT INTO users (name, name_key, password_hash, created_at) "
-                "VALUES (:name, :key, :hash, :at)",
+                "INSERT INTO users (name, name_key, password_hash, created_at, operator, "
+                "skeleton) VALUES (:name, :key, :hash, :at, :operator, :skeleton)",
                 name=name,
                 key=key,
                 hash=password_hash,
                 at=utc_now_iso(),
+                operator=int(operator),
+                skeleton=name_skeleton(name),
             )
         return True
+
+    def set_operator(self, key: str, operator: bool) -> tuple[str, bool] | None:
+        """Make the account an operator or not; its name and whether it was one before, or
+        None when no account has this key."""
+        with self.db.transaction():
+            rows = self.db.rows("SELECT name, operator FROM users WHERE name_key = :k", k=key)
+            if not rows:
+                return None
+            self.db.execute(
+                "UPDATE users SET operator = :operator WHERE name_key = :k",
+                operator=int(operator),
+                k=key,
+            ).finish()
+        name, was = rows[0]
+        return str(name), bool(was)
 
     # rooms
 
     def open_room(
-        self, name: str, owner: str, port: int, capacity: int, password_hash: str | None
+        self,
+        name: str,
+        owner: str,
+        port: int,
+        capacity: int,
+        password_hash: str | None,
+        persistent: bool = False,
     ) -> tuple[int, str]:
         """Record a newly opened room; returns its id and creation time."""
         created_at = utc_now_iso()
         room_id = self.db.insert(
-            "INSERT INTO rooms (name, owner, port, capacity, password_hash, created_at) "
-            "VALUES (:name, :owner, :port, :capacity, :hash, :at)",
+            "INSERT INTO rooms (name, owner, port, capacity, password_hash, created_at, "
+            "persistent) VALUES (:name, :owner, :port, :capacity, :hash, :at, :persistent)",
             name=name,
             owner=owner,
             port=port,
             capacity=capacity,
             hash=password_hash,
             at=created_at,
+            persistent=int(persistent),
         )
         return room_id, created_at
+
+    def persistent_rooms(self) -> list[StoredRoom]:
+        """Every persistent room not deleted, oldest first."""
+        rows = self.db.rows(
+            "SELECT id, name, owner, port, capacity, password_hash, created_at FROM rooms "
+            "WHERE closed_at IS NULL AND persistent = 1 ORDER BY id"
+        )
+        return [
+            StoredRoom(int(i), str(n), str(o), int(p), int(c), h or None, str(at))
+            for i, n, o, p, c, h, at in rows
+        ]
+
+    def move_room(self, room_id: int, port: int) -> None:
+        """Record the port a room listens on now."""
+        self.db.execute(
+            "UPDATE rooms SET port = :port WHERE id = :id", port=port, id=room_id
+        ).finish()
 
     def close_room(self, room_id: int) -> None:
         self.db.execute(
@@ -135,9 +215,10 @@ class ChatStore:
         ).finish()
 
     def close_stale_rooms(self) -> int:
-        """Mark closed every room an earlier run left open; returns how many."""
+        """Mark closed every temporary room an earlier run left open; returns how many."""
         query = self.db.execute(
-            "UPDATE rooms SET closed_at = :at WHERE closed_at IS NULL", at=utc_now_iso()
+            "UPDATE rooms SET closed_at = :at WHERE closed_at IS NULL AND persistent = 0",
+            at=utc_now_iso(),
         )
         count = query.numRowsAffected()
         query.finish()
@@ -156,3 +237,28 @@ class ChatStore:
                 5,
                 [(room_id, seq, sender, text, ts) for seq, text in items],
             )
+
+    def last_messages(self, room_id: int, limit: int) -> list[tuple[int, str, str, str]]:
+        """The room's newest `limit` messages as `(seq, sender, text, ts)`, oldest first."""
+        rows = self.db.rows(
+            "SELECT seq, sender, text, ts FROM messages WHERE room_id = :id "
+            "ORDER BY seq DESC LIMIT :limit",
+            id=room_id,
+            limit=limit,
+        )
+        return [
+            (int(seq), str(sender), str(text), str(ts)) for seq, sender, text, ts in reversed(rows)
+        ]
+
+    def delete_messages(self, room_id: int, limit: int) -> int:
+        """Delete up to `limit` of the room's oldest messages; returns how many went."""
+        query = self.db.execute(
+            "DELETE FROM messages WHERE room_id = :id AND seq IN "
+            "(SELECT seq FROM messages WHERE room_id = :inner ORDER BY seq LIMIT :limit)",
+            id=room_id,
+            inner=room_id,
+            limit=limit,
+        )
+        count = query.numRowsAffected()
+        query.finish()
+        return count

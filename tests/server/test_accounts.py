@@ -36,7 +36,9 @@ def test_register_then_login_returns_the_room_list(connect: Connect) -> None:
     registered = client.request("register", "registered", name="alice", password=PASSWORD, id=1)
     assert registered == {"type": "registered", "name": "alice", "id": 1}
     logged_in = client.request("login", "logged_in", name="alice", password=PASSWORD, id="two")
-    assert logged_in == {"type": "logged_in", "name": "alice", "rooms": [], "id": "two"}
+    assert logged_in == {
+        "type": "logged_in", "name": "alice", "rooms": [], "id": "two", "operator": False
+    }  # fmt: skip
 
 
 def test_login_is_case_insensitive_and_returns_the_registered_spelling(connect: Connect) -> None:

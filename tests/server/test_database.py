@@ -160,6 +160,24 @@ def test_a_busy_database_says_server_busy_with_one_plain_line(connect, holder, c
     client.request("register", "registered", name="alice", password=PASSWORD)
 
 
+@pytest.mark.server_config(persistent_rooms="everyone")
+def test_a_deletion_the_database_cannot_record_changes_nothing(
+    server, login, holder, db_path
+) -> None:
+    alice = login("alice")
+    room = alice.request("create_room", "room_created", name="Kept", capacity=2, persistent=True)[
+        "room"
+    ]
+    assert holder.exec("BEGIN EXCLUSIVE")
+    alice.send(type="delete_room", room_id=room["id"], id=1)
+    assert alice.expect_error("server_busy")["id"] == 1
+    server.close_room(room["id"])  # the admin window's Close room: logged, nothing changes
+    assert holder.exec("ROLLBACK")
+    assert room["id"] in server.directory.rooms and "room_deleted" not in alice.types()
+    assert query_db(db_path, "SELECT COUNT(*) FROM rooms WHERE closed_at IS NULL") == [(1,)]
+    alice.request("delete_room", "room_deleted", room_id=room["id"])
+
+
 def test_a_read_only_database_fails_the_request_with_one_plain_line(
     server, connect, caplog
 ) -> None:

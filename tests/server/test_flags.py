@@ -16,6 +16,7 @@ from main import build_parser
 # Flags of main.py that are not a ServerConfig field of their own.
 NOT_FIELDS = {
     "-h", "--help", "--mode", "--log-level", "--db", "--headless", "--add-user",
+    "--operator", "--grant-operator", "--revoke-operator",
     "--tls-cert", "--tls-key", "--make-cert", "--cert-host", "--tls", "--ca-file", "--lang",
 }  # fmt: skip
 
@@ -53,6 +54,8 @@ def test_every_flag_defaults_to_its_field_default() -> None:
 def other_value(item: Field[Any], spec: Flag) -> list[str]:
     """Flags that set `item` to something other than its default."""
     if isinstance(item.default, bool):
+        if spec.parse is not None:  # a yes|no flag
+            return [spec.name, "no" if item.default else "yes"]
         return [spec.name]
     if spec.choices:
         return [spec.name, next(c for c in spec.choices if c != item.default)]
@@ -90,6 +93,8 @@ def test_a_client_left_without_host_or_port_can_tell() -> None:
         (["--max-room-capacity", "1"], "from 2 to 400"),
         (["--max-room-capacity", "401"], "from 2 to 400"),
         (["--msg-rate", "-1"], "negative"),
+        (["--keep-deleted-history", "maybe"], "yes or no"),
+        (["--persistent-rooms", "pupils"], "invalid choice"),
     ],
 )
 def test_a_field_flag_checks_its_value(capsys, given: list[str], value: str) -> None:

@@ -24,6 +24,7 @@ from app.server.room_effects import (
     Send,
     Store,
 )
+from app.server.seats import Seats
 from app.server.states import RoomState
 from app.shared.protocol import (
     MAX_FRAME_BYTES,
@@ -53,11 +54,14 @@ ADDRESS = "10.0.0.1"
 Core = RoomConversation[str]
 
 
-def make_core(clock: FakeClock, capacity: int = 4, **config: float) -> Core:
+def make_core(
+    clock: FakeClock, capacity: int = 4, reserved: int | None = None, **config: float
+) -> Core:
     stamps = (f"2026-12-02T04:00:{n:02d}.000Z" for n in itertools.count())
     budgets = Budgets(replace(CONFIG, **config), clock)
     info = replace(INFO, capacity=capacity)
-    return RoomConversation(info, 4242, budgets, TTL, clock, lambda: next(stamps))
+    seats = Seats(capacity, TTL, clock, reserved=capacity if reserved is None else reserved)
+    return RoomConversation(info, 4242, budgets, seats, lambda: next(stamps))
 
 
 def enter(core: Core, connection: str, user: str, ticket: str | None = None) -> list[Effect[str]]:
@@ -167,6 +171,27 @@ def test_two_tickets_for_the_last_seat_and_one_seat() -> None:
     assert core.member_names() == ("Alice", "Carol")
 
 
+def test_a_ticket_beyond_the_reservation_is_refused_room_full_at_enter() -> None:
+    core = make_core(FakeClock(), capacity=2, reserved=1)
+    held = core.reserve_seat("bobby", "Bobby")  # within the reservation: its seat is kept
+    late = core.reserve_seat("alice", "Alice")
+    enter(core, "c", "carol")  # a later ticket, in a seat nobody held
+    effects = enter(core, "a", "alice", late)
+    assert sent(effects, "a") == [
+        ErrorReply("room_full", "the room is full: every seat is taken or held", "e")
+    ]
+    assert closes(effects) == [Close("a")] and core.state_of("a") is RoomState.CLOSED
+    assert isinstance(sent(enter(core, "b", "bobby", held), "b")[0], Entered)
+
+
+def test_a_reopened_room_gives_newcomers_its_stored_history() -> None:
+    core = make_core(FakeClock())
+    stored_before = [ChatMessage(n, "Alice", f"m{n}", "ts") for n in (7, 8)]
+    core.restore_history(stored_before)
+    entered = sent(enter(core, "a", "bobby"), "a")[0]
+    assert isinstance(entered, Entered) and list(entered.history) == stored_before
+
+
 def test_someone_inside_gets_no_second_ticket_and_their_ticket_works_once() -> None:
     core = make_core(FakeClock())
     ticket = core.reserve_seat("alice", "Alice")
@@ -204,7 +229,7 @@ def test_the_flood_budget_is_the_accounts_and_survives_leave_and_re_entry() -> N
     effects = core.received("a", [Say(str(n), n) for n in range(1, 5)] + [Leave(9)])
     assert stored(effects) == ["1", "2", "3"]
     assert codes(sent(effects, "a")) == ["rate_limited"]
-    assert sent(effects, "a")[-1] == Bye(9) and closes(effects)[-1] == Close("a")
+    assert closes(effects)[-1] == Close("a", last=Bye(9))
     core.connection_closed("a")
     enter(core, "b", "alice")  # a new connection, the same account: the budget is spent
     effects = core.received("b", [Say("again", 5), Say("and again", 6)])
@@ -226,7 +251,7 @@ def test_leave_says_bye_and_closes_and_what_follows_is_not_read() -> None:
     core = make_core(FakeClock())
     enter(core, "a", "alice")
     effects = core.received("a", [Leave("l"), Say("after", 2)])
-    assert effects == [Send("a", Bye("l")), Close("a")]
+    assert effects == [Close("a", last=Bye("l"))]  # bye as the last frame, ahead of any backlog
     assert core.state_of("a") is RoomState.CLOSED
 
 

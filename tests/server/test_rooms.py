@@ -49,6 +49,7 @@ def test_create_room_opens_a_port_and_describes_the_room(login: Login, server: C
         "locked": False,
         "owner": "alice",
         "created_at": room["created_at"],
+        "persistent": False,
     }
     assert room["port"] not in (0, server.port)
     assert room["created_at"].endswith("Z")
@@ -238,6 +239,39 @@ def test_ten_clients_race_for_the_last_seat_and_one_wins(login: Login, connect: 
     replies = [racer.next() for racer in racers]
     assert sorted(r["type"] for r in replies) == ["error"] * 9 + ["join_granted"]
     assert {r["code"] for r in replies if r["type"] == "error"} == {"room_full"}
+
+
+def test_unused_tickets_hold_only_a_few_seats(login: Login, connect: Connect) -> None:
+    owner = login("owner")
+    room, ticket = create(owner, capacity=10)
+    enter(connect, room, ticket)
+    squatters = [login(f"squatter{n}") for n in range(9)]
+    for squatter in squatters:  # nine live tickets that are never used
+        squatter.request("join_room", "join_granted", room_id=room["id"])
+    granted = login("newcomer").request("join_room", "join_granted", room_id=room["id"])
+    assert granted["room"]["members"] == 1  # the lobby counts people inside, not tickets
+    newcomer = connect(port=room["port"])
+    newcomer.send(type="enter", ticket=granted["ticket"])
+    assert newcomer.expect("entered")["members"] == ["owner", "newcomer"]
+
+
+def test_a_ticket_beyond_the_reservation_finds_the_last_seats_held(
+    login: Login, connect: Connect
+) -> None:
+    owner = login("owner")
+    room, ticket = create(owner, capacity=4)
+    enter(connect, room, ticket)
+    tickets = {
+        name: login(name).request("join_room", "join_granted", room_id=room["id"])["ticket"]
+        for name in ("bob", "carol", "dave", "erin")  # bob's and carol's hold a seat each
+    }
+    enter(connect, room, tickets["dave"])  # the one seat no ticket holds
+    refused = connect(port=room["port"])
+    refused.send(type="enter", ticket=tickets["erin"], id=3)
+    assert refused.expect_error("room_full")["id"] == 3
+    refused.wait_closed()
+    enter(connect, room, tickets["bob"])  # the reserved tickets get their seats
+    enter(connect, room, tickets["carol"])
 
 
 def test_tickets_are_single_use_and_bound_to_their_room(login: Login, connect: Connect) -> None:

@@ -17,6 +17,7 @@ from app.shared.protocol import (
     Bye,
     ChatMessage,
     CreateRoom,
+    DeleteRoom,
     Entered,
     ErrorCode,
     ErrorReply,
@@ -33,6 +34,7 @@ from app.shared.protocol import (
     Registered,
     RoomAdded,
     RoomCreated,
+    RoomDeleted,
     RoomList,
     RoomRemoved,
     RoomSummary,
@@ -131,6 +133,10 @@ def test_unknown_and_wrong_port_types_are_unknown_type_and_echo_the_id() -> None
         {"type": "create_room", "name": "L", "capacity": 2, "password": 7},
         {"type": "join_room", "room_id": "1"},
         {"type": "join_room", "room_id": True},
+        {"type": "create_room", "name": "L", "capacity": 2, "persistent": "yes"},
+        {"type": "create_room", "name": "L", "capacity": 2, "persistent": 1},
+        {"type": "delete_room"},
+        {"type": "delete_room", "room_id": "1"},
         {"type": "enter"},
         {"type": "say", "text": None},
     ],
@@ -149,6 +155,11 @@ def test_requests_parse_into_typed_values_and_hide_secrets_in_repr() -> None:
     assert "hunter22" not in repr(login)
     room = parse(b'{"type":"create_room","name":"L","capacity":4,"password":null}')
     assert room == CreateRoom("L", 4, None)
+    lasting = parse(b'{"type":"create_room","name":"L","capacity":4,"persistent":true,"id":1}')
+    assert lasting == CreateRoom("L", 4, None, 1, persistent=True)
+    assert parse(encode(lasting).rstrip(b"\n")) == lasting
+    assert parse(b'{"type":"delete_room","room_id":4,"id":"x"}') == DeleteRoom(4, "x")
+    assert parse(encode(DeleteRoom(4)).rstrip(b"\n")) == DeleteRoom(4)
     assert parse(b'{"type":"join_room","room_id":4}') == JoinRoom(4)
 
 
@@ -173,16 +184,21 @@ def test_error_frames_carry_code_message_and_id_and_an_id_of_0_is_kept() -> None
 
 
 ROOM = RoomSummary(7, "라운지", 41234, 2, 10, True, "alice", TS)
+LASTING = replace(ROOM, persistent=True)
 EVERY_EVENT = [
     Welcome(1, "RoomChat 0.1.0", True, 100, "abc"),
     Welcome(1, "RoomChat 0.1.0"),
     Registered("alice", 1),
     LoggedIn("alice", (ROOM,), None, "two"),
     LoggedIn("alice", (ROOM,), True),
+    LoggedIn("alice", (LASTING,), None, 8, operator=True),
     RoomList((ROOM, ROOM), None, 3),
     RoomAdded(ROOM),
+    RoomAdded(LASTING),
     RoomUpdated(ROOM),
     RoomRemoved(7),
+    RoomDeleted(7, "d"),
+    RoomDeleted(7),
     RoomCreated(ROOM, "ticket", 4),
     JoinGranted(ROOM, "ticket"),
     ChatMessage(12, "alice", "hi", TS),
@@ -203,6 +219,15 @@ def test_every_server_event_survives_the_wire(event: object) -> None:
         assert parsed == replace(event, more=False)  # absent reads as false
     else:
         assert parsed == event
+
+
+def test_fields_an_older_server_leaves_out_read_as_false() -> None:
+    room = ROOM.to_wire()
+    del room["persistent"]
+    logged_in = parse_server_frame({"type": "logged_in", "name": "a", "rooms": [room]})
+    assert logged_in == LoggedIn("a", (ROOM,), False)
+    assert isinstance(logged_in, LoggedIn) and not logged_in.operator
+    assert not logged_in.rooms[0].persistent
 
 
 def test_every_server_type_has_a_round_trip_case() -> None:

@@ -213,11 +213,18 @@ class AdminWindow(QObject):
         if room is None:
             return
         room_id, name, members = room.info.id, room.info.name, len(room.members)
+        if room.info.persistent:  # closing one deletes it: it would come back at the next start
+            question = self.tr(
+                "Delete the persistent room “{name}” (port {port})? Its {count} member(s) will "
+                "be disconnected, and it will not open again."
+            )
+        else:
+            question = self.tr(
+                "Close the room “{name}” (port {port})? Its {count} member(s) will be disconnected."
+            )
         self._confirm(
             self.tr("Close room"),
-            self.tr(
-                "Close the room “{name}” (port {port})? Its {count} member(s) will be disconnected."
-            ).format(name=name, port=room.port, count=members),
+            question.format(name=name, port=room.port, count=members),
             lambda: self._close_room(room_id, name),
         )
 

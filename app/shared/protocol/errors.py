@@ -41,6 +41,7 @@ class ErrorCode(StrEnum):
     TIMEOUT = "timeout"
     TOO_MANY_ROOMS = "too_many_rooms"
     SLOW_CONSUMER = "slow_consumer"
+    NOT_ALLOWED = "not_allowed"
 
 
 # Codes the server sends, without a request id, just before it closes a connection.

@@ -108,6 +108,7 @@ class RoomSummary:
     locked: bool
     owner: str
     created_at: str
+    persistent: bool = False  # stays open when empty and over restarts; older servers omit it
 
     def to_wire(self) -> WireObject:
         return {
@@ -119,6 +120,7 @@ class RoomSummary:
             "locked": self.locked,
             "owner": self.owner,
             "created_at": self.created_at,
+            "persistent": self.persistent,
         }
 
     @classmethod
@@ -133,6 +135,7 @@ class RoomSummary:
             read.flag("locked", False),
             read.text("owner"),
             read.text("created_at"),
+            read.flag("persistent", False),
         )
 
 
@@ -181,10 +184,17 @@ class LoggedIn(_Wire):
     rooms: tuple[RoomSummary, ...]
     more: bool | None = None  # true: the other rooms follow as `room_added` events
     id: RequestId = None
+    operator: bool = False  # a server-wide operator: may moderate and delete every room
 
     @classmethod
     def from_wire(cls, read: _Reader) -> LoggedIn:
-        return cls(read.text("name"), _rooms(read), read.flag("more", False), read.request_id())
+        return cls(
+            read.text("name"),
+            _rooms(read),
+            read.flag("more", False),
+            read.request_id(),
+            read.flag("operator", False),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +250,19 @@ class RoomRemoved(_Wire):
     @classmethod
     def from_wire(cls, read: _Reader) -> RoomRemoved:
         return cls(read.integer("room_id"))
+
+
+@dataclass(frozen=True, slots=True)
+class RoomDeleted(_Wire):
+    """The answer to `delete_room`; the room then closes (`room_removed` follows)."""
+
+    TYPE: ClassVar[str] = "room_deleted"
+    room_id: int
+    id: RequestId = None
+
+    @classmethod
+    def from_wire(cls, read: _Reader) -> RoomDeleted:
+        return cls(read.integer("room_id"), read.request_id())
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,6 +408,7 @@ ServerEvent = (
     | RoomAdded
     | RoomUpdated
     | RoomRemoved
+    | RoomDeleted
     | RoomCreated
     | JoinGranted
     | ChatMessage
@@ -403,6 +427,7 @@ _EVENT_CLASSES: tuple[type[Any], ...] = (
     RoomAdded,
     RoomUpdated,
     RoomRemoved,
+    RoomDeleted,
     RoomCreated,
     JoinGranted,
     ChatMessage,

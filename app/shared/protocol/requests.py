@@ -75,6 +75,7 @@ class CreateRoom(_Wire):
     capacity: object  # checked against the server's maximum by validation.check_capacity
     password: str | None = field(default=None, repr=False)
     id: RequestId = None
+    persistent: bool | None = None  # true: the room stays open when empty and over restarts
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,13 @@ class JoinRoom(_Wire):
     TYPE: ClassVar[str] = "join_room"
     room_id: int
     password: str | None = field(default=None, repr=False)
+    id: RequestId = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteRoom(_Wire):
+    TYPE: ClassVar[str] = "delete_room"
+    room_id: int
     id: RequestId = None
 
 
@@ -117,10 +125,22 @@ class Leave(_Wire):
     id: RequestId = None
 
 
-Request = Register | Login | ListRooms | CreateRoom | JoinRoom | Ping | Logout | Enter | Say | Leave
+Request = (
+    Register
+    | Login
+    | ListRooms
+    | CreateRoom
+    | JoinRoom
+    | DeleteRoom
+    | Ping
+    | Logout
+    | Enter
+    | Say
+    | Leave
+)
 
 MAIN_PORT_TYPES = frozenset(
-    cls.TYPE for cls in (Register, Login, ListRooms, CreateRoom, JoinRoom, Ping, Logout)
+    cls.TYPE for cls in (Register, Login, ListRooms, CreateRoom, JoinRoom, DeleteRoom, Ping, Logout)
 )
 ROOM_PORT_TYPES = frozenset(cls.TYPE for cls in (Enter, Say, Leave, Ping))
 
@@ -137,6 +157,21 @@ def _optional_text(obj: WireObject, key: str, request_id: RequestId) -> str | No
     if value is not None and not isinstance(value, str):
         raise ProtocolError(ErrorCode.BAD_REQUEST, f"{key} must be a string or null", request_id)
     return value
+
+
+def _optional_flag(obj: WireObject, key: str, request_id: RequestId) -> bool | None:
+    value = obj.get(key)
+    if value is not None and not isinstance(value, bool):
+        raise ProtocolError(ErrorCode.BAD_REQUEST, f"{key} must be true, false or null", request_id)
+    return value
+
+
+def _room_id(obj: WireObject, request_id: RequestId) -> int:
+    room_id = obj.get("room_id")
+    if not is_int(room_id):
+        raise ProtocolError(ErrorCode.BAD_REQUEST, "room_id must be an integer", request_id)
+    assert isinstance(room_id, int)
+    return room_id
 
 
 def parse_request(obj: WireObject, allowed: frozenset[str]) -> Request:
@@ -167,13 +202,13 @@ def parse_request(obj: WireObject, allowed: frozenset[str]) -> Request:
         if "capacity" not in obj:
             raise ProtocolError(ErrorCode.BAD_REQUEST, "capacity is required", rid)
         name = _text(obj, "name", rid)
-        return CreateRoom(name, obj["capacity"], _optional_text(obj, "password", rid), rid)
+        password = _optional_text(obj, "password", rid)
+        persistent = _optional_flag(obj, "persistent", rid)
+        return CreateRoom(name, obj["capacity"], password, rid, persistent)
     if kind == JoinRoom.TYPE:
-        room_id = obj.get("room_id")
-        if not is_int(room_id):
-            raise ProtocolError(ErrorCode.BAD_REQUEST, "room_id must be an integer", rid)
-        assert isinstance(room_id, int)
-        return JoinRoom(room_id, _optional_text(obj, "password", rid), rid)
+        return JoinRoom(_room_id(obj, rid), _optional_text(obj, "password", rid), rid)
+    if kind == DeleteRoom.TYPE:
+        return DeleteRoom(_room_id(obj, rid), rid)
     if kind == Enter.TYPE:
         return Enter(_text(obj, "ticket", rid), rid)
     raise AssertionError(f"allowed type {kind!r} has no parser")  # our bug, not the peer's

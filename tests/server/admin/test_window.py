@@ -93,6 +93,22 @@ def test_actions_need_a_selection(qtbot: QtBot, admin: AdminWindow, login: Login
     assert admin.kick_button.isEnabled()
 
 
+@pytest.mark.server_config(persistent_rooms="everyone")
+def test_close_room_on_a_persistent_room_asks_to_delete_it(
+    qtbot: QtBot, admin: AdminWindow, server: ChatServer, login: Login
+) -> None:
+    alice = login("alice")
+    room = alice.request("create_room", "room_created", name="Class", capacity=4, persistent=True)[
+        "room"
+    ]
+    select_room(qtbot, admin, room["id"])
+    question = answer(qtbot, admin, admin.close_room_button, CANCEL)
+    assert "Delete the persistent room “Class”" in question and "not open again" in question
+    answer(qtbot, admin, admin.close_room_button, YES)
+    assert alice.expect("room_removed")["room_id"] == room["id"]
+    assert any("operator deleted persistent room" in line for line in admin.log_model.lines())
+
+
 def test_close_room_button_closes_exactly_that_room_and_updates_every_lobby(
     qtbot: QtBot, admin: AdminWindow, server: ChatServer, login: Login, connect: Connect
 ) -> None:
