@@ -98,7 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="trust the CA certificates in this file as well as the system's",
     )
     client.add_argument(
-        "--lang", choices=("en", "ko"), help="language of the client (default: the system's)"
+        "--lang",
+        choices=("en", "ko"),
+        help="language of the client and the admin window (default: the system's)",
     )
     return parser
 

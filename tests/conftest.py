@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -161,3 +162,24 @@ def server_process(qtbot: QtBot, tmp_path: Path) -> Iterator[tuple]:
     if process.state() != QProcess.ProcessState.NotRunning:
         process.kill()
         qtbot.waitUntil(lambda: process.state() == QProcess.ProcessState.NotRunning)
+
+
+@pytest.fixture
+def korean(tmp_path: Path) -> Iterator[None]:
+    """Every Korean translation (the client's and the admin window's), freshly compiled from
+    resources/translations/*_ko.ts and installed for one test."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.shared import i18n
+
+    lrelease = str(Path(sys.executable).parent / "pyside6-lrelease")
+    for ts in sorted(i18n.TRANSLATIONS_DIR.glob("*_ko.ts")):
+        qm = tmp_path / f"{ts.stem}.qm"
+        subprocess.run([lrelease, "-silent", str(ts), "-qm", str(qm)], check=True, timeout=60)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    catalogs = (i18n.CLIENT_CATALOG, i18n.SERVER_CATALOG)
+    translators = i18n.install_translators(app, "ko", tmp_path, catalogs)
+    assert translators
+    yield
+    i18n.remove_translators(app, translators)

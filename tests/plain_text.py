@@ -29,12 +29,13 @@ def renders_rich(text: str, text_format: Qt.TextFormat) -> bool:
 
 
 def shown(text: str, text_format: Qt.TextFormat) -> str:
-    """The characters a person sees for `text`."""
-    if not renders_rich(text, text_format):
-        return text
-    document = QTextDocument()
-    document.setHtml(text)
-    return document.toPlainText()
+    """The characters a person sees for `text` (a zero-width space, where a long name may
+    wrap, is not seen)."""
+    if renders_rich(text, text_format):
+        document = QTextDocument()
+        document.setHtml(text)
+        text = document.toPlainText()
+    return text.replace("\u200b", "")
 
 
 def labels_in(widgets: Iterable[QWidget]) -> list[QLabel]:

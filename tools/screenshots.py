@@ -181,10 +181,10 @@ def capture(port: int, out: Path, folder: Path) -> None:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from app.client import i18n
     from app.client.client_app import ClientApp
     from app.client.login_window import LoginWindow
     from app.client.ui import add_icon_search_path, icon
+    from app.shared import i18n
 
     app = QApplication([sys.argv[0]])
     app.setApplicationName("RoomChat")

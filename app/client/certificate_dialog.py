@@ -12,6 +12,7 @@ from app.client import texts
 from app.client.tls import CertificateProblem
 from app.client.ui import icon
 from app.shared.forms import child, load_form
+from app.shared.screens import fit_to_screen
 
 REQUIRED = (
     "iconLabel",
@@ -85,6 +86,7 @@ class CertificateDialog(QObject):
 
     def open(self) -> None:
         self.is_open = True
+        fit_to_screen(self.form)
         self.form.open()
         self.cancel_button.setFocus()
 

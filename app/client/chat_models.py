@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 
 from app.client.ui import icon
+from app.shared.labels import plain_tooltip
 from app.shared.validation import name_key
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -70,6 +71,8 @@ class MembersModel(QAbstractListModel):
             return self.tr("{name} (you)").format(name=name) if mine else name
         if role == Qt.ItemDataRole.DecorationRole:
             return icon("person-me" if mine else "person")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return plain_tooltip(name)  # the whole name, when the list has to elide it
         if role == Qt.ItemDataRole.FontRole and mine:
             font = QFont()
             font.setBold(True)

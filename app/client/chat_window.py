@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-from html import escape
 
 from PySide6.QtCore import QEvent, QObject, Signal, Slot
 from PySide6.QtWidgets import QLabel, QLineEdit, QListView, QPushButton, QWidget
@@ -15,9 +14,10 @@ from app.client.current_session import CurrentSession
 from app.client.message_delegate import MessageDelegate
 from app.client.session import RoomConnection
 from app.client.tls import TlsPolicy
-from app.client.ui import BannerKind, hide_banner, icon, show_banner
+from app.client.ui import BannerKind, ViewWideDelegate, hide_banner, icon, show_banner
 from app.shared.forms import child, load_form
 from app.shared.protocol import (
+    BY_OPERATOR,
     ChatMessage,
     ClientFailure,
     Entered,
@@ -27,6 +27,7 @@ from app.shared.protocol import (
     Left,
     RoomSummary,
 )
+from app.shared.screens import fit_to_screen
 from app.shared.validation import name_key
 
 REQUIRED = (
@@ -94,6 +95,7 @@ class ChatWindow(QObject):
         self.messages_view.setItemDelegate(MessageDelegate(self.messages_view, self))
         self.members_view = child(self.form, QListView, "membersView")
         self.members_view.setModel(self.members)
+        self.members_view.setItemDelegate(ViewWideDelegate(self.members_view))
         self.input_edit = child(self.form, QLineEdit, "inputEdit")
         self.send_button = child(self.form, QPushButton, "sendButton")
         self.leave_button = child(self.form, QPushButton, "leaveButton")
@@ -107,6 +109,7 @@ class ChatWindow(QObject):
         self._say_ids = itertools.count(1)
         self._unanswered: dict[int, str] = {}  # say ids sent, not yet echoed or refused
         self._entered = False
+        self._was_in = False  # entered at least once (then the lobby's count is stale)
         self.countdown = Countdown(self)
         self._retry_code = ""  # the code the countdown is for
         self.countdown.ticked.connect(self._on_countdown_ticked)
@@ -164,6 +167,7 @@ class ChatWindow(QObject):
         self._update_controls()
 
     def show(self) -> None:
+        fit_to_screen(self.form)
         self.form.show()
         self.form.raise_()
         self.form.activateWindow()
@@ -191,6 +195,7 @@ class ChatWindow(QObject):
     @Slot(object)
     def _on_connection_entered(self, entered: Entered) -> None:
         self._entered = True
+        self._was_in = True
         self.members.me = self.me
         self._show_room(entered.room)
         newer_than = self.messages.last_seq
@@ -215,7 +220,12 @@ class ChatWindow(QObject):
 
     @Slot(object)
     def _on_connection_member_left(self, left: Left) -> None:
-        text = self.tr("{name} left").format(name=left.name)
+        by = left.kicked_by
+        if by is None:
+            text = self.tr("{name} left").format(name=left.name)
+        else:
+            actor = self.tr("the server's operator") if by == BY_OPERATOR else by
+            text = self.tr("{name} was removed by {actor}").format(name=left.name, actor=actor)
         self.messages.append(ChatEntry(EntryKind.NOTICE, text, when=local_time(left.ts)))
         self._set_members(list(left.members))
 
@@ -294,7 +304,7 @@ class ChatWindow(QObject):
         self.room = room
         name = room.name
         self.form.setWindowTitle(self.tr("{room} — RoomChat").format(room=name))
-        child(self.form, QLabel, "roomLabel").setText(escape(name))
+        child(self.form, QLabel, "roomLabel").setText(name)  # an ElidedLabel: plain text
         locked = room.locked
         child(self.form, QLabel, "roomIconLabel").setPixmap(
             icon("lock" if locked else "room").pixmap(20, 20)
@@ -308,8 +318,11 @@ class ChatWindow(QObject):
 
     def _update_info(self) -> None:
         capacity = self.room.capacity
-        count = self.members.rowCount() if self.connected else self.room.members
-        info = self.tr("{count} of {capacity} people").format(count=count, capacity=capacity)
+        if self.connected or not self._was_in:  # the lobby's count until first entered
+            count = self.members.rowCount() if self.connected else self.room.members
+            info = self.tr("{count} of {capacity} people").format(count=count, capacity=capacity)
+        else:  # out of the room: who is inside now is not known
+            info = self.tr("Not connected · room for {capacity} people").format(capacity=capacity)
         if self.room.locked:
             info = self.tr("Private · {info}").format(info=info)
         owner = self.room.owner

@@ -7,10 +7,11 @@ import sys
 
 from PySide6.QtWidgets import QApplication
 
-from app.client import i18n, prefs
+from app.client import prefs
 from app.client.client_app import ClientApp
 from app.client.tls import CaFileError, load_ca_file
 from app.client.ui import add_icon_search_path, icon
+from app.shared import i18n
 from app.shared.unix_signals import ShutdownSignals
 
 

@@ -9,6 +9,7 @@ from app.client import texts
 from app.client.ui import BannerKind, hide_banner, icon, show_banner
 from app.shared.forms import child, load_form
 from app.shared.protocol import ProtocolError
+from app.shared.screens import fit_to_screen
 from app.shared.validation import CAPACITY_MIN, PASSWORD_MAX, ROOM_PASSWORD_MIN, check_room_password
 
 REQUIRED = (
@@ -62,6 +63,7 @@ class CreateRoomDialog(QObject):
     def open(self) -> None:
         """Show the dialog (window-modal, not blocking) with the focus in the name field."""
         self.is_open = True
+        fit_to_screen(self.form)
         self.form.open()
         self.name_edit.setFocus()
 

@@ -4,19 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import partial
-from html import escape
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Signal, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QHeaderView, QLabel, QMainWindow, QPushButton, QTableView
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+)
 
 from app.client import texts
 from app.client.chat_window import ChatWindow
 from app.client.create_room_dialog import CreateRoomDialog
 from app.client.current_session import CurrentSession
+from app.client.leaving import LeaveQuestions
 from app.client.password_dialog import PasswordDialog
 from app.client.room_joiner import RoomJoiner, RoomKey
-from app.client.rooms_model import ROOM_ROLE, Column, RoomsModel
+from app.client.rooms_model import ROOM_ROLE, Column, RoomsModel, is_full
 from app.client.session import MainSession
 from app.client.ui import BannerKind, hide_banner, icon, show_banner
 from app.shared.forms import child, load_form
@@ -29,6 +36,7 @@ from app.shared.protocol import (
     RoomList,
     RoomSummary,
 )
+from app.shared.screens import fit_to_screen
 
 REQUIRED = (
     "signedInLabel",
@@ -95,8 +103,10 @@ class LobbyWindow(QObject):
         self.joiner.join_failed.connect(self.notify)
         self.joiner.signed_out.connect(self.form.show)
         self.create_dialog: CreateRoomDialog | None = None
+        self.questions = LeaveQuestions(self.form, lambda: len(self.chats))
         self.view.activated.connect(self._on_view_activated)
         self.view.selectionModel().currentRowChanged.connect(self._update_controls)
+        self.model.dataChanged.connect(self._update_controls)  # a room may fill up, or free
         for signal in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset):
             signal.connect(self._on_model_rows_changed)
         self.join_button.clicked.connect(self._on_join_button_clicked)
@@ -105,8 +115,8 @@ class LobbyWindow(QObject):
         self.actions["actionCreateRoom"].triggered.connect(self.open_create_dialog)
         self.refresh_button.clicked.connect(self.refresh)
         self.actions["actionRefresh"].triggered.connect(self.refresh)
-        self.actions["actionLogOut"].triggered.connect(self.log_out)
-        self.actions["actionQuit"].triggered.connect(self.quit)
+        self.actions["actionLogOut"].triggered.connect(self.ask_log_out)
+        self.actions["actionQuit"].triggered.connect(self.ask_quit)
         self.relogin_button.clicked.connect(self.relogin_requested)
         current.changed.connect(self._on_current_changed)
         self.form.installEventFilter(self)
@@ -136,7 +146,14 @@ class LobbyWindow(QObject):
         return self.joiner.password_dialog
 
     def join(self, room: RoomSummary, password: str | None = None) -> None:
+        """Join a room of the table. A full one is refused at once, as the table shows it
+        full: no password is asked for a seat there is not (the chat windows' reconnects
+        go to the joiner, and the server decides)."""
         hide_banner(self.notice_label)
+        chat = self.joiner.chat_for(room.id)
+        if is_full(room) and not (chat is not None and chat.connected):
+            self.notify(texts.request_error(ErrorReply(ErrorCode.ROOM_FULL, ""), room.name))
+            return
         self.joiner.join(room, password)
 
     @Slot(object)
@@ -156,17 +173,20 @@ class LobbyWindow(QObject):
         page of the list (the rest then follow as `room_added`)."""
         session = self.session
         self.model.set_rooms(rooms)
-        name = escape(self.name)
-        signed_in = self.tr("Signed in as {name}").format(name=f"<b>{name}</b>")
-        child(self.form, QLabel, "signedInLabel").setText(signed_in)
+        signed_in = self.tr("Signed in as {name}").format(name=self.name)
+        child(self.form, QLabel, "signedInLabel").setText(signed_in)  # an ElidedLabel
         child(self.form, QLabel, "serverLabel").setText(session.address if session else "")
         hide_banner(self.notice_label)
         self.relogin_button.hide()
         self._on_model_rows_changed()
+        fit_to_screen(self.form)
         self.form.show()
         self.form.raise_()
         self.form.activateWindow()
         self.view.setFocus()
+
+    def _show_signed_out(self) -> None:
+        child(self.form, QLabel, "signedInLabel").setText(self.tr("Signed out"))
 
     def notify(self, text: str, kind: BannerKind = BannerKind.ERROR) -> None:
         show_banner(self.notice_label, text, kind)
@@ -247,11 +267,27 @@ class LobbyWindow(QObject):
         self.joiner.close_chats()
 
     @Slot()
+    def ask_log_out(self) -> None:
+        """Log out, after asking when rooms are open (their windows would close)."""
+        self.questions.log_out(self.log_out)
+
+    @Slot()
+    def ask_quit(self) -> None:
+        """Quit, after asking when rooms are open."""
+        self.questions.quit(self.quit)
+
+    @property
+    def confirmation(self) -> QMessageBox | None:
+        """The question open before logging out or quitting, if any."""
+        return self.questions.confirmation
+
+    @Slot()
     def log_out(self) -> None:
         """Close every chat window and hide; the client then logs the session out."""
         self.close_chats()
         self._last_login = ("", "")
         self.model.clear()
+        self._show_signed_out()
         self.form.hide()
         self.logged_out.emit()
 
@@ -262,6 +298,7 @@ class LobbyWindow(QObject):
 
     def shutdown(self) -> None:
         """Leave every room and close the lobby (the client is ending and logs out)."""
+        self.questions.close()
         self.close_chats()
         self._observe(None)
         self.form.removeEventFilter(self)
@@ -288,6 +325,7 @@ class LobbyWindow(QObject):
             self.create_dialog.form.reject()
         self.joiner.forget_requests()
         self.model.clear()
+        self._show_signed_out()
         self.notify(texts.connection_ended(code))
         self.relogin_button.show()
         self.relogin_button.setFocus()
@@ -305,9 +343,11 @@ class LobbyWindow(QObject):
     @Slot()
     def _update_controls(self) -> None:
         connected = self.connected
-        has_room = connected and self.view.currentIndex().isValid()
-        self.join_button.setEnabled(has_room)
-        self.actions["actionJoin"].setEnabled(has_room)
+        index = self.view.currentIndex()
+        room = index.data(ROOM_ROLE) if connected and index.isValid() else None
+        may_join = isinstance(room, RoomSummary) and not is_full(room)
+        self.join_button.setEnabled(may_join)
+        self.actions["actionJoin"].setEnabled(may_join)
         for widget in (self.create_button, self.refresh_button):
             widget.setEnabled(connected)
         self.actions["actionCreateRoom"].setEnabled(connected)
@@ -315,5 +355,9 @@ class LobbyWindow(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.form and event.type() == QEvent.Type.Close:
+            if self.chats:  # ask first; Quit closes the window for real
+                event.ignore()
+                self.ask_quit()
+                return True
             self.quit()
         return False

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtNetwork import QSslCertificate
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,6 +26,7 @@ from app.client.tls import CertificateProblem, TlsPolicy
 from app.client.ui import BannerKind, hide_banner, icon, show_banner
 from app.shared.forms import child, load_form
 from app.shared.protocol import LoggedIn
+from app.shared.screens import fit_to_screen
 
 REQUIRED = (
     "hostEdit",
@@ -104,6 +106,7 @@ class LoginWindow(QObject):
         self.login_button.clicked.connect(self._on_login_button_clicked)
         self.sign_up_button.clicked.connect(self._on_sign_up_button_clicked)
         self.form.rejected.connect(self._on_form_rejected)
+        self.form.installEventFilter(self)
         self._set_busy(False)
         hide_banner(self.error_label)
 
@@ -112,14 +115,17 @@ class LoginWindow(QObject):
         return self.attempt is not None
 
     def show(self, notice: str = "") -> None:
-        """Show the window with the focus in the name field (and `notice`, if any)."""
+        """Show the window (with `notice`, if any), the focus in the password field when the
+        name is already there (remembered from the last login), else in the name field."""
         self.password_edit.clear()
         if notice:
             show_banner(self.error_label, notice, BannerKind.INFO)
+        fit_to_screen(self.form)
         self.form.show()
         self.form.raise_()
         self.form.activateWindow()
-        self.name_edit.setFocus()
+        focus = self.password_edit if self.name_edit.text().strip() else self.name_edit
+        focus.setFocus()
 
     def close(self) -> None:
         self._drop_attempt()
@@ -269,6 +275,19 @@ class LoginWindow(QObject):
         may_submit = not busy and not self.countdown.active
         self.login_button.setEnabled(may_submit)
         self.sign_up_button.setEnabled(may_submit)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Esc cancels a login under way and does nothing else: as in Element or HexChat,
+        Esc never quits the client (closing the window still does)."""
+        if (
+            watched is self.form
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+            and not self.busy
+        ):
+            return True
+        return super().eventFilter(watched, event)
 
     @Slot()
     def _on_form_rejected(self) -> None:

@@ -9,6 +9,8 @@ from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPushButton, QWidget
 
 from app.client.ui import BannerKind, hide_banner, icon, show_banner
 from app.shared.forms import child, load_form
+from app.shared.labels import wrappable
+from app.shared.screens import fit_to_screen
 
 REQUIRED = ("promptLabel", "lockLabel", "passwordEdit", "errorLabel", "joinButton", "cancelButton")
 
@@ -34,7 +36,8 @@ class PasswordDialog(QObject):
         self.join_button = child(self.form, QPushButton, "joinButton")
         child(self.form, QLabel, "lockLabel").setPixmap(icon("lock").pixmap(32, 32))
         prompt = self.tr("<b>{room}</b> is a private room. Enter its password to join.")
-        child(self.form, QLabel, "promptLabel").setText(prompt.format(room=escape(room_name)))
+        room = escape(wrappable(room_name))  # a long name may wrap: it cannot widen the dialog
+        child(self.form, QLabel, "promptLabel").setText(prompt.format(room=room))
         self.join_button.clicked.connect(self._on_join_button_clicked)
         child(self.form, QPushButton, "cancelButton").clicked.connect(self.form.reject)
         self.form.finished.connect(self._on_form_finished)
@@ -43,6 +46,7 @@ class PasswordDialog(QObject):
 
     def open(self) -> None:
         self.is_open = True
+        fit_to_screen(self.form)
         self.form.open()
         self.password_edit.setFocus()
 

@@ -17,6 +17,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from app.client.ui import icon
+from app.shared.labels import plain_tooltip
 from app.shared.protocol import RoomSummary
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -147,8 +148,11 @@ class RoomsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and column == Column.NAME:
             return icon("lock" if locked else "room")
         if role == Qt.ItemDataRole.ToolTipRole:
-            if column == Column.NAME:
-                return self.tr("Private room: joining asks for its password") if locked else None
+            if column == Column.NAME:  # the whole name, which the column may elide
+                lock = self.tr("Private room: joining asks for its password")
+                return plain_tooltip(f"{room.name}\n{lock}" if locked else room.name)
+            if column == Column.OWNER:
+                return plain_tooltip(room.owner)
             if column == Column.MEMBERS and full:
                 return self.tr("Nobody else can join until someone leaves")
         if role == Qt.ItemDataRole.ForegroundRole and full:

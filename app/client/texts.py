@@ -8,6 +8,7 @@ from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtNetwork import QSslError
 
 from app.client.tls import CertificateProblem, certificate_names
+from app.shared.labels import wrappable
 from app.shared.protocol import ClientFailure, ErrorCode, ErrorReply, ProtocolError
 from app.shared.validation import (
     NAME_MAX,
@@ -167,7 +168,7 @@ def request_error(error: ErrorReply, room: str = "") -> str:
             seconds=seconds
         )
     if code in texts:
-        return texts[code].format(room=room)
+        return texts[code].format(room=wrappable(room))  # a long name must not widen a window
     if code in _ENDINGS:
         return connection_ended(code)
     return error.message or translate("Messages", "The server refused the request.")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from PySide6.QtCore import QDir
+from PySide6.QtCore import QDir, QModelIndex, QPersistentModelIndex, QSize
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from app.shared.forms import RESOURCES_DIR
 
@@ -50,9 +50,34 @@ def show_banner(label: QLabel, text: str, kind: BannerKind = BannerKind.ERROR) -
     label.setProperty("kind", str(kind))
     label.setText(text)
     label.setVisible(True)
+    fit_height(label.window())
+
+
+def fit_height(window: QWidget) -> None:
+    """Make `window` tall enough for what its layout now holds at its width. Qt sizes a
+    window by its layout's minimum, which ignores height-for-width: a word-wrapped label
+    that has just been given two lines would otherwise be squeezed into one."""
+    layout = window.layout()
+    if layout is None or not window.isWindow():
+        return
+    layout.activate()
+    width = window.width()
+    needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else -1
+    if needed > window.height():
+        window.resize(width, needed)
 
 
 def hide_banner(label: QLabel) -> None:
     label.clear()
     label.setProperty("kind", "")
     label.setVisible(False)
+
+
+class ViewWideDelegate(QStyledItemDelegate):
+    """Items as wide as their list view, never wider: a long name is elided with "…" (its
+    tooltip holds the whole) instead of giving the list a horizontal scroll bar."""
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        return QSize(0, super().sizeHint(option, index).height())

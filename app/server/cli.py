@@ -10,7 +10,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QStandardPaths
+from PySide6.QtCore import QCoreApplication, QStandardPaths, QTranslator
 from PySide6.QtNetwork import QAbstractSocket, QHostAddress, QHostInfo
 
 from app.server.config import ServerConfig
@@ -20,7 +20,7 @@ from app.server.hashing import make_argon2
 from app.server.server import ChatServer
 from app.server.store import ChatStore
 from app.server.tls import TlsError, default_cert_hosts, load_server_tls, make_self_signed
-from app.shared import logs
+from app.shared import i18n, logs
 from app.shared.protocol import ProtocolError
 from app.shared.unix_signals import ShutdownSignals
 from app.shared.validation import check_name, check_password, login_key, name_key
@@ -38,6 +38,16 @@ def has_display() -> bool:
     if not sys.platform.startswith("linux"):
         return True
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def install_admin_language(
+    app: QCoreApplication, flag: str | None, directory: Path | None = None
+) -> list[QTranslator]:
+    """Translate the admin window as the client is translated: into `--lang`, else the
+    system locale's language when there is a translation for it."""
+    language = i18n.choose_language(flag)
+    folder = directory if directory is not None else i18n.TRANSLATIONS_DIR
+    return i18n.install_translators(app, language, folder, (i18n.SERVER_CATALOG,))
 
 
 class StartupError(Exception):
@@ -184,6 +194,7 @@ def run_server(args: argparse.Namespace) -> int:
     if not headless:
         from app.server.admin import open_admin_window
 
+        install_admin_language(app, args.lang)
         admin = open_admin_window(server)  # closing it shuts the server down
     exit_code = app.exec()
     del admin  # the window lives as long as the event loop runs

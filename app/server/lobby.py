@@ -540,7 +540,15 @@ class Lobby(QObject):
     def _grant_seat(self, session: Session, room: Room, request: JoinRoom) -> None:
         # The room checks again that they are not inside (they may have entered while we
         # hashed); a second ask replaces the first ticket, never two seats.
-        ticket = room.reserve_seat(session.user_key or "", session.name or "", request.id)
+        try:
+            ticket = room.reserve_seat(session.user_key or "", session.name or "", request.id)
+        except ProtocolError as refused:
+            if refused.code == ErrorCode.ROOM_FULL:  # for the operator's event log
+                address = session.connection.address_key
+                logs.server.info(
+                    "room %d is full: refused %s from %s", room.info.id, session.name, address
+                )
+            raise
         self._directory.trim_tickets(session.user_key or "")
         session.connection.send(JoinGranted(room.summary(), ticket, request.id))
 

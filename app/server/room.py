@@ -268,9 +268,10 @@ class Room(QObject):
 
     # --- closing -------------------------------------------------------------------------
 
-    def kick_member(self, name: str, code: ErrorCode, text: str) -> bool:
-        """Close the room connection of the member called `name`; False if none is."""
-        effects = self._core.kick_member(name, code, text)
+    def kick_member(self, name: str, code: ErrorCode, text: str, by: str | None = None) -> bool:
+        """Close the room connection of the member called `name` (the others learn they
+        were removed `by` that name, when given); False if none is."""
+        effects = self._core.kick_member(name, code, text, by)
         self._carry_out(effects)
         return bool(effects)
 

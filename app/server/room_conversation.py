@@ -86,6 +86,7 @@ class Member(Generic[C]):
     key: str
     name: str
     connection: C
+    kicked_by: str | None = None  # who removed them, for their `left`
 
 
 @dataclass(slots=True)
@@ -184,7 +185,7 @@ class RoomConversation(Generic[C]):
         if self.closed:
             return []
         return [
-            Broadcast(Left(member.name, self.member_names(), self._stamp())),
+            Broadcast(Left(member.name, self.member_names(), self._stamp(), member.kicked_by)),
             SeatsChanged(),
             MemberLeft(member.name),
         ]
@@ -206,11 +207,16 @@ class RoomConversation(Generic[C]):
             self._close(member.connection, effects, code, text)
         return effects
 
-    def kick_member(self, name: str, code: ErrorCode, text: str) -> list[Effect[C]]:
-        """Close the connection of the member shown as `name`; nothing if nobody is."""
+    def kick_member(
+        self, name: str, code: ErrorCode, text: str, by: str | None = None
+    ) -> list[Effect[C]]:
+        """Close the connection of the member shown as `name` (the others learn they were
+        removed `by` that name, when given); nothing if nobody is."""
         effects: list[Effect[C]] = []
         for member in self.members.values():
             if member.name == name:
+                if by is not None:
+                    member.kicked_by = by
                 self._close(member.connection, effects, code, text)
                 break
         return effects

@@ -19,7 +19,7 @@ from app.server.store import ChatStore
 from app.server.tls import make_listener
 from app.shared import logs
 from app.shared.limits import Clock
-from app.shared.protocol import MAIN_PORT_TYPES, ErrorCode
+from app.shared.protocol import BY_OPERATOR, MAIN_PORT_TYPES, ErrorCode
 
 FLUSH_SECONDS = 3.0
 
@@ -208,7 +208,9 @@ class ChatServer(QObject):
     def kick(self, room_id: int, name: str) -> bool:
         """An operator removes `name` from a room; the others see them leave."""
         room = self.directory.find(room_id)
-        if room is None or not room.kick_member(name, ErrorCode.KICKED, "you were removed"):
+        if room is None or not room.kick_member(
+            name, ErrorCode.KICKED, "you were removed", BY_OPERATOR
+        ):
             return False
         logs.server.info("operator removed %s from room %d", name, room_id)
         return True

@@ -14,6 +14,8 @@ from PySide6.QtCore import QFile, QIODevice, QObject
 from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import QWidget
 
+from app.shared.labels import ElidedLabel
+
 FORMS_DIR = Path(__file__).resolve().parents[2] / "forms"
 RESOURCES_DIR = Path(__file__).resolve().parents[2] / "resources"
 
@@ -36,6 +38,7 @@ def load_form(name: str, parent: QWidget | None = None, required: Iterable[str] 
         raise FormError(f"cannot open form {path}: {file.errorString()}")
     try:
         loader = QUiLoader()
+        loader.registerCustomWidget(ElidedLabel)  # forms declare it as a custom widget
         widget = loader.load(file, parent)
     finally:
         file.close()

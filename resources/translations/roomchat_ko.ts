@@ -83,6 +83,14 @@
         <translation>{name} 님이 나갔습니다</translation>
     </message>
     <message>
+        <source>the server&apos;s operator</source>
+        <translation>서버 운영자</translation>
+    </message>
+    <message>
+        <source>{name} was removed by {actor}</source>
+        <translation>{actor}이(가) {name}님을 내보냈습니다</translation>
+    </message>
+    <message>
         <source>{reason} You can reconnect.</source>
         <translation>{reason} 다시 연결할 수 있습니다.</translation>
     </message>
@@ -101,6 +109,10 @@
     <message>
         <source>{count} of {capacity} people</source>
         <translation>{capacity}명 중 {count}명</translation>
+    </message>
+    <message>
+        <source>Not connected · room for {capacity} people</source>
+        <translation>연결 끊김 · 정원 {capacity}명</translation>
     </message>
     <message>
         <source>Private · {info}</source>
@@ -194,10 +206,37 @@
     </message>
 </context>
 <context>
+    <name>LeaveQuestions</name>
+    <message>
+        <source>Log out and leave the {count} open room(s)?</source>
+        <translation>로그아웃하고 열려 있는 방 {count}개에서 나갈까요?</translation>
+    </message>
+    <message>
+        <source>Log out</source>
+        <translation>로그아웃</translation>
+    </message>
+    <message>
+        <source>Quit RoomChat and leave the {count} open room(s)?</source>
+        <translation>RoomChat을 끝내고 열려 있는 방 {count}개에서 나갈까요?</translation>
+    </message>
+    <message>
+        <source>Quit RoomChat</source>
+        <translation>RoomChat 끝내기</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>끝내기</translation>
+    </message>
+</context>
+<context>
     <name>LobbyWindow</name>
     <message>
         <source>Signed in as {name}</source>
         <translation>{name}(으)로 로그인됨</translation>
+    </message>
+    <message>
+        <source>Signed out</source>
+        <translation>로그아웃됨</translation>
     </message>
     <message>
         <source>Rooms open: {count}</source>
@@ -208,8 +247,8 @@
         <translation>RoomChat — 로비</translation>
     </message>
     <message>
-        <source>Log in &amp;again</source>
-        <translation>다시 로그인(&amp;A)</translation>
+        <source>&amp;Log in again</source>
+        <translation>다시 로그인(&amp;L)</translation>
     </message>
     <message>
         <source>No rooms are open yet. Create one with “Create room…” (Ctrl+N).</source>

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.client.chat_window import ChatWindow
@@ -150,3 +150,14 @@ def activate(qtbot: QtBot, window) -> None:
     """Bring `window` to the front as a click on it would (shortcuts act on the active one)."""
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=WAIT_MS)
+
+
+def answer(qtbot: QtBot, lobby, yes: bool) -> str:
+    """Answer the lobby's open question (Log out? Quit?) by clicking; returns its text."""
+    box = lobby.confirmation
+    assert box is not None and box.isVisible()
+    text = box.text()
+    button = QMessageBox.StandardButton.Yes if yes else QMessageBox.StandardButton.Cancel
+    qtbot.mouseClick(box.button(button), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: lobby.confirmation is None, timeout=WAIT_MS)
+    return text

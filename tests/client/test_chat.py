@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtSql import QSqlDatabase, QSqlQuery
+from PySide6.QtWidgets import QLabel
 
 from app.client import connection
 from app.client.chat_models import EntryKind
@@ -98,7 +99,11 @@ def test_the_server_going_away_leaves_the_window_usable(qtbot, make_client, serv
     assert problems == ["The server shut down."]
     assert alice_chat.banner_label.isVisible() and alice_chat.reconnect_button.isVisible()
     assert not alice_chat.send_button.isEnabled()
+    assert alice_chat.members_label.text() == "Members (0)"
+    # The header no longer claims "2 of 5 people", nor the lobby that alice is signed in.
+    assert alice_chat.info_label.text() == "Not connected · room for 5 people · opened by alice"
     qtbot.waitUntil(lambda: alice.lobby.notice_label.isVisible(), timeout=WAIT_MS)
+    assert alice.lobby.form.findChild(QLabel, "signedInLabel").text() == "Signed out"
     assert alice.lobby.relogin_button.isVisible()
     # still responsive: reconnecting explains that the person must log in again first
     qtbot.mouseClick(alice_chat.reconnect_button, Qt.MouseButton.LeftButton)
@@ -237,6 +242,7 @@ def test_a_member_an_operator_kicks_is_told_and_not_offered_to_reconnect(
     assert problems == ["An operator removed you from this room."]
     qtbot.waitUntil(lambda: alice_chat.members.names == ["alice"], timeout=WAIT_MS)
     assert not bob_chat.connected and bob_chat.members.names == []
+    assert _entries(alice_chat)[-1].text == "bob was removed by the server's operator"
 
 
 def test_a_window_of_another_server_instance_says_its_room_is_gone(

@@ -10,18 +10,17 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from app.client import (
     certificate_dialog,
     chat_window,
     create_room_dialog,
-    i18n,
     lobby_window,
     login_window,
     password_dialog,
 )
 from app.client.login_window import LoginWindow
+from app.shared import i18n
 from app.shared.forms import FORMS_DIR, load_form
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,13 +51,29 @@ def test_windows_are_only_built_from_forms() -> None:
         assert "addWidget(" not in source and "setLayout(" not in source, path
 
 
-def _messages() -> list[ET.Element]:
-    return list(ET.parse(TS_FILE).getroot().iter("message"))
+SERVER_TS_FILE = ROOT / "resources" / "translations" / "server_ko.ts"
+# Each Korean translation and the sources whose texts it translates.
+CATALOGS = {
+    "client": (
+        TS_FILE,
+        [*sorted((ROOT / "app" / "client").glob("*.py"))]
+        + [FORMS_DIR / f"{name}.ui" for name in sorted(CLIENT_FORMS)],
+    ),
+    "admin": (
+        SERVER_TS_FILE,
+        [*sorted((ROOT / "app" / "server" / "admin").glob("*.py")), FORMS_DIR / "admin_window.ui"],
+    ),
+}
 
 
-def test_the_korean_translation_is_complete() -> None:
-    messages = _messages()
-    assert len(messages) > 100
+def _messages(ts_file: Path) -> list[ET.Element]:
+    return list(ET.parse(ts_file).getroot().iter("message"))
+
+
+@pytest.mark.parametrize("catalog", sorted(CATALOGS))
+def test_the_korean_translation_is_complete(catalog: str) -> None:
+    messages = _messages(CATALOGS[catalog][0])
+    assert len(messages) > 30
     for message in messages:
         source = message.findtext("source") or ""
         translation = message.find("translation")
@@ -70,13 +85,13 @@ def test_the_korean_translation_is_complete() -> None:
         assert ("&" in source) == ("&" in (translation.text or "")), source
 
 
-def test_the_korean_translation_covers_every_source_text(tmp_path: Path) -> None:
+@pytest.mark.parametrize("catalog", sorted(CATALOGS))
+def test_the_korean_translation_covers_every_source_text(tmp_path: Path, catalog: str) -> None:
+    ts_file, sources = CATALOGS[catalog]
     copy = tmp_path / "check.ts"
-    copy.write_bytes(TS_FILE.read_bytes())
-    sources = [str(path) for path in sorted((ROOT / "app" / "client").glob("*.py"))]
-    sources += [str(FORMS_DIR / f"{name}.ui") for name in sorted(CLIENT_FORMS)]
+    copy.write_bytes(ts_file.read_bytes())
     result = subprocess.run(
-        [str(BIN / "pyside6-lupdate"), *sources, "-no-obsolete", "-ts", str(copy)],
+        [str(BIN / "pyside6-lupdate"), *map(str, sources), "-no-obsolete", "-ts", str(copy)],
         capture_output=True,
         text=True,
         timeout=60,
@@ -84,27 +99,6 @@ def test_the_korean_translation_covers_every_source_text(tmp_path: Path) -> None
     )
     assert "(0 new and" in result.stdout, result.stdout
     assert not any(m.find("translation").get("type") for m in ET.parse(copy).iter("message"))
-
-
-@pytest.fixture
-def korean(tmp_path: Path):
-    """The Korean translation, freshly compiled from the .ts and installed for one test."""
-    subprocess.run(
-        [
-            str(BIN / "pyside6-lrelease"),
-            "-silent",
-            str(TS_FILE),
-            "-qm",
-            str(tmp_path / "roomchat_ko.qm"),
-        ],
-        check=True,
-        timeout=60,
-    )
-    app = QApplication.instance()
-    translators = i18n.install_translators(app, "ko", tmp_path)
-    assert translators
-    yield
-    i18n.remove_translators(app, translators)
 
 
 def test_switching_to_korean_shows_korean_in_the_login_window(qtbot, korean) -> None:

@@ -9,6 +9,7 @@ from app.client.rooms_model import FULL_ROLE, LOCKED_ROLE, Column
 from tests.client.conftest import (
     WAIT_MS,
     activate,
+    answer,
     create_room,
     entered_chat,
     join_row,
@@ -69,6 +70,9 @@ def test_a_full_room_is_refused_with_a_message(qtbot, make_client) -> None:
     qtbot.waitUntil(lambda: model.index(row, 0).data(FULL_ROLE) is True, timeout=WAIT_MS)
     assert "full" in model.index(row, Column.MEMBERS).data()
     view = carol.lobby.view
+    view.setCurrentIndex(model.index(row, 0))
+    assert not carol.lobby.join_button.isEnabled()
+    assert not carol.lobby.actions["actionJoin"].isEnabled()
     center = view.visualRect(model.index(row, 0)).center()
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=center)
     qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=center)  # joins
@@ -76,6 +80,32 @@ def test_a_full_room_is_refused_with_a_message(qtbot, make_client) -> None:
     qtbot.waitUntil(lambda: notice.isVisible(), timeout=WAIT_MS)
     assert "“Pair” is full" in notice.text()
     assert not carol.lobby.chats
+
+
+def test_a_full_private_room_says_it_is_full_without_asking_its_password(
+    qtbot, make_client
+) -> None:
+    alice, bob, carol = make_client(), make_client(), make_client()
+    for client, name in ((alice, "alice"), (bob, "bob"), (carol, "carol")):
+        log_in(qtbot, client, name)
+    create_room(qtbot, alice, "Vault", capacity=2, password="sesame")
+    join_row(qtbot, bob, wait_for_room_row(qtbot, bob, "Vault"))
+    type_into(qtbot, bob.lobby.password_dialog.password_edit, "sesame")
+    qtbot.keyClick(bob.lobby.password_dialog.password_edit, Qt.Key.Key_Return)
+    entered_chat(qtbot, bob, "Vault")
+    row = wait_for_room_row(qtbot, carol, "Vault")
+    lobby = carol.lobby
+    qtbot.waitUntil(lambda: lobby.model.index(row, 0).data(FULL_ROLE) is True, timeout=WAIT_MS)
+    lobby.view.activated.emit(lobby.model.index(row, 0))  # a double click, or Return
+    assert lobby.notice_label.isVisible() and "“Vault” is full" in lobby.notice_label.text()
+    assert lobby.password_dialog is None
+    # Once a seat is free, Join comes back and the password is asked for.
+    qtbot.mouseClick(
+        bob.lobby.chats[next(iter(bob.lobby.chats))].leave_button, Qt.MouseButton.LeftButton
+    )
+    qtbot.waitUntil(lobby.join_button.isEnabled, timeout=WAIT_MS)
+    qtbot.mouseClick(lobby.join_button, Qt.MouseButton.LeftButton)
+    assert lobby.password_dialog is not None
 
 
 def test_keyboard_create_room_join_and_leave(qtbot, make_client) -> None:
@@ -164,3 +194,33 @@ def test_a_relogin_through_the_lobby_replaces_the_clients_session(qtbot, make_cl
     create_room(qtbot, bob, "Fresh")
     wait_for_room_row(qtbot, first, "Fresh")  # the lobby follows the new session live
     qtbot.waitUntil(lambda: not elsewhere.lobby.connected, timeout=WAIT_MS)
+
+
+def test_logging_out_or_closing_the_lobby_with_rooms_open_asks_first(qtbot, make_client) -> None:
+    alice = make_client()
+    log_in(qtbot, alice, "alice")
+    chat = create_room(qtbot, alice, "Lounge")
+    lobby = alice.lobby
+    quits: list[bool] = []
+    alice.quit_requested.connect(lambda: quits.append(True))
+    lobby.actions["actionLogOut"].trigger()
+    assert answer(qtbot, lobby, yes=False) == "Log out and leave the 1 open room(s)?"
+    assert lobby.connected and chat.connected and lobby.form.isVisible()
+    lobby.form.close()  # the window's close button
+    assert answer(qtbot, lobby, yes=False) == "Quit RoomChat and leave the 1 open room(s)?"
+    assert lobby.form.isVisible() and chat.connected and not quits
+    lobby.actions["actionLogOut"].trigger()
+    answer(qtbot, lobby, yes=True)
+    qtbot.waitUntil(alice.login.form.isVisible, timeout=WAIT_MS)
+    assert not lobby.chats and not lobby.form.isVisible() and not quits
+
+
+def test_closing_the_lobby_asks_then_quits(qtbot, make_client) -> None:
+    alice = make_client()
+    log_in(qtbot, alice, "alice")
+    create_room(qtbot, alice, "Lounge")
+    quits: list[bool] = []
+    alice.quit_requested.connect(lambda: quits.append(True))
+    alice.lobby.form.close()
+    answer(qtbot, alice.lobby, yes=True)
+    assert quits == [True] and not alice.lobby.chats

@@ -89,7 +89,8 @@ def test_keyboard_only_login(qtbot, make_client) -> None:
     log_in(qtbot, first, "alice")
     client = make_client()
     login = client.login
-    qtbot.waitUntil(lambda: login.form.focusWidget() is login.name_edit, timeout=WAIT_MS)
+    assert login.name_edit.text() == "alice"  # remembered: the password is what is left to type
+    qtbot.waitUntil(lambda: login.form.focusWidget() is login.password_edit, timeout=WAIT_MS)
     login.host_edit.setFocus()
     order = [login.port_spin, login.tls_check, login.name_edit, login.password_edit]
     order.append(login.login_button)
@@ -157,6 +158,19 @@ def test_escape_while_waiting_cancels_the_attempt_and_keeps_the_window(
     qtbot.waitUntil(lambda: client.login.busy, timeout=WAIT_MS)
     qtbot.keyClick(client.login.form, Qt.Key.Key_Escape)
     assert not quits and client.login.form.isVisible() and not client.login.busy
+
+
+def test_escape_in_an_idle_login_window_does_not_quit(qtbot, make_client) -> None:
+    client = make_client()
+    quits: list[bool] = []
+    client.quit_requested.connect(lambda: quits.append(True))
+    type_into(qtbot, client.login.name_edit, "alice")
+    qtbot.keyClick(client.login.name_edit, Qt.Key.Key_Escape)
+    qtbot.keyClick(client.login.form, Qt.Key.Key_Escape)
+    assert not quits and client.login.form.isVisible()
+    assert client.login.name_edit.text() == "alice"  # nothing typed is lost either
+    client.login.form.close()  # the window's close button still quits
+    assert quits == [True]
 
 
 @pytest.mark.server_config(login_fails_per_name=1, login_fail_window=2)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtNetwork import QHostAddress, QTcpServer, QTcpSocket
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.client.chat_models import TEXT_ROLE
@@ -78,7 +78,10 @@ def test_lobby_password_dialog_and_chat_window_show_hostile_names_as_written(
     check_model_tooltips(lobby.model, "lobby rooms")
 
     # "The room “Full <h1 …” is full." in the lobby's banner.
-    join_row(qtbot, client, wait_for_room_row(qtbot, client, full["name"]))
+    full_index = lobby.model.index(wait_for_room_row(qtbot, client, full["name"]), 0)
+    center = lobby.view.visualRect(full_index).center()
+    qtbot.mouseClick(lobby.view.viewport(), Qt.MouseButton.LeftButton, pos=center)
+    qtbot.mouseDClick(lobby.view.viewport(), Qt.MouseButton.LeftButton, pos=center)  # Join is off
     qtbot.waitUntil(lambda: lobby.notice_label.isVisible(), timeout=WAIT_MS)
     assert "noticeLabel" in showing(lobby.form)
 
@@ -104,6 +107,9 @@ def test_lobby_password_dialog_and_chat_window_show_hostile_names_as_written(
         timeout=WAIT_MS,
     )
     assert HOSTILE in chat.form.windowTitle()  # window titles are plain text
+    chat.form.resize(1600, 500)  # room for the whole name: a narrower window elides it
+    room_label = chat.form.findChild(QLabel, "roomLabel")
+    qtbot.waitUntil(lambda: not room_label.text().endswith("…"), timeout=WAIT_MS)
     assert "roomLabel" in showing(chat.form)
     check_model_tooltips(chat.messages, "messages")
     check_model_tooltips(chat.members, "members")
@@ -181,5 +187,8 @@ def test_the_chat_info_line_shows_a_hostile_owner_as_written(qtbot: QtBot) -> No
     chat = ChatWindow(RoomSummary.from_wire(HOSTILE_ROOM), CurrentSession(), None)
     chat.show()
     qtbot.waitExposed(chat.form)
+    chat.form.resize(2000, 500)  # room for the whole name and owner: else they are elided
+    labels = [chat.form.findChild(QLabel, name) for name in ("roomLabel", "roomInfoLabel")]
+    qtbot.waitUntil(lambda: not any(label.text().endswith("…") for label in labels))
     assert {"roomLabel", "roomInfoLabel"} <= showing(chat.form)
     chat.form.close()

@@ -26,6 +26,7 @@ from app.shared.protocol import ClientFailure
 from tests.client.ca import make_ca_and_leaves
 from tests.client.conftest import (
     WAIT_MS,
+    answer,
     create_room,
     entered_chat,
     join_row,
@@ -156,6 +157,7 @@ def test_a_self_signed_certificate_is_shown_and_trust_once_lets_it_through(
     assert client.login.certificate_dialog is None
 
     client.lobby.actions["actionLogOut"].trigger()  # once means once: it asks again
+    answer(qtbot, client.lobby, yes=True)  # yes, leave the room
     qtbot.waitUntil(lambda: client.login.form.isVisible(), timeout=WAIT_MS)
     submit_login(qtbot, client, "alice", sign_up=False)
     click(qtbot, wait_for_dialog(qtbot, client).cancel_button)

@@ -58,6 +58,11 @@ def test_kick_closes_exactly_that_member(
     bob_room.wait_closed()
     left = alice_room.expect("left")
     assert left["name"] == "bob" and left["members"] == ["alice"]
+    assert left["kicked_by"] == "the server"  # the others learn who removed bob
     assert not alice_room.disconnected
     bob.request("ping", "pong")  # the main-port session is untouched
     assert not server.kick(room["id"], "nobody")
+    bob_room = join(connect, bob, room)
+    alice_room.expect("joined")
+    bob_room.send(type="leave")
+    assert "kicked_by" not in alice_room.expect("left")  # leaving of one's own accord

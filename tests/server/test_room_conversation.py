@@ -223,6 +223,17 @@ def test_a_new_login_replaces_the_session_and_the_account_enters_again_from_else
     assert core.connection_closed("a") == []  # late news of the old socket changes nothing
 
 
+def test_a_kicked_member_leaves_saying_who_removed_them() -> None:
+    core = make_core(FakeClock())
+    enter(core, "a", "alice")
+    enter(core, "b", "bobby")
+    assert core.kick_member("Nobody", ErrorCode.KICKED, "you were removed", "the server") == []
+    effects = core.kick_member("Bobby", ErrorCode.KICKED, "you were removed", "the server")
+    assert closes(effects) == [Close("b", ErrorCode.KICKED, "you were removed")]
+    left = broadcasts(core.connection_closed("b"))[0]
+    assert isinstance(left, Left) and left.kicked_by == "the server"
+
+
 def test_the_flood_budget_is_the_accounts_and_survives_leave_and_re_entry() -> None:
     core = make_core(FakeClock())
     enter(core, "a", "alice")

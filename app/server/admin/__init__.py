@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from app.server.admin.window import AdminWindow
 from app.server.server import ChatServer
+from app.shared.screens import fit_to_screen
 
 __all__ = ["AdminWindow", "open_admin_window"]
 
@@ -19,5 +20,6 @@ def open_admin_window(server: ChatServer) -> AdminWindow:
     window. Closing the window shuts the server down; quit the application on `shut_down`.
     """
     window = AdminWindow(server)
+    fit_to_screen(window.form)
     window.form.show()
     return window

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from html import escape
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -18,6 +17,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from app.shared.labels import plain_tooltip
+
 ROOT_LOGGER = "roomchat"
 DEFAULT_LIMIT = 1_000
 LEVEL_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -26,12 +27,6 @@ _WARNING_COLOR = QColor(150, 90, 0)
 _ERROR_COLOR = QColor(190, 0, 0)
 
 ModelIndex = QModelIndex | QPersistentModelIndex
-
-
-def plain_tooltip(text: str) -> str:
-    """`text` as a tooltip that shows it literally: Qt renders a tooltip as rich text when it
-    merely looks like HTML (a room name can), so escape it inside an explicit paragraph."""
-    return f"<p style='white-space:pre-wrap'>{escape(text, quote=False)}</p>"
 
 
 @dataclass(frozen=True, slots=True)

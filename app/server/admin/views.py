@@ -1,18 +1,15 @@
-"""View helpers for the admin window: steady selections and non-blocking confirmations."""
+"""View helpers for the admin window: selections that stay on the same row."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from PySide6.QtCore import (
     QAbstractItemModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    Qt,
     Slot,
 )
-from PySide6.QtWidgets import QAbstractItemView, QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractItemView
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -46,26 +43,3 @@ class SelectionGuard(QObject):
         if self._lost:
             self._lost = False
             self._view.selectionModel().clear()
-
-
-def ask(parent: QWidget, title: str, text: str, answered: Callable[[bool], None]) -> QMessageBox:
-    """Show a Yes/Cancel question with `open()` (never `exec()`: nothing blocks) and call
-    `answered(True)` only for Yes. Cancel is the default; the box deletes itself. `text` is
-    shown as plain text: it holds room names, which may look like HTML."""
-    box = QMessageBox(
-        QMessageBox.Icon.Question,
-        title,
-        text,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-        parent,
-    )
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    box.finished.connect(
-        lambda _result: answered(
-            box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Yes
-        )
-    )
-    box.open()
-    return box

@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
 
 from app.server.admin.log_feed import EventLogModel, LogAttachment, LogFeed
 from app.server.admin.models import ROOM_ID_ROLE, SORT_ROLE, Column, MembersModel, RoomsModel
-from app.server.admin.views import SelectionGuard, ask
+from app.server.admin.views import SelectionGuard
 from app.server.server import ChatServer
 from app.shared import logs
 from app.shared.forms import FormError, child, load_form
+from app.shared.questions import ask
 
 FORM_NAME = "admin_window"
 REQUIRED = (
@@ -48,8 +49,9 @@ class AdminWindow(QObject):
     """Holds the `admin_window` form and keeps it in step with a running `ChatServer`.
 
     Everything shown comes from the server's signals and its `roomchat.*` log records; the
-    database is never read. Closing the window shuts the server down: the close is put off
-    until the server has said goodbye to every client (`shut_down`), then goes through.
+    database is never read. Closing the window shuts the server down (asking first while
+    people are connected): the close is put off until the server has said goodbye to every
+    client (`shut_down`), then goes through.
     The controller owns its form (`form`, composition); keep the controller referenced.
 
     Signals:
@@ -194,7 +196,9 @@ class AdminWindow(QObject):
 
     # --- actions -------------------------------------------------------------------------
 
-    def _confirm(self, title: str, text: str, action: Callable[[], None]) -> None:
+    def _confirm(
+        self, title: str, text: str, action: Callable[[], None], yes_text: str = ""
+    ) -> None:
         """Ask without blocking (tests answer by clicking); run `action` on Yes."""
         if self.confirmation is not None:
             self.confirmation.close()
@@ -204,7 +208,7 @@ class AdminWindow(QObject):
             if yes and not self._server_down:
                 action()
 
-        self.confirmation = ask(self.form, title, text, answered)
+        self.confirmation = ask(self.form, title, text, answered, yes_text)
         self.confirmation_opened.emit(self.confirmation)
 
     @Slot()
@@ -279,9 +283,26 @@ class AdminWindow(QObject):
                 self._log.detach()
                 return False
             event.ignore()  # closes for real once the server has shut down
-            self._begin_shutdown()
+            self._ask_shutdown()
             return True
         return super().eventFilter(watched, event)
+
+    def _ask_shutdown(self) -> None:
+        """Stop the server, after asking when people are connected (saying how many)."""
+        if not self.form.isEnabled():  # shutting down already
+            return
+        people = self.server.user_count
+        if not people:
+            self._begin_shutdown()
+            return
+        self._confirm(
+            self.tr("Stop the server"),
+            self.tr(
+                "{count} people are connected. Stop the server and disconnect them all?"
+            ).format(count=people),
+            self._begin_shutdown,
+            self.tr("Stop the server"),
+        )
 
     def _begin_shutdown(self) -> None:
         self.status_bar.showMessage(self.tr("Shutting down…"))

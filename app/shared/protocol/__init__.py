@@ -16,6 +16,7 @@ from app.shared.protocol.errors import (
     RequestId,
 )
 from app.shared.protocol.events import (
+    BY_OPERATOR,
     PROTOCOL_VERSION,
     SERVER_NAME,
     SERVER_TYPES,
@@ -76,6 +77,7 @@ from app.shared.protocol.requests import (
 )
 
 __all__ = [
+    "BY_OPERATOR",
     "CLOSING_CODES",
     "MAIN_PORT_TYPES",
     "MAX_FRAME_BYTES",

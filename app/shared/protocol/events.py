@@ -24,6 +24,9 @@ from app.shared.protocol.requests import Request, _Wire
 PROTOCOL_VERSION = 1
 SUPPORTED_VERSIONS = frozenset({PROTOCOL_VERSION})
 SERVER_NAME = "RoomChat"
+# `left.kicked_by` when the server's operator removed someone: no account can have this name
+# (names have no spaces), so a client may show it in its own words.
+BY_OPERATOR = "the server"
 
 
 class _Reader:
@@ -332,14 +335,23 @@ class Joined(_Wire):
 
 @dataclass(frozen=True, slots=True)
 class Left(_Wire):
+    """Someone left the room; `kicked_by` (an extension, left out otherwise) says who removed
+    them: `BY_OPERATOR` for the server's operator."""
+
     TYPE: ClassVar[str] = "left"
     name: str
     members: tuple[str, ...]
     ts: str
+    kicked_by: str | None = None
 
     @classmethod
     def from_wire(cls, read: _Reader) -> Left:
-        return cls(read.text("name"), read.names("members"), read.text("ts"))
+        return cls(
+            read.text("name"),
+            read.names("members"),
+            read.text("ts"),
+            read.optional_text("kicked_by"),
+        )
 
 
 # --- either port --------------------------------------------------------------------------

@@ -31,6 +31,9 @@ def admin(qtbot: QtBot, server: ChatServer) -> Iterator[AdminWindow]:
     yield window
     if window.form.isVisible():
         window.form.close()
+        if window.confirmation is not None:  # people are still connected: stop anyway
+            yes = window.confirmation.button(QMessageBox.StandardButton.Yes)
+            qtbot.mouseClick(yes, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: not window.form.isVisible(), timeout=TIMEOUT_MS)
 
 

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QLocale, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app.server.admin import AdminWindow
+from app.server.admin import AdminWindow, open_admin_window
 from app.server.admin.models import Column, local_time
+from app.server.cli import install_admin_language
 from app.server.server import ChatServer
+from app.shared import i18n
 from tests.server.admin.conftest import TIMEOUT_MS, answer, proxy_row, select_member, select_room
 from tests.server.test_persistence import query_db
 from tests.server.test_rooms import create, enter, join
@@ -190,8 +196,16 @@ def test_closing_the_window_shuts_the_server_down(
     alice, idle = login("alice"), connect()
     room, ticket = create(alice)
     member = enter(connect, room, ticket)
-    with qtbot.waitSignal(server.shut_down, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(admin.confirmation_opened, timeout=TIMEOUT_MS) as opened:
         admin.form.close()
+    box: QMessageBox = opened.args[0]
+    assert box.text() == "1 people are connected. Stop the server and disconnect them all?"
+    qtbot.mouseClick(box.button(CANCEL), Qt.MouseButton.LeftButton)
+    assert admin.form.isVisible() and server.user_count == 1  # nothing stopped
+    with qtbot.waitSignal(admin.confirmation_opened, timeout=TIMEOUT_MS) as opened:
+        admin.form.close()
+    with qtbot.waitSignal(server.shut_down, timeout=TIMEOUT_MS):
+        qtbot.mouseClick(opened.args[0].button(YES), Qt.MouseButton.LeftButton)
         assert admin.form.isVisible()  # held open until every goodbye is flushed
     for client in (alice, idle, member):
         client.expect_error("server_shutdown")
@@ -199,6 +213,36 @@ def test_closing_the_window_shuts_the_server_down(
     qtbot.waitUntil(lambda: not admin.form.isVisible(), timeout=TIMEOUT_MS)
     assert query_db(db_path, "SELECT COUNT(*) FROM rooms WHERE closed_at IS NULL") == [(0,)]
     assert admin.rooms_model.room_ids() == []
+
+
+def test_closing_the_window_with_nobody_connected_does_not_ask(
+    qtbot: QtBot, admin: AdminWindow, server: ChatServer
+) -> None:
+    with qtbot.waitSignal(server.shut_down, timeout=TIMEOUT_MS):
+        admin.form.close()
+    assert admin.confirmation is None
+    qtbot.waitUntil(lambda: not admin.form.isVisible(), timeout=TIMEOUT_MS)
+
+
+def test_refused_joins_appear_in_the_event_log(
+    qtbot: QtBot, admin: AdminWindow, login: Login, connect: Connect
+) -> None:
+    alice, bob, carol = login("alice"), login("bob"), login("carol")
+    pair, ticket = create(alice, "Pair", capacity=2)
+    enter(connect, pair, ticket)
+    join(connect, carol, pair)
+    bob.send(type="join_room", room_id=pair["id"])
+    bob.expect_error("room_full")
+    vault, _ = create(alice, "Vault", capacity=3, password="sesame")
+    carol.send(type="join_room", room_id=vault["id"], password="not it")
+    carol.expect_error("wrong_password")
+
+    def shown(text: str) -> bool:
+        return any(text in line for line in admin.log_model.lines())
+
+    wrong = f"wrong password for room {vault['id']} by carol"
+    qtbot.waitUntil(lambda: shown(wrong), timeout=TIMEOUT_MS)
+    assert shown(f"room {pair['id']} is full: refused bob")
 
 
 def test_a_server_shut_down_elsewhere_closes_the_window(
@@ -216,3 +260,38 @@ def test_event_log_follows_new_lines_unless_scrolled_up(qtbot: QtBot, admin: Adm
     bar.setValue(0)  # the operator scrolls up to read
     admin.log_model.append(20, "one more")
     assert bar.value() == 0
+
+
+def test_the_admin_window_speaks_korean(
+    qtbot: QtBot, korean, server: ChatServer, login: Login
+) -> None:
+    window = open_admin_window(server)
+    qtbot.waitExposed(window.form)
+    assert window.form.windowTitle() == f"RoomChat 서버 — 127.0.0.1:{server.port}"
+    assert window.kick_button.text() == "내보내기(&K)…"
+    login("alice")
+    with qtbot.waitSignal(window.confirmation_opened, timeout=TIMEOUT_MS) as opened:
+        window.form.close()
+    box: QMessageBox = opened.args[0]
+    assert box.text() == "1명이 접속해 있습니다. 서버를 멈추고 모두의 연결을 끊을까요?"
+    with qtbot.waitSignal(server.shut_down, timeout=TIMEOUT_MS):
+        qtbot.mouseClick(box.button(YES), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.form.isVisible(), timeout=TIMEOUT_MS)
+
+
+def test_a_korean_system_gets_a_korean_admin_window(
+    qtbot: QtBot, server: ChatServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    ts = i18n.TRANSLATIONS_DIR / "server_ko.ts"
+    lrelease = Path(sys.executable).parent / "pyside6-lrelease"
+    qm = tmp_path / "server_ko.qm"
+    subprocess.run([str(lrelease), "-silent", str(ts), "-qm", str(qm)], check=True, timeout=60)
+    monkeypatch.setattr(i18n.QLocale, "system", staticmethod(lambda: QLocale("ko_KR")))
+    app = QApplication.instance()
+    translators = install_admin_language(app, None, tmp_path)  # no --lang: the system's
+    try:
+        window = AdminWindow(server)
+        assert window.form.windowTitle().startswith("RoomChat 서버")
+        window.form.deleteLater()
+    finally:
+        i18n.remove_translators(app, translators)

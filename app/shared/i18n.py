@@ -1,4 +1,7 @@
-"""Which language the client speaks: the system's, or `--lang`; Qt translators for it."""
+"""Which language the windows speak: the system's, or `--lang`; Qt translators for it.
+
+The client's texts are in `roomchat_<lang>.ts`, the admin window's in `server_<lang>.ts`.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +14,16 @@ from app.shared.forms import RESOURCES_DIR
 
 TRANSLATIONS_DIR = RESOURCES_DIR / "translations"
 SOURCE_LANGUAGE = "en"
+CLIENT_CATALOG = "roomchat"
+SERVER_CATALOG = "server"
 
 
 def available_languages() -> list[str]:
     """English and every language with a `resources/translations/roomchat_<lang>.ts`."""
-    found = sorted(path.stem.removeprefix("roomchat_") for path in TRANSLATIONS_DIR.glob("*.ts"))
+    found = sorted(
+        path.stem.removeprefix(f"{CLIENT_CATALOG}_")
+        for path in TRANSLATIONS_DIR.glob(f"{CLIENT_CATALOG}_*.ts")
+    )
     return [SOURCE_LANGUAGE, *found]
 
 
@@ -29,9 +37,12 @@ def choose_language(flag: str | None) -> str:
 
 
 def install_translators(
-    app: QCoreApplication, language: str, directory: Path = TRANSLATIONS_DIR
+    app: QCoreApplication,
+    language: str,
+    directory: Path = TRANSLATIONS_DIR,
+    catalogs: tuple[str, ...] = (CLIENT_CATALOG,),
 ) -> list[QTranslator]:
-    """Install RoomChat's and Qt's own translations for `language`; return them.
+    """Install RoomChat's `catalogs` and Qt's own translations for `language`; return them.
 
     English is the source language and needs none. A missing RoomChat translation is logged
     (run `make translations` to build the .qm files from resources/translations/*.ts).
@@ -40,16 +51,18 @@ def install_translators(
     if language == SOURCE_LANGUAGE:
         return []
     installed: list[QTranslator] = []
-    ours = QTranslator(app)
-    if ours.load(f"roomchat_{language}", str(directory)):
-        app.installTranslator(ours)
-        installed.append(ours)
-    else:
-        logs.ui.warning(
-            "no RoomChat translation for %r in %s (run `make translations`)",
-            language,
-            directory,
-        )
+    for catalog in catalogs:
+        ours = QTranslator(app)
+        if ours.load(f"{catalog}_{language}", str(directory)):
+            app.installTranslator(ours)
+            installed.append(ours)
+        else:
+            logs.ui.warning(
+                "no RoomChat translation %s_%s in %s (run `make translations`)",
+                catalog,
+                language,
+                directory,
+            )
     qt_own = QTranslator(app)
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     if qt_own.load(f"qtbase_{language}", qt_dir):
