@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from app.server.conversation import ParsedItem
+from app.server.room_chat import RoomChat
 from app.server.room_effects import (
     Admit,
     Broadcast,
@@ -23,33 +24,23 @@ from app.server.room_effects import (
     MemberLeft,
     SeatsChanged,
     Send,
-    Store,
 )
 from app.server.seats import Seats
 from app.server.states import RoomEvent, RoomState, room_after
 from app.shared.protocol import (
-    Bye,
     ChatMessage,
     Enter,
     ErrorCode,
     ErrorReply,
     Joined,
-    Leave,
     Left,
-    Ping,
-    Pong,
     ProtocolError,
     RequestId,
     RoomSummary,
-    Say,
-    ServerEvent,
-    error_reply,
     fitted_entered,
     message_frames,
-    rate_limited,
 )
 from app.shared.timefmt import utc_now_iso
-from app.shared.validation import check_text
 
 if TYPE_CHECKING:  # budgets.py reaches Qt through the server config
     from app.server.budgets import Budgets
@@ -100,7 +91,8 @@ class _Peer:
 
 class RoomConversation(Generic[C]):
     """One room's conversations: every connection's `RoomState`, the members, the seats
-    (`Seats`: tickets on the clock) and the history newcomers are given.
+    (`Seats`: tickets on the clock) and the history newcomers are given; what members
+    send once inside is answered by `RoomChat`.
 
     A connection the core closes leaves its state table at once (it reads no more), but
     stays a member until `connection_closed()`: its socket holds the seat until it is gone.
@@ -117,8 +109,8 @@ class RoomConversation(Generic[C]):
     ) -> None:
         self.info = info
         self.port = port
-        self._budgets = budgets
         self._stamp = stamp  # wall-clock timestamps for the wire
+        self._chat: RoomChat[C] = RoomChat(info.id, budgets, stamp)
         self.seats = seats  # the room's, on the clock
         self.members: dict[str, Member[C]] = {}  # by user key
         self._by_connection: dict[C, Member[C]] = {}
@@ -161,7 +153,12 @@ class RoomConversation(Generic[C]):
             items = items[1:]
         member = self._by_connection.get(connection)
         if member is not None and items and peer.state is RoomState.MEMBER:
-            self._member_requests(member, peer, items, effects)
+            answers = self._chat.answer(
+                member.key, member.name, connection, peer.address_key, peer.peer, items
+            )
+            if answers and isinstance(answers[-1], Close):  # a flood or a leave ended it
+                self._close_conversation(connection)
+            effects += answers
         return effects
 
     def restore_history(self, messages: Sequence[ChatMessage]) -> None:
@@ -237,15 +234,10 @@ class RoomConversation(Generic[C]):
             peer.state = room_after(peer.state, RoomEvent.CLOSED)
 
     def _close(
-        self,
-        connection: C,
-        effects: list[Effect[C]],
-        code: ErrorCode | None = None,
-        text: str = "",
-        last: ServerEvent | None = None,
+        self, connection: C, effects: list[Effect[C]], code: ErrorCode | None = None, text: str = ""
     ) -> None:
         self._close_conversation(connection)
-        effects.append(Close(connection, code, text, last))
+        effects.append(Close(connection, code, text))
 
     def _enter(
         self, connection: C, peer: _Peer, item: ParsedItem, effects: list[Effect[C]]
@@ -279,78 +271,3 @@ class RoomConversation(Generic[C]):
         effects += (Admit(connection), SeatsChanged(), Send(connection, entered))
         effects += (Broadcast(joined), MemberJoined(member.name))
         _server.info("%s entered room %d from %s", member.name, self.info.id, peer.peer)
-
-    def _member_requests(
-        self, member: Member[C], peer: _Peer, items: list[ParsedItem], effects: list[Effect[C]]
-    ) -> None:
-        connection = member.connection
-        sayings: list[Say] = []
-        flood = self._budgets.chat(member.key)  # the account's, whichever room or connection
-        for item in items:
-            if isinstance(item, Say):
-                admitted = flood.admit()
-                if admitted:
-                    sayings.append(item)
-                    continue
-                self._publish(member, peer, sayings, effects)  # what came before goes first
-                sayings = []
-                if admitted is None:
-                    _net.warning("%s flooded room %d", peer.peer, self.info.id)
-                    self._close(connection, effects, ErrorCode.RATE_LIMITED, "flooding")
-                    return
-                if self._budgets.should_log("chat", member.key):  # once per window
-                    _net.warning(
-                        "%s (%s) rate-limited in room %d", member.name, peer.peer, self.info.id
-                    )
-                refusal = rate_limited(
-                    "too many messages; wait a moment", flood.retry_after(), item.id
-                )
-                effects.append(Send(connection, refusal))
-                continue
-            self._publish(member, peer, sayings, effects)
-            sayings = []
-            if isinstance(item, ProtocolError):
-                effects.append(Send(connection, error_reply(item)))
-            elif isinstance(item, Ping):
-                effects.append(Send(connection, Pong(item.id)))
-            elif isinstance(item, Leave):
-                self._close(connection, effects, last=Bye(item.id))  # ahead of any backlog
-                return
-            elif isinstance(item, Enter):
-                problem = ProtocolError(
-                    ErrorCode.BAD_REQUEST, "you are already in this room", item.id
-                )
-                effects.append(Send(connection, error_reply(problem)))
-        self._publish(member, peer, sayings, effects)
-
-    def _publish(
-        self, member: Member[C], peer: _Peer, sayings: list[Say], effects: list[Effect[C]]
-    ) -> None:
-        """What the address and stored-text budgets let through goes to be stored (once
-        valid); the rest is refused."""
-        if not sayings:
-            return
-        budgets = self._budgets
-        connection = member.connection
-        allowed = budgets.admit_batch(member.key, peer.address_key, [s.text for s in sayings])
-        texts: list[str] = []
-        ids: list[RequestId] = []
-        for say in sayings[:allowed] if allowed < len(sayings) else sayings:
-            try:
-                texts.append(check_text(say.text, say.id))
-            except ProtocolError as problem:
-                effects.append(Send(connection, error_reply(problem)))
-                continue
-            ids.append(say.id)
-        if texts:  # what arrived in one read arrived at one time
-            effects.append(Store(connection, member.name, self._stamp(), texts, ids))
-        if allowed == len(sayings):
-            return
-        if budgets.should_log("batch", member.key):
-            _net.warning("%s (%s) over the address or text budget in room %d",
-                         member.name, peer.peer, self.info.id)  # fmt: skip
-        wait = budgets.batch_retry_after(member.key, peer.address_key, sayings[allowed].text)
-        for say in sayings[allowed:]:
-            effects.append(
-                Send(connection, rate_limited("too much chat; wait a moment", wait, say.id))
-            )
