@@ -57,19 +57,16 @@ class RoomChat(Generic[C]):
         effects: list[Effect[C]] = []
         sayings: list[Say] = []
         flood = self._budgets.chat(key)  # the account's, whichever room or connection
-
-        def publish() -> None:
-            if sayings:
-                self._publish(key, name, connection, address_key, peer, sayings, effects)
-                sayings.clear()
-
+        publish = self._publish
         for item in items:
             if isinstance(item, Say):
                 admitted = flood.admit()
                 if admitted:
                     sayings.append(item)
                     continue
-                publish()  # what came before is answered first
+                if sayings:  # what came before is answered first
+                    publish(key, name, connection, address_key, peer, sayings, effects)
+                    sayings = []
                 if admitted is None:
                     _net.warning("%s flooded room %d", peer, self._room_id)
                     effects.append(Close(connection, ErrorCode.RATE_LIMITED, "flooding"))
@@ -80,7 +77,9 @@ class RoomChat(Generic[C]):
                 refusal = rate_limited("too many messages; wait a moment", wait, item.id)
                 effects.append(Send(connection, refusal))
                 continue
-            publish()
+            if sayings:
+                publish(key, name, connection, address_key, peer, sayings, effects)
+                sayings = []
             if isinstance(item, ProtocolError):
                 effects.append(Send(connection, error_reply(item)))
             elif isinstance(item, Ping):
@@ -93,7 +92,8 @@ class RoomChat(Generic[C]):
                     ErrorCode.BAD_REQUEST, "you are already in this room", item.id
                 )
                 effects.append(Send(connection, error_reply(problem)))
-        publish()
+        if sayings:
+            publish(key, name, connection, address_key, peer, sayings, effects)
         return effects
 
     def _publish(

@@ -37,7 +37,7 @@ class Close(Generic[C]):
     last: ServerEvent | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one is made per read, and frozen builds cost twice
 class Store(Generic[C]):
     """Commit these texts, then hand them to `committed()`; refusals go to `connection`.
     Dropped if `connection` has meanwhile been closed from outside."""
