@@ -139,7 +139,7 @@ def silent_server(qtbot):
 def test_a_login_the_server_never_answers_gives_up_with_a_message(
     qtbot, start_client, silent_server, monkeypatch
 ) -> None:
-    monkeypatch.setattr(login_attempt, "REPLY_TIMEOUT_MS", 300)
+    monkeypatch.setattr(login_attempt, "REPLY_TIMEOUT_MS", 1000)
     client = start_client(silent_server.serverPort())
     submit_login(qtbot, client, "alice", sign_up=False)
     login = client.login

@@ -57,7 +57,7 @@ def mute_port() -> Iterator[int]:
 
 
 def test_no_welcome_in_time_fails_on_the_host_field(qtbot, mute_port, monkeypatch) -> None:
-    monkeypatch.setattr(login_attempt, "WELCOME_TIMEOUT_MS", 200)
+    monkeypatch.setattr(login_attempt, "WELCOME_TIMEOUT_MS", 1000)
     attempt = LoginAttempt("127.0.0.1", mute_port, "carol", PASSWORD)
     with qtbot.waitSignal(attempt.failed, timeout=WAIT_MS) as failed:
         attempt.start()
