@@ -34,24 +34,28 @@ def db_path(tmp_path: Path) -> str:
     return str(tmp_path / "chat.sqlite3")
 
 
+def base_config(db_path: str, **overrides: Any) -> ServerConfig:
+    """The settings every test server starts from: port 0, cheap hashing, `overrides`."""
+    return replace(
+        # Every test client comes from 127.0.0.1: tests of the registration throttle
+        # turn it on with `registrations_per_address`.
+        ServerConfig(
+            db_path=db_path,
+            port=0,
+            hash_profile="test",
+            empty_room_grace=10.0,
+            registrations_per_address=0,
+        ),
+        **overrides,
+    )
+
+
 @pytest.fixture
 def make_server(db_path: str) -> Iterator[Callable[..., ChatServer]]:
     servers: list[ChatServer] = []
 
     def start(clock: Clock = time.monotonic, **overrides: Any) -> ChatServer:
-        config = replace(
-            # Every test client comes from 127.0.0.1: tests of the registration throttle
-            # turn it on with `registrations_per_address`.
-            ServerConfig(
-                db_path=db_path,
-                port=0,
-                hash_profile="test",
-                empty_room_grace=10.0,
-                registrations_per_address=0,
-            ),
-            **overrides,
-        )
-        server = ChatServer(config, clock=clock)
+        server = ChatServer(base_config(db_path, **overrides), clock=clock)
         assert server.listen()
         servers.append(server)
         return server

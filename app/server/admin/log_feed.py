@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
@@ -60,17 +61,27 @@ class QtLogHandler(logging.Handler):
 
     def __init__(self, feed: LogFeed, level: int = logging.INFO) -> None:
         super().__init__(level)
-        self.feed = feed
+        self.feed: LogFeed | None = feed
         self.setFormatter(_LineFormatter())
 
     def emit(self, record: logging.LogRecord) -> None:
+        # `handle` holds the handler's lock around this, and `close` takes it too: once
+        # closed, no thread (the core's, the hashing pool's) reaches the feed any more.
+        feed = self.feed
+        if feed is None:
+            return
         try:
             text = self.format(record)
-            self.feed.record_logged.emit(record.levelno, text)
+            feed.record_logged.emit(record.levelno, text)
         except RuntimeError:  # the feed's Qt object is gone: the window has closed
             pass
         except Exception:  # logging's contract: a handler never raises into the caller
             self.handleError(record)
+
+    def close(self) -> None:
+        with self.lock or nullcontext():
+            self.feed = None
+        super().close()
 
 
 class _LineFormatter(logging.Formatter):

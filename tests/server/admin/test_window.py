@@ -1,4 +1,5 @@
-"""The admin window with real clients on port 0: live rows, status, log, actions, shutdown."""
+"""The admin window with real clients on port 0 and the server on its own thread: live rows,
+status, log, actions, shutdown."""
 
 from __future__ import annotations
 
@@ -8,10 +9,16 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app.server.admin import AdminWindow
+from app.server.admin import AdminWindow, CoreThread
 from app.server.admin.models import Column, local_time
-from app.server.server import ChatServer
-from tests.server.admin.conftest import TIMEOUT_MS, answer, proxy_row, select_member, select_room
+from tests.server.admin.conftest import (
+    TIMEOUT_MS,
+    ListeningCore,
+    answer,
+    proxy_row,
+    select_member,
+    select_room,
+)
 from tests.server.test_persistence import query_db
 from tests.server.test_rooms import create, enter, join
 from tests.wire_client import WireClient
@@ -22,23 +29,32 @@ YES = QMessageBox.StandardButton.Yes
 CANCEL = QMessageBox.StandardButton.Cancel
 
 
+def logged(admin: AdminWindow, text: str) -> bool:
+    return any(text in line for line in admin.log_model.lines())
+
+
 def cell(admin: AdminWindow, room_id: int, column: Column) -> str:
     model = admin.rooms_view.model()
     return str(model.index(proxy_row(admin, room_id), column).data())
 
 
+def counts(admin: AdminWindow) -> tuple[str, str, str]:
+    return admin.clients_value.text(), admin.users_value.text(), admin.rooms_value.text()
+
+
 def test_title_and_status_counts_follow_the_server(
-    qtbot: QtBot, admin: AdminWindow, server: ChatServer, login: Login, connect: Connect
+    qtbot: QtBot, admin: AdminWindow, server: ListeningCore, login: Login, connect: Connect
 ) -> None:
     assert admin.form.windowTitle() == f"RoomChat Server — 127.0.0.1:{server.port}"
     assert admin.address_value.text() == server.address
-    assert (admin.clients_value.text(), admin.users_value.text()) == ("0", "0")
+    assert counts(admin) == ("0", "0", "0")
     alice = login("alice")
-    assert (admin.clients_value.text(), admin.users_value.text()) == ("1", "1")
+    # Counts come from the core's thread by queued signals: wait for them.
+    qtbot.waitUntil(lambda: counts(admin) == ("1", "1", "0"), timeout=TIMEOUT_MS)
     room, ticket = create(alice)
-    assert admin.rooms_value.text() == "1"
+    qtbot.waitUntil(lambda: admin.rooms_value.text() == "1", timeout=TIMEOUT_MS)
     member = enter(connect, room, ticket)
-    assert admin.clients_value.text() == "2"
+    qtbot.waitUntil(lambda: admin.clients_value.text() == "2", timeout=TIMEOUT_MS)
     member.close()
     qtbot.waitUntil(lambda: admin.clients_value.text() == "1", timeout=TIMEOUT_MS)
     alice.close()
@@ -52,7 +68,7 @@ def test_rows_appear_update_and_disappear(
 ) -> None:
     alice, bob = login("alice"), login("bob")
     room, ticket = create(alice, "Lounge", capacity=3)
-    assert proxy_row(admin, room["id"]) == 0
+    qtbot.waitUntil(lambda: proxy_row(admin, room["id"]) == 0, timeout=TIMEOUT_MS)
     assert cell(admin, room["id"], Column.NAME) == "Lounge"
     assert cell(admin, room["id"], Column.PORT) == str(room["port"])
     assert cell(admin, room["id"], Column.MEMBERS) == "0 / 3"
@@ -60,14 +76,15 @@ def test_rows_appear_update_and_disappear(
     assert cell(admin, room["id"], Column.OWNER) == "alice"
     assert cell(admin, room["id"], Column.OPENED) == local_time(room["created_at"])
     locked, _ = create(bob, "Vault", capacity=2, password="sesame")
+    qtbot.waitUntil(lambda: proxy_row(admin, locked["id"]) == 1, timeout=TIMEOUT_MS)
     assert cell(admin, locked["id"], Column.LOCKED) == "locked"
     assert admin.rooms_model.room_ids() == [room["id"], locked["id"]]
 
     alice_room = enter(connect, room, ticket)
     select_room(qtbot, admin, room["id"])
-    assert cell(admin, room["id"], Column.MEMBERS) == "1 / 3"
+    qtbot.waitUntil(lambda: cell(admin, room["id"], Column.MEMBERS) == "1 / 3", timeout=TIMEOUT_MS)
     bob_room = join(connect, bob, room)
-    assert cell(admin, room["id"], Column.MEMBERS) == "2 / 3"
+    qtbot.waitUntil(lambda: cell(admin, room["id"], Column.MEMBERS) == "2 / 3", timeout=TIMEOUT_MS)
     assert admin.members_model.names() == ["alice", "bob"]
 
     bob_room.send(type="leave")
@@ -76,6 +93,7 @@ def test_rows_appear_update_and_disappear(
     alice_room.send(type="leave")
     # Empty for the grace period (0.2 s), the room closes and its row goes.
     qtbot.waitUntil(lambda: proxy_row(admin, room["id"]) == -1, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: admin.rooms_value.text() == "1", timeout=TIMEOUT_MS)
     assert admin.rooms_model.room_ids() == [locked["id"]]
     assert admin.members_model.names() == []
     assert admin.rooms_value.text() == "1"
@@ -95,7 +113,7 @@ def test_actions_need_a_selection(qtbot: QtBot, admin: AdminWindow, login: Login
 
 @pytest.mark.server_config(persistent_rooms="everyone")
 def test_close_room_on_a_persistent_room_asks_to_delete_it(
-    qtbot: QtBot, admin: AdminWindow, server: ChatServer, login: Login
+    qtbot: QtBot, admin: AdminWindow, login: Login
 ) -> None:
     alice = login("alice")
     room = alice.request("create_room", "room_created", name="Class", capacity=4, persistent=True)[
@@ -106,11 +124,13 @@ def test_close_room_on_a_persistent_room_asks_to_delete_it(
     assert "Delete the persistent room “Class”" in question and "not open again" in question
     answer(qtbot, admin, admin.close_room_button, YES)
     assert alice.expect("room_removed")["room_id"] == room["id"]
-    assert any("operator deleted persistent room" in line for line in admin.log_model.lines())
+    qtbot.waitUntil(lambda: logged(admin, "operator deleted persistent room"), timeout=TIMEOUT_MS)
+    closed = "Closed the room “Class”"
+    qtbot.waitUntil(lambda: admin.status_bar.currentMessage() == closed, timeout=TIMEOUT_MS)
 
 
 def test_close_room_button_closes_exactly_that_room_and_updates_every_lobby(
-    qtbot: QtBot, admin: AdminWindow, server: ChatServer, login: Login, connect: Connect
+    qtbot: QtBot, admin: AdminWindow, login: Login, connect: Connect
 ) -> None:
     alice, bob, carol = login("alice"), login("bob"), login("carol")
     room, ticket = create(alice, "Lounge")
@@ -122,7 +142,9 @@ def test_close_room_button_closes_exactly_that_room_and_updates_every_lobby(
 
     question = answer(qtbot, admin, admin.close_room_button, CANCEL)
     assert "Lounge" in question and str(room["port"]) in question
-    assert room["id"] in server.directory.rooms and not alice_room.disconnected
+    alice_room.send(type="say", text="still open")  # nothing was asked of the core
+    assert bob_room.expect("message")["text"] == "still open"
+    assert not alice_room.disconnected and admin.rooms_model.room(room["id"]) is not None
 
     answer(qtbot, admin, admin.close_room_button, YES)
     for member in (alice_room, bob_room):
@@ -131,17 +153,17 @@ def test_close_room_button_closes_exactly_that_room_and_updates_every_lobby(
     for lobby in (alice, bob, carol):
         assert lobby.expect("room_removed")["room_id"] == room["id"]
         lobby.request("ping", "pong")  # main-port sessions stay open
-    assert admin.rooms_model.room_ids() == [other["id"]]
+    qtbot.waitUntil(lambda: admin.rooms_model.room_ids() == [other["id"]], timeout=TIMEOUT_MS)
     assert admin.members_model.names() == []
     assert admin.selected_room_id() is None and not admin.close_room_button.isEnabled()
     bystander.send(type="say", text="still here")
     assert bystander.expect("message")["text"] == "still here"
     qtbot.waitUntil(lambda: admin.clients_value.text() == "4", timeout=TIMEOUT_MS)
-    assert any("operator closed room" in line for line in admin.log_model.lines())
+    qtbot.waitUntil(lambda: logged(admin, "operator closed room"), timeout=TIMEOUT_MS)
 
 
 def test_kick_button_removes_exactly_that_member(
-    qtbot: QtBot, admin: AdminWindow, server: ChatServer, login: Login, connect: Connect
+    qtbot: QtBot, admin: AdminWindow, login: Login, connect: Connect
 ) -> None:
     alice, bob = login("alice"), login("bob")
     room, ticket = create(alice)
@@ -165,6 +187,8 @@ def test_kick_button_removes_exactly_that_member(
     qtbot.waitUntil(lambda: admin.members_model.names() == ["alice"], timeout=TIMEOUT_MS)
     assert cell(admin, room["id"], Column.MEMBERS) == "1 / 4"
     assert not admin.kick_button.isEnabled()
+    removed = "Removed bob from “Lounge”"
+    qtbot.waitUntil(lambda: admin.status_bar.currentMessage() == removed, timeout=TIMEOUT_MS)
 
 
 def test_event_log_shows_logins_and_failed_logins(
@@ -175,36 +199,34 @@ def test_event_log_shows_logins_and_failed_logins(
     stranger.send(type="login", name="alice", password="wrong password")
     stranger.expect_error("bad_credentials")
 
-    def shown(text: str) -> bool:
-        return any(text in line for line in admin.log_model.lines())
-
-    qtbot.waitUntil(lambda: shown("failed login for alice from 127.0.0.1"), timeout=TIMEOUT_MS)
-    assert shown("alice logged in from 127.0.0.1")
+    failed = "failed login for alice from 127.0.0.1"
+    qtbot.waitUntil(lambda: logged(admin, failed), timeout=TIMEOUT_MS)
+    assert logged(admin, "alice logged in from 127.0.0.1")
     last = admin.log_model.rowCount() - 1
     assert "failed login" in str(admin.log_model.index(last, 0).data())  # newest last
 
 
 def test_closing_the_window_shuts_the_server_down(
-    qtbot: QtBot, admin: AdminWindow, server: ChatServer, login: Login, connect, db_path: str
+    qtbot: QtBot, admin: AdminWindow, core: CoreThread, login: Login, connect, db_path: str
 ) -> None:
     alice, idle = login("alice"), connect()
     room, ticket = create(alice)
     member = enter(connect, room, ticket)
-    with qtbot.waitSignal(server.shut_down, timeout=TIMEOUT_MS):
-        admin.form.close()
-        assert admin.form.isVisible()  # held open until every goodbye is flushed
+    admin.form.close()
+    assert admin.form.isVisible()  # held open until every goodbye is flushed
     for client in (alice, idle, member):
         client.expect_error("server_shutdown")
         client.wait_closed()
     qtbot.waitUntil(lambda: not admin.form.isVisible(), timeout=TIMEOUT_MS)
+    core.stop()  # the core's thread has ended by itself: this only joins it
     assert query_db(db_path, "SELECT COUNT(*) FROM rooms WHERE closed_at IS NULL") == [(0,)]
     assert admin.rooms_model.room_ids() == []
 
 
 def test_a_server_shut_down_elsewhere_closes_the_window(
-    qtbot: QtBot, admin: AdminWindow, server: ChatServer
+    qtbot: QtBot, admin: AdminWindow, core: CoreThread
 ) -> None:
-    server.shutdown()  # as Ctrl+C or SIGTERM do
+    core.bridge.shutdown()  # as Ctrl+C or SIGTERM do
     qtbot.waitUntil(lambda: not admin.form.isVisible(), timeout=TIMEOUT_MS)
 
 
