@@ -197,7 +197,7 @@ def serve_with_window(app: QCoreApplication, config: ServerConfig) -> int:
     core = CoreThread(lambda parent: ChatServer(config, parent))
     core.start()  # raises DatabaseError as making the server does
     try:
-        core.bridge.shut_down.connect(app.quit)  # a slot of `app`: queued to this thread
+        core.shut_down.connect(app.quit)
         ShutdownSignals(core.bridge.shutdown, app)  # before "listening on", as above
         address = core.listen()
         if address is None:

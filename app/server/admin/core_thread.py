@@ -3,8 +3,8 @@ blocked X connection, a modal dialog) stops it serving."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from contextlib import suppress
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
@@ -19,8 +19,7 @@ ServerFactory = Callable[[QObject], ChatServer]
 class _CoreHost(QObject):
     """Lives on the core thread and makes everything there: the server (its database
     connection, sockets, timers and hashing pool belong to the thread that made them) and
-    its bridge. The thread quits once the server has shut down; the host and all it made
-    are deleted on that thread as it finishes."""
+    its bridge. The host and all it made are deleted on that thread as it finishes."""
 
     build_asked = Signal()
     listen_asked = Signal()
@@ -32,6 +31,7 @@ class _CoreHost(QObject):
         self.bridge: CoreBridge | None = None
         self.failure: Exception | None = None
         self.listening = False
+        self.down = threading.Event()  # set on the core's thread, waited for on another
 
     @Slot()
     def _on_build_asked(self) -> None:
@@ -41,9 +41,13 @@ class _CoreHost(QObject):
             self.failure = failure
             QThread.currentThread().quit()
             return
+        self.bridge = CoreBridge(server, self)
         server.shut_down.connect(self._on_server_shut_down)
-        self.bridge = CoreBridge(server, self)  # connected after us: the thread quits later
         self.server = server
+
+    @Slot()
+    def _on_server_shut_down(self) -> None:
+        self.down.set()
 
     @Slot()
     def _on_listen_asked(self) -> None:
@@ -52,20 +56,23 @@ class _CoreHost(QObject):
         if self.listening:
             self.bridge.address = self.server.address
 
-    @Slot()
-    def _on_server_shut_down(self) -> None:
-        QThread.currentThread().quit()
-
 
 class CoreThread(QObject):
     """Runs a `ChatServer` on a thread with its own event loop; the window talks to it
     only through `bridge` (a `CoreBridge`).
+
+    Signals:
+        shut_down(): the server has shut down, emitted on the thread that made this object
+            (connect `QCoreApplication.quit` here: a signal of the bridge connected to a
+            function would call it on the core's thread).
 
     `start()` builds the server on that thread and `listen()` opens its port there, each
     waiting for the answer (they run once, before the event loop). `stop()` shuts the
     server down if it still runs and waits for the thread to end: call it before this
     object goes (a `QThread` destroyed while running aborts the process).
     """
+
+    shut_down = Signal()
 
     def __init__(self, make_server: ServerFactory, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -94,6 +101,12 @@ class CoreThread(QObject):
             self._thread.wait(JOIN_MS)
             raise self._host.failure
         self._bridge = self._host.bridge
+        assert self._bridge is not None
+        self._bridge.shut_down.connect(self._on_bridge_shut_down)  # queued to our thread
+
+    @Slot()
+    def _on_bridge_shut_down(self) -> None:
+        self.shut_down.emit()
 
     def listen(self) -> str | None:
         """Open the main port; its address ("host:port"), or None if it cannot listen."""
@@ -101,10 +114,14 @@ class CoreThread(QObject):
         return self.bridge.address if self._host.listening else None
 
     def stop(self) -> None:
-        """Shut the server down (if it still runs) and wait until the thread has ended."""
+        """Shut the server down (if it still runs), then end the thread and wait for it.
+
+        The thread runs on after the server's `shut_down` until this is called, so that
+        nothing the core made is deleted while this thread still handles its signals."""
         if self._bridge is not None and self._thread.isRunning():
-            # The bridge goes with the thread: if that ended just now, so has the server.
-            with suppress(RuntimeError):
-                self._bridge.shutdown()
+            self._bridge.shutdown()  # idempotent: nothing happens if it has shut down
+            if not self._host.down.wait(JOIN_MS / 1000):
+                raise RuntimeError("the server core did not shut down")
+        self._thread.quit()
         if not self._thread.wait(JOIN_MS):
             raise RuntimeError("the server core did not stop")
