@@ -55,7 +55,7 @@ def make_server(db_path: str) -> Iterator[Callable[..., ChatServer]]:
     servers: list[ChatServer] = []
 
     def start(clock: Clock = time.monotonic, **overrides: Any) -> ChatServer:
-        server = ChatServer(base_config(db_path, **overrides), clock=clock)
+        server = ChatServer(base_config(**{"db_path": db_path, **overrides}), clock=clock)
         assert server.listen()
         servers.append(server)
         return server
