@@ -198,7 +198,9 @@ def serve_with_window(app: QCoreApplication, config: ServerConfig) -> int:
     core.start()  # raises DatabaseError as making the server does
     try:
         core.shut_down.connect(app.quit)
-        ShutdownSignals(core.bridge.shutdown, app)  # before "listening on", as above
+        # Before "listening on", as above; on the core's thread, so that SIGTERM still says
+        # goodbye to everyone while the window's thread is blocked (say, on a frozen display).
+        core.adopt(ShutdownSignals(core.bridge.shutdown))
         address = core.listen()
         if address is None:
             return 1

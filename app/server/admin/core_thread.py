@@ -86,6 +86,7 @@ class CoreThread(QObject):
         # Deleted on the core thread as it finishes, children (the server) first.
         self._thread.finished.connect(self._host.deleteLater)
         self._bridge: CoreBridge | None = None
+        self._adopted: list[QObject] = []
 
     @property
     def bridge(self) -> CoreBridge:
@@ -107,6 +108,14 @@ class CoreThread(QObject):
     @Slot()
     def _on_bridge_shut_down(self) -> None:
         self.shut_down.emit()
+
+    def adopt(self, thing: QObject) -> None:
+        """Move `thing` (parentless, made on this thread) to the core thread, so that it
+        works whatever this thread does (a `ShutdownSignals`: SIGTERM stops the server while
+        the window's thread is blocked); it is deleted there when the thread ends."""
+        thing.moveToThread(self._thread)
+        self._thread.finished.connect(thing.deleteLater)
+        self._adopted.append(thing)  # Python would delete it, from here, once unreferenced
 
     def listen(self) -> str | None:
         """Open the main port; its address ("host:port"), or None if it cannot listen."""
