@@ -164,8 +164,7 @@ class AdminWindow(QObject):
 
     @Slot(object)
     def _on_core_state_published(self, state: CoreState) -> None:
-        self.rooms_model.reset(state.rooms)
-        self.members_model.set_room(self.selected_room_id())
+        self.rooms_model.reset(state.rooms)  # clears the selection, and so the members
         self.clients_value.setText(str(state.clients))
         self.users_value.setText(str(state.users))
         self.rooms_value.setText(str(len(state.rooms)))
