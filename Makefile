@@ -13,6 +13,9 @@ ARGS ?=
 
 # PyICU (TR39 look-alike checks on names) is built against the system's ICU.
 BUILD_PACKAGES := libicu-dev pkg-config g++
+# The frozen-display test runs the windowed server under an Xvfb of its own (skipped
+# without them): Xvfb, and the libraries Qt's xcb plugin needs beyond a bare X client.
+TEST_PACKAGES := xvfb libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
 
 # The venv is (re)built whenever it is missing or older than pyproject.toml.
 $(STAMP): pyproject.toml
@@ -23,6 +26,12 @@ $(STAMP): pyproject.toml
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	else echo "please install:$$missing (needed to build PyICU)" >&2; exit 1; fi
+	@command -v dpkg >/dev/null || exit 0; missing=""; \
+	for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	[ -z "$$missing" ] && exit 0; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else echo "note: without$$missing the frozen-display test is skipped" >&2; fi
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
