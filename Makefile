@@ -14,8 +14,10 @@ ARGS ?=
 # PyICU (TR39 look-alike checks on names) is built against the system's ICU.
 BUILD_PACKAGES := libicu-dev pkg-config g++
 # The tests run the storage layer on a throw-away PostgreSQL server too (initdb, pg_ctl), and
-# Qt's QPSQL driver needs libpq; without them those tests are skipped.
-TEST_PACKAGES := postgresql libpq5
+# Qt's QPSQL driver needs libpq; the frozen-display test runs the windowed server under an
+# Xvfb of its own, with the libraries Qt's xcb plugin needs beyond a bare X client. Without
+# them those tests are skipped.
+TEST_PACKAGES := postgresql libpq5 xvfb libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
 
 # The venv is (re)built whenever it is missing or older than pyproject.toml.
 $(STAMP): pyproject.toml
@@ -29,7 +31,7 @@ $(STAMP): pyproject.toml
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing $$optional; \
 	elif [ -n "$$missing" ]; then \
 		echo "please install:$$missing (needed to build PyICU)" >&2; exit 1; \
-	else echo "note: the PostgreSQL tests are skipped without:$$optional" >&2; fi
+	else echo "note: some tests (PostgreSQL, frozen display) are skipped without:$$optional" >&2; fi
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'

@@ -44,6 +44,22 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("db_engine", ENGINES)
 
 
+def base_config(db_path: str, **overrides: Any) -> ServerConfig:
+    """The settings every test server starts from: port 0, cheap hashing, `overrides`."""
+    return replace(
+        # Every test client comes from 127.0.0.1: tests of the registration throttle
+        # turn it on with `registrations_per_address`.
+        ServerConfig(
+            db_path=db_path,
+            port=0,
+            hash_profile="test",
+            empty_room_grace=10.0,
+            registrations_per_address=0,
+        ),
+        **overrides,
+    )
+
+
 @pytest.fixture
 def db_engine() -> str:
     """The engine `db_path` is on: SQLite unless the test is marked `both_engines`."""
@@ -89,19 +105,7 @@ def make_server(qapp: Any, db_path: str) -> Iterator[Callable[..., ChatServer]]:
     servers: list[ChatServer] = []
 
     def start(clock: Clock = time.monotonic, **overrides: Any) -> ChatServer:
-        config = replace(
-            # Every test client comes from 127.0.0.1: tests of the registration throttle
-            # turn it on with `registrations_per_address`.
-            ServerConfig(
-                db_path=db_path,
-                port=0,
-                hash_profile="test",
-                empty_room_grace=10.0,
-                registrations_per_address=0,
-            ),
-            **overrides,
-        )
-        server = ChatServer(config, clock=clock)
+        server = ChatServer(base_config(**{"db_path": db_path, **overrides}), clock=clock)
         assert server.listen()
         servers.append(server)
         return server

@@ -187,7 +187,7 @@ def capture(out: Path) -> None:
     from PySide6.QtCore import QItemSelectionModel
     from PySide6.QtWidgets import QApplication
 
-    from app.server.admin import open_admin_window
+    from app.server.admin import CoreThread, open_admin_window
     from app.server.admin.models import ROOM_ID_ROLE
     from app.server.config import ServerConfig
     from app.server.server import ChatServer
@@ -204,12 +204,16 @@ def capture(out: Path) -> None:
             hash_profile="test",
             registrations_per_address=0,  # every client signs up from 127.0.0.1
         )
-        server = ChatServer(config)
-        if not server.listen():
+        core = CoreThread(lambda parent: ChatServer(config, parent))  # as main.py runs it
+        core.start()
+        address = core.listen()
+        if address is None:
+            core.stop()
             raise SystemExit("the server could not listen")
-        window = open_admin_window(server)
-        pump_until(window.form.isVisible, "the window")
-        clients, lounge = populate(server.port)
+        window = open_admin_window(core.bridge)
+        pump_until(lambda: window.synced and window.form.isVisible(), "the window")
+        clients, lounge = populate(int(address.rsplit(":", 1)[1]))
+        pump_until(lambda: window.rooms_model.rowCount() == 3, "the rooms")
         view = window.rooms_view
         for row in range(view.model().rowCount()):
             index = view.model().index(row, 0)
@@ -226,10 +230,9 @@ def capture(out: Path) -> None:
         if not window.form.grab().save(str(out)):
             raise SystemExit(f"could not write {out}")
         print(f"wrote {out}")
-        down: list[bool] = []
-        server.shut_down.connect(lambda: down.append(True))
-        window.form.close()
-        pump_until(lambda: bool(down), "the server to shut down")
+        window.form.close()  # held open until the server has shut down
+        pump_until(lambda: not window.form.isVisible(), "the server to shut down")
+        core.stop()
         for client in clients:
             client.socket.abort()
 

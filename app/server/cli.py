@@ -183,13 +183,19 @@ def run_server(args: argparse.Namespace) -> int:
         if done is not None:
             return done
         config = replace(config, host=listen_address(config.host))
-        server = ChatServer(config)
+        if headless:
+            return serve_headless(app, ChatServer(config))
+        return serve_with_window(app, config, args.lang)
     except (TlsError, StartupError, OSError) as problem:  # OSError: no app-data folder
         print(f"error: {problem}", file=sys.stderr)
         return 2
     except DatabaseError as problem:
         print(f"error: {database_problem(config.db_path, problem)}", file=sys.stderr)
         return 2
+
+
+def serve_headless(app: QCoreApplication, server: ChatServer) -> int:
+    """The server on the main thread's event loop until it shuts down."""
     # Signals are handled before anyone is told where we listen: a SIGTERM sent as soon as
     # "listening on" appears must shut the server down cleanly, not kill it.
     server.shut_down.connect(app.quit)
@@ -198,13 +204,31 @@ def run_server(args: argparse.Namespace) -> int:
         server.shutdown()
         return 1
     print(f"listening on {server.address}", flush=True)
-    logs.server.info("database: %s", parse_db(config.db_path).display)  # no password
-    admin = None
-    if not headless:
-        from app.server.admin import open_admin_window
+    logs.server.info("database: %s", parse_db(server.config.db_path).display)  # no password
+    return app.exec()
 
-        install_admin_language(app, args.lang)
-        admin = open_admin_window(server)  # closing it shuts the server down
-    exit_code = app.exec()
-    del admin  # the window lives as long as the event loop runs
-    return exit_code
+
+def serve_with_window(app: QCoreApplication, config: ServerConfig, lang: str | None) -> int:
+    """The server core on a thread of its own, the admin window on the main thread: a
+    blocked display (or anything else the window waits for) never stops the serving."""
+    from app.server.admin import CoreThread, open_admin_window
+
+    core = CoreThread(lambda parent: ChatServer(config, parent))
+    core.start()  # raises DatabaseError as making the server does
+    try:
+        core.shut_down.connect(app.quit)
+        # Before "listening on", as above; on the core's thread, so that SIGTERM still says
+        # goodbye to everyone while the window's thread is blocked (say, on a frozen display).
+        core.adopt(ShutdownSignals(core.bridge.shutdown))
+        address = core.listen()
+        if address is None:
+            return 1
+        print(f"listening on {address}", flush=True)
+        logs.server.info("database: %s", parse_db(config.db_path).display)
+        install_admin_language(app, lang)
+        admin = open_admin_window(core.bridge)  # closing it shuts the server down
+        exit_code = app.exec()
+        del admin  # the window lives as long as the event loop runs
+        return exit_code
+    finally:
+        core.stop()  # the server shut down (if it had not) and its thread joined

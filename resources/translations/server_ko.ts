@@ -28,6 +28,10 @@
         <translation>상설 방 “{name}”(포트 {port})을 삭제할까요? 참여자 {count}명의 연결이 끊기고, 이 방은 다시 열리지 않습니다.</translation>
     </message>
     <message>
+        <source>The room “{name}” could not be closed (see the event log)</source>
+        <translation>“{name}” 방을 닫지 못했습니다(이벤트 기록을 보세요)</translation>
+    </message>
+    <message>
         <source>“{name}” has closed already</source>
         <translation>“{name}” 방은 이미 닫혔습니다</translation>
     </message>

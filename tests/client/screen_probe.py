@@ -18,7 +18,7 @@ def main(db_path: str) -> None:
     from app.client.lobby_window import LobbyWindow
     from app.client.login_window import LoginWindow
     from app.client.password_dialog import PasswordDialog
-    from app.server.admin import open_admin_window
+    from app.server.admin import CoreThread, open_admin_window
     from app.server.config import ServerConfig
     from app.server.server import ChatServer
     from app.shared.protocol import RoomSummary
@@ -35,9 +35,11 @@ def main(db_path: str) -> None:
     password.open()
     create = CreateRoomDialog(lobby.form)
     create.open()
-    server = ChatServer(ServerConfig(db_path=db_path, port=0, hash_profile="test"))
-    assert server.listen()
-    admin = open_admin_window(server)
+    config = ServerConfig(db_path=db_path, port=0, hash_profile="test")
+    core = CoreThread(lambda parent: ChatServer(config, parent))
+    core.start()
+    assert core.listen() is not None
+    admin = open_admin_window(core.bridge)
     windows: dict[str, QWidget] = {
         "login": login.form,
         "lobby": lobby.form,
@@ -57,7 +59,7 @@ def main(db_path: str) -> None:
             "area": [area.x(), area.y(), area.width(), area.height()],
         }
     print(json.dumps(report))
-    server.shutdown()
+    core.stop()
 
 
 if __name__ == "__main__":

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections import deque
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -38,16 +41,43 @@ class LogLine:
 
 
 class LogFeed(QObject):
-    """Carries formatted log records from any thread to the GUI thread.
+    """Carries formatted log records from any thread to the GUI thread, `limit` at most.
 
-    The handler may run on a worker thread (the password hasher's pool); emitting a signal
-    whose receiver lives in the GUI thread queues the call there, as Anki's `run_on_main` does.
+    `post()` may be called from any thread (the server core's, the password hasher's pool):
+    the line waits in a bounded queue, and the first line into an empty queue wakes the
+    feed's thread (a signal Qt queues there, as Anki's `run_on_main` does), which then emits
+    every waiting line. However long that thread is blocked (a frozen display), no more than
+    `limit` lines and one queued call wait for it; the oldest lines go first, as the event
+    log itself drops them.
 
     Signals:
         record_logged(int, str): a record's level and its formatted line.
     """
 
     record_logged = Signal(int, str)
+    _lines_waiting = Signal()
+
+    def __init__(self, parent: QObject | None = None, limit: int = DEFAULT_LIMIT) -> None:
+        super().__init__(parent)
+        self._lock = threading.Lock()
+        self._waiting: deque[tuple[int, str]] = deque(maxlen=limit)
+        self._lines_waiting.connect(self._on_lines_waiting)
+
+    def post(self, level: int, text: str) -> None:
+        """Queue a line for the feed's thread; from any thread."""
+        with self._lock:
+            wake = not self._waiting
+            self._waiting.append((level, text))
+        if wake:  # else a wake-up is on its way already
+            self._lines_waiting.emit()
+
+    @Slot()
+    def _on_lines_waiting(self) -> None:
+        with self._lock:
+            lines = list(self._waiting)
+            self._waiting.clear()
+        for level, text in lines:
+            self.record_logged.emit(level, text)
 
 
 class QtLogHandler(logging.Handler):
@@ -55,17 +85,27 @@ class QtLogHandler(logging.Handler):
 
     def __init__(self, feed: LogFeed, level: int = logging.INFO) -> None:
         super().__init__(level)
-        self.feed = feed
+        self.feed: LogFeed | None = feed
         self.setFormatter(_LineFormatter())
 
     def emit(self, record: logging.LogRecord) -> None:
+        # `handle` holds the handler's lock around this, and `close` takes it too: once
+        # closed, no thread (the core's, the hashing pool's) reaches the feed any more.
+        feed = self.feed
+        if feed is None:
+            return
         try:
             text = self.format(record)
-            self.feed.record_logged.emit(record.levelno, text)
+            feed.post(record.levelno, text)
         except RuntimeError:  # the feed's Qt object is gone: the window has closed
             pass
         except Exception:  # logging's contract: a handler never raises into the caller
             self.handleError(record)
+
+    def close(self) -> None:
+        with self.lock or nullcontext():
+            self.feed = None
+        super().close()
 
 
 class _LineFormatter(logging.Formatter):

@@ -1,9 +1,11 @@
-"""Live models over the room directory: the open rooms, and the members of one room."""
+"""Live models of the open rooms and of one room's members, fed by a `CoreBridge`'s
+signals (queued from the core thread); they never read a core object."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -16,9 +18,11 @@ from PySide6.QtCore import (
     Slot,
 )
 
-from app.server.directory import RoomDirectory
-from app.server.room import Room
+from app.server.admin.snapshots import RoomState
 from app.shared.timefmt import from_iso
+
+if TYPE_CHECKING:
+    from app.server.admin.bridge import CoreBridge
 
 ROOM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -52,47 +56,32 @@ def local_time(iso: str) -> str:
     return from_iso(iso).astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
-@dataclass(slots=True)
-class RoomRow:
-    """What the table shows of one room, copied from the `Room` when it changes."""
-
-    id: int
-    name: str
-    port: int
-    members: int
-    capacity: int
-    locked: bool
-    owner: str
-    created_at: str
-
-    @classmethod
-    def of(cls, room: Room) -> RoomRow:
-        info = room.info
-        return cls(
-            info.id,
-            info.name,
-            room.port,
-            len(room.members),
-            info.capacity,
-            room.locked,
-            info.owner,
-            info.created_at,
-        )
-
-
 class RoomsModel(QAbstractTableModel):
-    """One row per open room, in opening order, fed by the directory's signals.
+    """One row per open room, in opening order: `follow(core)` feeds it, `reset` sets it
+    to a snapshot. It is also the window's copy of the rooms (`room(id)`).
 
     `ROOM_ID_ROLE` gives a row's room id; `SORT_ROLE` a value to sort the column by.
     """
 
-    def __init__(self, directory: RoomDirectory, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._headers = _headers()
-        self._rows: list[RoomRow] = [RoomRow.of(room) for room in directory.rooms.values()]
-        directory.room_added.connect(self._on_directory_room_added)
-        directory.room_updated.connect(self._on_directory_room_updated)
-        directory.room_removed.connect(self._on_directory_room_removed)
+        self._rows: list[RoomState] = []
+
+    def follow(self, core: CoreBridge) -> None:
+        """Take every room change from `core` (Qt queues them to this model's thread)."""
+        core.room_added.connect(self._on_core_room_added)
+        core.room_updated.connect(self._on_core_room_updated)
+        core.room_removed.connect(self._on_core_room_removed)
+
+    def reset(self, rooms: Iterable[RoomState]) -> None:
+        self.beginResetModel()
+        self._rows = list(rooms)
+        self.endResetModel()
+
+    def room(self, room_id: int | None) -> RoomState | None:
+        position = self.row_of(room_id) if room_id is not None else -1
+        return self._rows[position] if position >= 0 else None
 
     def rowCount(self, parent: ModelIndex | None = None) -> int:
         if parent is not None and parent.isValid():
@@ -132,13 +121,13 @@ class RoomsModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def _display(self, row: RoomRow, column: Column) -> str:
+    def _display(self, row: RoomState, column: Column) -> str:
         if column == Column.NAME:
             return row.name
         if column == Column.PORT:
             return str(row.port)
         if column == Column.MEMBERS:
-            return f"{row.members} / {row.capacity}"
+            return f"{len(row.members)} / {row.capacity}"
         if column == Column.LOCKED:
             return self.tr("locked") if row.locked else self.tr("open")
         if column == Column.OWNER:
@@ -146,11 +135,11 @@ class RoomsModel(QAbstractTableModel):
         return local_time(row.created_at)
 
     @staticmethod
-    def _sort_key(row: RoomRow, column: Column) -> object:
+    def _sort_key(row: RoomState, column: Column) -> object:
         keys: dict[Column, object] = {
             Column.NAME: row.name.casefold(),
             Column.PORT: row.port,
-            Column.MEMBERS: row.members,
+            Column.MEMBERS: len(row.members),
             Column.LOCKED: int(row.locked),
             Column.OWNER: row.owner.casefold(),
             Column.OPENED: row.created_at,
@@ -168,24 +157,24 @@ class RoomsModel(QAbstractTableModel):
         return -1
 
     @Slot(object)
-    def _on_directory_room_added(self, room: Room) -> None:
-        if self.row_of(room.info.id) >= 0:
+    def _on_core_room_added(self, room: RoomState) -> None:
+        if self.row_of(room.id) >= 0:  # already in the snapshot
             return
         position = len(self._rows)
         self.beginInsertRows(QModelIndex(), position, position)
-        self._rows.append(RoomRow.of(room))
+        self._rows.append(room)
         self.endInsertRows()
 
     @Slot(object)
-    def _on_directory_room_updated(self, room: Room) -> None:
-        position = self.row_of(room.info.id)
+    def _on_core_room_updated(self, room: RoomState) -> None:
+        position = self.row_of(room.id)
         if position < 0:
             return
-        self._rows[position] = RoomRow.of(room)
+        self._rows[position] = room
         self.dataChanged.emit(self.index(position, 0), self.index(position, len(Column) - 1), [])
 
     @Slot(int)
-    def _on_directory_room_removed(self, room_id: int) -> None:
+    def _on_core_room_removed(self, room_id: int) -> None:
         position = self.row_of(room_id)
         if position < 0:
             return
@@ -195,16 +184,25 @@ class RoomsModel(QAbstractTableModel):
 
 
 class MembersModel(QAbstractListModel):
-    """The names inside one room (`set_room`), live; empty when no room is shown."""
+    """The names inside one room (`set_room`), live; empty when no room is shown.
 
-    def __init__(self, directory: RoomDirectory, parent: QObject | None = None) -> None:
+    `find` looks a room up in the window's copy (`RoomsModel.room`); `follow(core)` keeps
+    the names current.
+    """
+
+    def __init__(
+        self, find: Callable[[int], RoomState | None], parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
-        self._directory = directory
+        self._find = find
         self.room_id: int | None = None
         self._names: list[str] = []
-        directory.member_joined.connect(self._on_directory_member_changed)
-        directory.member_left.connect(self._on_directory_member_changed)
-        directory.room_removed.connect(self._on_directory_room_removed)
+
+    def follow(self, core: CoreBridge) -> None:
+        """Take every room change from `core`; follow the `RoomsModel` first, so that
+        `find` knows of a change by the time this model hears of it."""
+        core.room_updated.connect(self._on_core_room_updated)
+        core.room_removed.connect(self._on_core_room_removed)
 
     def rowCount(self, parent: ModelIndex | None = None) -> int:
         if parent is not None and parent.isValid():
@@ -223,10 +221,10 @@ class MembersModel(QAbstractListModel):
 
     def set_room(self, room_id: int | None) -> None:
         """Show the members of that room (or nobody, for None or a room that is gone)."""
-        room = self._directory.find(room_id) if room_id is not None else None
+        room = self._find(room_id) if room_id is not None else None
         self.beginResetModel()
         self.room_id = room_id if room is not None else None
-        self._names = list(room.member_names()) if room is not None else []
+        self._names = list(room.members) if room is not None else []
         self.endResetModel()
 
     def _sync(self, names: tuple[str, ...]) -> None:
@@ -243,14 +241,14 @@ class MembersModel(QAbstractListModel):
                 self._names.append(name)
                 self.endInsertRows()
 
-    @Slot(object, str)
-    def _on_directory_member_changed(self, room: Room, _name: str) -> None:
+    @Slot(object)
+    def _on_core_room_updated(self, room: RoomState) -> None:
         # The room's own list is the truth: someone re-entering from elsewhere replaces
-        # their earlier connection without a `member_left`.
-        if room.info.id == self.room_id:
-            self._sync(room.member_names())
+        # their earlier connection without leaving.
+        if room.id == self.room_id:
+            self._sync(room.members)
 
     @Slot(int)
-    def _on_directory_room_removed(self, room_id: int) -> None:
+    def _on_core_room_removed(self, room_id: int) -> None:
         if room_id == self.room_id:
             self.set_room(None)

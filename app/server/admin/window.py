@@ -19,10 +19,11 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
+from app.server.admin.bridge import CoreBridge
 from app.server.admin.log_feed import EventLogModel, LogAttachment, LogFeed
 from app.server.admin.models import ROOM_ID_ROLE, SORT_ROLE, Column, MembersModel, RoomsModel
+from app.server.admin.snapshots import CoreState
 from app.server.admin.views import SelectionGuard
-from app.server.server import ChatServer
 from app.shared import logs
 from app.shared.forms import FormError, child, load_form
 from app.shared.questions import ask
@@ -46,13 +47,15 @@ REQUIRED = (
 
 
 class AdminWindow(QObject):
-    """Holds the `admin_window` form and keeps it in step with a running `ChatServer`.
+    """Holds the `admin_window` form and keeps it in step with a running server.
 
-    Everything shown comes from the server's signals and its `roomchat.*` log records; the
-    database is never read. Closing the window shuts the server down (asking first while
-    people are connected): the close is put off until the server has said goodbye to every
-    client (`shut_down`), then goes through.
-    The controller owns its form (`form`, composition); keep the controller referenced.
+    The server runs on a thread of its own; the window knows it only as a `CoreBridge`:
+    everything shown comes from the bridge's queued signals (plain data) and the server's
+    `roomchat.*` log records, and every action is a request the bridge queues to the core.
+    `synced` turns True once the first full snapshot is shown. Closing the window shuts the
+    server down (asking first while people are connected): the close is put off until the
+    server has said goodbye to every client (`shut_down`), then goes through. The controller
+    owns its form (`form`, composition); keep the controller referenced.
 
     Signals:
         confirmation_opened(object): a `QMessageBox` asking to confirm an action is open
@@ -61,7 +64,7 @@ class AdminWindow(QObject):
 
     confirmation_opened = Signal(object)
 
-    def __init__(self, server: ChatServer) -> None:
+    def __init__(self, core: CoreBridge) -> None:
         super().__init__()
         # The form is not our parent: a child holding its parent would make a reference
         # cycle that outlives the interpreter, and Qt would call our filter while dying.
@@ -69,31 +72,37 @@ class AdminWindow(QObject):
         if not isinstance(form, QMainWindow):
             raise FormError(f"form {FORM_NAME} is not a QMainWindow")
         self.form = form
-        self.server = server
+        self.core = core
+        self.address = core.address
         self.confirmation: QMessageBox | None = None
+        self._asked_to_close: dict[int, str] = {}  # room id: name, until the core answers
+        self._asked_to_kick: dict[tuple[int, str], str] = {}  # (room id, name): room name
+        self.synced = False
+        self._users = 0  # logged-in people, as the core last said
         self._server_down = False
         self._find_widgets()
         self.form.setWindowTitle(
-            self.tr("RoomChat Server — {address}").format(address=server.address)
+            self.tr("RoomChat Server — {address}").format(address=self.address)
         )
+        self.address_value.setText(self.address)
 
-        self.rooms_model = RoomsModel(server.directory, self)
+        self.rooms_model = RoomsModel(self)
         self.rooms_proxy = QSortFilterProxyModel(self)
         self.rooms_proxy.setSourceModel(self.rooms_model)
         self.rooms_proxy.setSortRole(SORT_ROLE)
-        self.members_model = MembersModel(server.directory, self)
+        self.members_model = MembersModel(self.rooms_model.room, self)
         self.log_model = EventLogModel(parent=self)
         self._log_at_bottom = True
         self._setup_views()
         self._connect()
-        self._show_counts()
+        core.publish()  # answered by `state_published`; changes meanwhile come first
 
         self._feed = LogFeed(self)
         self._feed.record_logged.connect(self.log_model.append)
         self._log = LogAttachment(self._feed)
         self.destroyed.connect(self._log.detach)
         self.form.installEventFilter(self)
-        logs.ui.info("admin window opened for %s", server.address)
+        logs.ui.info("admin window opened for %s", self.address)
 
     def _find_widgets(self) -> None:
         form = self.form
@@ -129,12 +138,19 @@ class AdminWindow(QObject):
         self.main_splitter.setStretchFactor(1, 2)
 
     def _connect(self) -> None:
-        server = self.server
-        server.clients_changed.connect(self._on_server_clients_changed)
-        server.users_changed.connect(self._on_server_users_changed)
-        server.directory.room_added.connect(self._on_directory_rooms_changed)
-        server.directory.room_removed.connect(self._on_directory_rooms_changed)
-        server.shut_down.connect(self._on_server_shut_down)
+        # Every receiver is a slot of an object on this thread, so Qt queues each call
+        # here (a plain function would run on the core's thread).
+        core = self.core
+        self.rooms_model.follow(core)  # the models first: the slots below read them
+        self.members_model.follow(core)
+        core.state_published.connect(self._on_core_state_published)
+        core.clients_changed.connect(self._on_core_clients_changed)
+        core.users_changed.connect(self._on_core_users_changed)
+        core.room_added.connect(self._on_core_rooms_changed)
+        core.room_removed.connect(self._on_core_rooms_changed)
+        core.room_close_done.connect(self._on_core_room_close_done)
+        core.kick_done.connect(self._on_core_kick_done)
+        core.shut_down.connect(self._on_core_shut_down)
         rooms_selection = self.rooms_view.selectionModel()
         rooms_selection.selectionChanged.connect(self._on_rooms_selection_changed)
         self.members_view.selectionModel().selectionChanged.connect(self._update_actions)
@@ -148,23 +164,28 @@ class AdminWindow(QObject):
 
     # --- status --------------------------------------------------------------------------
 
-    def _show_counts(self) -> None:
-        self.address_value.setText(self.server.address)
-        self.clients_value.setText(str(len(self.server.connections)))
-        self.users_value.setText(str(self.server.user_count))
-        self.rooms_value.setText(str(self.server.room_count))
+    @Slot(object)
+    def _on_core_state_published(self, state: CoreState) -> None:
+        self.rooms_model.reset(state.rooms)  # clears the selection, and so the members
+        self.clients_value.setText(str(state.clients))
+        self._users = state.users
+        self.users_value.setText(str(state.users))
+        self.rooms_value.setText(str(len(state.rooms)))
+        self.synced = True
+        self._on_rooms_selection_changed()
 
     @Slot(int)
-    def _on_server_clients_changed(self, count: int) -> None:
+    def _on_core_clients_changed(self, count: int) -> None:
         self.clients_value.setText(str(count))
 
     @Slot(int)
-    def _on_server_users_changed(self, count: int) -> None:
+    def _on_core_users_changed(self, count: int) -> None:
+        self._users = count
         self.users_value.setText(str(count))
 
     @Slot()
-    def _on_directory_rooms_changed(self) -> None:
-        self.rooms_value.setText(str(self.server.room_count))
+    def _on_core_rooms_changed(self) -> None:
+        self.rooms_value.setText(str(self.rooms_model.rowCount()))
 
     # --- selection -----------------------------------------------------------------------
 
@@ -181,11 +202,11 @@ class AdminWindow(QObject):
         room_id = self.selected_room_id()
         if room_id != self.members_model.room_id:
             self.members_model.set_room(room_id)
-        room = self.server.directory.find(room_id) if room_id is not None else None
+        room = self.rooms_model.room(room_id)
         if room is None:
             self.members_group.setTitle(self.tr("Members"))
         else:
-            self.members_group.setTitle(self.tr("Members of {room}").format(room=room.info.name))
+            self.members_group.setTitle(self.tr("Members of {room}").format(room=room.name))
         self._update_actions()
 
     @Slot()
@@ -213,11 +234,11 @@ class AdminWindow(QObject):
 
     @Slot()
     def _on_close_room_button_clicked(self) -> None:
-        room = self.server.directory.find(self.selected_room_id() or -1)
+        room = self.rooms_model.room(self.selected_room_id())
         if room is None:
             return
-        room_id, name, members = room.info.id, room.info.name, len(room.members)
-        if room.info.persistent:  # closing one deletes it: it would come back at the next start
+        room_id, name, members = room.id, room.name, len(room.members)
+        if room.persistent:  # closing one deletes it: it would come back at the next start
             question = self.tr(
                 "Delete the persistent room “{name}” (port {port})? Its {count} member(s) will "
                 "be disconnected, and it will not open again."
@@ -233,19 +254,27 @@ class AdminWindow(QObject):
         )
 
     def _close_room(self, room_id: int, name: str) -> None:
-        if self.server.directory.find(room_id) is None:
+        self._asked_to_close[room_id] = name
+        self.core.close_room(room_id)
+
+    @Slot(int, bool)
+    def _on_core_room_close_done(self, room_id: int, closed: bool) -> None:
+        name = self._asked_to_close.pop(room_id, "")
+        if closed:
+            self.status_bar.showMessage(self.tr("Closed the room “{name}”").format(name=name), 5000)
+        elif self.rooms_model.room(room_id) is None:
             self.status_bar.showMessage(self.tr("“{name}” has closed already").format(name=name))
-            return
-        self.server.close_room(room_id)
-        self.status_bar.showMessage(self.tr("Closed the room “{name}”").format(name=name), 5000)
+        else:
+            text = self.tr("The room “{name}” could not be closed (see the event log)")
+            self.status_bar.showMessage(text.format(name=name))
 
     @Slot()
     def _on_kick_button_clicked(self) -> None:
-        room = self.server.directory.find(self.members_model.room_id or -1)
+        room = self.rooms_model.room(self.members_model.room_id)
         member = self.selected_member()
         if room is None or member is None:
             return
-        room_id, room_name = room.info.id, room.info.name
+        room_id, room_name = room.id, room.name
         self._confirm(
             self.tr("Kick"),
             self.tr("Remove {member} from the room “{room}”?").format(
@@ -255,7 +284,13 @@ class AdminWindow(QObject):
         )
 
     def _kick(self, room_id: int, room_name: str, member: str) -> None:
-        if self.server.kick(room_id, member):
+        self._asked_to_kick[room_id, member] = room_name
+        self.core.kick(room_id, member)
+
+    @Slot(int, str, bool)
+    def _on_core_kick_done(self, room_id: int, member: str, removed: bool) -> None:
+        room_name = self._asked_to_kick.pop((room_id, member), "")
+        if removed:
             text = self.tr("Removed {member} from “{room}”")
         else:
             text = self.tr("{member} is no longer in “{room}”")
@@ -291,7 +326,7 @@ class AdminWindow(QObject):
         """Stop the server, after asking when people are connected (saying how many)."""
         if not self.form.isEnabled():  # shutting down already
             return
-        people = self.server.user_count
+        people = self._users
         if not people:
             self._begin_shutdown()
             return
@@ -307,10 +342,10 @@ class AdminWindow(QObject):
     def _begin_shutdown(self) -> None:
         self.status_bar.showMessage(self.tr("Shutting down…"))
         self.form.setEnabled(False)
-        self.server.shutdown()
+        self.core.shutdown()
 
     @Slot()
-    def _on_server_shut_down(self) -> None:
+    def _on_core_shut_down(self) -> None:
         self._server_down = True
         self._update_actions()
         self.form.close()

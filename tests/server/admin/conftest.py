@@ -1,20 +1,36 @@
-"""The admin window over the shared `server` fixture, and helpers that click through it."""
+"""The admin window over a server core on its own thread, as `main.py` runs them, and
+helpers that click through it."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
-from app.server.admin import AdminWindow, open_admin_window
+from app.server.admin import AdminWindow, CoreThread, open_admin_window
 from app.server.admin.models import ROOM_ID_ROLE
 from app.server.server import ChatServer
+from tests.conftest import base_config
 
 TIMEOUT_MS = 5_000
+
+
+@dataclass(frozen=True)
+class ListeningCore:
+    """A running core seen from the test's (the window's) thread: its port and its bridge.
+    The `ChatServer` itself lives on the core thread, out of the test's reach."""
+
+    core: CoreThread
+    address: str
+
+    @property
+    def port(self) -> int:
+        return int(self.address.rsplit(":", 1)[1])
 
 
 @pytest.fixture(autouse=True)
@@ -24,10 +40,33 @@ def server_logs_info(caplog: pytest.LogCaptureFixture) -> None:
 
 
 @pytest.fixture
-def admin(qtbot: QtBot, server: ChatServer) -> Iterator[AdminWindow]:
-    """The admin window, shown; closed (and the server shut down) after the test."""
-    window = open_admin_window(server)
+def core(request: pytest.FixtureRequest, db_path: str) -> Iterator[CoreThread]:
+    """A listening server on a thread of its own (`@pytest.mark.server_config(...)` sets
+    it up); shut down and joined after the test."""
+    marker = request.node.get_closest_marker("server_config")
+    config = base_config(db_path, **(dict(marker.kwargs) if marker else {}))
+    running = CoreThread(lambda parent: ChatServer(config, parent))
+    running.start()
+    try:
+        assert running.listen() is not None
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture
+def server(core: CoreThread) -> ListeningCore:
+    """What the shared `connect` and `login` fixtures need of the server: its port."""
+    return ListeningCore(core, core.bridge.address)
+
+
+@pytest.fixture
+def admin(qtbot: QtBot, core: CoreThread) -> Iterator[AdminWindow]:
+    """The admin window, shown and showing the server; closed (and the server shut down)
+    after the test."""
+    window = open_admin_window(core.bridge)
     qtbot.waitExposed(window.form)
+    qtbot.waitUntil(lambda: window.synced, timeout=TIMEOUT_MS)
     yield window
     if window.form.isVisible():
         window.form.close()
@@ -55,11 +94,14 @@ def proxy_row(admin: AdminWindow, room_id: int) -> int:
 
 
 def select_room(qtbot: QtBot, admin: AdminWindow, room_id: int) -> None:
+    """Wait until the window shows the room (its row comes by a queued signal), click it."""
+    qtbot.waitUntil(lambda: proxy_row(admin, room_id) >= 0, timeout=TIMEOUT_MS)
     click_row(qtbot, admin.rooms_view, proxy_row(admin, room_id))
     assert admin.selected_room_id() == room_id
 
 
 def select_member(qtbot: QtBot, admin: AdminWindow, name: str) -> None:
+    qtbot.waitUntil(lambda: name in admin.members_model.names(), timeout=TIMEOUT_MS)
     click_row(qtbot, admin.members_view, admin.members_model.names().index(name))
     assert admin.selected_member() == name
 

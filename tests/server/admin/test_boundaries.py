@@ -42,6 +42,21 @@ def test_only_the_launcher_imports_the_admin_window() -> None:
         assert not any(m.startswith("app.server.admin") for m in modules), path
 
 
+def test_only_the_bridge_and_the_core_thread_touch_the_core() -> None:
+    # The window's side (on the GUI thread) sees plain data from the bridge's signals; a
+    # core object read there would race the core's own thread.
+    admin = APP / "server" / "admin"
+    window_side = [p for p in admin.glob("*.py") if p.name not in ("bridge.py", "core_thread.py")]
+    assert len(window_side) >= 5
+    for path in window_side:
+        core = {
+            m
+            for m in imported_modules(path)
+            if m.startswith("app.server.") and not m.startswith("app.server.admin")
+        }
+        assert not core, f"{path.name} imports {core}"
+
+
 def test_the_form_names_every_widget_the_controller_needs() -> None:
     tree = ElementTree.parse(form_path(FORM_NAME))
     names = {element.get("name") for element in tree.iter() if element.get("name")}

@@ -29,6 +29,25 @@ def test_records_from_a_worker_thread_arrive_on_the_gui_thread(qtbot: QtBot) -> 
     assert model.lines()[0].endswith("WARNING db      disk full")
 
 
+def test_a_blocked_gui_thread_finds_no_more_than_the_limit_waiting(qtbot: QtBot) -> None:
+    feed, model = LogFeed(limit=10), EventLogModel(limit=10)
+    delivered: list[str] = []
+    feed.record_logged.connect(lambda _level, text: delivered.append(text))
+    feed.record_logged.connect(model.append)
+    attachment = LogAttachment(feed)
+    try:
+        net = logging.getLogger("roomchat.net")
+        worker = threading.Thread(target=lambda: [net.info("line %d", n) for n in range(100)])
+        worker.start()
+        worker.join()  # meanwhile this thread, the feed's, handles no event at all
+        qtbot.waitUntil(lambda: model.rowCount() == 10, timeout=5_000)
+    finally:
+        attachment.detach()
+    assert len(delivered) == 10  # the 90 oldest were dropped before they crossed
+    assert delivered[0].endswith("line 90") and delivered[-1].endswith("line 99")
+    assert model.lines() == delivered
+
+
 def test_only_roomchat_info_and_above_is_shown(qtbot: QtBot) -> None:
     feed, model = LogFeed(), EventLogModel()
     feed.record_logged.connect(model.append)

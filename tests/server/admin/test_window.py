@@ -1,4 +1,5 @@
-"""The admin window with real clients on port 0: live rows, status, log, actions, shutdown."""
+"""The admin window with real clients on port 0 and the server on its own thread: live rows,
+status, log, actions, shutdown."""
 
 from __future__ import annotations
 
@@ -12,13 +13,19 @@ from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app.server.admin import AdminWindow, open_admin_window
+from app.server.admin import AdminWindow, CoreThread, open_admin_window
 from app.server.admin.models import Column, local_time
 from app.server.cli import install_admin_language
-from app.server.server import ChatServer
 from app.shared import i18n
 from tests.db_access import query_db
-from tests.server.admin.conftest import TIMEOUT_MS, answer, proxy_row, select_member, select_room
+from tests.server.admin.conftest import (
+    TIMEOUT_MS,
+    ListeningCore,
+    answer,
+    proxy_row,
+    select_member,
+    select_room,
+)
 from tests.server.test_rooms import create, enter, join
 from tests.wire_client import WireClient
 
@@ -28,23 +35,32 @@ YES = QMessageBox.StandardButton.Yes
 CANCEL = QMessageBox.StandardButton.Cancel
 
 
+def logged(admin: AdminWindow, text: str) -> bool:
+    return any(text in line for line in admin.log_model.lines())
+
+
 def cell(admin: AdminWindow, room_id: int, column: Column) -> str:
     model = admin.rooms_view.model()
     return str(model.index(proxy_row(admin, room_id), column).data())
 
 
+def counts(admin: AdminWindow) -> tuple[str, str, str]:
+    return admin.clients_value.text(), admin.users_value.text(), admin.rooms_value.text()
+
+
 def test_title_and_status_counts_follow_the_server(
-    qtbot: QtBot, admin: AdminWindow, server: ChatServer, login: Login, connect: Connect
+    qtbot: QtBot, admin: AdminWindow, server: ListeningCore, login: Login, connect: Connect
 ) -> None:
     assert admin.form.windowTitle() == f"RoomChat Server — 127.0.0.1:{server.port}"
     assert admin.address_value.text() == server.address
-    assert (admin.clients_value.text(), admin.users_value.text()) == ("0", "0")
+    assert counts(admin) == ("0", "0", "0")
     alice = login("alice")
-    assert (admin.clients_value.text(), admin.users_value.text()) == ("1", "1")
+    # Counts come from the core's thread by queued signals: wait for them.
+    qtbot.waitUntil(lambda: counts(admin) == ("1", "1", "0"), timeout=TIMEOUT_MS)
     room, ticket = create(alice)
-    assert admin.rooms_value.text() == "1"
+    qtbot.waitUntil(lambda: admin.rooms_value.text() == "1", timeout=TIMEOUT_MS)
     member = enter(connect, room, ticket)
-    assert admin.clients_value.text() == "2"
+    qtbot.waitUntil(lambda: admin.clients_value.text() == "2", timeout=TIMEOUT_MS)
     member.close()
     qtbot.waitUntil(lambda: admin.clients_value.text() == "1", timeout=TIMEOUT_MS)
     alice.close()
@@ -58,7 +74,7 @@ def test_rows_appear_update_and_disappear(
 ) -> None:
     alice, bob = login("alice"), login("bob")
     room, ticket = create(alice, "Lounge", capacity=3)
-    assert proxy_row(admin, room["id"]) == 0
+    qtbot.waitUntil(lambda: proxy_row(admin, room["id"]) == 0, timeout=TIMEOUT_MS)
     assert cell(admin, room["id"], Column.NAME) == "Lounge"
     assert cell(admin, room["id"], Column.PORT) == str(room["port"])
     assert cell(admin, room["id"], Column.MEMBERS) == "0 / 3"
@@ -66,14 +82,15 @@ def test_rows_appear_update_and_disappear(
     assert cell(admin, room["id"], Column.OWNER) == "alice"
     assert cell(admin, room["id"], Column.OPENED) == local_time(room["created_at"])
     locked, _ = create(bob, "Vault", capacity=2, password="sesame")
+    qtbot.waitUntil(lambda: proxy_row(admin, locked["id"]) == 1, timeout=TIMEOUT_MS)
     assert cell(admin, locked["id"], Column.LOCKED) == "locked"
     assert admin.rooms_model.room_ids() == [room["id"], locked["id"]]
 
     alice_room = enter(connect, room, ticket)
     select_room(qtbot, admin, room["id"])
-    assert cell(admin, room["id"], Column.MEMBERS) == "1 / 3"
+    qtbot.waitUntil(lambda: cell(admin, room["id"], Column.MEMBERS) == "1 / 3", timeout=TIMEOUT_MS)
     bob_room = join(connect, bob, room)
-    assert cell(admin, room["id"], Column.MEMBERS) == "2 / 3"
+    qtbot.waitUntil(lambda: cell(admin, room["id"], Column.MEMBERS) == "2 / 3", timeout=TIMEOUT_MS)
     assert admin.members_model.names() == ["alice", "bob"]
 
     bob_room.send(type="leave")
@@ -82,6 +99,7 @@ def test_rows_appear_update_and_disappear(
     alice_room.send(type="leave")
     # Empty (with no grace period here), the room closes and its row goes.
     qtbot.waitUntil(lambda: proxy_row(admin, room["id"]) == -1, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: admin.rooms_value.text() == "1", timeout=TIMEOUT_MS)
     assert admin.rooms_model.room_ids() == [locked["id"]]
     assert admin.members_model.names() == []
     assert admin.rooms_value.text() == "1"
@@ -101,7 +119,7 @@ def test_actions_need_a_selection(qtbot: QtBot, admin: AdminWindow, login: Login
 
 @pytest.mark.server_config(persistent_rooms="everyone")
 def test_close_room_on_a_persistent_room_asks_to_delete_it(
-    qtbot: QtBot, admin: AdminWindow, server: ChatServer, login: Login
+    qtbot: QtBot, admin: AdminWindow, login: Login
 ) -> None:
     alice = login("alice")
     room = alice.request("create_room", "room_created", name="Class", capacity=4, persistent=True)[
@@ -112,11 +130,13 @@ def test_close_room_on_a_persistent_room_asks_to_delete_it(
     assert "Delete the persistent room “Class”" in question and "not open again" in question
     answer(qtbot, admin, admin.close_room_button, YES)
     assert alice.expect("room_removed")["room_id"] == room["id"]
-    assert any("operator deleted persistent room" in line for line in admin.log_model.lines())
+    qtbot.waitUntil(lambda: logged(admin, "operator deleted persistent room"), timeout=TIMEOUT_MS)
+    closed = "Closed the room “Class”"
+    qtbot.waitUntil(lambda: admin.status_bar.currentMessage() == closed, timeout=TIMEOUT_MS)
 
 
 def test_close_room_button_closes_exactly_that_room_and_updates_every_lobby(
-    qtbot: QtBot, admin: AdminWindow, server: ChatServer, login: Login, connect: Connect
+    qtbot: QtBot, admin: AdminWindow, login: Login, connect: Connect
 ) -> None:
     alice, bob, carol = login("alice"), login("bob"), login("carol")
     room, ticket = create(alice, "Lounge")
@@ -128,7 +148,9 @@ def test_close_room_button_closes_exactly_that_room_and_updates_every_lobby(
 
     question = answer(qtbot, admin, admin.close_room_button, CANCEL)
     assert "Lounge" in question and str(room["port"]) in question
-    assert room["id"] in server.directory.rooms and not alice_room.disconnected
+    alice_room.send(type="say", text="still open")  # nothing was asked of the core
+    assert bob_room.expect("message")["text"] == "still open"
+    assert not alice_room.disconnected and admin.rooms_model.room(room["id"]) is not None
 
     answer(qtbot, admin, admin.close_room_button, YES)
     for member in (alice_room, bob_room):
@@ -137,17 +159,17 @@ def test_close_room_button_closes_exactly_that_room_and_updates_every_lobby(
     for lobby in (alice, bob, carol):
         assert lobby.expect("room_removed")["room_id"] == room["id"]
         lobby.request("ping", "pong")  # main-port sessions stay open
-    assert admin.rooms_model.room_ids() == [other["id"]]
+    qtbot.waitUntil(lambda: admin.rooms_model.room_ids() == [other["id"]], timeout=TIMEOUT_MS)
     assert admin.members_model.names() == []
     assert admin.selected_room_id() is None and not admin.close_room_button.isEnabled()
     bystander.send(type="say", text="still here")
     assert bystander.expect("message")["text"] == "still here"
     qtbot.waitUntil(lambda: admin.clients_value.text() == "4", timeout=TIMEOUT_MS)
-    assert any("operator closed room" in line for line in admin.log_model.lines())
+    qtbot.waitUntil(lambda: logged(admin, "operator closed room"), timeout=TIMEOUT_MS)
 
 
 def test_kick_button_removes_exactly_that_member(
-    qtbot: QtBot, admin: AdminWindow, server: ChatServer, login: Login, connect: Connect
+    qtbot: QtBot, admin: AdminWindow, login: Login, connect: Connect
 ) -> None:
     alice, bob = login("alice"), login("bob")
     room, ticket = create(alice)
@@ -171,6 +193,8 @@ def test_kick_button_removes_exactly_that_member(
     qtbot.waitUntil(lambda: admin.members_model.names() == ["alice"], timeout=TIMEOUT_MS)
     assert cell(admin, room["id"], Column.MEMBERS) == "1 / 4"
     assert not admin.kick_button.isEnabled()
+    removed = "Removed bob from “Lounge”"
+    qtbot.waitUntil(lambda: admin.status_bar.currentMessage() == removed, timeout=TIMEOUT_MS)
 
 
 def test_event_log_shows_logins_and_failed_logins(
@@ -181,45 +205,45 @@ def test_event_log_shows_logins_and_failed_logins(
     stranger.send(type="login", name="alice", password="wrong password")
     stranger.expect_error("bad_credentials")
 
-    def shown(text: str) -> bool:
-        return any(text in line for line in admin.log_model.lines())
-
-    qtbot.waitUntil(lambda: shown("failed login for alice from 127.0.0.1"), timeout=TIMEOUT_MS)
-    assert shown("alice logged in from 127.0.0.1")
+    failed = "failed login for alice from 127.0.0.1"
+    qtbot.waitUntil(lambda: logged(admin, failed), timeout=TIMEOUT_MS)
+    assert logged(admin, "alice logged in from 127.0.0.1")
     last = admin.log_model.rowCount() - 1
     assert "failed login" in str(admin.log_model.index(last, 0).data())  # newest last
 
 
 def test_closing_the_window_shuts_the_server_down(
-    qtbot: QtBot, admin: AdminWindow, server: ChatServer, login: Login, connect, db_path: str
+    qtbot: QtBot, admin: AdminWindow, core: CoreThread, login: Login, connect, db_path: str
 ) -> None:
     alice, idle = login("alice"), connect()
     room, ticket = create(alice)
     member = enter(connect, room, ticket)
+    qtbot.waitUntil(lambda: admin.users_value.text() == "1", timeout=TIMEOUT_MS)
     with qtbot.waitSignal(admin.confirmation_opened, timeout=TIMEOUT_MS) as opened:
         admin.form.close()
     box: QMessageBox = opened.args[0]
     assert box.text() == "1 people are connected. Stop the server and disconnect them all?"
     qtbot.mouseClick(box.button(CANCEL), Qt.MouseButton.LeftButton)
-    assert admin.form.isVisible() and server.user_count == 1  # nothing stopped
+    assert admin.form.isVisible()  # nothing stopped
+    alice.send(type="ping")
+    alice.expect("pong")
     with qtbot.waitSignal(admin.confirmation_opened, timeout=TIMEOUT_MS) as opened:
         admin.form.close()
-    with qtbot.waitSignal(server.shut_down, timeout=TIMEOUT_MS):
-        qtbot.mouseClick(opened.args[0].button(YES), Qt.MouseButton.LeftButton)
-        assert admin.form.isVisible()  # held open until every goodbye is flushed
+    qtbot.mouseClick(opened.args[0].button(YES), Qt.MouseButton.LeftButton)
+    assert admin.form.isVisible()  # held open until every goodbye is flushed
     for client in (alice, idle, member):
         client.expect_error("server_shutdown")
         client.wait_closed()
     qtbot.waitUntil(lambda: not admin.form.isVisible(), timeout=TIMEOUT_MS)
+    core.stop()  # the core's thread has ended by itself: this only joins it
     assert query_db(db_path, "SELECT COUNT(*) FROM rooms WHERE closed_at IS NULL") == [(0,)]
     assert admin.rooms_model.room_ids() == []
 
 
 def test_closing_the_window_with_nobody_connected_does_not_ask(
-    qtbot: QtBot, admin: AdminWindow, server: ChatServer
+    qtbot: QtBot, admin: AdminWindow
 ) -> None:
-    with qtbot.waitSignal(server.shut_down, timeout=TIMEOUT_MS):
-        admin.form.close()
+    admin.form.close()
     assert admin.confirmation is None
     qtbot.waitUntil(lambda: not admin.form.isVisible(), timeout=TIMEOUT_MS)
 
@@ -246,9 +270,9 @@ def test_refused_joins_appear_in_the_event_log(
 
 
 def test_a_server_shut_down_elsewhere_closes_the_window(
-    qtbot: QtBot, admin: AdminWindow, server: ChatServer
+    qtbot: QtBot, admin: AdminWindow, core: CoreThread
 ) -> None:
-    server.shutdown()  # as Ctrl+C or SIGTERM do
+    core.bridge.shutdown()  # as Ctrl+C or SIGTERM do
     qtbot.waitUntil(lambda: not admin.form.isVisible(), timeout=TIMEOUT_MS)
 
 
@@ -263,24 +287,27 @@ def test_event_log_follows_new_lines_unless_scrolled_up(qtbot: QtBot, admin: Adm
 
 
 def test_the_admin_window_speaks_korean(
-    qtbot: QtBot, korean, server: ChatServer, login: Login
+    qtbot: QtBot, korean, core: CoreThread, server: ListeningCore, login: Login
 ) -> None:
-    window = open_admin_window(server)
+    window = open_admin_window(core.bridge)
     qtbot.waitExposed(window.form)
+    qtbot.waitUntil(lambda: window.synced, timeout=TIMEOUT_MS)
     assert window.form.windowTitle() == f"RoomChat 서버 — 127.0.0.1:{server.port}"
     assert window.kick_button.text() == "내보내기(&K)…"
     login("alice")
+    qtbot.waitUntil(lambda: window.users_value.text() == "1", timeout=TIMEOUT_MS)
     with qtbot.waitSignal(window.confirmation_opened, timeout=TIMEOUT_MS) as opened:
         window.form.close()
     box: QMessageBox = opened.args[0]
     assert box.text() == "1명이 접속해 있습니다. 서버를 멈추고 모두의 연결을 끊을까요?"
-    with qtbot.waitSignal(server.shut_down, timeout=TIMEOUT_MS):
-        qtbot.mouseClick(box.button(YES), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(
+        box.button(YES), Qt.MouseButton.LeftButton
+    )  # the window closes once the server is down
     qtbot.waitUntil(lambda: not window.form.isVisible(), timeout=TIMEOUT_MS)
 
 
 def test_a_korean_system_gets_a_korean_admin_window(
-    qtbot: QtBot, server: ChatServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    qtbot: QtBot, core: CoreThread, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     ts = i18n.TRANSLATIONS_DIR / "server_ko.ts"
     lrelease = Path(sys.executable).parent / "pyside6-lrelease"
@@ -290,7 +317,7 @@ def test_a_korean_system_gets_a_korean_admin_window(
     app = QApplication.instance()
     translators = install_admin_language(app, None, tmp_path)  # no --lang: the system's
     try:
-        window = AdminWindow(server)
+        window = AdminWindow(core.bridge)
         assert window.form.windowTitle().startswith("RoomChat 서버")
         window.form.deleteLater()
     finally:

@@ -1,0 +1,141 @@
+"""The window's only way to the server core: requests in, plain-data signals out."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from app.server.admin.snapshots import CoreState, RoomState
+from app.server.room import Room
+from app.server.server import ChatServer
+
+
+def room_state(room: Room) -> RoomState:
+    info = room.info
+    return RoomState(
+        info.id,
+        info.name,
+        room.port,
+        room.member_names(),
+        info.capacity,
+        room.locked,
+        info.owner,
+        info.created_at,
+        info.persistent,
+    )
+
+
+class CoreBridge(QObject):
+    """Lives with a `ChatServer` on its thread and stands between it and the admin window.
+
+    The request methods (`publish`, `close_room`, `kick`, `shutdown`) may be called from any
+    thread: each emits a signal that Qt queues to this object's thread, where the server is
+    used. What the window shows comes back as signals carrying plain data (`RoomState`,
+    `CoreState`), which Qt queues to receivers on the window's thread, so that the window
+    never reads a core object and the core never waits for the window.
+
+    Signals:
+        state_published(object): a `CoreState`, in answer to `publish()`.
+        clients_changed(int), users_changed(int): the server's counts.
+        room_added(object), room_updated(object): a `RoomState` (every change of members).
+        room_removed(int): the room with this id closed.
+        room_close_done(int, bool): `close_room` ran; True if the room is closed now.
+        kick_done(int, str, bool): `kick` ran; True if the name was removed.
+        shut_down(): the server has stopped and said goodbye to every client.
+    """
+
+    state_published = Signal(object)
+    clients_changed = Signal(int)
+    users_changed = Signal(int)
+    room_added = Signal(object)
+    room_updated = Signal(object)
+    room_removed = Signal(int)
+    room_close_done = Signal(int, bool)
+    kick_done = Signal(int, str, bool)
+    shut_down = Signal()
+
+    _publish_asked = Signal()
+    _close_room_asked = Signal(int)
+    _kick_asked = Signal(int, str)
+    _shutdown_asked = Signal()
+
+    def __init__(self, server: ChatServer, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._server = server
+        self.address = ""  # set once listening, before the window is made; never changes
+        # The last state sent of each room (the rooms reopened at start-up are open already).
+        self._sent = {room.info.id: room_state(room) for room in server.directory.rooms.values()}
+        server.clients_changed.connect(self.clients_changed)
+        server.users_changed.connect(self.users_changed)
+        server.shut_down.connect(self.shut_down)
+        directory = server.directory
+        directory.room_added.connect(self._on_directory_room_added)
+        directory.room_updated.connect(self._on_directory_room_changed)
+        directory.member_joined.connect(self._on_directory_member_changed)
+        directory.member_left.connect(self._on_directory_member_changed)
+        directory.room_removed.connect(self._on_directory_room_removed)
+        self._publish_asked.connect(self._on_publish_asked)
+        self._close_room_asked.connect(self._on_close_room_asked)
+        self._kick_asked.connect(self._on_kick_asked)
+        self._shutdown_asked.connect(self._on_shutdown_asked)
+
+    # --- requests, from any thread -------------------------------------------------------
+
+    def publish(self) -> None:
+        """Ask for a `state_published` with the whole current state."""
+        self._publish_asked.emit()
+
+    def close_room(self, room_id: int) -> None:
+        self._close_room_asked.emit(room_id)
+
+    def kick(self, room_id: int, name: str) -> None:
+        self._kick_asked.emit(room_id, name)
+
+    def shutdown(self) -> None:
+        """Stop the server (goodbye frames, rooms and database closed); idempotent."""
+        self._shutdown_asked.emit()
+
+    # --- on the core's thread ------------------------------------------------------------
+
+    @Slot()
+    def _on_publish_asked(self) -> None:
+        server = self._server
+        rooms = tuple(room_state(room) for room in server.directory.rooms.values())
+        self._sent = {state.id: state for state in rooms}
+        self.state_published.emit(CoreState(len(server.connections), server.user_count, rooms))
+
+    @Slot(int)
+    def _on_close_room_asked(self, room_id: int) -> None:
+        directory = self._server.directory
+        existed = directory.find(room_id) is not None
+        self._server.close_room(room_id)
+        self.room_close_done.emit(room_id, existed and directory.find(room_id) is None)
+
+    @Slot(int, str)
+    def _on_kick_asked(self, room_id: int, name: str) -> None:
+        self.kick_done.emit(room_id, name, self._server.kick(room_id, name))
+
+    @Slot()
+    def _on_shutdown_asked(self) -> None:
+        self._server.shutdown()
+
+    @Slot(object)
+    def _on_directory_room_added(self, room: Room) -> None:
+        state = room_state(room)
+        self._sent[state.id] = state
+        self.room_added.emit(state)
+
+    @Slot(object)
+    def _on_directory_room_changed(self, room: Room) -> None:
+        state = room_state(room)
+        if room.info.id in self._sent and self._sent[state.id] != state:
+            self._sent[state.id] = state
+            self.room_updated.emit(state)
+
+    @Slot(object, str)
+    def _on_directory_member_changed(self, room: Room, _name: str) -> None:
+        self._on_directory_room_changed(room)
+
+    @Slot(int)
+    def _on_directory_room_removed(self, room_id: int) -> None:
+        self._sent.pop(room_id, None)
+        self.room_removed.emit(room_id)
