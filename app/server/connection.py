@@ -327,7 +327,9 @@ class Connection(QObject):
     def _on_socket_ready_read(self) -> None:
         if self._paused or not self._open:
             return
-        data = bytes(self._socket.readAll().data())
+        # read(bytesAvailable()) hands over Qt's read chunk when it holds everything; after
+        # readAll() the socket would keep that 16 KiB chunk for good, for every connection.
+        data = bytes(self._socket.read(self._socket.bytesAvailable()).data())
         if not self._open:
             return
         self.last_activity = self._clock()
