@@ -246,3 +246,19 @@ def test_make_cert_then_a_tls_server_in_three_commands(qtbot, tmp_path, server_p
     client.close()
     half = run_main("--mode", "server", "--tls-cert", str(cert))
     assert half.returncode == 2 and "go together" in half.stderr
+
+
+def test_a_server_loads_neither_the_form_loader_nor_the_dns_code_until_it_needs_them() -> None:
+    # About 10 MB each (docs/PERFORMANCE.md): a headless server never builds a form, and one
+    # that does not announce itself (on loopback, or with --no-announce) never speaks DNS.
+    script = (
+        "import sys\n"
+        "import app.server.cli, app.server.server\n"
+        "print(sorted(m for m in ('dns', 'PySide6.QtUiTools', 'app.shared.forms') "
+        "if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[]"]

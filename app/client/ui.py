@@ -8,7 +8,7 @@ from PySide6.QtCore import QDir, QModelIndex, QPersistentModelIndex, QSize
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QLabel, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from app.shared.forms import RESOURCES_DIR
+from app.shared.paths import RESOURCES_DIR
 
 ICONS_DIR = RESOURCES_DIR / "icons"
 

@@ -68,6 +68,22 @@ class Connection(QObject):
     requests_received = Signal(object)
     closed = Signal()
 
+    # Defaults for what most connections never change, kept here rather than in each
+    # instance's __dict__, which grows from 464 to 832 bytes past 19 entries (PySide also
+    # keeps there each signal of ours that was connected): thousands of connections, MBs.
+    _refusing_logged = False
+    _announced = False
+    _paused = False
+    _bad_frames = 0
+    _problems = 0
+    _deadline: QTimer | None = None
+    _deadline_at: float | None = None  # on `clock`
+    _deadline_reason = (ErrorCode.TIMEOUT, "")
+    _holding = False  # True: output waits in `_queue` (see HIGH_WATER)
+    _queue: deque[tuple[bytes | QByteArray, int]] | None = None  # frames, sizes: if holding
+    _queued = 0  # bytes in `_queue`
+    _tls: QSslSocket | None = None
+
     def __init__(
         self,
         socket: QTcpSocket,
@@ -88,37 +104,28 @@ class Connection(QObject):
                 QAbstractSocket.SocketOption.SendBufferSizeSocketOption, config.socket_send_buffer
             )
         self._allowed = allowed_types
-        self._max_bad_frames = config.max_bad_frames
-        self._max_output = config.max_output_bytes
+        self._config = config  # for its max_output_bytes and max_bad_frames
         # Every request but say (which has the chat budgets): a client that keeps asking
         # at --flood-close-factor times the rate is closed, as a chat flooder is.
         self._requests = FloodGuard(
             config.request_rate, config.request_burst, config.flood_close_factor, clock
         )
-        self._refusing_logged = False
         self._buffer = LineBuffer()
         self._open = True
-        self._announced = False
-        self._paused = False
-        self._bad_frames = 0
-        self._problems = 0
         self._backlog = 0  # bytesToWrite() plus the queue when last asked
         self._unmeasured = 0  # bytes written or queued since
-        self._holding = False  # True: output waits in `_queue` (see HIGH_WATER)
-        self._queue: deque[tuple[bytes | QByteArray, int]] = deque()  # whole frames, sizes
-        self._queued = 0  # bytes in `_queue`
-        # TLS: Qt encrypts what it is given at once; the backlog is then its encrypted bytes.
-        self._tls = socket if isinstance(socket, QSslSocket) else None
+        if isinstance(socket, QSslSocket):
+            # TLS: Qt encrypts what it is given at once; the backlog is then its encrypted bytes.
+            self._tls = socket
         self.last_activity = clock()  # on `clock`, like the deadline
         self.idle_checked = False  # set once logged in or entered: silence then counts
-        self.peer = f"{socket.peerAddress().toString()}:{socket.peerPort()}"
-        self.address = socket.peerAddress().toString()
-        self.address_key = address_key(socket.peerAddress(), config.ipv6_prefix)  # for limits
+        peer_address = socket.peerAddress()
+        self.address = peer_address.toString()
+        self.peer = f"{self.address}:{socket.peerPort()}"
+        key = address_key(peer_address, config.ipv6_prefix)  # for limits
+        self.address_key = self.address if key == self.address else key  # one string, not two
         socket.readyRead.connect(self._on_socket_ready_read)
         socket.disconnected.connect(self._on_socket_disconnected)
-        self._deadline: QTimer | None = None
-        self._deadline_at: float | None = None  # on `clock`
-        self._deadline_reason = (ErrorCode.TIMEOUT, "")
 
     @property
     def is_open(self) -> bool:
@@ -140,11 +147,12 @@ class Connection(QObject):
         in_socket = self._in_socket()
         backlog = self._backlog = in_socket + self._queued
         self._unmeasured = 0
-        if self._max_output and backlog > self._max_output:
+        if self._config.max_output_bytes and backlog > self._config.max_output_bytes:
             self._cut_off(backlog)
             return 0
         if in_socket > HIGH_WATER and not self._holding:
             self._holding = True
+            self._queue = deque()  # only while holding: over 600 bytes even when empty
             # Connected only while holding: a reader that keeps up costs no slot call.
             self._drained().connect(self._on_socket_bytes_written)
         return backlog
@@ -176,7 +184,7 @@ class Connection(QObject):
 
     def _stop_holding(self) -> None:
         """Drop whatever waits in the queue and write straight to the socket again."""
-        self._queue.clear()
+        self._queue = None
         self._queued = 0
         if self._holding:
             self._holding = False
@@ -207,7 +215,7 @@ class Connection(QObject):
         if not self._open:
             return 0
         size = data.size() if isinstance(data, QByteArray) else len(data)
-        if self._holding:
+        if self._queue is not None:  # holding
             self._queue.append((data, size))
             self._queued += size
         else:
@@ -321,7 +329,9 @@ class Connection(QObject):
     def _on_socket_ready_read(self) -> None:
         if self._paused or not self._open:
             return
-        data = bytes(self._socket.readAll().data())
+        # read(bytesAvailable()) hands over Qt's read chunk when it holds everything; after
+        # readAll() the socket would keep that 16 KiB chunk for good, for every connection.
+        data = bytes(self._socket.read(self._socket.bytesAvailable()).data())
         if not self._open:
             return
         self.last_activity = self._clock()
@@ -364,7 +374,7 @@ class Connection(QObject):
         elif self._buffer.overflowed and self._open:
             logs.proto.warning("%s sent a line over the frame limit", self.peer)
             self.close_with_error(ErrorCode.FRAME_TOO_LARGE, "a line is limited to 65536 bytes")
-        elif self._max_bad_frames and self._bad_frames >= self._max_bad_frames and self._open:
+        elif (limit := self._config.max_bad_frames) and self._bad_frames >= limit and self._open:
             logs.proto.warning("%s sent %d bad frames", self.peer, self._bad_frames)
             self.close_with_error(ErrorCode.BAD_REQUEST, "too many bad requests")
 

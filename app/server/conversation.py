@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum, auto
 from typing import Any
@@ -41,14 +41,23 @@ class MainConversation:
     requests behind a slow hash. The hasher's answer comes back first (a `Resume`).
     """
 
+    # One per connection, and most connections have nothing queued most of the time: no
+    # __dict__, and the deque (over 600 bytes even when empty) only while items wait.
+    __slots__ = ("_queue", "name", "state", "user_key")
+
     def __init__(self) -> None:
         self.state = MainState.AWAITING_LOGIN
         self.user_key: str | None = None  # set with the LOGGED_IN state
         self.name: str | None = None
-        self.queue: deque[ParsedItem | Resume] = deque()
+        self._queue: deque[ParsedItem | Resume] | None = None
 
     def _advance(self, event: MainEvent) -> None:
         self.state = main_after(self.state, event)
+
+    @property
+    def queue(self) -> Sequence[ParsedItem | Resume]:
+        """What waits to be handled, in order (read only)."""
+        return self._queue if self._queue is not None else ()
 
     @property
     def logged_in(self) -> bool:
@@ -63,14 +72,22 @@ class MainConversation:
         return self.state is MainState.CLOSED
 
     def receive(self, items: Iterable[ParsedItem]) -> None:
-        if not self.closed:
-            self.queue.extend(items)
+        if self.closed:
+            return
+        if self._queue is None:
+            self._queue = deque(items)
+        else:
+            self._queue.extend(items)
 
     def next_item(self) -> ParsedItem | Resume | None:
         """The next request to handle, or None (nothing queued, hashing, or closed)."""
-        if self.hashing or self.closed or not self.queue:
+        queue = self._queue
+        if self.hashing or self.closed or not queue:
             return None
-        return self.queue.popleft()
+        item = queue.popleft()
+        if not queue:
+            self._queue = None
+        return item
 
     def start_hashing(self) -> Effect:
         """The request being handled waits for the hasher."""
@@ -82,7 +99,9 @@ class MainConversation:
         if self.closed:
             return None
         self._advance(MainEvent.HASH_FINISHED)
-        self.queue.appendleft(resume)
+        if self._queue is None:
+            self._queue = deque()
+        self._queue.appendleft(resume)
         return Effect.RESUME_READING
 
     def log_in(self, user_key: str, name: str) -> None:
@@ -95,7 +114,7 @@ class MainConversation:
             return False
         was_logged_in = self.logged_in
         self._advance(MainEvent.CLOSED)
-        self.queue.clear()
+        self._queue = None
         return was_logged_in
 
 

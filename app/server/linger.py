@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
+import functools
 import platform
 import struct
 import sys
@@ -27,18 +27,23 @@ _SAME_VALUES = {
     "ppc64le",
     "s390x",
 }
-_libc = (
-    ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-    if sys.platform == "linux" and platform.machine() in _SAME_VALUES
-    else None
-)
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
+    """The C library, found when first needed. The process's own symbols (dlopen(NULL))
+    include libc's; `ctypes.util.find_library` would import subprocess and run ldconfig."""
+    if sys.platform == "linux" and platform.machine() in _SAME_VALUES:
+        return ctypes.CDLL(None, use_errno=True)
+    return None
 
 
 def discard_unsent(socket: QAbstractSocket) -> None:
     """Set SO_LINGER to 0 so that closing resets the connection, unsent data and all."""
     descriptor = socket.socketDescriptor()
-    if _libc is None or descriptor < 0:
+    libc = _libc()
+    if libc is None or descriptor < 0:
         return
     linger = struct.pack("ii", 1, 0)  # struct linger {l_onoff = 1, l_linger = 0}
-    if _libc.setsockopt(int(descriptor), SOL_SOCKET, SO_LINGER, linger, len(linger)) != 0:
+    if libc.setsockopt(int(descriptor), SOL_SOCKET, SO_LINGER, linger, len(linger)) != 0:
         logs.net.debug("SO_LINGER not set: errno %d", ctypes.get_errno())

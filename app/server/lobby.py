@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,7 +80,7 @@ HASHING_BUSY = "hashing queue full (server_busy)"
 BUSY_LOG_WINDOW = 60.0  # seconds: a full hashing queue is logged once a minute per address
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Session:
     """A main-port connection and its conversation core (who, if anyone, is logged in)."""
 
@@ -98,7 +97,7 @@ class Session:
         return self.conversation.name
 
     @property
-    def queue(self) -> deque[ParsedItem | Resume]:
+    def queue(self) -> Sequence[ParsedItem | Resume]:
         return self.conversation.queue
 
 

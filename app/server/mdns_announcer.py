@@ -6,7 +6,7 @@ import math
 import time
 
 from PySide6.QtCore import QCryptographicHash, QObject, QTimer, Signal, Slot
-from PySide6.QtNetwork import QHostAddress, QHostInfo, QNetworkInterface, QSslConfiguration
+from PySide6.QtNetwork import QHostInfo, QNetworkInterface, QSslConfiguration
 
 from app.server.config import ServerConfig
 from app.server.mdns_responder import Responder
@@ -28,13 +28,6 @@ def host_label() -> str:
 
 def default_server_name() -> str:
     return f"RoomChat on {host_label()}"
-
-
-def should_announce(config: ServerConfig) -> bool:
-    """--no-announce wins; a server only on loopback is announced only with --announce."""
-    if not config.announce:
-        return False
-    return config.announce_on_loopback or not QHostAddress(config.host).isLoopback()
 
 
 def certificate_fingerprint(tls: QSslConfiguration | None) -> str:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtNetwork import QHostAddress
 
+from app.server.announcing import should_announce
 from app.server.budgets import Budgets
 from app.server.config import ServerConfig
 from app.server.connection import Connection
@@ -14,12 +16,14 @@ from app.server.database import DatabaseError
 from app.server.directory import RoomDirectory
 from app.server.hashing import PasswordHasher
 from app.server.lobby import Lobby
-from app.server.mdns_announcer import MdnsAnnouncer, should_announce
 from app.server.store import ChatStore
 from app.server.tls import make_listener
 from app.shared import logs
 from app.shared.limits import Clock
 from app.shared.protocol import BY_OPERATOR, MAIN_PORT_TYPES, ErrorCode
+
+if TYPE_CHECKING:
+    from app.server.mdns_announcer import MdnsAnnouncer
 
 FLUSH_SECONDS = 3.0
 
@@ -113,6 +117,8 @@ class ChatServer(QObject):
     def _announce(self) -> None:
         """Announce the server with DNS-SD; the TXT room count follows rooms opening and
         closing. A server that cannot announce still serves (it is only harder to find)."""
+        from app.server.mdns_announcer import MdnsAnnouncer  # the DNS code: only when used
+
         announcer = MdnsAnnouncer(self.config, self.port, self.room_count, self, self._clock)
         if not announcer.start():
             logs.net.warning("mDNS: cannot announce the server on the local network")

@@ -13,8 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import icu
-
+from app.shared.lazy_icu import is_default_ignorable
 from app.shared.protocol import ErrorCode, ProtocolError, RequestId
 
 TEXT_MAX = 4_000
@@ -45,7 +44,7 @@ def _is_visible(char: str) -> bool:
     return not (
         unicodedata.category(char) in _INVISIBLE_CATEGORIES
         or char in _BLANK_LOOKING
-        or icu.Char.hasBinaryProperty(char, icu.UProperty.DEFAULT_IGNORABLE_CODE_POINT)
+        or is_default_ignorable(char)
     )
 
 

@@ -15,9 +15,7 @@ from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import QWidget
 
 from app.shared.labels import ElidedLabel
-
-FORMS_DIR = Path(__file__).resolve().parents[2] / "forms"
-RESOURCES_DIR = Path(__file__).resolve().parents[2] / "resources"
+from app.shared.paths import FORMS_DIR
 
 T = TypeVar("T", bound=QObject)
 

@@ -11,11 +11,13 @@ their `name_key`s are equal; two names are too alike to both exist when their
 
 from __future__ import annotations
 
+import functools
 import unicodedata
+from typing import Any, NamedTuple
 
-import icu
 from precis_i18n import get_profile
 
+from app.shared.lazy_icu import icu, is_default_ignorable
 from app.shared.protocol import ErrorCode, ProtocolError, RequestId
 
 NAME_MIN, NAME_MAX = 3, 32
@@ -26,20 +28,41 @@ NAME_PUNCTUATION = frozenset("_-.")
 
 _PRECIS = get_profile("UsernameCasePreserved")
 
-_SPOOF = icu.SpoofChecker()
-_SPOOF.setRestrictionLevel(icu.URestrictionLevel.HIGHLY_RESTRICTIVE)
-_ALLOWED = icu.UnicodeSet()
-_ALLOWED.addAll(_SPOOF.getRecommendedUnicodeSet())  # a copy: the recommended set is frozen
-for _char in NAME_PUNCTUATION:  # TR39 leaves `.` and `-` out; RoomChat has always taken them
-    _ALLOWED.add(_char)
-_ALLOWED.freeze()
-_SPOOF.setAllowedUnicodeSet(_ALLOWED)
-_SPOOF.setChecks(
-    icu.USpoofChecks.RESTRICTION_LEVEL
-    | icu.USpoofChecks.MIXED_NUMBERS
-    | icu.USpoofChecks.INVISIBLE
-    | icu.USpoofChecks.CHAR_LIMIT
+
+class _Spoof(NamedTuple):
+    checker: Any  # icu.SpoofChecker
+    allowed: Any  # icu.UnicodeSet: the characters a name may use
+
+
+@functools.cache
+def _spoof() -> _Spoof:
+    """ICU's TR39 checker, built when a name is first checked (see `lazy_icu`): a login to an
+    existing account, which needs only `login_key`, never loads ICU."""
+    lib = icu()
+    checker = lib.SpoofChecker()
+    checker.setRestrictionLevel(lib.URestrictionLevel.HIGHLY_RESTRICTIVE)
+    allowed = lib.UnicodeSet()
+    allowed.addAll(checker.getRecommendedUnicodeSet())  # a copy: the recommended set is frozen
+    for char in NAME_PUNCTUATION:  # TR39 leaves `.` and `-` out; RoomChat has always taken them
+        allowed.add(char)
+    allowed.freeze()
+    checker.setAllowedUnicodeSet(allowed)
+    checker.setChecks(
+        lib.USpoofChecks.RESTRICTION_LEVEL
+        | lib.USpoofChecks.MIXED_NUMBERS
+        | lib.USpoofChecks.INVISIBLE
+        | lib.USpoofChecks.CHAR_LIMIT
+    )
+    return _Spoof(checker, allowed)
+
+
+# The TR39 skeleton of each ASCII character that has one other than itself, case folded as
+# `name_skeleton` does ('M' folds to 'm'). An ASCII text's skeleton is then found without
+# ICU; tests/shared/test_names.py checks every ASCII character against ICU's own answer.
+_ASCII_SKELETONS = str.maketrans(
+    {'"': "''", "%": "\u00ba/\u2080", "0": "o", "1": "l", "`": "'", "m": "rn", "|": "l"}
 )
+
 
 # What the PRECIS library reports, as `UnicodeEncodeError.reason` ("DISALLOWED/<why>").
 _PRECIS_REASONS = {
@@ -68,8 +91,8 @@ def _is_name_char(char: str) -> bool:
 
 
 def _is_visible_letter(char: str) -> bool:
-    return unicodedata.category(char).startswith("L") and not icu.Char.hasBinaryProperty(
-        char, icu.UProperty.DEFAULT_IGNORABLE_CODE_POINT
+    return unicodedata.category(char).startswith("L") and (
+        char.isascii() or not is_default_ignorable(char)
     )
 
 
@@ -102,19 +125,23 @@ def check_name(name: str, request_id: RequestId = None) -> str:
         )
     if not any(_is_visible_letter(c) for c in name):
         raise _invalid("needs at least one letter", request_id)
-    found = _SPOOF.check(name)
-    if found & icu.USpoofChecks.CHAR_LIMIT:
-        rare = next(c for c in name if not _ALLOWED.contains(c))
+    if name.isascii():  # Latin letters, digits and _-. only: every TR39 check below passes
+        return name
+    spoof = _spoof()
+    checks = icu().USpoofChecks
+    found = spoof.checker.check(name)
+    if found & checks.CHAR_LIMIT:
+        rare = next(c for c in name if not spoof.allowed.contains(c))
         raise _invalid(
             f"may not use the uncommon or look-alike letter {_describe(rare)}", request_id
         )
-    if found & icu.USpoofChecks.RESTRICTION_LEVEL:
+    if found & checks.RESTRICTION_LEVEL:
         raise _invalid(
             "may not mix scripts (such as Latin and Cyrillic); Latin may go with Han, "
             "Hiragana, Katakana, Bopomofo or Hangul",
             request_id,
         )
-    if found & icu.USpoofChecks.MIXED_NUMBERS:
+    if found & checks.MIXED_NUMBERS:
         raise _invalid("may not mix digits of different numbering systems", request_id)
     if found:
         raise _invalid("may not hold invisible or repeated combining marks", request_id)
@@ -146,5 +173,7 @@ def name_skeleton(name: str) -> str:
 
     NFKC comes first, so wide and styled forms (which TR39's data covers only in part)
     count as their plain letters."""
+    if name.isascii():  # NFKC leaves ASCII as it is; TR39 maps it character by character
+        return name.lower().translate(_ASCII_SKELETONS)
     folded = unicodedata.normalize("NFKC", name).casefold()
-    return str(_SPOOF.getSkeleton(0, folded)).casefold()
+    return str(_spoof().checker.getSkeleton(0, folded)).casefold()

@@ -49,6 +49,21 @@ def test_a_flood_behind_a_hash_is_held_then_answered_in_order() -> None:
     assert core.state is MainState.AWAITING_LOGIN  # a wrong password: still not logged in
 
 
+def test_an_answer_with_nothing_else_queued_is_handed_out_and_then_the_queue_is_empty() -> None:
+    core = MainConversation()
+    core.receive([Login("alice", "secret", 1)])
+    core.next_item()
+    core.start_hashing()
+    assert not core.queue  # the login was taken, and nothing came after it
+    answer = resume()
+    core.hashing_finished(answer)
+    assert list(core.queue) == [answer]
+    assert core.next_item() is answer
+    assert core.next_item() is None and not core.queue
+    core.receive([Ping(2)])
+    assert core.next_item() == Ping(2)
+
+
 def test_an_answer_after_close_is_dropped_and_close_says_who_was_logged_in() -> None:
     core = MainConversation()
     core.receive([Login("alice", "secret", 1), Ping(2)])

@@ -14,8 +14,8 @@ import pytest
 from PySide6.QtNetwork import QHostAddress, QNetworkInterface, QUdpSocket
 from pytestqt.qtbot import QtBot
 
+from app.server.announcing import should_announce
 from app.server.config import ServerConfig
-from app.server.mdns_announcer import should_announce
 from app.server.mdns_responder import State
 from app.server.server import ChatServer
 from app.server.tls import load_server_tls, make_self_signed

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import random
+import subprocess
+import sys
 import unicodedata
 
+import icu
 import pytest
 
+from app.shared import names
 from app.shared.protocol import ErrorCode, ProtocolError
-from app.shared.validation import check_name, name_key, name_skeleton
+from app.shared.validation import NAME_PUNCTUATION, check_name, name_key, name_skeleton
+from tests.conftest import ROOT
 
 LOOKALIKES_OF_ALICE = ["ａｌｉｃｅ", "alıce", "ALICE", "alіce"]
 
@@ -80,3 +86,52 @@ def test_name_key_is_unchanged_for_existing_accounts() -> None:
     # Accounts are stored under name_key; changing it would lock existing accounts out.
     assert name_key("Straße") == "strasse"
     assert name_key("ＡＬＩＣＥ") == "ａｌｉｃｅ"
+
+
+ASCII = [chr(code) for code in range(128)]
+
+
+def icu_skeleton(text: str) -> str:
+    """`name_skeleton`'s rule asked of ICU itself, without its ASCII shortcut."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return str(icu.SpoofChecker().getSkeleton(0, folded)).casefold()
+
+
+def test_ascii_skeletons_are_icus() -> None:
+    for char in ASCII:
+        assert name_skeleton(char) == icu_skeleton(char), repr(char)
+    texts = random.Random(39)
+    for _ in range(300):
+        text = "".join(texts.choices(ASCII, k=texts.randint(1, 40)))
+        assert name_skeleton(text) == icu_skeleton(text), repr(text)
+
+
+def test_icu_finds_nothing_in_any_ascii_name() -> None:
+    # check_name takes an ASCII name without asking ICU: right only while ICU's checks find
+    # nothing in its characters, alone or together.
+    chars = "".join(c for c in ASCII if c.isalnum() or c in NAME_PUNCTUATION)
+    checker = names._spoof().checker  # the checker non-ASCII names are asked of
+    assert checker.check(chars) == 0
+    for char in chars:
+        assert checker.check(f"ab{char}") == 0, repr(char)
+    assert check_name("Bob_1.x-2") == "Bob_1.x-2"
+
+
+def test_logins_and_ascii_names_never_load_icu() -> None:
+    """Importing ICU costs a process about 9 MB (docs/PERFORMANCE.md): a server whose
+    accounts only log in, with ASCII names and plain chat, never needs it."""
+    script = (
+        "import sys\n"
+        "import app.server.cli\n"
+        "from app.shared.validation import check_name, check_text, login_key, name_skeleton\n"
+        "login_key('\uff21LICE'); check_name('Bob_1.x'); check_text('hi')\n"
+        "name_skeleton('Room 1'); name_skeleton('Lounge 100%')\n"
+        "before = 'icu' in sys.modules\n"
+        "check_name('\u0411\u043e\u0431')\n"
+        "print(before, 'icu' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True"]
