@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 
 from PySide6.QtCore import QEvent, QObject, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QListView, QPushButton, QWidget
 
 from app.client import texts
@@ -142,6 +143,8 @@ class ChatWindow(QObject):
         self.input_edit.submitted.connect(self._on_input_edit_return_pressed)
         self.input_edit.refused.connect(self._on_input_edit_refused)
         self.pop_out_button.clicked.connect(self.pop_requested)
+        self.pop_shortcut = QShortcut(QKeySequence("Ctrl+Shift+O"), self.form)
+        self.pop_shortcut.activated.connect(self.pop_requested)
         self.input_edit.textChanged.connect(self._update_controls)
         self.send_button.clicked.connect(self._on_input_edit_return_pressed)
         self.leave_button.clicked.connect(self.leave)
@@ -193,6 +196,7 @@ class ChatWindow(QObject):
     def set_docked(self, docked: bool) -> None:
         """The main window moved the form into its stack (True) or out of it."""
         self.docked = docked
+        self.pop_shortcut.setEnabled(not docked)  # while docked, the main window's menu has it
         if docked:
             self.pop_out_button.setText(self.tr("&Pop out"))
             self.pop_out_button.setToolTip(

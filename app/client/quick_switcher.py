@@ -48,6 +48,7 @@ class QuickSwitcher(QObject):
         self.filter_edit.clear()
         self._on_filter_edit_text_changed("")
         self.form.open()
+        self.form.activateWindow()
         self.filter_edit.setFocus()
 
     @Slot(str)
