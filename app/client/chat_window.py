@@ -415,6 +415,8 @@ class ChatWindow(QObject):
         if self.connection.say(text, request_id):
             self._unanswered[request_id] = text
             self.input_edit.clear()
+            if self.banner_label.property("kind") == BannerKind.ERROR:  # a refused paste
+                hide_banner(self.banner_label)
             self._follow = True
 
     @Slot(int)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLocale, QMimeData, Qt, Signal
+from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
@@ -68,5 +68,4 @@ def counter_text(length: int, limit: int) -> str:
     """ "3,650 / 4,000" near the limit, else "" (no counter)."""
     if length < limit * COUNTER_FROM:
         return ""
-    locale = QLocale()
-    return f"{locale.toString(length)} / {locale.toString(limit)}"
+    return f"{length:,} / {limit:,}"  # grouped as English and Korean both write numbers
