@@ -93,6 +93,9 @@ def test_a_counter_shows_near_the_limit_and_a_longer_paste_is_refused(qtbot, mak
     qtbot.keyClick(edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: len(_last(bob_chat)) == 4_000, timeout=WAIT_MS)
     assert not chat.banner_label.isVisible()  # the refusal is old news once sent
+    QGuiApplication.clipboard().setText("a\r\n" * 2_000)  # Windows line ends count as one
+    qtbot.keyClick(edit, Qt.Key.Key_V, CTRL)
+    assert edit.toPlainText() == "a\n" * 2_000
 
 
 def test_twenty_members_get_distinct_colours_while_the_palette_suffices(qtbot) -> None:
