@@ -7,7 +7,7 @@ from functools import partial
 
 from PySide6.QtCore import QEvent, QItemSelection, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget, QTreeView
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QStackedWidget, QTreeView
 
 from app.client import prefs
 from app.client.chat_window import ChatWindow
@@ -75,6 +75,8 @@ class MainWindow(QObject):
         self.sidebar_view.setModel(self.sidebar)
         self.sidebar_view.expandAll()
         self.stack = child(self.form, QStackedWidget, "paneStack")
+        sidebar_width = self.sidebar_view.minimumWidth() + 40
+        child(self.form, QSplitter, "splitter").setSizes([sidebar_width, self.form.width()])
         self.lobby = LobbyWindow(current, self.form, self)
         self.stack.addWidget(self.lobby.form)  # the form is the page: no layout by hand
         self.joiner = self.lobby.joiner

@@ -43,8 +43,10 @@ NOTICE_TEXT = QColor("#6b7480")
 def _layout(
     text: str, font: QFont, width: float, centered: bool = False
 ) -> tuple[QTextLayout, float]:
-    """`text` wrapped to `width` (at word boundaries, or anywhere for long words)."""
-    layout = QTextLayout(text, font)
+    """`text` wrapped to `width` (at word boundaries, or anywhere for long words), each "\n"
+    starting a new line (QTextLayout breaks only at U+2028, which has the same length, so
+    character positions stay those of `text`)."""
+    layout = QTextLayout(text.replace("\n", "\u2028"), font)
     option = QTextOption()
     if centered:
         option.setAlignment(Qt.AlignmentFlag.AlignHCenter)
