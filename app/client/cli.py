@@ -26,7 +26,6 @@ def run_client(args: argparse.Namespace) -> int:
     except CaFileError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2
-    app.setApplicationName(prefs.APPLICATION)
     app.setOrganizationName(prefs.ORGANIZATION)
     name_the_application()
     app.setQuitOnLastWindowClosed(False)

@@ -306,6 +306,8 @@ class MainWindow(QObject):
 
 
 def name_the_application() -> None:
-    """The taskbar and window manager say RoomChat (the desktop file roomchat.desktop)."""
-    QGuiApplication.setApplicationDisplayName("RoomChat")
+    """The taskbar and window manager say RoomChat: the application's name (which is also its
+    display name) and the desktop file roomchat.desktop. The display name is left to follow
+    the name: set explicitly, Qt appends it to every title ("… — RoomChat — RoomChat")."""
+    QGuiApplication.setApplicationName(prefs.APPLICATION)
     QGuiApplication.setDesktopFileName("roomchat")

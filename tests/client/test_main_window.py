@@ -163,11 +163,12 @@ def test_closing_a_popped_out_room_leaves_it(qtbot, make_client) -> None:
 
 
 def test_the_taskbar_says_roomchat(qtbot) -> None:
-    before = QGuiApplication.desktopFileName(), QGuiApplication.applicationDisplayName()
+    before = QGuiApplication.desktopFileName(), QGuiApplication.applicationName()
     try:
+        QGuiApplication.setApplicationName("main.py")
         name_the_application()
         assert QGuiApplication.desktopFileName() == "roomchat"
         assert QGuiApplication.applicationDisplayName() == "RoomChat"
     finally:
         QGuiApplication.setDesktopFileName(before[0])
-        QGuiApplication.setApplicationDisplayName(before[1])
+        QGuiApplication.setApplicationName(before[1])
