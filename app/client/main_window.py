@@ -202,7 +202,7 @@ class MainWindow(QObject):
 
     def _update_title(self) -> None:
         session = self.current.session
-        if session is None or not self.current.name:
+        if session is None or not self.current.logged_in:
             self.form.setWindowTitle(self.tr("RoomChat"))
             return
         where = session.host if session.port == prefs.DEFAULT_PORT else session.address
@@ -264,7 +264,13 @@ class MainWindow(QObject):
     # --- leaving ---------------------------------------------------------------------------
 
     @Slot(object)
-    def _on_current_changed(self, _session: MainSession | None) -> None:
+    def _on_current_changed(self, session: MainSession | None) -> None:
+        if session is not None:  # signed out once it is lost: the title says so
+            session.connection_lost.connect(self._on_session_connection_lost)
+        self._update_title()
+
+    @Slot(str)
+    def _on_session_connection_lost(self, _code: str) -> None:
         self._update_title()
 
     @Slot()

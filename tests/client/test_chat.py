@@ -107,6 +107,7 @@ def test_the_server_going_away_leaves_the_window_usable(qtbot, make_client, serv
         alice_chat.info_label.full_text() == "Not connected · room for 5 people · opened by alice"
     )
     qtbot.waitUntil(lambda: not alice.lobby.notice_label.isHidden(), timeout=WAIT_MS)
+    assert alice.main.form.windowTitle() == "RoomChat"  # no longer "alice — RoomChat — …"
     alice.main.show_browse()  # the lobby says so, in "Browse rooms"
     assert alice.lobby.notice_label.isVisible()
     assert alice.lobby.form.findChild(QLabel, "signedInLabel").text() == "Signed out"
