@@ -173,7 +173,10 @@ class Person:
 
 def type_text(widget, text: str) -> None:
     widget.clear()
-    widget.insert(text)
+    if hasattr(widget, "insertPlainText"):  # the chat's multi-line input
+        widget.insertPlainText(text)
+    else:
+        widget.insert(text)
 
 
 def capture(port: int, out: Path, folder: Path) -> None:
@@ -198,6 +201,7 @@ def capture(port: int, out: Path, folder: Path) -> None:
     carol, dmitri, erin, farah = (Person(port, n) for n in ("carol", "dmitri", "erin", "farah"))
     minji, bob = Person(port, "김민지"), Person(port, "bob")
     Person(port, "alice", log_in=False)  # registers alice; she logs in through the window
+    Person(port, "이지수", log_in=False)  # logs in through the Korean window
     book_club = carol.create("Book club", 8)
     carol.say("Book club", "Has everyone finished chapter 3?")
     minji.join(book_club)
@@ -221,11 +225,11 @@ def capture(port: int, out: Path, folder: Path) -> None:
 
     type_text(login.password_edit, PASSWORD)
     login.login_button.click()
-    lobby = client.lobby
+    lobby, main = client.lobby, client.main
     pump_until(lambda: lobby.connected and lobby.model.rowCount() == 4, "the lobby")
-    lobby.form.resize(660, 440)
+    main.form.resize(900, 520)
     lobby.view.selectRow(0)
-    save(lobby.form, out / "lobby.png")
+    save(main.form, out / "main_window.png")
 
     lobby.open_create_dialog()
     dialog = lobby.create_dialog
@@ -254,16 +258,23 @@ def capture(port: int, out: Path, folder: Path) -> None:
     chat = lobby.joiner.chat_for(book_club.id)
     assert chat is not None
     pump_until(lambda: chat.connected, "entering the Book club")
-    chat.form.resize(720, 480)
     type_text(chat.input_edit, "Almost! The ending of chapter 3 surprised me.")
     chat.send_button.click()
     pump_until(lambda: chat.messages.last_seq >= 3, "alice's message")
-    carol.say("Book club", "Right? Let's talk it through on Friday.")
+    carol.say(
+        "Book club", "Right? Notes are at https://example.org/book-club\nLet's talk on Friday."
+    )
     bob.join(book_club)
     bob.say("Book club", "Count me in, I'll bring snacks.")
     pump_until(lambda: chat.messages.last_seq >= 5, "the conversation")
+    homework_room = next(
+        room for room in rooms if room is not None and room.name == "Homework help"
+    )
+    lobby.join(homework_room)  # a second room in the sidebar
+    pump_until(lambda: lobby.joiner.chat_for(homework_room.id) is not None, "Homework help")
+    main.go_to(next(key for key, known in main.chats.items() if known is chat))
     type_text(chat.input_edit, "See you all on Friday")
-    save(chat.form, out / "chat_window.png")
+    save(main.form, out / "main_window_room.png")
 
     i18n.install_translators(app, "ko")
     korean = LoginWindow("127.0.0.1", port)
@@ -272,6 +283,26 @@ def capture(port: int, out: Path, folder: Path) -> None:
     type_text(korean.password_edit, PASSWORD)
     korean.form.resize(440, korean.form.sizeHint().height())
     save(korean.form, out / "login_ko.png")
+    korean.form.close()
+    korean_client = ClientApp("127.0.0.1", port)  # its windows load in Korean
+    korean_client.start()
+    type_text(korean_client.login.name_edit, "이지수")
+    type_text(korean_client.login.password_edit, PASSWORD)
+    korean_client.login.login_button.click()
+    korean_lobby, korean_main = korean_client.lobby, korean_client.main
+    pump_until(lambda: korean_lobby.connected, "the Korean main window")
+    korean_lobby.join(book_club)
+    pump_until(
+        lambda: (
+            (found := korean_lobby.joiner.chat_for(book_club.id)) is not None and found.connected
+        ),
+        "the Korean client in the Book club",
+    )
+    korean_main.form.resize(900, 520)
+    minji.say("Book club", "지수 님, 어서 오세요! 저도 거의 다 읽었어요.")
+    settle()
+    save(korean_main.form, out / "main_window_ko.png")
+    korean_client.shutdown()
     client.shutdown()
 
 

@@ -1,17 +1,22 @@
-"""One chat window per room: members, messages, an input line; survives a dropped link."""
+"""One room's view: members, messages, an input line; a pane of the main window or a window of
+its own; survives a dropped link."""
 
 from __future__ import annotations
 
 import itertools
 
 from PySide6.QtCore import QEvent, QObject, Signal, Slot
-from PySide6.QtWidgets import QLabel, QLineEdit, QListView, QPushButton, QWidget
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QListView, QPushButton, QWidget
 
 from app.client import texts
 from app.client.chat_models import ChatEntry, EntryKind, MembersModel, MessagesModel, local_time
 from app.client.countdown import Countdown
 from app.client.current_session import CurrentSession
 from app.client.message_delegate import MessageDelegate
+from app.client.message_edit import MessageEdit, counter_text
+from app.client.message_view import MessageViewActions
+from app.client.name_colors import NameColors
 from app.client.session import RoomConnection
 from app.client.tls import TlsPolicy
 from app.client.ui import BannerKind, ViewWideDelegate, hide_banner, icon, show_banner
@@ -35,12 +40,14 @@ REQUIRED = (
     "roomLabel",
     "roomInfoLabel",
     "leaveButton",
+    "popOutButton",
     "bannerLabel",
     "reconnectButton",
     "messagesView",
     "membersLabel",
     "membersView",
     "inputEdit",
+    "counterLabel",
     "sendButton",
 )
 # Endings after which getting back in makes no sense (or would fail the same way).
@@ -67,13 +74,22 @@ class ChatWindow(QObject):
     into the input line; a banner counts down the seconds, and Send (and Return) stay off
     until it reaches 0.
 
+    The form is a page of the main window's stack while `docked`, else a window of its own
+    (the main window moves it; Pop out / Put back asks it to with `pop_requested`).
+
     Signals:
         left(int): the person left (Leave, Ctrl+W or closing the window); the room's id.
         reconnect_requested(int): the person asked to get back into the room; its id.
+        show_requested(): the room should be shown while docked (the main window does it).
+        pop_requested(): the person asked to pop the room out, or to put it back.
+        room_shown(str, bool): the room's name and whether it is locked, as now known.
     """
 
     left = Signal(int)
     reconnect_requested = Signal(int)
+    show_requested = Signal()
+    pop_requested = Signal()
+    room_shown = Signal(str, bool)
 
     def __init__(
         self, room: RoomSummary, current: CurrentSession, password: str | None = None
@@ -85,18 +101,25 @@ class ChatWindow(QObject):
         self.password = password
         self.connection: RoomConnection | None = None
         self.closed = False
-        self.form: QWidget = load_form("chat_window", None, REQUIRED)
+        self.docked = False
+        self.form: QWidget = load_form("chat_window", None, REQUIRED, (MessageEdit,))
         self.form.setWindowIcon(icon("roomchat"))
         self.messages = MessagesModel(self)
         self.members = MembersModel(self)
         self.members.me = self.me
+        self.colors = NameColors()  # distinct among the members present
         self.messages_view = child(self.form, QListView, "messagesView")
         self.messages_view.setModel(self.messages)
-        self.messages_view.setItemDelegate(MessageDelegate(self.messages_view, self))
+        self.delegate = MessageDelegate(self.messages_view, self, self.colors)
+        self.messages_view.setItemDelegate(self.delegate)
         self.members_view = child(self.form, QListView, "membersView")
         self.members_view.setModel(self.members)
         self.members_view.setItemDelegate(ViewWideDelegate(self.members_view))
-        self.input_edit = child(self.form, QLineEdit, "inputEdit")
+        self.input_edit = child(self.form, MessageEdit, "inputEdit")
+        self.counter_label = child(self.form, QLabel, "counterLabel")
+        self.pop_out_button = child(self.form, QPushButton, "popOutButton")
+        self.view_actions = MessageViewActions(self.messages_view, self.delegate, self)
+        self.view_actions.quote_requested.connect(self._on_view_actions_quote_requested)
         self.send_button = child(self.form, QPushButton, "sendButton")
         self.leave_button = child(self.form, QPushButton, "leaveButton")
         self.reconnect_button = child(self.form, QPushButton, "reconnectButton")
@@ -117,7 +140,11 @@ class ChatWindow(QObject):
         scroll_bar = self.messages_view.verticalScrollBar()
         scroll_bar.valueChanged.connect(self._on_scroll_bar_value_changed)
         scroll_bar.rangeChanged.connect(self._on_scroll_bar_range_changed)
-        self.input_edit.returnPressed.connect(self._on_input_edit_return_pressed)
+        self.input_edit.submitted.connect(self._on_input_edit_return_pressed)
+        self.input_edit.refused.connect(self._on_input_edit_refused)
+        self.pop_out_button.clicked.connect(self.pop_requested)
+        self.pop_shortcut = QShortcut(QKeySequence("Ctrl+Shift+O"), self.form)
+        self.pop_shortcut.activated.connect(self.pop_requested)
         self.input_edit.textChanged.connect(self._update_controls)
         self.send_button.clicked.connect(self._on_input_edit_return_pressed)
         self.leave_button.clicked.connect(self.leave)
@@ -166,7 +193,26 @@ class ChatWindow(QObject):
         self.reconnect_button.setEnabled(True)
         self._update_controls()
 
+    def set_docked(self, docked: bool) -> None:
+        """The main window moved the form into its stack (True) or out of it."""
+        self.docked = docked
+        self.pop_shortcut.setEnabled(not docked)  # while docked, the main window's menu has it
+        if docked:
+            self.pop_out_button.setText(self.tr("&Pop out"))
+            self.pop_out_button.setToolTip(
+                self.tr("Open this room in a window of its own (Ctrl+Shift+O)")
+            )
+        else:
+            self.pop_out_button.setText(self.tr("&Put back"))
+            self.pop_out_button.setToolTip(
+                self.tr("Put this room back into the main window (Ctrl+Shift+O)")
+            )
+
     def show(self) -> None:
+        """Show the room: its pane of the main window, or its own window."""
+        if self.docked:
+            self.show_requested.emit()
+            return
         fit_to_screen(self.form)
         self.form.show()
         self.form.raise_()
@@ -246,7 +292,7 @@ class ChatWindow(QObject):
         request_id = error.id
         refused = self._unanswered.pop(request_id, None) if isinstance(request_id, int) else None
         if refused is not None and not self.input_edit.text():
-            self.input_edit.setText(refused)  # what was refused is not lost
+            self.input_edit.setPlainText(refused)  # what was refused is not lost
 
     @Slot(str)
     def _on_connection_connection_lost(self, code: str) -> None:
@@ -304,6 +350,7 @@ class ChatWindow(QObject):
         self.room = room
         name = room.name
         self.form.setWindowTitle(self.tr("{room} — RoomChat").format(room=name))
+        self.room_shown.emit(name, room.locked)
         child(self.form, QLabel, "roomLabel").setText(name)  # an ElidedLabel: plain text
         locked = room.locked
         child(self.form, QLabel, "roomIconLabel").setPixmap(
@@ -312,7 +359,9 @@ class ChatWindow(QObject):
         self._update_info()
 
     def _set_members(self, names: list[str]) -> None:
+        self.colors.update(names)
         self.members.set_members(names)
+        self.messages_view.viewport().update()
         self.members_label.setText(self.tr("Members ({count})").format(count=len(names)))
         self._update_info()
 
@@ -335,7 +384,25 @@ class ChatWindow(QObject):
         connected = self.connected
         self.input_edit.setEnabled(connected)
         may_send = connected and not self.countdown.active
-        self.send_button.setEnabled(may_send and bool(self.input_edit.text().strip()))
+        text = self.input_edit.text()
+        self.send_button.setEnabled(may_send and bool(text.strip()))
+        counter = counter_text(len(text), self.input_edit.limit)
+        self.counter_label.setText(counter)
+        self.counter_label.setVisible(bool(counter))
+
+    @Slot(int)
+    def _on_input_edit_refused(self, length: int) -> None:
+        text = self.tr(
+            "Not pasted: that would make the message {length} characters long, and a message"
+            " holds at most {limit}."
+        ).format(length=f"{length:,}", limit=f"{self.input_edit.limit:,}")
+        show_banner(self.banner_label, text, BannerKind.ERROR)
+
+    @Slot(str)
+    def _on_view_actions_quote_requested(self, quoted: str) -> None:
+        if self.input_edit.isEnabled():
+            self.input_edit.insertPlainText(quoted)
+            self.input_edit.setFocus()
 
     @Slot()
     def _on_input_edit_return_pressed(self) -> None:
@@ -348,6 +415,8 @@ class ChatWindow(QObject):
         if self.connection.say(text, request_id):
             self._unanswered[request_id] = text
             self.input_edit.clear()
+            if self.banner_label.property("kind") == BannerKind.ERROR:  # a refused paste
+                hide_banner(self.banner_label)
             self._follow = True
 
     @Slot(int)

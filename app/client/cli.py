@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.client import prefs
 from app.client.client_app import ClientApp
+from app.client.main_window import name_the_application
 from app.client.server_finder import ServerFinder
 from app.client.tls import CaFileError, load_ca_file
 from app.client.ui import add_icon_search_path, icon
@@ -18,14 +19,15 @@ from app.shared.unix_signals import ShutdownSignals
 
 def run_client(args: argparse.Namespace) -> int:
     """Create the QApplication, install the translation, open the login window, run."""
-    app = QApplication(sys.argv[:1])
+    # "roomchat" as the program name: the window manager's WM_CLASS, not "main.py"
+    app = QApplication(["roomchat"])
     try:  # after the QApplication: Qt's TLS backend needs one
         ca_certificates = load_ca_file(args.ca_file) if args.ca_file else []
     except CaFileError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2
-    app.setApplicationName(prefs.APPLICATION)
     app.setOrganizationName(prefs.ORGANIZATION)
+    name_the_application()
     app.setQuitOnLastWindowClosed(False)
     add_icon_search_path()
     app.setWindowIcon(icon("roomchat"))

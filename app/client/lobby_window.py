@@ -1,26 +1,19 @@
-"""The lobby: the live table of open rooms, creating and joining rooms, the chat windows."""
+"""The lobby ("Browse rooms" in the main window): the live table of open rooms, creating and
+joining rooms."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import partial
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Signal, Slot
+from PySide6.QtCore import QModelIndex, QObject, Signal, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (
-    QHeaderView,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QPushButton,
-    QTableView,
-)
+from PySide6.QtWidgets import QHeaderView, QLabel, QMainWindow, QPushButton, QTableView, QWidget
 
 from app.client import texts
 from app.client.chat_window import ChatWindow
 from app.client.create_room_dialog import CreateRoomDialog
 from app.client.current_session import CurrentSession
-from app.client.leaving import LeaveQuestions
 from app.client.password_dialog import PasswordDialog
 from app.client.room_joiner import RoomJoiner, RoomKey
 from app.client.rooms_model import ROOM_ROLE, Column, RoomsModel, is_full
@@ -36,7 +29,6 @@ from app.shared.protocol import (
     RoomList,
     RoomSummary,
 )
-from app.shared.screens import fit_to_screen
 
 REQUIRED = (
     "signedInLabel",
@@ -49,12 +41,13 @@ REQUIRED = (
     "createButton",
     "joinButton",
 )
-ACTIONS = ("actionLogOut", "actionQuit", "actionCreateRoom", "actionJoin", "actionRefresh")
+ACTIONS = ("actionCreateRoom", "actionJoin", "actionRefresh")  # the main window's
 
 
 class LobbyWindow(QObject):
-    """Controller of `forms/lobby_window.ui`: one per client, following the client's
-    `CurrentSession` (it observes the session, never closes or deletes it).
+    """Controller of `forms/lobby_window.ui`, the "Browse rooms" pane of the main window
+    `window` (whose Rooms menu and status bar it uses): one per client, following the
+    client's `CurrentSession` (it observes the session, never closes or deletes it).
 
     Its `RoomJoiner` owns the chat windows (by room id), so they outlive a lost session and
     can reconnect once the person has logged in again. Messages for the person (room full,
@@ -62,20 +55,18 @@ class LobbyWindow(QObject):
     in a modal box.
 
     Signals:
-        logged_out(): the person logged out; every chat window has been closed.
         relogin_requested(): the session ended and the person wants to log in again.
-        quit_requested(): the person chose Quit or closed the lobby.
     """
 
-    logged_out = Signal()
     relogin_requested = Signal()
-    quit_requested = Signal()
 
-    def __init__(self, current: CurrentSession, parent: QObject | None = None) -> None:
+    def __init__(
+        self, current: CurrentSession, window: QMainWindow, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.current = current
-        self.form: QMainWindow = load_form("lobby_window", None, REQUIRED + ACTIONS)  # type: ignore[assignment]
-        self.form.setWindowIcon(icon("roomchat"))
+        self.window = window
+        self.form: QWidget = load_form("lobby_window", None, REQUIRED)
         self.model = RoomsModel(self)
         self.view = child(self.form, QTableView, "roomsView")
         self.view.setModel(self.model)
@@ -88,7 +79,7 @@ class LobbyWindow(QObject):
         self.join_button = child(self.form, QPushButton, "joinButton")
         self.create_button = child(self.form, QPushButton, "createButton")
         self.refresh_button = child(self.form, QPushButton, "refreshButton")
-        self.actions = {name: child(self.form, QAction, name) for name in ACTIONS}
+        self.actions = {name: child(window, QAction, name) for name in ACTIONS}
         for widget, name in (
             (self.join_button, "join"),
             (self.create_button, "add"),
@@ -96,14 +87,11 @@ class LobbyWindow(QObject):
         ):
             widget.setIcon(icon(name))
         self.actions["actionCreateRoom"].setIcon(icon("add"))
-        self.actions["actionLogOut"].setIcon(icon("logout"))
         self._observed: MainSession | None = None  # the session whose signals are connected
         self._last_login = ("", "")  # (server address, name) of the last session
-        self.joiner = RoomJoiner(current, self.form, self)
+        self.joiner = RoomJoiner(current, window, self)
         self.joiner.join_failed.connect(self.notify)
-        self.joiner.signed_out.connect(self.form.show)
         self.create_dialog: CreateRoomDialog | None = None
-        self.questions = LeaveQuestions(self.form, lambda: len(self.chats))
         self.view.activated.connect(self._on_view_activated)
         self.view.selectionModel().currentRowChanged.connect(self._update_controls)
         self.model.dataChanged.connect(self._update_controls)  # a room may fill up, or free
@@ -115,11 +103,8 @@ class LobbyWindow(QObject):
         self.actions["actionCreateRoom"].triggered.connect(self.open_create_dialog)
         self.refresh_button.clicked.connect(self.refresh)
         self.actions["actionRefresh"].triggered.connect(self.refresh)
-        self.actions["actionLogOut"].triggered.connect(self.ask_log_out)
-        self.actions["actionQuit"].triggered.connect(self.ask_quit)
         self.relogin_button.clicked.connect(self.relogin_requested)
         current.changed.connect(self._on_current_changed)
-        self.form.installEventFilter(self)
         hide_banner(self.notice_label)
         self.relogin_button.hide()
 
@@ -179,11 +164,6 @@ class LobbyWindow(QObject):
         hide_banner(self.notice_label)
         self.relogin_button.hide()
         self._on_model_rows_changed()
-        fit_to_screen(self.form)
-        self.form.show()
-        self.form.raise_()
-        self.form.activateWindow()
-        self.view.setFocus()
 
     def _show_signed_out(self) -> None:
         child(self.form, QLabel, "signedInLabel").setText(self.tr("Signed out"))
@@ -266,43 +246,17 @@ class LobbyWindow(QObject):
     def close_chats(self) -> None:
         self.joiner.close_chats()
 
-    @Slot()
-    def ask_log_out(self) -> None:
-        """Log out, after asking when rooms are open (their windows would close)."""
-        self.questions.log_out(self.log_out)
-
-    @Slot()
-    def ask_quit(self) -> None:
-        """Quit, after asking when rooms are open."""
-        self.questions.quit(self.quit)
-
-    @property
-    def confirmation(self) -> QMessageBox | None:
-        """The question open before logging out or quitting, if any."""
-        return self.questions.confirmation
-
-    @Slot()
-    def log_out(self) -> None:
-        """Close every chat window and hide; the client then logs the session out."""
+    def sign_out(self) -> None:
+        """Leave every room and forget the list (the person logs out)."""
         self.close_chats()
         self._last_login = ("", "")
         self.model.clear()
         self._show_signed_out()
-        self.form.hide()
-        self.logged_out.emit()
-
-    @Slot()
-    def quit(self) -> None:
-        self.shutdown()
-        self.quit_requested.emit()
 
     def shutdown(self) -> None:
-        """Leave every room and close the lobby (the client is ending and logs out)."""
-        self.questions.close()
+        """Leave every room and stop following the session (the client is ending)."""
         self.close_chats()
         self._observe(None)
-        self.form.removeEventFilter(self)
-        self.form.close()
 
     def _observe(self, session: MainSession | None) -> None:
         """Listen to `session` (and no longer to the one before)."""
@@ -337,7 +291,7 @@ class LobbyWindow(QObject):
         if count and not self.view.currentIndex().isValid():
             self.view.setCurrentIndex(self.model.index(0, 0))
         status = self.tr("Rooms open: {count}").format(count=count) if self.connected else ""
-        self.form.statusBar().showMessage(status)
+        self.window.statusBar().showMessage(status)
         self._update_controls()
 
     @Slot()
@@ -352,12 +306,3 @@ class LobbyWindow(QObject):
             widget.setEnabled(connected)
         self.actions["actionCreateRoom"].setEnabled(connected)
         self.actions["actionRefresh"].setEnabled(connected)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.form and event.type() == QEvent.Type.Close:
-            if self.chats:  # ask first; Quit closes the window for real
-                event.ignore()
-                self.ask_quit()
-                return True
-            self.quit()
-        return False

@@ -11,10 +11,21 @@ from PySide6.QtCore import (
     QSize,
     Qt,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QTextLayout, QTextOption
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPalette,
+    QTextCharFormat,
+    QTextLayout,
+    QTextOption,
+)
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from app.client.chat_models import KIND_ROLE, SENDER_ROLE, TEXT_ROLE, TIME_ROLE, EntryKind
+from app.client.links import find_links
+from app.client.name_colors import NameColors
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 PAD_X, PAD_Y, GAP = 10, 5, 2
@@ -22,7 +33,6 @@ PAD_X, PAD_Y, GAP = 10, 5, 2
 # sender's colour, so no line of it (a newline followed by "bob: hi", say) can pass for
 # another person's message.
 BODY_INDENT, BAR_X, BAR_WIDTH = 14, 3, 3
-SENDER_COLORS = ("#2f6fb3", "#9b4dca", "#1f8a70", "#c0562b", "#7a6a1f", "#b03a6d", "#3b7d2b")
 OWN_BACKGROUND = QColor(47, 111, 179, 28)
 OWN_ACCENT = QColor("#2f6fb3")
 PROBLEM_BACKGROUND = QColor("#fdecea")
@@ -33,8 +43,10 @@ NOTICE_TEXT = QColor("#6b7480")
 def _layout(
     text: str, font: QFont, width: float, centered: bool = False
 ) -> tuple[QTextLayout, float]:
-    """`text` wrapped to `width` (at word boundaries, or anywhere for long words)."""
-    layout = QTextLayout(text, font)
+    """`text` wrapped to `width` (at word boundaries, or anywhere for long words), each "\n"
+    starting a new line (QTextLayout breaks only at U+2028, which has the same length, so
+    character positions stay those of `text`)."""
+    layout = QTextLayout(text.replace("\n", "\u2028"), font)
     option = QTextOption()
     if centered:
         option.setAlignment(Qt.AlignmentFlag.AlignHCenter)
@@ -53,9 +65,8 @@ def _layout(
     return layout, height
 
 
-def sender_color(name: str) -> QColor:
-    """A stable colour per sender, so a conversation is easy to follow."""
-    return QColor(SENDER_COLORS[sum(map(ord, name.casefold())) % len(SENDER_COLORS)])
+def is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Base).lightness() < 128
 
 
 class MessageDelegate(QStyledItemDelegate):
@@ -65,14 +76,74 @@ class MessageDelegate(QStyledItemDelegate):
     which is indented beside a bar in the sender's colour: every line of a multi-line message
     visibly belongs to it, and none starts at the left edge where names are drawn;
     the person's own messages have a tinted background and an accent bar; join and leave
-    notices are centred and grey; problems are red on a pale red background.
+    notices are centred and grey; problems are red on a pale red background. Names take
+    their colours from the room's `NameColors`; web links in a message are underlined in
+    the palette's link colour, and `selection` (row, start, end) is highlighted in its text.
 
     Signals: none beyond QStyledItemDelegate's.
     """
 
-    def __init__(self, view: QAbstractItemView, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        view: QAbstractItemView,
+        parent: QObject | None = None,
+        colors: NameColors | None = None,
+    ) -> None:
         super().__init__(parent or view)
         self._view = view
+        self.colors = colors or NameColors()
+        self.selection: tuple[int, int, int] | None = None  # row, start, end in its text
+
+    def sender_color(self, name: str) -> QColor:
+        """The sender's colour in this room, for the view's light or dark background."""
+        return self.colors.color(name, is_dark(self._view.palette()))
+
+    def body_origin(self, index: AnyIndex, rect: QRectF, option: QStyleOptionViewItem) -> QPointF:
+        """Where a message's text layout is drawn inside its item's `rect`."""
+        _body, sender_font, _small, _notice = self._fonts(option)
+        top = rect.top() + PAD_Y + QFontMetrics(sender_font).height() + GAP
+        return QPointF(rect.left() + PAD_X + BODY_INDENT, top)
+
+    def position_at(self, index: AnyIndex, option: QStyleOptionViewItem, point: QPointF) -> int:
+        """The character of a message's text at `point` (view coordinates), or -1 when the
+        point is not on its text (or the entry is not a message)."""
+        if index.data(KIND_ROLE) not in (EntryKind.MESSAGE, EntryKind.OWN):
+            return -1
+        body = self._fonts(option)[0]
+        text = str(index.data(TEXT_ROLE) or "")
+        layout, height = _layout(text, body, self._width() - BODY_INDENT)
+        origin = self.body_origin(index, QRectF(option.rect), option)
+        local = point - origin
+        if local.y() < 0 or local.y() > height:
+            return -1
+        for number in range(layout.lineCount()):
+            line = layout.lineAt(number)
+            if line.y() <= local.y() < line.y() + line.height():
+                if local.x() < 0 or local.x() > line.naturalTextWidth():
+                    return -1
+                return int(line.xToCursor(local.x()))
+        return -1
+
+    def _formats(self, row: int, text: str, palette: QPalette) -> list[QTextLayout.FormatRange]:
+        ranges = []
+        for start, end, _url in find_links(text):
+            link = QTextLayout.FormatRange()
+            link.start, link.length = start, end - start
+            link_format = QTextCharFormat()
+            link_format.setFontUnderline(True)
+            link_format.setForeground(palette.color(QPalette.ColorRole.Link))
+            link.format = link_format
+            ranges.append(link)
+        if self.selection is not None and self.selection[0] == row:
+            _row, start, end = self.selection
+            chosen = QTextLayout.FormatRange()
+            chosen.start, chosen.length = min(start, end), abs(end - start)
+            chosen_format = QTextCharFormat()
+            chosen_format.setBackground(palette.color(QPalette.ColorRole.Highlight))
+            chosen_format.setForeground(palette.color(QPalette.ColorRole.HighlightedText))
+            chosen.format = chosen_format
+            ranges.append(chosen)
+        return ranges
 
     def _width(self) -> float:
         return float(max(self._view.viewport().width() - 2 * PAD_X, 40))
@@ -146,7 +217,7 @@ class MessageDelegate(QStyledItemDelegate):
         top = rect.top() + PAD_Y
         metrics = QFontMetrics(sender_font)
         painter.setFont(sender_font)
-        painter.setPen(OWN_ACCENT if kind == EntryKind.OWN else sender_color(sender))
+        painter.setPen(OWN_ACCENT if kind == EntryKind.OWN else self.sender_color(sender))
         painter.drawText(QPointF(rect.left() + PAD_X, top + metrics.ascent()), sender)
         painter.setFont(small)
         painter.setPen(NOTICE_TEXT)
@@ -154,8 +225,9 @@ class MessageDelegate(QStyledItemDelegate):
         painter.drawText(QPointF(time_x, top + metrics.ascent()), str(index.data(TIME_ROLE) or ""))
         layout, height = _layout(text, body, width - BODY_INDENT)
         body_top = top + metrics.height() + GAP
-        bar = QColor(OWN_ACCENT if kind == EntryKind.OWN else sender_color(sender))
+        bar = QColor(OWN_ACCENT if kind == EntryKind.OWN else self.sender_color(sender))
         bar.setAlpha(140)
         painter.fillRect(QRectF(rect.left() + PAD_X + BAR_X, body_top, BAR_WIDTH, height), bar)
         painter.setPen(palette.color(QPalette.ColorRole.Text))
-        layout.draw(painter, QPointF(rect.left() + PAD_X + BODY_INDENT, body_top))
+        formats = self._formats(index.row(), text, palette)
+        layout.draw(painter, QPointF(rect.left() + PAD_X + BODY_INDENT, body_top), formats)

@@ -30,10 +30,12 @@ class RoomJoiner(QObject):
     Signals:
         join_failed(str): a join was refused or could not be asked; the text says why.
         signed_out(): a chat window asked to reconnect while nobody is logged in.
+        chat_opened(object): a new `ChatWindow` is in `chats`, about to enter its room.
     """
 
     join_failed = Signal(str)
     signed_out = Signal()
+    chat_opened = Signal(object)
 
     def __init__(
         self, current: CurrentSession, dialog_parent: QWidget, parent: QObject | None = None
@@ -145,6 +147,7 @@ class RoomJoiner(QObject):
             chat.left.connect(partial(self._on_chat_left, chat))
             chat.reconnect_requested.connect(partial(self._on_chat_reconnect_requested, chat))
             self.chats[key] = chat
+            self.chat_opened.emit(chat)
         chat.password = password
         session = self.session
         host = session.host if session is not None else "127.0.0.1"

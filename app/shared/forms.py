@@ -28,8 +28,14 @@ def form_path(name: str) -> Path:
     return FORMS_DIR / f"{name}.ui"
 
 
-def load_form(name: str, parent: QWidget | None = None, required: Iterable[str] = ()) -> QWidget:
-    """Load `forms/<name>.ui`; raise `FormError` if it fails or lacks a `required` child."""
+def load_form(
+    name: str,
+    parent: QWidget | None = None,
+    required: Iterable[str] = (),
+    widgets: Iterable[type[QWidget]] = (),
+) -> QWidget:
+    """Load `forms/<name>.ui`; raise `FormError` if it fails or lacks a `required` child.
+    `widgets` are the custom widget classes the form declares beyond `ElidedLabel`."""
     path = form_path(name)
     file = QFile(str(path))
     if not file.open(QIODevice.OpenModeFlag.ReadOnly):
@@ -37,6 +43,8 @@ def load_form(name: str, parent: QWidget | None = None, required: Iterable[str] 
     try:
         loader = QUiLoader()
         loader.registerCustomWidget(ElidedLabel)  # forms declare it as a custom widget
+        for widget_class in widgets:
+            loader.registerCustomWidget(widget_class)
         widget = loader.load(file, parent)
     finally:
         file.close()

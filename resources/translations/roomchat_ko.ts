@@ -87,6 +87,22 @@
         <translation>방에 들어가는 중…</translation>
     </message>
     <message>
+        <source>&amp;Pop out</source>
+        <translation>창으로 꺼내기(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Open this room in a window of its own (Ctrl+Shift+O)</source>
+        <translation>이 방을 별도의 창으로 엽니다 (Ctrl+Shift+O)</translation>
+    </message>
+    <message>
+        <source>&amp;Put back</source>
+        <translation>다시 넣기(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Put this room back into the main window (Ctrl+Shift+O)</source>
+        <translation>이 방을 다시 주 창에 넣습니다 (Ctrl+Shift+O)</translation>
+    </message>
+    <message>
         <source>You joined the room</source>
         <translation>방에 들어왔습니다</translation>
     </message>
@@ -139,6 +155,10 @@
         <translation>{info} · 개설자 {owner}</translation>
     </message>
     <message>
+        <source>Not pasted: that would make the message {length} characters long, and a message holds at most {limit}.</source>
+        <translation>붙여 넣지 않았습니다: 메시지가 {length}자가 되는데, 메시지는 최대 {limit}자까지만 쓸 수 있습니다.</translation>
+    </message>
+    <message>
         <source>Leave this room (Ctrl+W)</source>
         <translation>이 방에서 나가기 (Ctrl+W)</translation>
     </message>
@@ -151,8 +171,8 @@
         <translation>다시 연결(&amp;R)</translation>
     </message>
     <message>
-        <source>Write a message and press Enter</source>
-        <translation>메시지를 쓰고 Enter 키를 누르세요</translation>
+        <source>Write a message and press Enter (Shift+Enter for a new line)</source>
+        <translation>메시지를 쓰고 Enter를 누르세요 (줄 바꿈은 Shift+Enter)</translation>
     </message>
     <message>
         <source>&amp;Send</source>
@@ -222,29 +242,6 @@
     </message>
 </context>
 <context>
-    <name>LeaveQuestions</name>
-    <message>
-        <source>Log out and leave the {count} open room(s)?</source>
-        <translation>로그아웃하고 열려 있는 방 {count}개에서 나갈까요?</translation>
-    </message>
-    <message>
-        <source>Log out</source>
-        <translation>로그아웃</translation>
-    </message>
-    <message>
-        <source>Quit RoomChat and leave the {count} open room(s)?</source>
-        <translation>RoomChat을 끝내고 열려 있는 방 {count}개에서 나갈까요?</translation>
-    </message>
-    <message>
-        <source>Quit RoomChat</source>
-        <translation>RoomChat 끝내기</translation>
-    </message>
-    <message>
-        <source>Quit</source>
-        <translation>끝내기</translation>
-    </message>
-</context>
-<context>
     <name>FoundServersModel</name>
     <message>
         <source>encrypted</source>
@@ -268,6 +265,29 @@
     </message>
 </context>
 <context>
+    <name>LeaveQuestions</name>
+    <message>
+        <source>Log out and leave the {count} open room(s)?</source>
+        <translation>로그아웃하고 열려 있는 방 {count}개에서 나갈까요?</translation>
+    </message>
+    <message>
+        <source>Log out</source>
+        <translation>로그아웃</translation>
+    </message>
+    <message>
+        <source>Quit RoomChat and leave the {count} open room(s)?</source>
+        <translation>RoomChat을 끝내고 열려 있는 방 {count}개에서 나갈까요?</translation>
+    </message>
+    <message>
+        <source>Quit RoomChat</source>
+        <translation>RoomChat 끝내기</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>끝내기</translation>
+    </message>
+</context>
+<context>
     <name>LobbyWindow</name>
     <message>
         <source>Signed in as {name}</source>
@@ -280,10 +300,6 @@
     <message>
         <source>Rooms open: {count}</source>
         <translation>열린 방: {count}개</translation>
-    </message>
-    <message>
-        <source>RoomChat — Lobby</source>
-        <translation>RoomChat — 로비</translation>
     </message>
     <message>
         <source>&amp;Log in again</source>
@@ -316,30 +332,6 @@
     <message>
         <source>&amp;Join</source>
         <translation>들어가기(&amp;J)</translation>
-    </message>
-    <message>
-        <source>&amp;Account</source>
-        <translation>계정(&amp;A)</translation>
-    </message>
-    <message>
-        <source>&amp;Rooms</source>
-        <translation>방(&amp;R)</translation>
-    </message>
-    <message>
-        <source>Log &amp;out</source>
-        <translation>로그아웃(&amp;O)</translation>
-    </message>
-    <message>
-        <source>&amp;Quit</source>
-        <translation>끝내기(&amp;Q)</translation>
-    </message>
-    <message>
-        <source>&amp;Join selected room</source>
-        <translation>선택한 방에 들어가기(&amp;J)</translation>
-    </message>
-    <message>
-        <source>&amp;Refresh</source>
-        <translation>새로 고침(&amp;R)</translation>
     </message>
 </context>
 <context>
@@ -457,10 +449,92 @@
     </message>
 </context>
 <context>
+    <name>MainWindow</name>
+    <message>
+        <source>RoomChat</source>
+        <translation>RoomChat</translation>
+    </message>
+    <message>
+        <source>{name} — RoomChat — {server}</source>
+        <translation>{name} — RoomChat — {server}</translation>
+    </message>
+    <message>
+        <source>Your rooms and conversations (Ctrl+K to switch by name)</source>
+        <translation>내 방과 대화 (이름으로 이동하려면 Ctrl+K)</translation>
+    </message>
+    <message>
+        <source>&amp;Account</source>
+        <translation>계정(&amp;A)</translation>
+    </message>
+    <message>
+        <source>R&amp;ooms</source>
+        <translation>방(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Go</source>
+        <translation>이동(&amp;G)</translation>
+    </message>
+    <message>
+        <source>Log &amp;out</source>
+        <translation>로그아웃(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>끝내기(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Browse rooms</source>
+        <translation>방 둘러보기(&amp;B)</translation>
+    </message>
+    <message>
+        <source>&amp;Create room…</source>
+        <translation>방 만들기(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>&amp;Join selected room</source>
+        <translation>선택한 방에 들어가기(&amp;J)</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>새로 고침(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Pop out or put back the room</source>
+        <translation>방을 창으로 꺼내기 또는 다시 넣기(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Switch to room…</source>
+        <translation>방으로 이동(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Next room</source>
+        <translation>다음 방(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Previous room</source>
+        <translation>이전 방(&amp;P)</translation>
+    </message>
+</context>
+<context>
     <name>MembersModel</name>
     <message>
         <source>{name} (you)</source>
         <translation>{name} (나)</translation>
+    </message>
+</context>
+<context>
+    <name>MessageViewActions</name>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>복사(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Copy &amp;link</source>
+        <translation>링크 복사(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Quote</source>
+        <translation>인용(&amp;Q)</translation>
     </message>
 </context>
 <context>
@@ -718,6 +792,21 @@
     </message>
 </context>
 <context>
+    <name>QuickSwitcher</name>
+    <message>
+        <source>Switch to room</source>
+        <translation>방으로 이동</translation>
+    </message>
+    <message>
+        <source>&amp;Type part of a room’s name, then press Enter:</source>
+        <translation>방 이름의 일부를 입력하고 Enter를 누르세요(&amp;T):</translation>
+    </message>
+    <message>
+        <source>Room name</source>
+        <translation>방 이름</translation>
+    </message>
+</context>
+<context>
     <name>RoomJoiner</name>
     <message>
         <source>You are not connected to the server. Log in again.</source>
@@ -753,6 +842,29 @@
     <message>
         <source>{counts} · full</source>
         <translation>{counts} · 가득 참</translation>
+    </message>
+</context>
+<context>
+    <name>Sidebar</name>
+    <message>
+        <source>Browse rooms</source>
+        <translation>방 둘러보기</translation>
+    </message>
+    <message>
+        <source>The rooms open on the server (Ctrl+B)</source>
+        <translation>서버에 열려 있는 방 (Ctrl+B)</translation>
+    </message>
+    <message>
+        <source>Rooms</source>
+        <translation>방</translation>
+    </message>
+    <message>
+        <source>Direct messages</source>
+        <translation>개인 메시지</translation>
+    </message>
+    <message>
+        <source>No conversations yet</source>
+        <translation>아직 대화가 없습니다</translation>
     </message>
 </context>
 </TS>

@@ -46,7 +46,7 @@ def start_client(qtbot: QtBot) -> Iterator[Callable[..., ClientApp]]:
     for client in clients:
         client.shutdown()
         client.login.form.deleteLater()
-        client.lobby.form.deleteLater()
+        client.main.form.deleteLater()
         client.deleteLater()
     QApplication.processEvents()
 
@@ -85,7 +85,7 @@ def log_in(
     """Type the name and password into the login window, click, wait for the lobby."""
     submit_login(qtbot, client, name, password, sign_up)
     qtbot.waitUntil(
-        lambda: client.lobby.connected and client.lobby.form.isVisible(), timeout=WAIT_MS
+        lambda: client.lobby.connected and client.main.form.isVisible(), timeout=WAIT_MS
     )
 
 
@@ -152,12 +152,12 @@ def activate(qtbot: QtBot, window) -> None:
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=WAIT_MS)
 
 
-def answer(qtbot: QtBot, lobby, yes: bool) -> str:
-    """Answer the lobby's open question (Log out? Quit?) by clicking; returns its text."""
-    box = lobby.confirmation
+def answer(qtbot: QtBot, main, yes: bool) -> str:
+    """Answer the main window's open question (Log out? Quit?) by clicking; returns its text."""
+    box = main.confirmation
     assert box is not None and box.isVisible()
     text = box.text()
     button = QMessageBox.StandardButton.Yes if yes else QMessageBox.StandardButton.Cancel
     qtbot.mouseClick(box.button(button), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: lobby.confirmation is None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: main.confirmation is None, timeout=WAIT_MS)
     return text

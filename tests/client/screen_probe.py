@@ -15,8 +15,8 @@ def main(db_path: str) -> None:
     from app.client.chat_window import ChatWindow
     from app.client.create_room_dialog import CreateRoomDialog
     from app.client.current_session import CurrentSession
-    from app.client.lobby_window import LobbyWindow
     from app.client.login_window import LoginWindow
+    from app.client.main_window import MainWindow
     from app.client.password_dialog import PasswordDialog
     from app.server.admin import CoreThread, open_admin_window
     from app.server.config import ServerConfig
@@ -26,14 +26,14 @@ def main(db_path: str) -> None:
     current = CurrentSession()
     login = LoginWindow("127.0.0.1", 4000)
     login.show()
-    lobby = LobbyWindow(current)
-    lobby.show_rooms([])
+    main = MainWindow(current)
+    main.show_rooms([])
     room = RoomSummary(1, "Lounge", 4001, 0, 5, False, "alice", "2024-01-01T00:00:00Z")
     chat = ChatWindow(room, current)
-    chat.show()
-    password = PasswordDialog(lobby.form, 1, "Lounge")
+    chat.show()  # a room in its own window (popped out of the main window)
+    password = PasswordDialog(main.form, 1, "Lounge")
     password.open()
-    create = CreateRoomDialog(lobby.form)
+    create = CreateRoomDialog(main.form)
     create.open()
     config = ServerConfig(db_path=db_path, port=0, hash_profile="test")
     core = CoreThread(lambda parent: ChatServer(config, parent))
@@ -42,7 +42,7 @@ def main(db_path: str) -> None:
     admin = open_admin_window(core.bridge)
     windows: dict[str, QWidget] = {
         "login": login.form,
-        "lobby": lobby.form,
+        "main": main.form,
         "chat": chat.form,
         "password": password.form,
         "create_room": create.form,

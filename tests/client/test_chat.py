@@ -49,7 +49,9 @@ def test_messages_typed_in_one_window_appear_in_the_other(qtbot, make_client) ->
     _say(qtbot, bob_chat, "hello alice")
     assert bob_chat.input_edit.text() == ""
     qtbot.keyClicks(alice_chat.input_edit, "hi bob")
-    alice_chat.input_edit.insert(", 안녕")  # as an input method commits it (QTest types Latin-1)
+    alice_chat.input_edit.insertPlainText(
+        ", 안녕"
+    )  # as an input method commits it (QTest types Latin-1)
     qtbot.keyClick(alice_chat.input_edit, Qt.Key.Key_Return)
 
     def said(chat, text):
@@ -101,8 +103,13 @@ def test_the_server_going_away_leaves_the_window_usable(qtbot, make_client, serv
     assert not alice_chat.send_button.isEnabled()
     assert alice_chat.members_label.text() == "Members (0)"
     # The header no longer claims "2 of 5 people", nor the lobby that alice is signed in.
-    assert alice_chat.info_label.text() == "Not connected · room for 5 people · opened by alice"
-    qtbot.waitUntil(lambda: alice.lobby.notice_label.isVisible(), timeout=WAIT_MS)
+    assert (
+        alice_chat.info_label.full_text() == "Not connected · room for 5 people · opened by alice"
+    )
+    qtbot.waitUntil(lambda: not alice.lobby.notice_label.isHidden(), timeout=WAIT_MS)
+    assert alice.main.form.windowTitle() == "RoomChat"  # no longer "alice — RoomChat — …"
+    alice.main.show_browse()  # the lobby says so, in "Browse rooms"
+    assert alice.lobby.notice_label.isVisible()
     assert alice.lobby.form.findChild(QLabel, "signedInLabel").text() == "Signed out"
     assert alice.lobby.relogin_button.isVisible()
     # still responsive: reconnecting explains that the person must log in again first
@@ -155,7 +162,8 @@ def test_logging_in_to_another_server_closes_the_old_servers_chat_windows(
     create_room(qtbot, alice, "Lounge")
     assert list(alice.lobby.chats)
     server.shutdown()
-    qtbot.waitUntil(lambda: alice.lobby.relogin_button.isVisible(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not alice.lobby.relogin_button.isHidden(), timeout=WAIT_MS)
+    alice.main.show_browse()
     other = make_server(db_path=server.config.db_path + ".other")  # its room ids start at 1 too
     qtbot.mouseClick(alice.lobby.relogin_button, Qt.MouseButton.LeftButton)
     alice.login.port_spin.setValue(other.port)

@@ -113,7 +113,7 @@ def test_keyboard_create_room_join_and_leave(qtbot, make_client) -> None:
     log_in(qtbot, alice, "alice")
     log_in(qtbot, bob, "bob")
     lobby = alice.lobby
-    activate(qtbot, lobby.form)
+    activate(qtbot, alice.main.form)
     qtbot.keyClick(lobby.view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     dialog = lobby.create_dialog
     assert dialog is not None and dialog.form.isVisible()
@@ -133,7 +133,7 @@ def test_keyboard_create_room_join_and_leave(qtbot, make_client) -> None:
     qtbot.keyClick(bob.lobby.view, Qt.Key.Key_Return)
     bob_chat = entered_chat(qtbot, bob, "Keys")
     # Ctrl+W leaves
-    activate(qtbot, bob_chat.form)
+    activate(qtbot, bob.main.form)  # the room is a pane of the main window
     qtbot.keyClick(bob_chat.input_edit, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not bob.lobby.chats, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: chat.members.names == ["alice"], timeout=WAIT_MS)
@@ -196,31 +196,33 @@ def test_a_relogin_through_the_lobby_replaces_the_clients_session(qtbot, make_cl
     qtbot.waitUntil(lambda: not elsewhere.lobby.connected, timeout=WAIT_MS)
 
 
-def test_logging_out_or_closing_the_lobby_with_rooms_open_asks_first(qtbot, make_client) -> None:
+def test_logging_out_or_closing_the_main_window_with_rooms_open_asks_first(
+    qtbot, make_client
+) -> None:
     alice = make_client()
     log_in(qtbot, alice, "alice")
     chat = create_room(qtbot, alice, "Lounge")
-    lobby = alice.lobby
+    lobby, main = alice.lobby, alice.main
     quits: list[bool] = []
     alice.quit_requested.connect(lambda: quits.append(True))
-    lobby.actions["actionLogOut"].trigger()
-    assert answer(qtbot, lobby, yes=False) == "Log out and leave the 1 open room(s)?"
-    assert lobby.connected and chat.connected and lobby.form.isVisible()
-    lobby.form.close()  # the window's close button
-    assert answer(qtbot, lobby, yes=False) == "Quit RoomChat and leave the 1 open room(s)?"
-    assert lobby.form.isVisible() and chat.connected and not quits
-    lobby.actions["actionLogOut"].trigger()
-    answer(qtbot, lobby, yes=True)
+    main.actions["actionLogOut"].trigger()
+    assert answer(qtbot, main, yes=False) == "Log out and leave the 1 open room(s)?"
+    assert lobby.connected and chat.connected and main.form.isVisible()
+    main.form.close()  # the window's close button
+    assert answer(qtbot, main, yes=False) == "Quit RoomChat and leave the 1 open room(s)?"
+    assert main.form.isVisible() and chat.connected and not quits
+    main.actions["actionLogOut"].trigger()
+    answer(qtbot, main, yes=True)
     qtbot.waitUntil(alice.login.form.isVisible, timeout=WAIT_MS)
-    assert not lobby.chats and not lobby.form.isVisible() and not quits
+    assert not lobby.chats and not main.form.isVisible() and not quits
 
 
-def test_closing_the_lobby_asks_then_quits(qtbot, make_client) -> None:
+def test_closing_the_main_window_asks_then_quits(qtbot, make_client) -> None:
     alice = make_client()
     log_in(qtbot, alice, "alice")
     create_room(qtbot, alice, "Lounge")
     quits: list[bool] = []
     alice.quit_requested.connect(lambda: quits.append(True))
-    alice.lobby.form.close()
-    answer(qtbot, alice.lobby, yes=True)
+    alice.main.form.close()
+    answer(qtbot, alice.main, yes=True)
     assert quits == [True] and not alice.lobby.chats

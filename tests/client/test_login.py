@@ -23,7 +23,7 @@ def test_a_failed_login_says_the_name_or_password_is_wrong(qtbot, make_client) -
     qtbot.waitUntil(lambda: login.error_label.isVisible(), timeout=WAIT_MS)
     assert "name or password is wrong" in login.error_label.text()
     assert login.login_button.isEnabled() and not login.busy_bar.isVisible()
-    assert login.form.isVisible() and not client.lobby.form.isVisible()
+    assert login.form.isVisible() and not client.main.form.isVisible()
 
 
 def test_an_unreachable_server_is_named_with_its_host_and_port(qtbot, make_client) -> None:
@@ -74,9 +74,9 @@ def test_sign_up_then_log_out_then_log_in(qtbot, make_client) -> None:
     client = make_client()
     log_in(qtbot, client, "alice", sign_up=True)
     assert "alice" in client.lobby.form.findChild(QLabel, "signedInLabel").text()
-    client.lobby.actions["actionLogOut"].trigger()
+    client.main.actions["actionLogOut"].trigger()
     qtbot.waitUntil(lambda: client.login.form.isVisible(), timeout=WAIT_MS)
-    assert not client.lobby.form.isVisible()
+    assert not client.main.form.isVisible()
     assert client.login.name_edit.text() == "alice"  # remembered
     log_in(qtbot, client, "alice", sign_up=False)
     host, port = prefs.server_address(None, None)

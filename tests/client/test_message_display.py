@@ -31,6 +31,9 @@ def test_continuation_lines_are_indented_beside_a_bar_not_where_names_are(qtbot)
     model.append(ChatEntry(EntryKind.MESSAGE, "first line\nbobby: I owe alice 100", "alice"))
     model.append(ChatEntry(EntryKind.MESSAGE, "a real line", "bobby"))
     qtbot.waitUntil(lambda: view.visualRect(model.index(1, 0)).isValid())  # laid out
+    one_line = view.visualRect(model.index(1, 0)).height()
+    line = QFontMetrics(view.font()).height()
+    assert view.visualRect(model.index(0, 0)).height() >= one_line + line  # two lines, not one
     image = view.viewport().grab().toImage()
     row = view.visualRect(model.index(0, 0))
     bold = QFont(view.font())

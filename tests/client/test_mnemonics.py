@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QMainWindow, QMenu, QWidget
 
+from app.client.message_edit import MessageEdit
 from app.shared.forms import FORMS_DIR, load_form
 
 FORMS = sorted(path.stem for path in FORMS_DIR.glob("*.ui"))
@@ -50,7 +51,7 @@ def repeated(texts: list[str]) -> dict[str, list[str]]:
 def test_no_window_or_menu_has_a_mnemonic_twice(qtbot, request, name: str, language: str) -> None:
     if language == "ko":
         request.getfixturevalue("korean")
-    form = load_form(name)
+    form = load_form(name, widgets=(MessageEdit,))  # the chat's input line
     qtbot.addWidget(form)
     scopes = [window_texts(form), *menu_texts(form)]
     assert any(mnemonic(text) for text in scopes[0])  # the texts were found
@@ -69,3 +70,26 @@ def test_forms_are_checked_in_korean_too(qtbot, korean) -> None:
     form = load_form("lobby_window")
     qtbot.addWidget(form)
     assert "다시 로그인(&L)" in window_texts(form)
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_main_window_with_its_panes_has_no_mnemonic_twice(
+    qtbot, request, language: str
+) -> None:
+    """The lobby's pane and a room's pane live in the main window beside its menu bar."""
+    if language == "ko":
+        request.getfixturevalue("korean")
+    from app.client.chat_window import ChatWindow
+    from app.client.current_session import CurrentSession
+    from app.client.main_window import MainWindow
+    from app.shared.protocol import RoomSummary
+
+    main = MainWindow(CurrentSession())
+    qtbot.addWidget(main.form)
+    room = RoomSummary(1, "Lounge", 4001, 0, 5, False, "alice", "2024-01-01T00:00:00Z")
+    chat = ChatWindow(room, main.current)
+    main.dock(chat)
+    texts = window_texts(main.form)
+    assert len([text for text in texts if mnemonic(text)]) >= 10  # menus and both panes
+    assert repeated(texts) == {}, language
+    chat.leave()

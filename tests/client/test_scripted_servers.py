@@ -44,7 +44,7 @@ def test_a_server_speaking_another_protocol_version_is_refused(qtbot, scripted) 
     login = client.login
     qtbot.waitUntil(lambda: login.error_label.isVisible(), timeout=WAIT_MS)
     assert "version of the RoomChat protocol" in login.error_label.text()
-    assert login.login_button.isEnabled() and not client.lobby.form.isVisible()
+    assert login.login_button.isEnabled() and not client.main.form.isVisible()
     assert fake.requests == []  # the password never went to that server
 
 
@@ -62,7 +62,7 @@ def test_a_line_over_the_limit_from_the_server_ends_the_login_with_a_reason(
     login = client.login
     qtbot.waitUntil(lambda: login.error_label.isVisible(), timeout=WAIT_MS)
     assert "longer than the protocol allows" in login.error_label.text()
-    assert login.login_button.isEnabled() and not client.lobby.form.isVisible()
+    assert login.login_button.isEnabled() and not client.main.form.isVisible()
 
 
 def _paged(request: dict[str, Any]) -> list[bytes]:
@@ -92,7 +92,7 @@ def test_a_paged_room_list_shows_every_room_and_a_refresh_keeps_the_selection(
 
     qtbot.waitUntil(lambda: model.index(0, 1).data() == "3 / 5", timeout=WAIT_MS)
     assert names() == ["Attic", "Bakery", "Cellar"]
-    assert lobby.form.statusBar().currentMessage() == "Rooms open: 3"
+    assert lobby.window.statusBar().currentMessage() == "Rooms open: 3"
     lobby.view.setCurrentIndex(model.index(2, 0))  # the person picks Cellar
     updated = []
     model.dataChanged.connect(lambda *_args: updated.append(model.index(0, 1).data()))

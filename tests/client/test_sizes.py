@@ -104,6 +104,7 @@ def _minimum_widths(qtbot, make_client, owner: str, member: str, room: str) -> d
     return {
         "chat": minimum_width(chat.form),
         "lobby": minimum_width(bob.lobby.form),
+        "main": minimum_width(bob.main.form),
         "password": password,
     }
 
@@ -121,7 +122,7 @@ def test_long_names_are_elided_with_the_whole_in_a_tooltip(qtbot, make_client) -
     create_room(qtbot, alice, LONG_ROOM, capacity=3)
     row = wait_for_room_row(qtbot, bob, LONG_ROOM)
     lobby = bob.lobby
-    lobby.form.resize(500, 400)
+    bob.main.form.resize(700, 400)  # the lobby's pane is narrower still
     view = lobby.view
     index = lobby.model.index(row, Column.NAME)
     qtbot.waitUntil(
@@ -133,7 +134,7 @@ def test_long_names_are_elided_with_the_whole_in_a_tooltip(qtbot, make_client) -
     join_row(qtbot, bob, row)
     chat = entered_chat(qtbot, bob, LONG_ROOM)
     qtbot.waitUntil(lambda: len(chat.members.names) == 2, timeout=WAIT_MS)
-    chat.form.resize(chat.form.minimumSizeHint().width(), 400)
+    bob.main.form.resize(bob.main.form.minimumSizeHint().width(), 400)  # the room's a pane
     room_label = chat.form.findChild(QLabel, "roomLabel")
     qtbot.waitUntil(lambda: room_label.text().endswith("…"), timeout=WAIT_MS)
     assert LONG_ROOM in shown(room_label.toolTip(), Qt.TextFormat.AutoText)
@@ -163,7 +164,7 @@ def test_every_window_opens_inside_the_available_screen(tmp_path: Path, scale: s
         check=True,
     )
     report = json.loads(result.stdout.strip().splitlines()[-1])
-    assert set(report) == {"login", "lobby", "chat", "password", "create_room", "admin"}
+    assert set(report) == {"login", "main", "chat", "password", "create_room", "admin"}
     for name, place in report.items():
         x, y, width, height = place["frame"]
         ax, ay, aw, ah = place["area"]

@@ -123,7 +123,7 @@ def test_a_plain_client_on_a_tls_port_is_told_it_may_need_encryption(
     submit_login(qtbot, client, "alice")
     text = wait_for_error(qtbot, client)
     assert f"127.0.0.1:{server.port}" in text and "may require encryption" in text
-    assert not client.lobby.form.isVisible()
+    assert not client.main.form.isVisible()
 
 
 def test_a_tls_client_on_a_plain_port_is_told_the_server_does_not_use_encryption(
@@ -156,8 +156,8 @@ def test_a_self_signed_certificate_is_shown_and_trust_once_lets_it_through(
     assert chat.connection is not None and chat.connection.encrypted
     assert client.login.certificate_dialog is None
 
-    client.lobby.actions["actionLogOut"].trigger()  # once means once: it asks again
-    answer(qtbot, client.lobby, yes=True)  # yes, leave the room
+    client.main.actions["actionLogOut"].trigger()  # once means once: it asks again
+    answer(qtbot, client.main, yes=True)  # yes, leave the room
     qtbot.waitUntil(lambda: client.login.form.isVisible(), timeout=WAIT_MS)
     submit_login(qtbot, client, "alice", sign_up=False)
     click(qtbot, wait_for_dialog(qtbot, client).cancel_button)

@@ -1,0 +1,319 @@
+"""The main window: a sidebar of rooms, "Browse rooms" (the lobby) and a pane per room."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+
+from PySide6.QtCore import QEvent, QItemSelection, QObject, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QStackedWidget, QTreeView
+
+from app.client import prefs
+from app.client.chat_window import ChatWindow
+from app.client.current_session import CurrentSession
+from app.client.leaving import LeaveQuestions
+from app.client.lobby_window import LobbyWindow
+from app.client.quick_switcher import QuickSwitcher
+from app.client.room_joiner import RoomKey
+from app.client.session import MainSession
+from app.client.sidebar import BROWSE, KEY_ROLE, Sidebar
+from app.client.ui import icon
+from app.shared.forms import child, load_form
+from app.shared.protocol import RoomSummary
+from app.shared.screens import fit_to_screen
+
+REQUIRED = ("sidebarView", "paneStack")
+ACTIONS = (
+    "actionLogOut",
+    "actionQuit",
+    "actionBrowse",
+    "actionCreateRoom",
+    "actionJoin",
+    "actionRefresh",
+    "actionPopOut",
+    "actionQuickSwitch",
+    "actionNextRoom",
+    "actionPreviousRoom",
+)
+
+
+class MainWindow(QObject):
+    """Controller of `forms/main_window.ui`, one per client, following its `CurrentSession`.
+
+    The lobby (`LobbyWindow`, the "Browse rooms" pane) and every room the person is in
+    (`ChatWindow` forms, docked as pages of the stack) share the window; the sidebar lists
+    them. A room can be popped out into a window of its own and put back (its button, or
+    Ctrl+Shift+O), keeping its conversation and connection. Ctrl+K finds a room by name;
+    Ctrl+Tab, Ctrl+Shift+Tab, Ctrl+PgDown and Ctrl+PgUp step through the entries.
+
+    Signals:
+        logged_out(): the person logged out; every room has been left.
+        relogin_requested(): the session ended and the person wants to log in again.
+        quit_requested(): the person chose Quit or closed the window.
+    """
+
+    logged_out = Signal()
+    relogin_requested = Signal()
+    quit_requested = Signal()
+
+    def __init__(self, current: CurrentSession, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.current = current
+        self.form: QMainWindow = load_form("main_window", None, REQUIRED + ACTIONS)  # type: ignore[assignment]
+        self.form.setWindowIcon(icon("roomchat"))
+        self.actions = {name: child(self.form, QAction, name) for name in ACTIONS}
+        self.actions["actionLogOut"].setIcon(icon("logout"))
+        self.actions["actionNextRoom"].setShortcuts(
+            [QKeySequence("Ctrl+Tab"), QKeySequence("Ctrl+PgDown")]
+        )
+        self.actions["actionPreviousRoom"].setShortcuts(
+            [QKeySequence("Ctrl+Shift+Tab"), QKeySequence("Ctrl+PgUp")]
+        )
+        self.sidebar = Sidebar(self)
+        self.sidebar_view = child(self.form, QTreeView, "sidebarView")
+        self.sidebar_view.setModel(self.sidebar)
+        self.sidebar_view.expandAll()
+        self.stack = child(self.form, QStackedWidget, "paneStack")
+        sidebar_width = self.sidebar_view.minimumWidth() + 40
+        child(self.form, QSplitter, "splitter").setSizes([sidebar_width, self.form.width()])
+        self.lobby = LobbyWindow(current, self.form, self)
+        self.stack.addWidget(self.lobby.form)  # the form is the page: no layout by hand
+        self.joiner = self.lobby.joiner
+        self.switcher = QuickSwitcher(self.form)
+        self.questions = LeaveQuestions(self.form, lambda: len(self.chats))
+        self.joiner.chat_opened.connect(self._on_joiner_chat_opened)
+        self.joiner.signed_out.connect(self.show_browse)
+        self.lobby.relogin_requested.connect(self.relogin_requested)
+        self.switcher.chosen.connect(self.go_to)
+        self.sidebar_view.selectionModel().selectionChanged.connect(
+            self._on_sidebar_selection_changed
+        )
+        self.sidebar_view.activated.connect(lambda _index: self._focus_pane())
+        triggered = {
+            "actionLogOut": self.ask_log_out,
+            "actionQuit": self.ask_quit,
+            "actionBrowse": self.show_browse,
+            "actionPopOut": self._on_pop_out_triggered,
+            "actionQuickSwitch": self.open_switcher,
+            "actionNextRoom": partial(self.step, 1),
+            "actionPreviousRoom": partial(self.step, -1),
+        }
+        for name, slot in triggered.items():
+            self.actions[name].triggered.connect(slot)
+        current.changed.connect(self._on_current_changed)
+        self.form.installEventFilter(self)
+        self._update_title()
+        self._select(BROWSE)
+
+    @property
+    def chats(self) -> dict[RoomKey, ChatWindow]:
+        return self.joiner.chats
+
+    def _chat(self, key: object) -> ChatWindow | None:
+        """The room of `key`, if it is one (not `BROWSE`)."""
+        return self.chats.get(key) if isinstance(key, tuple) else None  # type: ignore[arg-type]
+
+    @property
+    def confirmation(self) -> QMessageBox | None:
+        """The question open before logging out or quitting, if any."""
+        return self.questions.confirmation
+
+    def show_rooms(self, rooms: Sequence[RoomSummary]) -> None:
+        """Show the window for the freshly logged-in session, on "Browse rooms"."""
+        self.lobby.show_rooms(rooms)
+        self._update_title()
+        fit_to_screen(self.form)
+        self.form.show()
+        self.show_browse()
+
+    # --- what is shown ---------------------------------------------------------------------
+
+    def current_key(self) -> object:
+        """`BROWSE`, or the key of the room whose pane is shown."""
+        widget = self.stack.currentWidget()
+        for key, chat in self.chats.items():
+            if chat.form is widget:
+                return key
+        return BROWSE
+
+    @Slot()
+    def show_browse(self) -> None:
+        self.go_to(BROWSE)
+
+    @Slot(object)
+    def go_to(self, key: object) -> None:
+        """Show the pane of `key` (a popped-out room: raise its window)."""
+        chat = self._chat(key)
+        if chat is not None and not chat.docked:
+            chat.show()
+            return
+        self._select(key if chat is not None else BROWSE)
+        self.form.show()
+        self.form.raise_()
+        self.form.activateWindow()
+        self._focus_pane()
+
+    def _select(self, key: object) -> None:
+        index = self.sidebar.browse_index() if key == BROWSE else self.sidebar.room_index(key)
+        if index.isValid():
+            self.sidebar_view.setCurrentIndex(index)
+        self._show_pane(key)
+
+    def _show_pane(self, key: object) -> None:
+        chat = self._chat(key)
+        if chat is not None and chat.docked:
+            self.stack.setCurrentWidget(chat.form)
+        elif chat is None:
+            self.stack.setCurrentWidget(self.lobby.form)
+        self.actions["actionPopOut"].setEnabled(self.current_key() != BROWSE)
+
+    def _focus_pane(self) -> None:
+        chat = self._chat(self.current_key())
+        if chat is not None:
+            chat.input_edit.setFocus()
+        else:
+            self.lobby.view.setFocus()
+
+    @Slot(int)
+    def step(self, offset: int) -> None:
+        """Go to the next (1) or previous (-1) entry of the sidebar, round the end."""
+        keys = [BROWSE, *self.sidebar.room_keys()]
+        current = self.current_key()
+        index = self.sidebar_view.currentIndex()
+        selected = index.data(KEY_ROLE) if index.isValid() else current
+        position = keys.index(selected) if selected in keys else 0
+        self.go_to(keys[(position + offset) % len(keys)])
+
+    @Slot()
+    def open_switcher(self) -> None:
+        self.switcher.open(self.sidebar.room_names())
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_sidebar_selection_changed(self, selected: QItemSelection, _old: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if indexes:
+            key = indexes[0].data(KEY_ROLE)
+            chat = self._chat(key)
+            if chat is not None and not chat.docked:
+                chat.show()
+            else:
+                self._show_pane(key)
+
+    def _update_title(self) -> None:
+        session = self.current.session
+        if session is None or not self.current.logged_in:
+            self.form.setWindowTitle(self.tr("RoomChat"))
+            return
+        where = session.host if session.port == prefs.DEFAULT_PORT else session.address
+        title = self.tr("{name} — RoomChat — {server}").format(name=self.current.name, server=where)
+        self.form.setWindowTitle(title)
+
+    # --- rooms: docked or in their own windows ----------------------------------------------
+
+    @Slot(object)
+    def _on_joiner_chat_opened(self, chat: ChatWindow) -> None:
+        key = next(key for key, known in self.chats.items() if known is chat)
+        self.sidebar.add_room(key, chat.room.name, chat.room.locked)
+        chat.left.connect(partial(self._on_chat_left, key))
+        chat.show_requested.connect(partial(self.go_to, key))
+        chat.pop_requested.connect(partial(self.toggle_docked, key))
+        chat.room_shown.connect(partial(self.sidebar.rename_room, key))
+        self.dock(chat)
+
+    def dock(self, chat: ChatWindow) -> None:
+        """Put the room's form into the stack (from its own window, or freshly made)."""
+        chat.form.hide()
+        self.stack.addWidget(chat.form)  # reparents the form: it is a page now
+        chat.set_docked(True)
+
+    def pop_out(self, chat: ChatWindow) -> None:
+        """Give the room a window of its own; the conversation and connection stay."""
+        was_shown = self.stack.currentWidget() is chat.form
+        self.stack.removeWidget(chat.form)
+        chat.form.setParent(None)  # a top-level window again
+        chat.form.setWindowFlag(Qt.WindowType.Window, True)
+        chat.set_docked(False)
+        if was_shown:
+            self._select(BROWSE)
+        chat.show()
+
+    @Slot(object)
+    def toggle_docked(self, key: object) -> None:
+        chat = self._chat(key)
+        if chat is None:
+            return
+        if chat.docked:
+            self.pop_out(chat)
+        else:
+            self.dock(chat)
+            self.go_to(key)
+
+    @Slot()
+    def _on_pop_out_triggered(self) -> None:
+        key = self.current_key()
+        if key != BROWSE:
+            self.toggle_docked(key)
+
+    def _on_chat_left(self, key: object, _room_id: int) -> None:
+        shown = self.current_key() == key
+        self.sidebar.remove_room(key)
+        if shown:
+            self.show_browse()
+
+    # --- leaving ---------------------------------------------------------------------------
+
+    @Slot(object)
+    def _on_current_changed(self, session: MainSession | None) -> None:
+        if session is not None:  # signed out once it is lost: the title says so
+            session.connection_lost.connect(self._on_session_connection_lost)
+        self._update_title()
+
+    @Slot(str)
+    def _on_session_connection_lost(self, _code: str) -> None:
+        self._update_title()
+
+    @Slot()
+    def ask_log_out(self) -> None:
+        """Log out, after asking when rooms are open (they would be left)."""
+        self.questions.log_out(self.log_out)
+
+    @Slot()
+    def ask_quit(self) -> None:
+        self.questions.quit(self.quit)
+
+    @Slot()
+    def log_out(self) -> None:
+        """Leave every room and hide; the client then logs the session out."""
+        self.lobby.sign_out()
+        self.form.hide()
+        self.logged_out.emit()
+
+    @Slot()
+    def quit(self) -> None:
+        self.shutdown()
+        self.quit_requested.emit()
+
+    def shutdown(self) -> None:
+        """Leave every room and close the window (the client is ending and logs out)."""
+        self.questions.close()
+        self.lobby.shutdown()
+        self.form.removeEventFilter(self)
+        self.form.close()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.form and event.type() == QEvent.Type.Close:
+            if self.chats:  # ask first; Quit closes the window for real
+                event.ignore()
+                self.ask_quit()
+                return True
+            self.quit()
+        return False
+
+
+def name_the_application() -> None:
+    """The taskbar and window manager say RoomChat: the application's name (which is also its
+    display name) and the desktop file roomchat.desktop. The display name is left to follow
+    the name: set explicitly, Qt appends it to every title ("… — RoomChat — RoomChat")."""
+    QGuiApplication.setApplicationName(prefs.APPLICATION)
+    QGuiApplication.setDesktopFileName("roomchat")
