@@ -39,7 +39,9 @@ def db_path(tmp_path: Path) -> str:
 def make_server(db_path: str) -> Iterator[Callable[..., ChatServer]]:
     servers: list[ChatServer] = []
 
-    def start(clock: Clock = time.monotonic, **overrides: Any) -> ChatServer:
+    def start(
+        clock: Clock = time.monotonic, wall_clock: Clock = time.time, **overrides: Any
+    ) -> ChatServer:
         config = replace(
             # Every test client comes from 127.0.0.1: tests of the registration throttle
             # turn it on with `registrations_per_address`.
@@ -52,7 +54,7 @@ def make_server(db_path: str) -> Iterator[Callable[..., ChatServer]]:
             ),
             **overrides,
         )
-        server = ChatServer(config, clock=clock)
+        server = ChatServer(config, clock=clock, wall_clock=wall_clock)
         assert server.listen()
         servers.append(server)
         return server

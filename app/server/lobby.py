@@ -22,20 +22,27 @@ from app.server.conversation import (
     RoomPasswordGuard,
 )
 from app.server.database import Condition, DatabaseError
+from app.server.direct import DirectMessages
+from app.server.direct_store import DirectStore
 from app.server.directory import RoomDirectory
 from app.server.hash_queue import Priority
 from app.server.hashing import PasswordHasher
+from app.server.presence import PresenceBoard
+from app.server.resume_tokens import new_token, split_token
 from app.server.rights import check_may_create_persistent, check_may_delete
 from app.server.room import Room
-from app.server.store import ChatStore
+from app.server.store import Account, ChatStore
 from app.shared import logs
 from app.shared.limits import Clock, FailureWindow, OncePerWindow
 from app.shared.protocol import (
     PROTOCOL_VERSION,
     SERVER_NAME,
+    Block,
     Bye,
     CreateRoom,
     DeleteRoom,
+    Direct,
+    DirectHistory,
     ErrorCode,
     JoinGranted,
     JoinRoom,
@@ -45,10 +52,12 @@ from app.shared.protocol import (
     Logout,
     Ping,
     Pong,
+    Presence,
     ProtocolError,
     Register,
     Registered,
     RequestId,
+    ResumeSession,
     RoomAdded,
     RoomCreated,
     RoomDeleted,
@@ -57,6 +66,8 @@ from app.shared.protocol import (
     RoomSummary,
     RoomUpdated,
     ServerEvent,
+    SetPresence,
+    Unblock,
     Welcome,
     encode,
     paged_rooms,
@@ -69,6 +80,7 @@ from app.shared.validation import (
     check_password,
     check_room_name,
     check_room_password,
+    check_status,
     login_key,
     name_key,
 )
@@ -79,6 +91,9 @@ REGISTRATION_THROTTLED = "registration throttled"
 ROOM_PASSWORD_THROTTLED = "room password throttled"
 HASHING_BUSY = "hashing queue full (server_busy)"
 BUSY_LOG_WINDOW = 60.0  # seconds: a full hashing queue is logged once a minute per address
+RESUME_THROTTLED = "resume throttled"
+RESUME_GUARD_KEY = "\x00resume"  # no name key has a NUL: failed resumes count per address
+DAY = 86_400.0
 
 
 @dataclass(eq=False)
@@ -88,6 +103,7 @@ class Session:
     connection: Connection
     conversation: MainConversation = field(default_factory=MainConversation)
     operator: bool = False  # a server-wide operator, as the account was at login
+    token_selector: str | None = None  # the resume token given at login (revoked by logout)
 
     @property
     def user_key(self) -> str | None:
@@ -122,8 +138,10 @@ class Lobby(QObject):
         directory: RoomDirectory,
         parent: QObject | None = None,
         clock: Clock = time.monotonic,
+        wall_clock: Clock = time.time,
     ) -> None:
         super().__init__(parent)
+        self._wall_clock = wall_clock  # Unix time, for resume tokens that outlive the process
         self._config = config
         self._store = store
         self._hasher = hasher
@@ -152,7 +170,12 @@ class Lobby(QObject):
             REGISTRATION_THROTTLED: OncePerWindow(config.registration_window, clock),
             HASHING_BUSY: OncePerWindow(BUSY_LOG_WINDOW, clock),
             ROOM_PASSWORD_THROTTLED: OncePerWindow(config.login_fail_window, clock),
+            RESUME_THROTTLED: OncePerWindow(config.login_fail_window, clock),
         }
+        self._direct_store = DirectStore(store.db)
+        self._direct = DirectMessages(store, self._direct_store, directory.budgets, self._online_at)
+        self.presence = PresenceBoard(config.presence_interval, self)
+        self.presence.released.connect(self._announce_presence)
         directory.room_added.connect(lambda room: self._announce(RoomAdded(room.summary())))
         directory.room_update_released.connect(
             lambda room: self._announce(RoomUpdated(room.summary()))
@@ -200,6 +223,16 @@ class Lobby(QObject):
         if self._logged[what].due(address):
             logs.server.warning("%s from %s (logged once a window)", what, address)
 
+    def _online_at(self, key: str) -> Connection | None:
+        session = self.online.get(key)
+        return None if session is None else session.connection
+
+    def _announce_presence(self, presence: Presence) -> None:
+        data = encode(presence)
+        for session in list(self.online.values()):
+            if session.name != presence.name:
+                session.connection.send_bytes(data)
+
     def _announce(self, event: ServerEvent) -> None:
         data = encode(event)
         for session in list(self.online.values()):
@@ -226,6 +259,7 @@ class Lobby(QObject):
             del self.online[session.user_key or ""]
             # A ticket is good only while its session is: logging out frees its seats now.
             self._directory.revoke_tickets_everywhere(session.user_key or "")
+            self.presence.remove(session.user_key or "", session.name or "")
             self.user_logged_out.emit(session.name or "")
 
     def _on_requests(self, session: Session, items: list[ParsedItem]) -> None:
@@ -290,13 +324,27 @@ class Lobby(QObject):
         elif isinstance(item, Ping):
             connection.send(Pong(item.id))
         elif isinstance(item, Logout):
+            if session.token_selector is not None:  # logging out ends "keep me signed in"
+                self._direct_store.revoke_token(session.token_selector)
+                session.token_selector = None
             connection.close_with(Bye(item.id))  # ahead of the backlog
         elif isinstance(item, Register):
             self._register(session, item)
         elif isinstance(item, Login):
             self._login(session, item)
+        elif isinstance(item, ResumeSession):
+            self._resume(session, item)
         elif not session.conversation.logged_in:
             raise ProtocolError(ErrorCode.NOT_LOGGED_IN, "log in first", item.id)
+        elif isinstance(item, Direct | DirectHistory):
+            self._direct.handle((session.user_key or "", session.name or ""), connection, item)
+        elif isinstance(item, Block | Unblock):
+            self._direct.set_blocked(session.user_key or "", connection, item)
+        elif isinstance(item, SetPresence):
+            status = check_status(item.status, item.id)
+            name = session.name or ""
+            self.presence.set(session.user_key or "", name, item.state, status)
+            connection.send(Presence(name, item.state, status, item.id))
         elif isinstance(item, CreateRoom | JoinRoom) and not self._may_join(session, item.id):
             return
         elif isinstance(item, ListRooms):
@@ -379,24 +427,7 @@ class Lobby(QObject):
                 self.login_failed.emit(address)
                 raise ProtocolError(ErrorCode.BAD_CREDENTIALS, "wrong name or password", request.id)
             self._guard.succeeded(key, address)
-            session.connection.clear_deadline()
-            session.connection.idle_checked = True
-            self._replace_session(key)
-            session.conversation.log_in(key, account.name)
-            session.operator = account.operator
-            self.online[key] = session
-            logs.server.info(
-                "%s logged in from %s%s",
-                account.name,
-                session.connection.address,
-                " (operator)" if account.operator else "",
-            )
-            name, rid, operator = account.name, request.id, account.operator
-            self._send_rooms(
-                session.connection,
-                lambda rooms, more: LoggedIn(name, rooms, more, rid, operator),
-            )
-            self.user_logged_in.emit(account.name)
+            self._start_session(session, key, account, request.id, "logged in")
 
         # An unknown name costs a verification too, so timing does not tell names apart.
         password_hash = account.password_hash if account else None
@@ -406,6 +437,98 @@ class Lobby(QObject):
             self._after_hashing(session, request.id, finish),
             priority,
         )
+
+    def _resume(self, session: Session, request: ResumeSession) -> None:
+        """Log in with a resume token: one use, a new token comes with `logged_in`."""
+        if session.conversation.logged_in:
+            raise ProtocolError(ErrorCode.ALREADY_LOGGED_IN, "already logged in", request.id)
+        address = session.connection.address_key
+        wait = self._guard.blocked_for(RESUME_GUARD_KEY, address)
+        if wait > 0:
+            self._log_throttle(RESUME_THROTTLED, address)
+            session.connection.send(
+                rate_limited("too many bad resume tokens; wait and try again", wait, request.id)
+            )
+            return
+        bad = ProtocolError(ErrorCode.BAD_CREDENTIALS, "that resume token is not valid", request.id)
+        parts = split_token(request.token)
+        stored = self._direct_store.token(parts[0]) if parts is not None else None
+        if parts is None or stored is None:
+            self._guard.failed(address)
+            raise bad
+        selector, verifier = parts
+        if stored.expires_at <= self._wall_clock():
+            self._direct_store.revoke_token(selector)
+            raise ProtocolError(
+                ErrorCode.RESUME_EXPIRED, "that resume token has expired; log in", request.id
+            )
+        self._check_hasher(session, Priority.LOGIN, request.id)
+
+        def finish(verified: bool | None) -> None:
+            if verified is None:
+                raise ProtocolError(
+                    ErrorCode.INTERNAL_ERROR, "could not check the token; try again", request.id
+                )
+            account = self._store.account(stored.user_key) if verified else None
+            if account is None:
+                logs.server.info("bad resume token from %s", address)
+                self._guard.failed(address)
+                raise bad
+            self._direct_store.revoke_token(selector)  # used once
+            self._start_session(session, stored.user_key, account, request.id, "resumed")
+
+        self._hasher.verify(
+            stored.verifier_hash,
+            verifier,
+            self._after_hashing(session, request.id, finish),
+            Priority.LOGIN,
+        )
+
+    def _start_session(
+        self, session: Session, key: str, account: Account, request_id: RequestId, how: str
+    ) -> None:
+        """The account is proven: hash a new resume token (only its hash is kept), then log
+        the session in and send `logged_in`, what waited for them and who is online."""
+        token, selector, verifier = new_token()
+
+        def start(verifier_hash: str | None) -> None:
+            connection = session.connection
+            resume_token = None
+            if verifier_hash is not None:  # a failed hash costs the token, not the login
+                expires = self._wall_clock() + self._config.resume_days * DAY
+                keep = max(1, self._config.resume_tokens_per_account)
+                self._direct_store.add_token(selector, key, verifier_hash, expires, keep)
+                session.token_selector, resume_token = selector, token
+            connection.clear_deadline()
+            connection.idle_checked = True
+            self._replace_session(key)
+            session.conversation.log_in(key, account.name)
+            session.operator = account.operator
+            self.online[key] = session
+            logs.server.info(
+                "%s %s from %s%s",
+                account.name,
+                how,
+                connection.address,
+                " (operator)" if account.operator else "",
+            )
+            name, operator = account.name, account.operator
+            unread, waiting = self._direct.at_login(key)
+            self._send_rooms(
+                connection,
+                lambda rooms, more: LoggedIn(
+                    name, rooms, more, request_id, operator, unread, resume_token
+                ),
+            )
+            for presence in self.presence.online():
+                if presence.name != name:
+                    connection.send(presence)
+            for data in waiting:
+                connection.send_bytes(data)
+            self.presence.set(key, name, "online", None)
+            self.user_logged_in.emit(name)
+
+        self._hasher.hash(verifier, self._after_hashing(session, request_id, start), Priority.LOGIN)
 
     def _send_rooms(
         self,

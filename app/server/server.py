@@ -48,7 +48,11 @@ class ChatServer(QObject):
     users_changed = Signal(int)
 
     def __init__(
-        self, config: ServerConfig, parent: QObject | None = None, clock: Clock = time.monotonic
+        self,
+        config: ServerConfig,
+        parent: QObject | None = None,
+        clock: Clock = time.monotonic,
+        wall_clock: Clock = time.time,
     ) -> None:
         super().__init__(parent)
         self.config = config
@@ -85,7 +89,8 @@ class ChatServer(QObject):
             self.store.close()
             self._db_lock.release()
             raise
-        self.lobby = Lobby(config, self.store, self.hasher, self.directory, self, clock)
+        # Resume tokens outlive the process, so they expire by `wall_clock` (Unix time).
+        self.lobby = Lobby(config, self.store, self.hasher, self.directory, self, clock, wall_clock)
         self.lobby.user_logged_in.connect(lambda _: self.users_changed.emit(self.user_count))
         self.lobby.user_logged_out.connect(lambda _: self.users_changed.emit(self.user_count))
         self._listener = make_listener(config.tls, config.handshake_timeout, self)
