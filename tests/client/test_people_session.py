@@ -3,6 +3,7 @@ history, blocks, presence, resuming with the token, and keeping it in a credenti
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import keyring
@@ -16,6 +17,7 @@ from app.client.session import MainSession
 from app.shared.protocol import DirectMessage, DirectPage, DirectSent, ErrorReply, Presence
 from tests.client.conftest import WAIT_MS
 from tests.conftest import PASSWORD
+from tests.fake_clock import FakeClock
 
 
 class MemoryKeyring(KeyringBackend):
@@ -153,3 +155,16 @@ def test_a_missing_credential_store_keeps_nothing_and_raises_nothing(caplog) -> 
     assert keeper.load("h", 1, "alice") is None
     keeper.forget("h", 1, "alice")
     assert "secret-token" not in caplog.text and SERVICE == "RoomChat"
+
+
+def test_an_expired_token_fails_on_the_password_field(qtbot, make_server) -> None:
+    wall = FakeClock(time.time())
+    server = make_server(wall_clock=wall, resume_days=1.0)
+    first = sign_in(qtbot, server.port, "alice")
+    token = first.resume_token or ""
+    first.abort()
+    wall.advance(86_401)
+    attempt = LoginAttempt("127.0.0.1", server.port, "alice", "", resume_token=token)
+    with qtbot.waitSignal(attempt.failed, timeout=WAIT_MS) as failed:
+        attempt.start()
+    assert (failed.args[0].field, failed.args[0].code) == (Field.PASSWORD, "resume_expired")
