@@ -206,6 +206,16 @@ class Lobby(QObject):
         for logged in self._logged.values():
             logged.prune()
 
+    def prune_tokens(self) -> None:
+        """Delete the resume tokens whose days are over (at start-up, then hourly)."""
+        try:
+            count = self._direct_store.prune_tokens(self._wall_clock())
+        except DatabaseError as failure:
+            logs.db.warning("expired resume tokens not removed: %s", failure)
+            return
+        if count:
+            logs.server.info("removed %d expired resume token(s)", count)
+
     def _check_hasher(self, session: Session, priority: Priority, request_id: RequestId) -> None:
         """Refuse with `server_busy` (the connection stays open) if the hashing queue is full
         for `priority`: each waiting check would only wait longer."""

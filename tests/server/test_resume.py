@@ -148,3 +148,31 @@ def test_the_token_is_in_neither_the_database_nor_the_log(
     for secret in (token, resumed):
         assert secret.split(".")[1].encode() not in data
         assert secret.split(".")[1] not in caplog.text
+
+
+def test_expired_tokens_are_deleted_at_start_up(
+    make_server: Callable[..., ChatServer], qtbot: QtBot
+) -> None:
+    wall = FakeClock(time.time())
+    first = make_server(wall_clock=wall, resume_days=1.0)
+    client, _ = fresh_token(first, qtbot)
+    client.close()
+    first.shutdown()
+    wall.advance(DAY + 1)
+    second = make_server(wall_clock=wall, resume_days=1.0)
+    assert second.store.db.rows("SELECT COUNT(*) FROM resume_tokens") == [(0,)]
+
+
+def test_expired_tokens_are_deleted_hourly(
+    make_server: Callable[..., ChatServer], qtbot: QtBot, fake_clock: FakeClock
+) -> None:
+    wall = FakeClock(time.time())
+    server = make_server(clock=fake_clock, wall_clock=wall, resume_days=1.0)
+    client, _ = fresh_token(server, qtbot)
+    client.close()
+    wall.advance(DAY + 1)
+    server.sweep()
+    assert server.store.db.rows("SELECT COUNT(*) FROM resume_tokens") == [(1,)]  # not yet
+    fake_clock.advance(3_600)
+    server.sweep()
+    assert server.store.db.rows("SELECT COUNT(*) FROM resume_tokens") == [(0,)]
