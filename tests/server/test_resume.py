@@ -176,3 +176,31 @@ def test_expired_tokens_are_deleted_hourly(
     fake_clock.advance(3_600)
     server.sweep()
     assert server.store.db.rows("SELECT COUNT(*) FROM resume_tokens") == [(0,)]
+
+
+def test_an_account_keeps_only_its_newest_tokens(
+    make_server: Callable[..., ChatServer], qtbot: QtBot
+) -> None:
+    server = make_server(resume_tokens_per_account=2)
+    client, oldest = fresh_token(server, qtbot)
+    client.close()
+    tokens = []
+    for _ in range(2):
+        again = WireClient(qtbot, server.port)
+        again.expect("welcome")
+        reply = again.request("login", "logged_in", name="alice", password=PASSWORD)
+        tokens.append(reply["resume_token"])
+        again.close()
+    assert resume(server, qtbot, oldest)["code"] == "bad_credentials"
+    assert all(resume(server, qtbot, token)["type"] == "logged_in" for token in tokens)
+
+
+def test_bad_tokens_from_one_address_are_throttled(
+    make_server: Callable[..., ChatServer], qtbot: QtBot
+) -> None:
+    server = make_server(login_fails_per_address=3)
+    _, token = fresh_token(server, qtbot)
+    wrong = "a" * 22 + "." + "b" * 43
+    assert [resume(server, qtbot, wrong)["code"] for _ in range(3)] == ["bad_credentials"] * 3
+    throttled = resume(server, qtbot, token)  # the right one too, for a while
+    assert throttled["code"] == "rate_limited" and throttled["retry_after"] > 0
