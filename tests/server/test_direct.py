@@ -7,7 +7,9 @@ from collections.abc import Callable
 
 import pytest
 
+from app.server.database import Database
 from app.server.server import ChatServer
+from app.server.store import MIGRATIONS
 from app.shared.protocol import MAX_FRAME_BYTES
 from tests.wire_client import WireClient
 
@@ -191,3 +193,22 @@ def test_direct_messages_spend_the_accounts_chat_budget(login: Login, fake_clock
     assert sent == [0, 1, 2] and [e["id"] for e in limited] == [3, 4]
     assert all(e["retry_after"] > 0 for e in limited)
     assert [bob.expect("direct_message")["text"] for _ in range(3)] == ["m0", "m1", "m2"]
+
+
+def test_a_version_4_database_gains_the_direct_message_tables(
+    make_server: Callable[..., ChatServer], qtbot, db_path: str
+) -> None:
+    Database(db_path, MIGRATIONS[:4]).close()
+    server = make_server()
+    assert server.store.db.user_version == len(MIGRATIONS)
+    clients = []
+    for name in ("alice", "bob"):
+        client = WireClient(qtbot, server.port)
+        client.expect("welcome")
+        client.request("register", "registered", name=name, password="correct horse")
+        client.request("login", "logged_in", name=name, password="correct horse")
+        clients.append(client)
+    send_direct(clients[0], "bob", "after the upgrade")
+    assert clients[1].expect("direct_message")["text"] == "after the upgrade"
+    for client in clients:
+        client.close()
