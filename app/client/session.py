@@ -18,6 +18,7 @@ from app.shared.protocol import (
     Bye,
     ChatMessage,
     ClientFailure,
+    DirectMessage,
     Enter,
     Entered,
     ErrorCode,
@@ -28,6 +29,7 @@ from app.shared.protocol import (
     LoggedIn,
     Logout,
     Pong,
+    Presence,
     Request,
     RoomAdded,
     RoomRemoved,
@@ -157,7 +159,8 @@ class MainSession(LineConnection):
             self.room_updated.emit(event.room)
         elif isinstance(event, RoomRemoved):
             self.room_removed.emit(event.room_id)
-        elif not isinstance(event, Pong | ErrorReply):  # a closing error: connection_lost
+        elif not isinstance(event, Pong | ErrorReply | DirectMessage | Presence):
+            # (a closing error comes as connection_lost; `people` takes the others)
             logs.proto.debug("main port: ignoring %r", event)
 
     def _welcome(self, welcome: Welcome) -> None:
