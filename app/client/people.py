@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from app.shared.protocol import (
     DIRECT_PAGE_DEFAULT,
+    OFFLINE,
     Block,
     Blocked,
     Direct,
@@ -97,7 +98,7 @@ class People(QObject):
         if isinstance(event, DirectMessage):
             self.direct_received.emit(event)
         elif isinstance(event, Presence) and event.id is None:  # ours come as replies
-            if event.state == "offline":
+            if event.state == OFFLINE:
                 self.online.pop(event.name, None)
             else:
                 self.online[event.name] = event

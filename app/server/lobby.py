@@ -35,6 +35,7 @@ from app.server.store import Account, ChatStore
 from app.shared import logs
 from app.shared.limits import Clock, FailureWindow, OncePerWindow
 from app.shared.protocol import (
+    ONLINE,
     PROTOCOL_VERSION,
     SERVER_NAME,
     Block,
@@ -535,7 +536,7 @@ class Lobby(QObject):
                     connection.send(presence)
             for data in waiting:
                 connection.send_bytes(data)
-            self.presence.set(key, name, "online", None)
+            self.presence.set(key, name, ONLINE, None)
             self.user_logged_in.emit(name)
 
         self._hasher.hash(verifier, self._after_hashing(session, request_id, start), Priority.LOGIN)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.shared.protocol import Presence
+from app.shared.protocol import OFFLINE, Presence
 
 
 class PresenceBoard(QObject):
@@ -45,7 +45,7 @@ class PresenceBoard(QObject):
 
     def remove(self, key: str, name: str) -> None:
         if self._current.pop(key, None) is not None:
-            self._changed(key, Presence(name, "offline", None))
+            self._changed(key, Presence(name, OFFLINE, None))
 
     def _changed(self, key: str, presence: Presence) -> None:
         if self._interval <= 0:

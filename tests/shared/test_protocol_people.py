@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -19,11 +20,14 @@ from app.shared.protocol import (
     Presence,
     ProtocolError,
     ResumeSession,
+    RoomSummary,
     SetPresence,
     Unblock,
+    UnreadCounts,
     decode_frame,
     encode,
     fitted_page,
+    paged_rooms,
     parse_request,
     parse_server_frame,
 )
@@ -119,3 +123,16 @@ def test_status_lines() -> None:
         with pytest.raises(ProtocolError) as caught:
             check_status(bad, 3)
         assert caught.value.code is ErrorCode.INVALID_TEXT
+
+
+def test_the_largest_logged_in_with_unread_counts_and_a_token_fits_every_line() -> None:
+    room = RoomSummary(1, "방" * 64, 40_000, 400, 400, True, "주" * 32, TS, True)
+    rooms = [replace(room, id=i) for i in range(500)]
+    unread = UnreadCounts.of({"가" * 30 + f"{i:02}": 10**9 for i in range(200)})
+    token = "s" * 22 + "." + "t" * 43
+    frames = paged_rooms(
+        rooms, lambda rs, more: LoggedIn("나" * 32, rs, more, "x" * 64, True, unread, token)
+    )
+    assert len(frames) > 1 and all(len(frame) <= MAX_FRAME_BYTES for frame in frames)
+    first = parse_server_frame(decode_frame(frames[0].rstrip(b"\n")))
+    assert isinstance(first, LoggedIn) and first.unread == unread and first.resume_token == token

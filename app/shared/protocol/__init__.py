@@ -69,9 +69,12 @@ from app.shared.protocol.people import (
     fitted_page,
 )
 from app.shared.protocol.requests import (
+    AWAY,
     DIRECT_PAGE_DEFAULT,
     DIRECT_PAGE_MAX,
     MAIN_PORT_TYPES,
+    OFFLINE,
+    ONLINE,
     PRESENCE_STATES,
     ROOM_PORT_TYPES,
     SETTABLE_STATES,
@@ -97,6 +100,7 @@ from app.shared.protocol.requests import (
 )
 
 __all__ = [
+    "AWAY",
     "BY_OPERATOR",
     "CLOSING_CODES",
     "DIRECT_PAGE_DEFAULT",
@@ -104,6 +108,8 @@ __all__ = [
     "MAIN_PORT_TYPES",
     "MAX_FRAME_BYTES",
     "MAX_ID_CHARS",
+    "OFFLINE",
+    "ONLINE",
     "PRESENCE_STATES",
     "PROTOCOL_VERSION",
     "ROOM_PORT_TYPES",

@@ -10,8 +10,9 @@ from app.shared.protocol.errors import ErrorCode, ProtocolError, RequestId
 from app.shared.protocol.framing import WireObject, encode_object, is_int
 
 # Presence states: what `presence` events say, and which of them `set_presence` may ask for.
-PRESENCE_STATES = ("online", "away", "offline")
-SETTABLE_STATES = ("online", "away")
+ONLINE, AWAY, OFFLINE = "online", "away", "offline"
+PRESENCE_STATES = (ONLINE, AWAY, OFFLINE)
+SETTABLE_STATES = (ONLINE, AWAY)
 DIRECT_PAGE_DEFAULT = 50
 DIRECT_PAGE_MAX = 200  # the most messages one `direct_history` may ask for
 
