@@ -28,14 +28,13 @@ from app.server.directory import RoomDirectory
 from app.server.hash_queue import Priority
 from app.server.hashing import PasswordHasher
 from app.server.presence import PresenceBoard
-from app.server.resume_tokens import new_token, split_token
 from app.server.rights import check_may_create_persistent, check_may_delete
 from app.server.room import Room
-from app.server.store import Account, ChatStore
+from app.server.signing_in import RESUME_THROTTLED, SigningIn
+from app.server.store import ChatStore
 from app.shared import logs
 from app.shared.limits import Clock, FailureWindow, OncePerWindow
 from app.shared.protocol import (
-    ONLINE,
     PROTOCOL_VERSION,
     SERVER_NAME,
     Block,
@@ -92,9 +91,6 @@ REGISTRATION_THROTTLED = "registration throttled"
 ROOM_PASSWORD_THROTTLED = "room password throttled"
 HASHING_BUSY = "hashing queue full (server_busy)"
 BUSY_LOG_WINDOW = 60.0  # seconds: a full hashing queue is logged once a minute per address
-RESUME_THROTTLED = "resume throttled"
-RESUME_GUARD_KEY = "\x00resume"  # no name key has a NUL: failed resumes count per address
-DAY = 86_400.0
 
 
 @dataclass(eq=False)
@@ -119,7 +115,7 @@ class Session:
         return self.conversation.queue
 
 
-class Lobby(QObject):
+class Lobby(SigningIn, QObject):
     """Serves every main-port session and pushes room events to the logged-in ones.
 
     Signals:
@@ -206,16 +202,6 @@ class Lobby(QObject):
         self._registrations.prune()
         for logged in self._logged.values():
             logged.prune()
-
-    def prune_tokens(self) -> None:
-        """Delete the resume tokens whose days are over (at start-up, then hourly)."""
-        try:
-            count = self._direct_store.prune_tokens(self._wall_clock())
-        except DatabaseError as failure:
-            logs.db.warning("expired resume tokens not removed: %s", failure)
-            return
-        if count:
-            logs.server.info("removed %d expired resume token(s)", count)
 
     def _check_hasher(self, session: Session, priority: Priority, request_id: RequestId) -> None:
         """Refuse with `server_busy` (the connection stays open) if the hashing queue is full
@@ -448,98 +434,6 @@ class Lobby(QObject):
             self._after_hashing(session, request.id, finish),
             priority,
         )
-
-    def _resume(self, session: Session, request: ResumeSession) -> None:
-        """Log in with a resume token: one use, a new token comes with `logged_in`."""
-        if session.conversation.logged_in:
-            raise ProtocolError(ErrorCode.ALREADY_LOGGED_IN, "already logged in", request.id)
-        address = session.connection.address_key
-        wait = self._guard.blocked_for(RESUME_GUARD_KEY, address)
-        if wait > 0:
-            self._log_throttle(RESUME_THROTTLED, address)
-            session.connection.send(
-                rate_limited("too many bad resume tokens; wait and try again", wait, request.id)
-            )
-            return
-        bad = ProtocolError(ErrorCode.BAD_CREDENTIALS, "that resume token is not valid", request.id)
-        parts = split_token(request.token)
-        stored = self._direct_store.token(parts[0]) if parts is not None else None
-        if parts is None or stored is None:
-            self._guard.failed(address)
-            raise bad
-        selector, verifier = parts
-        if stored.expires_at <= self._wall_clock():
-            self._direct_store.revoke_token(selector)
-            raise ProtocolError(
-                ErrorCode.RESUME_EXPIRED, "that resume token has expired; log in", request.id
-            )
-        self._check_hasher(session, Priority.LOGIN, request.id)
-
-        def finish(verified: bool | None) -> None:
-            if verified is None:
-                raise ProtocolError(
-                    ErrorCode.INTERNAL_ERROR, "could not check the token; try again", request.id
-                )
-            account = self._store.account(stored.user_key) if verified else None
-            if account is None:
-                logs.server.info("bad resume token from %s", address)
-                self._guard.failed(address)
-                raise bad
-            self._direct_store.revoke_token(selector)  # used once
-            self._start_session(session, stored.user_key, account, request.id, "resumed")
-
-        self._hasher.verify(
-            stored.verifier_hash,
-            verifier,
-            self._after_hashing(session, request.id, finish),
-            Priority.LOGIN,
-        )
-
-    def _start_session(
-        self, session: Session, key: str, account: Account, request_id: RequestId, how: str
-    ) -> None:
-        """The account is proven: hash a new resume token (only its hash is kept), then log
-        the session in and send `logged_in`, what waited for them and who is online."""
-        token, selector, verifier = new_token()
-
-        def start(verifier_hash: str | None) -> None:
-            connection = session.connection
-            resume_token = None
-            if verifier_hash is not None:  # a failed hash costs the token, not the login
-                expires = self._wall_clock() + self._config.resume_days * DAY
-                keep = max(1, self._config.resume_tokens_per_account)
-                self._direct_store.add_token(selector, key, verifier_hash, expires, keep)
-                session.token_selector, resume_token = selector, token
-            connection.clear_deadline()
-            connection.idle_checked = True
-            self._replace_session(key)
-            session.conversation.log_in(key, account.name)
-            session.operator = account.operator
-            self.online[key] = session
-            logs.server.info(
-                "%s %s from %s%s",
-                account.name,
-                how,
-                connection.address,
-                " (operator)" if account.operator else "",
-            )
-            name, operator = account.name, account.operator
-            unread, waiting = self._direct.at_login(key)
-            self._send_rooms(
-                connection,
-                lambda rooms, more: LoggedIn(
-                    name, rooms, more, request_id, operator, unread, resume_token
-                ),
-            )
-            for presence in self.presence.online():
-                if presence.name != name:
-                    connection.send(presence)
-            for data in waiting:
-                connection.send_bytes(data)
-            self.presence.set(key, name, ONLINE, None)
-            self.user_logged_in.emit(name)
-
-        self._hasher.hash(verifier, self._after_hashing(session, request_id, start), Priority.LOGIN)
 
     def _send_rooms(
         self,
