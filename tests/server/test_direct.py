@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
+from app.server import direct
 from app.server.database import Database
 from app.server.server import ChatServer
 from app.server.store import MIGRATIONS
@@ -212,3 +213,24 @@ def test_a_version_4_database_gains_the_direct_message_tables(
     assert clients[1].expect("direct_message")["text"] == "after the upgrade"
     for client in clients:
         client.close()
+
+
+def test_what_waited_is_bounded_the_newest_first(
+    login: Login, connect: Callable[..., WireClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(direct, "BACKLOG_MAX", 2)
+    monkeypatch.setattr(direct, "UNREAD_CONVERSATIONS_MAX", 1)
+    login("bob").send(type="logout")
+    alice, carol = login("alice"), login("carol")
+    for i in range(3):
+        send_direct(alice, "bob", f"a{i}")
+    send_direct(carol, "bob", "c")
+    bob = connect()
+    reply = bob.request("login", "logged_in", name="bob", password="correct horse")
+    assert reply["unread"] == {"carol": 1}  # the conversation written in last
+    waiting = [bob.expect("direct_message")["text"] for _ in range(2)]
+    assert waiting == ["a2", "c"]  # the newest two, oldest first
+    bob.request("ping", "pong")
+    assert "direct_message" not in bob.types()
+    page = bob.request("direct_history", "direct_page", **{"with": "alice"})
+    assert [m["text"] for m in page["messages"]] == ["a0", "a1", "a2"]  # the rest is paged
