@@ -34,6 +34,7 @@ from app.shared.protocol import (
     ResumeSession,
     RoomList,
     RoomSummary,
+    encode,
     rate_limited,
 )
 
@@ -159,11 +160,11 @@ class SigningIn:
                     name, rooms, more, request_id, operator, unread, resume_token
                 ),
             )
-            for presence in self.presence.online():
-                if presence.name != name:
-                    connection.send(presence)
-            for data in waiting:
-                connection.send_bytes(data)
+            # One write for who is online and one for what waited, not one per frame.
+            others = [encode(p) for p in self.presence.online() if p.name != name]
+            for data in (b"".join(others), b"".join(waiting)):
+                if data:
+                    connection.send_bytes(data)
             self.presence.set(key, name, ONLINE, None)
             self.user_logged_in.emit(name)
 
