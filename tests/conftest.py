@@ -104,8 +104,11 @@ def make_server(qapp: Any, db_path: str) -> Iterator[Callable[..., ChatServer]]:
     # that opens no window.
     servers: list[ChatServer] = []
 
-    def start(clock: Clock = time.monotonic, **overrides: Any) -> ChatServer:
-        server = ChatServer(base_config(**{"db_path": db_path, **overrides}), clock=clock)
+    def start(
+        clock: Clock = time.monotonic, wall_clock: Clock = time.time, **overrides: Any
+    ) -> ChatServer:
+        config = base_config(**{"db_path": db_path, **overrides})
+        server = ChatServer(config, clock=clock, wall_clock=wall_clock)
         assert server.listen()
         servers.append(server)
         return server

@@ -40,6 +40,9 @@ class WireClient(QObject):
         self.raw = bytearray()
         self._buffer = LineBuffer(limit=10_000_000)
         self.errors: list[str] = []
+        # Frames `next()` passes over (they stay for `expect`): others' presence comes to
+        # every logged-in client whenever anyone logs in or out.
+        self.background: set[str] = {"presence"}
         if tls is None:
             self.socket = QTcpSocket(self)
         else:
@@ -115,9 +118,13 @@ class WireClient(QObject):
         return found
 
     def next(self, timeout: int = TIMEOUT_MS) -> Message:
-        """Wait for the next unread frame, whatever its type, and take it."""
-        self.wait_until(lambda: bool(self.inbox), timeout)
-        return self.inbox.pop(0)
+        """Wait for the next unread frame, whatever its type but `background`, and take it."""
+        self.wait_until(lambda: any(self._foreground(m) for m in self.inbox), timeout)
+        index = next(i for i, m in enumerate(self.inbox) if self._foreground(m))
+        return self.inbox.pop(index)
+
+    def _foreground(self, message: Message) -> bool:
+        return message.get("type") not in self.background
 
     def expect_error(self, code: str, timeout: int = TIMEOUT_MS) -> Message:
         message = self.expect("error", timeout)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
+from app.client.people import People
 from app.client.session import MainSession
 
 
@@ -26,6 +27,11 @@ class CurrentSession(QObject):
     def name(self) -> str:
         """The logged-in person's name, as the server has it ("" with no session)."""
         return self.session.name if self.session is not None else ""
+
+    @property
+    def people(self) -> People | None:
+        """Direct messages, blocks and presence of the current session (None without one)."""
+        return self.session.people if self.session is not None else None
 
     @property
     def logged_in(self) -> bool:

@@ -23,6 +23,7 @@ from app.shared.protocol import (
     Login,
     Register,
     Registered,
+    ResumeSession,
     Welcome,
 )
 
@@ -108,11 +109,15 @@ class LoginAttempt(QObject):
         *,
         signing_up: bool = False,
         tls: TlsPolicy | None = None,
+        resume_token: str = "",
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.host, self.port = host, port
         self.name, self._password = name, password
+        # With a token (and no sign-up) the attempt sends `resume` instead of the password;
+        # a refused token fails on Field.PASSWORD: the person types it after all.
+        self._resume_token = resume_token
         self.signing_up = signing_up
         self.tls = tls
         self.step = Step.CONNECTING
@@ -176,6 +181,10 @@ class LoginAttempt(QObject):
     def _log_in(self) -> None:
         self._go(Step.LOGGING_IN, REPLY_TIMEOUT_MS)
         self.progressed.emit(self.tr("Logging in…"))
+        if self._resume_token and not self.signing_up:
+            resume = ResumeSession(self._resume_token)
+            self.session.request(resume, LoggedIn, self._on_logged_in, self._on_refused)
+            return
         login = Login(self.name, self._password)
         self.session.request(login, LoggedIn, self._on_logged_in, self._on_refused)
 
@@ -187,7 +196,7 @@ class LoginAttempt(QObject):
         for signal, slot in self._session_slots():
             signal.disconnect(slot)
         session.setParent(None)
-        session.name = logged_in.name or self.name
+        session.adopt_login(logged_in, self.name)
         self.succeeded.emit(session, logged_in)
 
     def _on_refused(self, error: ErrorReply) -> None:
@@ -203,7 +212,11 @@ class LoginAttempt(QObject):
                 address=self.address, reason=texts.connection_ended(code)
             )
             self._fail(LoginFailure(text, Field.SUBMIT, code))
-        elif code in (ErrorCode.INVALID_PASSWORD, ErrorCode.BAD_CREDENTIALS):
+        elif code in (
+            ErrorCode.INVALID_PASSWORD,
+            ErrorCode.BAD_CREDENTIALS,
+            ErrorCode.RESUME_EXPIRED,
+        ):
             self._fail(LoginFailure(texts.request_error(error), Field.PASSWORD, code))
         else:
             self._fail(LoginFailure(texts.request_error(error), Field.NAME, code))

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject, Signal, Slot
 
 from app.client.connection import LineConnection
+from app.client.people import People
 from app.client.tls import TlsPolicy
 from app.shared import logs
 from app.shared.protocol import (
@@ -17,6 +18,7 @@ from app.shared.protocol import (
     Bye,
     ChatMessage,
     ClientFailure,
+    DirectMessage,
     Enter,
     Entered,
     ErrorCode,
@@ -24,8 +26,10 @@ from app.shared.protocol import (
     Joined,
     Leave,
     Left,
+    LoggedIn,
     Logout,
     Pong,
+    Presence,
     Request,
     RoomAdded,
     RoomRemoved,
@@ -62,6 +66,10 @@ class MainSession(LineConnection):
     A welcome whose protocol version is not in `SUPPORTED_VERSIONS` closes the session with
     `connection_lost(unsupported_version)`.
 
+    Once logged in (`adopt_login`), `resume_token` is the token of this login (kept only in
+    memory here; see `credentials.TokenKeeper` to keep it) and `people` serves direct
+    messages, blocks and presence.
+
     Signals (besides those of `LineConnection`):
         welcomed(object): the server's `Welcome` arrived; requests may be sent.
         room_added(object): a room opened (a `RoomSummary`); also the rooms of a paged list
@@ -82,6 +90,8 @@ class MainSession(LineConnection):
         self.max_room_capacity = 100  # the server default, until its welcome says otherwise
         self.instance: str | None = None  # the server's database, when its welcome says
         self.server_version = 0  # the protocol version of the welcome
+        self.resume_token: str | None = None  # a secret: never logged, never in QSettings
+        self.people = People(self)
         self._next_id = 1
         self._pending: dict[int, _Pending] = {}
         self.event_received.connect(self._on_self_event_received)
@@ -115,8 +125,16 @@ class MainSession(LineConnection):
             return
         self._pending[request_id] = _Pending(expected, on_reply, on_error)
 
+    def adopt_login(self, logged_in: LoggedIn, name: str = "") -> None:
+        """This session is logged in: who as, its resume token, what waited for us."""
+        self.name = logged_in.name or name
+        self.resume_token = logged_in.resume_token
+        self.people.adopt(logged_in)
+
     def log_out(self) -> None:
-        """Say goodbye and close; pending requests are dropped."""
+        """Say goodbye and close; pending requests are dropped. The server revokes this
+        login's resume token, so it is forgotten here too."""
+        self.resume_token = None
         self._pending.clear()
         self.send(Logout())
         self.close()
@@ -141,7 +159,8 @@ class MainSession(LineConnection):
             self.room_updated.emit(event.room)
         elif isinstance(event, RoomRemoved):
             self.room_removed.emit(event.room_id)
-        elif not isinstance(event, Pong | ErrorReply):  # a closing error: connection_lost
+        elif not isinstance(event, Pong | ErrorReply | DirectMessage | Presence):
+            # (a closing error comes as connection_lost; `people` takes the others)
             logs.proto.debug("main port: ignoring %r", event)
 
     def _welcome(self, welcome: Welcome) -> None:

@@ -287,6 +287,39 @@ class ServerConfig:
             metavar="SECONDS",
         ),
     )
+    presence_interval: float = field(
+        default=0.5,
+        metadata=flag(
+            "--presence-interval",
+            "a person's presence event reaches the lobbies at most once per this; the latest "
+            "state always follows (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_float,
+            metavar="SECONDS",
+        ),
+    )
+    resume_days: float = field(
+        default=14.0,
+        metadata=flag(
+            "--resume-days",
+            'a resume token ("keep me signed in") expires this many days after it was '
+            "given (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_float,
+            metavar="DAYS",
+        ),
+    )
+    resume_tokens_per_account: int = field(
+        default=5,
+        metadata=flag(
+            "--resume-tokens-per-account",
+            "live resume tokens an account keeps (one per device signed in); a newer one "
+            "revokes the oldest (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="N",
+        ),
+    )
     flood_close_factor: float = field(
         default=5.0,
         metadata=flag(

@@ -245,10 +245,11 @@ class Database:
         query.finish()
         return result
 
-    def insert(self, sql: str, **values: Any) -> int:
-        """Run an INSERT into a table with an `id` column and return the new row's id."""
+    def insert(self, sql: str, id_column: str = "id", **values: Any) -> int:
+        """Run an INSERT into a table whose integer key the database makes (`id_column`)
+        and return the new row's key."""
         if self.engine.returns_ids:
-            return int(self.rows(f"{sql} RETURNING id", **values)[0][0])
+            return int(self.rows(f"{sql} RETURNING {id_column}", **values)[0][0])
         query = self.execute(sql, **values)
         row_id = query.lastInsertId()
         query.finish()

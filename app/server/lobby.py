@@ -21,20 +21,27 @@ from app.server.conversation import (
     RoomPasswordGuard,
 )
 from app.server.database import DatabaseError
+from app.server.direct import DirectMessages
+from app.server.direct_store import DirectStore
 from app.server.directory import RoomDirectory
 from app.server.hash_queue import Priority
 from app.server.hashing import PasswordHasher
+from app.server.presence import PresenceBoard
 from app.server.rights import check_may_create_persistent, check_may_delete
 from app.server.room import Room
+from app.server.signing_in import RESUME_THROTTLED, SigningIn
 from app.server.store import ChatStore
 from app.shared import logs
 from app.shared.limits import Clock, FailureWindow, OncePerWindow
 from app.shared.protocol import (
     PROTOCOL_VERSION,
     SERVER_NAME,
+    Block,
     Bye,
     CreateRoom,
     DeleteRoom,
+    Direct,
+    DirectHistory,
     ErrorCode,
     JoinGranted,
     JoinRoom,
@@ -44,10 +51,12 @@ from app.shared.protocol import (
     Logout,
     Ping,
     Pong,
+    Presence,
     ProtocolError,
     Register,
     Registered,
     RequestId,
+    ResumeSession,
     RoomAdded,
     RoomCreated,
     RoomDeleted,
@@ -56,6 +65,8 @@ from app.shared.protocol import (
     RoomSummary,
     RoomUpdated,
     ServerEvent,
+    SetPresence,
+    Unblock,
     Welcome,
     encode,
     paged_rooms,
@@ -68,6 +79,7 @@ from app.shared.validation import (
     check_password,
     check_room_name,
     check_room_password,
+    check_status,
     login_key,
     name_key,
 )
@@ -87,6 +99,7 @@ class Session:
     connection: Connection
     conversation: MainConversation = field(default_factory=MainConversation)
     operator: bool = False  # a server-wide operator, as the account was at login
+    token_selector: str | None = None  # the resume token given at login (revoked by logout)
 
     @property
     def user_key(self) -> str | None:
@@ -101,7 +114,7 @@ class Session:
         return self.conversation.queue
 
 
-class Lobby(QObject):
+class Lobby(SigningIn, QObject):
     """Serves every main-port session and pushes room events to the logged-in ones.
 
     Signals:
@@ -121,8 +134,10 @@ class Lobby(QObject):
         directory: RoomDirectory,
         parent: QObject | None = None,
         clock: Clock = time.monotonic,
+        wall_clock: Clock = time.time,
     ) -> None:
         super().__init__(parent)
+        self._wall_clock = wall_clock  # Unix time, for resume tokens that outlive the process
         self._config = config
         self._store = store
         self._hasher = hasher
@@ -151,7 +166,12 @@ class Lobby(QObject):
             REGISTRATION_THROTTLED: OncePerWindow(config.registration_window, clock),
             HASHING_BUSY: OncePerWindow(BUSY_LOG_WINDOW, clock),
             ROOM_PASSWORD_THROTTLED: OncePerWindow(config.login_fail_window, clock),
+            RESUME_THROTTLED: OncePerWindow(config.login_fail_window, clock),
         }
+        self._direct_store = DirectStore(store.db)
+        self._direct = DirectMessages(store, self._direct_store, directory.budgets, self._online_at)
+        self.presence = PresenceBoard(config.presence_interval, self)
+        self.presence.released.connect(self._announce_presence)
         directory.room_added.connect(lambda room: self._announce(RoomAdded(room.summary())))
         directory.room_update_released.connect(
             lambda room: self._announce(RoomUpdated(room.summary()))
@@ -199,6 +219,16 @@ class Lobby(QObject):
         if self._logged[what].due(address):
             logs.server.warning("%s from %s (logged once a window)", what, address)
 
+    def _online_at(self, key: str) -> Connection | None:
+        session = self.online.get(key)
+        return None if session is None else session.connection
+
+    def _announce_presence(self, presence: Presence) -> None:
+        data = encode(presence)
+        for session in list(self.online.values()):
+            if session.name != presence.name:
+                session.connection.send_bytes(data)
+
     def _announce(self, event: ServerEvent) -> None:
         data = encode(event)
         for session in list(self.online.values()):
@@ -225,6 +255,7 @@ class Lobby(QObject):
             del self.online[session.user_key or ""]
             # A ticket is good only while its session is: logging out frees its seats now.
             self._directory.revoke_tickets_everywhere(session.user_key or "")
+            self.presence.remove(session.user_key or "", session.name or "")
             self.user_logged_out.emit(session.name or "")
 
     def _on_requests(self, session: Session, items: list[ParsedItem]) -> None:
@@ -289,13 +320,27 @@ class Lobby(QObject):
         elif isinstance(item, Ping):
             connection.send(Pong(item.id))
         elif isinstance(item, Logout):
+            if session.token_selector is not None:  # logging out ends "keep me signed in"
+                self._direct_store.revoke_token(session.token_selector)
+                session.token_selector = None
             connection.close_with(Bye(item.id))  # ahead of the backlog
         elif isinstance(item, Register):
             self._register(session, item)
         elif isinstance(item, Login):
             self._login(session, item)
+        elif isinstance(item, ResumeSession):
+            self._resume(session, item)
         elif not session.conversation.logged_in:
             raise ProtocolError(ErrorCode.NOT_LOGGED_IN, "log in first", item.id)
+        elif isinstance(item, Direct | DirectHistory):
+            self._direct.handle((session.user_key or "", session.name or ""), connection, item)
+        elif isinstance(item, Block | Unblock):
+            self._direct.set_blocked(session.user_key or "", connection, item)
+        elif isinstance(item, SetPresence):
+            status = check_status(item.status, item.id)
+            name = session.name or ""
+            self.presence.set(session.user_key or "", name, item.state, status)
+            connection.send(Presence(name, item.state, status, item.id))
         elif isinstance(item, CreateRoom | JoinRoom) and not self._may_join(session, item.id):
             return
         elif isinstance(item, ListRooms):
@@ -378,24 +423,7 @@ class Lobby(QObject):
                 self.login_failed.emit(address)
                 raise ProtocolError(ErrorCode.BAD_CREDENTIALS, "wrong name or password", request.id)
             self._guard.succeeded(key, address)
-            session.connection.clear_deadline()
-            session.connection.idle_checked = True
-            self._replace_session(key)
-            session.conversation.log_in(key, account.name)
-            session.operator = account.operator
-            self.online[key] = session
-            logs.server.info(
-                "%s logged in from %s%s",
-                account.name,
-                session.connection.address,
-                " (operator)" if account.operator else "",
-            )
-            name, rid, operator = account.name, request.id, account.operator
-            self._send_rooms(
-                session.connection,
-                lambda rooms, more: LoggedIn(name, rooms, more, rid, operator),
-            )
-            self.user_logged_in.emit(account.name)
+            self._start_session(session, key, account, request.id, "logged in")
 
         # An unknown name costs a verification too, so timing does not tell names apart.
         password_hash = account.password_hash if account else None

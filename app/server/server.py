@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from app.server.mdns_announcer import MdnsAnnouncer
 
 FLUSH_SECONDS = 3.0
+TOKEN_PRUNE_SECONDS = 3_600.0  # expired resume tokens are deleted at start and then hourly
 
 
 class ChatServer(QObject):
@@ -51,7 +52,11 @@ class ChatServer(QObject):
     users_changed = Signal(int)
 
     def __init__(
-        self, config: ServerConfig, parent: QObject | None = None, clock: Clock = time.monotonic
+        self,
+        config: ServerConfig,
+        parent: QObject | None = None,
+        clock: Clock = time.monotonic,
+        wall_clock: Clock = time.time,
     ) -> None:
         super().__init__(parent)
         self.config = config
@@ -81,7 +86,10 @@ class ChatServer(QObject):
             self.hasher.close()
             self.store.close()
             raise
-        self.lobby = Lobby(config, self.store, self.hasher, self.directory, self, clock)
+        # Resume tokens outlive the process, so they expire by `wall_clock` (Unix time).
+        self.lobby = Lobby(config, self.store, self.hasher, self.directory, self, clock, wall_clock)
+        self.lobby.prune_tokens()
+        self._tokens_pruned = clock()
         self.lobby.user_logged_in.connect(lambda _: self.users_changed.emit(self.user_count))
         self.lobby.user_logged_out.connect(lambda _: self.users_changed.emit(self.user_count))
         self._listener = make_listener(config.tls, config.handshake_timeout, self)
@@ -187,6 +195,9 @@ class ChatServer(QObject):
         timeout; forget old login failures. A timer calls this every few seconds."""
         self.lobby.prune_throttles()
         self.budgets.prune()
+        if self._clock() - self._tokens_pruned >= TOKEN_PRUNE_SECONDS:
+            self._tokens_pruned = self._clock()
+            self.lobby.prune_tokens()
         for connection in list(self.connections):
             connection.check_deadline()
         if self.config.idle_timeout <= 0:

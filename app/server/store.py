@@ -61,6 +61,36 @@ MIGRATIONS: list[list[Step]] = [
         # A persistent room stays open (closed_at NULL) across restarts until it is deleted.
         "ALTER TABLE rooms ADD COLUMN persistent INTEGER NOT NULL DEFAULT 0",
     ],
+    [
+        # Direct messages, one global seq; `pair` is both name keys sorted, joined by a space.
+        # `delivered` 0: the recipient has not been online since (it counts as unread);
+        # `hidden` 1: the recipient had blocked the sender, so only the sender sees it.
+        """CREATE TABLE direct_messages (
+            seq {row_id},
+            pair TEXT NOT NULL,
+            sender_key TEXT NOT NULL,
+            recipient_key TEXT NOT NULL,
+            sender TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            text TEXT NOT NULL,
+            ts TEXT NOT NULL,
+            delivered INTEGER NOT NULL DEFAULT 0,
+            hidden INTEGER NOT NULL DEFAULT 0)""",
+        "CREATE INDEX direct_by_pair ON direct_messages (pair, seq)",
+        "CREATE INDEX direct_undelivered ON direct_messages (recipient_key, delivered)",
+        """CREATE TABLE blocks (
+            blocker_key TEXT NOT NULL,
+            blocked_key TEXT NOT NULL,
+            PRIMARY KEY (blocker_key, blocked_key)){without_rowid}""",
+        # Resume tokens: `selector` finds the row (random, not secret on its own); the
+        # token's secret half is kept only as an Argon2id hash. `expires_at`: Unix seconds.
+        """CREATE TABLE resume_tokens (
+            selector TEXT PRIMARY KEY,
+            user_key TEXT NOT NULL,
+            verifier_hash TEXT NOT NULL,
+            expires_at DOUBLE PRECISION NOT NULL){without_rowid}""",
+        "CREATE INDEX resume_by_user ON resume_tokens (user_key)",
+    ],
 ]
 INSTANCE_KEY = "instance"
 

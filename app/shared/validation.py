@@ -32,12 +32,14 @@ __all__ = [
     "PASSWORD_MIN",
     "ROOM_NAME_MAX",
     "ROOM_PASSWORD_MIN",
+    "STATUS_MAX",
     "TEXT_MAX",
     "check_capacity",
     "check_name",
     "check_password",
     "check_room_name",
     "check_room_password",
+    "check_status",
     "check_text",
     "login_key",
     "name_key",
@@ -51,6 +53,24 @@ CAPACITY_MIN = 2
 # The most people a room may hold: `entered`, `joined` and `left` carry every member's name,
 # and 400 names of 32 four-byte characters still fit one 64 KiB line.
 CAPACITY_MAX = 400
+
+
+STATUS_MAX = 80  # characters in a presence status line
+
+
+def check_status(status: str | None, request_id: RequestId = None) -> str | None:
+    """A presence status line: None or blank clears it; else one line of at most 80
+    characters under the chat text rules, trimmed (`invalid_text` otherwise)."""
+    if status is None or not status.strip():
+        return None
+    status = status.strip()
+    if len(status) > STATUS_MAX or "\n" in status or "\t" in status:
+        raise ProtocolError(
+            ErrorCode.INVALID_TEXT,
+            f"a status is one line of at most {STATUS_MAX} characters",
+            request_id,
+        )
+    return check_text(status, request_id)
 
 
 def check_password(password: str, request_id: RequestId = None) -> str:

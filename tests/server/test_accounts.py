@@ -36,6 +36,8 @@ def test_register_then_login_returns_the_room_list(connect: Connect) -> None:
     registered = client.request("register", "registered", name="alice", password=PASSWORD, id=1)
     assert registered == {"type": "registered", "name": "alice", "id": 1}
     logged_in = client.request("login", "logged_in", name="alice", password=PASSWORD, id="two")
+    token = logged_in.pop("resume_token")
+    assert isinstance(token, str) and len(token) >= 43  # 256 secret bits and more
     assert logged_in == {
         "type": "logged_in", "name": "alice", "rooms": [], "id": "two", "operator": False
     }  # fmt: skip

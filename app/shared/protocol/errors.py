@@ -42,6 +42,8 @@ class ErrorCode(StrEnum):
     TOO_MANY_ROOMS = "too_many_rooms"
     SLOW_CONSUMER = "slow_consumer"
     NOT_ALLOWED = "not_allowed"
+    NO_SUCH_USER = "no_such_user"
+    RESUME_EXPIRED = "resume_expired"
 
 
 # Codes the server sends, without a request id, just before it closes a connection.

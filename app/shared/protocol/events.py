@@ -19,6 +19,15 @@ from app.shared.protocol.framing import (
     is_int,
     json_text,
 )
+from app.shared.protocol.people import (
+    Blocked,
+    DirectMessage,
+    DirectPage,
+    DirectSent,
+    Presence,
+    Unblocked,
+    UnreadCounts,
+)
 from app.shared.protocol.requests import Request, _Wire
 
 PROTOCOL_VERSION = 1
@@ -90,6 +99,9 @@ class _Reader:
         if not isinstance(value, dict):
             raise self._fail(key, "an object")
         return value
+
+    def raw(self, key: str) -> object:
+        return self._obj.get(key)
 
     def request_id(self) -> RequestId:
         value = self._obj.get("id")
@@ -188,15 +200,20 @@ class LoggedIn(_Wire):
     more: bool | None = None  # true: the other rooms follow as `room_added` events
     id: RequestId = None
     operator: bool = False  # a server-wide operator: may moderate and delete every room
+    unread: UnreadCounts | None = None  # direct messages that came while away; None: none
+    resume_token: str | None = field(default=None, repr=False)  # for `resume`; a secret
 
     @classmethod
     def from_wire(cls, read: _Reader) -> LoggedIn:
+        unread = read.raw("unread")
         return cls(
             read.text("name"),
             _rooms(read),
             read.flag("more", False),
             read.request_id(),
             read.flag("operator", False),
+            None if unread is None else UnreadCounts.from_wire(unread),
+            read.optional_text("resume_token"),
         )
 
 
@@ -430,6 +447,12 @@ ServerEvent = (
     | ErrorReply
     | Bye
     | Pong
+    | DirectMessage
+    | DirectSent
+    | DirectPage
+    | Blocked
+    | Unblocked
+    | Presence
 )
 _EVENT_CLASSES: tuple[type[Any], ...] = (
     Welcome,
@@ -449,6 +472,12 @@ _EVENT_CLASSES: tuple[type[Any], ...] = (
     ErrorReply,
     Bye,
     Pong,
+    DirectMessage,
+    DirectSent,
+    DirectPage,
+    Blocked,
+    Unblocked,
+    Presence,
 )
 _PARSERS: dict[str, Callable[[_Reader], ServerEvent]] = {
     cls.TYPE: cls.from_wire for cls in _EVENT_CLASSES

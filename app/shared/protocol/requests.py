@@ -9,6 +9,13 @@ from typing import Any, ClassVar
 from app.shared.protocol.errors import ErrorCode, ProtocolError, RequestId
 from app.shared.protocol.framing import WireObject, encode_object, is_int
 
+# Presence states: what `presence` events say, and which of them `set_presence` may ask for.
+ONLINE, AWAY, OFFLINE = "online", "away", "offline"
+PRESENCE_STATES = (ONLINE, AWAY, OFFLINE)
+SETTABLE_STATES = (ONLINE, AWAY)
+DIRECT_PAGE_DEFAULT = 50
+DIRECT_PAGE_MAX = 200  # the most messages one `direct_history` may ask for
+
 
 class _Wire:
     """Turns a request or event dataclass into its JSON object: `type` first, then the
@@ -125,6 +132,61 @@ class Leave(_Wire):
     id: RequestId = None
 
 
+@dataclass(frozen=True, slots=True)
+class ResumeSession(_Wire):
+    """Log in with the resume token an earlier `logged_in` gave (no password)."""
+
+    TYPE: ClassVar[str] = "resume"
+    token: str = field(repr=False)
+    id: RequestId = None
+
+
+@dataclass(frozen=True, slots=True)
+class Direct(_Wire):
+    """A direct message to one person."""
+
+    TYPE: ClassVar[str] = "direct"
+    to: str
+    text: str
+    id: RequestId = None
+
+
+@dataclass(frozen=True, slots=True)
+class DirectHistory(_Wire):
+    """A page of the conversation with `peer` (the wire's `with`), older than `before`."""
+
+    TYPE: ClassVar[str] = "direct_history"
+    RENAMED: ClassVar[dict[str, str]] = {"peer": "with"}
+    peer: str
+    before: int | None = None  # a seq; None: from the newest
+    limit: int = DIRECT_PAGE_DEFAULT
+    id: RequestId = None
+
+
+@dataclass(frozen=True, slots=True)
+class Block(_Wire):
+    TYPE: ClassVar[str] = "block"
+    name: str
+    id: RequestId = None
+
+
+@dataclass(frozen=True, slots=True)
+class Unblock(_Wire):
+    TYPE: ClassVar[str] = "unblock"
+    name: str
+    id: RequestId = None
+
+
+@dataclass(frozen=True, slots=True)
+class SetPresence(_Wire):
+    """Say whether you are online or away, and your status line (None clears it)."""
+
+    TYPE: ClassVar[str] = "set_presence"
+    state: str  # one of SETTABLE_STATES
+    status: str | None = None
+    id: RequestId = None
+
+
 Request = (
     Register
     | Login
@@ -137,10 +199,32 @@ Request = (
     | Enter
     | Say
     | Leave
+    | ResumeSession
+    | Direct
+    | DirectHistory
+    | Block
+    | Unblock
+    | SetPresence
 )
 
 MAIN_PORT_TYPES = frozenset(
-    cls.TYPE for cls in (Register, Login, ListRooms, CreateRoom, JoinRoom, DeleteRoom, Ping, Logout)
+    cls.TYPE
+    for cls in (
+        Register,
+        Login,
+        ListRooms,
+        CreateRoom,
+        JoinRoom,
+        DeleteRoom,
+        Ping,
+        Logout,
+        ResumeSession,
+        Direct,
+        DirectHistory,
+        Block,
+        Unblock,
+        SetPresence,
+    )
 )
 ROOM_PORT_TYPES = frozenset(cls.TYPE for cls in (Enter, Say, Leave, Ping))
 
@@ -172,6 +256,26 @@ def _room_id(obj: WireObject, request_id: RequestId) -> int:
         raise ProtocolError(ErrorCode.BAD_REQUEST, "room_id must be an integer", request_id)
     assert isinstance(room_id, int)
     return room_id
+
+
+def _direct_history(obj: WireObject, rid: RequestId) -> DirectHistory:
+    peer = _text(obj, "with", rid)
+    before = obj.get("before")
+    if before is not None and not is_int(before):
+        raise ProtocolError(ErrorCode.BAD_REQUEST, "before must be a seq or null", rid)
+    limit = obj.get("limit", DIRECT_PAGE_DEFAULT)
+    if not is_int(limit) or not 1 <= limit <= DIRECT_PAGE_MAX:
+        text = f"limit must be an integer from 1 to {DIRECT_PAGE_MAX}"
+        raise ProtocolError(ErrorCode.BAD_REQUEST, text, rid)
+    return DirectHistory(peer, before, limit, rid)
+
+
+def _set_presence(obj: WireObject, rid: RequestId) -> SetPresence:
+    state = obj.get("state")
+    if state not in SETTABLE_STATES:
+        raise ProtocolError(ErrorCode.BAD_REQUEST, "state must be online or away", rid)
+    assert isinstance(state, str)
+    return SetPresence(state, _optional_text(obj, "status", rid), rid)
 
 
 def parse_request(obj: WireObject, allowed: frozenset[str]) -> Request:
@@ -211,4 +315,16 @@ def parse_request(obj: WireObject, allowed: frozenset[str]) -> Request:
         return DeleteRoom(_room_id(obj, rid), rid)
     if kind == Enter.TYPE:
         return Enter(_text(obj, "ticket", rid), rid)
+    if kind == ResumeSession.TYPE:
+        return ResumeSession(_text(obj, "token", rid), rid)
+    if kind == Direct.TYPE:
+        return Direct(_text(obj, "to", rid), _text(obj, "text", rid), rid)
+    if kind == DirectHistory.TYPE:
+        return _direct_history(obj, rid)
+    if kind == Block.TYPE:
+        return Block(_text(obj, "name", rid), rid)
+    if kind == Unblock.TYPE:
+        return Unblock(_text(obj, "name", rid), rid)
+    if kind == SetPresence.TYPE:
+        return _set_presence(obj, rid)
     raise AssertionError(f"allowed type {kind!r} has no parser")  # our bug, not the peer's

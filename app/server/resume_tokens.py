@@ -1,0 +1,32 @@
+"""Resume tokens: a random selector that finds the stored row and a random secret kept only
+as an Argon2id hash.
+
+A token is `SELECTOR.VERIFIER`: 128 random bits that name the row, and 256 random bits that
+prove it. A fast hash of the 256-bit verifier would be safe too (nobody can guess 2^256
+values, so Argon2id's slowness buys nothing against guessing); Argon2id is used anyway, as
+for every stored secret, because the selector makes it workable: the row is found by the
+selector, so one hash is verified per resume (no scan), at the cost of a login.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+SELECTOR_BYTES = 16
+VERIFIER_BYTES = 32
+# token_urlsafe(n) gives ceil(4n/3) characters of the URL-safe base64 alphabet.
+_TOKEN = re.compile(r"([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})")
+
+
+def new_token() -> tuple[str, str, str]:
+    """A fresh token, its selector and its verifier."""
+    selector = secrets.token_urlsafe(SELECTOR_BYTES)
+    verifier = secrets.token_urlsafe(VERIFIER_BYTES)
+    return f"{selector}.{verifier}", selector, verifier
+
+
+def split_token(token: str) -> tuple[str, str] | None:
+    """(selector, verifier) of a well-formed token, else None."""
+    match = _TOKEN.fullmatch(token)
+    return None if match is None else (match[1], match[2])
