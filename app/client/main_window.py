@@ -1,4 +1,5 @@
-"""The main window: a sidebar of rooms, "Browse rooms" (the lobby) and a pane per room."""
+"""The main window: a sidebar of rooms and conversations, "Browse rooms" (the lobby), a pane per
+room and per direct conversation, and the People panel."""
 
 from __future__ import annotations
 
@@ -7,13 +8,23 @@ from functools import partial
 
 from PySide6.QtCore import QEvent, QItemSelection, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QStackedWidget, QTreeView
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QTreeView,
+)
 
 from app.client import prefs
 from app.client.chat_window import ChatWindow
 from app.client.current_session import CurrentSession
+from app.client.direct_conversations import DirectConversations
+from app.client.direct_pane import DirectKey, DirectPane
 from app.client.leaving import LeaveQuestions
 from app.client.lobby_window import LobbyWindow
+from app.client.people_panel import PeoplePanel
 from app.client.quick_switcher import QuickSwitcher
 from app.client.room_joiner import RoomKey
 from app.client.session import MainSession
@@ -23,7 +34,7 @@ from app.shared.forms import child, load_form
 from app.shared.protocol import RoomSummary
 from app.shared.screens import fit_to_screen
 
-REQUIRED = ("sidebarView", "paneStack")
+REQUIRED = ("sidebarView", "paneStack", "peopleDock")
 ACTIONS = (
     "actionLogOut",
     "actionQuit",
@@ -46,6 +57,9 @@ class MainWindow(QObject):
     them. A room can be popped out into a window of its own and put back (its button, or
     Ctrl+Shift+O), keeping its conversation and connection. Ctrl+K finds a room by name;
     Ctrl+Tab, Ctrl+Shift+Tab, Ctrl+PgDown and Ctrl+PgUp step through the entries.
+    The People panel (`PeoplePanel`, docked on the right) starts direct conversations; each
+    is a `DirectPane` in the stack and an entry under "Direct messages" with its unread
+    count (`DirectConversations`).
 
     Signals:
         logged_out(): the person logged out; every room has been left.
@@ -101,10 +115,36 @@ class MainWindow(QObject):
         }
         for name, slot in triggered.items():
             self.actions[name].triggered.connect(slot)
+        self._set_up_people()
         current.changed.connect(self._on_current_changed)
         self.form.installEventFilter(self)
         self._update_title()
         self._select(BROWSE)
+
+    # --- people: the People panel and direct conversations ---------------------------------
+
+    def _set_up_people(self) -> None:
+        self.people = PeoplePanel(self.current, self)
+        child(self.form, QDockWidget, "peopleDock").setWidget(self.people.form)
+        self.directs = DirectConversations(self.current, self.people, self)
+        self.directs.opened.connect(self._on_directs_opened)
+        self.directs.unread_changed.connect(self.sidebar.set_direct_unread)
+        self.directs.cleared.connect(self.sidebar.clear_directs)
+        self.people.conversation_requested.connect(self.open_direct)
+
+    @Slot(str)
+    def open_direct(self, peer: str) -> None:
+        """Show the conversation with `peer` (started if new), ready to type."""
+        self.go_to(self.directs.open(peer).key)
+
+    @Slot(object, str)
+    def _on_directs_opened(self, key: DirectKey, peer: str) -> None:
+        pane = self.directs.panes[key]
+        self.stack.addWidget(pane.form)
+        self.sidebar.add_direct(key, peer)
+
+    def _direct(self, key: object) -> DirectPane | None:
+        return self.directs.pane(key)
 
     @property
     def chats(self) -> dict[RoomKey, ChatWindow]:
@@ -135,6 +175,9 @@ class MainWindow(QObject):
         for key, chat in self.chats.items():
             if chat.form is widget:
                 return key
+        for direct_key, pane in self.directs.panes.items():
+            if pane.form is widget:
+                return direct_key
         return BROWSE
 
     @Slot()
@@ -148,28 +191,36 @@ class MainWindow(QObject):
         if chat is not None and not chat.docked:
             chat.show()
             return
-        self._select(key if chat is not None else BROWSE)
+        known = chat is not None or self._direct(key) is not None
+        self._select(key if known else BROWSE)
         self.form.show()
         self.form.raise_()
         self.form.activateWindow()
         self._focus_pane()
 
     def _select(self, key: object) -> None:
-        index = self.sidebar.browse_index() if key == BROWSE else self.sidebar.room_index(key)
+        if isinstance(key, DirectKey):
+            index = self.sidebar.direct_index(key)
+        else:
+            index = self.sidebar.browse_index() if key == BROWSE else self.sidebar.room_index(key)
         if index.isValid():
             self.sidebar_view.setCurrentIndex(index)
         self._show_pane(key)
 
     def _show_pane(self, key: object) -> None:
-        chat = self._chat(key)
-        if chat is not None and chat.docked:
+        chat, direct = self._chat(key), self._direct(key)
+        if direct is not None:
+            self.stack.setCurrentWidget(direct.form)
+        elif chat is not None and chat.docked:
             self.stack.setCurrentWidget(chat.form)
         elif chat is None:
             self.stack.setCurrentWidget(self.lobby.form)
-        self.actions["actionPopOut"].setEnabled(self.current_key() != BROWSE)
+        shown = self.current_key()
+        self.directs.show(shown)
+        self.actions["actionPopOut"].setEnabled(self._chat(shown) is not None)
 
     def _focus_pane(self) -> None:
-        chat = self._chat(self.current_key())
+        chat = self._chat(self.current_key()) or self._direct(self.current_key())
         if chat is not None:
             chat.input_edit.setFocus()
         else:
@@ -178,7 +229,7 @@ class MainWindow(QObject):
     @Slot(int)
     def step(self, offset: int) -> None:
         """Go to the next (1) or previous (-1) entry of the sidebar, round the end."""
-        keys = [BROWSE, *self.sidebar.room_keys()]
+        keys = [BROWSE, *self.sidebar.room_keys(), *self.sidebar.direct_keys()]
         current = self.current_key()
         index = self.sidebar_view.currentIndex()
         selected = index.data(KEY_ROLE) if index.isValid() else current
@@ -252,7 +303,7 @@ class MainWindow(QObject):
     @Slot()
     def _on_pop_out_triggered(self) -> None:
         key = self.current_key()
-        if key != BROWSE:
+        if self._chat(key) is not None:
             self.toggle_docked(key)
 
     def _on_chat_left(self, key: object, _room_id: int) -> None:
@@ -297,6 +348,7 @@ class MainWindow(QObject):
     def shutdown(self) -> None:
         """Leave every room and close the window (the client is ending and logs out)."""
         self.questions.close()
+        self.people.shutdown()
         self.lobby.shutdown()
         self.form.removeEventFilter(self)
         self.form.close()

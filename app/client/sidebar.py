@@ -1,5 +1,5 @@
-"""The main window's sidebar: "Browse rooms", the rooms the person is in, and (later) their
-direct conversations."""
+"""The main window's sidebar: "Browse rooms", the rooms the person is in, and their direct
+conversations."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from app.shared.labels import plain_tooltip
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1  # the room's key (server instance, room id), or None
 BROWSE = "browse"  # KEY_ROLE of the "Browse rooms" entry
+NAME_ROLE = Qt.ItemDataRole.UserRole + 2  # a conversation's peer, as the server spells it
 
 
 def _heading(text: str) -> QStandardItem:
@@ -25,8 +26,8 @@ def _heading(text: str) -> QStandardItem:
 
 class Sidebar(QStandardItemModel):
     """Three sections: "Browse rooms" (the lobby's list), "Rooms" (one entry per room the
-    person is in, in the order entered), and "Direct messages" (a place kept for the
-    conversations the protocol is gaining; empty for now).
+    person is in, in the order entered), and "Direct messages" (one entry per
+    conversation, with its unread count).
 
     Each selectable entry holds its key in KEY_ROLE: `BROWSE`, or a room's key.
 
@@ -41,9 +42,9 @@ class Sidebar(QStandardItemModel):
         browse.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
         self.rooms = _heading(self.tr("Rooms"))
         self.direct = _heading(self.tr("Direct messages"))
-        placeholder = QStandardItem(self.tr("No conversations yet"))
-        placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
-        self.direct.appendRow(placeholder)
+        self.placeholder = QStandardItem(self.tr("No conversations yet"))
+        self.placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
+        self.direct.appendRow(self.placeholder)
         for item in (browse, self.rooms, self.direct):
             self.appendRow(item)
 
@@ -92,3 +93,49 @@ class Sidebar(QStandardItemModel):
             (self.rooms.child(row).data(KEY_ROLE), self.rooms.child(row).text())
             for row in range(self.rooms.rowCount())
         ]
+
+    # --- direct conversations (keys from direct_pane.DirectKey) ----------------------------
+
+    def add_direct(self, key: object, name: str) -> QModelIndex:
+        """The entry for a conversation (at the end of "Direct messages" if new)."""
+        found = self.direct_index(key)
+        if found.isValid():
+            return found
+        if self.direct.rowCount() == 1 and self.direct.child(0) is self.placeholder:
+            self.direct.takeRow(0)
+        item = QStandardItem(icon("person"), name)
+        item.setData(key, KEY_ROLE)
+        item.setData(name, NAME_ROLE)
+        item.setToolTip(plain_tooltip(name))
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+        self.direct.appendRow(item)
+        return item.index()
+
+    def set_direct_unread(self, key: object, count: int) -> None:
+        """Show `count` unread messages beside the conversation ("bob (3)"), in bold."""
+        index = self.direct_index(key)
+        if not index.isValid():
+            return
+        item = self.itemFromIndex(index)
+        name = item.data(NAME_ROLE)
+        item.setText(self.tr("{name} ({count})").format(name=name, count=count) if count else name)
+        font = QFont()
+        font.setBold(count > 0)
+        item.setFont(font)
+
+    def clear_directs(self) -> None:
+        self.direct.removeRows(0, self.direct.rowCount())
+        self.placeholder = QStandardItem(self.tr("No conversations yet"))
+        self.placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
+        self.direct.appendRow(self.placeholder)
+
+    def direct_index(self, key: object) -> QModelIndex:
+        for row in range(self.direct.rowCount()):
+            child = self.direct.child(row)
+            if child is not None and key is not None and child.data(KEY_ROLE) == key:
+                return child.index()
+        return QModelIndex()
+
+    def direct_keys(self) -> list[object]:
+        keys = [self.direct.child(row).data(KEY_ROLE) for row in range(self.direct.rowCount())]
+        return [key for key in keys if key is not None]

@@ -242,6 +242,45 @@
     </message>
 </context>
 <context>
+    <name>DirectPane</name>
+    <message>
+        <source>&amp;Block {name}</source>
+        <translation>{name} 차단(&amp;B)</translation>
+    </message>
+    <message>
+        <source>&amp;Unblock {name}</source>
+        <translation>{name} 차단 해제(&amp;U)</translation>
+    </message>
+    <message>
+        <source>You blocked {name}: their messages are not shown.</source>
+        <translation>{name} 님을 차단했습니다. 그 사람의 메시지는 보이지 않습니다.</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>오프라인</translation>
+    </message>
+    <message>
+        <source>away</source>
+        <translation>자리 비움</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>온라인</translation>
+    </message>
+    <message>
+        <source>Con&amp;versation</source>
+        <translation>대화(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Write a message and press Enter (Shift+Enter for a new line)</source>
+        <translation>메시지를 쓰고 Enter를 누르세요 (줄 바꿈은 Shift+Enter)</translation>
+    </message>
+    <message>
+        <source>&amp;Send</source>
+        <translation>보내기(&amp;S)</translation>
+    </message>
+</context>
+<context>
     <name>FoundServersModel</name>
     <message>
         <source>encrypted</source>
@@ -473,6 +512,10 @@
     <message>
         <source>&amp;Go</source>
         <translation>이동(&amp;G)</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>사람들</translation>
     </message>
     <message>
         <source>Log &amp;out</source>
@@ -792,6 +835,60 @@
     </message>
 </context>
 <context>
+    <name>PeopleModel</name>
+    <message>
+        <source>{name} (away)</source>
+        <translation>{name} (자리 비움)</translation>
+    </message>
+</context>
+<context>
+    <name>PeoplePanel</name>
+    <message>
+        <source>Online ({count})</source>
+        <translation>온라인 ({count})</translation>
+    </message>
+    <message>
+        <source>Unbloc&amp;k</source>
+        <translation>차단 해제(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Bloc&amp;k</source>
+        <translation>차단(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Send a direct message</source>
+        <translation>개인 메시지 보내기</translation>
+    </message>
+    <message>
+        <source>Unblock</source>
+        <translation>차단 해제</translation>
+    </message>
+    <message>
+        <source>Block</source>
+        <translation>차단</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>사람들</translation>
+    </message>
+    <message>
+        <source>Your stat&amp;us:</source>
+        <translation>내 상태(&amp;U):</translation>
+    </message>
+    <message>
+        <source>What are you up to? (Enter to set)</source>
+        <translation>무엇을 하고 있나요? (Enter로 설정)</translation>
+    </message>
+    <message>
+        <source>Show me as a&amp;way</source>
+        <translation>자리 비움으로 표시(&amp;W)</translation>
+    </message>
+    <message>
+        <source>&amp;Message</source>
+        <translation>메시지(&amp;M)</translation>
+    </message>
+</context>
+<context>
     <name>QuickSwitcher</name>
     <message>
         <source>Switch to room</source>
@@ -865,6 +962,10 @@
     <message>
         <source>No conversations yet</source>
         <translation>아직 대화가 없습니다</translation>
+    </message>
+    <message>
+        <source>{name} ({count})</source>
+        <translation>{name} ({count})</translation>
     </message>
 </context>
 </TS>

@@ -15,10 +15,12 @@ from app.client import (
     certificate_dialog,
     chat_window,
     create_room_dialog,
+    direct_pane,
     lobby_window,
     login_window,
     main_window,
     password_dialog,
+    people_panel,
     quick_switcher,
 )
 from app.client.login_window import LoginWindow
@@ -38,6 +40,8 @@ CLIENT_FORMS = {
     "create_room_dialog": create_room_dialog.REQUIRED,
     "password_dialog": password_dialog.REQUIRED,
     "chat_window": chat_window.REQUIRED,
+    "people_panel": people_panel.REQUIRED,
+    "direct_pane": direct_pane.REQUIRED,
 }
 
 
