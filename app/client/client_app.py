@@ -6,13 +6,16 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtNetwork import QSslCertificate
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from app.client.current_session import CurrentSession
 from app.client.login_window import LoginWindow
 from app.client.main_window import MainWindow
+from app.client.reconnect import ReconnectBar, Reconnector
 from app.client.session import MainSession
 from app.client.ui import add_icon_search_path
-from app.shared.protocol import RoomSummary
+from app.shared.forms import child
+from app.shared.protocol import LoggedIn, RoomSummary
 
 
 class ClientApp(QObject):
@@ -48,6 +51,14 @@ class ClientApp(QObject):
         self.main.logged_out.connect(self._on_main_logged_out)
         self.main.relogin_requested.connect(self._on_main_relogin_requested)
         self.main.quit_requested.connect(self._on_main_quit_requested)
+        self.reconnector = Reconnector(self.current, self)
+        self.reconnect_bar = ReconnectBar(
+            self.reconnector,
+            child(self.main.form, QWidget, "reconnectBar"),
+            child(self.main.form, QLabel, "reconnectLabel"),
+            child(self.main.form, QPushButton, "retryButton"),
+        )
+        self.reconnector.resumed.connect(self._on_reconnector_resumed)
 
     @property
     def session(self) -> MainSession | None:
@@ -59,12 +70,14 @@ class ClientApp(QObject):
 
     def shutdown(self) -> None:
         """Leave every room, log out, close every window (idempotent)."""
+        self.reconnector.stop()
         self.main.shutdown()
         self.current.replace(None)
         self.login.close()
 
     @Slot(object, tuple)
     def _on_login_logged_in(self, session: MainSession, rooms: tuple[RoomSummary, ...]) -> None:
+        self.reconnector.stop()  # logged in by hand
         self.current.replace(session)  # the windows see it change, then the rooms show
         self.main.show_rooms(rooms)
 
@@ -73,8 +86,17 @@ class ClientApp(QObject):
         if not self.main.form.isVisible():
             self.quit_requested.emit()
 
+    @Slot(object, object)
+    def _on_reconnector_resumed(self, session: MainSession, logged_in: LoggedIn) -> None:
+        """Signed in again with the token: the lobby current, every room entered again."""
+        self.login.close()
+        self.current.replace(session)
+        self.lobby.show_rooms(logged_in.rooms)
+        self.lobby.joiner.rejoin_all()
+
     @Slot()
     def _on_main_logged_out(self) -> None:
+        self.reconnector.stop()
         self.current.replace(None)
         self.login.show(self.tr("You have logged out."))
 

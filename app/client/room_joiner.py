@@ -180,6 +180,13 @@ class RoomJoiner(QObject):
             return
         self.join(chat.room, chat.password if chat.room.locked else None)
 
+    def rejoin_all(self) -> None:
+        """Signed in again after a lost connection: enter again every room whose window
+        lost it (a locked one with the password typed this session)."""
+        for chat in list(self.chats.values()):
+            if not chat.connected and not chat.closed:
+                self._on_chat_reconnect_requested(chat, chat.room_id)
+
     @Slot(object)
     def _on_current_changed(self, _session: MainSession | None) -> None:
         self.forget_requests()  # the session before will answer nothing more

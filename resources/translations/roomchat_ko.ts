@@ -498,6 +498,10 @@
         <translation>{name} — RoomChat — {server}</translation>
     </message>
     <message>
+        <source>Retry &amp;now</source>
+        <translation>지금 다시 시도(&amp;N)</translation>
+    </message>
+    <message>
         <source>Your rooms and conversations (Ctrl+K to switch by name)</source>
         <translation>내 방과 대화 (이름으로 이동하려면 Ctrl+K)</translation>
     </message>
@@ -901,6 +905,17 @@
     <message>
         <source>Room name</source>
         <translation>방 이름</translation>
+    </message>
+</context>
+<context>
+    <name>ReconnectBar</name>
+    <message>
+        <source>Connection lost. Reconnecting in {seconds} s…</source>
+        <translation>연결이 끊겼습니다. {seconds}초 뒤에 다시 연결합니다…</translation>
+    </message>
+    <message>
+        <source>Connection lost. Reconnecting…</source>
+        <translation>연결이 끊겼습니다. 다시 연결하는 중…</translation>
     </message>
 </context>
 <context>
