@@ -66,12 +66,17 @@ class ClientApp(QObject):
         return self.current.session
 
     def start(self) -> None:
+        """Show the login window; with "Keep me signed in" and a kept token, sign in."""
         self.login.show()
+        self.login.resume_kept()
 
     def shutdown(self) -> None:
         """Leave every room, log out, close every window (idempotent)."""
         self.reconnector.stop()
         self.main.shutdown()
+        session = self.current.session
+        if session is not None and session.is_open and self.login.keep_check.isChecked():
+            session.close()  # no logout: that would revoke the token kept for next time
         self.current.replace(None)
         self.login.close()
 
@@ -90,6 +95,7 @@ class ClientApp(QObject):
     def _on_reconnector_resumed(self, session: MainSession, logged_in: LoggedIn) -> None:
         """Signed in again with the token: the lobby current, every room entered again."""
         self.login.close()
+        self.login.keep(session)  # the token used is spent: keep the new one, if kept
         self.current.replace(session)
         self.lobby.show_rooms(logged_in.rooms)
         self.lobby.joiner.rejoin_all()
@@ -97,6 +103,8 @@ class ClientApp(QObject):
     @Slot()
     def _on_main_logged_out(self) -> None:
         self.reconnector.stop()
+        if self.current.session is not None:
+            self.login.forget_kept(self.current.session)
         self.current.replace(None)
         self.login.show(self.tr("You have logged out."))
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from app.client import prefs, texts
 from app.client.certificate_dialog import CertificateDialog, Decision
 from app.client.countdown import Countdown
+from app.client.credentials import TokenKeeper
 from app.client.found_servers import FoundServersPanel
 from app.client.login_attempt import Field, LoginAttempt, LoginFailure, tls_policy
 from app.client.session import MainSession
@@ -38,6 +39,7 @@ REQUIRED = (
     "tlsCheck",
     "nameEdit",
     "passwordEdit",
+    "keepCheck",
     "loginButton",
     "signUpButton",
     "errorLabel",
@@ -81,6 +83,7 @@ class LoginWindow(QObject):
         tls: bool = False,
         ca_certificates: Sequence[QSslCertificate] = (),
         parent: QObject | None = None,
+        keeper: TokenKeeper | None = None,
     ) -> None:
         super().__init__(parent)
         self.form: QDialog = load_form("login_window", None, REQUIRED)  # type: ignore[assignment]
@@ -90,6 +93,9 @@ class LoginWindow(QObject):
         self.tls_check = child(self.form, QCheckBox, "tlsCheck")
         self.name_edit = child(self.form, QLineEdit, "nameEdit")
         self.password_edit = child(self.form, QLineEdit, "passwordEdit")
+        self.keep_check = child(self.form, QCheckBox, "keepCheck")
+        self.keep_check.setChecked(prefs.keep_signed_in())
+        self.keeper = keeper or TokenKeeper()
         self.login_button = child(self.form, QPushButton, "loginButton")
         self.sign_up_button = child(self.form, QPushButton, "signUpButton")
         self.error_label = child(self.form, QLabel, "errorLabel")
@@ -114,6 +120,7 @@ class LoginWindow(QObject):
         self._ca_certificates = tuple(ca_certificates)
         self._accept_once: tuple[str, str] = ("", "")  # (host:port, fingerprint), next try only
         self._signing_up = False
+        self._resuming = False  # the attempt under way uses the kept token
         self.countdown = Countdown(self)
         self._retry_code = ""  # the code the countdown is for
         self.countdown.ticked.connect(self._on_countdown_ticked)
@@ -185,7 +192,39 @@ class LoginWindow(QObject):
             accepted = fingerprint if address == f"{host}:{port}" else ""
             tls = tls_policy(host, port, self._ca_certificates, accepted)
         self._accept_once = ("", "")
-        attempt = LoginAttempt(host, port, name, password, signing_up=signing_up, tls=tls)
+        self._resuming = False
+        self._start(LoginAttempt(host, port, name, password, signing_up=signing_up, tls=tls))
+
+    def resume_kept(self) -> bool:
+        """ "Keep me signed in" was chosen and a token is kept for the name shown: sign in
+        with it (no password). False when there is nothing to try."""
+        name, host = self.name_edit.text().strip(), self.host_edit.text().strip()
+        port = self.port_spin.value()
+        if self.busy or not prefs.keep_signed_in() or not name or not host:
+            return False
+        token = self.keeper.load(host, port, name)
+        if not token:
+            return False
+        tls = tls_policy(host, port, self._ca_certificates) if self.tls_check.isChecked() else None
+        self._signing_up, self._resuming = False, True
+        self._start(LoginAttempt(host, port, name, "", tls=tls, resume_token=token))
+        return True
+
+    def keep(self, session: MainSession) -> None:
+        """Keep (or, without "Keep me signed in", forget) the session's new token: a token
+        is good for one resume, each login brings the next one."""
+        host, port, name = session.host, session.port, session.name
+        if self.keep_check.isChecked() and session.resume_token:
+            self.keeper.save(host, port, name, session.resume_token)
+        elif prefs.keep_signed_in():  # was kept until now: the store is touched only then
+            self.keeper.forget(host, port, name)
+
+    def forget_kept(self, session: MainSession) -> None:
+        """Logged out: the token kept for that account is no good any more."""
+        if prefs.keep_signed_in():
+            self.keeper.forget(session.host, session.port, session.name)
+
+    def _start(self, attempt: LoginAttempt) -> None:
         attempt.setParent(self)
         attempt.progressed.connect(self._on_attempt_progressed)
         attempt.succeeded.connect(self._on_attempt_succeeded)
@@ -203,12 +242,17 @@ class LoginWindow(QObject):
     def _on_attempt_succeeded(self, session: MainSession, logged_in: LoggedIn) -> None:
         self._drop_attempt()
         prefs.remember_login(session.host, session.port, session.name, session.tls is not None)
+        self.keep(session)
+        prefs.set_keep_signed_in(self.keep_check.isChecked())
         self.password_edit.clear()
         self.form.hide()
         self.logged_in.emit(session, logged_in.rooms)
 
     @Slot(object)
     def _on_attempt_failed(self, failure: LoginFailure) -> None:
+        if failure.field == Field.PASSWORD and self._resuming:
+            host, port = self.host_edit.text().strip(), self.port_spin.value()
+            self.keeper.forget(host, port, self.name_edit.text().strip())  # refused: no good
         if failure.retry_after is not None:
             self._retry_code = failure.code
             self.countdown.start(failure.retry_after)  # before the buttons come back

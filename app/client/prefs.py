@@ -54,6 +54,17 @@ def remember_login(host: str, port: int, name: str, tls: bool = False) -> None:
     store.sync()
 
 
+def keep_signed_in() -> bool:
+    """Whether the person chose "Keep me signed in" (the token itself is in the keyring)."""
+    return str(settings().value("login/keep", "false")).lower() == "true"
+
+
+def set_keep_signed_in(keep: bool) -> None:
+    store = settings()
+    store.setValue("login/keep", keep)
+    store.sync()
+
+
 def _pin_key(host: str, port: int) -> str:
     return f"certificates/{host.strip().lower()}:{port}"
 

@@ -475,6 +475,14 @@
         <translation>8자 이상</translation>
     </message>
     <message>
+        <source>&amp;Keep me signed in</source>
+        <translation>로그인 상태 유지(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Sign in on the next start without the password (kept in the system&apos;s credential store)</source>
+        <translation>다음에 시작할 때 비밀번호 없이 로그인합니다 (시스템의 자격 증명 저장소에 보관)</translation>
+    </message>
+    <message>
         <source>Create an account with this name and password, then log in</source>
         <translation>이 이름과 비밀번호로 계정을 만들고 로그인합니다</translation>
     </message>

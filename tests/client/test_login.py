@@ -93,6 +93,7 @@ def test_keyboard_only_login(qtbot, make_client) -> None:
     qtbot.waitUntil(lambda: login.form.focusWidget() is login.password_edit, timeout=WAIT_MS)
     login.host_edit.setFocus()
     order = [login.port_spin, login.tls_check, login.name_edit, login.password_edit]
+    order.append(login.keep_check)  # "Keep me signed in", after the password
     order.append(login.login_button)
     for expected in order:
         qtbot.keyClick(login.form.focusWidget(), Qt.Key.Key_Tab)
