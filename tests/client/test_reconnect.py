@@ -5,9 +5,18 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from app.client.credentials import TokenKeeper
 from app.client.reconnect import Backoff
 from app.shared.protocol import CreateRoom, RoomCreated
-from tests.client.conftest import WAIT_MS, entered_chat, join_row, log_in, wait_for_room_row
+from tests.client.conftest import (
+    WAIT_MS,
+    create_room,
+    entered_chat,
+    join_row,
+    log_in,
+    wait_for_room_row,
+)
+from tests.client.test_people_session import MemoryKeyring
 from tests.fake_clock import FakeClock
 
 
@@ -50,6 +59,9 @@ def test_after_a_server_restart_the_client_resumes_and_rejoins(
     clock = FakeClock()
     alice.reconnector.clock = clock
     alice.reconnector.backoff.rand = lambda: 0.5
+    store = MemoryKeyring()
+    alice.login.keeper = TokenKeeper(store)
+    alice.login.keep_check.setChecked(True)  # "Keep me signed in"
     log_in(qtbot, alice, "alice")
     lounge = _create(qtbot, alice, "Lounge")
     den = _create(qtbot, alice, "Den", password="secret")
@@ -71,6 +83,7 @@ def test_after_a_server_restart_the_client_resumes_and_rejoins(
     log_in(qtbot, bob, "bob")
     join_row(qtbot, bob, wait_for_room_row(qtbot, bob, "Lounge"))
     _say(qtbot, entered_chat(qtbot, bob, "Lounge"), "while you were away")
+    create_room(qtbot, bob, "Opened meanwhile")
     qtbot.mouseClick(alice.reconnect_bar.button, Qt.MouseButton.LeftButton)  # Retry now
     qtbot.waitUntil(lambda: lounge.connected and den.connected, timeout=WAIT_MS)
     assert not bar.isVisible() and not alice.login.form.isVisible()
@@ -79,5 +92,7 @@ def test_after_a_server_restart_the_client_resumes_and_rejoins(
     qtbot.waitUntil(lambda: "while you were away" in _texts(lounge), timeout=WAIT_MS)
     assert _texts(lounge).count("before") == 1
     assert alice.main.form.windowTitle() == f"alice — RoomChat — 127.0.0.1:{port}"
-    wait_for_room_row(qtbot, alice, "Den")  # the lobby is current again
+    wait_for_room_row(qtbot, alice, "Opened meanwhile")  # the lobby is current again
+    kept = alice.current.session.resume_token  # the token spent, the new one kept
+    assert kept and list(store.items.values()) == [kept]
     _say(qtbot, lounge, "back")
