@@ -17,19 +17,22 @@ from app.shared.validation import name_key
 class DirectConversations(QObject):
     """Owns the `DirectPane`s of the current session, keyed by `DirectKey`.
 
-    A conversation appears (`opened`) when the person starts one from the People panel, or
-    when `logged_in` says messages waited, or when a message arrives. Its unread count
+    A conversation appears (`added`) when the person starts one from the People panel, or
+    when `logged_in` says messages waited, or when a message arrives; its pane is made
+    (`pane_made`, asking for its history) only when it is first shown. Its unread count
     grows with each message from the peer while its pane is not `shown`, and is reset by
     `mark_read`. The messages that waited are sent by the server right after the login and
     are already in the login's counts, so that many of the first ones are not counted again.
 
     Signals:
-        opened(object, str): a conversation now exists: its key and the peer's name.
+        added(object, str): a conversation now exists: its key and the peer's name.
+        pane_made(object): the `DirectPane` of a conversation was made.
         unread_changed(object, int): the unread count of the conversation with this key.
         cleared(): the session changed; every conversation is gone.
     """
 
-    opened = Signal(object, str)
+    added = Signal(object, str)
+    pane_made = Signal(object)
     unread_changed = Signal(object, int)
     cleared = Signal()
 
@@ -37,6 +40,7 @@ class DirectConversations(QObject):
         super().__init__(parent)
         self.current = current
         self.panel = panel
+        self.peers: dict[DirectKey, str] = {}  # every conversation, pane or not
         self.panes: dict[DirectKey, DirectPane] = {}
         self.unread: dict[DirectKey, int] = {}
         self.shown: DirectKey | None = None
@@ -46,22 +50,33 @@ class DirectConversations(QObject):
         current.changed.connect(self._on_current_changed)
 
     def pane(self, key: object) -> DirectPane | None:
-        return self.panes.get(key) if isinstance(key, DirectKey) else None  # type: ignore[call-overload]
+        """The pane of a known conversation (made now if it has none yet), else None."""
+        if not isinstance(key, DirectKey) or key not in self.peers:
+            return None
+        return self.open(self.peers[key])
+
+    def add(self, peer: str) -> DirectKey:
+        """The conversation with `peer` is listed (added if new); no pane is made."""
+        key = DirectKey(name_key(peer))
+        if key not in self.peers:
+            self.peers[key] = peer
+            self.unread.setdefault(key, 0)
+            self.added.emit(key, peer)
+        return key
 
     def open(self, peer: str) -> DirectPane:
         """The pane of the conversation with `peer`, made (and its history asked) if new."""
-        key = DirectKey(name_key(peer))
+        key = self.add(peer)
         pane = self.panes.get(key)
         if pane is not None:
             return pane
-        pane = DirectPane(peer, self.current)
+        pane = DirectPane(self.peers[key], self.current)
         pane.block_requested.connect(self.panel.set_blocked)
         pane.set_blocked(self.panel.is_blocked(peer))
         people = self.current.people
         pane.show_presence(people.online.get(peer) if people is not None else None)
         self.panes[key] = pane
-        self.unread.setdefault(key, 0)
-        self.opened.emit(key, peer)
+        self.pane_made.emit(pane)
         pane.load()
         return pane
 
@@ -90,6 +105,7 @@ class DirectConversations(QObject):
             pane.form.deleteLater()
             pane.deleteLater()
         self.panes.clear()
+        self.peers.clear()
         self.unread.clear()
         self._waiting.clear()
         self.shown = None
@@ -100,8 +116,7 @@ class DirectConversations(QObject):
         self._people.direct_received.connect(self._on_people_direct_received)
         self._people.presence_changed.connect(self._on_people_presence_changed)
         for peer, count in self._people.unread.items():
-            key = DirectKey(name_key(peer))
-            self.open(peer)
+            key = self.add(peer)
             self._waiting[key] = count
             self._count(key, count)
 
@@ -109,9 +124,10 @@ class DirectConversations(QObject):
     def _on_people_direct_received(self, message: DirectMessage) -> None:
         mine = name_key(message.sender) == name_key(self.current.name)
         peer = message.to if mine else message.sender
-        key = DirectKey(name_key(peer))
-        pane = self.open(peer)
-        pane.receive(message)
+        key = self.add(peer)
+        pane = self.panes.get(key)
+        if pane is not None:  # else its history will hold the message when it is made
+            pane.receive(message)
         if mine:
             return
         if self._waiting.get(key):

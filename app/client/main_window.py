@@ -127,7 +127,8 @@ class MainWindow(QObject):
         self.people = PeoplePanel(self.current, self)
         child(self.form, QDockWidget, "peopleDock").setWidget(self.people.form)
         self.directs = DirectConversations(self.current, self.people, self)
-        self.directs.opened.connect(self._on_directs_opened)
+        self.directs.added.connect(self.sidebar.add_direct)
+        self.directs.pane_made.connect(self._on_directs_pane_made)
         self.directs.unread_changed.connect(self.sidebar.set_direct_unread)
         self.directs.cleared.connect(self.sidebar.clear_directs)
         self.people.conversation_requested.connect(self.open_direct)
@@ -137,11 +138,9 @@ class MainWindow(QObject):
         """Show the conversation with `peer` (started if new), ready to type."""
         self.go_to(self.directs.open(peer).key)
 
-    @Slot(object, str)
-    def _on_directs_opened(self, key: DirectKey, peer: str) -> None:
-        pane = self.directs.panes[key]
+    @Slot(object)
+    def _on_directs_pane_made(self, pane: DirectPane) -> None:
         self.stack.addWidget(pane.form)
-        self.sidebar.add_direct(key, peer)
 
     def _direct(self, key: object) -> DirectPane | None:
         return self.directs.pane(key)
@@ -175,7 +174,7 @@ class MainWindow(QObject):
         for key, chat in self.chats.items():
             if chat.form is widget:
                 return key
-        for direct_key, pane in self.directs.panes.items():
+        for direct_key, pane in list(self.directs.panes.items()):
             if pane.form is widget:
                 return direct_key
         return BROWSE

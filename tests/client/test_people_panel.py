@@ -92,7 +92,8 @@ def test_a_direct_conversation_starts_from_the_people_panel(qtbot, make_client) 
     _write(qtbot, pane, "<i>hi</i> bob")
     # bob is elsewhere: the conversation appears with one unread, the message plain text
     qtbot.waitUntil(lambda: _sidebar_text(bob, "alice") == "alice (1)", timeout=WAIT_MS)
-    bob_pane = bob.main.directs.panes[DirectKey("alice")]
+    assert DirectKey("alice") not in bob.main.directs.panes  # made when first shown
+    bob_pane = bob.main.directs.pane(DirectKey("alice"))
     qtbot.waitUntil(lambda: _texts(bob_pane) == ["<i>hi</i> bob"], timeout=WAIT_MS)
     bob.main.go_to(DirectKey("alice"))
     assert _sidebar_text(bob, "alice") == "alice"
@@ -113,10 +114,12 @@ def test_direct_messages_wait_for_someone_offline(qtbot, make_client) -> None:
         _write(qtbot, pane, text)
     log_in(qtbot, bob, "bob", sign_up=False)
     qtbot.waitUntil(lambda: _sidebar_text(bob, "alice") == "alice (3)", timeout=WAIT_MS)
-    bob_pane = bob.main.directs.panes[DirectKey("alice")]
+    bob_pane = bob.main.directs.pane(DirectKey("alice"))  # its history: after what waited
     qtbot.waitUntil(lambda: _texts(bob_pane) == ["one", "two", "three"], timeout=WAIT_MS)
     qtbot.waitUntil(lambda: pane.presence_label.text() == "online", timeout=WAIT_MS)
     assert _sidebar_text(bob, "alice") == "alice (3)"  # the waiting ones are not counted twice
+    bob.main.go_to(DirectKey("alice"))
+    assert _sidebar_text(bob, "alice") == "alice"
 
 
 def test_older_messages_come_in_when_scrolled_to_the_top(qtbot, make_client, monkeypatch) -> None:
@@ -124,6 +127,9 @@ def test_older_messages_come_in_when_scrolled_to_the_top(qtbot, make_client, mon
     alice, bob = make_client(), make_client()
     log_in(qtbot, alice, "alice")
     log_in(qtbot, bob, "bob")
+    bob.main.open_direct("alice")  # open while they come: each shown live
+    bob_pane = bob.main.directs.panes[DirectKey("alice")]
+    qtbot.waitUntil(lambda: not bob_pane.loading, timeout=WAIT_MS)
     alice.main.open_direct("bob")
     pane = alice.main.directs.panes[DirectKey("bob")]
     sent = [f"message {n}\n" + "line\n" * 12 for n in range(14)]
@@ -131,8 +137,6 @@ def test_older_messages_come_in_when_scrolled_to_the_top(qtbot, make_client, mon
         pane.input_edit.setPlainText(text)
         pane.send()
     qtbot.waitUntil(lambda: pane.messages.rowCount() == 14, timeout=WAIT_MS)
-    bob.main.open_direct("alice")
-    bob_pane = bob.main.directs.panes[DirectKey("alice")]
     qtbot.waitUntil(lambda: _texts(bob_pane) == sent, timeout=WAIT_MS)  # live, all of them
     bob.main.log_out()
     log_in(qtbot, bob, "bob", sign_up=False)
