@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
+from PySide6.QtGui import QBrush, QColor
 
 from app.client.ui import icon
 from app.shared.labels import plain_tooltip
@@ -111,7 +112,7 @@ class PeopleModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DecorationRole:
             return icon("person")
         if role == Qt.ItemDataRole.ForegroundRole and away:
-            return Qt.GlobalColor.gray
+            return QBrush(QColor(Qt.GlobalColor.gray))
         if role == Qt.ItemDataRole.ToolTipRole:
             return plain_tooltip(
                 f"{person.name}\n{person.status}" if person.status else person.name

@@ -6,11 +6,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from app.client.chat_models import ChatEntry, EntryKind
 from app.client.current_session import CurrentSession
-from app.client.direct_pane import DirectKey, DirectPane
+from app.client.direct_pane import DirectKey, DirectMessagesModel, DirectPane
 from app.client.main_window import MainWindow
-from app.client.people_model import NAME_ROLE
-from app.shared.protocol import AWAY, ONLINE
+from app.client.people_model import NAME_ROLE, PeopleModel
+from app.shared.protocol import AWAY, ONLINE, Presence
 from tests.client.conftest import WAIT_MS, activate, log_in, type_into
 from tests.client.test_mnemonics import mnemonic, repeated, window_texts
 from tests.fake_clock import FakeClock
@@ -188,3 +189,29 @@ def test_the_main_window_with_people_and_a_conversation_has_no_mnemonic_twice(
     assert {"&Message", "Bloc&k", "Con&versation"} <= set(texts) or language == "ko"
     assert len([text for text in texts if mnemonic(text)]) >= 12
     assert repeated(texts) == {}, language
+
+
+def test_a_conversation_shows_each_message_once(qtbot, qtmodeltester) -> None:
+    model = DirectMessagesModel()
+    qtmodeltester.check(model)
+    for seq in (5, 6, 6):
+        model.append(ChatEntry(EntryKind.MESSAGE, f"m{seq}", "bob", None, seq))
+    assert (
+        model.prepend(
+            ChatEntry(EntryKind.MESSAGE, f"m{seq}", "bob", None, seq) for seq in (3, 4, 5)
+        )
+        == 2
+    )
+    assert [model.entry(row).text for row in range(model.rowCount())] == ["m3", "m4", "m5", "m6"]
+    assert model.first_seq == 3
+
+
+def test_the_people_model_keeps_names_sorted_without_case(qtbot, qtmodeltester) -> None:
+    model = PeopleModel()
+    for name in ("carol", "Bob", "alice"):
+        model.update(Presence(name, ONLINE, None))
+    model.update(Presence("bob", AWAY, "lunch"))  # the same person, another spelling
+    qtmodeltester.check(model)
+    assert model.names == ["alice", "bob", "carol"]
+    model.update(Presence("ALICE", "offline", None), online=False)
+    assert model.names == ["bob", "carol"] and model.index(0).data() == "bob (away) — lunch"
