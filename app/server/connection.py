@@ -205,8 +205,9 @@ class Connection(QObject):
     def send(self, message: ServerEvent) -> None:
         self.send_bytes(encode(message))
 
-    def send_bytes(self, data: bytes | QByteArray) -> int:
-        """Queue `data`; returns at least the bytes now waiting to be written (0 once closed).
+    def send_bytes(self, data: bytes | QByteArray, size: int = -1) -> int:
+        """Queue `data` (of `size` bytes, when the caller knows); returns at least the bytes
+        now waiting to be written (0 once closed).
 
         Asking Qt for the backlog costs a call per write, so it is asked only once the bytes
         written since the last answer could matter; until then the answer plus those bytes
@@ -214,7 +215,8 @@ class Connection(QObject):
         """
         if not self._open:
             return 0
-        size = data.size() if isinstance(data, QByteArray) else len(data)
+        if size < 0:
+            size = data.size() if isinstance(data, QByteArray) else len(data)
         if self._queue is not None:  # holding
             self._queue.append((data, size))
             self._queued += size
