@@ -82,9 +82,9 @@ class Budgets:
             while allowed < count and address.take():
                 allowed += 1
         text = self.text(user_key)
-        sizes = [text_size(t) for t in texts[:allowed]]
-        if text.take_amount(sum(sizes)):
+        if text.take_amount(text_size("".join(texts[:allowed]))):  # one C pass for all
             return allowed
+        sizes = [text_size(t) for t in texts[:allowed]]
         for index, size in enumerate(sizes):
             if not text.take_amount(size):
                 return index

@@ -80,6 +80,7 @@ class Connection(QObject):
     _deadline_at: float | None = None  # on `clock`
     _deadline_reason = (ErrorCode.TIMEOUT, "")
     _holding = False  # True: output waits in `_queue` (see HIGH_WATER)
+    _watching = False  # True once bytes-written is connected (the first time it held)
     _queue: deque[tuple[bytes | QByteArray, int]] | None = None  # frames, sizes: if holding
     _queued = 0  # bytes in `_queue`
     _tls: QSslSocket | None = None
@@ -153,8 +154,13 @@ class Connection(QObject):
         if in_socket > HIGH_WATER and not self._holding:
             self._holding = True
             self._queue = deque()  # only while holding: over 600 bytes even when empty
-            # Connected only while holding: a reader that keeps up costs no slot call.
-            self._drained().connect(self._on_socket_bytes_written)
+            # Connected the first time it holds, then kept: a reader that never falls behind
+            # costs no slot call, and one that does (every member, when a batch's output
+            # passes HIGH_WATER) not a connect and a disconnect per batch, which cost PySide
+            # about as much as delivering 600 messages to it.
+            if not self._watching:
+                self._watching = True
+                self._drained().connect(self._on_socket_bytes_written)
         return backlog
 
     def _drained(self) -> SignalInstance:
@@ -186,9 +192,7 @@ class Connection(QObject):
         """Drop whatever waits in the queue and write straight to the socket again."""
         self._queue = None
         self._queued = 0
-        if self._holding:
-            self._holding = False
-            self._drained().disconnect(self._on_socket_bytes_written)
+        self._holding = False
 
     def _cut_off(self, backlog: int) -> None:
         """End a slow reader at once for its owner; `slow_consumer` goes ahead of its
@@ -205,8 +209,9 @@ class Connection(QObject):
     def send(self, message: ServerEvent) -> None:
         self.send_bytes(encode(message))
 
-    def send_bytes(self, data: bytes | QByteArray) -> int:
-        """Queue `data`; returns at least the bytes now waiting to be written (0 once closed).
+    def send_bytes(self, data: bytes | QByteArray, size: int = -1) -> int:
+        """Queue `data` (of `size` bytes, when the caller knows); returns at least the bytes
+        now waiting to be written (0 once closed).
 
         Asking Qt for the backlog costs a call per write, so it is asked only once the bytes
         written since the last answer could matter; until then the answer plus those bytes
@@ -214,7 +219,8 @@ class Connection(QObject):
         """
         if not self._open:
             return 0
-        size = data.size() if isinstance(data, QByteArray) else len(data)
+        if size < 0:
+            size = data.size() if isinstance(data, QByteArray) else len(data)
         if self._queue is not None:  # holding
             self._queue.append((data, size))
             self._queued += size

@@ -260,10 +260,14 @@ class Room(QObject):
         encoded once and written as one buffer to every member."""
         self._send_all(QByteArray(self._core.committed(sender, ts, items)))
 
-    def _send_all(self, data: bytes | QByteArray) -> None:
+    def _send_all(self, data: QByteArray) -> None:
+        """One buffer to every member: the per-delivery hot path, so a call each and no more."""
         largest = 0
+        size = data.size()
         for member in list(self.members.values()):  # a slow reader may be cut off meanwhile
-            largest = max(largest, member.connection.send_bytes(data))
+            backlog = member.connection.send_bytes(data, size)
+            if backlog > largest:
+                largest = backlog
         self._pressure.wrote(largest)
 
     # --- closing -------------------------------------------------------------------------

@@ -66,7 +66,7 @@ class FloodGuard:
     """A connection's chat allowance: `rate`/s with bursts of `burst`; past that a message is
     refused, and a sender that keeps trying at `close_factor` times the rate is to be closed."""
 
-    __slots__ = ("_attempts", "_messages")
+    __slots__ = ("_attempts", "_messages", "_unlimited")
 
     def __init__(
         self, rate: float, burst: int, close_factor: float, clock: Clock = time.monotonic
@@ -74,9 +74,12 @@ class FloodGuard:
         self._messages = TokenBucket(rate, burst, clock)
         factor = close_factor if close_factor > 0 else 0.0
         self._attempts = TokenBucket(rate * factor, burst * max(factor, 1.0), clock)
+        self._unlimited = rate <= 0  # both buckets then always give (a per-say call each)
 
     def admit(self) -> bool | None:
         """True: send it. False: refuse it (`rate_limited`). None: close the connection."""
+        if self._unlimited:
+            return True
         if not self._attempts.take():
             return None
         return self._messages.take()

@@ -17,6 +17,7 @@ from app.shared.protocol.framing import (
     MAX_FRAME_BYTES,
     WireObject,
     is_int,
+    json_string,
     json_text,
 )
 from app.shared.protocol.people import (
@@ -578,6 +579,6 @@ def message_frames(sender: str, ts: str, items: list[tuple[int, str]]) -> bytes:
     head = '{"type":"message","seq":'
     middle = ',"from":' + json_text(sender) + ',"text":'
     tail = ',"ts":' + json_text(ts) + "}\n"
-    text_of = json_text
+    text_of = json_string
     frames = "".join([f"{head}{seq}{middle}{text_of(text)}{tail}" for seq, text in items])
     return frames.encode("utf-8", "replace")
