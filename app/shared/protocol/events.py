@@ -19,6 +19,14 @@ from app.shared.protocol.framing import (
     is_int,
     json_text,
 )
+from app.shared.protocol.moderation import (
+    BanList,
+    MemberRole,
+    Moderation,
+    Ok,
+    RoleChanged,
+    member_roles,
+)
 from app.shared.protocol.people import (
     Blocked,
     DirectMessage,
@@ -328,6 +336,7 @@ class Entered(_Wire):
     members: tuple[str, ...]
     history: tuple[ChatMessage, ...]
     id: RequestId = None
+    member_roles: tuple[MemberRole, ...] | None = None  # an extension: everyone's role
 
     @classmethod
     def from_wire(cls, read: _Reader) -> Entered:
@@ -335,7 +344,8 @@ class Entered(_Wire):
             ChatMessage.from_wire(_Reader(m, "message")) for m in read.objects("history")
         )
         room = RoomSummary.from_wire(read.obj("room"))
-        return cls(room, read.text("you"), read.names("members"), history, read.request_id())
+        return cls(room, read.text("you"), read.names("members"), history, read.request_id(),
+                   member_roles(read))  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,22 +354,25 @@ class Joined(_Wire):
     name: str
     members: tuple[str, ...]
     ts: str
+    member_roles: tuple[MemberRole, ...] | None = None
 
     @classmethod
     def from_wire(cls, read: _Reader) -> Joined:
-        return cls(read.text("name"), read.names("members"), read.text("ts"))
+        return cls(read.text("name"), read.names("members"), read.text("ts"), member_roles(read))
 
 
 @dataclass(frozen=True, slots=True)
 class Left(_Wire):
     """Someone left the room; `kicked_by` (an extension, left out otherwise) says who removed
-    them: `BY_OPERATOR` for the server's operator."""
+    them: `BY_OPERATOR` for the server's operator; `banned_by` who banned them."""
 
     TYPE: ClassVar[str] = "left"
     name: str
     members: tuple[str, ...]
     ts: str
     kicked_by: str | None = None
+    banned_by: str | None = None
+    member_roles: tuple[MemberRole, ...] | None = None
 
     @classmethod
     def from_wire(cls, read: _Reader) -> Left:
@@ -368,6 +381,8 @@ class Left(_Wire):
             read.names("members"),
             read.text("ts"),
             read.optional_text("kicked_by"),
+            read.optional_text("banned_by"),
+            member_roles(read),
         )
 
 
@@ -383,6 +398,8 @@ class ErrorReply(_Wire):
     message: str
     id: RequestId = None
     retry_after: float | None = None  # with rate_limited and server_busy: seconds to wait
+    until: str | None = None  # with banned and muted: when it ends (absent: for good)
+    reason: str | None = None  # with kicked and banned: the moderator's reason
 
     @property
     def error_code(self) -> ErrorCode | None:
@@ -398,6 +415,8 @@ class ErrorReply(_Wire):
             read.optional_text("message") or "",
             read.request_id(),
             read.optional_number("retry_after"),
+            read.optional_text("until"),
+            read.optional_text("reason"),
         )
 
 
@@ -453,6 +472,10 @@ ServerEvent = (
     | Blocked
     | Unblocked
     | Presence
+    | Ok
+    | Moderation
+    | BanList
+    | RoleChanged
 )
 _EVENT_CLASSES: tuple[type[Any], ...] = (
     Welcome,
@@ -478,6 +501,10 @@ _EVENT_CLASSES: tuple[type[Any], ...] = (
     Blocked,
     Unblocked,
     Presence,
+    Ok,
+    Moderation,
+    BanList,
+    RoleChanged,
 )
 _PARSERS: dict[str, Callable[[_Reader], ServerEvent]] = {
     cls.TYPE: cls.from_wire for cls in _EVENT_CLASSES
@@ -514,6 +541,7 @@ def error_reply(problem: ProtocolError) -> ErrorReply:
         problem.message,
         problem.request_id,
         None if wait is None else round(wait, 3),
+        problem.until,
     )
 
 
@@ -553,10 +581,11 @@ def fitted_entered(
     history: Sequence[ChatMessage],
     request_id: RequestId = None,
     history_budget: int = MAX_FRAME_BYTES,
+    roles: tuple[MemberRole, ...] | None = None,
 ) -> Entered:
     """An `entered` with as much of the newest history as fits both `history_budget` bytes
-    and the line."""
-    empty = Entered(room, you, members, (), request_id)
+    and the line (beside `roles`, its `member_roles`)."""
+    empty = Entered(room, you, members, (), request_id, roles)
     budget = min(history_budget, MAX_FRAME_BYTES - len(encode(empty)))
     kept = 0
     for message in reversed(history):
@@ -565,7 +594,7 @@ def fitted_entered(
             break
         kept += 1
     start = len(history) - kept
-    return Entered(room, you, members, tuple(history[start:]), request_id)
+    return Entered(room, you, members, tuple(history[start:]), request_id, roles)
 
 
 def message_frames(sender: str, ts: str, items: list[tuple[int, str]]) -> bytes:
