@@ -202,6 +202,7 @@ class RoomDirectory(QObject):
             self._clock,
             self._wall_clock,
         )
+        room.set_name_check(self.check_name_free)
         room.members_changed.connect(lambda: self._room_changed(room))
         room.emptied.connect(lambda: self.close_room(room_id))
         room.member_joined.connect(lambda name: self.member_joined.emit(room, name))

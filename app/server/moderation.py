@@ -70,7 +70,17 @@ class SavedOwner:
     name: str
 
 
-Change = Act | SavedBan | LiftedBan | SavedRole | SavedOwner  # what the database is to keep
+@dataclass(frozen=True, slots=True)
+class SavedRoom:
+    """The room's name and capacity as they are now."""
+
+    name: str
+    capacity: int
+
+
+Change = (
+    Act | SavedBan | LiftedBan | SavedRole | SavedOwner | SavedRoom
+)  # what the database is to keep
 
 
 def iso_or_none(moment: float | None) -> str | None:
@@ -97,6 +107,10 @@ class RoomRules:
         self._bans = {ban.key: ban for ban in bans}
         self._mutes: dict[str, float | None] = {}  # kept in memory: a mute is for a session
         self._now = now
+        self.slow_mode_seconds = 0  # settings, kept while the room is open
+        self.read_only = False
+        self.locked_doors = False
+        self._last_said: dict[str, float] = {}  # per account, while slow mode is on
 
     # --- roles ---------------------------------------------------------------------------
 
@@ -172,11 +186,31 @@ class RoomRules:
             return False, None
         return True, until
 
-    def check_may_say(self, key: str, request_id: RequestId) -> None:
-        if not self._mutes:  # the common case, on every say
+    def check_may_say(self, key: str, request_id: RequestId, operator: bool = False) -> None:
+        """Raise `muted`, `read_only` or `slow_mode` (with `retry_after`) when `key` may
+        not speak now; a message allowed counts for slow mode."""
+        if not (self._mutes or self.read_only or self.slow_mode_seconds):  # the common case
             return
         muted, until = self.muted_until(key)
         if muted:
             raise ProtocolError(
                 ErrorCode.MUTED, "you are muted in this room", request_id, until=iso_or_none(until)
             )
+        if self.speaks_freely(self.role_of(key, operator)):
+            return
+        if self.read_only:
+            text = "only the owner and moderators may speak in this room now"
+            raise ProtocolError(ErrorCode.READ_ONLY, text, request_id)
+        if self.slow_mode_seconds:
+            now = self._now()
+            wait = self._last_said.get(key, -1e18) + self.slow_mode_seconds - now
+            if wait > 0:
+                text = f"slow mode: one message per {self.slow_mode_seconds} seconds"
+                raise ProtocolError(ErrorCode.SLOW_MODE, text, request_id, wait)
+            self._last_said[key] = now
+
+    def check_may_enter(self, key: str, request_id: RequestId) -> None:
+        """Raise `banned` or `room_locked` for a `join_room`."""
+        self.check_not_banned(key, request_id)
+        if self.locked_doors:
+            raise ProtocolError(ErrorCode.ROOM_LOCKED, "the room takes nobody new now", request_id)

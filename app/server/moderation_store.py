@@ -13,6 +13,7 @@ from app.server.moderation import (
     SavedBan,
     SavedOwner,
     SavedRole,
+    SavedRoom,
 )
 from app.shared.protocol import MODERATOR
 
@@ -52,6 +53,13 @@ class ModerationStore:
             self.set_role(room_id, change.key, change.role)
         elif isinstance(change, SavedOwner):
             self.set_owner(room_id, change.name)
+        elif isinstance(change, SavedRoom):
+            self._db.execute(
+                "UPDATE rooms SET name = :name, capacity = :capacity WHERE id = :r",
+                name=change.name,
+                capacity=change.capacity,
+                r=room_id,
+            ).finish()
 
     def moderators(self, room_id: int) -> list[str]:
         rows = self._db.rows(

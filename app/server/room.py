@@ -103,6 +103,7 @@ class Room(QObject):
         self._core: RoomConversation[Connection] = RoomConversation(
             info, self.port, budgets, seats, rules=rules, wall_clock=wall_clock
         )
+        self._core.max_capacity = config.max_room_capacity
         self.members: dict[str, Member[Connection]] = self._core.members  # the core's own
         self._expiry = QTimer(self)  # drops tickets as they expire, freeing their seats
         self._expiry.setSingleShot(True)
@@ -121,9 +122,14 @@ class Room(QObject):
         """The room as the lobby shows it (its owner may change)."""
         return self._core.info
 
-    def check_not_banned(self, user_key: str, request_id: RequestId) -> None:
-        """Raise ProtocolError `banned` (with `until`) when the user is banned here."""
-        self._core.moderator.rules.check_not_banned(user_key, request_id)
+    def check_may_enter(self, user_key: str, request_id: RequestId) -> None:
+        """Raise ProtocolError `banned` (with `until`) when the user is banned here, or
+        `room_locked` when its doors are locked."""
+        self._core.moderator.rules.check_may_enter(user_key, request_id)
+
+    def set_name_check(self, check: Callable[[str, RequestId], None]) -> None:
+        """How a new name is checked against the other rooms' (raises `room_name_taken`)."""
+        self._core.name_check = check
 
     @property
     def closed(self) -> bool:

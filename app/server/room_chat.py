@@ -23,6 +23,7 @@ from app.shared.protocol import (
     Pong,
     ProtocolError,
     RequestId,
+    RoomSettings,
     Say,
     SetRole,
     TransferOwner,
@@ -39,7 +40,8 @@ if TYPE_CHECKING:  # budgets.py reaches Qt through the server config
 _net = logging.getLogger("roomchat.net")  # the name app.shared.logs gives it (it imports Qt)
 
 C = TypeVar("C", bound=Hashable)
-MODERATION_REQUESTS = (Kick, Ban, Unban, ListBans, Mute, Unmute, SetRole, TransferOwner)
+MODERATION_REQUESTS = (Kick, Ban, Unban, ListBans, Mute, Unmute, SetRole, TransferOwner,
+                       RoomSettings)  # fmt: skip
 
 
 class RoomChat(Generic[C]):
@@ -69,7 +71,7 @@ class RoomChat(Generic[C]):
         address_key: str,
         peer: str,
         items: list[ParsedItem],
-        moderate: Callable[[ModerationRequest], list[Effect[C]]] | None = None,
+        moderate: Callable[[ModerationRequest | RoomSettings], list[Effect[C]]] | None = None,
     ) -> list[Effect[C]]:
         """The effects of `items`, what `key` (shown as `name`) sent in one read;
         moderation requests go to `moderate`."""

@@ -125,7 +125,9 @@ class RoomConversation(Generic[C]):
         if rules is None:
             rules = RoomRules(login_key(info.owner), (), (), wall_clock)
         self.moderator: RoomModerator[C] = RoomModerator(self, rules, wall_clock)
-        self._chat: RoomChat[C] = RoomChat(info.id, budgets, stamp, rules.check_may_say)
+        self._chat: RoomChat[C] = RoomChat(info.id, budgets, stamp, self._check_say)
+        self.max_capacity = info.capacity  # the server's largest; the adapter sets it
+        self.name_check: Callable[[str, RequestId], None] = lambda name, rid: None
         self.seats = seats  # the room's, on the clock
         self.members: dict[str, Member[C]] = {}  # by user key
         self._by_connection: dict[C, Member[C]] = {}
@@ -143,6 +145,11 @@ class RoomConversation(Generic[C]):
 
     def member_names(self) -> tuple[str, ...]:
         return tuple(member.name for member in self.members.values())
+
+    def _check_say(self, key: str, request_id: RequestId) -> None:
+        rules = self.moderator.rules
+        member = self.members.get(key)
+        rules.check_may_say(key, request_id, member is not None and member.operator)
 
     def member_roles(self, used: int) -> tuple[MemberRole, ...]:
         """The roles that are not `member`, owner first, as many as fit beside `used`

@@ -22,6 +22,7 @@ from app.server.moderation import (
     iso_or_none,
 )
 from app.server.room_effects import Broadcast, Close, Effect, Remember, Send, SummaryChanged
+from app.server.room_settings import change_settings
 from app.shared.names import login_key
 from app.shared.protocol import (
     BAN,
@@ -48,6 +49,7 @@ from app.shared.protocol import (
     Ok,
     ProtocolError,
     RoleChanged,
+    RoomSettings,
     SetRole,
     TransferOwner,
     Unban,
@@ -73,19 +75,25 @@ class RoomModerator(Generic[C]):
     def role_of(self, member: Member[C]) -> str:
         return self.rules.role_of(member.key, member.operator)
 
-    def answer(self, actor: Member[C], request: ModerationRequest) -> list[Effect[C]]:
+    def answer(
+        self, actor: Member[C], request: ModerationRequest | RoomSettings
+    ) -> list[Effect[C]]:
         """The effects of one request from `actor`; a refusal changes nothing."""
         try:
             return self._answer(actor, request)
         except ProtocolError as refused:
             return [Send(actor.connection, error_reply(refused))]
 
-    def _answer(self, actor: Member[C], request: ModerationRequest) -> list[Effect[C]]:
+    def _answer(
+        self, actor: Member[C], request: ModerationRequest | RoomSettings
+    ) -> list[Effect[C]]:
         role = self.role_of(actor)
         rid = request.id
         if isinstance(request, ListBans):
             self.rules.check_moderates(role, None, rid)
             return [Send(actor.connection, self._ban_list(request))]
+        if isinstance(request, RoomSettings):
+            return change_settings(self._room, self.rules, actor, role, request, self._now())
         key = login_key(request.name)
         target = self._room.members.get(key)
         target_role = self.role_of(target) if target else self.rules.role_of(key)

@@ -278,3 +278,74 @@ def test_roles_are_kept_and_travel_in_member_roles(
     assert query_db(db_path, "SELECT room_id, user_key, role FROM room_roles") == [
         (scene.room["id"], "mona", "moderator")
     ]
+
+
+# --- room settings -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("actor", ["olive", "oscar", "mona"])
+def test_settings_are_told_to_members_and_lobbies_and_kept(
+    scene: Scene, actor: str, db_path
+) -> None:
+    answer = scene.act(actor, "room_settings", capacity=6, name="Quiet", read_only=False)
+    assert answer["type"] == "ok"
+    changed = scene.inside["kim"].expect("room_settings_changed")
+    assert changed == {"type": "room_settings_changed", "by": actor,
+                       "changes": {"capacity": 6, "name": "Quiet", "read_only": False}}  # fmt: skip
+    lobby = scene.lobbies["lee"]
+    lobby.wait_until(lambda: any(m.get("room", {}).get("name") == "Quiet" for m in lobby.inbox))
+    assert query_db(db_path, "SELECT name, capacity FROM rooms") == [("Quiet", 6)]
+    assert audit(db_path)[-1] == (actor, "room_settings", None, None, "capacity, name, read_only")
+
+
+def test_capacity_never_below_the_members_and_a_member_may_change_nothing(
+    scene: Scene, db_path
+) -> None:
+    assert scene.act("olive", "room_settings", capacity=4)["code"] == "invalid_capacity"  # 5 in
+    for fields in ({"read_only": True}, {"slow_mode_seconds": 5}, {"locked_doors": True}):
+        assert scene.act("kim", "room_settings", **fields)["code"] == "not_allowed"
+    scene.inside["kim"].send(type="say", text="free")
+    assert scene.inside["lee"].expect("message")["text"] == "free"
+    assert query_db(db_path, "SELECT capacity FROM rooms") == [(10,)]
+    assert "room_settings_changed" not in scene.inside["lee"].types()
+
+
+def test_read_only_lets_only_owner_and_moderators_speak(scene: Scene) -> None:
+    assert scene.act("mona", "room_settings", read_only=True)["type"] == "ok"
+    kim, lee = scene.inside["kim"], scene.inside["lee"]
+    kim.send(type="say", text="may I", id=1)
+    assert kim.expect_error("read_only")["id"] == 1
+    for speaker in ("olive", "mona", "oscar"):
+        scene.inside[speaker].send(type="say", text=f"{speaker} speaks")
+        assert lee.expect("message")["text"] == f"{speaker} speaks"
+    assert scene.act("olive", "room_settings", read_only=False)["type"] == "ok"
+    kim.send(type="say", text="now")
+    assert lee.expect("message")["text"] == "now"
+
+
+def test_slow_mode_allows_one_message_per_period_moderators_exempt(
+    scene: Scene, wall: FakeClock
+) -> None:
+    assert scene.act("olive", "room_settings", slow_mode_seconds=30)["type"] == "ok"
+    kim, lee = scene.inside["kim"], scene.inside["lee"]
+    kim.send(type="say", text="one")
+    assert lee.expect("message")["text"] == "one"
+    wall.advance(10)
+    kim.send(type="say", text="two", id="t")
+    slow = kim.expect_error("slow_mode")
+    assert slow["id"] == "t" and slow["retry_after"] == 20
+    for _ in range(2):
+        scene.inside["mona"].send(type="say", text="mod")
+        assert lee.expect("message")["text"] == "mod"
+    wall.advance(20)
+    kim.send(type="say", text="three")
+    assert lee.expect("message")["text"] == "three"
+
+
+def test_locked_doors_refuse_newcomers_even_with_a_ticket_asked(qtbot: QtBot, scene: Scene) -> None:
+    assert scene.act("olive", "room_settings", locked_doors=True)["type"] == "ok"
+    newcomer = log_in(qtbot, scene.server, "nora")
+    newcomer.send(type="join_room", room_id=scene.room["id"], id=5)
+    assert newcomer.expect_error("room_locked")["id"] == 5
+    assert scene.act("olive", "room_settings", locked_doors=False)["type"] == "ok"
+    newcomer.request("join_room", "join_granted", room_id=scene.room["id"])

@@ -48,6 +48,7 @@ from app.shared.protocol import (
     RoomDeleted,
     RoomList,
     RoomRemoved,
+    RoomSettingsChanged,
     RoomSummary,
     RoomUpdated,
     Say,
@@ -236,6 +237,7 @@ EVERY_EVENT = [
     Moderation("kick", "kim", "olive"),
     BanList((BanEntry("kim", None, "olive", None), BanEntry("lee", TS, "mona", "rude")), 4),
     RoleChanged("kim", "moderator", "olive"),
+    RoomSettingsChanged("olive", {"slow_mode_seconds": 30, "read_only": True}),
     Joined("kim", ("olive", "kim"), TS, (MemberRole("olive", "owner"),)),
     Left("kim", ("olive",), TS, None, "olive", (MemberRole("olive", "owner"),)),
 ]

@@ -132,6 +132,11 @@ from app.shared.protocol.requests import (
     Unblock,
     parse_request,
 )
+from app.shared.protocol.room_settings import (
+    SLOW_MODE_MAX,
+    RoomSettings,
+    RoomSettingsChanged,
+)
 
 __all__ = [
     "AWAY",
@@ -163,6 +168,7 @@ __all__ = [
     "SETTABLE_ROLES",
     "SETTABLE_STATES",
     "SET_ROLE",
+    "SLOW_MODE_MAX",
     "SUPPORTED_VERSIONS",
     "TRANSFER_OWNER",
     "UNBAN",
@@ -219,6 +225,8 @@ __all__ = [
     "RoomDeleted",
     "RoomList",
     "RoomRemoved",
+    "RoomSettings",
+    "RoomSettingsChanged",
     "RoomSummary",
     "RoomUpdated",
     "Say",

@@ -46,6 +46,9 @@ class ErrorCode(StrEnum):
     RESUME_EXPIRED = "resume_expired"
     BANNED = "banned"
     MUTED = "muted"
+    SLOW_MODE = "slow_mode"
+    READ_ONLY = "read_only"
+    ROOM_LOCKED = "room_locked"
 
 
 # Codes the server sends, without a request id, just before it closes a connection.

@@ -37,6 +37,7 @@ from app.shared.protocol.people import (
     UnreadCounts,
 )
 from app.shared.protocol.requests import Request, _Wire
+from app.shared.protocol.room_settings import RoomSettingsChanged
 
 PROTOCOL_VERSION = 1
 SUPPORTED_VERSIONS = frozenset({PROTOCOL_VERSION})
@@ -476,6 +477,7 @@ ServerEvent = (
     | Moderation
     | BanList
     | RoleChanged
+    | RoomSettingsChanged
 )
 _EVENT_CLASSES: tuple[type[Any], ...] = (
     Welcome,
@@ -505,6 +507,7 @@ _EVENT_CLASSES: tuple[type[Any], ...] = (
     Moderation,
     BanList,
     RoleChanged,
+    RoomSettingsChanged,
 )
 _PARSERS: dict[str, Callable[[_Reader], ServerEvent]] = {
     cls.TYPE: cls.from_wire for cls in _EVENT_CLASSES

@@ -8,6 +8,7 @@ from typing import ClassVar
 from app.shared.protocol.errors import ErrorCode, ProtocolError, RequestId
 from app.shared.protocol.framing import WireObject, is_int
 from app.shared.protocol.moderation import MODERATION_TYPES, ModerationRequest, parse_moderation
+from app.shared.protocol.room_settings import RoomSettings, parse_room_settings
 from app.shared.protocol.wire import _Wire
 
 __all__ = ["_Wire"]  # where people.py and events.py have long found it
@@ -173,6 +174,7 @@ Request = (
     | Unblock
     | SetPresence
     | ModerationRequest
+    | RoomSettings
 )
 
 MAIN_PORT_TYPES = frozenset(
@@ -194,7 +196,8 @@ MAIN_PORT_TYPES = frozenset(
         SetPresence,
     )
 )
-ROOM_PORT_TYPES = frozenset(cls.TYPE for cls in (Enter, Say, Leave, Ping)) | MODERATION_TYPES
+ROOM_PORT_TYPES = frozenset(cls.TYPE for cls in (Enter, Say, Leave, Ping, RoomSettings))
+ROOM_PORT_TYPES |= MODERATION_TYPES
 
 
 def _text(obj: WireObject, key: str, request_id: RequestId) -> str:
@@ -295,6 +298,8 @@ def parse_request(obj: WireObject, allowed: frozenset[str]) -> Request:
         return Unblock(_text(obj, "name", rid), rid)
     if kind == SetPresence.TYPE:
         return _set_presence(obj, rid)
+    if kind == RoomSettings.TYPE:
+        return parse_room_settings(obj, rid)
     if kind in MODERATION_TYPES:
         return parse_moderation(obj, kind, rid)
     raise AssertionError(f"allowed type {kind!r} has no parser")  # our bug, not the peer's
