@@ -47,6 +47,25 @@ class Act:
     target: str | None
     minutes: int | None = None
     reason: str | None = None
+    seq: int = 0  # the message a delete_message was about; never its text
+
+
+@dataclass(frozen=True, slots=True)
+class DeletedMessage:
+    """Remove message `seq` from the database file itself."""
+
+    seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReportedMessage:
+    """A member reported message `seq` (by `author`, when the room still shows it)."""
+
+    seq: int
+    author: str | None
+    reporter: str
+    reason: str | None
+    at: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +97,17 @@ class SavedRoom:
     capacity: int
 
 
+# What the database is to keep.
 Change = (
-    Act | SavedBan | LiftedBan | SavedRole | SavedOwner | SavedRoom
-)  # what the database is to keep
+    Act
+    | SavedBan
+    | LiftedBan
+    | SavedRole
+    | SavedOwner
+    | SavedRoom
+    | DeletedMessage
+    | ReportedMessage
+)
 
 
 def iso_or_none(moment: float | None) -> str | None:

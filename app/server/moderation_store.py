@@ -9,7 +9,9 @@ from app.server.moderation import (
     Act,
     BanRecord,
     Change,
+    DeletedMessage,
     LiftedBan,
+    ReportedMessage,
     SavedBan,
     SavedOwner,
     SavedRole,
@@ -26,12 +28,12 @@ _BAN_UNTIL = (
     "VALUES (:r, :k, :n, :u, :b, :reason)"
 )
 _ACT = (
-    "INSERT INTO audit_log (room_id, at, actor, action, target, reason) "
-    "VALUES (:r, :at, :actor, :action, :target, :reason)"
+    "INSERT INTO audit_log (room_id, at, actor, action, target, reason, seq) "
+    "VALUES (:r, :at, :actor, :action, :target, :reason, :seq)"
 )
 _ACT_FOR_MINUTES = (
-    "INSERT INTO audit_log (room_id, at, actor, action, target, minutes, reason) "
-    "VALUES (:r, :at, :actor, :action, :target, :minutes, :reason)"
+    "INSERT INTO audit_log (room_id, at, actor, action, target, minutes, reason, seq) "
+    "VALUES (:r, :at, :actor, :action, :target, :minutes, :reason, :seq)"
 )
 
 
@@ -53,6 +55,19 @@ class ModerationStore:
             self.set_role(room_id, change.key, change.role)
         elif isinstance(change, SavedOwner):
             self.set_owner(room_id, change.name)
+        elif isinstance(change, DeletedMessage):
+            self.delete_message(room_id, change.seq)
+        elif isinstance(change, ReportedMessage):
+            self._db.insert(
+                "INSERT INTO reports (room_id, seq, author, reporter, reason, at) "
+                "VALUES (:r, :seq, :author, :reporter, :reason, :at)",
+                r=room_id,
+                seq=change.seq,
+                author=change.author or "",
+                reporter=change.reporter,
+                reason=change.reason or "",
+                at=change.at,
+            )
         elif isinstance(change, SavedRoom):
             self._db.execute(
                 "UPDATE rooms SET name = :name, capacity = :capacity WHERE id = :r",
@@ -60,6 +75,35 @@ class ModerationStore:
                 capacity=change.capacity,
                 r=room_id,
             ).finish()
+
+    def delete_message(self, room_id: int, seq: int) -> None:
+        """Delete the message from the file itself: on SQLite with `secure_delete` (its
+        bytes are overwritten) and the WAL checkpointed and truncated, so no copy of the
+        page with the text stays in the write-ahead log either."""
+        sqlite = self._db.engine.driver == "QSQLITE"
+        if sqlite:
+            self._db.pragma("PRAGMA secure_delete = ON")
+        try:
+            self._db.execute(
+                "DELETE FROM messages WHERE room_id = :r AND seq = :seq", r=room_id, seq=seq
+            ).finish()
+        finally:
+            if sqlite:
+                self._db.pragma("PRAGMA secure_delete = OFF")
+        if sqlite:
+            self._db.pragma("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def reports(self, room_id: int | None = None) -> list[tuple[int, int, str, str, str, float]]:
+        """Open reports, oldest first: (room_id, seq, author, reporter, reason, at)."""
+        rows = self._db.rows(
+            "SELECT room_id, seq, author, reporter, reason, at FROM reports WHERE open = 1 "
+            "ORDER BY id"
+        )
+        return [
+            (int(r), int(s), str(a), str(p), str(reason), float(at))
+            for r, s, a, p, reason, at in rows
+            if room_id is None or int(r) == room_id
+        ]
 
     def moderators(self, room_id: int) -> list[str]:
         rows = self._db.rows(
@@ -124,6 +168,7 @@ class ModerationStore:
             "action": act.action,
             "target": act.target or "",
             "reason": act.reason or "",
+            "seq": act.seq,
         }
         if act.minutes is None:  # NULL by leaving it out, as with a ban's `until`
             self._db.insert(_ACT, **binds)

@@ -10,25 +10,18 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from app.server.conversation import ParsedItem
 from app.server.room_effects import Close, Effect, Send, Store
 from app.shared.protocol import (
-    Ban,
+    MODERATION_CLASSES,
     Bye,
     Enter,
     ErrorCode,
-    Kick,
     Leave,
-    ListBans,
     ModerationRequest,
-    Mute,
     Ping,
     Pong,
     ProtocolError,
     RequestId,
     RoomSettings,
     Say,
-    SetRole,
-    TransferOwner,
-    Unban,
-    Unmute,
     error_reply,
     rate_limited,
 )
@@ -40,8 +33,7 @@ if TYPE_CHECKING:  # budgets.py reaches Qt through the server config
 _net = logging.getLogger("roomchat.net")  # the name app.shared.logs gives it (it imports Qt)
 
 C = TypeVar("C", bound=Hashable)
-MODERATION_REQUESTS = (Kick, Ban, Unban, ListBans, Mute, Unmute, SetRole, TransferOwner,
-                       RoomSettings)  # fmt: skip
+MODERATION_REQUESTS = (*MODERATION_CLASSES, RoomSettings)
 
 
 class RoomChat(Generic[C]):

@@ -22,6 +22,7 @@ from app.server.moderation import (
     iso_or_none,
 )
 from app.server.room_effects import Broadcast, Close, Effect, Remember, Send, SummaryChanged
+from app.server.room_messages import delete_message, report_message
 from app.server.room_settings import change_settings
 from app.shared.names import login_key
 from app.shared.protocol import (
@@ -39,6 +40,7 @@ from app.shared.protocol import (
     Ban,
     BanEntry,
     BanList,
+    DeleteMessage,
     ErrorCode,
     ErrorReply,
     Kick,
@@ -48,6 +50,7 @@ from app.shared.protocol import (
     Mute,
     Ok,
     ProtocolError,
+    Report,
     RoleChanged,
     RoomSettings,
     SetRole,
@@ -94,6 +97,10 @@ class RoomModerator(Generic[C]):
             return [Send(actor.connection, self._ban_list(request))]
         if isinstance(request, RoomSettings):
             return change_settings(self._room, self.rules, actor, role, request, self._now())
+        if isinstance(request, DeleteMessage):
+            return delete_message(self._room, actor, role, request, self._now())
+        if isinstance(request, Report):
+            return report_message(self._room, actor, request, self._now())
         key = login_key(request.name)
         target = self._room.members.get(key)
         target_role = self.role_of(target) if target else self.rules.role_of(key)

@@ -115,8 +115,19 @@ MIGRATIONS: list[list[Step]] = [
             action TEXT NOT NULL,
             target TEXT,
             minutes INTEGER,
-            reason TEXT)""",
+            reason TEXT,
+            seq INTEGER NOT NULL DEFAULT 0)""",
         "CREATE INDEX audit_by_room ON audit_log (room_id, id)",
+        # Reported messages, open until an operator dismisses or acts on them.
+        """CREATE TABLE reports (
+            id {row_id},
+            room_id INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            author TEXT NOT NULL,
+            reporter TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            at DOUBLE PRECISION NOT NULL,
+            open INTEGER NOT NULL DEFAULT 1)""",
     ],
 ]
 INSTANCE_KEY = "instance"

@@ -349,3 +349,71 @@ def test_locked_doors_refuse_newcomers_even_with_a_ticket_asked(qtbot: QtBot, sc
     assert newcomer.expect_error("room_locked")["id"] == 5
     assert scene.act("olive", "room_settings", locked_doors=False)["type"] == "ok"
     newcomer.request("join_room", "join_granted", room_id=scene.room["id"])
+
+
+# --- deleting and reporting messages ---------------------------------------------------------
+
+
+def said(scene: Scene, who: str, text: str) -> int:
+    scene.inside[who].send(type="say", text=text)
+    message = scene.inside["lee"].expect("message")
+    assert message["text"] == text
+    return int(message["seq"])
+
+
+def file_bytes(db_path: str) -> bytes:
+    with open(db_path, "rb") as main:
+        data = main.read()
+    try:
+        with open(db_path + "-wal", "rb") as wal:
+            data += wal.read()
+    except FileNotFoundError:
+        pass
+    return data
+
+
+@pytest.mark.parametrize(("actor", "author"), [("kim", "kim"), ("mona", "kim"),
+                                               ("olive", "mona"), ("oscar", "olive")])  # fmt: skip
+def test_a_deleted_message_is_gone_from_every_view_and_the_database(
+    qtbot: QtBot, scene: Scene, actor: str, author: str, db_path, db_engine: str
+) -> None:
+    secret = "pineapple-on-pizza-7f3a9c"
+    seq = said(scene, author, secret)
+    said(scene, "lee", "a later one")
+    if db_engine == "sqlite":
+        scene.server.store.db.pragma("PRAGMA wal_checkpoint(TRUNCATE)")
+        assert secret.encode() in file_bytes(db_path)  # the check below can see it
+    assert scene.act(actor, "delete_message", seq=seq)["type"] == "ok"
+    deleted = scene.inside["lee"].expect("message_deleted")
+    assert deleted == {"type": "message_deleted", "seq": seq, "by": actor}
+    told = scene.inside["lee"].expect("moderation")
+    assert (told["action"], told["name"], told["by"]) == ("delete_message", author, actor)
+    assert query_db(db_path, f"SELECT COUNT(*) FROM messages WHERE seq = {seq}") == [(0,)]
+    if db_engine == "sqlite":
+        assert secret.encode() not in file_bytes(db_path)
+    newcomer = log_in(qtbot, scene.server, "nora")
+    granted = newcomer.request("join_room", "join_granted", room_id=scene.room["id"])
+    room = WireClient(qtbot, scene.room["port"])
+    history = room.request("enter", "entered", ticket=granted["ticket"])["history"]
+    room.close()
+    gone = next(m for m in history if m["seq"] == seq)
+    assert gone["deleted"] is True and gone["text"] == ""
+    assert secret not in str(history) and "a later one" in str(history)
+    rows = query_db(db_path, "SELECT actor, action, target, seq FROM audit_log ORDER BY id")
+    assert rows[-1] == (actor, "delete_message", author, seq)
+    assert secret not in str(query_db(db_path, "SELECT * FROM audit_log"))
+
+
+def test_a_member_may_not_delete_anothers_message(scene: Scene, db_path) -> None:
+    seq = said(scene, "lee", "mine")
+    assert scene.act("kim", "delete_message", seq=seq)["code"] == "not_allowed"
+    assert query_db(db_path, f"SELECT text FROM messages WHERE seq = {seq}") == [("mine",)]
+    assert "message_deleted" not in scene.inside["lee"].types()
+
+
+def test_a_report_is_kept_for_the_operators(scene: Scene, db_path) -> None:
+    seq = said(scene, "lee", "rude words")
+    assert scene.act("kim", "report", seq=seq, reason="rude")["type"] == "reported"
+    sql = "SELECT room_id, seq, author, reporter, reason, at, open FROM reports"
+    assert query_db(db_path, sql) == [(scene.room["id"], seq, "lee", "kim", "rude", WALL, 1)]
+    assert "moderation" not in scene.inside["lee"].types()  # nobody else is told

@@ -22,8 +22,10 @@ from app.shared.protocol.framing import (
 from app.shared.protocol.moderation import (
     BanList,
     MemberRole,
+    MessageDeleted,
     Moderation,
     Ok,
+    Reported,
     RoleChanged,
     member_roles,
 )
@@ -323,10 +325,13 @@ class ChatMessage(_Wire):
     sender: str
     text: str
     ts: str
+    deleted: bool | None = None  # an extension: in history, a deleted message (text "")
 
     @classmethod
     def from_wire(cls, read: _Reader) -> ChatMessage:
-        return cls(read.integer("seq"), read.text("from"), read.text("text"), read.text("ts"))
+        deleted = True if read.raw("deleted") is True else None
+        return cls(read.integer("seq"), read.text("from"), read.text("text"), read.text("ts"),
+                   deleted)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -478,6 +483,8 @@ ServerEvent = (
     | BanList
     | RoleChanged
     | RoomSettingsChanged
+    | MessageDeleted
+    | Reported
 )
 _EVENT_CLASSES: tuple[type[Any], ...] = (
     Welcome,
@@ -508,6 +515,8 @@ _EVENT_CLASSES: tuple[type[Any], ...] = (
     BanList,
     RoleChanged,
     RoomSettingsChanged,
+    MessageDeleted,
+    Reported,
 )
 _PARSERS: dict[str, Callable[[_Reader], ServerEvent]] = {
     cls.TYPE: cls.from_wire for cls in _EVENT_CLASSES

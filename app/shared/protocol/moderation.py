@@ -94,10 +94,32 @@ class TransferOwner(_Wire):
     id: RequestId = None
 
 
-ModerationRequest = Kick | Ban | Unban | ListBans | Mute | Unmute | SetRole | TransferOwner
-MODERATION_TYPES = frozenset(
-    cls.TYPE for cls in (Kick, Ban, Unban, ListBans, Mute, Unmute, SetRole, TransferOwner)
+@dataclass(frozen=True, slots=True)
+class DeleteMessage(_Wire):
+    """Delete message `seq` of this room (one's own, or anyone's for a moderator)."""
+
+    TYPE: ClassVar[str] = "delete_message"
+    seq: int
+    id: RequestId = None
+
+
+@dataclass(frozen=True, slots=True)
+class Report(_Wire):
+    """Report message `seq` to the server's operators."""
+
+    TYPE: ClassVar[str] = "report"
+    seq: int
+    reason: str | None = None
+    id: RequestId = None
+
+
+ModerationRequest = (
+    Kick | Ban | Unban | ListBans | Mute | Unmute | SetRole | TransferOwner | DeleteMessage | Report
 )
+MODERATION_CLASSES = (Kick, Ban, Unban, ListBans, Mute, Unmute, SetRole, TransferOwner,
+                      DeleteMessage, Report)  # fmt: skip
+MODERATION_TYPES = frozenset(cls.TYPE for cls in MODERATION_CLASSES)
+DELETE_MESSAGE = DeleteMessage.TYPE  # also a `moderation` action
 
 
 def _name(obj: WireObject, rid: RequestId) -> str:
@@ -132,6 +154,13 @@ def parse_moderation(obj: WireObject, kind: str, rid: RequestId) -> ModerationRe
     """One of MODERATION_TYPES (already decoded) to its request."""
     if kind == ListBans.TYPE:
         return ListBans(rid)
+    if kind in (DeleteMessage.TYPE, Report.TYPE):
+        seq = obj.get("seq")
+        if not is_int(seq) or not isinstance(seq, int) or seq < 1:
+            raise ProtocolError(ErrorCode.BAD_REQUEST, "seq must be a message's seq", rid)
+        if kind == DeleteMessage.TYPE:
+            return DeleteMessage(seq, rid)
+        return Report(seq, _reason(obj, rid), rid)
     name = _name(obj, rid)
     if kind == Kick.TYPE:
         return Kick(name, _reason(obj, rid), rid)
@@ -268,6 +297,31 @@ class BanList(_Wire):
             for b in read.objects("bans")
         )
         return cls(bans, read.request_id())
+
+
+@dataclass(frozen=True, slots=True)
+class MessageDeleted(_Wire):
+    """Told to every member: message `seq` was deleted `by` that name."""
+
+    TYPE: ClassVar[str] = "message_deleted"
+    seq: int
+    by: str
+
+    @classmethod
+    def from_wire(cls, read: _Reader) -> MessageDeleted:
+        return cls(read.integer("seq"), read.text("by"))
+
+
+@dataclass(frozen=True, slots=True)
+class Reported(_Wire):
+    """The answer to `report`: the operators will see it."""
+
+    TYPE: ClassVar[str] = "reported"
+    id: RequestId = None
+
+    @classmethod
+    def from_wire(cls, read: _Reader) -> Reported:
+        return cls(read.request_id())
 
 
 @dataclass(frozen=True, slots=True)
