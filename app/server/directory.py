@@ -53,10 +53,12 @@ class RoomDirectory(QObject):
         budgets: Budgets,
         parent: QObject | None = None,
         clock: Clock = time.monotonic,
+        wall_clock: Clock = time.time,
     ) -> None:
         super().__init__(parent)
         self.budgets = budgets  # shared by every room: per-account budgets span them all
         self._clock = clock
+        self._wall_clock = wall_clock  # bans end at Unix times
         self._config = config
         self._store = store
         self._track = track
@@ -198,7 +200,9 @@ class RoomDirectory(QObject):
             self.budgets,
             self,
             self._clock,
+            self._wall_clock,
         )
+        room.set_name_check(self.check_name_free)
         room.members_changed.connect(lambda: self._room_changed(room))
         room.emptied.connect(lambda: self.close_room(room_id))
         room.member_joined.connect(lambda name: self.member_joined.emit(room, name))

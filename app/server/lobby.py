@@ -486,7 +486,9 @@ class Lobby(SigningIn, QObject):
             room = self._directory.open_room(
                 name, session.name or "", capacity, password_hash, request.id, persistent
             )
-            ticket = room.reserve_seat(session.user_key or "", session.name or "", request.id)
+            ticket = room.reserve_seat(
+                session.user_key or "", session.name or "", request.id, session.operator
+            )
             self._directory.trim_tickets(session.user_key or "")
             session.connection.send(RoomCreated(room.summary(), ticket, request.id))
 
@@ -498,6 +500,7 @@ class Lobby(SigningIn, QObject):
     def _join_room(self, session: Session, request: JoinRoom) -> None:
         room = self._find_room(request)
         key = session.user_key or ""
+        room.check_may_enter(key, request.id)
         if key in room.members:
             raise ProtocolError(
                 ErrorCode.ALREADY_IN_ROOM, "you are in this room already", request.id
@@ -568,7 +571,9 @@ class Lobby(SigningIn, QObject):
         # The room checks again that they are not inside (they may have entered while we
         # hashed); a second ask replaces the first ticket, never two seats.
         try:
-            ticket = room.reserve_seat(session.user_key or "", session.name or "", request.id)
+            ticket = room.reserve_seat(
+                session.user_key or "", session.name or "", request.id, session.operator
+            )
         except ProtocolError as refused:
             if refused.code == ErrorCode.ROOM_FULL:  # for the operator's event log
                 address = session.connection.address_key

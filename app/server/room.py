@@ -14,6 +14,8 @@ from app.server.config import ServerConfig
 from app.server.connection import Connection
 from app.server.conversation import ParsedItem
 from app.server.message_log import MessageLog
+from app.server.moderation import RoomRules
+from app.server.moderation_store import ModerationStore
 from app.server.pressure import BackPressure
 from app.server.room_conversation import HISTORY_LENGTH, Member, RoomConversation, RoomInfo
 from app.server.room_effects import (
@@ -23,14 +25,17 @@ from app.server.room_effects import (
     Effect,
     MemberJoined,
     MemberLeft,
+    Remember,
     SeatsChanged,
     Send,
     Store,
+    SummaryChanged,
 )
 from app.server.seats import Seats
 from app.server.store import ChatStore
 from app.shared import logs
 from app.shared.limits import Clock
+from app.shared.names import login_key
 from app.shared.protocol import (
     ROOM_PORT_TYPES,
     ChatMessage,
@@ -74,9 +79,9 @@ class Room(QObject):
         budgets: Budgets,
         parent: QObject | None = None,
         clock: Clock = time.monotonic,
+        wall_clock: Clock = time.time,
     ) -> None:
         super().__init__(parent)
-        self.info = info
         self.port = listener.serverPort()
         self._listener = listener
         listener.setParent(self)
@@ -88,7 +93,17 @@ class Room(QObject):
         self._clock = clock
         # The budgets are the server's: chat budgets per account survive re-entry.
         seats = Seats(info.capacity, config.ticket_ttl, clock, reserved=config.reserved_seats)
-        self._core: RoomConversation[Connection] = RoomConversation(info, self.port, budgets, seats)
+        self._moderation = ModerationStore(store.db)
+        rules = RoomRules(
+            login_key(info.owner),
+            self._moderation.moderators(info.id),
+            self._moderation.bans(info.id, wall_clock()),
+            wall_clock,
+        )
+        self._core: RoomConversation[Connection] = RoomConversation(
+            info, self.port, budgets, seats, rules=rules, wall_clock=wall_clock
+        )
+        self._core.max_capacity = config.max_room_capacity
         self.members: dict[str, Member[Connection]] = self._core.members  # the core's own
         self._expiry = QTimer(self)  # drops tickets as they expire, freeing their seats
         self._expiry.setSingleShot(True)
@@ -101,6 +116,20 @@ class Room(QObject):
         self._pressure = BackPressure(lambda: [m.connection for m in self.members.values()], self)
 
     # --- seats and tickets ---------------------------------------------------------------
+
+    @property
+    def info(self) -> RoomInfo:
+        """The room as the lobby shows it (its owner may change)."""
+        return self._core.info
+
+    def check_may_enter(self, user_key: str, request_id: RequestId) -> None:
+        """Raise ProtocolError `banned` (with `until`) when the user is banned here, or
+        `room_locked` when its doors are locked."""
+        self._core.moderator.rules.check_may_enter(user_key, request_id)
+
+    def set_name_check(self, check: Callable[[str, RequestId], None]) -> None:
+        """How a new name is checked against the other rooms' (raises `room_name_taken`)."""
+        self._core.name_check = check
 
     @property
     def closed(self) -> bool:
@@ -121,10 +150,12 @@ class Room(QObject):
     def member_names(self) -> tuple[str, ...]:
         return self._core.member_names()
 
-    def reserve_seat(self, user_key: str, name: str, request_id: RequestId = None) -> str:
+    def reserve_seat(
+        self, user_key: str, name: str, request_id: RequestId = None, operator: bool = False
+    ) -> str:
         """A ticket holding a seat, replacing the user's earlier one here; raises
         ProtocolError `room_full` or `already_in_room` (see `Seats.reserve`)."""
-        ticket = self._core.reserve_seat(user_key, name, request_id)
+        ticket = self._core.reserve_seat(user_key, name, request_id, operator)
         self._seats_changed()
         return ticket
 
@@ -244,6 +275,10 @@ class Room(QObject):
                 )
                 signal.emit(effect.name)
                 self.members_changed.emit()
+            elif isinstance(effect, Remember):
+                self._moderation.apply(self.info.id, effect.change)
+            elif isinstance(effect, SummaryChanged):
+                self.members_changed.emit()  # the lobby's room_updated
 
     @staticmethod
     def _refuser(connection: Connection) -> Callable[..., None]:

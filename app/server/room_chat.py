@@ -10,14 +10,17 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from app.server.conversation import ParsedItem
 from app.server.room_effects import Close, Effect, Send, Store
 from app.shared.protocol import (
+    MODERATION_CLASSES,
     Bye,
     Enter,
     ErrorCode,
     Leave,
+    ModerationRequest,
     Ping,
     Pong,
     ProtocolError,
     RequestId,
+    RoomSettings,
     Say,
     error_reply,
     rate_limited,
@@ -30,6 +33,7 @@ if TYPE_CHECKING:  # budgets.py reaches Qt through the server config
 _net = logging.getLogger("roomchat.net")  # the name app.shared.logs gives it (it imports Qt)
 
 C = TypeVar("C", bound=Hashable)
+MODERATION_REQUESTS = (*MODERATION_CLASSES, RoomSettings)
 
 
 class RoomChat(Generic[C]):
@@ -39,10 +43,17 @@ class RoomChat(Generic[C]):
     the refusals around it. A flood or a leave ends the list with a `Close`.
     """
 
-    def __init__(self, room_id: int, budgets: Budgets, stamp: Callable[[], str]) -> None:
+    def __init__(
+        self,
+        room_id: int,
+        budgets: Budgets,
+        stamp: Callable[[], str],
+        check_say: Callable[[str, RequestId], None] | None = None,
+    ) -> None:
         self._room_id = room_id
         self._budgets = budgets
         self._stamp = stamp
+        self._check_say = check_say  # moderation's: raises `muted` (and the like)
 
     def answer(
         self,
@@ -52,14 +63,26 @@ class RoomChat(Generic[C]):
         address_key: str,
         peer: str,
         items: list[ParsedItem],
+        moderate: Callable[[ModerationRequest | RoomSettings], list[Effect[C]]] | None = None,
     ) -> list[Effect[C]]:
-        """The effects of `items`, what `key` (shown as `name`) sent in one read."""
+        """The effects of `items`, what `key` (shown as `name`) sent in one read;
+        moderation requests go to `moderate`."""
         effects: list[Effect[C]] = []
         sayings: list[Say] = []
         flood = self._budgets.chat(key)  # the account's, whichever room or connection
         publish = self._publish
+        check_say = self._check_say
         for item in items:
             if isinstance(item, Say):
+                if check_say is not None:
+                    try:
+                        check_say(key, item.id)
+                    except ProtocolError as refused:
+                        if sayings:
+                            publish(key, name, connection, address_key, peer, sayings, effects)
+                            sayings = []
+                        effects.append(Send(connection, error_reply(refused)))
+                        continue
                 admitted = flood.admit()
                 if admitted:
                     sayings.append(item)
@@ -87,6 +110,9 @@ class RoomChat(Generic[C]):
             elif isinstance(item, Leave):
                 effects.append(Close(connection, last=Bye(item.id)))  # ahead of any backlog
                 return effects
+            elif isinstance(item, MODERATION_REQUESTS):
+                if moderate is not None:
+                    effects += moderate(item)
             elif isinstance(item, Enter):
                 problem = ProtocolError(
                     ErrorCode.BAD_REQUEST, "you are already in this room", item.id

@@ -8,12 +8,14 @@ hashable handles; time comes from an injected clock. No Qt here.
 from __future__ import annotations
 
 import logging
+import time
 from collections import deque
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from app.server.conversation import ParsedItem
+from app.server.moderation import RoomRules
 from app.server.room_chat import RoomChat
 from app.server.room_effects import (
     Admit,
@@ -25,19 +27,25 @@ from app.server.room_effects import (
     SeatsChanged,
     Send,
 )
+from app.server.room_moderation import RoomModerator
 from app.server.seats import Seats
 from app.server.states import RoomEvent, RoomState, room_after
+from app.shared.names import login_key
 from app.shared.protocol import (
     ChatMessage,
     Enter,
+    Entered,
     ErrorCode,
     ErrorReply,
     Joined,
     Left,
+    MemberRole,
     ProtocolError,
     RequestId,
     RoomSummary,
+    encode,
     fitted_entered,
+    fitted_roles,
     message_frames,
 )
 from app.shared.timefmt import utc_now_iso
@@ -78,6 +86,8 @@ class Member(Generic[C]):
     name: str
     connection: C
     kicked_by: str | None = None  # who removed them, for their `left`
+    banned_by: str | None = None
+    operator: bool = False  # a server-wide operator, as their ticket was issued
 
 
 @dataclass(slots=True)
@@ -106,11 +116,18 @@ class RoomConversation(Generic[C]):
         budgets: Budgets,
         seats: Seats,
         stamp: Callable[[], str] = utc_now_iso,
+        rules: RoomRules | None = None,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self.info = info
         self.port = port
         self._stamp = stamp  # wall-clock timestamps for the wire
-        self._chat: RoomChat[C] = RoomChat(info.id, budgets, stamp)
+        if rules is None:
+            rules = RoomRules(login_key(info.owner), (), (), wall_clock)
+        self.moderator: RoomModerator[C] = RoomModerator(self, rules, wall_clock)
+        self._chat: RoomChat[C] = RoomChat(info.id, budgets, stamp, self._check_say)
+        self.max_capacity = info.capacity  # the server's largest; the adapter sets it
+        self.name_check: Callable[[str, RequestId], None] = lambda name, rid: None
         self.seats = seats  # the room's, on the clock
         self.members: dict[str, Member[C]] = {}  # by user key
         self._by_connection: dict[C, Member[C]] = {}
@@ -128,6 +145,18 @@ class RoomConversation(Generic[C]):
 
     def member_names(self) -> tuple[str, ...]:
         return tuple(member.name for member in self.members.values())
+
+    def _check_say(self, key: str, request_id: RequestId) -> None:
+        rules = self.moderator.rules
+        member = self.members.get(key)
+        rules.check_may_say(key, request_id, member is not None and member.operator)
+
+    def member_roles(self, used: int) -> tuple[MemberRole, ...]:
+        """The roles that are not `member`, owner first, as many as fit beside `used`
+        bytes of a frame; whoever is not listed is a member."""
+        role_of = self.moderator.role_of
+        roles = [MemberRole(m.name, role_of(m)) for m in self.members.values()]
+        return fitted_roles(roles, used)
 
     def state_of(self, connection: C) -> RoomState:
         peer = self._peers.get(connection)
@@ -154,10 +183,12 @@ class RoomConversation(Generic[C]):
         member = self._by_connection.get(connection)
         if member is not None and items and peer.state is RoomState.MEMBER:
             answers = self._chat.answer(
-                member.key, member.name, connection, peer.address_key, peer.peer, items
-            )
-            if answers and isinstance(answers[-1], Close):  # a flood or a leave ended it
-                self._close_conversation(connection)
+                member.key, member.name, connection, peer.address_key, peer.peer, items,
+                lambda request: self.moderator.answer(member, request),
+            )  # fmt: skip
+            for answer in answers:  # a flood or a leave ends it; a kick or ban, another's
+                if isinstance(answer, Close):
+                    self._close_conversation(answer.connection)
             effects += answers
         return effects
 
@@ -181,15 +212,20 @@ class RoomConversation(Generic[C]):
         _server.info("%s left room %d", member.name, self.info.id)
         if self.closed:
             return []
+        names = self.member_names()
+        left = Left(member.name, names, self._stamp(), member.kicked_by, member.banned_by)
+        left = replace(left, member_roles=self.member_roles(len(encode(left))))
         return [
-            Broadcast(Left(member.name, self.member_names(), self._stamp(), member.kicked_by)),
+            Broadcast(left),
             SeatsChanged(),
             MemberLeft(member.name),
         ]
 
-    def reserve_seat(self, user_key: str, name: str, request_id: RequestId = None) -> str:
+    def reserve_seat(
+        self, user_key: str, name: str, request_id: RequestId = None, operator: bool = False
+    ) -> str:
         """A ticket holding a seat (see `Seats.reserve`); the caller re-arms its timers."""
-        return self.seats.reserve(user_key, name, request_id)
+        return self.seats.reserve(user_key, name, request_id, operator)
 
     def expire_tickets(self) -> bool:
         """The clock moved on: drop the tickets that expired; True if any did."""
@@ -260,14 +296,18 @@ class RoomConversation(Generic[C]):
             del self._by_connection[previous.connection]
             self._close(previous.connection, effects, ErrorCode.SESSION_REPLACED, REPLACED)
         peer.state = room_after(peer.state, RoomEvent.ENTERED)
-        member = Member(holder.user_key, holder.name, connection)
+        member = Member(holder.user_key, holder.name, connection, operator=holder.operator)
         self.members[member.key] = member
         self._by_connection[connection] = member
         names = self.member_names()
+        summary = self.summary()
+        bare = Entered(summary, member.name, names, (), item.id)
+        roles = self.member_roles(len(encode(bare)))
         entered = fitted_entered(
-            self.summary(), member.name, names, tuple(self.history), item.id, HISTORY_BYTES
+            summary, member.name, names, tuple(self.history), item.id, HISTORY_BYTES, roles
         )
         joined = Joined(member.name, names, self._stamp())
+        joined = replace(joined, member_roles=self.member_roles(len(encode(joined))))
         effects += (Admit(connection), SeatsChanged(), Send(connection, entered))
         effects += (Broadcast(joined), MemberJoined(member.name))
         _server.info("%s entered room %d from %s", member.name, self.info.id, peer.peer)

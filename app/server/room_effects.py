@@ -6,6 +6,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from app.server.moderation import Change
 from app.shared.protocol import ErrorCode, RequestId, ServerEvent
 
 C = TypeVar("C", bound=Hashable)  # a connection, opaque to the core
@@ -75,6 +76,27 @@ class MemberLeft:
     name: str
 
 
+@dataclass(frozen=True, slots=True)
+class Remember:
+    """Write a moderation change (a ban, a role, the owner, an audit line) to the database."""
+
+    change: Change
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryChanged:
+    """What the lobby shows of the room changed (its owner): tell the observers."""
+
+
 Effect = (
-    Send[C] | Broadcast | Close[C] | Store[C] | Admit[C] | SeatsChanged | MemberJoined | MemberLeft
+    Send[C]
+    | Broadcast
+    | Close[C]
+    | Store[C]
+    | Admit[C]
+    | SeatsChanged
+    | MemberJoined
+    | MemberLeft
+    | Remember
+    | SummaryChanged
 )

@@ -28,6 +28,7 @@ class Holder:
 
     user_key: str
     name: str
+    operator: bool = False  # a server-wide operator, as the lobby knew at the ticket
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +88,9 @@ class Seats:
     def members(self) -> int:
         return len(self._members)
 
-    def reserve(self, user_key: str, name: str, request_id: RequestId = None) -> str:
+    def reserve(
+        self, user_key: str, name: str, request_id: RequestId = None, operator: bool = False
+    ) -> str:
         """A ticket holding a seat for `user_key`, replacing any unused one they had here.
 
         Raises ProtocolError `already_in_room` for a member and `room_full` when every seat
@@ -106,7 +109,7 @@ class Seats:
         for digest in own:
             del self._tickets[digest]
         ticket = self._make_ticket()
-        holder = Holder(user_key, name)
+        holder = Holder(user_key, name, operator)
         self._tickets[ticket_digest(ticket)] = _Ticket(holder, self._clock() + self._ttl)
         return ticket
 

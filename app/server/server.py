@@ -78,7 +78,9 @@ class ChatServer(QObject):
         period = min(config.idle_timeout / 4, 5.0) if config.idle_timeout > 0 else 5.0
         self._sweep.start(int(period * 1000))
         self.budgets = Budgets(config, clock)  # per account and address, across connections
-        self.directory = RoomDirectory(config, self.store, self._track, self.budgets, self, clock)
+        self.directory = RoomDirectory(
+            config, self.store, self._track, self.budgets, self, clock, wall_clock
+        )
         try:
             self.directory.reopen_persistent_rooms()
         except BaseException:

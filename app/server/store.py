@@ -91,6 +91,44 @@ MIGRATIONS: list[list[Step]] = [
             expires_at DOUBLE PRECISION NOT NULL){without_rowid}""",
         "CREATE INDEX resume_by_user ON resume_tokens (user_key)",
     ],
+    [
+        # Moderation (app.server.moderation_store): a room's moderators, its bans (`until`
+        # in Unix seconds, NULL for good) and the audit log of every act (never a text).
+        """CREATE TABLE room_roles (
+            room_id INTEGER NOT NULL,
+            user_key TEXT NOT NULL,
+            role TEXT NOT NULL,
+            PRIMARY KEY (room_id, user_key)){without_rowid}""",
+        """CREATE TABLE room_bans (
+            room_id INTEGER NOT NULL,
+            user_key TEXT NOT NULL,
+            name TEXT NOT NULL,
+            until DOUBLE PRECISION,
+            by_name TEXT NOT NULL,
+            reason TEXT,
+            PRIMARY KEY (room_id, user_key)){without_rowid}""",
+        """CREATE TABLE audit_log (
+            id {row_id},
+            room_id INTEGER NOT NULL,
+            at DOUBLE PRECISION NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT,
+            minutes INTEGER,
+            reason TEXT,
+            seq INTEGER NOT NULL DEFAULT 0)""",
+        "CREATE INDEX audit_by_room ON audit_log (room_id, id)",
+        # Reported messages, open until an operator dismisses or acts on them.
+        """CREATE TABLE reports (
+            id {row_id},
+            room_id INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            author TEXT NOT NULL,
+            reporter TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            at DOUBLE PRECISION NOT NULL,
+            open INTEGER NOT NULL DEFAULT 1)""",
+    ],
 ]
 INSTANCE_KEY = "instance"
 

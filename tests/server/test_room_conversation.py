@@ -37,6 +37,7 @@ from app.shared.protocol import (
     Joined,
     Leave,
     Left,
+    MemberRole,
     Ping,
     Pong,
     ProtocolError,
@@ -101,7 +102,10 @@ def test_entering_with_a_valid_ticket_makes_a_member_and_tells_everyone() -> Non
     assert isinstance(entered, Entered)
     assert (entered.you, entered.members, entered.id) == ("Bobby", ("Alice", "Bobby"), "e")
     assert entered.room.members == 2 and entered.room.port == 4242
-    assert broadcasts(effects) == [Joined("Bobby", ("Alice", "Bobby"), "2026-12-02T04:00:01.000Z")]
+    owner = (MemberRole("Alice", "owner"),)  # plain members are not listed
+    assert broadcasts(effects) == [
+        Joined("Bobby", ("Alice", "Bobby"), "2026-12-02T04:00:01.000Z", owner)
+    ]
     assert effects[-1] == MemberJoined("Bobby")
     assert core.state_of("b") is RoomState.MEMBER and core.seats.members == 2
 
@@ -215,7 +219,8 @@ def test_a_new_login_replaces_the_session_and_the_account_enters_again_from_else
     assert core.received("a", [Say("still here?", 1)]) == []
     assert core.member_names() == ("Alice", "Bobby")  # until its socket is gone
     left = core.connection_closed("a")
-    assert broadcasts(left) == [Left("Alice", ("Bobby",), "2026-12-02T04:00:02.000Z")]
+    bare = Left("Alice", ("Bobby",), "2026-12-02T04:00:02.000Z", None, None, ())
+    assert broadcasts(left) == [bare]
     assert left[1:] == [SeatsChanged(), MemberLeft("Alice")]
     effects = enter(core, "a2", "alice")
     assert isinstance(sent(effects, "a2")[0], Entered) and not closes(effects)
@@ -281,12 +286,13 @@ def test_enter_twice_is_a_bad_request_and_the_member_stays() -> None:
 def test_joined_and_left_carry_ts_and_the_member_list() -> None:
     core = make_core(FakeClock())
     joined = [broadcasts(enter(core, c, u))[0] for c, u in (("a", "alice"), ("b", "bobby"))]
+    owner = (MemberRole("Alice", "owner"),)
     assert joined == [
-        Joined("Alice", ("Alice",), "2026-12-02T04:00:00.000Z"),
-        Joined("Bobby", ("Alice", "Bobby"), "2026-12-02T04:00:01.000Z"),
+        Joined("Alice", ("Alice",), "2026-12-02T04:00:00.000Z", owner),
+        Joined("Bobby", ("Alice", "Bobby"), "2026-12-02T04:00:01.000Z", owner),
     ]
     assert broadcasts(core.connection_closed("a")) == [
-        Left("Alice", ("Bobby",), "2026-12-02T04:00:02.000Z")
+        Left("Alice", ("Bobby",), "2026-12-02T04:00:02.000Z", None, None, ())  # no role left
     ]
 
 

@@ -44,6 +44,11 @@ class ErrorCode(StrEnum):
     NOT_ALLOWED = "not_allowed"
     NO_SUCH_USER = "no_such_user"
     RESUME_EXPIRED = "resume_expired"
+    BANNED = "banned"
+    MUTED = "muted"
+    SLOW_MODE = "slow_mode"
+    READ_ONLY = "read_only"
+    ROOM_LOCKED = "room_locked"
 
 
 # Codes the server sends, without a request id, just before it closes a connection.
@@ -53,6 +58,7 @@ CLOSING_CODES = frozenset(
         ErrorCode.SESSION_REPLACED,
         ErrorCode.ROOM_CLOSED,
         ErrorCode.KICKED,
+        ErrorCode.BANNED,
         ErrorCode.BAD_TICKET,
         ErrorCode.FRAME_TOO_LARGE,
         ErrorCode.SERVER_BUSY,
@@ -89,12 +95,14 @@ class ProtocolError(Exception):
         message: str,
         request_id: RequestId = None,
         retry_after: float | None = None,
+        until: str | None = None,
     ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.request_id = request_id
         self.retry_after = retry_after
+        self.until = until  # with banned and muted
 
 
 class LocalProtocolError(Exception):

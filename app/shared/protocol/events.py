@@ -20,6 +20,16 @@ from app.shared.protocol.framing import (
     json_string,
     json_text,
 )
+from app.shared.protocol.moderation import (
+    BanList,
+    MemberRole,
+    MessageDeleted,
+    Moderation,
+    Ok,
+    Reported,
+    RoleChanged,
+    member_roles,
+)
 from app.shared.protocol.people import (
     Blocked,
     DirectMessage,
@@ -30,6 +40,7 @@ from app.shared.protocol.people import (
     UnreadCounts,
 )
 from app.shared.protocol.requests import Request, _Wire
+from app.shared.protocol.room_settings import RoomSettingsChanged
 
 PROTOCOL_VERSION = 1
 SUPPORTED_VERSIONS = frozenset({PROTOCOL_VERSION})
@@ -315,10 +326,13 @@ class ChatMessage(_Wire):
     sender: str
     text: str
     ts: str
+    deleted: bool | None = None  # an extension: in history, a deleted message (text "")
 
     @classmethod
     def from_wire(cls, read: _Reader) -> ChatMessage:
-        return cls(read.integer("seq"), read.text("from"), read.text("text"), read.text("ts"))
+        deleted = True if read.raw("deleted") is True else None
+        return cls(read.integer("seq"), read.text("from"), read.text("text"), read.text("ts"),
+                   deleted)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,6 +343,7 @@ class Entered(_Wire):
     members: tuple[str, ...]
     history: tuple[ChatMessage, ...]
     id: RequestId = None
+    member_roles: tuple[MemberRole, ...] | None = None  # an extension: everyone's role
 
     @classmethod
     def from_wire(cls, read: _Reader) -> Entered:
@@ -336,7 +351,8 @@ class Entered(_Wire):
             ChatMessage.from_wire(_Reader(m, "message")) for m in read.objects("history")
         )
         room = RoomSummary.from_wire(read.obj("room"))
-        return cls(room, read.text("you"), read.names("members"), history, read.request_id())
+        return cls(room, read.text("you"), read.names("members"), history, read.request_id(),
+                   member_roles(read))  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,22 +361,25 @@ class Joined(_Wire):
     name: str
     members: tuple[str, ...]
     ts: str
+    member_roles: tuple[MemberRole, ...] | None = None
 
     @classmethod
     def from_wire(cls, read: _Reader) -> Joined:
-        return cls(read.text("name"), read.names("members"), read.text("ts"))
+        return cls(read.text("name"), read.names("members"), read.text("ts"), member_roles(read))
 
 
 @dataclass(frozen=True, slots=True)
 class Left(_Wire):
     """Someone left the room; `kicked_by` (an extension, left out otherwise) says who removed
-    them: `BY_OPERATOR` for the server's operator."""
+    them: `BY_OPERATOR` for the server's operator; `banned_by` who banned them."""
 
     TYPE: ClassVar[str] = "left"
     name: str
     members: tuple[str, ...]
     ts: str
     kicked_by: str | None = None
+    banned_by: str | None = None
+    member_roles: tuple[MemberRole, ...] | None = None
 
     @classmethod
     def from_wire(cls, read: _Reader) -> Left:
@@ -369,6 +388,8 @@ class Left(_Wire):
             read.names("members"),
             read.text("ts"),
             read.optional_text("kicked_by"),
+            read.optional_text("banned_by"),
+            member_roles(read),
         )
 
 
@@ -384,6 +405,8 @@ class ErrorReply(_Wire):
     message: str
     id: RequestId = None
     retry_after: float | None = None  # with rate_limited and server_busy: seconds to wait
+    until: str | None = None  # with banned and muted: when it ends (absent: for good)
+    reason: str | None = None  # with kicked and banned: the moderator's reason
 
     @property
     def error_code(self) -> ErrorCode | None:
@@ -399,6 +422,8 @@ class ErrorReply(_Wire):
             read.optional_text("message") or "",
             read.request_id(),
             read.optional_number("retry_after"),
+            read.optional_text("until"),
+            read.optional_text("reason"),
         )
 
 
@@ -454,6 +479,13 @@ ServerEvent = (
     | Blocked
     | Unblocked
     | Presence
+    | Ok
+    | Moderation
+    | BanList
+    | RoleChanged
+    | RoomSettingsChanged
+    | MessageDeleted
+    | Reported
 )
 _EVENT_CLASSES: tuple[type[Any], ...] = (
     Welcome,
@@ -479,6 +511,13 @@ _EVENT_CLASSES: tuple[type[Any], ...] = (
     Blocked,
     Unblocked,
     Presence,
+    Ok,
+    Moderation,
+    BanList,
+    RoleChanged,
+    RoomSettingsChanged,
+    MessageDeleted,
+    Reported,
 )
 _PARSERS: dict[str, Callable[[_Reader], ServerEvent]] = {
     cls.TYPE: cls.from_wire for cls in _EVENT_CLASSES
@@ -515,6 +554,7 @@ def error_reply(problem: ProtocolError) -> ErrorReply:
         problem.message,
         problem.request_id,
         None if wait is None else round(wait, 3),
+        problem.until,
     )
 
 
@@ -554,10 +594,11 @@ def fitted_entered(
     history: Sequence[ChatMessage],
     request_id: RequestId = None,
     history_budget: int = MAX_FRAME_BYTES,
+    roles: tuple[MemberRole, ...] | None = None,
 ) -> Entered:
     """An `entered` with as much of the newest history as fits both `history_budget` bytes
-    and the line."""
-    empty = Entered(room, you, members, (), request_id)
+    and the line (beside `roles`, its `member_roles`)."""
+    empty = Entered(room, you, members, (), request_id, roles)
     budget = min(history_budget, MAX_FRAME_BYTES - len(encode(empty)))
     kept = 0
     for message in reversed(history):
@@ -566,7 +607,7 @@ def fitted_entered(
             break
         kept += 1
     start = len(history) - kept
-    return Entered(room, you, members, tuple(history[start:]), request_id)
+    return Entered(room, you, members, tuple(history[start:]), request_id, roles)
 
 
 def message_frames(sender: str, ts: str, items: list[tuple[int, str]]) -> bytes:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
-from functools import cache
-from typing import Any, ClassVar
+from dataclasses import dataclass, field
+from typing import ClassVar
 
 from app.shared.protocol.errors import ErrorCode, ProtocolError, RequestId
-from app.shared.protocol.framing import WireObject, encode_object, is_int
+from app.shared.protocol.framing import WireObject, is_int
+from app.shared.protocol.moderation import MODERATION_TYPES, ModerationRequest, parse_moderation
+from app.shared.protocol.room_settings import RoomSettings, parse_room_settings
+from app.shared.protocol.wire import _Wire
+
+__all__ = ["_Wire"]  # where people.py and events.py have long found it
 
 # Presence states: what `presence` events say, and which of them `set_presence` may ask for.
 ONLINE, AWAY, OFFLINE = "online", "away", "offline"
@@ -15,42 +19,6 @@ PRESENCE_STATES = (ONLINE, AWAY, OFFLINE)
 SETTABLE_STATES = (ONLINE, AWAY)
 DIRECT_PAGE_DEFAULT = 50
 DIRECT_PAGE_MAX = 200  # the most messages one `direct_history` may ask for
-
-
-class _Wire:
-    """Turns a request or event dataclass into its JSON object: `type` first, then the
-    fields in declaration order, a field that is None left out (so a request's `id` is sent
-    only when it has one, and an `id` of 0 is sent as 0)."""
-
-    __slots__ = ()
-    TYPE: ClassVar[str]
-    RENAMED: ClassVar[dict[str, str]] = {}
-
-    def to_wire(self) -> WireObject:
-        obj: WireObject = {"type": self.TYPE}
-        cls: Any = type(self)
-        for name, key in _wire_keys(cls):
-            value = getattr(self, name)
-            if value is not None:
-                obj[key] = _json_value(value)
-        return obj
-
-    def encode(self) -> bytes:
-        return encode_object(self.to_wire())
-
-
-@cache
-def _wire_keys(cls: type[Any]) -> tuple[tuple[str, str], ...]:
-    renamed: dict[str, str] = getattr(cls, "RENAMED", {})
-    return tuple((f.name, renamed.get(f.name, f.name)) for f in fields(cls))
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, _Wire) or hasattr(value, "to_wire"):
-        return value.to_wire()
-    if isinstance(value, tuple | list):
-        return [_json_value(item) for item in value]
-    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +173,8 @@ Request = (
     | Block
     | Unblock
     | SetPresence
+    | ModerationRequest
+    | RoomSettings
 )
 
 MAIN_PORT_TYPES = frozenset(
@@ -226,7 +196,8 @@ MAIN_PORT_TYPES = frozenset(
         SetPresence,
     )
 )
-ROOM_PORT_TYPES = frozenset(cls.TYPE for cls in (Enter, Say, Leave, Ping))
+ROOM_PORT_TYPES = frozenset(cls.TYPE for cls in (Enter, Say, Leave, Ping, RoomSettings))
+ROOM_PORT_TYPES |= MODERATION_TYPES
 _SAY = Say.TYPE
 
 
@@ -328,4 +299,8 @@ def parse_request(obj: WireObject, allowed: frozenset[str]) -> Request:
         return Unblock(_text(obj, "name", rid), rid)
     if kind == SetPresence.TYPE:
         return _set_presence(obj, rid)
+    if kind == RoomSettings.TYPE:
+        return parse_room_settings(obj, rid)
+    if kind in MODERATION_TYPES:
+        return parse_moderation(obj, kind, rid)
     raise AssertionError(f"allowed type {kind!r} has no parser")  # our bug, not the peer's

@@ -1,0 +1,199 @@
+"""The moderation tables: a room's moderators, its bans, and the audit log of every act."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.server.database import Database
+from app.server.moderation import (
+    Act,
+    BanRecord,
+    Change,
+    DeletedMessage,
+    LiftedBan,
+    ReportedMessage,
+    SavedBan,
+    SavedOwner,
+    SavedRole,
+    SavedRoom,
+)
+from app.shared.protocol import MODERATOR
+
+_BAN_FOR_GOOD = (
+    "INSERT INTO room_bans (room_id, user_key, name, by_name, reason) "
+    "VALUES (:r, :k, :n, :b, :reason)"
+)
+_BAN_UNTIL = (
+    "INSERT INTO room_bans (room_id, user_key, name, until, by_name, reason) "
+    "VALUES (:r, :k, :n, :u, :b, :reason)"
+)
+_ACT = (
+    "INSERT INTO audit_log (room_id, at, actor, action, target, reason, seq) "
+    "VALUES (:r, :at, :actor, :action, :target, :reason, :seq)"
+)
+_ACT_FOR_MINUTES = (
+    "INSERT INTO audit_log (room_id, at, actor, action, target, minutes, reason, seq) "
+    "VALUES (:r, :at, :actor, :action, :target, :minutes, :reason, :seq)"
+)
+
+
+class ModerationStore:
+    """Statements on the moderation tables of one `Database` (the server's store's)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def apply(self, room_id: int, change: Change) -> None:
+        """Keep one change the room's moderation made."""
+        if isinstance(change, Act):
+            self.record(change)
+        elif isinstance(change, SavedBan):
+            self.save_ban(room_id, change.ban)
+        elif isinstance(change, LiftedBan):
+            self.delete_ban(room_id, change.key)
+        elif isinstance(change, SavedRole):
+            self.set_role(room_id, change.key, change.role)
+        elif isinstance(change, SavedOwner):
+            self.set_owner(room_id, change.name)
+        elif isinstance(change, DeletedMessage):
+            self.delete_message(room_id, change.seq)
+        elif isinstance(change, ReportedMessage):
+            self._db.insert(
+                "INSERT INTO reports (room_id, seq, author, reporter, reason, at) "
+                "VALUES (:r, :seq, :author, :reporter, :reason, :at)",
+                r=room_id,
+                seq=change.seq,
+                author=change.author or "",
+                reporter=change.reporter,
+                reason=change.reason or "",
+                at=change.at,
+            )
+        elif isinstance(change, SavedRoom):
+            self._db.execute(
+                "UPDATE rooms SET name = :name, capacity = :capacity WHERE id = :r",
+                name=change.name,
+                capacity=change.capacity,
+                r=room_id,
+            ).finish()
+
+    def delete_message(self, room_id: int, seq: int) -> None:
+        """Delete the message from the file itself: on SQLite with `secure_delete` (its
+        bytes are overwritten) and the WAL checkpointed and truncated, so no copy of the
+        page with the text stays in the write-ahead log either."""
+        sqlite = self._db.engine.driver == "QSQLITE"
+        if sqlite:
+            self._db.pragma("PRAGMA secure_delete = ON")
+        try:
+            self._db.execute(
+                "DELETE FROM messages WHERE room_id = :r AND seq = :seq", r=room_id, seq=seq
+            ).finish()
+        finally:
+            if sqlite:
+                self._db.pragma("PRAGMA secure_delete = OFF")
+        if sqlite:
+            self._db.pragma("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def reports(self, room_id: int | None = None) -> list[tuple[int, int, str, str, str, float]]:
+        """Open reports, oldest first: (room_id, seq, author, reporter, reason, at)."""
+        rows = self._db.rows(
+            "SELECT room_id, seq, author, reporter, reason, at FROM reports WHERE open = 1 "
+            "ORDER BY id"
+        )
+        return [
+            (int(r), int(s), str(a), str(p), str(reason), float(at))
+            for r, s, a, p, reason, at in rows
+            if room_id is None or int(r) == room_id
+        ]
+
+    def moderators(self, room_id: int) -> list[str]:
+        rows = self._db.rows(
+            "SELECT user_key FROM room_roles WHERE room_id = :r AND role = :role",
+            r=room_id,
+            role=MODERATOR,
+        )
+        return [str(key) for (key,) in rows]
+
+    def set_role(self, room_id: int, key: str, role: str) -> None:
+        """Store `role` for the account in the room; `member` is the absence of a row."""
+        with self._db.transaction():
+            self._db.execute(
+                "DELETE FROM room_roles WHERE room_id = :r AND user_key = :k", r=room_id, k=key
+            ).finish()
+            if role == MODERATOR:
+                self._db.execute(
+                    "INSERT INTO room_roles (room_id, user_key, role) VALUES (:r, :k, :role)",
+                    r=room_id,
+                    k=key,
+                    role=role,
+                ).finish()
+
+    def set_owner(self, room_id: int, owner: str) -> None:
+        self._db.execute(
+            "UPDATE rooms SET owner = :owner WHERE id = :r", owner=owner, r=room_id
+        ).finish()
+
+    def bans(self, room_id: int, now: float) -> list[BanRecord]:
+        """The room's bans still in force at `now`, oldest first."""
+        rows = self._db.rows(
+            "SELECT user_key, name, until IS NULL, until, by_name, reason FROM room_bans "
+            "WHERE room_id = :r AND (until IS NULL OR until > :now) ORDER BY until",
+            r=room_id,
+            now=now,
+        )
+        return [
+            BanRecord(str(k), str(n), None if forever else float(u), str(b), r or None)
+            for k, n, forever, u, b, r in rows
+        ]
+
+    def save_ban(self, room_id: int, ban: BanRecord) -> None:
+        with self._db.transaction():
+            self.delete_ban(room_id, ban.key)
+            binds = {"r": room_id, "k": ban.key, "n": ban.name, "b": ban.by,
+                     "reason": ban.reason or ""}  # fmt: skip
+            if ban.until is None:  # a bound None is not NULL on every driver: leave it out
+                self._db.execute(_BAN_FOR_GOOD, **binds).finish()
+            else:
+                self._db.execute(_BAN_UNTIL, u=ban.until, **binds).finish()
+
+    def delete_ban(self, room_id: int, key: str) -> None:
+        self._db.execute(
+            "DELETE FROM room_bans WHERE room_id = :r AND user_key = :k", r=room_id, k=key
+        ).finish()
+
+    def record(self, act: Act) -> None:
+        binds: dict[str, Any] = {
+            "r": act.room_id,
+            "at": act.at,
+            "actor": act.actor,
+            "action": act.action,
+            "target": act.target or "",
+            "reason": act.reason or "",
+            "seq": act.seq,
+        }
+        if act.minutes is None:  # NULL by leaving it out, as with a ban's `until`
+            self._db.insert(_ACT, **binds)
+        else:
+            self._db.insert(_ACT_FOR_MINUTES, minutes=act.minutes, **binds)
+
+    def acts(self, room_id: int | None = None) -> list[Act]:
+        """The audit log, oldest first; of one room when given."""
+        sql = (
+            "SELECT room_id, at, actor, action, target, COALESCE(minutes, 0), reason FROM audit_log"
+        )
+        rows = (
+            self._db.rows(sql + " WHERE room_id = :r ORDER BY id", r=room_id)
+            if room_id is not None
+            else self._db.rows(sql + " ORDER BY id")
+        )
+        return [
+            Act(
+                int(r),
+                float(at),
+                str(a),
+                str(act),
+                t or None,
+                None if m in (None, "") else int(m),
+                reason or None,
+            )
+            for r, at, a, act, t, m, reason in rows
+        ]

@@ -1,0 +1,72 @@
+"""A room's settings on the room port: the `room_settings` request and its event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from app.shared.protocol.errors import ErrorCode, ProtocolError, RequestId
+from app.shared.protocol.framing import WireObject, is_int
+from app.shared.protocol.wire import _Wire
+
+if TYPE_CHECKING:  # events.py imports this module; the reader is only a type here
+    from app.shared.protocol.events import _Reader
+
+SLOW_MODE_MAX = 24 * 60 * 60  # seconds between one member's messages, at most
+
+
+@dataclass(frozen=True, slots=True)
+class RoomSettings(_Wire):
+    """Change any of a room's settings (None: leave it as it is)."""
+
+    TYPE: ClassVar[str] = "room_settings"
+    slow_mode_seconds: int | None = None  # 0: off
+    read_only: bool | None = None
+    locked_doors: bool | None = None
+    capacity: int | None = None
+    name: str | None = None
+    id: RequestId = None
+
+    def changes(self) -> dict[str, Any]:
+        """The settings asked for, by their wire names."""
+        wire = self.to_wire()
+        return {k: v for k, v in wire.items() if k not in ("type", "id")}
+
+
+def parse_room_settings(obj: WireObject, rid: RequestId) -> RoomSettings:
+    if "password" in obj:
+        text = "a room's password is changed from the lobby, not here"
+        raise ProtocolError(ErrorCode.BAD_REQUEST, text, rid)
+    slow = obj.get("slow_mode_seconds")
+    if slow is not None and (not is_int(slow) or not 0 <= slow <= SLOW_MODE_MAX):
+        text = f"slow_mode_seconds must be an integer from 0 to {SLOW_MODE_MAX}"
+        raise ProtocolError(ErrorCode.BAD_REQUEST, text, rid)
+    flags = {}
+    for key in ("read_only", "locked_doors"):
+        value = obj.get(key)
+        if value is not None and not isinstance(value, bool):
+            raise ProtocolError(ErrorCode.BAD_REQUEST, f"{key} must be true or false", rid)
+        flags[key] = value
+    capacity = obj.get("capacity")
+    if capacity is not None and not is_int(capacity):
+        raise ProtocolError(ErrorCode.INVALID_CAPACITY, "capacity must be an integer", rid)
+    name = obj.get("name")
+    if name is not None and not isinstance(name, str):
+        raise ProtocolError(ErrorCode.INVALID_ROOM_NAME, "name must be a string", rid)
+    settings = RoomSettings(slow, flags["read_only"], flags["locked_doors"], capacity, name, rid)  # type: ignore[arg-type]  # checked above
+    if not settings.changes():
+        raise ProtocolError(ErrorCode.BAD_REQUEST, "room_settings changes nothing", rid)
+    return settings
+
+
+@dataclass(frozen=True, slots=True)
+class RoomSettingsChanged(_Wire):
+    """Told to every member: `by` changed these settings (wire names, new values)."""
+
+    TYPE: ClassVar[str] = "room_settings_changed"
+    by: str
+    changes: dict[str, Any]
+
+    @classmethod
+    def from_wire(cls, read: _Reader) -> RoomSettingsChanged:
+        return cls(read.text("by"), dict(read.obj("changes")))
