@@ -23,10 +23,12 @@ from app.server.room_effects import (
     Effect,
     MemberJoined,
     MemberLeft,
+    ReadHistory,
     SeatsChanged,
     Send,
     Store,
 )
+from app.server.room_history import history_page
 from app.server.seats import Seats
 from app.server.store import ChatStore
 from app.shared import logs
@@ -93,6 +95,7 @@ class Room(QObject):
         self._expiry = QTimer(self)  # drops tickets as they expire, freeing their seats
         self._expiry.setSingleShot(True)
         self._expiry.timeout.connect(self._on_expiry_timeout)
+        self._store = store  # what `history` requests read
         self._log = MessageLog(info.id, store, self._deliver, config.max_unstored_messages, self)
         self._grace = QTimer(self)
         self._grace.setSingleShot(True)
@@ -224,6 +227,9 @@ class Room(QObject):
                     self._log.add(effect.sender, effect.ts, effect.texts, effect.ids, refuse)
             elif isinstance(effect, Send):
                 effect.connection.send(effect.event)
+            elif isinstance(effect, ReadHistory):
+                page = history_page(self._store, self.info.id, effect.request)
+                effect.connection.send(page)
             elif isinstance(effect, Broadcast):
                 self._send_all(QByteArray(encode(effect.event)))
             elif isinstance(effect, Close):

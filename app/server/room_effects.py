@@ -6,7 +6,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from app.shared.protocol import ErrorCode, RequestId, ServerEvent
+from app.shared.protocol import ErrorCode, RequestId, RoomHistory, ServerEvent
 
 C = TypeVar("C", bound=Hashable)  # a connection, opaque to the core
 
@@ -50,6 +50,15 @@ class Store(Generic[C]):
 
 
 @dataclass(frozen=True, slots=True)
+class ReadHistory(Generic[C]):
+    """Answer `request` from the stored messages: only what is committed, so it comes after
+    every `Store` before it, and a batch the database is holding back is not in it."""
+
+    connection: C
+    request: RoomHistory
+
+
+@dataclass(frozen=True, slots=True)
 class Admit(Generic[C]):
     """The connection entered: its entry deadline is over and silence now counts."""
 
@@ -76,5 +85,13 @@ class MemberLeft:
 
 
 Effect = (
-    Send[C] | Broadcast | Close[C] | Store[C] | Admit[C] | SeatsChanged | MemberJoined | MemberLeft
+    Send[C]
+    | Broadcast
+    | Close[C]
+    | Store[C]
+    | ReadHistory[C]
+    | Admit[C]
+    | SeatsChanged
+    | MemberJoined
+    | MemberLeft
 )

@@ -314,3 +314,46 @@ class ChatStore:
         count = query.numRowsAffected()
         query.finish()
         return count
+
+    def messages_before(
+        self, room_id: int, before: int | None, limit: int
+    ) -> list[tuple[int, str, str, str]]:
+        """Up to `limit` of the room's messages older than seq `before` (None: the newest)
+        as `(seq, sender, text, ts)`, newest first; by the (room_id, seq) key, no OFFSET."""
+        if before is None:
+            rows = self.db.rows(
+                "SELECT seq, sender, text, ts FROM messages WHERE room_id = :id "
+                "ORDER BY seq DESC LIMIT :limit",
+                id=room_id,
+                limit=limit,
+            )
+        else:
+            rows = self.db.rows(
+                "SELECT seq, sender, text, ts FROM messages WHERE room_id = :id "
+                "AND seq < :before ORDER BY seq DESC LIMIT :limit",
+                id=room_id,
+                before=before,
+                limit=limit,
+            )
+        return [(int(seq), str(sender), str(text), str(ts)) for seq, sender, text, ts in rows]
+
+    def room_ids(self) -> list[int]:
+        """Every room the database has recorded, open or closed."""
+        return [int(row[0]) for row in self.db.rows("SELECT id FROM rooms ORDER BY id")]
+
+    def delete_messages_before(self, room_id: int, cutoff: str, limit: int) -> int:
+        """Delete those of the room's oldest `limit` messages stamped before `cutoff` (an
+        ISO time, compared as text: every stamp has one format); returns how many went.
+        Fewer than `limit` means the room has none older left (stamps rise with seq)."""
+        query = self.db.execute(
+            "DELETE FROM messages WHERE room_id = :id AND seq IN (SELECT oldest.seq FROM "
+            "(SELECT seq, ts FROM messages WHERE room_id = :inner ORDER BY seq LIMIT :limit) "
+            "AS oldest WHERE oldest.ts < :cutoff)",
+            id=room_id,
+            inner=room_id,
+            limit=limit,
+            cutoff=cutoff,
+        )
+        count = query.numRowsAffected()
+        query.finish()
+        return count

@@ -19,6 +19,7 @@ from app.shared.protocol.framing import (
     is_int,
     json_text,
 )
+from app.shared.protocol.history import HistoryPage
 from app.shared.protocol.people import (
     Blocked,
     DirectMessage,
@@ -453,6 +454,7 @@ ServerEvent = (
     | Blocked
     | Unblocked
     | Presence
+    | HistoryPage
 )
 _EVENT_CLASSES: tuple[type[Any], ...] = (
     Welcome,
@@ -478,6 +480,7 @@ _EVENT_CLASSES: tuple[type[Any], ...] = (
     Blocked,
     Unblocked,
     Presence,
+    HistoryPage,
 )
 _PARSERS: dict[str, Callable[[_Reader], ServerEvent]] = {
     cls.TYPE: cls.from_wire for cls in _EVENT_CLASSES

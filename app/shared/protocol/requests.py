@@ -15,6 +15,8 @@ PRESENCE_STATES = (ONLINE, AWAY, OFFLINE)
 SETTABLE_STATES = (ONLINE, AWAY)
 DIRECT_PAGE_DEFAULT = 50
 DIRECT_PAGE_MAX = 200  # the most messages one `direct_history` may ask for
+HISTORY_PAGE_DEFAULT = 50
+HISTORY_PAGE_MAX = 200  # the most messages one room-port `history` may ask for
 
 
 class _Wire:
@@ -164,6 +166,16 @@ class DirectHistory(_Wire):
 
 
 @dataclass(frozen=True, slots=True)
+class RoomHistory(_Wire):
+    """On a room port: a page of the room's messages older than `before`."""
+
+    TYPE: ClassVar[str] = "history"
+    before: int | None = None  # a seq; None: from the newest
+    limit: int = HISTORY_PAGE_DEFAULT
+    id: RequestId = None
+
+
+@dataclass(frozen=True, slots=True)
 class Block(_Wire):
     TYPE: ClassVar[str] = "block"
     name: str
@@ -205,6 +217,7 @@ Request = (
     | Block
     | Unblock
     | SetPresence
+    | RoomHistory
 )
 
 MAIN_PORT_TYPES = frozenset(
@@ -226,7 +239,7 @@ MAIN_PORT_TYPES = frozenset(
         SetPresence,
     )
 )
-ROOM_PORT_TYPES = frozenset(cls.TYPE for cls in (Enter, Say, Leave, Ping))
+ROOM_PORT_TYPES = frozenset(cls.TYPE for cls in (Enter, Say, Leave, Ping, RoomHistory))
 
 
 def _text(obj: WireObject, key: str, request_id: RequestId) -> str:
@@ -260,14 +273,21 @@ def _room_id(obj: WireObject, request_id: RequestId) -> int:
 
 def _direct_history(obj: WireObject, rid: RequestId) -> DirectHistory:
     peer = _text(obj, "with", rid)
+    return DirectHistory(peer, *_page_bounds(obj, rid, DIRECT_PAGE_DEFAULT, DIRECT_PAGE_MAX), rid)
+
+
+def _page_bounds(
+    obj: WireObject, rid: RequestId, default: int, most: int
+) -> tuple[int | None, int]:
+    """A page request's `before` (a seq or null) and `limit` (1 to `most`)."""
     before = obj.get("before")
     if before is not None and not is_int(before):
         raise ProtocolError(ErrorCode.BAD_REQUEST, "before must be a seq or null", rid)
-    limit = obj.get("limit", DIRECT_PAGE_DEFAULT)
-    if not is_int(limit) or not 1 <= limit <= DIRECT_PAGE_MAX:
-        text = f"limit must be an integer from 1 to {DIRECT_PAGE_MAX}"
+    limit = obj.get("limit", default)
+    if not is_int(limit) or not 1 <= limit <= most:
+        text = f"limit must be an integer from 1 to {most}"
         raise ProtocolError(ErrorCode.BAD_REQUEST, text, rid)
-    return DirectHistory(peer, before, limit, rid)
+    return before, limit
 
 
 def _set_presence(obj: WireObject, rid: RequestId) -> SetPresence:
@@ -327,4 +347,6 @@ def parse_request(obj: WireObject, allowed: frozenset[str]) -> Request:
         return Unblock(_text(obj, "name", rid), rid)
     if kind == SetPresence.TYPE:
         return _set_presence(obj, rid)
+    if kind == RoomHistory.TYPE:
+        return RoomHistory(*_page_bounds(obj, rid, HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX), rid)
     raise AssertionError(f"allowed type {kind!r} has no parser")  # our bug, not the peer's
