@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from app.server.server import ChatServer
 from app.shared.protocol import MAX_FRAME_BYTES
 from app.shared.timefmt import to_iso
+from tests.db_access import lock_writes
 from tests.server.test_persistent_rooms import create_persistent, log_in
 from tests.server.test_rooms import create, enter
 from tests.wire_client import WireClient
@@ -150,3 +151,21 @@ def test_without_history_days_nothing_is_deleted(make_server, qtbot: QtBot) -> N
     assert len(page_back(member, 200)) == 1_520
     member.close()
     alice.close()
+
+
+def test_history_holds_only_committed_messages(
+    login: Login, connect: Connect, holder, db_path: str
+) -> None:
+    alice = login("alice")
+    room, ticket = create(alice)
+    member = enter(connect, room, ticket)
+    member.send(type="say", text="stored")
+    member.expect("message")
+    lock_writes(holder, db_path)  # another process holds the database: the next say waits
+    member.send(type="say", text="held back")
+    page = member.request("history", "history")
+    assert [m["text"] for m in page["messages"]] == ["stored"]
+    assert holder.exec("ROLLBACK")
+    assert member.expect("message")["text"] == "held back"
+    page = member.request("history", "history")
+    assert [m["text"] for m in page["messages"]] == ["stored", "held back"]
