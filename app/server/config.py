@@ -257,6 +257,17 @@ class ServerConfig:
             metavar="BYTES",
         ),
     )
+    search_rate: float = field(
+        default=5.0,
+        metadata=flag(
+            "--search-rate",
+            "searches per second per account, with bursts of as many; 0 = no limit "
+            "(default: %(default)s)",
+            LIMITS,
+            parse=non_negative_float,
+            metavar="PER_S",
+        ),
+    )
     joins_per_minute: int = field(
         default=30,
         metadata=flag(

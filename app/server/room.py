@@ -13,6 +13,7 @@ from app.server.budgets import Budgets
 from app.server.config import ServerConfig
 from app.server.connection import Connection
 from app.server.conversation import ParsedItem
+from app.server.database import DatabaseError
 from app.server.message_log import MessageLog
 from app.server.pressure import BackPressure
 from app.server.room_conversation import HISTORY_LENGTH, Member, RoomConversation, RoomInfo
@@ -245,11 +246,23 @@ class Room(QObject):
             elif isinstance(effect, SeatsChanged):
                 self._seats_changed()
             elif isinstance(effect, MemberJoined | MemberLeft):
+                if isinstance(effect, MemberJoined) and self.info.persistent:
+                    self._remember_entry(effect.name)
                 signal = (
                     self.member_joined if isinstance(effect, MemberJoined) else self.member_left
                 )
                 signal.emit(effect.name)
                 self.members_changed.emit()
+
+    def _remember_entry(self, name: str) -> None:
+        """Record that the member called `name` has entered: search lets them read it."""
+        key = next((k for k, member in self.members.items() if member.name == name), None)
+        if key is None:
+            return
+        try:
+            self._store.record_entry(self.info.id, key)
+        except DatabaseError as failure:
+            logs.db.warning("room %d: %s's entry not recorded: %s", self.info.id, name, failure)
 
     @staticmethod
     def _refuser(connection: Connection) -> Callable[..., None]:

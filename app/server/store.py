@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 
 from app.server.database import Database, DatabaseError, Step
+from app.server.search_sql import Position, create_search_index, find
 from app.shared.timefmt import utc_now_iso
 from app.shared.validation import name_skeleton
 
@@ -90,6 +91,14 @@ MIGRATIONS: list[list[Step]] = [
             verifier_hash TEXT NOT NULL,
             expires_at DOUBLE PRECISION NOT NULL){without_rowid}""",
         "CREATE INDEX resume_by_user ON resume_tokens (user_key)",
+    ],
+    [
+        # Who has entered which persistent room: whom search lets read its messages.
+        """CREATE TABLE room_entries (
+            room_id INTEGER NOT NULL,
+            user_key TEXT NOT NULL,
+            PRIMARY KEY (user_key, room_id)){without_rowid}""",
+        create_search_index,  # per engine: see search_sql.py
     ],
 ]
 INSTANCE_KEY = "instance"
@@ -357,3 +366,29 @@ class ChatStore:
         count = query.numRowsAffected()
         query.finish()
         return count
+
+    # search
+
+    def record_entry(self, room_id: int, user_key: str) -> None:
+        """Remember that `user_key` entered the (persistent) room: search lets them read it."""
+        self.db.execute(
+            "INSERT INTO room_entries (room_id, user_key) VALUES (:room, :key) "
+            "ON CONFLICT (user_key, room_id) DO NOTHING",
+            room=room_id,
+            key=user_key,
+        ).finish()
+
+    def entered_rooms(self, user_key: str) -> list[int]:
+        """The persistent rooms, not deleted, that `user_key` has entered."""
+        rows = self.db.rows(
+            "SELECT e.room_id FROM room_entries e JOIN rooms r ON r.id = e.room_id "
+            "WHERE e.user_key = :key AND r.persistent = 1 AND r.closed_at IS NULL",
+            key=user_key,
+        )
+        return [int(row[0]) for row in rows]
+
+    def search(
+        self, query: str, rooms: list[int], after: Position, limit: int
+    ) -> list[tuple[int, int, str, str, str]]:
+        """Messages of `rooms` holding `query`, newest first after `after` (see search_sql)."""
+        return find(self.db, query, rooms, after, limit)

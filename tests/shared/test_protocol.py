@@ -25,6 +25,7 @@ from app.shared.protocol import (
     Entered,
     ErrorCode,
     ErrorReply,
+    HistoryPage,
     Joined,
     JoinGranted,
     JoinRoom,
@@ -45,6 +46,8 @@ from app.shared.protocol import (
     RoomSummary,
     RoomUpdated,
     Say,
+    SearchHit,
+    SearchResults,
     Unblocked,
     Unknown,
     UnreadCounts,
@@ -225,6 +228,10 @@ EVERY_EVENT = [
     Unblocked("bob"),
     Presence("bob", "away", "at lunch"),
     Presence("bob", "offline", None, 3),
+    HistoryPage((ChatMessage(7, "민지", "안녕", TS), ChatMessage(8, "bob", "yo", TS)), True, 4),
+    HistoryPage((), False),
+    SearchResults((SearchHit(3, "Lounge", 9, "bob", "안녕 hi", TS, ((0, 2), (3, 5))),), "c", 1),
+    SearchResults((), None),
 ]
 
 

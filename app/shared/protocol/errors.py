@@ -44,6 +44,7 @@ class ErrorCode(StrEnum):
     NOT_ALLOWED = "not_allowed"
     NO_SUCH_USER = "no_such_user"
     RESUME_EXPIRED = "resume_expired"
+    INVALID_QUERY = "invalid_query"
 
 
 # Codes the server sends, without a request id, just before it closes a connection.

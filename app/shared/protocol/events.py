@@ -30,6 +30,7 @@ from app.shared.protocol.people import (
     UnreadCounts,
 )
 from app.shared.protocol.requests import Request, _Wire
+from app.shared.protocol.search import SearchResults
 
 PROTOCOL_VERSION = 1
 SUPPORTED_VERSIONS = frozenset({PROTOCOL_VERSION})
@@ -455,6 +456,7 @@ ServerEvent = (
     | Unblocked
     | Presence
     | HistoryPage
+    | SearchResults
 )
 _EVENT_CLASSES: tuple[type[Any], ...] = (
     Welcome,
@@ -481,6 +483,7 @@ _EVENT_CLASSES: tuple[type[Any], ...] = (
     Unblocked,
     Presence,
     HistoryPage,
+    SearchResults,
 )
 _PARSERS: dict[str, Callable[[_Reader], ServerEvent]] = {
     cls.TYPE: cls.from_wire for cls in _EVENT_CLASSES

@@ -17,6 +17,9 @@ DIRECT_PAGE_DEFAULT = 50
 DIRECT_PAGE_MAX = 200  # the most messages one `direct_history` may ask for
 HISTORY_PAGE_DEFAULT = 50
 HISTORY_PAGE_MAX = 200  # the most messages one room-port `history` may ask for
+SEARCH_PAGE_DEFAULT = 20
+SEARCH_PAGE_MAX = 50  # the most results one `search` may ask for
+MAX_QUERY_CHARS = 200
 
 
 class _Wire:
@@ -176,6 +179,19 @@ class RoomHistory(_Wire):
 
 
 @dataclass(frozen=True, slots=True)
+class Search(_Wire):
+    """Find messages holding `query` in `room_id` (None: every room one may read), newest
+    first; `cursor` (from the last `search_results`) asks for the next page."""
+
+    TYPE: ClassVar[str] = "search"
+    query: str
+    room_id: int | None = None
+    limit: int = SEARCH_PAGE_DEFAULT
+    cursor: str | None = None
+    id: RequestId = None
+
+
+@dataclass(frozen=True, slots=True)
 class Block(_Wire):
     TYPE: ClassVar[str] = "block"
     name: str
@@ -218,6 +234,7 @@ Request = (
     | Unblock
     | SetPresence
     | RoomHistory
+    | Search
 )
 
 MAIN_PORT_TYPES = frozenset(
@@ -237,6 +254,7 @@ MAIN_PORT_TYPES = frozenset(
         Block,
         Unblock,
         SetPresence,
+        Search,
     )
 )
 ROOM_PORT_TYPES = frozenset(cls.TYPE for cls in (Enter, Say, Leave, Ping, RoomHistory))
@@ -288,6 +306,21 @@ def _page_bounds(
         text = f"limit must be an integer from 1 to {most}"
         raise ProtocolError(ErrorCode.BAD_REQUEST, text, rid)
     return before, limit
+
+
+def _search(obj: WireObject, rid: RequestId) -> Search:
+    query = obj.get("query")
+    if not isinstance(query, str) or not query.strip() or len(query) > MAX_QUERY_CHARS:
+        text = f"query must be text of 1 to {MAX_QUERY_CHARS} characters"
+        raise ProtocolError(ErrorCode.INVALID_QUERY, text, rid)
+    room_id = obj.get("room_id")
+    if room_id is not None and not is_int(room_id):
+        raise ProtocolError(ErrorCode.BAD_REQUEST, "room_id must be a room's id or null", rid)
+    limit = obj.get("limit", SEARCH_PAGE_DEFAULT)
+    if not is_int(limit) or not 1 <= limit <= SEARCH_PAGE_MAX:
+        text = f"limit must be an integer from 1 to {SEARCH_PAGE_MAX}"
+        raise ProtocolError(ErrorCode.BAD_REQUEST, text, rid)
+    return Search(query, room_id, limit, _optional_text(obj, "cursor", rid), rid)
 
 
 def _set_presence(obj: WireObject, rid: RequestId) -> SetPresence:
@@ -347,6 +380,8 @@ def parse_request(obj: WireObject, allowed: frozenset[str]) -> Request:
         return Unblock(_text(obj, "name", rid), rid)
     if kind == SetPresence.TYPE:
         return _set_presence(obj, rid)
+    if kind == Search.TYPE:
+        return _search(obj, rid)
     if kind == RoomHistory.TYPE:
         return RoomHistory(*_page_bounds(obj, rid, HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX), rid)
     raise AssertionError(f"allowed type {kind!r} has no parser")  # our bug, not the peer's
