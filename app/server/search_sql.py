@@ -16,7 +16,7 @@ from app.shared import logs
 if TYPE_CHECKING:
     from app.server.database import Database
 
-SHORT_QUERY_WINDOW = 10_000  # newest messages per room a 1- or 2-character query looks at
+SHORT_QUERY_WINDOW = 2_000  # newest messages per room a 1- or 2-character query looks at
 TRIGRAM = 3
 ROOM_SHIFT = 4_294_967_296  # the FTS rowid is room_id * 2**32 + seq
 
@@ -96,11 +96,15 @@ def find(
     postgres = isinstance(db.engine, PostgresEngine)
     like = "ILIKE" if postgres else "LIKE"
     if len(query) < TRIGRAM:
-        values.update(pattern=like_pattern(query), window=SHORT_QUERY_WINDOW)
+        # Each room's newest messages by key range: its last seq first, one probe a room.
+        newest = "SELECT MAX(seq) FROM messages WHERE room_id = :room"
+        for i, room in enumerate(ids):
+            last = db.rows(newest, room=room)[0][0]
+            values[f"f{i}"] = (int(last) if last is not None else 0) - SHORT_QUERY_WINDOW
+        ranges = " OR ".join(f"(m.room_id = :r{i} AND m.seq > :f{i})" for i in range(len(ids)))
+        values.update(pattern=like_pattern(query))
         sql = (
-            "SELECT m.room_id, m.seq, m.sender, m.text, m.ts FROM messages m "
-            f"WHERE m.room_id IN ({marks}) AND m.seq > (SELECT MAX(x.seq) FROM messages x "
-            "WHERE x.room_id = m.room_id) - :window "
+            f"SELECT m.room_id, m.seq, m.sender, m.text, m.ts FROM messages m WHERE ({ranges}) "
             f"AND m.text {like} :pattern ESCAPE '\\' AND {later} {order}"
         )
     elif postgres:

@@ -182,3 +182,20 @@ def test_search_stays_right_after_history_days_deletes(
         assert query_db(db_path, "SELECT count(*) FROM message_search") == [(1,)]
     member.close()
     alice.close()
+
+
+@pytest.mark.server_config(search_rate=0)
+def test_a_short_query_looks_only_at_each_rooms_newest_messages(
+    login: Login, connect: Connect, server: ChatServer
+) -> None:
+    alice = login("alice")
+    room, ticket = create(alice)
+    enter(connect, room, ticket)
+    ts = to_iso(datetime(2026, 11, 1, tzinfo=UTC))
+    rows = [
+        (s, "zq first" if s == 1 else "zq last" if s == 2_500 else f"n {s}")
+        for s in range(1, 2_501)
+    ]
+    server.store.add_messages(room["id"], "alice", ts, rows)
+    assert [text for text, _ in found(alice, "zq")] == ["zq last"]  # 2 letters: the newest 2,000
+    assert [text for text, _ in found(alice, "zq ")] == ["zq last", "zq first"]  # 3: all of them
