@@ -507,7 +507,10 @@ class Lobby(SigningIn, QObject):
             raise ProtocolError(
                 ErrorCode.ALREADY_IN_ROOM, "you are in this room already", request.id
             )
-        if room.locked:
+        # A locked persistent room asks its password once: not of someone who has entered.
+        if room.locked and not (
+            room.info.persistent and self._store.has_entered(room.info.id, key)
+        ):
             if request.password is None:
                 raise ProtocolError(
                     ErrorCode.PASSWORD_REQUIRED, "this room needs a password", request.id

@@ -378,6 +378,14 @@ class ChatStore:
             key=user_key,
         ).finish()
 
+    def has_entered(self, room_id: int, user_key: str) -> bool:
+        rows = self.db.rows(
+            "SELECT 1 FROM room_entries WHERE user_key = :key AND room_id = :room",
+            key=user_key,
+            room=room_id,
+        )
+        return bool(rows)
+
     def entered_rooms(self, user_key: str) -> list[int]:
         """The persistent rooms, not deleted, that `user_key` has entered."""
         rows = self.db.rows(

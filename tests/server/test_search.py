@@ -199,3 +199,29 @@ def test_a_short_query_looks_only_at_each_rooms_newest_messages(
     server.store.add_messages(room["id"], "alice", ts, rows)
     assert [text for text, _ in found(alice, "zq")] == ["zq last"]  # 2 letters: the newest 2,000
     assert [text for text, _ in found(alice, "zq ")] == ["zq last", "zq first"]  # 3: all of them
+
+
+def test_a_locked_persistent_room_asks_its_password_only_once(make_server, qtbot: QtBot) -> None:
+    server = make_server(persistent_rooms="everyone")
+    alice = log_in(qtbot, server, "alice")
+    created = alice.request(
+        "create_room",
+        "room_created",
+        name="Club",
+        capacity=5,
+        persistent=True,
+        password="sesame 42",
+    )
+    room = created["room"]
+    bob = log_in(qtbot, server, "bob")
+    bob.send(type="join_room", room_id=room["id"], id="j")
+    assert bob.expect_error("password_required")["id"] == "j"
+    granted = bob.request("join_room", "join_granted", room_id=room["id"], password="sesame 42")
+    member = WireClient(qtbot, room["port"])
+    member.request("enter", "entered", ticket=granted["ticket"])
+    member.request("leave", "bye")
+    again = bob.request("join_room", "join_granted", room_id=room["id"])  # no password now
+    assert again["ticket"]
+    member.close()
+    bob.close()
+    alice.close()
