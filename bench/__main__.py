@@ -33,6 +33,8 @@ FLAGS: dict[str, tuple[type, str]] = {
     "slow_pause": (float, "seconds a slow reader waits after each read (overload)"),
     "slow_rcvbuf": (int, "SO_RCVBUF of a slow reader, bytes (overload)"),
     "rss_abort_mb": (int, "stop overload early when the server's RSS passes this (MB)"),
+    "messages": (int, "messages generated in the archive rooms (history, search)"),
+    "query_rate": (float, "history pages or searches asked per second (history, search)"),
 }
 
 

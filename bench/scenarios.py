@@ -186,9 +186,11 @@ def run_with_server(
     hash_profile: str = "test",
     accounts: Sequence[str] = (),
     max_room_capacity: int = 100,
+    prepare: Callable[[ServerProcess], None] | None = None,
 ) -> Result:
-    """Start a fresh server (accounts preloaded), run `drive(server)` in a fresh event loop,
-    stop the server, and add what the server process did to the result."""
+    """Start a fresh server (accounts preloaded, then `prepare(server)` before it starts),
+    run `drive(server)` in a fresh event loop, stop the server, and add what the server
+    process did to the result."""
     with ServerProcess(
         hash_profile=hash_profile,
         extra_args=context.extra_server_args,
@@ -196,6 +198,8 @@ def run_with_server(
         max_room_capacity=max(100, max_room_capacity),
     ) as server:
         server.preload_accounts(list(accounts), PASSWORD)
+        if prepare is not None:
+            prepare(server)
         server.start()
         started_kb = server.memory_kb()
         result: Result = {"scenario": name, "params": params, "notes": []}
@@ -630,3 +634,14 @@ SCENARIOS: dict[str, Callable[[dict[str, Any], Context], Result]] = {
     "login-storm": login_storm,
     "overload": overload,
 }
+
+
+def _add_history_scenarios() -> None:
+    """Issue 14's scenarios live in history_scenarios.py, which imports this module."""
+    from bench import history_scenarios
+
+    DEFAULTS.update(history_scenarios.DEFAULTS)
+    SCENARIOS.update(history_scenarios.SCENARIOS)
+
+
+_add_history_scenarios()

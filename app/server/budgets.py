@@ -35,6 +35,7 @@ class Budgets:
         self._address_chat: dict[str, TokenBucket] = {}
         self._text: dict[str, TokenBucket] = {}
         self._joins: dict[str, TokenBucket] = {}
+        self._searches: dict[str, TokenBucket] = {}
         self._logged: dict[tuple[str, str], float] = {}
 
     def chat(self, user_key: str) -> FloodGuard:
@@ -66,6 +67,10 @@ class Budgets:
     def joins(self, user_key: str) -> TokenBucket:
         per_minute = self._config.joins_per_minute
         return self._bucket(self._joins, user_key, per_minute / 60, max(1, per_minute // 3))
+
+    def searches(self, user_key: str) -> TokenBucket:
+        rate = self._config.search_rate
+        return self._bucket(self._searches, user_key, rate, max(1.0, rate))
 
     def admit_batch(self, user_key: str, address_key: str, texts: Sequence[str]) -> int:
         """How many of `texts`, from the start, the address and text budgets let through.
@@ -108,7 +113,7 @@ class Budgets:
 
     def prune(self) -> None:
         """Forget every budget that has refilled (and old log marks): memory stays bounded."""
-        for table in (self._address_chat, self._text, self._joins):
+        for table in (self._address_chat, self._text, self._joins, self._searches):
             for key in [k for k, bucket in table.items() if bucket.is_full()]:
                 del table[key]
         for key in [k for k, guard in self._chat.items() if guard.is_idle()]:
@@ -119,4 +124,5 @@ class Budgets:
 
     def __len__(self) -> int:
         """How many budgets are held (for tests of pruning)."""
-        return len(self._chat) + len(self._address_chat) + len(self._text) + len(self._joins)
+        tables = (self._address_chat, self._text, self._joins, self._searches)
+        return len(self._chat) + sum(len(table) for table in tables)

@@ -14,6 +14,7 @@ from app.server.flags import (
     non_negative_int,
     port_number,
     port_range,
+    positive_float,
     room_capacity,
     server_name,
     yes_no,
@@ -121,6 +122,17 @@ class ServerConfig:
             SERVER,
             parse=yes_no,
             metavar="yes|no",
+        ),
+    )
+    history_days: float | None = field(
+        default=None,
+        metadata=flag(
+            "--history-days",
+            "delete messages older than this many days, in a pass at start-up and daily "
+            "(default: keep them for as long as their room is kept)",
+            SERVER,
+            parse=positive_float,
+            metavar="DAYS",
         ),
     )
     server_name: str = field(
@@ -243,6 +255,17 @@ class ServerConfig:
             LIMITS,
             parse=non_negative_int,
             metavar="BYTES",
+        ),
+    )
+    search_rate: float = field(
+        default=5.0,
+        metadata=flag(
+            "--search-rate",
+            "searches per second per account, with bursts of as many; 0 = no limit "
+            "(default: %(default)s)",
+            LIMITS,
+            parse=non_negative_float,
+            metavar="PER_S",
         ),
     )
     joins_per_minute: int = field(

@@ -138,6 +138,13 @@ def non_negative_float(text: str) -> float:
     return value
 
 
+def positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError("must be a positive number")
+    return value
+
+
 def server_name(text: str) -> str:
     """An announced instance name: one DNS label, so at most 63 bytes of UTF-8 (RFC 6763
     §4.1.1); "" (the default, which argparse passes through here too) means "RoomChat on

@@ -29,6 +29,7 @@ from app.server.hashing import PasswordHasher
 from app.server.presence import PresenceBoard
 from app.server.rights import check_may_create_persistent, check_may_delete
 from app.server.room import Room
+from app.server.search import MessageSearch
 from app.server.signing_in import RESUME_THROTTLED, SigningIn
 from app.server.store import ChatStore
 from app.shared import logs
@@ -64,6 +65,7 @@ from app.shared.protocol import (
     RoomRemoved,
     RoomSummary,
     RoomUpdated,
+    Search,
     ServerEvent,
     SetPresence,
     Unblock,
@@ -169,6 +171,7 @@ class Lobby(SigningIn, QObject):
             RESUME_THROTTLED: OncePerWindow(config.login_fail_window, clock),
         }
         self._direct_store = DirectStore(store.db)
+        self._search = MessageSearch(store, directory)
         self._direct = DirectMessages(store, self._direct_store, directory.budgets, self._online_at)
         self.presence = PresenceBoard(config.presence_interval, self)
         self.presence.released.connect(self._announce_presence)
@@ -334,6 +337,8 @@ class Lobby(SigningIn, QObject):
             raise ProtocolError(ErrorCode.NOT_LOGGED_IN, "log in first", item.id)
         elif isinstance(item, Direct | DirectHistory):
             self._direct.handle((session.user_key or "", session.name or ""), connection, item)
+        elif isinstance(item, Search):
+            self._search.handle(session.user_key or "", connection, item)
         elif isinstance(item, Block | Unblock):
             self._direct.set_blocked(session.user_key or "", connection, item)
         elif isinstance(item, SetPresence):
@@ -505,7 +510,10 @@ class Lobby(SigningIn, QObject):
             raise ProtocolError(
                 ErrorCode.ALREADY_IN_ROOM, "you are in this room already", request.id
             )
-        if room.locked:
+        # A locked persistent room asks its password once: not of someone who has entered.
+        if room.locked and not (
+            room.info.persistent and self._store.has_entered(room.info.id, key)
+        ):
             if request.password is None:
                 raise ProtocolError(
                     ErrorCode.PASSWORD_REQUIRED, "this room needs a password", request.id

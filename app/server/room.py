@@ -13,6 +13,7 @@ from app.server.budgets import Budgets
 from app.server.config import ServerConfig
 from app.server.connection import Connection
 from app.server.conversation import ParsedItem
+from app.server.database import DatabaseError
 from app.server.message_log import MessageLog
 from app.server.moderation import RoomRules
 from app.server.moderation_store import ModerationStore
@@ -25,12 +26,14 @@ from app.server.room_effects import (
     Effect,
     MemberJoined,
     MemberLeft,
+    ReadHistory,
     Remember,
     SeatsChanged,
     Send,
     Store,
     SummaryChanged,
 )
+from app.server.room_history import history_page
 from app.server.seats import Seats
 from app.server.store import ChatStore
 from app.shared import logs
@@ -108,6 +111,7 @@ class Room(QObject):
         self._expiry = QTimer(self)  # drops tickets as they expire, freeing their seats
         self._expiry.setSingleShot(True)
         self._expiry.timeout.connect(self._on_expiry_timeout)
+        self._store = store  # what `history` requests read
         self._log = MessageLog(info.id, store, self._deliver, config.max_unstored_messages, self)
         self._grace = QTimer(self)
         self._grace.setSingleShot(True)
@@ -255,6 +259,9 @@ class Room(QObject):
                     self._log.add(effect.sender, effect.ts, effect.texts, effect.ids, refuse)
             elif isinstance(effect, Send):
                 effect.connection.send(effect.event)
+            elif isinstance(effect, ReadHistory):
+                page = history_page(self._store, self.info.id, effect.request)
+                effect.connection.send(page)
             elif isinstance(effect, Broadcast):
                 self._send_all(QByteArray(encode(effect.event)))
             elif isinstance(effect, Close):
@@ -270,6 +277,8 @@ class Room(QObject):
             elif isinstance(effect, SeatsChanged):
                 self._seats_changed()
             elif isinstance(effect, MemberJoined | MemberLeft):
+                if isinstance(effect, MemberJoined) and self.info.persistent:
+                    self._remember_entry(effect.name)
                 signal = (
                     self.member_joined if isinstance(effect, MemberJoined) else self.member_left
                 )
@@ -279,6 +288,16 @@ class Room(QObject):
                 self._moderation.apply(self.info.id, effect.change)
             elif isinstance(effect, SummaryChanged):
                 self.members_changed.emit()  # the lobby's room_updated
+
+    def _remember_entry(self, name: str) -> None:
+        """Record that the member called `name` has entered: search lets them read it."""
+        key = next((k for k, member in self.members.items() if member.name == name), None)
+        if key is None:
+            return
+        try:
+            self._store.record_entry(self.info.id, key)
+        except DatabaseError as failure:
+            logs.db.warning("room %d: %s's entry not recorded: %s", self.info.id, name, failure)
 
     @staticmethod
     def _refuser(connection: Connection) -> Callable[..., None]:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from app.server.conversation import ParsedItem
-from app.server.room_effects import Close, Effect, Send, Store
+from app.server.room_effects import Close, Effect, ReadHistory, Send, Store
 from app.shared.protocol import (
     MODERATION_CLASSES,
     Bye,
@@ -20,6 +20,7 @@ from app.shared.protocol import (
     Pong,
     ProtocolError,
     RequestId,
+    RoomHistory,
     RoomSettings,
     Say,
     error_reply,
@@ -107,6 +108,8 @@ class RoomChat(Generic[C]):
                 effects.append(Send(connection, error_reply(item)))
             elif isinstance(item, Ping):
                 effects.append(Send(connection, Pong(item.id)))
+            elif isinstance(item, RoomHistory):
+                effects.append(ReadHistory(connection, item))
             elif isinstance(item, Leave):
                 effects.append(Close(connection, last=Bye(item.id)))  # ahead of any backlog
                 return effects

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from app.server.moderation import Change
-from app.shared.protocol import ErrorCode, RequestId, ServerEvent
+from app.shared.protocol import ErrorCode, RequestId, RoomHistory, ServerEvent
 
 C = TypeVar("C", bound=Hashable)  # a connection, opaque to the core
 
@@ -48,6 +48,15 @@ class Store(Generic[C]):
     ts: str
     texts: list[str]
     ids: list[RequestId]
+
+
+@dataclass(frozen=True, slots=True)
+class ReadHistory(Generic[C]):
+    """Answer `request` from the stored messages: only what is committed, so it comes after
+    every `Store` before it, and a batch the database is holding back is not in it."""
+
+    connection: C
+    request: RoomHistory
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +102,7 @@ Effect = (
     | Broadcast
     | Close[C]
     | Store[C]
+    | ReadHistory[C]
     | Admit[C]
     | SeatsChanged
     | MemberJoined

@@ -15,6 +15,7 @@ from app.server.connection import Connection
 from app.server.database import DatabaseError
 from app.server.directory import RoomDirectory
 from app.server.hashing import PasswordHasher
+from app.server.history_expiry import HistoryExpiry
 from app.server.lobby import Lobby
 from app.server.store import ChatStore
 from app.server.tls import make_listener
@@ -88,6 +89,9 @@ class ChatServer(QObject):
             self.hasher.close()
             self.store.close()
             raise
+        # Messages older than --history-days go in a daily pass, by the wall clock.
+        self.history_expiry = HistoryExpiry(self.store, config.history_days, self, wall_clock)
+        self.history_expiry.start()
         # Resume tokens outlive the process, so they expire by `wall_clock` (Unix time).
         self.lobby = Lobby(config, self.store, self.hasher, self.directory, self, clock, wall_clock)
         self.lobby.prune_tokens()
@@ -254,6 +258,7 @@ class ChatServer(QObject):
             return
         self._stopped = True
         self._sweep.stop()
+        self.history_expiry.stop()
         text = "the server is shutting down"
         if self.announcer is not None:
             self.announcer.stop()  # the goodbye goes first: browsers drop us at once

@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 
 from app.server.database import Database, DatabaseError, Step
+from app.server.search_sql import Position, create_search_index, find
 from app.shared.timefmt import utc_now_iso
 from app.shared.validation import name_skeleton
 
@@ -128,6 +129,14 @@ MIGRATIONS: list[list[Step]] = [
             reason TEXT NOT NULL,
             at DOUBLE PRECISION NOT NULL,
             open INTEGER NOT NULL DEFAULT 1)""",
+    ],
+    [
+        # Who has entered which persistent room: whom search lets read its messages.
+        """CREATE TABLE room_entries (
+            room_id INTEGER NOT NULL,
+            user_key TEXT NOT NULL,
+            PRIMARY KEY (user_key, room_id)){without_rowid}""",
+        create_search_index,  # per engine: see search_sql.py
     ],
 ]
 INSTANCE_KEY = "instance"
@@ -352,3 +361,80 @@ class ChatStore:
         count = query.numRowsAffected()
         query.finish()
         return count
+
+    def messages_before(
+        self, room_id: int, before: int | None, limit: int
+    ) -> list[tuple[int, str, str, str]]:
+        """Up to `limit` of the room's messages older than seq `before` (None: the newest)
+        as `(seq, sender, text, ts)`, newest first; by the (room_id, seq) key, no OFFSET."""
+        if before is None:
+            rows = self.db.rows(
+                "SELECT seq, sender, text, ts FROM messages WHERE room_id = :id "
+                "ORDER BY seq DESC LIMIT :limit",
+                id=room_id,
+                limit=limit,
+            )
+        else:
+            rows = self.db.rows(
+                "SELECT seq, sender, text, ts FROM messages WHERE room_id = :id "
+                "AND seq < :before ORDER BY seq DESC LIMIT :limit",
+                id=room_id,
+                before=before,
+                limit=limit,
+            )
+        return [(int(seq), str(sender), str(text), str(ts)) for seq, sender, text, ts in rows]
+
+    def room_ids(self) -> list[int]:
+        """Every room the database has recorded, open or closed."""
+        return [int(row[0]) for row in self.db.rows("SELECT id FROM rooms ORDER BY id")]
+
+    def delete_messages_before(self, room_id: int, cutoff: str, limit: int) -> int:
+        """Delete those of the room's oldest `limit` messages stamped before `cutoff` (an
+        ISO time, compared as text: every stamp has one format); returns how many went.
+        Fewer than `limit` means the room has none older left (stamps rise with seq)."""
+        query = self.db.execute(
+            "DELETE FROM messages WHERE room_id = :id AND seq IN (SELECT oldest.seq FROM "
+            "(SELECT seq, ts FROM messages WHERE room_id = :inner ORDER BY seq LIMIT :limit) "
+            "AS oldest WHERE oldest.ts < :cutoff)",
+            id=room_id,
+            inner=room_id,
+            limit=limit,
+            cutoff=cutoff,
+        )
+        count = query.numRowsAffected()
+        query.finish()
+        return count
+
+    # search
+
+    def record_entry(self, room_id: int, user_key: str) -> None:
+        """Remember that `user_key` entered the (persistent) room: search lets them read it."""
+        self.db.execute(
+            "INSERT INTO room_entries (room_id, user_key) VALUES (:room, :key) "
+            "ON CONFLICT (user_key, room_id) DO NOTHING",
+            room=room_id,
+            key=user_key,
+        ).finish()
+
+    def has_entered(self, room_id: int, user_key: str) -> bool:
+        rows = self.db.rows(
+            "SELECT 1 FROM room_entries WHERE user_key = :key AND room_id = :room",
+            key=user_key,
+            room=room_id,
+        )
+        return bool(rows)
+
+    def entered_rooms(self, user_key: str) -> list[int]:
+        """The persistent rooms, not deleted, that `user_key` has entered."""
+        rows = self.db.rows(
+            "SELECT e.room_id FROM room_entries e JOIN rooms r ON r.id = e.room_id "
+            "WHERE e.user_key = :key AND r.persistent = 1 AND r.closed_at IS NULL",
+            key=user_key,
+        )
+        return [int(row[0]) for row in rows]
+
+    def search(
+        self, query: str, rooms: list[int], after: Position, limit: int
+    ) -> list[tuple[int, int, str, str, str]]:
+        """Messages of `rooms` holding `query`, newest first after `after` (see search_sql)."""
+        return find(self.db, query, rooms, after, limit)

@@ -59,8 +59,8 @@ def other_value(item: Field[Any], spec: Flag) -> list[str]:
         return [spec.name]
     if spec.choices:
         return [spec.name, next(c for c in spec.choices if c != item.default)]
-    if item.default is None:  # the port range, the one optional field
-        return [spec.name, "50000-50100"]
+    if item.default is None:  # the optional fields: the port range and the history's days
+        return [spec.name, "2.5" if spec.metavar == "DAYS" else "50000-50100"]
     if isinstance(item.default, str):
         return [spec.name, "0.0.0.0"]
     return [spec.name, str(item.default + 1)]

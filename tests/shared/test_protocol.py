@@ -27,6 +27,7 @@ from app.shared.protocol import (
     Entered,
     ErrorCode,
     ErrorReply,
+    HistoryPage,
     Joined,
     JoinGranted,
     JoinRoom,
@@ -54,6 +55,8 @@ from app.shared.protocol import (
     RoomSummary,
     RoomUpdated,
     Say,
+    SearchHit,
+    SearchResults,
     Unblocked,
     Unknown,
     UnreadCounts,
@@ -245,6 +248,10 @@ EVERY_EVENT = [
     RoomSettingsChanged("olive", {"slow_mode_seconds": 30, "read_only": True}),
     Joined("kim", ("olive", "kim"), TS, (MemberRole("olive", "owner"),)),
     Left("kim", ("olive",), TS, None, "olive", (MemberRole("olive", "owner"),)),
+    HistoryPage((ChatMessage(7, "민지", "안녕", TS), ChatMessage(8, "bob", "yo", TS)), True, 4),
+    HistoryPage((), False),
+    SearchResults((SearchHit(3, "Lounge", 9, "bob", "안녕 hi", TS, ((0, 2), (3, 5))),), "c", 1),
+    SearchResults((), None),
 ]
 
 

@@ -49,6 +49,7 @@ class ErrorCode(StrEnum):
     SLOW_MODE = "slow_mode"
     READ_ONLY = "read_only"
     ROOM_LOCKED = "room_locked"
+    INVALID_QUERY = "invalid_query"
 
 
 # Codes the server sends, without a request id, just before it closes a connection.

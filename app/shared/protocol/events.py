@@ -20,6 +20,7 @@ from app.shared.protocol.framing import (
     json_string,
     json_text,
 )
+from app.shared.protocol.history import HistoryPage
 from app.shared.protocol.moderation import (
     BanList,
     MemberRole,
@@ -41,6 +42,7 @@ from app.shared.protocol.people import (
 )
 from app.shared.protocol.requests import Request, _Wire
 from app.shared.protocol.room_settings import RoomSettingsChanged
+from app.shared.protocol.search import SearchResults
 
 PROTOCOL_VERSION = 1
 SUPPORTED_VERSIONS = frozenset({PROTOCOL_VERSION})
@@ -486,6 +488,8 @@ ServerEvent = (
     | RoomSettingsChanged
     | MessageDeleted
     | Reported
+    | HistoryPage
+    | SearchResults
 )
 _EVENT_CLASSES: tuple[type[Any], ...] = (
     Welcome,
@@ -518,6 +522,8 @@ _EVENT_CLASSES: tuple[type[Any], ...] = (
     RoomSettingsChanged,
     MessageDeleted,
     Reported,
+    HistoryPage,
+    SearchResults,
 )
 _PARSERS: dict[str, Callable[[_Reader], ServerEvent]] = {
     cls.TYPE: cls.from_wire for cls in _EVENT_CLASSES

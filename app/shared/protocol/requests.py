@@ -19,6 +19,11 @@ PRESENCE_STATES = (ONLINE, AWAY, OFFLINE)
 SETTABLE_STATES = (ONLINE, AWAY)
 DIRECT_PAGE_DEFAULT = 50
 DIRECT_PAGE_MAX = 200  # the most messages one `direct_history` may ask for
+HISTORY_PAGE_DEFAULT = 50
+HISTORY_PAGE_MAX = 200  # the most messages one room-port `history` may ask for
+SEARCH_PAGE_DEFAULT = 20
+SEARCH_PAGE_MAX = 50  # the most results one `search` may ask for
+MAX_QUERY_CHARS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +137,29 @@ class DirectHistory(_Wire):
 
 
 @dataclass(frozen=True, slots=True)
+class RoomHistory(_Wire):
+    """On a room port: a page of the room's messages older than `before`."""
+
+    TYPE: ClassVar[str] = "history"
+    before: int | None = None  # a seq; None: from the newest
+    limit: int = HISTORY_PAGE_DEFAULT
+    id: RequestId = None
+
+
+@dataclass(frozen=True, slots=True)
+class Search(_Wire):
+    """Find messages holding `query` in `room_id` (None: every room one may read), newest
+    first; `cursor` (from the last `search_results`) asks for the next page."""
+
+    TYPE: ClassVar[str] = "search"
+    query: str
+    room_id: int | None = None
+    limit: int = SEARCH_PAGE_DEFAULT
+    cursor: str | None = None
+    id: RequestId = None
+
+
+@dataclass(frozen=True, slots=True)
 class Block(_Wire):
     TYPE: ClassVar[str] = "block"
     name: str
@@ -175,6 +203,8 @@ Request = (
     | SetPresence
     | ModerationRequest
     | RoomSettings
+    | RoomHistory
+    | Search
 )
 
 MAIN_PORT_TYPES = frozenset(
@@ -194,9 +224,12 @@ MAIN_PORT_TYPES = frozenset(
         Block,
         Unblock,
         SetPresence,
+        Search,
     )
 )
-ROOM_PORT_TYPES = frozenset(cls.TYPE for cls in (Enter, Say, Leave, Ping, RoomSettings))
+ROOM_PORT_TYPES = frozenset(
+    cls.TYPE for cls in (Enter, Say, Leave, Ping, RoomSettings, RoomHistory)
+)
 ROOM_PORT_TYPES |= MODERATION_TYPES
 _SAY = Say.TYPE
 
@@ -232,14 +265,36 @@ def _room_id(obj: WireObject, request_id: RequestId) -> int:
 
 def _direct_history(obj: WireObject, rid: RequestId) -> DirectHistory:
     peer = _text(obj, "with", rid)
+    return DirectHistory(peer, *_page_bounds(obj, rid, DIRECT_PAGE_DEFAULT, DIRECT_PAGE_MAX), rid)
+
+
+def _page_bounds(
+    obj: WireObject, rid: RequestId, default: int, most: int
+) -> tuple[int | None, int]:
+    """A page request's `before` (a seq or null) and `limit` (1 to `most`)."""
     before = obj.get("before")
     if before is not None and not is_int(before):
         raise ProtocolError(ErrorCode.BAD_REQUEST, "before must be a seq or null", rid)
-    limit = obj.get("limit", DIRECT_PAGE_DEFAULT)
-    if not is_int(limit) or not 1 <= limit <= DIRECT_PAGE_MAX:
-        text = f"limit must be an integer from 1 to {DIRECT_PAGE_MAX}"
+    limit = obj.get("limit", default)
+    if not is_int(limit) or not 1 <= limit <= most:
+        text = f"limit must be an integer from 1 to {most}"
         raise ProtocolError(ErrorCode.BAD_REQUEST, text, rid)
-    return DirectHistory(peer, before, limit, rid)
+    return before, limit
+
+
+def _search(obj: WireObject, rid: RequestId) -> Search:
+    query = obj.get("query")
+    if not isinstance(query, str) or not query.strip() or len(query) > MAX_QUERY_CHARS:
+        text = f"query must be text of 1 to {MAX_QUERY_CHARS} characters"
+        raise ProtocolError(ErrorCode.INVALID_QUERY, text, rid)
+    room_id = obj.get("room_id")
+    if room_id is not None and not is_int(room_id):
+        raise ProtocolError(ErrorCode.BAD_REQUEST, "room_id must be a room's id or null", rid)
+    limit = obj.get("limit", SEARCH_PAGE_DEFAULT)
+    if not is_int(limit) or not 1 <= limit <= SEARCH_PAGE_MAX:
+        text = f"limit must be an integer from 1 to {SEARCH_PAGE_MAX}"
+        raise ProtocolError(ErrorCode.BAD_REQUEST, text, rid)
+    return Search(query, room_id, limit, _optional_text(obj, "cursor", rid), rid)
 
 
 def _set_presence(obj: WireObject, rid: RequestId) -> SetPresence:
@@ -303,4 +358,8 @@ def parse_request(obj: WireObject, allowed: frozenset[str]) -> Request:
         return parse_room_settings(obj, rid)
     if kind in MODERATION_TYPES:
         return parse_moderation(obj, kind, rid)
+    if kind == Search.TYPE:
+        return _search(obj, rid)
+    if kind == RoomHistory.TYPE:
+        return RoomHistory(*_page_bounds(obj, rid, HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX), rid)
     raise AssertionError(f"allowed type {kind!r} has no parser")  # our bug, not the peer's
