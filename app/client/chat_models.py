@@ -26,6 +26,7 @@ KIND_ROLE = Qt.ItemDataRole.UserRole + 1  # EntryKind value
 SENDER_ROLE = Qt.ItemDataRole.UserRole + 2
 TIME_ROLE = Qt.ItemDataRole.UserRole + 3  # short local time, for display
 TEXT_ROLE = Qt.ItemDataRole.UserRole + 4
+SPANS_ROLE = Qt.ItemDataRole.UserRole + 5  # where the text mentions the person: (start, length)
 MAX_ENTRIES = 2_000
 
 
@@ -89,6 +90,7 @@ class EntryKind(StrEnum):
     OWN = "own"  # the person's own message
     NOTICE = "notice"  # someone joined or left
     PROBLEM = "problem"  # the connection dropped, a message was refused, …
+    MARKER = "marker"  # the "new messages" line: where the person left off
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +100,11 @@ class ChatEntry:
     sender: str = ""
     when: QDateTime | None = None
     seq: int | None = None
+    spans: tuple[tuple[int, int], ...] = ()  # mentions of the person, highlighted
+
+    @property
+    def mention(self) -> bool:
+        return bool(self.spans)
 
 
 def local_time(iso: str) -> QDateTime | None:
@@ -146,6 +153,25 @@ class MessagesModel(QAbstractListModel):
         self._entries.append(entry)
         self.endInsertRows()
 
+    def marker_row(self) -> int | None:
+        """The row of the "new messages" line, if one is shown."""
+        for row, entry in enumerate(self._entries):
+            if entry.kind == EntryKind.MARKER:
+                return row
+        return None
+
+    def move_marker(self, text: str) -> None:
+        """Put the "new messages" line (saying `text`) before the last entry, and only there."""
+        old = self.marker_row()
+        if old is not None:
+            self.beginRemoveRows(QModelIndex(), old, old)
+            del self._entries[old]
+            self.endRemoveRows()
+        row = max(len(self._entries) - 1, 0)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._entries.insert(row, ChatEntry(EntryKind.MARKER, text))
+        self.endInsertRows()
+
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's API)
         return 0 if parent.isValid() else len(self._entries)
 
@@ -161,6 +187,8 @@ class MessagesModel(QAbstractListModel):
             return entry.sender
         if role == TEXT_ROLE:
             return entry.text
+        if role == SPANS_ROLE:
+            return entry.spans
         if role == TIME_ROLE:
             return short_time(entry.when)
         if role == Qt.ItemDataRole.ToolTipRole and entry.when is not None:

@@ -9,10 +9,11 @@ from PySide6.QtCore import QEvent, QObject, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QListView, QPushButton, QWidget
 
-from app.client import texts
+from app.client import prefs, texts
 from app.client.chat_models import ChatEntry, EntryKind, MembersModel, MessagesModel, local_time
 from app.client.countdown import Countdown
 from app.client.current_session import CurrentSession
+from app.client.mentions import mention_spans
 from app.client.message_delegate import MessageDelegate
 from app.client.message_edit import MessageEdit, counter_text
 from app.client.message_view import MessageViewActions
@@ -83,6 +84,7 @@ class ChatWindow(QObject):
         show_requested(): the room should be shown while docked (the main window does it).
         pop_requested(): the person asked to pop the room out, or to put it back.
         room_shown(str, bool): the room's name and whether it is locked, as now known.
+        message_shown(object): someone else's message arrived (not history); its ChatEntry.
     """
 
     left = Signal(int)
@@ -90,6 +92,7 @@ class ChatWindow(QObject):
     show_requested = Signal()
     pop_requested = Signal()
     room_shown = Signal(str, bool)
+    message_shown = Signal(object)
 
     def __init__(
         self, room: RoomSummary, current: CurrentSession, password: str | None = None
@@ -129,6 +132,9 @@ class ChatWindow(QObject):
         self.send_button.setIcon(icon("send"))
         self.leave_button.setIcon(icon("leave"))
         self._follow = True
+        self.unread = 0  # shown in the title of its own window ("(3) Lounge — RoomChat")
+        self.highlight_words = prefs.highlight_words()
+        self.input_edit.completion_names = self._others
         self._say_ids = itertools.count(1)
         self._unanswered: dict[int, str] = {}  # say ids sent, not yet echoed or refused
         self._entered = False
@@ -277,7 +283,9 @@ class ChatWindow(QObject):
 
     @Slot(object)
     def _on_connection_message_received(self, message: ChatMessage) -> None:
-        self._append_message(message)
+        entry = self._append_message(message)
+        if entry.kind == EntryKind.MESSAGE:
+            self.message_shown.emit(entry)
 
     @Slot(object)
     def _on_connection_request_failed(self, error: ErrorReply) -> None:
@@ -332,7 +340,21 @@ class ChatWindow(QObject):
 
     # --- what the window shows -----------------------------------------------------------
 
-    def _append_message(self, message: ChatMessage) -> None:
+    def _others(self) -> list[str]:
+        """The names Tab completes: everyone present but the person."""
+        return [name for name in self.members.names if name_key(name) != name_key(self.me)]
+
+    def set_unread(self, count: int) -> None:
+        self.unread = count
+        self._update_title()
+
+    def _update_title(self) -> None:
+        title = self.tr("{room} — RoomChat").format(room=self.room.name)
+        if self.unread:
+            title = self.tr("({count}) {title}").format(count=self.unread, title=title)
+        self.form.setWindowTitle(title)
+
+    def _append_message(self, message: ChatMessage) -> ChatEntry:
         sender = message.sender
         mine = name_key(sender) == name_key(self.me)
         if mine and self._unanswered:  # answered in order: the oldest was accepted
@@ -343,13 +365,15 @@ class ChatWindow(QObject):
             sender,
             local_time(message.ts),
             message.seq,
+            () if mine else tuple(mention_spans(message.text, self.me, self.highlight_words)),
         )
         self.messages.append(entry)
+        return entry
 
     def _show_room(self, room: RoomSummary) -> None:
         self.room = room
         name = room.name
-        self.form.setWindowTitle(self.tr("{room} — RoomChat").format(room=name))
+        self._update_title()
         self.room_shown.emit(name, room.locked)
         child(self.form, QLabel, "roomLabel").setText(name)  # an ElidedLabel: plain text
         locked = room.locked

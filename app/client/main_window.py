@@ -7,9 +7,17 @@ from functools import partial
 
 from PySide6.QtCore import QEvent, QItemSelection, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QStackedWidget, QTreeView
+from PySide6.QtWidgets import (
+    QApplication,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QTreeView,
+)
 
 from app.client import prefs
+from app.client.attention import Attention
 from app.client.chat_window import ChatWindow
 from app.client.current_session import CurrentSession
 from app.client.leaving import LeaveQuestions
@@ -18,6 +26,8 @@ from app.client.quick_switcher import QuickSwitcher
 from app.client.room_joiner import RoomKey
 from app.client.session import MainSession
 from app.client.sidebar import BROWSE, KEY_ROLE, Sidebar
+from app.client.sidebar_badges import BadgeDelegate, set_badge
+from app.client.tray import Tray
 from app.client.ui import icon
 from app.shared.forms import child, load_form
 from app.shared.protocol import RoomSummary
@@ -74,6 +84,15 @@ class MainWindow(QObject):
         self.sidebar_view = child(self.form, QTreeView, "sidebarView")
         self.sidebar_view.setModel(self.sidebar)
         self.sidebar_view.expandAll()
+        self.sidebar_view.setItemDelegate(BadgeDelegate(self.sidebar_view))
+        self.attention = Attention(self.is_active, self._window_of, self)
+        self.attention.changed.connect(self._on_attention_changed)
+        self.tray = Tray(self)
+        self.tray.do_not_disturb.setChecked(self.attention.do_not_disturb)
+        self.attention.notify_requested.connect(self.tray.show_message)
+        self.tray.room_chosen.connect(self.go_to)
+        self.tray.do_not_disturb_toggled.connect(self.attention.set_do_not_disturb)
+        self.tray.quit_chosen.connect(self.ask_quit)
         self.stack = child(self.form, QStackedWidget, "paneStack")
         sidebar_width = self.sidebar_view.minimumWidth() + 40
         child(self.form, QSplitter, "splitter").setSizes([sidebar_width, self.form.width()])
@@ -102,6 +121,10 @@ class MainWindow(QObject):
         for name, slot in triggered.items():
             self.actions[name].triggered.connect(slot)
         current.changed.connect(self._on_current_changed)
+        self.stack.currentChanged.connect(self.attention.refresh)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusWindowChanged.connect(self.attention.refresh)
         self.form.installEventFilter(self)
         self._update_title()
         self._select(BROWSE)
@@ -200,13 +223,38 @@ class MainWindow(QObject):
             else:
                 self._show_pane(key)
 
+    def is_active(self, key: object) -> bool:
+        """Whether the room is in front of the person: its pane shown in the active main
+        window, or its own window active."""
+        chat = self._chat(key)
+        if chat is None:
+            return False
+        if chat.docked:
+            return self.form.isActiveWindow() and self.stack.currentWidget() is chat.form
+        return chat.form.isActiveWindow()
+
+    def _window_of(self, key: object) -> QMainWindow:
+        chat = self._chat(key)
+        return chat.form if chat is not None and not chat.docked else self.form  # type: ignore[return-value]
+
+    def _on_attention_changed(self, key: object) -> None:
+        state = self.attention.state(key)
+        set_badge(self.sidebar, self.sidebar.room_index(key), state.unread, state.mention)
+        self.tray.set_unread(self.attention.total(), self.attention.any_mention())
+        self._update_title()
+
     def _update_title(self) -> None:
         session = self.current.session
         if session is None or not self.current.logged_in:
-            self.form.setWindowTitle(self.tr("RoomChat"))
-            return
-        where = session.host if session.port == prefs.DEFAULT_PORT else session.address
-        title = self.tr("{name} — RoomChat — {server}").format(name=self.current.name, server=where)
+            title = self.tr("RoomChat")
+        else:
+            where = session.host if session.port == prefs.DEFAULT_PORT else session.address
+            title = self.tr("{name} — RoomChat — {server}").format(
+                name=self.current.name, server=where
+            )
+        unread = self.attention.total()
+        if unread:
+            title = self.tr("({count}) {title}").format(count=unread, title=title)
         self.form.setWindowTitle(title)
 
     # --- rooms: docked or in their own windows ----------------------------------------------
@@ -215,6 +263,8 @@ class MainWindow(QObject):
     def _on_joiner_chat_opened(self, chat: ChatWindow) -> None:
         key = next(key for key, known in self.chats.items() if known is chat)
         self.sidebar.add_room(key, chat.room.name, chat.room.locked)
+        self.attention.track(key, chat)
+        self.tray.set_rooms(self.sidebar.room_names())
         chat.left.connect(partial(self._on_chat_left, key))
         chat.show_requested.connect(partial(self.go_to, key))
         chat.pop_requested.connect(partial(self.toggle_docked, key))
@@ -258,6 +308,8 @@ class MainWindow(QObject):
     def _on_chat_left(self, key: object, _room_id: int) -> None:
         shown = self.current_key() == key
         self.sidebar.remove_room(key)
+        self.attention.forget(key)
+        self.tray.set_rooms(self.sidebar.room_names())
         if shown:
             self.show_browse()
 
@@ -303,6 +355,10 @@ class MainWindow(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.form and event.type() == QEvent.Type.Close:
+            if self.tray.available and prefs.stay_in_tray():  # still connected, in the tray
+                event.ignore()
+                self.form.hide()
+                return True
             if self.chats:  # ask first; Quit closes the window for real
                 event.ignore()
                 self.ask_quit()

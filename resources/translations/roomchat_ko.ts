@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko_KR">
 <context>
+    <name>Attention</name>
+    <message>
+        <source>New messages</source>
+        <translation>새 메시지</translation>
+    </message>
+    <message>
+        <source>{sender} in {room}</source>
+        <translation>{room}의 {sender}</translation>
+    </message>
+</context>
+<context>
     <name>CertificateDialog</name>
     <message>
         <source>Server certificate not the one announced</source>
@@ -133,6 +144,10 @@
     <message>
         <source>{room} — RoomChat</source>
         <translation>{room} — RoomChat</translation>
+    </message>
+    <message>
+        <source>({count}) {title}</source>
+        <translation>({count}) {title}</translation>
     </message>
     <message>
         <source>Members ({count})</source>
@@ -457,6 +472,10 @@
     <message>
         <source>{name} — RoomChat — {server}</source>
         <translation>{name} — RoomChat — {server}</translation>
+    </message>
+    <message>
+        <source>({count}) {title}</source>
+        <translation>({count}) {title}</translation>
     </message>
     <message>
         <source>Your rooms and conversations (Ctrl+K to switch by name)</source>
@@ -865,6 +884,33 @@
     <message>
         <source>No conversations yet</source>
         <translation>아직 대화가 없습니다</translation>
+    </message>
+</context>
+<context>
+    <name>Tray</name>
+    <message>
+        <source>&amp;Rooms</source>
+        <translation>방(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Do not disturb</source>
+        <translation>방해 금지(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>끝내기(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>RoomChat: nothing new</source>
+        <translation>RoomChat: 새 소식 없음</translation>
+    </message>
+    <message>
+        <source>RoomChat: {count} unread, and you were mentioned</source>
+        <translation>RoomChat: 읽지 않은 메시지 {count}개, 나를 언급함</translation>
+    </message>
+    <message>
+        <source>RoomChat: {count} unread</source>
+        <translation>RoomChat: 읽지 않은 메시지 {count}개</translation>
     </message>
 </context>
 </TS>
