@@ -22,6 +22,7 @@ from app.client.chat_window import ChatWindow
 from app.client.current_session import CurrentSession
 from app.client.leaving import LeaveQuestions
 from app.client.lobby_window import LobbyWindow
+from app.client.preferences_dialog import PreferencesDialog
 from app.client.quick_switcher import QuickSwitcher
 from app.client.room_joiner import RoomKey
 from app.client.session import MainSession
@@ -35,6 +36,7 @@ from app.shared.screens import fit_to_screen
 
 REQUIRED = ("sidebarView", "paneStack")
 ACTIONS = (
+    "actionPreferences",
     "actionLogOut",
     "actionQuit",
     "actionBrowse",
@@ -93,6 +95,7 @@ class MainWindow(QObject):
         self.tray.room_chosen.connect(self.go_to)
         self.tray.do_not_disturb_toggled.connect(self.attention.set_do_not_disturb)
         self.tray.quit_chosen.connect(self.ask_quit)
+        self.preferences: PreferencesDialog | None = None
         self.stack = child(self.form, QStackedWidget, "paneStack")
         sidebar_width = self.sidebar_view.minimumWidth() + 40
         child(self.form, QSplitter, "splitter").setSizes([sidebar_width, self.form.width()])
@@ -110,6 +113,7 @@ class MainWindow(QObject):
         )
         self.sidebar_view.activated.connect(lambda _index: self._focus_pane())
         triggered = {
+            "actionPreferences": self.open_preferences,
             "actionLogOut": self.ask_log_out,
             "actionQuit": self.ask_quit,
             "actionBrowse": self.show_browse,
@@ -207,6 +211,21 @@ class MainWindow(QObject):
         selected = index.data(KEY_ROLE) if index.isValid() else current
         position = keys.index(selected) if selected in keys else 0
         self.go_to(keys[(position + offset) % len(keys)])
+
+    @Slot()
+    def open_preferences(self) -> None:
+        rooms = sorted({name for _key, name in self.sidebar.room_names()}, key=str.casefold)
+        self.preferences = PreferencesDialog(self.form, rooms)
+        self.preferences.saved.connect(self._on_preferences_saved)
+        self.preferences.open()
+
+    @Slot()
+    def _on_preferences_saved(self) -> None:
+        words = prefs.highlight_words()
+        for chat in self.chats.values():
+            chat.highlight_words = words
+        self.attention.do_not_disturb = prefs.do_not_disturb()
+        self.tray.do_not_disturb.setChecked(self.attention.do_not_disturb)
 
     @Slot()
     def open_switcher(self) -> None:

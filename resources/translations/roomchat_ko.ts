@@ -494,6 +494,10 @@
         <translation>이동(&amp;G)</translation>
     </message>
     <message>
+        <source>&amp;Preferences…</source>
+        <translation>환경 설정(&amp;P)…</translation>
+    </message>
+    <message>
         <source>Log &amp;out</source>
         <translation>로그아웃(&amp;O)</translation>
     </message>
@@ -808,6 +812,53 @@
     <message>
         <source>&amp;Join</source>
         <translation>들어가기(&amp;J)</translation>
+    </message>
+</context>
+<context>
+    <name>PreferencesDialog</name>
+    <message>
+        <source>Preferences</source>
+        <translation>환경 설정</translation>
+    </message>
+    <message>
+        <source>&amp;Highlight messages holding these words (one a line):</source>
+        <translation>이 낱말이 든 메시지 강조(&amp;H) (한 줄에 하나):</translation>
+    </message>
+    <message>
+        <source>&amp;Room:</source>
+        <translation>방(&amp;R):</translation>
+    </message>
+    <message>
+        <source>&amp;Notify me of:</source>
+        <translation>알림(&amp;N):</translation>
+    </message>
+    <message>
+        <source>&amp;Do not disturb: no notifications at all</source>
+        <translation>방해 금지(&amp;D): 알림을 전혀 받지 않음</translation>
+    </message>
+    <message>
+        <source>&amp;Keep running in the tray when the window is closed</source>
+        <translation>창을 닫아도 트레이에서 계속 실행(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>저장(&amp;S)</translation>
+    </message>
+    <message>
+        <source>All messages</source>
+        <translation>모든 메시지</translation>
+    </message>
+    <message>
+        <source>Mentions only</source>
+        <translation>언급만</translation>
+    </message>
+    <message>
+        <source>Nothing</source>
+        <translation>알리지 않음</translation>
     </message>
 </context>
 <context>

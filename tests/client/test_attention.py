@@ -147,3 +147,27 @@ def test_tab_completes_a_name_from_the_members(qtbot, make_client) -> None:
     qtbot.keyClicks(edit, "al")  # only the others: not the person's own name
     qtbot.keyClick(edit, Qt.Key.Key_Tab)
     assert edit.text() == "al"
+
+
+def test_preferences_are_saved_and_take_effect(qtbot, make_client) -> None:
+    alice, kitchen, _lounge, bob_kitchen, _bob_lounge = _two_rooms(qtbot, make_client)
+    main = alice.main
+    main.actions["actionPreferences"].trigger()
+    dialog = main.preferences
+    assert dialog is not None and dialog.form.isVisible()
+    assert [dialog.room_combo.itemText(i) for i in range(dialog.room_combo.count())] == [
+        "Kitchen",
+        "Lounge",
+    ]
+    assert dialog.level_combo.currentData() == "mentions"  # the default
+    qtbot.keyClicks(dialog.words_edit, "pizza")
+    dialog.level_combo.setCurrentIndex(dialog.level_combo.findData("all"))  # for Kitchen
+    qtbot.mouseClick(dialog.do_not_disturb_check, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert not dialog.form.isVisible()
+    assert prefs.highlight_words() == ["pizza"] and prefs.do_not_disturb()
+    assert prefs.notify_level("Kitchen") == prefs.NotifyLevel.ALL
+    assert prefs.notify_level("Lounge") == prefs.NotifyLevel.MENTIONS
+    assert main.attention.do_not_disturb and main.tray.do_not_disturb.isChecked()
+    _say(qtbot, bob_kitchen, "PIZZA tonight")
+    qtbot.waitUntil(lambda: _badge(main, kitchen) == (1, True), timeout=WAIT_MS)

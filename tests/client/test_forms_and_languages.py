@@ -19,6 +19,7 @@ from app.client import (
     login_window,
     main_window,
     password_dialog,
+    preferences_dialog,
     quick_switcher,
 )
 from app.client.login_window import LoginWindow
@@ -37,6 +38,7 @@ CLIENT_FORMS = {
     "quick_switcher": quick_switcher.REQUIRED,
     "create_room_dialog": create_room_dialog.REQUIRED,
     "password_dialog": password_dialog.REQUIRED,
+    "preferences_dialog": preferences_dialog.REQUIRED,
     "chat_window": chat_window.REQUIRED,
 }
 
