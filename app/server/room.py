@@ -23,10 +23,13 @@ from app.server.room_effects import (
     Effect,
     MemberJoined,
     MemberLeft,
+    Relay,
     SeatsChanged,
     Send,
     Store,
+    Wake,
 )
+from app.server.room_markers import RoomMarkers
 from app.server.seats import Seats
 from app.server.store import ChatStore
 from app.shared import logs
@@ -88,12 +91,20 @@ class Room(QObject):
         self._clock = clock
         # The budgets are the server's: chat budgets per account survive re-entry.
         seats = Seats(info.capacity, config.ticket_ttl, clock, reserved=config.reserved_seats)
-        self._core: RoomConversation[Connection] = RoomConversation(info, self.port, budgets, seats)
+        markers: RoomMarkers[Connection] = RoomMarkers(
+            clock, config.read_marker_interval, config.typing_interval
+        )
+        self._core: RoomConversation[Connection] = RoomConversation(
+            info, self.port, budgets, seats, markers=markers
+        )
         self.members: dict[str, Member[Connection]] = self._core.members  # the core's own
         self._expiry = QTimer(self)  # drops tickets as they expire, freeing their seats
         self._expiry.setSingleShot(True)
         self._expiry.timeout.connect(self._on_expiry_timeout)
         self._log = MessageLog(info.id, store, self._deliver, config.max_unstored_messages, self)
+        self._wake = QTimer(self)  # relays read markers that had to wait
+        self._wake.setSingleShot(True)
+        self._wake.timeout.connect(self._on_wake_timeout)
         self._grace = QTimer(self)
         self._grace.setSingleShot(True)
         self._grace.setInterval(int(config.empty_room_grace * 1000))
@@ -238,6 +249,12 @@ class Room(QObject):
                 effect.connection.idle_checked = True
             elif isinstance(effect, SeatsChanged):
                 self._seats_changed()
+            elif isinstance(effect, Relay):
+                self._relay(effect.connection, QByteArray(encode(effect.event)))
+            elif isinstance(effect, Wake):
+                delay = max(int(effect.delay * 1000) + 1, 1)
+                if not self._wake.isActive() or self._wake.remainingTime() > delay:
+                    self._wake.start(delay)
             elif isinstance(effect, MemberJoined | MemberLeft):
                 signal = (
                     self.member_joined if isinstance(effect, MemberJoined) else self.member_left
@@ -259,6 +276,18 @@ class Room(QObject):
         """Committed messages: the core keeps them for newcomers and gives the frames,
         encoded once and written as one buffer to every member."""
         self._send_all(QByteArray(self._core.committed(sender, ts, items)))
+
+    def _relay(self, about: Connection, data: QByteArray) -> None:
+        for member in list(self.members.values()):
+            if member.connection is not about:
+                member.connection.send_bytes(data)
+
+    @Slot()
+    def _on_wake_timeout(self) -> None:
+        try:
+            self._carry_out(self._core.markers_due())
+        except Exception:  # a slot must not raise
+            logs.server.exception("room %d: relaying read markers failed", self.info.id)
 
     def _send_all(self, data: bytes | QByteArray) -> None:
         largest = 0

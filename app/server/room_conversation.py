@@ -8,6 +8,7 @@ hashable handles; time comes from an injected clock. No Qt here.
 from __future__ import annotations
 
 import logging
+import time
 from collections import deque
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from app.server.room_effects import (
     SeatsChanged,
     Send,
 )
+from app.server.room_markers import RoomMarkers
 from app.server.seats import Seats
 from app.server.states import RoomEvent, RoomState, room_after
 from app.shared.protocol import (
@@ -35,8 +37,10 @@ from app.shared.protocol import (
     Joined,
     Left,
     ProtocolError,
+    Read,
     RequestId,
     RoomSummary,
+    Typing,
     fitted_entered,
     message_frames,
 )
@@ -106,11 +110,13 @@ class RoomConversation(Generic[C]):
         budgets: Budgets,
         seats: Seats,
         stamp: Callable[[], str] = utc_now_iso,
+        markers: RoomMarkers[C] | None = None,
     ) -> None:
         self.info = info
         self.port = port
         self._stamp = stamp  # wall-clock timestamps for the wire
         self._chat: RoomChat[C] = RoomChat(info.id, budgets, stamp)
+        self.markers: RoomMarkers[C] = markers or RoomMarkers(time.monotonic)
         self.seats = seats  # the room's, on the clock
         self.members: dict[str, Member[C]] = {}  # by user key
         self._by_connection: dict[C, Member[C]] = {}
@@ -153,6 +159,8 @@ class RoomConversation(Generic[C]):
             items = items[1:]
         member = self._by_connection.get(connection)
         if member is not None and items and peer.state is RoomState.MEMBER:
+            if any(isinstance(item, Read | Typing) for item in items):
+                items = self._markers(member, items, effects)
             answers = self._chat.answer(
                 member.key, member.name, connection, peer.address_key, peer.peer, items
             )
@@ -160,6 +168,24 @@ class RoomConversation(Generic[C]):
                 self._close_conversation(connection)
             effects += answers
         return effects
+
+    def _markers(
+        self, member: Member[C], items: list[ParsedItem], effects: list[Effect[C]]
+    ) -> list[ParsedItem]:
+        """Read markers and typing go to `RoomMarkers`; the rest is returned, in order."""
+        rest: list[ParsedItem] = []
+        last_seq = self.history[-1].seq if self.history else 0
+        for item in items:
+            if isinstance(item, Read | Typing):
+                answer = self.markers.answer
+                effects += answer(member.key, member.name, member.connection, item, last_seq)
+            else:
+                rest.append(item)
+        return rest
+
+    def markers_due(self) -> list[Effect[C]]:
+        """The time a `Wake` asked for has come (or passed)."""
+        return [] if self.closed else self.markers.due()
 
     def restore_history(self, messages: Sequence[ChatMessage]) -> None:
         """A reopened room: newcomers see these stored messages. Before anyone enters."""
@@ -177,6 +203,7 @@ class RoomConversation(Generic[C]):
         if member is None:
             return []
         del self.members[member.key]
+        self.markers.left(member.key)
         self.seats.remove(member.key)
         _server.info("%s left room %d", member.name, self.info.id)
         if self.closed:
@@ -264,8 +291,9 @@ class RoomConversation(Generic[C]):
         self.members[member.key] = member
         self._by_connection[connection] = member
         names = self.member_names()
+        read = {name: seq for name, seq in self.markers.read.items() if name in names}
         entered = fitted_entered(
-            self.summary(), member.name, names, tuple(self.history), item.id, HISTORY_BYTES
+            self.summary(), member.name, names, tuple(self.history), item.id, HISTORY_BYTES, read
         )
         joined = Joined(member.name, names, self._stamp())
         effects += (Admit(connection), SeatsChanged(), Send(connection, entered))

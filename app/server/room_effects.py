@@ -27,6 +27,21 @@ class Broadcast:
 
 
 @dataclass(frozen=True, slots=True)
+class Relay(Generic[C]):
+    """Send `event` to every member but the one on `connection` (who it is about)."""
+
+    connection: C
+    event: ServerEvent
+
+
+@dataclass(frozen=True, slots=True)
+class Wake:
+    """Call the core's `markers_due()` in `delay` seconds (sooner calls are fine)."""
+
+    delay: float
+
+
+@dataclass(frozen=True, slots=True)
 class Close(Generic[C]):
     """Close after what was sent; with `code`, an error frame (no id) is the last frame,
     or `last` is; either goes ahead of a backlog the connection holds back."""
@@ -76,5 +91,14 @@ class MemberLeft:
 
 
 Effect = (
-    Send[C] | Broadcast | Close[C] | Store[C] | Admit[C] | SeatsChanged | MemberJoined | MemberLeft
+    Send[C]
+    | Broadcast
+    | Close[C]
+    | Store[C]
+    | Admit[C]
+    | SeatsChanged
+    | MemberJoined
+    | MemberLeft
+    | Relay[C]
+    | Wake
 )

@@ -58,6 +58,7 @@ from app.shared.protocol.framing import (
     encode_object,
     is_int,
 )
+from app.shared.protocol.markers import ReadUpTo, TypingNotice
 from app.shared.protocol.people import (
     Blocked,
     DirectMessage,
@@ -90,11 +91,13 @@ from app.shared.protocol.requests import (
     Login,
     Logout,
     Ping,
+    Read,
     Register,
     Request,
     ResumeSession,
     Say,
     SetPresence,
+    Typing,
     Unblock,
     parse_request,
 )
@@ -148,6 +151,8 @@ __all__ = [
     "Pong",
     "Presence",
     "ProtocolError",
+    "Read",
+    "ReadUpTo",
     "Register",
     "Registered",
     "Request",
@@ -163,6 +168,8 @@ __all__ = [
     "Say",
     "ServerEvent",
     "SetPresence",
+    "Typing",
+    "TypingNotice",
     "Unblock",
     "Unblocked",
     "Unknown",

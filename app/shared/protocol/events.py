@@ -19,6 +19,7 @@ from app.shared.protocol.framing import (
     is_int,
     json_text,
 )
+from app.shared.protocol.markers import ReadUpTo, TypingNotice, fitted_read, read_map
 from app.shared.protocol.people import (
     Blocked,
     DirectMessage,
@@ -45,6 +46,9 @@ class _Reader:
 
     def __init__(self, obj: WireObject, kind: str) -> None:
         self._obj, self._kind = obj, kind
+
+    def read_map(self) -> dict[str, int] | None:
+        return read_map(self._obj, self._kind)
 
     def _fail(self, key: str, what: str) -> ProtocolError:
         return ProtocolError(ErrorCode.BAD_REQUEST, f"{self._kind}.{key} must be {what}")
@@ -328,6 +332,7 @@ class Entered(_Wire):
     members: tuple[str, ...]
     history: tuple[ChatMessage, ...]
     id: RequestId = None
+    read: dict[str, int] | None = None  # every member's last read seq (an extension)
 
     @classmethod
     def from_wire(cls, read: _Reader) -> Entered:
@@ -335,7 +340,8 @@ class Entered(_Wire):
             ChatMessage.from_wire(_Reader(m, "message")) for m in read.objects("history")
         )
         room = RoomSummary.from_wire(read.obj("room"))
-        return cls(room, read.text("you"), read.names("members"), history, read.request_id())
+        members = read.names("members")
+        return cls(room, read.text("you"), members, history, read.request_id(), read.read_map())
 
 
 @dataclass(frozen=True, slots=True)
@@ -453,6 +459,8 @@ ServerEvent = (
     | Blocked
     | Unblocked
     | Presence
+    | ReadUpTo
+    | TypingNotice
 )
 _EVENT_CLASSES: tuple[type[Any], ...] = (
     Welcome,
@@ -478,6 +486,8 @@ _EVENT_CLASSES: tuple[type[Any], ...] = (
     Blocked,
     Unblocked,
     Presence,
+    ReadUpTo,
+    TypingNotice,
 )
 _PARSERS: dict[str, Callable[[_Reader], ServerEvent]] = {
     cls.TYPE: cls.from_wire for cls in _EVENT_CLASSES
@@ -546,6 +556,9 @@ def paged_rooms(
     return frames
 
 
+READ_RESERVE = 16 * 1024  # kept for history beside a long read map: one longest message
+
+
 def fitted_entered(
     room: RoomSummary,
     you: str,
@@ -553,10 +566,14 @@ def fitted_entered(
     history: Sequence[ChatMessage],
     request_id: RequestId = None,
     history_budget: int = MAX_FRAME_BYTES,
+    read: dict[str, int] | None = None,
 ) -> Entered:
     """An `entered` with as much of the newest history as fits both `history_budget` bytes
-    and the line."""
-    empty = Entered(room, you, members, (), request_id)
+    and the line; of `read`, what fits beside the members (history goes first)."""
+    if read is not None:
+        bare = len(encode(Entered(room, you, members, (), request_id, {})))
+        read = fitted_read(read, MAX_FRAME_BYTES - bare - READ_RESERVE)
+    empty = Entered(room, you, members, (), request_id, read)
     budget = min(history_budget, MAX_FRAME_BYTES - len(encode(empty)))
     kept = 0
     for message in reversed(history):
@@ -565,7 +582,7 @@ def fitted_entered(
             break
         kept += 1
     start = len(history) - kept
-    return Entered(room, you, members, tuple(history[start:]), request_id)
+    return Entered(room, you, members, tuple(history[start:]), request_id, read)
 
 
 def message_frames(sender: str, ts: str, items: list[tuple[int, str]]) -> bytes:

@@ -133,6 +133,23 @@ class Leave(_Wire):
 
 
 @dataclass(frozen=True, slots=True)
+class Read(_Wire):
+    """On a room port: the person has seen the room's messages up to `seq`."""
+
+    TYPE: ClassVar[str] = "read"
+    seq: int
+    id: RequestId = None
+
+
+@dataclass(frozen=True, slots=True)
+class Typing(_Wire):
+    """On a room port: the person is typing (sent at most once per 3 s)."""
+
+    TYPE: ClassVar[str] = "typing"
+    id: RequestId = None
+
+
+@dataclass(frozen=True, slots=True)
 class ResumeSession(_Wire):
     """Log in with the resume token an earlier `logged_in` gave (no password)."""
 
@@ -199,6 +216,8 @@ Request = (
     | Enter
     | Say
     | Leave
+    | Read
+    | Typing
     | ResumeSession
     | Direct
     | DirectHistory
@@ -226,7 +245,7 @@ MAIN_PORT_TYPES = frozenset(
         SetPresence,
     )
 )
-ROOM_PORT_TYPES = frozenset(cls.TYPE for cls in (Enter, Say, Leave, Ping))
+ROOM_PORT_TYPES = frozenset(cls.TYPE for cls in (Enter, Say, Leave, Ping, Read, Typing))
 
 
 def _text(obj: WireObject, key: str, request_id: RequestId) -> str:
@@ -298,6 +317,13 @@ def parse_request(obj: WireObject, allowed: frozenset[str]) -> Request:
         return Logout(rid)
     if kind == Leave.TYPE:
         return Leave(rid)
+    if kind == Read.TYPE:
+        seq = obj.get("seq")
+        if not is_int(seq) or not isinstance(seq, int) or seq < 0:
+            raise ProtocolError(ErrorCode.BAD_REQUEST, "seq must be an integer, 0 or more", rid)
+        return Read(seq, rid)
+    if kind == Typing.TYPE:
+        return Typing(rid)
     if kind == Register.TYPE:
         return Register(_text(obj, "name", rid), _text(obj, "password", rid), rid)
     if kind == Login.TYPE:
