@@ -13,8 +13,10 @@ from app.server.budgets import Budgets
 from app.server.config import ServerConfig
 from app.server.connection import Connection
 from app.server.conversation import ParsedItem
+from app.server.db_errors import DatabaseError
 from app.server.message_log import MessageLog
 from app.server.pressure import BackPressure
+from app.server.read_marker_store import ReadMarkerStore
 from app.server.room_conversation import HISTORY_LENGTH, Member, RoomConversation, RoomInfo
 from app.server.room_effects import (
     Admit,
@@ -39,6 +41,7 @@ from app.shared.protocol import (
     ChatMessage,
     ErrorCode,
     ProtocolError,
+    ReadUpTo,
     RequestId,
     RoomSummary,
     encode,
@@ -102,6 +105,7 @@ class Room(QObject):
         self._expiry.setSingleShot(True)
         self._expiry.timeout.connect(self._on_expiry_timeout)
         self._log = MessageLog(info.id, store, self._deliver, config.max_unstored_messages, self)
+        self._read_store = ReadMarkerStore(store.db) if info.persistent else None
         self._wake = QTimer(self)  # relays read markers that had to wait
         self._wake.setSingleShot(True)
         self._wake.timeout.connect(self._on_wake_timeout)
@@ -251,6 +255,8 @@ class Room(QObject):
                 self._seats_changed()
             elif isinstance(effect, Relay):
                 self._relay(effect.connection, QByteArray(encode(effect.event)))
+                if isinstance(effect.event, ReadUpTo):
+                    self._keep_read(effect.event)
             elif isinstance(effect, Wake):
                 delay = max(int(effect.delay * 1000) + 1, 1)
                 if not self._wake.isActive() or self._wake.remainingTime() > delay:
@@ -276,6 +282,18 @@ class Room(QObject):
         """Committed messages: the core keeps them for newcomers and gives the frames,
         encoded once and written as one buffer to every member."""
         self._send_all(QByteArray(self._core.committed(sender, ts, items)))
+
+    def restore_read(self, read: dict[str, int]) -> None:
+        """A reopened room: the read markers kept from before the restart."""
+        self._core.markers.read.update(read)
+
+    def _keep_read(self, marker: ReadUpTo) -> None:
+        if self._read_store is None:
+            return
+        try:
+            self._read_store.keep(self.info.id, marker.name, marker.seq)
+        except DatabaseError:  # a marker is not worth failing for: the next one may land
+            logs.db.warning("room %d: a read marker was not stored", self.info.id)
 
     def _relay(self, about: Connection, data: QByteArray) -> None:
         for member in list(self.members.values()):

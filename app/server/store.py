@@ -91,6 +91,14 @@ MIGRATIONS: list[list[Step]] = [
             expires_at DOUBLE PRECISION NOT NULL){without_rowid}""",
         "CREATE INDEX resume_by_user ON resume_tokens (user_key)",
     ],
+    [
+        # Each person's last read seq in a persistent room (see read_marker_store.py).
+        """CREATE TABLE read_markers (
+            room_id INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            PRIMARY KEY (room_id, name)){without_rowid}""",
+    ],
 ]
 INSTANCE_KEY = "instance"
 

@@ -27,10 +27,12 @@ from app.shared.protocol import (
     fitted_entered,
 )
 from tests.fake_clock import FakeClock
+from tests.server.test_persistent_rooms import create_persistent, log_in
 from tests.server.test_room_conversation import CONFIG, INFO, TTL, enter
 from tests.server.test_rooms import create, join
 from tests.server.test_rooms import enter as enter_port
 from tests.shared.test_protocol import ROOM
+from tests.wire_client import WireClient
 
 
 def _core(clock: FakeClock) -> RoomConversation[str]:
@@ -127,3 +129,27 @@ def test_entered_with_every_read_marker_of_the_largest_room_fits_the_line() -> N
         kept = entered.read
         assert kept == read or not kept or min(kept.values()) > min(read.values())
     assert entered.read == read  # with 100 members, all of both
+
+
+@pytest.mark.both_engines
+def test_a_persistent_room_keeps_read_markers_across_a_restart(make_server, qtbot) -> None:
+    first = make_server()
+    alice = log_in(qtbot, first, "alice", operator=True)
+    room, ticket = create_persistent(alice)
+    alice_room = WireClient(qtbot, room["port"])
+    alice_room.request("enter", "entered", ticket=ticket)
+    alice_room.send(type="say", text="둘 중 첫째")
+    alice_room.send(type="say", text="second")
+    alice_room.expect("message")
+    alice_room.expect("message")
+    alice_room.send(type="read", seq=2)
+    alice_room.request("ping", "pong")
+    alice.close()
+    first.shutdown()
+    alice_room.close()
+
+    second = make_server()
+    alice = log_in(qtbot, second, "alice", operator=True)
+    granted = alice.request("join_room", "join_granted", room_id=room["id"])
+    again = WireClient(qtbot, room["port"])
+    assert again.request("enter", "entered", ticket=granted["ticket"])["read"] == {"alice": 2}
