@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -27,6 +28,7 @@ SENDER_ROLE = Qt.ItemDataRole.UserRole + 2
 TIME_ROLE = Qt.ItemDataRole.UserRole + 3  # short local time, for display
 TEXT_ROLE = Qt.ItemDataRole.UserRole + 4
 SPANS_ROLE = Qt.ItemDataRole.UserRole + 5  # where the text mentions the person: (start, length)
+SEEN_ROLE = Qt.ItemDataRole.UserRole + 6  # who else has read the person's own message
 MAX_ENTRIES = 2_000
 
 
@@ -134,6 +136,13 @@ class MessagesModel(QAbstractListModel):
         super().__init__(parent)
         self._entries: list[ChatEntry] = []
         self.max_entries = max_entries
+        self.seen_by: Callable[[int], list[str]] = lambda _seq: []
+
+    def seen_changed(self) -> None:
+        """Read markers moved: the "seen by" of the person's own messages may have too."""
+        if self._entries:
+            last = self.index(len(self._entries) - 1, 0)
+            self.dataChanged.emit(self.index(0, 0), last, [SEEN_ROLE, Qt.ItemDataRole.ToolTipRole])
 
     @property
     def last_seq(self) -> int:
@@ -189,8 +198,17 @@ class MessagesModel(QAbstractListModel):
             return entry.text
         if role == SPANS_ROLE:
             return entry.spans
+        if role == SEEN_ROLE:
+            own = entry.kind == EntryKind.OWN and entry.seq is not None
+            return self.seen_by(entry.seq) if own and entry.seq is not None else []
         if role == TIME_ROLE:
             return short_time(entry.when)
         if role == Qt.ItemDataRole.ToolTipRole and entry.when is not None:
-            return QLocale().toString(entry.when, QLocale.FormatType.LongFormat)
+            when = QLocale().toString(entry.when, QLocale.FormatType.LongFormat)
+            seen = self.data(index, SEEN_ROLE)
+            if seen:
+                names = ", ".join(seen)
+                text = self.tr("{when}\nSeen by {names}").format(when=when, names=names)
+                return plain_tooltip(text)
+            return when
         return None

@@ -18,6 +18,7 @@ from app.client.message_delegate import MessageDelegate
 from app.client.message_edit import MessageEdit, counter_text
 from app.client.message_view import MessageViewActions
 from app.client.name_colors import NameColors
+from app.client.room_activity import RoomActivity
 from app.client.session import RoomConnection
 from app.client.tls import TlsPolicy
 from app.client.ui import BannerKind, ViewWideDelegate, hide_banner, icon, show_banner
@@ -31,7 +32,9 @@ from app.shared.protocol import (
     ErrorReply,
     Joined,
     Left,
+    ReadUpTo,
     RoomSummary,
+    TypingNotice,
 )
 from app.shared.screens import fit_to_screen
 from app.shared.validation import name_key
@@ -50,6 +53,7 @@ REQUIRED = (
     "inputEdit",
     "counterLabel",
     "sendButton",
+    "typingLabel",
 )
 # Endings after which getting back in makes no sense (or would fail the same way).
 NO_RECONNECT = frozenset(
@@ -135,6 +139,16 @@ class ChatWindow(QObject):
         self.unread = 0  # shown in the title of its own window ("(3) Lounge — RoomChat")
         self.highlight_words = prefs.highlight_words()
         self.input_edit.completion_names = self._others
+        self.typing_label = child(self.form, QLabel, "typingLabel")
+        self.activity = RoomActivity(
+            self._send_read, self._send_typing, lambda: self.messages.last_seq, self
+        )
+        self.in_front = lambda: self.form.isVisible() and self.form.isActiveWindow()
+        self.activity.in_front = lambda: self.connected and self._follow and self.in_front()
+        self.messages.seen_by = self.activity.seen_by
+        self.activity.read_changed.connect(self.messages.seen_changed)
+        self.activity.typing_changed.connect(self._on_activity_typing_changed)
+        self.input_edit.textChanged.connect(self._on_input_edit_text_changed)
         self._say_ids = itertools.count(1)
         self._unanswered: dict[int, str] = {}  # say ids sent, not yet echoed or refused
         self._entered = False
@@ -187,6 +201,8 @@ class ChatWindow(QObject):
         connection.request_failed.connect(self._on_connection_request_failed)
         connection.connection_lost.connect(self._on_connection_connection_lost)
         connection.connect_failed.connect(self._on_connection_connect_failed)
+        connection.read_marked.connect(self._on_connection_read_marked)
+        connection.typing_received.connect(self._on_connection_typing_received)
         self.connection = connection
         self.reconnect_button.hide()
         show_banner(self.banner_label, self.tr("Entering the room…"), BannerKind.INFO)
@@ -255,6 +271,8 @@ class ChatWindow(QObject):
             if message.seq > newer_than:
                 self._append_message(message)
         self._set_members(list(entered.members))
+        self.activity.me = self.me
+        self.activity.entered(entered.read)
         hide_banner(self.banner_label)
         self.reconnect_button.hide()
         self._update_controls()
@@ -286,6 +304,42 @@ class ChatWindow(QObject):
         entry = self._append_message(message)
         if entry.kind == EntryKind.MESSAGE:
             self.message_shown.emit(entry)
+
+    @Slot(object)
+    def _on_connection_read_marked(self, marker: ReadUpTo) -> None:
+        self.activity.marked(marker.name, marker.seq)
+
+    @Slot(object)
+    def _on_connection_typing_received(self, notice: TypingNotice) -> None:
+        self.activity.someone_typing(notice.name)
+
+    def _send_read(self, seq: int) -> None:
+        if self.connection is not None:
+            self.connection.mark_read(seq)
+
+    def _send_typing(self) -> None:
+        if self.connection is not None:
+            self.connection.typing()
+
+    @Slot()
+    def _on_input_edit_text_changed(self) -> None:
+        if self.connected and self.input_edit.text().strip():
+            self.activity.typed()
+
+    @Slot()
+    def _on_activity_typing_changed(self) -> None:
+        names = self.activity.typing_now()
+        if not names:
+            text = ""
+        elif len(names) == 1:
+            text = self.tr("{name} is typing…").format(name=names[0])
+        elif len(names) == 2:
+            text = self.tr("{first} and {second} are typing…").format(
+                first=names[0], second=names[1]
+            )
+        else:
+            text = self.tr("Several people are typing…")
+        self.typing_label.setText(text)  # a PlainText label
 
     @Slot(object)
     def _on_connection_request_failed(self, error: ErrorReply) -> None:

@@ -283,6 +283,7 @@ class MainWindow(QObject):
         key = next(key for key, known in self.chats.items() if known is chat)
         self.sidebar.add_room(key, chat.room.name, chat.room.locked)
         self.attention.track(key, chat)
+        chat.in_front = partial(self.is_active, key)
         self.tray.set_rooms(self.sidebar.room_names())
         chat.left.connect(partial(self._on_chat_left, key))
         chat.show_requested.connect(partial(self.go_to, key))

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QS
 
 from app.client.chat_models import (
     KIND_ROLE,
+    SEEN_ROLE,
     SENDER_ROLE,
     SPANS_ROLE,
     TEXT_ROLE,
@@ -250,6 +251,11 @@ class MessageDelegate(QStyledItemDelegate):
         painter.setPen(NOTICE_TEXT)
         time_x = rect.left() + PAD_X + metrics.horizontalAdvance(sender) + 8
         painter.drawText(QPointF(time_x, top + metrics.ascent()), str(index.data(TIME_ROLE) or ""))
+        seen = index.data(SEEN_ROLE) or []
+        if seen:  # who has read the person's own message: the count; the tooltip names them
+            label = self.tr("seen by {count}").format(count=len(seen))
+            right = rect.right() - PAD_X - QFontMetrics(small).horizontalAdvance(label)
+            painter.drawText(QPointF(right, top + metrics.ascent()), label)
         layout, height = _layout(text, body, width - BODY_INDENT)
         body_top = top + metrics.height() + GAP
         bar = QColor(OWN_ACCENT if kind == EntryKind.OWN else self.sender_color(sender))

@@ -134,6 +134,18 @@
         <translation>{actor}이(가) {name}님을 내보냈습니다</translation>
     </message>
     <message>
+        <source>{name} is typing…</source>
+        <translation>{name} 님이 입력 중…</translation>
+    </message>
+    <message>
+        <source>{first} and {second} are typing…</source>
+        <translation>{first} 님과 {second} 님이 입력 중…</translation>
+    </message>
+    <message>
+        <source>Several people are typing…</source>
+        <translation>여러 사람이 입력 중…</translation>
+    </message>
+    <message>
         <source>{reason} You can reconnect.</source>
         <translation>{reason} 다시 연결할 수 있습니다.</translation>
     </message>
@@ -546,6 +558,13 @@
     </message>
 </context>
 <context>
+    <name>MessageDelegate</name>
+    <message>
+        <source>seen by {count}</source>
+        <translation>{count}명 읽음</translation>
+    </message>
+</context>
+<context>
     <name>MessageViewActions</name>
     <message>
         <source>&amp;Copy</source>
@@ -785,6 +804,15 @@
     <message>
         <source>It is not the certificate you chose to trust always for this server: someone may be impersonating it, or its operator replaced the certificate.</source>
         <translation>이 서버에 대해 항상 신뢰하기로 한 인증서가 아닙니다. 누군가 서버를 사칭하고 있거나, 운영자가 인증서를 바꾸었을 수 있습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>MessagesModel</name>
+    <message>
+        <source>{when}
+Seen by {names}</source>
+        <translation>{when}
+읽은 사람: {names}</translation>
     </message>
 </context>
 <context>
