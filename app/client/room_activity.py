@@ -48,7 +48,7 @@ class RoomActivity(QObject):
         self.me = ""
         self.read: dict[str, int] = {}
         self.typing: dict[str, float] = {}  # name → when it stops showing
-        self._sent_seq = 0
+        self.sent_seq = 0  # the last `read` sent
         self._typing_sent: float | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(int(READ_EVERY * 1000))
@@ -58,7 +58,7 @@ class RoomActivity(QObject):
     def entered(self, read: dict[str, int] | None) -> None:
         """A (re-)entry: the server's markers; what we sent before counts again."""
         self.read = dict(read or {})
-        self._sent_seq = self.read.get(self.me, 0)
+        self.sent_seq = self.read.get(self.me, 0)
         self.typing.clear()
         self.read_changed.emit()
         self.typing_changed.emit()
@@ -69,9 +69,9 @@ class RoomActivity(QObject):
             self.read_changed.emit()
 
     def someone_typing(self, name: str) -> None:
-        if name_key(name) != name_key(self.me):
-            self.typing[name] = self.clock() + TYPING_SHOWN
-            self.typing_changed.emit()
+        """`name` typed (the server relays nobody's own typing back to them)."""
+        self.typing[name] = self.clock() + TYPING_SHOWN
+        self.typing_changed.emit()
 
     def seen_by(self, seq: int) -> list[str]:
         """Who else has read the message `seq`, sorted."""
@@ -94,8 +94,8 @@ class RoomActivity(QObject):
     def tick(self) -> None:
         """Once a second: send `read` if due; let typing that is over expire."""
         last = self._last_seq()
-        if last > self._sent_seq and self.in_front():
-            self._sent_seq = last
+        if last > self.sent_seq and self.in_front():
+            self.sent_seq = last
             self._send_read(last)
         now = self.clock()
         over = [name for name, until in self.typing.items() if until <= now]

@@ -45,7 +45,10 @@ def test_seen_by_follows_the_read_markers_of_the_others(qtbot, make_client) -> N
     qtbot.keyClicks(alice_chat.input_edit, "anyone here?")
     qtbot.keyClick(alice_chat.input_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: kim_chat.messages.last_seq == 1, timeout=WAIT_MS)
-    assert _seen(alice_chat, "anyone here?") == []  # nobody has it in front of them yet
+    bob_chat.activity.tick()  # alice's window is the active one: nobody else reads it
+    kim_chat.activity.tick()
+    assert bob_chat.activity.sent_seq == kim_chat.activity.sent_seq == 0
+    assert _seen(alice_chat, "anyone here?") == []
     activate(qtbot, bob.main.form)  # bob's pane in front, at the bottom: he reads it
     qtbot.waitUntil(lambda: _seen(alice_chat, "anyone here?") == ["bob"], timeout=WAIT_MS)
     assert kim_chat.activity.read.get("bob") == 1
