@@ -61,6 +61,10 @@ def test_seen_by_follows_the_read_markers_of_the_others(qtbot, make_client) -> N
     )
     assert "Seen by bob, kim" in index.data(Qt.ItemDataRole.ToolTipRole)
     assert _seen(bob_chat, "anyone here?") == []  # only under the person's own messages
+    lee = make_client()  # a newcomer learns who read what from `entered`
+    log_in(qtbot, lee, "lee")
+    join_row(qtbot, lee, wait_for_room_row(qtbot, lee, "Lounge"))
+    assert entered_chat(qtbot, lee, "Lounge").activity.read == {"bob": 1, "kim": 1}
 
 
 def test_typing_is_shown_and_expires(qtbot, make_client) -> None:
@@ -68,12 +72,36 @@ def test_typing_is_shown_and_expires(qtbot, make_client) -> None:
     clock = FakeClock()
     alice_chat.activity.clock = clock
     activate(qtbot, kim.main.form)
+    connection = kim_chat.connection
+    sent: list[bool] = []
+    real_typing = connection.typing
+    connection.typing = lambda: sent.append(real_typing()) or True  # count what goes out
     qtbot.keyClicks(kim_chat.input_edit, "wait, I")
     qtbot.waitUntil(lambda: alice_chat.typing_label.text() == "kim is typing…", timeout=WAIT_MS)
     qtbot.waitUntil(lambda: bob_chat.typing_label.text() == "kim is typing…", timeout=WAIT_MS)
     assert kim_chat.typing_label.text() == ""  # not of oneself
+    assert sent == [True]  # seven keys, one `typing`: at most one per 3 s
     clock.advance(4.9)
     alice_chat.activity.tick()
     assert alice_chat.typing_label.text() == "kim is typing…"
     clock.advance(0.1)  # 5 s after the last one
     qtbot.waitUntil(lambda: alice_chat.typing_label.text() == "", timeout=WAIT_MS)
+
+
+def test_no_read_marker_while_scrolled_up(qtbot, make_client) -> None:
+    (alice, bob, _kim), (alice_chat, bob_chat, _kim_chat) = _three(qtbot, make_client)
+    activate(qtbot, alice.main.form)
+    tall = "\n".join(f"line {n}" for n in range(80))
+    alice_chat.input_edit.setPlainText(tall)
+    qtbot.keyClick(alice_chat.input_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bob_chat.messages.last_seq == 1, timeout=WAIT_MS)
+    bar = bob_chat.messages_view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=WAIT_MS)
+    bar.setValue(0)  # bob scrolled up to read what came before
+    activate(qtbot, bob.main.form)
+    bob_chat.activity.tick()
+    assert bob_chat.activity.sent_seq == 0
+    bar.setValue(bar.maximum())  # at the bottom: now he has seen it
+    bob_chat.activity.tick()
+    assert bob_chat.activity.sent_seq == 1
+    qtbot.waitUntil(lambda: _seen(alice_chat, tall) == ["bob"], timeout=WAIT_MS)
