@@ -66,6 +66,7 @@ def test_unread_counts_and_the_new_messages_line_across_two_rooms(qtbot, make_cl
     qtbot.waitUntil(lambda: kitchen.messages.last_seq == 2, timeout=WAIT_MS)
     assert _badge(main, kitchen) == (2, False)
     assert main.form.windowTitle().startswith("(2) alice — RoomChat")
+    assert kitchen.form.windowTitle() == "(2) Kitchen — RoomChat"  # its own, when popped out
     marker = kitchen.messages.marker_row()
     assert marker is not None  # just before the first unread one
     assert kitchen.messages.entry(marker).kind == EntryKind.MARKER
