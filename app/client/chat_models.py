@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -26,6 +27,8 @@ KIND_ROLE = Qt.ItemDataRole.UserRole + 1  # EntryKind value
 SENDER_ROLE = Qt.ItemDataRole.UserRole + 2
 TIME_ROLE = Qt.ItemDataRole.UserRole + 3  # short local time, for display
 TEXT_ROLE = Qt.ItemDataRole.UserRole + 4
+SPANS_ROLE = Qt.ItemDataRole.UserRole + 5  # where the text mentions the person: (start, length)
+SEEN_ROLE = Qt.ItemDataRole.UserRole + 6  # who else has read the person's own message
 MAX_ENTRIES = 2_000
 
 
@@ -89,6 +92,7 @@ class EntryKind(StrEnum):
     OWN = "own"  # the person's own message
     NOTICE = "notice"  # someone joined or left
     PROBLEM = "problem"  # the connection dropped, a message was refused, …
+    MARKER = "marker"  # the "new messages" line: where the person left off
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +102,11 @@ class ChatEntry:
     sender: str = ""
     when: QDateTime | None = None
     seq: int | None = None
+    spans: tuple[tuple[int, int], ...] = ()  # mentions of the person, highlighted
+
+    @property
+    def mention(self) -> bool:
+        return bool(self.spans)
 
 
 def local_time(iso: str) -> QDateTime | None:
@@ -127,6 +136,13 @@ class MessagesModel(QAbstractListModel):
         super().__init__(parent)
         self._entries: list[ChatEntry] = []
         self.max_entries = max_entries
+        self.seen_by: Callable[[int], list[str]] = lambda _seq: []
+
+    def seen_changed(self) -> None:
+        """Read markers moved: the "seen by" of the person's own messages may have too."""
+        if self._entries:
+            last = self.index(len(self._entries) - 1, 0)
+            self.dataChanged.emit(self.index(0, 0), last, [SEEN_ROLE, Qt.ItemDataRole.ToolTipRole])
 
     @property
     def last_seq(self) -> int:
@@ -146,6 +162,25 @@ class MessagesModel(QAbstractListModel):
         self._entries.append(entry)
         self.endInsertRows()
 
+    def marker_row(self) -> int | None:
+        """The row of the "new messages" line, if one is shown."""
+        for row, entry in enumerate(self._entries):
+            if entry.kind == EntryKind.MARKER:
+                return row
+        return None
+
+    def move_marker(self, text: str) -> None:
+        """Put the "new messages" line (saying `text`) before the last entry, and only there."""
+        old = self.marker_row()
+        if old is not None:
+            self.beginRemoveRows(QModelIndex(), old, old)
+            del self._entries[old]
+            self.endRemoveRows()
+        row = max(len(self._entries) - 1, 0)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._entries.insert(row, ChatEntry(EntryKind.MARKER, text))
+        self.endInsertRows()
+
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's API)
         return 0 if parent.isValid() else len(self._entries)
 
@@ -161,8 +196,19 @@ class MessagesModel(QAbstractListModel):
             return entry.sender
         if role == TEXT_ROLE:
             return entry.text
+        if role == SPANS_ROLE:
+            return entry.spans
+        if role == SEEN_ROLE:
+            own = entry.kind == EntryKind.OWN and entry.seq is not None
+            return self.seen_by(entry.seq) if own and entry.seq is not None else []
         if role == TIME_ROLE:
             return short_time(entry.when)
         if role == Qt.ItemDataRole.ToolTipRole and entry.when is not None:
-            return QLocale().toString(entry.when, QLocale.FormatType.LongFormat)
+            when = QLocale().toString(entry.when, QLocale.FormatType.LongFormat)
+            seen = self.data(index, SEEN_ROLE)
+            if seen:
+                names = ", ".join(seen)
+                text = self.tr("{when}\nSeen by {names}").format(when=when, names=names)
+                return plain_tooltip(text)
+            return when
         return None

@@ -9,14 +9,16 @@ from PySide6.QtCore import QEvent, QObject, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QListView, QPushButton, QWidget
 
-from app.client import texts
+from app.client import prefs, texts
 from app.client.chat_models import ChatEntry, EntryKind, MembersModel, MessagesModel, local_time
 from app.client.countdown import Countdown
 from app.client.current_session import CurrentSession
+from app.client.mentions import mention_spans
 from app.client.message_delegate import MessageDelegate
 from app.client.message_edit import MessageEdit, counter_text
 from app.client.message_view import MessageViewActions
 from app.client.name_colors import NameColors
+from app.client.room_activity import RoomActivity
 from app.client.session import RoomConnection
 from app.client.tls import TlsPolicy
 from app.client.ui import BannerKind, ViewWideDelegate, hide_banner, icon, show_banner
@@ -30,7 +32,9 @@ from app.shared.protocol import (
     ErrorReply,
     Joined,
     Left,
+    ReadUpTo,
     RoomSummary,
+    TypingNotice,
 )
 from app.shared.screens import fit_to_screen
 from app.shared.validation import name_key
@@ -49,6 +53,7 @@ REQUIRED = (
     "inputEdit",
     "counterLabel",
     "sendButton",
+    "typingLabel",
 )
 # Endings after which getting back in makes no sense (or would fail the same way).
 NO_RECONNECT = frozenset(
@@ -83,6 +88,7 @@ class ChatWindow(QObject):
         show_requested(): the room should be shown while docked (the main window does it).
         pop_requested(): the person asked to pop the room out, or to put it back.
         room_shown(str, bool): the room's name and whether it is locked, as now known.
+        message_shown(object): someone else's message arrived (not history); its ChatEntry.
     """
 
     left = Signal(int)
@@ -90,6 +96,7 @@ class ChatWindow(QObject):
     show_requested = Signal()
     pop_requested = Signal()
     room_shown = Signal(str, bool)
+    message_shown = Signal(object)
 
     def __init__(
         self, room: RoomSummary, current: CurrentSession, password: str | None = None
@@ -129,6 +136,19 @@ class ChatWindow(QObject):
         self.send_button.setIcon(icon("send"))
         self.leave_button.setIcon(icon("leave"))
         self._follow = True
+        self.unread = 0  # shown in the title of its own window ("(3) Lounge — RoomChat")
+        self.highlight_words = prefs.highlight_words()
+        self.input_edit.completion_names = self._others
+        self.typing_label = child(self.form, QLabel, "typingLabel")
+        self.activity = RoomActivity(
+            self._send_read, self._send_typing, lambda: self.messages.last_seq, self
+        )
+        self.in_front = lambda: self.form.isVisible() and self.form.isActiveWindow()
+        self.activity.in_front = lambda: self.connected and self._follow and self.in_front()
+        self.messages.seen_by = self.activity.seen_by
+        self.activity.read_changed.connect(self.messages.seen_changed)
+        self.activity.typing_changed.connect(self._on_activity_typing_changed)
+        self.input_edit.textChanged.connect(self._on_input_edit_text_changed)
         self._say_ids = itertools.count(1)
         self._unanswered: dict[int, str] = {}  # say ids sent, not yet echoed or refused
         self._entered = False
@@ -181,6 +201,8 @@ class ChatWindow(QObject):
         connection.request_failed.connect(self._on_connection_request_failed)
         connection.connection_lost.connect(self._on_connection_connection_lost)
         connection.connect_failed.connect(self._on_connection_connect_failed)
+        connection.read_marked.connect(self._on_connection_read_marked)
+        connection.typing_received.connect(self._on_connection_typing_received)
         self.connection = connection
         self.reconnect_button.hide()
         show_banner(self.banner_label, self.tr("Entering the room…"), BannerKind.INFO)
@@ -249,6 +271,8 @@ class ChatWindow(QObject):
             if message.seq > newer_than:
                 self._append_message(message)
         self._set_members(list(entered.members))
+        self.activity.me = self.me
+        self.activity.entered(entered.read)
         hide_banner(self.banner_label)
         self.reconnect_button.hide()
         self._update_controls()
@@ -277,7 +301,45 @@ class ChatWindow(QObject):
 
     @Slot(object)
     def _on_connection_message_received(self, message: ChatMessage) -> None:
-        self._append_message(message)
+        entry = self._append_message(message)
+        if entry.kind == EntryKind.MESSAGE:
+            self.message_shown.emit(entry)
+
+    @Slot(object)
+    def _on_connection_read_marked(self, marker: ReadUpTo) -> None:
+        self.activity.marked(marker.name, marker.seq)
+
+    @Slot(object)
+    def _on_connection_typing_received(self, notice: TypingNotice) -> None:
+        self.activity.someone_typing(notice.name)
+
+    def _send_read(self, seq: int) -> None:
+        if self.connection is not None:
+            self.connection.mark_read(seq)
+
+    def _send_typing(self) -> None:
+        if self.connection is not None:
+            self.connection.typing()
+
+    @Slot()
+    def _on_input_edit_text_changed(self) -> None:
+        if self.connected and self.input_edit.text().strip():
+            self.activity.typed()
+
+    @Slot()
+    def _on_activity_typing_changed(self) -> None:
+        names = self.activity.typing_now()
+        if not names:
+            text = ""
+        elif len(names) == 1:
+            text = self.tr("{name} is typing…").format(name=names[0])
+        elif len(names) == 2:
+            text = self.tr("{first} and {second} are typing…").format(
+                first=names[0], second=names[1]
+            )
+        else:
+            text = self.tr("Several people are typing…")
+        self.typing_label.setText(text)  # a PlainText label
 
     @Slot(object)
     def _on_connection_request_failed(self, error: ErrorReply) -> None:
@@ -332,7 +394,21 @@ class ChatWindow(QObject):
 
     # --- what the window shows -----------------------------------------------------------
 
-    def _append_message(self, message: ChatMessage) -> None:
+    def _others(self) -> list[str]:
+        """The names Tab completes: everyone present but the person."""
+        return [name for name in self.members.names if name_key(name) != name_key(self.me)]
+
+    def set_unread(self, count: int) -> None:
+        self.unread = count
+        self._update_title()
+
+    def _update_title(self) -> None:
+        title = self.tr("{room} — RoomChat").format(room=self.room.name)
+        if self.unread:
+            title = self.tr("({count}) {title}").format(count=self.unread, title=title)
+        self.form.setWindowTitle(title)
+
+    def _append_message(self, message: ChatMessage) -> ChatEntry:
         sender = message.sender
         mine = name_key(sender) == name_key(self.me)
         if mine and self._unanswered:  # answered in order: the oldest was accepted
@@ -343,13 +419,15 @@ class ChatWindow(QObject):
             sender,
             local_time(message.ts),
             message.seq,
+            () if mine else tuple(mention_spans(message.text, self.me, self.highlight_words)),
         )
         self.messages.append(entry)
+        return entry
 
     def _show_room(self, room: RoomSummary) -> None:
         self.room = room
         name = room.name
-        self.form.setWindowTitle(self.tr("{room} — RoomChat").format(room=name))
+        self._update_title()
         self.room_shown.emit(name, room.locked)
         child(self.form, QLabel, "roomLabel").setText(name)  # an ElidedLabel: plain text
         locked = room.locked

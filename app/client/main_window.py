@@ -9,6 +9,7 @@ from functools import partial
 from PySide6.QtCore import QEvent, QItemSelection, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QMainWindow,
     QMessageBox,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.client import prefs
+from app.client.attention import Attention
 from app.client.chat_window import ChatWindow
 from app.client.current_session import CurrentSession
 from app.client.direct_conversations import DirectConversations
@@ -25,10 +27,13 @@ from app.client.direct_pane import DirectKey, DirectPane
 from app.client.leaving import LeaveQuestions
 from app.client.lobby_window import LobbyWindow
 from app.client.people_panel import PeoplePanel
+from app.client.preferences_dialog import PreferencesDialog
 from app.client.quick_switcher import QuickSwitcher
 from app.client.room_joiner import RoomKey
 from app.client.session import MainSession
 from app.client.sidebar import BROWSE, KEY_ROLE, Sidebar
+from app.client.sidebar_badges import BadgeDelegate, set_badge
+from app.client.tray import Tray
 from app.client.ui import icon
 from app.shared.forms import child, load_form
 from app.shared.protocol import RoomSummary
@@ -36,6 +41,7 @@ from app.shared.screens import fit_to_screen
 
 REQUIRED = ("sidebarView", "paneStack", "peopleDock")
 ACTIONS = (
+    "actionPreferences",
     "actionLogOut",
     "actionQuit",
     "actionBrowse",
@@ -88,6 +94,16 @@ class MainWindow(QObject):
         self.sidebar_view = child(self.form, QTreeView, "sidebarView")
         self.sidebar_view.setModel(self.sidebar)
         self.sidebar_view.expandAll()
+        self.sidebar_view.setItemDelegate(BadgeDelegate(self.sidebar_view))
+        self.attention = Attention(self.is_active, self._window_of, self)
+        self.attention.changed.connect(self._on_attention_changed)
+        self.tray = Tray(self)
+        self.tray.do_not_disturb.setChecked(self.attention.do_not_disturb)
+        self.attention.notify_requested.connect(self.tray.show_message)
+        self.tray.room_chosen.connect(self.go_to)
+        self.tray.do_not_disturb_toggled.connect(self.attention.set_do_not_disturb)
+        self.tray.quit_chosen.connect(self.ask_quit)
+        self.preferences: PreferencesDialog | None = None
         self.stack = child(self.form, QStackedWidget, "paneStack")
         sidebar_width = self.sidebar_view.minimumWidth() + 40
         child(self.form, QSplitter, "splitter").setSizes([sidebar_width, self.form.width()])
@@ -105,6 +121,7 @@ class MainWindow(QObject):
         )
         self.sidebar_view.activated.connect(lambda _index: self._focus_pane())
         triggered = {
+            "actionPreferences": self.open_preferences,
             "actionLogOut": self.ask_log_out,
             "actionQuit": self.ask_quit,
             "actionBrowse": self.show_browse,
@@ -117,6 +134,10 @@ class MainWindow(QObject):
             self.actions[name].triggered.connect(slot)
         self._set_up_people()
         current.changed.connect(self._on_current_changed)
+        self.stack.currentChanged.connect(self.attention.refresh)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusWindowChanged.connect(self.attention.refresh)
         self.form.installEventFilter(self)
         self._update_title()
         self._select(BROWSE)
@@ -236,6 +257,21 @@ class MainWindow(QObject):
         self.go_to(keys[(position + offset) % len(keys)])
 
     @Slot()
+    def open_preferences(self) -> None:
+        rooms = sorted({name for _key, name in self.sidebar.room_names()}, key=str.casefold)
+        self.preferences = PreferencesDialog(self.form, rooms)
+        self.preferences.saved.connect(self._on_preferences_saved)
+        self.preferences.open()
+
+    @Slot()
+    def _on_preferences_saved(self) -> None:
+        words = prefs.highlight_words()
+        for chat in self.chats.values():
+            chat.highlight_words = words
+        self.attention.do_not_disturb = prefs.do_not_disturb()
+        self.tray.do_not_disturb.setChecked(self.attention.do_not_disturb)
+
+    @Slot()
     def open_switcher(self) -> None:
         self.switcher.open(self.sidebar.room_names())
 
@@ -250,13 +286,38 @@ class MainWindow(QObject):
             else:
                 self._show_pane(key)
 
+    def is_active(self, key: object) -> bool:
+        """Whether the room is in front of the person: its pane shown in the active main
+        window, or its own window active."""
+        chat = self._chat(key)
+        if chat is None:
+            return False
+        if chat.docked:
+            return self.form.isActiveWindow() and self.stack.currentWidget() is chat.form
+        return chat.form.isActiveWindow()
+
+    def _window_of(self, key: object) -> QMainWindow:
+        chat = self._chat(key)
+        return chat.form if chat is not None and not chat.docked else self.form  # type: ignore[return-value]
+
+    def _on_attention_changed(self, key: object) -> None:
+        state = self.attention.state(key)
+        set_badge(self.sidebar, self.sidebar.room_index(key), state.unread, state.mention)
+        self.tray.set_unread(self.attention.total(), self.attention.any_mention())
+        self._update_title()
+
     def _update_title(self) -> None:
         session = self.current.session
         if session is None or not self.current.logged_in:
-            self.form.setWindowTitle(self.tr("RoomChat"))
-            return
-        where = session.host if session.port == prefs.DEFAULT_PORT else session.address
-        title = self.tr("{name} — RoomChat — {server}").format(name=self.current.name, server=where)
+            title = self.tr("RoomChat")
+        else:
+            where = session.host if session.port == prefs.DEFAULT_PORT else session.address
+            title = self.tr("{name} — RoomChat — {server}").format(
+                name=self.current.name, server=where
+            )
+        unread = self.attention.total()
+        if unread:
+            title = self.tr("({count}) {title}").format(count=unread, title=title)
         self.form.setWindowTitle(title)
 
     # --- rooms: docked or in their own windows ----------------------------------------------
@@ -265,6 +326,9 @@ class MainWindow(QObject):
     def _on_joiner_chat_opened(self, chat: ChatWindow) -> None:
         key = next(key for key, known in self.chats.items() if known is chat)
         self.sidebar.add_room(key, chat.room.name, chat.room.locked)
+        self.attention.track(key, chat)
+        chat.in_front = partial(self.is_active, key)
+        self.tray.set_rooms(self.sidebar.room_names())
         chat.left.connect(partial(self._on_chat_left, key))
         chat.show_requested.connect(partial(self.go_to, key))
         chat.pop_requested.connect(partial(self.toggle_docked, key))
@@ -308,6 +372,8 @@ class MainWindow(QObject):
     def _on_chat_left(self, key: object, _room_id: int) -> None:
         shown = self.current_key() == key
         self.sidebar.remove_room(key)
+        self.attention.forget(key)
+        self.tray.set_rooms(self.sidebar.room_names())
         if shown:
             self.show_browse()
 
@@ -354,6 +420,10 @@ class MainWindow(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.form and event.type() == QEvent.Type.Close:
+            if self.tray.available and prefs.stay_in_tray():  # still connected, in the tray
+                event.ignore()
+                self.form.hide()
+                return True
             if self.chats:  # ask first; Quit closes the window for real
                 event.ignore()
                 self.ask_quit()

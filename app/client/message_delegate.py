@@ -23,7 +23,15 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from app.client.chat_models import KIND_ROLE, SENDER_ROLE, TEXT_ROLE, TIME_ROLE, EntryKind
+from app.client.chat_models import (
+    KIND_ROLE,
+    SEEN_ROLE,
+    SENDER_ROLE,
+    SPANS_ROLE,
+    TEXT_ROLE,
+    TIME_ROLE,
+    EntryKind,
+)
 from app.client.links import find_links
 from app.client.name_colors import NameColors
 
@@ -38,6 +46,9 @@ OWN_ACCENT = QColor("#2f6fb3")
 PROBLEM_BACKGROUND = QColor("#fdecea")
 PROBLEM_TEXT = QColor("#7f1d12")
 NOTICE_TEXT = QColor("#6b7480")
+MENTION_BACKGROUND = QColor(240, 180, 40, 48)  # a message for the person
+MENTION_TEXT = QColor(240, 170, 20, 110)  # the words that make it so
+MARKER_COLOR = QColor("#d0453a")  # the "new messages" line
 
 
 def _layout(
@@ -124,8 +135,18 @@ class MessageDelegate(QStyledItemDelegate):
                 return int(line.xToCursor(local.x()))
         return -1
 
-    def _formats(self, row: int, text: str, palette: QPalette) -> list[QTextLayout.FormatRange]:
+    def _formats(
+        self, row: int, text: str, palette: QPalette, spans: tuple[tuple[int, int], ...] = ()
+    ) -> list[QTextLayout.FormatRange]:
         ranges = []
+        for start, length in spans:
+            mention = QTextLayout.FormatRange()
+            mention.start, mention.length = start, length
+            mention_format = QTextCharFormat()
+            mention_format.setBackground(MENTION_TEXT)
+            mention_format.setFontWeight(QFont.Weight.Bold)
+            mention.format = mention_format
+            ranges.append(mention)
         for start, end, _url in find_links(text):
             link = QTextLayout.FormatRange()
             link.start, link.length = start, end - start
@@ -164,7 +185,7 @@ class MessageDelegate(QStyledItemDelegate):
         kind = index.data(KIND_ROLE)
         text = str(index.data(TEXT_ROLE) or "")
         width = self._width()
-        if kind == EntryKind.NOTICE:
+        if kind in (EntryKind.NOTICE, EntryKind.MARKER):
             _, height = _layout(self._notice_text(index), notice, width, centered=True)
             return QSize(int(width), int(height) + 2 * PAD_Y)
         if kind == EntryKind.PROBLEM:
@@ -197,9 +218,13 @@ class MessageDelegate(QStyledItemDelegate):
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         if selected:
             painter.fillRect(rect, palette.color(QPalette.ColorRole.Highlight).lighter(170))
-        if kind == EntryKind.NOTICE:
+        if kind == EntryKind.MARKER:
+            middle = rect.top() + rect.height() / 2
+            painter.fillRect(QRectF(rect.left() + PAD_X, middle, width, 1), MARKER_COLOR)
+            notice.setBold(True)
+        if kind in (EntryKind.NOTICE, EntryKind.MARKER):
             layout, _ = _layout(self._notice_text(index), notice, width, centered=True)
-            painter.setPen(NOTICE_TEXT)
+            painter.setPen(MARKER_COLOR if kind == EntryKind.MARKER else NOTICE_TEXT)
             layout.draw(painter, QPointF(rect.left() + PAD_X, rect.top() + PAD_Y))
             return
         if kind == EntryKind.PROBLEM:
@@ -213,6 +238,9 @@ class MessageDelegate(QStyledItemDelegate):
             painter.fillRect(
                 QRectF(rect.left() + 2, rect.top() + 1, 3, rect.height() - 2), OWN_ACCENT
             )
+        spans = tuple(index.data(SPANS_ROLE) or ())
+        if spans:
+            painter.fillRect(rect.adjusted(2, 1, -2, -1), MENTION_BACKGROUND)
         sender = str(index.data(SENDER_ROLE) or "")
         top = rect.top() + PAD_Y
         metrics = QFontMetrics(sender_font)
@@ -223,11 +251,16 @@ class MessageDelegate(QStyledItemDelegate):
         painter.setPen(NOTICE_TEXT)
         time_x = rect.left() + PAD_X + metrics.horizontalAdvance(sender) + 8
         painter.drawText(QPointF(time_x, top + metrics.ascent()), str(index.data(TIME_ROLE) or ""))
+        seen = index.data(SEEN_ROLE) or []
+        if seen:  # who has read the person's own message: the count; the tooltip names them
+            label = self.tr("seen by {count}").format(count=len(seen))
+            right = rect.right() - PAD_X - QFontMetrics(small).horizontalAdvance(label)
+            painter.drawText(QPointF(right, top + metrics.ascent()), label)
         layout, height = _layout(text, body, width - BODY_INDENT)
         body_top = top + metrics.height() + GAP
         bar = QColor(OWN_ACCENT if kind == EntryKind.OWN else self.sender_color(sender))
         bar.setAlpha(140)
         painter.fillRect(QRectF(rect.left() + PAD_X + BAR_X, body_top, BAR_WIDTH, height), bar)
         painter.setPen(palette.color(QPalette.ColorRole.Text))
-        formats = self._formats(index.row(), text, palette)
+        formats = self._formats(index.row(), text, palette, spans)
         layout.draw(painter, QPointF(rect.left() + PAD_X + BODY_INDENT, body_top), formats)

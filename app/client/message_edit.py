@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
+from app.client.mentions import complete
 from app.shared.chat_text import TEXT_MAX
 
 
@@ -13,6 +16,8 @@ class MessageEdit(QPlainTextEdit):
     """A plain-text editor for one message: Enter asks to send it, Shift+Enter starts a new
     line, pasted line breaks are kept. It never holds more than `limit` characters: a
     paste (or drop) that would pass it is refused whole, never cut, and said with `refused`.
+    Tab completes the name being typed to `@name` from `completion_names()` (when nothing
+    fits, Tab moves the focus on as usual).
 
     Signals:
         submitted(): Enter (or the keypad's) was pressed without Shift.
@@ -25,6 +30,32 @@ class MessageEdit(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.limit = TEXT_MAX
+        self.completion_names: Callable[[], list[str]] = list
+
+    def event(self, event: QEvent) -> bool:
+        # Tab reaches event() before the focus chain takes it; complete a name if one fits.
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Tab
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+            and self._complete()
+        ):
+            return True
+        return super().event(event)
+
+    def _complete(self) -> bool:
+        cursor = self.textCursor()
+        found = complete(self.toPlainText(), cursor.position(), self.completion_names())
+        if found is None:
+            return False
+        start, replacement = found
+        if self._room_for(replacement) - (cursor.position() - start) > self.limit:
+            return False
+        cursor.setPosition(start, QTextCursor.MoveMode.KeepAnchor)
+        cursor.insertText(replacement)
+        self.setTextCursor(cursor)
+        return True
 
     def text(self) -> str:
         return self.toPlainText()

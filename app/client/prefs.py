@@ -1,7 +1,9 @@
-"""The person's preferences (last server, last name, encryption, pinned certificates), kept in
-QSettings and nowhere else."""
+"""The person's preferences (last server, last name, encryption, pinned certificates, what
+calls for their attention), kept in QSettings and nowhere else."""
 
 from __future__ import annotations
+
+from enum import StrEnum
 
 from PySide6.QtCore import QSettings
 
@@ -84,3 +86,64 @@ def forget_certificate(host: str, port: int) -> None:
     store = settings()
     store.remove(_pin_key(host, port))
     store.sync()
+
+
+# --- attention: highlight words, notifications, the tray ---------------------------------
+
+
+class NotifyLevel(StrEnum):
+    """What in a room earns a desktop notification."""
+
+    ALL = "all"
+    MENTIONS = "mentions"  # the default
+    NOTHING = "nothing"
+
+
+def _flag(key: str, default: bool) -> bool:
+    return str(settings().value(key, "true" if default else "false")).lower() == "true"
+
+
+def _store(key: str, value: object) -> None:
+    store = settings()
+    store.setValue(key, value)
+    store.sync()
+
+
+def highlight_words() -> list[str]:
+    """Words that make a message stand out like a mention (one a line in Preferences)."""
+    text = str(settings().value("attention/highlight_words", "") or "")
+    return [word.strip() for word in text.split("\n") if word.strip()]
+
+
+def set_highlight_words(words: list[str]) -> None:
+    _store("attention/highlight_words", "\n".join(word.strip() for word in words if word.strip()))
+
+
+def _room_key(room: str) -> str:
+    return "attention/rooms/" + room.casefold().encode().hex()  # any name, a safe key
+
+
+def notify_level(room: str) -> NotifyLevel:
+    value = str(settings().value(_room_key(room), NotifyLevel.MENTIONS))
+    return NotifyLevel(value) if value in set(NotifyLevel) else NotifyLevel.MENTIONS
+
+
+def set_notify_level(room: str, level: NotifyLevel) -> None:
+    _store(_room_key(room), str(level))
+
+
+def do_not_disturb() -> bool:
+    return _flag("attention/do_not_disturb", False)
+
+
+def set_do_not_disturb(on: bool) -> None:
+    _store("attention/do_not_disturb", on)
+
+
+def stay_in_tray() -> bool:
+    """Closing the last window keeps the client connected in the tray (where one exists)."""
+    return _flag("attention/stay_in_tray", True)
+
+
+def set_stay_in_tray(on: bool) -> None:
+    _store("attention/stay_in_tray", on)

@@ -30,11 +30,15 @@ from app.shared.protocol import (
     Logout,
     Pong,
     Presence,
+    Read,
+    ReadUpTo,
     Request,
     RoomAdded,
     RoomRemoved,
     RoomUpdated,
     Say,
+    Typing,
+    TypingNotice,
     Welcome,
 )
 
@@ -193,8 +197,12 @@ class RoomConnection(LineConnection):
         message_received(object): a `ChatMessage`.
         request_failed(object): an `ErrorReply` that leaves the connection open
             (`invalid_text`, `rate_limited`, …).
+        read_marked(object): a `ReadUpTo` (someone has read up to a seq).
+        typing_received(object): a `TypingNotice` (someone is typing).
     """
 
+    read_marked = Signal(object)
+    typing_received = Signal(object)
     entered = Signal(object)
     member_joined = Signal(object)
     member_left = Signal(object)
@@ -217,6 +225,13 @@ class RoomConnection(LineConnection):
         """Send a message; a refusal (`request_failed`) echoes `request_id`."""
         return self.send(Say(text, request_id))
 
+    def mark_read(self, seq: int) -> bool:
+        """Tell the room the person has seen its messages up to `seq`."""
+        return self.send(Read(seq))
+
+    def typing(self) -> bool:
+        return self.send(Typing())
+
     def leave(self) -> None:
         """Tell the room we go, then close once that is written."""
         self.send(Leave())
@@ -237,6 +252,10 @@ class RoomConnection(LineConnection):
             self.member_joined.emit(event)
         elif isinstance(event, Left):
             self.member_left.emit(event)
+        elif isinstance(event, ReadUpTo):
+            self.read_marked.emit(event)
+        elif isinstance(event, TypingNotice):
+            self.typing_received.emit(event)
         elif isinstance(event, ErrorReply):
             # A closing code without an id comes as connection_lost; with an id it answers
             # one request (server_busy while the server's database is busy).

@@ -86,6 +86,28 @@ class ServerConfig:
             metavar="SECONDS",
         ),
     )
+    read_marker_interval: float = field(
+        default=1.0,
+        metadata=flag(
+            "--read-marker-interval",
+            "relay a member's read marker at most once per this long; later ones are"
+            " coalesced into the next (default: %(default)s)",
+            SERVER,
+            parse=non_negative_float,
+            metavar="SECONDS",
+        ),
+    )
+    typing_interval: float = field(
+        default=3.0,
+        metadata=flag(
+            "--typing-interval",
+            "relay a member's typing at most once per this long; extra ones are dropped"
+            " (default: %(default)s)",
+            SERVER,
+            parse=non_negative_float,
+            metavar="SECONDS",
+        ),
+    )
     max_room_capacity: int = field(
         default=100,
         metadata=flag(

@@ -15,6 +15,7 @@ from app.server.config import ServerConfig
 from app.server.connection import Connection
 from app.server.database import DatabaseError
 from app.server.history_eraser import HistoryEraser
+from app.server.read_marker_store import ReadMarkerStore
 from app.server.room import HISTORY_LENGTH, Room, RoomInfo
 from app.server.store import ChatStore, StoredRoom
 from app.server.tls import make_listener
@@ -164,6 +165,7 @@ class RoomDirectory(QObject):
             if port != stored.port:
                 self._store.move_room(stored.id, port)
             history = self._store.last_messages(stored.id, HISTORY_LENGTH)
+            read = ReadMarkerStore(self._store.db).markers(stored.id)
         except DatabaseError:
             listener.close()
             listener.deleteLater()
@@ -187,6 +189,7 @@ class RoomDirectory(QObject):
         )
         room = self._make_room(info, listener)
         room.restore_history([ChatMessage(*message) for message in history])
+        room.restore_read(read)
         self._register(room, "persistent room", "reopened")
 
     def _make_room(self, info: RoomInfo, listener: QTcpServer) -> Room:

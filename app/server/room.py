@@ -18,6 +18,7 @@ from app.server.message_log import MessageLog
 from app.server.moderation import RoomRules
 from app.server.moderation_store import ModerationStore
 from app.server.pressure import BackPressure
+from app.server.read_marker_store import ReadMarkerStore
 from app.server.room_conversation import HISTORY_LENGTH, Member, RoomConversation, RoomInfo
 from app.server.room_effects import (
     Admit,
@@ -27,13 +28,16 @@ from app.server.room_effects import (
     MemberJoined,
     MemberLeft,
     ReadHistory,
+    Relay,
     Remember,
     SeatsChanged,
     Send,
     Store,
     SummaryChanged,
+    Wake,
 )
 from app.server.room_history import history_page
+from app.server.room_markers import RoomMarkers
 from app.server.seats import Seats
 from app.server.store import ChatStore
 from app.shared import logs
@@ -44,6 +48,7 @@ from app.shared.protocol import (
     ChatMessage,
     ErrorCode,
     ProtocolError,
+    ReadUpTo,
     RequestId,
     RoomSummary,
     encode,
@@ -103,8 +108,11 @@ class Room(QObject):
             self._moderation.bans(info.id, wall_clock()),
             wall_clock,
         )
+        markers: RoomMarkers[Connection] = RoomMarkers(
+            clock, config.read_marker_interval, config.typing_interval
+        )
         self._core: RoomConversation[Connection] = RoomConversation(
-            info, self.port, budgets, seats, rules=rules, wall_clock=wall_clock
+            info, self.port, budgets, seats, rules=rules, wall_clock=wall_clock, markers=markers
         )
         self._core.max_capacity = config.max_room_capacity
         self.members: dict[str, Member[Connection]] = self._core.members  # the core's own
@@ -113,6 +121,10 @@ class Room(QObject):
         self._expiry.timeout.connect(self._on_expiry_timeout)
         self._store = store  # what `history` requests read
         self._log = MessageLog(info.id, store, self._deliver, config.max_unstored_messages, self)
+        self._read_store = ReadMarkerStore(store.db) if info.persistent else None
+        self._wake = QTimer(self)  # relays read markers that had to wait
+        self._wake.setSingleShot(True)
+        self._wake.timeout.connect(self._on_wake_timeout)
         self._grace = QTimer(self)
         self._grace.setSingleShot(True)
         self._grace.setInterval(int(config.empty_room_grace * 1000))
@@ -276,6 +288,14 @@ class Room(QObject):
                 effect.connection.idle_checked = True
             elif isinstance(effect, SeatsChanged):
                 self._seats_changed()
+            elif isinstance(effect, Relay):
+                self._relay(effect.connection, QByteArray(encode(effect.event)))
+                if isinstance(effect.event, ReadUpTo):
+                    self._keep_read(effect.event)
+            elif isinstance(effect, Wake):
+                delay = max(int(effect.delay * 1000) + 1, 1)
+                if not self._wake.isActive() or self._wake.remainingTime() > delay:
+                    self._wake.start(delay)
             elif isinstance(effect, MemberJoined | MemberLeft):
                 if isinstance(effect, MemberJoined) and self.info.persistent:
                     self._remember_entry(effect.name)
@@ -313,6 +333,30 @@ class Room(QObject):
         """Committed messages: the core keeps them for newcomers and gives the frames,
         encoded once and written as one buffer to every member."""
         self._send_all(QByteArray(self._core.committed(sender, ts, items)))
+
+    def restore_read(self, read: dict[str, int]) -> None:
+        """A reopened room: the read markers kept from before the restart."""
+        self._core.markers.read.update(read)
+
+    def _keep_read(self, marker: ReadUpTo) -> None:
+        if self._read_store is None:
+            return
+        try:
+            self._read_store.keep(self.info.id, marker.name, marker.seq)
+        except DatabaseError:  # a marker is not worth failing for: the next one may land
+            logs.db.warning("room %d: a read marker was not stored", self.info.id)
+
+    def _relay(self, about: Connection, data: QByteArray) -> None:
+        for member in list(self.members.values()):
+            if member.connection is not about:
+                member.connection.send_bytes(data)
+
+    @Slot()
+    def _on_wake_timeout(self) -> None:
+        try:
+            self._carry_out(self._core.markers_due())
+        except Exception:  # a slot must not raise
+            logs.server.exception("room %d: relaying read markers failed", self.info.id)
 
     def _send_all(self, data: QByteArray) -> None:
         """One buffer to every member: the per-delivery hot path, so a call each and no more."""

@@ -27,6 +27,7 @@ from app.server.room_effects import (
     SeatsChanged,
     Send,
 )
+from app.server.room_markers import RoomMarkers
 from app.server.room_moderation import RoomModerator
 from app.server.seats import Seats
 from app.server.states import RoomEvent, RoomState, room_after
@@ -41,8 +42,10 @@ from app.shared.protocol import (
     Left,
     MemberRole,
     ProtocolError,
+    Read,
     RequestId,
     RoomSummary,
+    Typing,
     encode,
     fitted_entered,
     fitted_roles,
@@ -118,6 +121,7 @@ class RoomConversation(Generic[C]):
         stamp: Callable[[], str] = utc_now_iso,
         rules: RoomRules | None = None,
         wall_clock: Callable[[], float] = time.time,
+        markers: RoomMarkers[C] | None = None,
     ) -> None:
         self.info = info
         self.port = port
@@ -128,6 +132,7 @@ class RoomConversation(Generic[C]):
         self._chat: RoomChat[C] = RoomChat(info.id, budgets, stamp, self._check_say)
         self.max_capacity = info.capacity  # the server's largest; the adapter sets it
         self.name_check: Callable[[str, RequestId], None] = lambda name, rid: None
+        self.markers: RoomMarkers[C] = markers or RoomMarkers(time.monotonic)
         self.seats = seats  # the room's, on the clock
         self.members: dict[str, Member[C]] = {}  # by user key
         self._by_connection: dict[C, Member[C]] = {}
@@ -182,6 +187,8 @@ class RoomConversation(Generic[C]):
             items = items[1:]
         member = self._by_connection.get(connection)
         if member is not None and items and peer.state is RoomState.MEMBER:
+            if any(isinstance(item, Read | Typing) for item in items):
+                items = self._markers(member, items, effects)
             answers = self._chat.answer(
                 member.key, member.name, connection, peer.address_key, peer.peer, items,
                 lambda request: self.moderator.answer(member, request),
@@ -191,6 +198,24 @@ class RoomConversation(Generic[C]):
                     self._close_conversation(answer.connection)
             effects += answers
         return effects
+
+    def _markers(
+        self, member: Member[C], items: list[ParsedItem], effects: list[Effect[C]]
+    ) -> list[ParsedItem]:
+        """Read markers and typing go to `RoomMarkers`; the rest is returned, in order."""
+        rest: list[ParsedItem] = []
+        last_seq = self.history[-1].seq if self.history else 0
+        for item in items:
+            if isinstance(item, Read | Typing):
+                answer = self.markers.answer
+                effects += answer(member.key, member.name, member.connection, item, last_seq)
+            else:
+                rest.append(item)
+        return rest
+
+    def markers_due(self) -> list[Effect[C]]:
+        """The time a `Wake` asked for has come (or passed)."""
+        return [] if self.closed else self.markers.due()
 
     def restore_history(self, messages: Sequence[ChatMessage]) -> None:
         """A reopened room: newcomers see these stored messages. Before anyone enters."""
@@ -208,6 +233,7 @@ class RoomConversation(Generic[C]):
         if member is None:
             return []
         del self.members[member.key]
+        self.markers.left(member.key)
         self.seats.remove(member.key)
         _server.info("%s left room %d", member.name, self.info.id)
         if self.closed:
@@ -303,8 +329,16 @@ class RoomConversation(Generic[C]):
         summary = self.summary()
         bare = Entered(summary, member.name, names, (), item.id)
         roles = self.member_roles(len(encode(bare)))
+        read = {name: seq for name, seq in self.markers.read.items() if name in names}
         entered = fitted_entered(
-            summary, member.name, names, tuple(self.history), item.id, HISTORY_BYTES, roles
+            summary,
+            member.name,
+            names,
+            tuple(self.history),
+            item.id,
+            HISTORY_BYTES,
+            roles,
+            read,
         )
         joined = Joined(member.name, names, self._stamp())
         joined = replace(joined, member_roles=self.member_roles(len(encode(joined))))

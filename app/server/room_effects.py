@@ -28,6 +28,21 @@ class Broadcast:
 
 
 @dataclass(frozen=True, slots=True)
+class Relay(Generic[C]):
+    """Send `event` to every member but the one on `connection` (who it is about)."""
+
+    connection: C
+    event: ServerEvent
+
+
+@dataclass(frozen=True, slots=True)
+class Wake:
+    """Call the core's `markers_due()` in `delay` seconds (sooner calls are fine)."""
+
+    delay: float
+
+
+@dataclass(frozen=True, slots=True)
 class Close(Generic[C]):
     """Close after what was sent; with `code`, an error frame (no id) is the last frame,
     or `last` is; either goes ahead of a backlog the connection holds back."""
@@ -109,4 +124,6 @@ Effect = (
     | MemberLeft
     | Remember
     | SummaryChanged
+    | Relay[C]
+    | Wake
 )

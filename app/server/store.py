@@ -138,6 +138,14 @@ MIGRATIONS: list[list[Step]] = [
             PRIMARY KEY (user_key, room_id)){without_rowid}""",
         create_search_index,  # per engine: see search_sql.py
     ],
+    [
+        # Each person's last read seq in a persistent room (see read_marker_store.py).
+        """CREATE TABLE read_markers (
+            room_id INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            PRIMARY KEY (room_id, name)){without_rowid}""",
+    ],
 ]
 INSTANCE_KEY = "instance"
 

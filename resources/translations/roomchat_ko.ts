@@ -12,7 +12,7 @@
         <translation>&lt;b&gt;경고: {address}의 서버가 이 네트워크에 알린 것과 다른 인증서를 보였습니다.&lt;/b&gt; RoomChat이 연결을 거부했습니다.</translation>
     </message>
     <message>
-        <source>Someone on this network may be pretending to be the server. Ask the server&apos;s operator which fingerprint is right.</source>
+        <source>Someone on this network may be pretending to be the server. Ask the server's operator which fingerprint is right.</source>
         <translation>이 네트워크의 누군가가 서버인 척하고 있을 수 있습니다. 어느 지문이 맞는지 서버 운영자에게 물어보세요.</translation>
     </message>
     <message>
@@ -28,7 +28,7 @@
         <translation>&lt;b&gt;경고: {address} 서버의 인증서가 바뀌었습니다.&lt;/b&gt; RoomChat이 연결을 거부했습니다.</translation>
     </message>
     <message>
-        <source>Ask the server&apos;s operator whether they replaced the certificate. Only if they did, forget the old one and log in again to check the new one.</source>
+        <source>Ask the server's operator whether they replaced the certificate. Only if they did, forget the old one and log in again to check the new one.</source>
         <translation>서버 운영자에게 인증서를 바꾸었는지 물어보세요. 바꾸었을 때에만 예전 인증서를 잊고 다시 로그인해서 새 인증서를 확인하세요.</translation>
     </message>
     <message>
@@ -36,7 +36,7 @@
         <translation>&lt;b&gt;RoomChat이 {address} 서버의 신원을 확인할 수 없습니다.&lt;/b&gt;</translation>
     </message>
     <message>
-        <source>Trust it only if this fingerprint matches the one the server&apos;s operator gave you. Otherwise someone may be listening in.</source>
+        <source>Trust it only if this fingerprint matches the one the server's operator gave you. Otherwise someone may be listening in.</source>
         <translation>이 지문이 서버 운영자가 알려 준 지문과 같을 때에만 신뢰하세요. 그렇지 않으면 누군가 엿듣고 있을 수 있습니다.</translation>
     </message>
     <message>
@@ -56,7 +56,7 @@
         <translation>이 서버에 대해 신뢰한 인증서를 지워서, 다음 로그인 때 다시 묻게 합니다</translation>
     </message>
     <message>
-        <source>&amp;Forget this server&apos;s certificate</source>
+        <source>&amp;Forget this server's certificate</source>
         <translation>이 서버의 인증서 잊기(&amp;F)</translation>
     </message>
     <message>
@@ -115,7 +115,7 @@
         <translation>{name} 님이 나갔습니다</translation>
     </message>
     <message>
-        <source>the server&apos;s operator</source>
+        <source>the server's operator</source>
         <translation>서버 운영자</translation>
     </message>
     <message>
@@ -178,6 +178,22 @@
         <source>&amp;Send</source>
         <translation>보내기(&amp;S)</translation>
     </message>
+    <message>
+        <source>{name} is typing…</source>
+        <translation>{name} 님이 입력 중…</translation>
+    </message>
+    <message>
+        <source>{first} and {second} are typing…</source>
+        <translation>{first} 님과 {second} 님이 입력 중…</translation>
+    </message>
+    <message>
+        <source>Several people are typing…</source>
+        <translation>여러 사람이 입력 중…</translation>
+    </message>
+    <message>
+        <source>({count}) {title}</source>
+        <translation>({count}) {title}</translation>
+    </message>
 </context>
 <context>
     <name>ClientApp</name>
@@ -229,7 +245,7 @@
         <translation>비밀번호(&amp;W):</translation>
     </message>
     <message>
-        <source>The room&apos;s password</source>
+        <source>The room's password</source>
         <translation>방 비밀번호</translation>
     </message>
     <message>
@@ -399,7 +415,7 @@
 <context>
     <name>LoginWindow</name>
     <message>
-        <source>Enter the server&apos;s host name or address.</source>
+        <source>Enter the server's host name or address.</source>
         <translation>서버의 호스트 이름이나 주소를 입력하세요.</translation>
     </message>
     <message>
@@ -479,7 +495,7 @@
         <translation>로그인 상태 유지(&amp;K)</translation>
     </message>
     <message>
-        <source>Sign in on the next start without the password (kept in the system&apos;s credential store)</source>
+        <source>Sign in on the next start without the password (kept in the system's credential store)</source>
         <translation>다음에 시작할 때 비밀번호 없이 로그인합니다 (시스템의 자격 증명 저장소에 보관)</translation>
     </message>
     <message>
@@ -568,6 +584,14 @@
     <message>
         <source>&amp;Previous room</source>
         <translation>이전 방(&amp;P)</translation>
+    </message>
+    <message>
+        <source>({count}) {title}</source>
+        <translation>({count}) {title}</translation>
+    </message>
+    <message>
+        <source>&amp;Preferences…</source>
+        <translation>환경 설정(&amp;P)…</translation>
     </message>
 </context>
 <context>
@@ -826,7 +850,7 @@
         <translation>&lt;b&gt;{room}&lt;/b&gt; 방은 비공개입니다. 들어가려면 비밀번호를 입력하세요.</translation>
     </message>
     <message>
-        <source>Enter the room&apos;s password.</source>
+        <source>Enter the room's password.</source>
         <translation>방 비밀번호를 입력하세요.</translation>
     </message>
     <message>
@@ -989,6 +1013,107 @@
     <message>
         <source>{name} ({count})</source>
         <translation>{name} ({count})</translation>
+    </message>
+</context>
+<context>
+    <name>Attention</name>
+    <message>
+        <source>New messages</source>
+        <translation>새 메시지</translation>
+    </message>
+    <message>
+        <source>{sender} in {room}</source>
+        <translation>{room}의 {sender}</translation>
+    </message>
+</context>
+<context>
+    <name>MessageDelegate</name>
+    <message>
+        <source>seen by {count}</source>
+        <translation>{count}명 읽음</translation>
+    </message>
+</context>
+<context>
+    <name>MessagesModel</name>
+    <message>
+        <source>{when}
+Seen by {names}</source>
+        <translation>{when}
+읽은 사람: {names}</translation>
+    </message>
+</context>
+<context>
+    <name>PreferencesDialog</name>
+    <message>
+        <source>Preferences</source>
+        <translation>환경 설정</translation>
+    </message>
+    <message>
+        <source>&amp;Highlight messages holding these words (one a line):</source>
+        <translation>이 낱말이 든 메시지 강조(&amp;H) (한 줄에 하나):</translation>
+    </message>
+    <message>
+        <source>&amp;Room:</source>
+        <translation>방(&amp;R):</translation>
+    </message>
+    <message>
+        <source>&amp;Notify me of:</source>
+        <translation>알림(&amp;N):</translation>
+    </message>
+    <message>
+        <source>&amp;Do not disturb: no notifications at all</source>
+        <translation>방해 금지(&amp;D): 알림을 전혀 받지 않음</translation>
+    </message>
+    <message>
+        <source>&amp;Keep running in the tray when the window is closed</source>
+        <translation>창을 닫아도 트레이에서 계속 실행(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>저장(&amp;S)</translation>
+    </message>
+    <message>
+        <source>All messages</source>
+        <translation>모든 메시지</translation>
+    </message>
+    <message>
+        <source>Mentions only</source>
+        <translation>언급만</translation>
+    </message>
+    <message>
+        <source>Nothing</source>
+        <translation>알리지 않음</translation>
+    </message>
+</context>
+<context>
+    <name>Tray</name>
+    <message>
+        <source>&amp;Rooms</source>
+        <translation>방(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Do not disturb</source>
+        <translation>방해 금지(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>끝내기(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>RoomChat: nothing new</source>
+        <translation>RoomChat: 새 소식 없음</translation>
+    </message>
+    <message>
+        <source>RoomChat: {count} unread, and you were mentioned</source>
+        <translation>RoomChat: 읽지 않은 메시지 {count}개, 나를 언급함</translation>
+    </message>
+    <message>
+        <source>RoomChat: {count} unread</source>
+        <translation>RoomChat: 읽지 않은 메시지 {count}개</translation>
     </message>
 </context>
 </TS>

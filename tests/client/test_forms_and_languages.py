@@ -21,6 +21,7 @@ from app.client import (
     main_window,
     password_dialog,
     people_panel,
+    preferences_dialog,
     quick_switcher,
 )
 from app.client.login_window import LoginWindow
@@ -39,6 +40,7 @@ CLIENT_FORMS = {
     "quick_switcher": quick_switcher.REQUIRED,
     "create_room_dialog": create_room_dialog.REQUIRED,
     "password_dialog": password_dialog.REQUIRED,
+    "preferences_dialog": preferences_dialog.REQUIRED,
     "chat_window": chat_window.REQUIRED,
     "people_panel": people_panel.REQUIRED,
     "direct_pane": direct_pane.REQUIRED,

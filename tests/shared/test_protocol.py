@@ -43,6 +43,7 @@ from app.shared.protocol import (
     Pong,
     Presence,
     ProtocolError,
+    ReadUpTo,
     Registered,
     Reported,
     RoleChanged,
@@ -57,6 +58,7 @@ from app.shared.protocol import (
     Say,
     SearchHit,
     SearchResults,
+    TypingNotice,
     Unblocked,
     Unknown,
     UnreadCounts,
@@ -205,6 +207,9 @@ def test_error_frames_carry_code_message_and_id_and_an_id_of_0_is_kept() -> None
 ROOM = RoomSummary(7, "라운지", 41234, 2, 10, True, "alice", TS)
 LASTING = replace(ROOM, persistent=True)
 EVERY_EVENT = [
+    ReadUpTo("kim", 12),
+    TypingNotice("김민수"),
+    Entered(ROOM, "kim", ("kim", "lee"), (), None, None, {"kim": 3, "lee": 0}),
     Welcome(1, "RoomChat 0.1.0", True, 100, "abc"),
     Welcome(1, "RoomChat 0.1.0"),
     Registered("alice", 1),
@@ -294,7 +299,7 @@ def test_a_known_server_type_with_a_bad_field_is_a_protocol_error(line: bytes, f
 
 
 def test_an_unknown_server_type_is_kept_to_be_ignored() -> None:
-    assert parse_server_frame(decode_frame(b'{"type":"typing","id":3}')) == Unknown("typing", 3)
+    assert parse_server_frame(decode_frame(b'{"type":"sparkle","id":3}')) == Unknown("sparkle", 3)
 
 
 def test_a_frame_over_the_line_limit_is_never_built() -> None:

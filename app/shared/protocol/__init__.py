@@ -59,6 +59,7 @@ from app.shared.protocol.framing import (
     is_int,
 )
 from app.shared.protocol.history import HistoryPage, fitted_history
+from app.shared.protocol.markers import ReadUpTo, TypingNotice
 from app.shared.protocol.moderation import (
     BAN,
     DELETE_MESSAGE,
@@ -136,6 +137,7 @@ from app.shared.protocol.requests import (
     Login,
     Logout,
     Ping,
+    Read,
     Register,
     Request,
     ResumeSession,
@@ -143,6 +145,7 @@ from app.shared.protocol.requests import (
     Say,
     Search,
     SetPresence,
+    Typing,
     Unblock,
     parse_request,
 )
@@ -240,6 +243,8 @@ __all__ = [
     "Pong",
     "Presence",
     "ProtocolError",
+    "Read",
+    "ReadUpTo",
     "Register",
     "Registered",
     "Report",
@@ -266,6 +271,8 @@ __all__ = [
     "SetPresence",
     "SetRole",
     "TransferOwner",
+    "Typing",
+    "TypingNotice",
     "Unban",
     "Unblock",
     "Unblocked",

@@ -21,6 +21,7 @@ from app.shared.protocol.framing import (
     json_text,
 )
 from app.shared.protocol.history import HistoryPage
+from app.shared.protocol.markers import ReadUpTo, TypingNotice, fitted_read, read_map
 from app.shared.protocol.moderation import (
     BanList,
     MemberRole,
@@ -59,6 +60,9 @@ class _Reader:
 
     def __init__(self, obj: WireObject, kind: str) -> None:
         self._obj, self._kind = obj, kind
+
+    def read_map(self) -> dict[str, int] | None:
+        return read_map(self._obj, self._kind)
 
     def _fail(self, key: str, what: str) -> ProtocolError:
         return ProtocolError(ErrorCode.BAD_REQUEST, f"{self._kind}.{key} must be {what}")
@@ -346,6 +350,7 @@ class Entered(_Wire):
     history: tuple[ChatMessage, ...]
     id: RequestId = None
     member_roles: tuple[MemberRole, ...] | None = None  # an extension: everyone's role
+    read: dict[str, int] | None = None  # every member's last read seq (an extension)
 
     @classmethod
     def from_wire(cls, read: _Reader) -> Entered:
@@ -353,8 +358,9 @@ class Entered(_Wire):
             ChatMessage.from_wire(_Reader(m, "message")) for m in read.objects("history")
         )
         room = RoomSummary.from_wire(read.obj("room"))
-        return cls(room, read.text("you"), read.names("members"), history, read.request_id(),
-                   member_roles(read))  # fmt: skip
+        members = read.names("members")
+        return cls(room, read.text("you"), members, history, read.request_id(),
+                   member_roles(read), read.read_map())  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -490,6 +496,8 @@ ServerEvent = (
     | Reported
     | HistoryPage
     | SearchResults
+    | ReadUpTo
+    | TypingNotice
 )
 _EVENT_CLASSES: tuple[type[Any], ...] = (
     Welcome,
@@ -524,6 +532,8 @@ _EVENT_CLASSES: tuple[type[Any], ...] = (
     Reported,
     HistoryPage,
     SearchResults,
+    ReadUpTo,
+    TypingNotice,
 )
 _PARSERS: dict[str, Callable[[_Reader], ServerEvent]] = {
     cls.TYPE: cls.from_wire for cls in _EVENT_CLASSES
@@ -593,6 +603,9 @@ def paged_rooms(
     return frames
 
 
+READ_RESERVE = 16 * 1024  # kept for history beside a long read map: one longest message
+
+
 def fitted_entered(
     room: RoomSummary,
     you: str,
@@ -601,10 +614,15 @@ def fitted_entered(
     request_id: RequestId = None,
     history_budget: int = MAX_FRAME_BYTES,
     roles: tuple[MemberRole, ...] | None = None,
+    read: dict[str, int] | None = None,
 ) -> Entered:
     """An `entered` with as much of the newest history as fits both `history_budget` bytes
-    and the line (beside `roles`, its `member_roles`)."""
-    empty = Entered(room, you, members, (), request_id, roles)
+    and the line (beside `roles`, its `member_roles`); of `read`, what fits beside the
+    members and roles (history goes first)."""
+    if read is not None:
+        bare = len(encode(Entered(room, you, members, (), request_id, roles, {})))
+        read = fitted_read(read, MAX_FRAME_BYTES - bare - READ_RESERVE)
+    empty = Entered(room, you, members, (), request_id, roles, read)
     budget = min(history_budget, MAX_FRAME_BYTES - len(encode(empty)))
     kept = 0
     for message in reversed(history):
@@ -613,7 +631,7 @@ def fitted_entered(
             break
         kept += 1
     start = len(history) - kept
-    return Entered(room, you, members, tuple(history[start:]), request_id, roles)
+    return Entered(room, you, members, tuple(history[start:]), request_id, roles, read)
 
 
 def message_frames(sender: str, ts: str, items: list[tuple[int, str]]) -> bytes:

@@ -106,6 +106,23 @@ class Leave(_Wire):
 
 
 @dataclass(frozen=True, slots=True)
+class Read(_Wire):
+    """On a room port: the person has seen the room's messages up to `seq`."""
+
+    TYPE: ClassVar[str] = "read"
+    seq: int
+    id: RequestId = None
+
+
+@dataclass(frozen=True, slots=True)
+class Typing(_Wire):
+    """On a room port: the person is typing (sent at most once per 3 s)."""
+
+    TYPE: ClassVar[str] = "typing"
+    id: RequestId = None
+
+
+@dataclass(frozen=True, slots=True)
 class ResumeSession(_Wire):
     """Log in with the resume token an earlier `logged_in` gave (no password)."""
 
@@ -195,6 +212,8 @@ Request = (
     | Enter
     | Say
     | Leave
+    | Read
+    | Typing
     | ResumeSession
     | Direct
     | DirectHistory
@@ -228,7 +247,7 @@ MAIN_PORT_TYPES = frozenset(
     )
 )
 ROOM_PORT_TYPES = frozenset(
-    cls.TYPE for cls in (Enter, Say, Leave, Ping, RoomSettings, RoomHistory)
+    cls.TYPE for cls in (Enter, Say, Leave, Ping, RoomSettings, RoomHistory, Read, Typing)
 )
 ROOM_PORT_TYPES |= MODERATION_TYPES
 _SAY = Say.TYPE
@@ -325,6 +344,13 @@ def parse_request(obj: WireObject, allowed: frozenset[str]) -> Request:
         return Logout(rid)
     if kind == Leave.TYPE:
         return Leave(rid)
+    if kind == Read.TYPE:
+        seq = obj.get("seq")
+        if not is_int(seq) or not isinstance(seq, int) or seq < 0:
+            raise ProtocolError(ErrorCode.BAD_REQUEST, "seq must be an integer, 0 or more", rid)
+        return Read(seq, rid)
+    if kind == Typing.TYPE:
+        return Typing(rid)
     if kind == Register.TYPE:
         return Register(_text(obj, "name", rid), _text(obj, "password", rid), rid)
     if kind == Login.TYPE:
