@@ -162,6 +162,28 @@ class MessagesModel(QAbstractListModel):
         self._entries.append(entry)
         self.endInsertRows()
 
+    def insert_before_seq(self, seq: int, entries: list[ChatEntry]) -> None:
+        """Put `entries` (oldest first) just before the first entry whose seq is `seq` or
+        later (at the end when there is none): messages missed, filled in afterwards."""
+        if not entries:
+            return
+        row = next(
+            (
+                r
+                for r, known in enumerate(self._entries)
+                if known.seq is not None and known.seq >= seq
+            ),
+            len(self._entries),
+        )
+        self.beginInsertRows(QModelIndex(), row, row + len(entries) - 1)
+        self._entries[row:row] = entries
+        self.endInsertRows()
+        extra = len(self._entries) - self.max_entries
+        if extra > 0:
+            self.beginRemoveRows(QModelIndex(), 0, extra - 1)
+            del self._entries[:extra]
+            self.endRemoveRows()
+
     def marker_row(self) -> int | None:
         """The row of the "new messages" line, if one is shown."""
         for row, entry in enumerate(self._entries):

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import itertools
 
-from PySide6.QtCore import QEvent, QObject, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QPersistentModelIndex, QPoint, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QListView, QPushButton, QWidget
 
 from app.client import prefs, texts
+from app.client.catch_up import REQUEST_ID as CATCH_UP_ID
+from app.client.catch_up import CatchUp
 from app.client.chat_models import ChatEntry, EntryKind, MembersModel, MessagesModel, local_time
 from app.client.countdown import Countdown
 from app.client.current_session import CurrentSession
@@ -73,7 +75,8 @@ class ChatWindow(QObject):
     It reads the person's name from the client's `CurrentSession` (it does not own it).
     The lobby gets a ticket and calls `enter()`; after a dropped connection the window shows
     why, disables its input and offers to reconnect (the lobby gets a new ticket and calls
-    `enter()` again; messages already shown are not repeated).
+    `enter()` again; messages already shown are not repeated, and those sent while it was
+    away and older than `entered`'s are paged in with `history` by its `CatchUp`).
 
     A message refused for now (`rate_limited`, with the server's `retry_after`) goes back
     into the input line; a banner counts down the seconds, and Send (and Return) stay off
@@ -154,6 +157,7 @@ class ChatWindow(QObject):
         self._entered = False
         self._was_in = False  # entered at least once (then the lobby's count is stale)
         self.countdown = Countdown(self)
+        self.catch_up = CatchUp(self._insert_missed, self)
         self._retry_code = ""  # the code the countdown is for
         self.countdown.ticked.connect(self._on_countdown_ticked)
         self.countdown.finished.connect(self._on_countdown_finished)
@@ -255,6 +259,7 @@ class ChatWindow(QObject):
         self.left.emit(self.room_id)
 
     def _drop_connection(self) -> None:
+        self.catch_up.stop()
         if self.connection is not None:
             self.connection.abort()
             self.connection.deleteLater()
@@ -267,9 +272,11 @@ class ChatWindow(QObject):
         self.members.me = self.me
         self._show_room(entered.room)
         newer_than = self.messages.last_seq
-        for message in entered.history:
-            if message.seq > newer_than:
-                self._append_message(message)
+        fresh = [message for message in entered.history if message.seq > newer_than]
+        for message in fresh:
+            self._append_message(message)
+        if newer_than and fresh and self.connection is not None:  # back after a drop
+            self.catch_up.start(self.connection, newer_than, fresh[0].seq)
         self._set_members(list(entered.members))
         self.activity.me = self.me
         self.activity.entered(entered.read)
@@ -343,6 +350,8 @@ class ChatWindow(QObject):
 
     @Slot(object)
     def _on_connection_request_failed(self, error: ErrorReply) -> None:
+        if error.id == CATCH_UP_ID:
+            return  # the catch-up's own; it gives up quietly
         wait = texts.retry_after(error)
         if wait is not None:  # not an error: a wait, counted down in the banner
             self._retry_code = error.code
@@ -409,11 +418,28 @@ class ChatWindow(QObject):
         self.form.setWindowTitle(title)
 
     def _append_message(self, message: ChatMessage) -> ChatEntry:
+        if name_key(message.sender) == name_key(self.me) and self._unanswered:
+            del self._unanswered[next(iter(self._unanswered))]  # answered in order: the oldest
+        entry = self._entry(message)
+        self.messages.append(entry)
+        return entry
+
+    def _insert_missed(self, before_seq: int, missed: list[ChatMessage]) -> None:
+        """Messages sent while the person was away, put where they belong; a view scrolled
+        back keeps the entry at its top in place (one at the end stays at the end)."""
+        view = self.messages_view
+        top = QPersistentModelIndex(view.indexAt(QPoint(0, 0)))
+        offset = view.visualRect(view.indexAt(QPoint(0, 0))).top()
+        self.messages.insert_before_seq(before_seq, [self._entry(m) for m in missed])
+        if not self._follow and top.isValid():
+            moved = view.visualRect(self.messages.index(top.row(), 0)).top() - offset
+            bar = view.verticalScrollBar()
+            bar.setValue(bar.value() + moved)
+
+    def _entry(self, message: ChatMessage) -> ChatEntry:
         sender = message.sender
         mine = name_key(sender) == name_key(self.me)
-        if mine and self._unanswered:  # answered in order: the oldest was accepted
-            del self._unanswered[next(iter(self._unanswered))]
-        entry = ChatEntry(
+        return ChatEntry(
             EntryKind.OWN if mine else EntryKind.MESSAGE,
             message.text,
             sender,
@@ -421,8 +447,6 @@ class ChatWindow(QObject):
             message.seq,
             () if mine else tuple(mention_spans(message.text, self.me, self.highlight_words)),
         )
-        self.messages.append(entry)
-        return entry
 
     def _show_room(self, room: RoomSummary) -> None:
         self.room = room

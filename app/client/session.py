@@ -23,6 +23,7 @@ from app.shared.protocol import (
     Entered,
     ErrorCode,
     ErrorReply,
+    HistoryPage,
     Joined,
     Leave,
     Left,
@@ -33,7 +34,9 @@ from app.shared.protocol import (
     Read,
     ReadUpTo,
     Request,
+    RequestId,
     RoomAdded,
+    RoomHistory,
     RoomRemoved,
     RoomUpdated,
     Say,
@@ -199,8 +202,10 @@ class RoomConnection(LineConnection):
             (`invalid_text`, `rate_limited`, …).
         read_marked(object): a `ReadUpTo` (someone has read up to a seq).
         typing_received(object): a `TypingNotice` (someone is typing).
+        history_received(object): a `HistoryPage` (the answer to `history`).
     """
 
+    history_received = Signal(object)
     read_marked = Signal(object)
     typing_received = Signal(object)
     entered = Signal(object)
@@ -232,6 +237,10 @@ class RoomConnection(LineConnection):
     def typing(self) -> bool:
         return self.send(Typing())
 
+    def history(self, before: int | None, limit: int, request_id: RequestId = None) -> bool:
+        """Ask for up to `limit` stored messages older than seq `before`."""
+        return self.send(RoomHistory(before, limit, request_id))
+
     def leave(self) -> None:
         """Tell the room we go, then close once that is written."""
         self.send(Leave())
@@ -256,6 +265,8 @@ class RoomConnection(LineConnection):
             self.read_marked.emit(event)
         elif isinstance(event, TypingNotice):
             self.typing_received.emit(event)
+        elif isinstance(event, HistoryPage):
+            self.history_received.emit(event)
         elif isinstance(event, ErrorReply):
             # A closing code without an id comes as connection_lost; with an id it answers
             # one request (server_busy while the server's database is busy).

@@ -11,7 +11,7 @@ from app.client import links
 from app.client.chat_models import ChatEntry, EntryKind
 from app.client.chat_window import ChatWindow
 from app.client.current_session import CurrentSession
-from app.shared.protocol import RoomSummary
+from app.shared.protocol import ChatMessage, RoomSummary
 from tests.client.conftest import WAIT_MS
 from tests.plain_text import ESCAPED, HOSTILE
 
@@ -145,3 +145,21 @@ def test_linked_text_stays_plain_text() -> None:
     html = links.linked_html(f"{HOSTILE} https://x.org/?a=1&b=<i>")
     assert ESCAPED in html and "<h1" not in html and "<i>" not in html
     assert html.count("<a ") == 1 and 'href="https://x.org/?a=1&amp;b="' in html
+
+
+def test_messages_filled_in_above_keep_a_scrolled_back_view_still(qtbot, chat) -> None:
+    for seq in [*range(1, 11), *range(41, 91)]:
+        chat.messages.append(ChatEntry(EntryKind.MESSAGE, f"m{seq}", "bob", seq=seq))
+    view = chat.messages_view
+    bar = view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=WAIT_MS)
+    view.scrollTo(chat.messages.index(30, 0), view.ScrollHint.PositionAtTop)  # scrolled back
+    qtbot.waitUntil(lambda: not chat._follow, timeout=WAIT_MS)
+    top = view.indexAt(QPoint(0, 0)).data(Qt.ItemDataRole.DisplayRole)
+    missed = [ChatMessage(seq, "bob", f"m{seq}", "2024-01-01T00:00:00Z") for seq in range(11, 41)]
+    chat._insert_missed(41, missed)
+    assert [chat.messages.entry(row).text for row in range(90)] == [f"m{s}" for s in range(1, 91)]
+    qtbot.waitUntil(
+        lambda: view.indexAt(QPoint(0, 0)).data(Qt.ItemDataRole.DisplayRole) == top,
+        timeout=WAIT_MS,
+    )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from app.client import catch_up
+from app.client.chat_models import EntryKind
 from app.client.credentials import TokenKeeper
 from app.client.reconnect import Backoff
 from app.shared.protocol import CreateRoom, RoomCreated
@@ -96,3 +98,44 @@ def test_after_a_server_restart_the_client_resumes_and_rejoins(
     kept = alice.current.session.resume_token  # the token spent, the new one kept
     assert kept and list(store.items.values()) == [kept]
     _say(qtbot, lounge, "back")
+
+
+def _said(chat) -> list[str]:
+    """The texts of the chat messages the view holds (notices and problems left out)."""
+    kinds = (EntryKind.MESSAGE, EntryKind.OWN)
+    rows = range(chat.messages.rowCount())
+    return [chat.messages.entry(r).text for r in rows if chat.messages.entry(r).kind in kinds]
+
+
+def test_back_in_after_a_restart_the_messages_missed_are_filled_in(
+    qtbot, make_server, start_client, monkeypatch
+) -> None:
+    monkeypatch.setattr(catch_up, "PAGE_LIMIT", 7)  # several pages, not one
+    fast = {"msg_rate": 1000.0, "msg_burst": 1000, "address_msg_rate": 1000.0}
+    first = make_server(persistent_rooms="everyone", **fast)
+    port = first.port
+    alice = start_client(port)
+    clock = FakeClock()
+    alice.reconnector.clock = clock
+    log_in(qtbot, alice, "alice")
+    lounge = _create(qtbot, alice, "Lounge")
+    _say(qtbot, lounge, "before")
+    first.shutdown()
+    qtbot.waitUntil(lambda: alice.reconnect_bar.button.isEnabled(), timeout=WAIT_MS)
+
+    make_server(persistent_rooms="everyone", port=port, **fast)
+    bob = start_client(port)
+    log_in(qtbot, bob, "bob")
+    join_row(qtbot, bob, wait_for_room_row(qtbot, bob, "Lounge"))
+    bobs = entered_chat(qtbot, bob, "Lounge")
+    sent = [f"missed {n}" for n in range(80)]
+    for text in sent:
+        assert bobs.connection.say(text)
+    qtbot.waitUntil(lambda: _said(bobs)[-1:] == sent[-1:], timeout=WAIT_MS)
+    qtbot.mouseClick(alice.reconnect_bar.button, Qt.MouseButton.LeftButton)  # Retry now
+    qtbot.waitUntil(lambda: lounge.connected, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: len(_said(lounge)) >= 81, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not lounge.catch_up.active, timeout=WAIT_MS)
+    assert _said(lounge) == ["before", *sent]
+    bar = lounge.messages_view.verticalScrollBar()
+    assert bar.value() == bar.maximum()  # it followed the end, and still does
