@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from app.client import prefs
 from app.client.main_window import name_the_application
 from app.client.sidebar import BROWSE
 from tests.client.conftest import (
@@ -34,6 +35,19 @@ def _shown(main) -> object:
 
 def _key_of(main, chat) -> object:
     return next(key for key, known in main.chats.items() if known is chat)
+
+
+def test_on_the_default_port_the_title_names_the_host_alone(qtbot, make_client) -> None:
+    alice = make_client()
+    log_in(qtbot, alice, "alice")
+    session = alice.current.session
+    # As if connected to 10.0.0.5 on the default port (a test server cannot listen there).
+    session.host, session.port = "10.0.0.5", prefs.DEFAULT_PORT
+    alice.main._update_title()
+    assert alice.main.form.windowTitle() == "alice — RoomChat — 10.0.0.5"
+    session.port = 4001  # another port: it is part of the address shown
+    alice.main._update_title()
+    assert alice.main.form.windowTitle() == "alice — RoomChat — 10.0.0.5:4001"
 
 
 def test_rooms_are_panes_and_the_keyboard_moves_between_them(qtbot, make_client, server) -> None:
