@@ -185,7 +185,7 @@ def populate(port: int) -> tuple[list[ScriptedClient], int]:
 def capture(out: Path) -> None:
     os.environ["QT_QPA_PLATFORM"] = "xcb"
     from PySide6.QtCore import QItemSelectionModel
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QMessageBox
 
     from app.server.admin import CoreThread, open_admin_window
     from app.server.admin.models import ROOM_ID_ROLE
@@ -231,6 +231,8 @@ def capture(out: Path) -> None:
             raise SystemExit(f"could not write {out}")
         print(f"wrote {out}")
         window.form.close()  # held open until the server has shut down
+        if window.confirmation is not None:  # people are connected: it asks first
+            window.confirmation.button(QMessageBox.StandardButton.Yes).click()
         pump_until(lambda: not window.form.isVisible(), "the server to shut down")
         core.stop()
         for client in clients:
