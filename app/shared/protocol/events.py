@@ -16,6 +16,7 @@ from app.shared.protocol.errors import ErrorCode, ProtocolError, RequestId
 from app.shared.protocol.framing import (
     MAX_FRAME_BYTES,
     WireObject,
+    count_fitting,
     is_int,
     json_string,
     json_text,
@@ -579,23 +580,13 @@ def rate_limited(text: str, retry_after: float, request_id: RequestId = None) ->
     return ErrorReply(ErrorCode.RATE_LIMITED.value, text, request_id, round(retry_after, 3))
 
 
-def _size(obj: object) -> int:
-    return len(json_text(obj).encode("utf-8", "replace"))
-
-
 def paged_rooms(
     rooms: Sequence[RoomSummary],
     make: Callable[[tuple[RoomSummary, ...], bool | None], LoggedIn | RoomList],
 ) -> list[bytes]:
     """The frames for a room list: `make(rooms, more)` with as many rooms as fit in one line,
     then one `room_added` for each room that did not (its `more` is then true)."""
-    budget = MAX_FRAME_BYTES - len(encode(make((), True)))
-    taken = 0
-    for room in rooms:
-        budget -= _size(room.to_wire()) + 1  # and its comma
-        if budget < 0:
-            break
-        taken += 1
+    taken = count_fitting(rooms, MAX_FRAME_BYTES - len(encode(make((), True))))
     if taken == len(rooms):
         return [encode(make(tuple(rooms), None))]
     frames = [encode(make(tuple(rooms[:taken]), True))]
@@ -624,12 +615,7 @@ def fitted_entered(
         read = fitted_read(read, MAX_FRAME_BYTES - bare - READ_RESERVE)
     empty = Entered(room, you, members, (), request_id, roles, read)
     budget = min(history_budget, MAX_FRAME_BYTES - len(encode(empty)))
-    kept = 0
-    for message in reversed(history):
-        budget -= _size(message.to_wire()) + 1
-        if budget < 0:
-            break
-        kept += 1
+    kept = count_fitting(reversed(history), budget)
     start = len(history) - kept
     return Entered(room, you, members, tuple(history[start:]), request_id, roles, read)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from app.shared.protocol.errors import ErrorCode, LocalProtocolError, ProtocolError
@@ -125,6 +126,19 @@ def encode_object(obj: WireObject) -> bytes:
 def json_text(value: object) -> str:
     """A value as compact JSON text, as frames carry it."""
     return _ENCODER.encode(value)
+
+
+def count_fitting(items: Iterable[Any], budget: int) -> int:
+    """How many of `items` (messages with `to_wire`), taken in order, fit `budget` bytes of
+    a JSON list: each one's UTF-8 encoding and its comma. Every frame that trims a list to
+    the line limit counts with this."""
+    count = 0
+    for item in items:
+        budget -= len(json_text(item.to_wire()).encode("utf-8", "replace")) + 1
+        if budget < 0:
+            break
+        count += 1
+    return count
 
 
 # A string as `json_text` gives it (ensure_ascii=False), straight from the C encoder: the

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from app.shared.protocol.errors import RequestId
-from app.shared.protocol.framing import MAX_FRAME_BYTES, json_text
+from app.shared.protocol.framing import MAX_FRAME_BYTES, count_fitting
 from app.shared.protocol.requests import _Wire
 
 if TYPE_CHECKING:  # events.py imports this module; these are only types here
@@ -45,11 +45,6 @@ def fitted_history(
     """A `history` with as many of the newest messages as fit in one line; `more` is true
     when older ones exist or some did not fit."""
     budget = MAX_FRAME_BYTES - len(HistoryPage((), True, request_id).encode())
-    kept: list[ChatMessage] = []
-    for message in newest_first:
-        budget -= len(json_text(message.to_wire()).encode("utf-8", "replace")) + 1
-        if budget < 0:
-            more = True
-            break
-        kept.append(message)
-    return HistoryPage(tuple(reversed(kept)), more, request_id)
+    kept = count_fitting(newest_first, budget)
+    more = more or kept < len(newest_first)
+    return HistoryPage(tuple(reversed(newest_first[:kept])), more, request_id)

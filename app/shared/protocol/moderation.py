@@ -10,7 +10,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from app.shared.protocol.errors import ErrorCode, ProtocolError, RequestId
-from app.shared.protocol.framing import MAX_FRAME_BYTES, WireObject, is_int, json_text
+from app.shared.protocol.framing import (
+    MAX_FRAME_BYTES,
+    WireObject,
+    count_fitting,
+    is_int,
+)
 from app.shared.protocol.wire import _Wire
 
 if TYPE_CHECKING:  # events.py imports this module; the reader is only a type here
@@ -217,13 +222,8 @@ def fitted_roles(roles: list[MemberRole], used: int) -> tuple[MemberRole, ...]:
     """The `member_roles` for a frame already `used` bytes long: every role but `member`,
     owner first, then operators and moderators, as many as fit the line."""
     budget = MAX_FRAME_BYTES - used - len(',"member_roles":[]') - 1
-    kept: list[MemberRole] = []
-    for role in sorted((r for r in roles if r.role in _ORDER), key=lambda r: _ORDER[r.role]):
-        budget -= len(json_text(role.to_wire()).encode("utf-8", "replace")) + 1
-        if budget < 0:
-            break
-        kept.append(role)
-    return tuple(kept)
+    ranked = sorted((r for r in roles if r.role in _ORDER), key=lambda r: _ORDER[r.role])
+    return tuple(ranked[: count_fitting(ranked, budget)])
 
 
 def member_roles(read: _Reader) -> tuple[MemberRole, ...] | None:

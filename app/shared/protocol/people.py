@@ -11,7 +11,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from app.shared.protocol.errors import ErrorCode, ProtocolError, RequestId
-from app.shared.protocol.framing import MAX_FRAME_BYTES, WireObject, is_int, json_text
+from app.shared.protocol.framing import (
+    MAX_FRAME_BYTES,
+    WireObject,
+    count_fitting,
+    is_int,
+)
 from app.shared.protocol.requests import _Wire
 
 if TYPE_CHECKING:  # events.py imports this module; the reader is only a type here
@@ -159,11 +164,6 @@ def fitted_page(
     """A `direct_page` with as many of the newest messages as fit in one line; `more` is
     true when older ones exist or some did not fit."""
     budget = MAX_FRAME_BYTES - len(DirectPage(peer, (), True, request_id).encode())
-    kept: list[DirectMessage] = []
-    for message in newest_first:
-        budget -= len(json_text(message.to_wire()).encode("utf-8", "replace")) + 1
-        if budget < 0:
-            more = True
-            break
-        kept.append(message)
-    return DirectPage(peer, tuple(reversed(kept)), more, request_id)
+    kept = count_fitting(newest_first, budget)
+    more = more or kept < len(newest_first)
+    return DirectPage(peer, tuple(reversed(newest_first[:kept])), more, request_id)

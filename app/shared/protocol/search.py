@@ -11,7 +11,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from app.shared.protocol.errors import ErrorCode, ProtocolError, RequestId
-from app.shared.protocol.framing import MAX_FRAME_BYTES, WireObject, is_int, json_text
+from app.shared.protocol.framing import (
+    MAX_FRAME_BYTES,
+    WireObject,
+    count_fitting,
+    is_int,
+)
 from app.shared.protocol.requests import _Wire
 
 if TYPE_CHECKING:  # events.py imports this module; the reader is only a type here
@@ -92,12 +97,7 @@ def fitted_results(
     the cursor that continues after hit i (None after the last hit of the last page)."""
     longest = max((len(c) for c in cursor_after if c is not None), default=0)
     budget = MAX_FRAME_BYTES - len(SearchResults((), "x" * longest, request_id).encode())
-    kept = 0
-    for hit in hits:
-        budget -= len(json_text(hit.to_wire()).encode("utf-8", "replace")) + 1
-        if budget < 0:
-            break
-        kept += 1
+    kept = count_fitting(hits, budget)
     if kept == 0:  # no hit is that long (see MAX_HIGHLIGHTS): nothing to continue from
         return SearchResults((), None, request_id)
     return SearchResults(tuple(hits[:kept]), cursor_after[kept - 1], request_id)
