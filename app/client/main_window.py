@@ -53,6 +53,9 @@ ACTIONS = (
     "actionNextRoom",
     "actionPreviousRoom",
 )
+# The People panel's default width: enough for a name and a status, so that at 900 px the
+# room beside it keeps a readable header and message column (the person may drag it wider).
+PEOPLE_WIDTH = 210
 
 
 class MainWindow(QObject):
@@ -146,7 +149,9 @@ class MainWindow(QObject):
 
     def _set_up_people(self) -> None:
         self.people = PeoplePanel(self.current, self)
-        child(self.form, QDockWidget, "peopleDock").setWidget(self.people.form)
+        dock = child(self.form, QDockWidget, "peopleDock")
+        dock.setWidget(self.people.form)
+        self.form.resizeDocks([dock], [PEOPLE_WIDTH], Qt.Orientation.Horizontal)
         self.directs = DirectConversations(self.current, self.people, self)
         self.directs.added.connect(self.sidebar.add_direct)
         self.directs.pane_made.connect(self._on_directs_pane_made)

@@ -912,8 +912,12 @@
         <translation>내 상태(&amp;U):</translation>
     </message>
     <message>
-        <source>What are you up to? (Enter to set)</source>
-        <translation>무엇을 하고 있나요? (Enter로 설정)</translation>
+        <source>What are you up to?</source>
+        <translation>무엇을 하고 있나요?</translation>
+    </message>
+    <message>
+        <source>A line others see beside your name; press Enter to set it</source>
+        <translation>다른 사람에게 이름 옆에 보이는 한 줄입니다. Enter를 누르면 설정됩니다</translation>
     </message>
     <message>
         <source>Show me as a&amp;way</source>

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QWidget
 
 from app.client import texts
 from app.client.rooms_model import Column
@@ -76,6 +76,26 @@ def test_a_banner_without_its_reconnect_button_stays_as_tall_as_its_text(
     assert not chat.reconnect_button.isVisible()
     banner = chat.banner_label
     assert banner.height() == banner.heightForWidth(banner.width())  # one line, not ~200 px
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_at_900_px_with_people_open_the_room_name_is_shown_whole(
+    qtbot, make_client, request, language: str
+) -> None:
+    if language == "ko":
+        request.getfixturevalue("korean")
+    alice = make_client()
+    log_in(qtbot, alice, "alice")
+    chat = create_room(qtbot, alice, "Homework help", capacity=6)
+    main = alice.main.form
+    main.resize(900, 520)  # the README's screenshot size
+    dock = main.findChild(QDockWidget, "peopleDock")
+    qtbot.waitUntil(lambda: main.width() == 900 and dock.isVisible(), timeout=WAIT_MS)
+    room_label = chat.form.findChild(QLabel, "roomLabel")
+    qtbot.waitUntil(lambda: room_label.text() == "Homework help", timeout=WAIT_MS)
+    assert room_label.toolTip() == ""  # not elided
+    assert chat.info_label.width() >= room_label.width() // 2  # the details stay readable too
+    assert chat.messages_view.width() >= 300  # the People panel leaves the messages room
 
 
 LONG_ROOM = "R" * 64  # the longest room name, without a space to wrap at
