@@ -71,9 +71,7 @@ def test_a_download_is_kept_once_its_hash_matches(qtbot: QtBot, tmp_path: Path) 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file.bin"]
 
 
-def test_a_wrong_hash_or_a_chunk_out_of_place_keeps_nothing(
-    qtbot: QtBot, tmp_path: Path
-) -> None:
+def test_a_wrong_hash_or_a_chunk_out_of_place_keeps_nothing(qtbot: QtBot, tmp_path: Path) -> None:
     data = b"hello world"
     download = _download(tmp_path, data, declared=b"something else!")
     download.feed(0, data)
