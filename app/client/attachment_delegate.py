@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+import shiboken6
 from PySide6.QtCore import (
     QLocale,
     QModelIndex,
@@ -111,6 +112,8 @@ class AttachmentDelegate(MessageDelegate):
         return QRectF(origin.x(), top, width, size.height())
 
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
+        if not shiboken6.isValid(self._view):  # asked while its view is being deleted
+            return QSize()
         hint = super().sizeHint(option, index)
         attachment = self._attachment(index)
         if attachment is None:

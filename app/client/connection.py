@@ -87,7 +87,7 @@ class LineConnection(QObject):
         self._socket.readyRead.connect(self._on_socket_ready_read)
         self._socket.disconnected.connect(self._on_socket_disconnected)
         self._socket.errorOccurred.connect(self._on_socket_error_occurred)
-        self._socket.bytesWritten.connect(self.bytes_written)
+        self._socket.bytesWritten.connect(self._on_socket_bytes_written)
         self._connect_timer = QTimer(self)
         self._connect_timer.setSingleShot(True)
         self._connect_timer.setInterval(CONNECT_TIMEOUT_MS)
@@ -243,6 +243,9 @@ class LineConnection(QObject):
         if self._buffer.overflowed:
             logs.proto.warning("%s sent a line over the limit; closing", self.address)
             self.fail(ClientFailure.LINE_TOO_LONG)
+
+    def _on_socket_bytes_written(self, count: int) -> None:
+        self.bytes_written.emit(int(count))
 
     @Slot()
     def _on_socket_disconnected(self) -> None:

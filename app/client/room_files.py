@@ -6,21 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDir, QEvent, QModelIndex, QObject, QStandardPaths, Qt, Slot
-from PySide6.QtGui import (
-    QDropEvent,
-    QGuiApplication,
-    QKeyEvent,
-    QKeySequence,
-    QMouseEvent,
-    QShortcut,
-)
+from PySide6.QtCore import QDir, QModelIndex, QObject, QStandardPaths, Slot
+from PySide6.QtGui import QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QListView, QProgressBar, QPushButton, QWidget
 
 from app.client import file_texts
 from app.client.attachment_delegate import AttachmentDelegate, is_image
 from app.client.chat_models import ATTACHMENT_ROLE, ChatEntry, EntryKind
 from app.client.downloads import downloads_folder, reserve_path
+from app.client.file_input import FileInput
 from app.client.image_viewer import ImageViewer
 from app.client.session import RoomConnection
 from app.client.thumbnails import MAX_FILE_BYTES, MAX_PIXELS, State, Thumbnails
@@ -33,8 +27,6 @@ from app.shared.protocol.file_rules import SHA256_HEX
 from app.shared.validation import name_key
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QImage
-
     from app.client.chat_window import ChatWindow
 
 REQUIRED = ("attachButton", "uploadsPanel", "uploadsView", "uploadProgress", "cancelUploadButton")
@@ -92,11 +84,10 @@ class RoomFiles(QObject):
         assert isinstance(delegate, AttachmentDelegate)
         delegate.files = self
         chat.messages.rowsInserted.connect(self._on_messages_rows_inserted)
-        form.setAcceptDrops(True)
-        form.installEventFilter(self)
-        chat.input_edit.installEventFilter(self)
-        chat.messages_view.installEventFilter(self)
-        chat.messages_view.viewport().installEventFilter(self)
+        self.input = FileInput(chat, self)
+        self.input.files_dropped.connect(self.add_files)
+        self.input.image_pasted.connect(self.add_image)
+        self.input.open_requested.connect(self.open)
 
     # --- the connection ------------------------------------------------------------------
 
@@ -152,6 +143,7 @@ class RoomFiles(QObject):
             if Path(path).is_file():
                 self.uploads.add_file(path)
 
+    @Slot(QImage)
     def add_image(self, image: QImage) -> None:
         self.uploads.add_image(image, paste_folder())
 
@@ -243,6 +235,7 @@ class RoomFiles(QObject):
         self.transfers.fetch(attachment, Purpose.SAVE, path, reserved=True)
         self._refresh(lambda known: known.id == attachment.id)
 
+    @Slot(QModelIndex)
     def open(self, index: QModelIndex) -> bool:
         """Open the image of the message at `index`, or save its file (False: it has none)."""
         attachment = index.data(ATTACHMENT_ROLE) if index.isValid() else None
@@ -298,70 +291,7 @@ class RoomFiles(QObject):
                 return attachment
         return None
 
-    # --- drops, paste, clicks and keys ---------------------------------------------------
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        kind = event.type()
-        if watched is self.chat.form and kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
-            assert isinstance(event, QDropEvent)
-            if _local_files(event):
-                event.acceptProposedAction()
-                return True
-            return False
-        if watched is self.chat.form and kind == QEvent.Type.Drop:
-            assert isinstance(event, QDropEvent)
-            files = _local_files(event)
-            if files:
-                event.acceptProposedAction()
-                self.add_files(files)
-                return True
-            return False
-        if watched is self.chat.input_edit and kind == QEvent.Type.KeyPress:
-            assert isinstance(event, QKeyEvent)
-            if event.matches(QKeySequence.StandardKey.Paste):
-                data = QGuiApplication.clipboard().mimeData()
-                if data is not None and data.hasImage() and not data.hasText():
-                    image = QGuiApplication.clipboard().image()
-                    if not image.isNull():
-                        self.add_image(image)
-                        return True
-            return False
-        view = self.chat.messages_view
-        if watched is view and kind == QEvent.Type.KeyPress:
-            assert isinstance(event, QKeyEvent)
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                return self.open(view.currentIndex())
-            return False
-        if watched is view.viewport() and kind == QEvent.Type.MouseButtonRelease:
-            assert isinstance(event, QMouseEvent)
-            if event.button() == Qt.MouseButton.LeftButton:
-                return self._click(event)
-        return False
-
-    def _click(self, event: QMouseEvent) -> bool:
-        view = self.chat.messages_view
-        point = event.position().toPoint()
-        index = view.indexAt(point)
-        delegate = self.chat.delegate
-        if not index.isValid() or not isinstance(delegate, AttachmentDelegate):
-            return False
-        rect = delegate.attachment_rect(index, self.chat.view_actions._option(index))
-        if rect is None or not rect.contains(event.position()):
-            return False
-        return self.open(index)
-
     def close(self) -> None:
         self.uploads.close()
         self.transfers.close()
         self.thumbnails.close()
-
-
-def _local_files(event: QDropEvent) -> list[str]:
-    data = event.mimeData()
-    if data is None or not data.hasUrls():
-        return []
-    return [
-        url.toLocalFile()
-        for url in data.urls()
-        if url.isLocalFile() and Path(url.toLocalFile()).is_file()
-    ]

@@ -82,4 +82,4 @@ def paste_folder() -> str:
 
 def save_png(image: QImage, path: str) -> str | None:
     """Encode `image` as a PNG at `path` (its path, or None if that failed). For a worker."""
-    return path if image.save(path, b"PNG") else None
+    return path if image.save(path) else None  # the format from ".png"
