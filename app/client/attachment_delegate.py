@@ -25,8 +25,16 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
 )
 
-from app.client.chat_models import ATTACHMENT_ROLE, KIND_ROLE, TEXT_ROLE, EntryKind
-from app.client.message_delegate import BODY_INDENT, GAP, MessageDelegate, _layout
+from app.client.chat_models import ATTACHMENT_ROLE, KIND_ROLE, SENDER_ROLE, TEXT_ROLE, EntryKind
+from app.client.message_delegate import (
+    BAR_WIDTH,
+    BAR_X,
+    BODY_INDENT,
+    GAP,
+    OWN_ACCENT,
+    MessageDelegate,
+    _layout,
+)
 from app.client.thumbnails import THUMBNAIL_SIZE, State
 from app.shared.protocol import Attachment
 
@@ -75,8 +83,9 @@ class AttachmentDelegate(MessageDelegate):
         return attachment if isinstance(attachment, Attachment) else None
 
     def _block_size(self, attachment: Attachment, option: QStyleOptionViewItem) -> QSize:
+        room = int(self._width() - BODY_INDENT)  # a narrow view gets a smaller picture
         if not is_image(attachment):
-            return QSize(FILE_BOX)
+            return QSize(min(FILE_BOX.width(), max(room, 160)), FILE_BOX.height())
         state, image = self.files.thumbnail(attachment) if self.files else (None, None)
         caption = QFontMetrics(self._fonts(option)[2]).height() + GAP
         if state == State.READY and image is not None:
@@ -90,6 +99,8 @@ class AttachmentDelegate(MessageDelegate):
             shown = shown.expandedTo(QSize(24, 24))
         else:
             shown = QSize(PLACEHOLDER_SIZE)
+        if shown.width() > room > 0:
+            shown = shown.scaled(QSize(room, shown.height()), Qt.AspectRatioMode.KeepAspectRatio)
         return QSize(shown.width(), shown.height() + caption)
 
     def _text_height(self, index: AnyIndex, option: QStyleOptionViewItem) -> float:
@@ -129,6 +140,12 @@ class AttachmentDelegate(MessageDelegate):
         rect = self.attachment_rect(index, option)
         if attachment is None or rect is None:
             return
+        own = index.data(KIND_ROLE) == EntryKind.OWN
+        bar = QColor(OWN_ACCENT if own else self.sender_color(str(index.data(SENDER_ROLE) or "")))
+        bar.setAlpha(140)  # the sender's bar goes on beside the attachment
+        bar_top = rect.top() - GAP if str(index.data(TEXT_ROLE) or "") else rect.top()
+        bar_left = rect.left() - BODY_INDENT + BAR_X
+        painter.fillRect(QRectF(bar_left, bar_top, BAR_WIDTH, rect.bottom() - bar_top), bar)
         if is_image(attachment):
             self._paint_image(painter, option, attachment, rect)
         else:
@@ -144,7 +161,8 @@ class AttachmentDelegate(MessageDelegate):
         )
         state, image = self.files.thumbnail(attachment) if self.files else (None, None)
         if state == State.READY and image is not None:
-            painter.drawImage(picture.topLeft(), image)
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            painter.drawImage(picture, image)  # scaled down if the view is narrow
         else:
             painter.fillRect(picture, PLACEHOLDER_FILL)
             painter.setPen(BOX_BORDER)

@@ -231,8 +231,8 @@
     </message>
     <message>
         <location filename="../../forms/chat_window.ui" line="324"/>
-        <source>Ca&amp;ncel</source>
-        <translation>취소(&amp;N)</translation>
+        <source>Canc&amp;el</source>
+        <translation>취소(&amp;E)</translation>
     </message>
     <message>
         <location filename="../../forms/chat_window.ui" line="380"/>
@@ -241,8 +241,8 @@
     </message>
     <message>
         <location filename="../../forms/chat_window.ui" line="383"/>
-        <source>A&amp;ttach…</source>
-        <translation>첨부(&amp;T)…</translation>
+        <source>Attac&amp;h…</source>
+        <translation>첨부(&amp;H)…</translation>
     </message>
 </context>
 <context>
