@@ -275,6 +275,11 @@ def capture(port: int, out: Path, folder: Path) -> None:
     main.go_to(next(key for key, known in main.chats.items() if known is chat))
     type_text(chat.input_edit, "See you all on Friday")
     save(main.form, out / "main_window_room.png")
+    from tools.files_screenshot import capture_files
+
+    os.environ["XDG_CACHE_HOME"] = str(folder / "cache")  # fetched images: not the person's
+    type_text(chat.input_edit, "")
+    capture_files(main, chat, carol.rooms["Book club"], folder, out, pump_until, save)
 
     i18n.install_translators(app, "ko")
     korean = LoginWindow("127.0.0.1", port)

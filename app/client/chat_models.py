@@ -20,6 +20,7 @@ from PySide6.QtGui import QFont
 
 from app.client.ui import icon
 from app.shared.labels import plain_tooltip
+from app.shared.protocol import Attachment
 from app.shared.validation import name_key
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -29,6 +30,7 @@ TIME_ROLE = Qt.ItemDataRole.UserRole + 3  # short local time, for display
 TEXT_ROLE = Qt.ItemDataRole.UserRole + 4
 SPANS_ROLE = Qt.ItemDataRole.UserRole + 5  # where the text mentions the person: (start, length)
 SEEN_ROLE = Qt.ItemDataRole.UserRole + 6  # who else has read the person's own message
+ATTACHMENT_ROLE = Qt.ItemDataRole.UserRole + 7  # the file a message carries (an Attachment)
 MAX_ENTRIES = 2_000
 
 
@@ -103,6 +105,7 @@ class ChatEntry:
     when: QDateTime | None = None
     seq: int | None = None
     spans: tuple[tuple[int, int], ...] = ()  # mentions of the person, highlighted
+    attachment: Attachment | None = None  # a file or image posted with the message
 
     @property
     def mention(self) -> bool:
@@ -211,7 +214,10 @@ class MessagesModel(QAbstractListModel):
             return None
         entry = self._entries[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{entry.sender}: {entry.text}" if entry.sender else entry.text
+            text = entry.text
+            if entry.attachment is not None:  # copied with the messages: the file's name
+                text = f"{text} [{entry.attachment.name}]" if text else f"[{entry.attachment.name}]"
+            return f"{entry.sender}: {text}" if entry.sender else text
         if role == KIND_ROLE:
             return str(entry.kind)
         if role == SENDER_ROLE:
@@ -220,6 +226,8 @@ class MessagesModel(QAbstractListModel):
             return entry.text
         if role == SPANS_ROLE:
             return entry.spans
+        if role == ATTACHMENT_ROLE:
+            return entry.attachment
         if role == SEEN_ROLE:
             own = entry.kind == EntryKind.OWN and entry.seq is not None
             return self.seen_by(entry.seq) if own and entry.seq is not None else []

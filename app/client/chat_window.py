@@ -10,17 +10,19 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QListView, QPushButton, QWidget
 
 from app.client import prefs, texts
+from app.client.attachment_delegate import AttachmentDelegate
 from app.client.catch_up import REQUEST_ID as CATCH_UP_ID
 from app.client.catch_up import CatchUp
 from app.client.chat_models import ChatEntry, EntryKind, MembersModel, MessagesModel, local_time
 from app.client.countdown import Countdown
 from app.client.current_session import CurrentSession
 from app.client.mentions import mention_spans
-from app.client.message_delegate import MessageDelegate
 from app.client.message_edit import MessageEdit, counter_text
 from app.client.message_view import MessageViewActions
 from app.client.name_colors import NameColors
 from app.client.room_activity import RoomActivity
+from app.client.room_files import REQUIRED as FILE_WIDGETS
+from app.client.room_files import RoomFiles
 from app.client.session import RoomConnection
 from app.client.tls import TlsPolicy
 from app.client.ui import BannerKind, ViewWideDelegate, hide_banner, icon, show_banner
@@ -56,6 +58,7 @@ REQUIRED = (
     "counterLabel",
     "sendButton",
     "typingLabel",
+    *FILE_WIDGETS,
 )
 # Endings after which getting back in makes no sense (or would fail the same way).
 NO_RECONNECT = frozenset(
@@ -120,7 +123,7 @@ class ChatWindow(QObject):
         self.colors = NameColors()  # distinct among the members present
         self.messages_view = child(self.form, QListView, "messagesView")
         self.messages_view.setModel(self.messages)
-        self.delegate = MessageDelegate(self.messages_view, self, self.colors)
+        self.delegate = AttachmentDelegate(self.messages_view, self, self.colors)
         self.messages_view.setItemDelegate(self.delegate)
         self.members_view = child(self.form, QListView, "membersView")
         self.members_view.setModel(self.members)
@@ -130,6 +133,7 @@ class ChatWindow(QObject):
         self.pop_out_button = child(self.form, QPushButton, "popOutButton")
         self.view_actions = MessageViewActions(self.messages_view, self.delegate, self)
         self.view_actions.quote_requested.connect(self._on_view_actions_quote_requested)
+        self.files = RoomFiles(self)  # attach, drop, paste; thumbnails; Save
         self.send_button = child(self.form, QPushButton, "sendButton")
         self.leave_button = child(self.form, QPushButton, "leaveButton")
         self.reconnect_button = child(self.form, QPushButton, "reconnectButton")
@@ -198,6 +202,7 @@ class ChatWindow(QObject):
         self._entered = False
         self.countdown.stop()
         connection = RoomConnection(self)
+        self.files.track(connection)
         connection.entered.connect(self._on_connection_entered)
         connection.member_joined.connect(self._on_connection_member_joined)
         connection.member_left.connect(self._on_connection_member_left)
@@ -251,6 +256,7 @@ class ChatWindow(QObject):
             return
         self.closed = True
         self.countdown.stop()
+        self.files.close()
         if self.connection is not None:
             self.connection.leave()
         self.form.removeEventFilter(self)
@@ -350,8 +356,8 @@ class ChatWindow(QObject):
 
     @Slot(object)
     def _on_connection_request_failed(self, error: ErrorReply) -> None:
-        if error.id == CATCH_UP_ID:
-            return  # the catch-up's own; it gives up quietly
+        if error.id == CATCH_UP_ID or RoomFiles.owns(error):
+            return  # the catch-up's own (it gives up quietly), or a file's (RoomFiles says)
         wait = texts.retry_after(error)
         if wait is not None:  # not an error: a wait, counted down in the banner
             self._retry_code = error.code
@@ -446,6 +452,7 @@ class ChatWindow(QObject):
             local_time(message.ts),
             message.seq,
             () if mine else tuple(mention_spans(message.text, self.me, self.highlight_words)),
+            message.attachment,
         )
 
     def _show_room(self, room: RoomSummary) -> None:

@@ -59,12 +59,15 @@ class LineConnection(QObject):
             the server sent before closing (one of `CLOSING_CODES`: `server_shutdown`,
             `kicked`, …) or a `ClientFailure` (`connection_lost`, `line_too_long`,
             `unsupported_version`).
+        bytes_written(int): the socket handed this many bytes to the network (a sender of
+            many frames, an upload, sends more as `pending_bytes` goes down).
     """
 
     connected = Signal()
     connect_failed = Signal(str)
     event_received = Signal(object)
     connection_lost = Signal(str)
+    bytes_written = Signal(int)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -84,6 +87,7 @@ class LineConnection(QObject):
         self._socket.readyRead.connect(self._on_socket_ready_read)
         self._socket.disconnected.connect(self._on_socket_disconnected)
         self._socket.errorOccurred.connect(self._on_socket_error_occurred)
+        self._socket.bytesWritten.connect(self._on_socket_bytes_written)
         self._connect_timer = QTimer(self)
         self._connect_timer.setSingleShot(True)
         self._connect_timer.setInterval(CONNECT_TIMEOUT_MS)
@@ -103,6 +107,11 @@ class LineConnection(QObject):
             and self._socket.state() == QAbstractSocket.SocketState.ConnectedState
             and (self.tls is None or self._socket.isEncrypted())
         )
+
+    @property
+    def pending_bytes(self) -> int:
+        """Bytes sent but not yet handed to the network."""
+        return int(self._socket.bytesToWrite())
 
     @property
     def encrypted(self) -> bool:
@@ -234,6 +243,9 @@ class LineConnection(QObject):
         if self._buffer.overflowed:
             logs.proto.warning("%s sent a line over the limit; closing", self.address)
             self.fail(ClientFailure.LINE_TOO_LONG)
+
+    def _on_socket_bytes_written(self, count: int) -> None:
+        self.bytes_written.emit(int(count))
 
     @Slot()
     def _on_socket_disconnected(self) -> None:

@@ -19,6 +19,8 @@ from app.shared.protocol import (
     ChatMessage,
     ClientFailure,
     DirectMessage,
+    DownloadChunk,
+    DownloadEnd,
     Enter,
     Entered,
     ErrorCode,
@@ -42,6 +44,7 @@ from app.shared.protocol import (
     Say,
     Typing,
     TypingNotice,
+    UploadReady,
     Welcome,
 )
 
@@ -203,9 +206,12 @@ class RoomConnection(LineConnection):
         read_marked(object): a `ReadUpTo` (someone has read up to a seq).
         typing_received(object): a `TypingNotice` (someone is typing).
         history_received(object): a `HistoryPage` (the answer to `history`).
+        file_event_received(object): an `UploadReady`, `DownloadChunk` or `DownloadEnd`
+            (requests are sent with `send`; see `room_files.RoomFiles`).
     """
 
     history_received = Signal(object)
+    file_event_received = Signal(object)
     read_marked = Signal(object)
     typing_received = Signal(object)
     entered = Signal(object)
@@ -267,6 +273,8 @@ class RoomConnection(LineConnection):
             self.typing_received.emit(event)
         elif isinstance(event, HistoryPage):
             self.history_received.emit(event)
+        elif isinstance(event, UploadReady | DownloadChunk | DownloadEnd):
+            self.file_event_received.emit(event)
         elif isinstance(event, ErrorReply):
             # A closing code without an id comes as connection_lost; with an id it answers
             # one request (server_busy while the server's database is busy).

@@ -607,6 +607,69 @@ class ServerConfig:
             metavar="SECONDS",
         ),
     )
+    files_dir: str = field(
+        default="",
+        metadata=flag(
+            "--files-dir",
+            "where attachments are kept (default: beside an SQLite --db file, its name and "
+            "'-files'; with PostgreSQL, 'files' in the app-data folder; in memory, a "
+            "temporary folder)",
+            SERVER,
+            metavar="DIR",
+        ),
+    )
+    max_file_bytes: int = field(
+        default=25 * 1024 * 1024,
+        metadata=flag(
+            "--max-file-bytes",
+            "largest file one upload may send (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="BYTES",
+        ),
+    )
+    max_user_storage: int = field(
+        default=500 * 1024 * 1024,
+        metadata=flag(
+            "--max-user-storage",
+            "bytes of attachments one account may have posted; 0 = no limit (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="BYTES",
+        ),
+    )
+    max_total_storage: int = field(
+        default=10 * 1024 * 1024 * 1024,
+        metadata=flag(
+            "--max-total-storage",
+            "bytes of attachments the server keeps in all; 0 = no limit (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="BYTES",
+        ),
+    )
+    upload_timeout: float = field(
+        default=60.0,
+        metadata=flag(
+            "--upload-timeout",
+            "an upload with no chunk for this long is dropped, and its part with it "
+            "(default: %(default)s)",
+            LIMITS,
+            parse=positive_float,
+            metavar="SECONDS",
+        ),
+    )
+    uploads_per_minute: int = field(
+        default=20,
+        metadata=flag(
+            "--uploads-per-minute",
+            "upload_begin requests per account per minute, with bursts of a third of that; "
+            "0 = no limit (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="N",
+        ),
+    )
     mdns_port: int = 5353
     tls: QSslConfiguration | None = None  # None: plain TCP
     handshake_timeout: float = 5.0  # seconds a TLS peer has to finish its handshake

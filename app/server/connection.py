@@ -22,6 +22,7 @@ from app.shared.protocol import (
     ProtocolError,
     Say,
     ServerEvent,
+    UploadChunk,
     decode_frame,
     encode,
     error_reply,
@@ -39,6 +40,7 @@ BACKLOG_SLACK = 32 * 1024  # see send_bytes
 HIGH_WATER = 64 * 1024
 LINGER_SECONDS = 5.0  # how long a closed connection may take to write its goodbye
 LOGGED_PROBLEMS = 3  # protocol errors logged per connection
+_UNBUDGETED = frozenset({Say, UploadChunk})  # say has the chat budgets
 
 
 class Connection(QObject):
@@ -168,6 +170,11 @@ class Connection(QObject):
         if self._tls is not None:
             return self._tls.encryptedBytesWritten
         return self._socket.bytesWritten
+
+    def drained_signal(self) -> SignalInstance:
+        """Emitted as bytes go to the network: for a sender that paces itself by `backlog`
+        (downloads), connected in addition to the queue's own feeding."""
+        return self._drained()
 
     def _in_socket(self) -> int:
         """What Qt holds for the peer: for TLS, what waits to be encrypted and what was."""
@@ -348,7 +355,8 @@ class Connection(QObject):
                 continue  # a blank line is a keep-alive, not an error
             try:
                 request = parse_request(decode_frame(line), self._allowed)
-                if type(request) is Say or (admitted := self._requests.admit()):
+                # An upload's chunks are paced by TCP and counted by the upload itself.
+                if type(request) in _UNBUDGETED or (admitted := self._requests.admit()):
                     items.append(request)
                 elif admitted is None:
                     flooding = True

@@ -14,6 +14,7 @@ from app.server.budgets import Budgets
 from app.server.config import ServerConfig
 from app.server.connection import Connection
 from app.server.database import DatabaseError
+from app.server.file_service import FileService
 from app.server.history_eraser import HistoryEraser
 from app.server.read_marker_store import ReadMarkerStore
 from app.server.room import HISTORY_LENGTH, Room, RoomInfo
@@ -66,7 +67,9 @@ class RoomDirectory(QObject):
         self.rooms: dict[int, Room] = {}
         self._update_timers: dict[int, QTimer] = {}  # per room: updates wait for it
         self._updates_due: set[int] = set()  # rooms that changed while their timer ran
-        self._eraser = HistoryEraser(store, self)  # a deleted room's messages, in batches
+        self.files = FileService(config, store.db, clock, self)  # every room's attachments
+        # A deleted room's messages, in batches; then the files none refers to any more.
+        self._eraser = HistoryEraser(store, self, self.files.sweep)
 
     def find(self, room_id: int) -> Room | None:
         return self.rooms.get(room_id)
@@ -204,6 +207,7 @@ class RoomDirectory(QObject):
             self,
             self._clock,
             self._wall_clock,
+            self.files,
         )
         room.set_name_check(self.check_name_free)
         room.members_changed.connect(lambda: self._room_changed(room))
@@ -321,3 +325,4 @@ class RoomDirectory(QObject):
         for room_id, room in list(self.rooms.items()):
             self.close_room(room_id, code, text, record=not room.info.persistent)
         self._eraser.finish()
+        self.files.close()

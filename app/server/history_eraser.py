@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Slot
 
@@ -21,9 +22,15 @@ class HistoryEraser(QObject):
     at once, so a clean stop never leaves a deleted room's messages behind.
     """
 
-    def __init__(self, store: ChatStore, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        store: ChatStore,
+        parent: QObject | None = None,
+        erased: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._store = store
+        self._erased = erased  # called once a room's messages are all gone
         self._rooms: deque[int] = deque()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -68,4 +75,6 @@ class HistoryEraser(QObject):
         if deleted < BATCH:
             self._rooms.popleft()
             logs.db.info("room %d: its messages are deleted", room_id)
+            if self._erased is not None:
+                self._erased()
         return True

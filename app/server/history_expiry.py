@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, QTimer, Slot
@@ -33,9 +34,11 @@ class HistoryExpiry(QObject):
         days: float | None,
         parent: QObject | None = None,
         wall_clock: Clock = time.time,
+        expired: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self._store = store
+        self._expired = expired  # called after a pass that deleted messages
         self._days = days
         self._wall_clock = wall_clock
         self._rooms: deque[int] = deque()
@@ -100,3 +103,5 @@ class HistoryExpiry(QObject):
             self._step_timer.start(0)
         elif self._deleted:
             logs.db.info("deleted %d message(s) older than %s", self._deleted, self._cutoff)
+            if self._expired is not None:
+                self._expired()

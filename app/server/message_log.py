@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Slot
 
@@ -24,6 +25,7 @@ LAST_RETRY_MS = 1_000
 
 Deliver = Callable[[str, str, list[tuple[int, str]]], None]  # sender, ts, (seq, text)
 Refuse = Callable[[ErrorCode, str, list[RequestId], float | None], None]
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -97,6 +99,18 @@ class MessageLog(QObject):
             self._hold(batch)
         else:
             self._commit(batch)
+
+    def post(self, commit: Callable[[int], T]) -> T | None:
+        """Number one message and store it now with `commit(seq)` (a message with an
+        attachment, stored with its own statements); None while batches wait for a busy
+        database (try again later). A `DatabaseError` from `commit` gives the number back."""
+        if self._waiting:
+            return None
+        seq = self._next_seq
+        result = commit(seq)
+        self._next_seq = self._committed_seq = seq
+        self._next_seq += 1
+        return result
 
     def close(self) -> None:
         """The room closes: what still waits is refused."""

@@ -14,6 +14,7 @@ from app.server.config import ServerConfig
 from app.server.connection import Connection
 from app.server.conversation import ParsedItem
 from app.server.database import DatabaseError
+from app.server.file_service import FileService
 from app.server.message_log import MessageLog
 from app.server.moderation import RoomRules
 from app.server.moderation_store import ModerationStore
@@ -25,6 +26,7 @@ from app.server.room_effects import (
     Broadcast,
     Close,
     Effect,
+    FileWork,
     MemberJoined,
     MemberLeft,
     ReadHistory,
@@ -36,6 +38,7 @@ from app.server.room_effects import (
     SummaryChanged,
     Wake,
 )
+from app.server.room_files import RoomFiles
 from app.server.room_history import history_page
 from app.server.room_markers import RoomMarkers
 from app.server.seats import Seats
@@ -88,6 +91,7 @@ class Room(QObject):
         parent: QObject | None = None,
         clock: Clock = time.monotonic,
         wall_clock: Clock = time.time,
+        files: FileService | None = None,
     ) -> None:
         super().__init__(parent)
         self.port = listener.serverPort()
@@ -130,6 +134,8 @@ class Room(QObject):
         self._grace.setInterval(int(config.empty_room_grace * 1000))
         self._grace.timeout.connect(self._on_grace_timeout)
         self._pressure = BackPressure(lambda: [m.connection for m in self.members.values()], self)
+        self._service = files
+        self._files = None if files is None else RoomFiles(info.id, files, self._log, self._posted)
 
     # --- seats and tickets ---------------------------------------------------------------
 
@@ -209,6 +215,8 @@ class Room(QObject):
     def restore_history(self, messages: Sequence[ChatMessage]) -> None:
         """A reopened room: newcomers see these stored messages, and numbering goes on
         after the last of them. Call before anyone enters."""
+        if self._service is not None:
+            messages = self._service.attachments.with_attachments(self.info.id, list(messages))
         self._core.restore_history(messages)
         if messages:
             self._log.resume_after(messages[-1].seq)
@@ -257,6 +265,8 @@ class Room(QObject):
         if not isinstance(connection, Connection):
             return
         try:
+            if self._files is not None:
+                self._files.connection_closed(connection)
             self._carry_out(self._core.connection_closed(connection))
         except Exception:  # a slot must not raise; the room goes on without that member
             logs.server.exception("room %d: forgetting %s failed", self.info.id, connection.peer)
@@ -272,7 +282,8 @@ class Room(QObject):
             elif isinstance(effect, Send):
                 effect.connection.send(effect.event)
             elif isinstance(effect, ReadHistory):
-                page = history_page(self._store, self.info.id, effect.request)
+                attachments = None if self._service is None else self._service.attachments
+                page = history_page(self._store, self.info.id, effect.request, attachments)
                 effect.connection.send(page)
             elif isinstance(effect, Broadcast):
                 self._send_all(QByteArray(encode(effect.event)))
@@ -308,6 +319,8 @@ class Room(QObject):
                 self._moderation.apply(self.info.id, effect.change)
             elif isinstance(effect, SummaryChanged):
                 self.members_changed.emit()  # the lobby's room_updated
+            elif isinstance(effect, FileWork) and self._files and effect.connection.is_open:
+                self._files.handle(effect.connection, effect.key, effect.name, effect.request)
 
     def _remember_entry(self, name: str) -> None:
         """Record that the member called `name` has entered: search lets them read it."""
@@ -333,6 +346,10 @@ class Room(QObject):
         """Committed messages: the core keeps them for newcomers and gives the frames,
         encoded once and written as one buffer to every member."""
         self._send_all(QByteArray(self._core.committed(sender, ts, items)))
+
+    def _posted(self, message: ChatMessage) -> None:
+        """A stored message with an attachment, for every member and newcomers."""
+        self._send_all(QByteArray(self._core.posted(message)))
 
     def restore_read(self, read: dict[str, int]) -> None:
         """A reopened room: the read markers kept from before the restart."""
@@ -391,4 +408,6 @@ class Room(QObject):
         self._listener.close()
         self._expiry.stop()
         self._log.close()
+        if self._files is not None:
+            self._files.close()
         self._carry_out(effects)

@@ -22,6 +22,7 @@ from app.server.room_effects import (
     Broadcast,
     Close,
     Effect,
+    FileWork,
     MemberJoined,
     MemberLeft,
     SeatsChanged,
@@ -34,6 +35,7 @@ from app.server.states import RoomEvent, RoomState, room_after
 from app.shared.names import login_key
 from app.shared.protocol import (
     ChatMessage,
+    Download,
     Enter,
     Entered,
     ErrorCode,
@@ -46,7 +48,12 @@ from app.shared.protocol import (
     RequestId,
     RoomSummary,
     Typing,
+    UploadBegin,
+    UploadCancel,
+    UploadChunk,
+    UploadEnd,
     encode,
+    error_reply,
     fitted_entered,
     fitted_roles,
     message_frames,
@@ -64,6 +71,7 @@ BAD_TICKET = "the first line must be enter with a valid ticket"
 
 _net = logging.getLogger("roomchat.net")  # the names of app.shared.logs, which imports Qt
 _server = logging.getLogger("roomchat.server")
+_FILE_REQUESTS = (UploadChunk, UploadBegin, UploadEnd, UploadCancel, Download)
 
 C = TypeVar("C", bound=Hashable)
 
@@ -189,6 +197,8 @@ class RoomConversation(Generic[C]):
         if member is not None and items and peer.state is RoomState.MEMBER:
             if any(isinstance(item, Read | Typing) for item in items):
                 items = self._markers(member, items, effects)
+            if any(isinstance(item, _FILE_REQUESTS) for item in items):
+                items = self._files(member, items, effects)
             answers = self._chat.answer(
                 member.key, member.name, connection, peer.address_key, peer.peer, items,
                 lambda request: self.moderator.answer(member, request),
@@ -212,6 +222,30 @@ class RoomConversation(Generic[C]):
             else:
                 rest.append(item)
         return rest
+
+    def _files(
+        self, member: Member[C], items: list[ParsedItem], effects: list[Effect[C]]
+    ) -> list[ParsedItem]:
+        """Upload and download requests go to the room's files, an upload only from whom
+        may speak; the rest is returned, in order."""
+        rest: list[ParsedItem] = []
+        for item in items:
+            if not isinstance(item, _FILE_REQUESTS):
+                rest.append(item)
+                continue
+            if isinstance(item, UploadBegin):
+                try:
+                    self._check_say(member.key, item.id)
+                except ProtocolError as refused:
+                    effects.append(Send(member.connection, error_reply(refused)))
+                    continue
+            effects.append(FileWork(member.connection, member.key, member.name, item))
+        return rest
+
+    def posted(self, message: ChatMessage) -> bytes:
+        """A stored message with an attachment: kept for newcomers; the frame for all."""
+        self.history.append(message)
+        return encode(message)
 
     def markers_due(self) -> list[Effect[C]]:
         """The time a `Wake` asked for has come (or passed)."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from app.server.moderation import Change
-from app.shared.protocol import ErrorCode, RequestId, RoomHistory, ServerEvent
+from app.shared.protocol import ErrorCode, FileRequest, RequestId, RoomHistory, ServerEvent
 
 C = TypeVar("C", bound=Hashable)  # a connection, opaque to the core
 
@@ -112,6 +112,17 @@ class SummaryChanged:
     """What the lobby shows of the room changed (its owner): tell the observers."""
 
 
+@dataclass(frozen=True, slots=True)
+class FileWork(Generic[C]):
+    """A member's upload or download request, for the room's files (`room_files`) to do:
+    `key` is the member's account, `name` how they are shown."""
+
+    connection: C
+    key: str
+    name: str
+    request: FileRequest
+
+
 Effect = (
     Send[C]
     | Broadcast
@@ -126,4 +137,5 @@ Effect = (
     | SummaryChanged
     | Relay[C]
     | Wake
+    | FileWork[C]
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.server.attachment_store import AttachmentStore
 from app.server.database import DatabaseError
 from app.server.store import ChatStore
 from app.shared import logs
@@ -16,11 +17,20 @@ from app.shared.protocol import (
 )
 
 
-def history_page(store: ChatStore, room_id: int, request: RoomHistory) -> ServerEvent:
+def history_page(
+    store: ChatStore,
+    room_id: int,
+    request: RoomHistory,
+    attachments: AttachmentStore | None = None,
+) -> ServerEvent:
     """The `history` page `request` asks for (one more row is read to learn whether older
-    ones exist), or the error frame when the database cannot answer now."""
+    ones exist), with the messages' attachments, or the error frame when the database
+    cannot answer now."""
     try:
         rows = store.messages_before(room_id, request.before, request.limit + 1)
+        newest_first = [ChatMessage(*row) for row in rows[: request.limit]]
+        if attachments is not None:
+            newest_first = attachments.with_attachments(room_id, newest_first)
     except DatabaseError as failure:
         if failure.transient:
             busy = ProtocolError(
@@ -31,5 +41,4 @@ def history_page(store: ChatStore, room_id: int, request: RoomHistory) -> Server
         problem = ProtocolError(ErrorCode.INTERNAL_ERROR, "the history was not read", request.id)
         return error_reply(problem)
     more = len(rows) > request.limit
-    newest_first = [ChatMessage(*row) for row in rows[: request.limit]]
     return fitted_history(newest_first, more, request.id)

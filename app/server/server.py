@@ -90,7 +90,9 @@ class ChatServer(QObject):
             self.store.close()
             raise
         # Messages older than --history-days go in a daily pass, by the wall clock.
-        self.history_expiry = HistoryExpiry(self.store, config.history_days, self, wall_clock)
+        self.history_expiry = HistoryExpiry(
+            self.store, config.history_days, self, wall_clock, self.directory.files.sweep
+        )
         self.history_expiry.start()
         # Resume tokens outlive the process, so they expire by `wall_clock` (Unix time).
         self.lobby = Lobby(config, self.store, self.hasher, self.directory, self, clock, wall_clock)
@@ -201,6 +203,7 @@ class ChatServer(QObject):
         timeout; forget old login failures. A timer calls this every few seconds."""
         self.lobby.prune_throttles()
         self.budgets.prune()
+        self.directory.files.uploads.expire()  # its own timer does too; a test's clock here
         if self._clock() - self._tokens_pruned >= TOKEN_PRUNE_SECONDS:
             self._tokens_pruned = self._clock()
             self.lobby.prune_tokens()

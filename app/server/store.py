@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from app.server.attachment_store import ATTACHMENT_TABLES
 from app.server.database import Database, DatabaseError, Step
 from app.server.search_sql import Position, create_search_index, find
 from app.shared.timefmt import utc_now_iso
@@ -146,6 +147,8 @@ MIGRATIONS: list[list[Step]] = [
             seq INTEGER NOT NULL,
             PRIMARY KEY (room_id, name)){without_rowid}""",
     ],
+    # The file each room message carries, if any (see attachment_store.py).
+    list(ATTACHMENT_TABLES),
 ]
 INSTANCE_KEY = "instance"
 

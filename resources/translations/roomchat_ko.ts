@@ -79,6 +79,26 @@
         <source>Trust &amp;always</source>
         <translation>항상 신뢰(&amp;A)</translation>
     </message>
+    <message>
+        <location filename="../../app/client/certificate_dialog.py" line="117"/>
+        <source>Someone on this network may be pretending to be the server. Ask the server&apos;s operator which fingerprint is right.</source>
+        <translation>이 네트워크의 누군가가 서버인 척하고 있을 수 있습니다. 어느 지문이 맞는지 서버 운영자에게 물어보세요.</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/certificate_dialog.py" line="107"/>
+        <source>Ask the server&apos;s operator whether they replaced the certificate. Only if they did, forget the old one and log in again to check the new one.</source>
+        <translation>서버 운영자에게 인증서를 바꾸었는지 물어보세요. 바꾸었을 때에만 예전 인증서를 잊고 다시 로그인해서 새 인증서를 확인하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/certificate_dialog.py" line="125"/>
+        <source>Trust it only if this fingerprint matches the one the server&apos;s operator gave you. Otherwise someone may be listening in.</source>
+        <translation>이 지문이 서버 운영자가 알려 준 지문과 같을 때에만 신뢰하세요. 그렇지 않으면 누군가 엿듣고 있을 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../forms/certificate_dialog.ui" line="203"/>
+        <source>&amp;Forget this server&apos;s certificate</source>
+        <translation>이 서버의 인증서 잊기(&amp;F)</translation>
+    </message>
 </context>
 <context>
     <name>ChatWindow</name>
@@ -194,6 +214,36 @@
         <source>({count}) {title}</source>
         <translation>({count}) {title}</translation>
     </message>
+    <message>
+        <location filename="../../app/client/chat_window.py" line="310"/>
+        <source>the server&apos;s operator</source>
+        <translation>서버 운영자</translation>
+    </message>
+    <message>
+        <location filename="../../forms/chat_window.ui" line="295"/>
+        <source>Files waiting to be sent, in order</source>
+        <translation>보낼 차례를 기다리는 파일(순서대로)</translation>
+    </message>
+    <message>
+        <location filename="../../forms/chat_window.ui" line="321"/>
+        <source>Stop sending the selected file (or the one being sent)</source>
+        <translation>선택한 파일(또는 보내는 중인 파일) 보내기를 멈춥니다</translation>
+    </message>
+    <message>
+        <location filename="../../forms/chat_window.ui" line="324"/>
+        <source>Canc&amp;el</source>
+        <translation>취소(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../forms/chat_window.ui" line="380"/>
+        <source>Send a file or an image (Ctrl+U); you can also drop files here or paste an image</source>
+        <translation>파일이나 이미지를 보냅니다(Ctrl+U). 파일을 여기에 끌어다 놓거나 이미지를 붙여 넣어도 됩니다</translation>
+    </message>
+    <message>
+        <location filename="../../forms/chat_window.ui" line="383"/>
+        <source>Attac&amp;h…</source>
+        <translation>첨부(&amp;H)…</translation>
+    </message>
 </context>
 <context>
     <name>ClientApp</name>
@@ -256,6 +306,11 @@
         <source>C&amp;reate</source>
         <translation>만들기(&amp;R)</translation>
     </message>
+    <message>
+        <location filename="../../forms/create_room_dialog.ui" line="143"/>
+        <source>The room&apos;s password</source>
+        <translation>방 비밀번호</translation>
+    </message>
 </context>
 <context>
     <name>DirectPane</name>
@@ -297,6 +352,74 @@
     </message>
 </context>
 <context>
+    <name>Files</name>
+    <message>
+        <location filename="../../app/client/file_texts.py" line="17"/>
+        <source>it is larger than this server accepts</source>
+        <translation>이 서버가 받는 크기보다 큽니다</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/file_texts.py" line="18"/>
+        <source>there is no room left for your files on this server</source>
+        <translation>이 서버에 내 파일을 둘 공간이 더 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/file_texts.py" line="21"/>
+        <source>the server does not accept its name</source>
+        <translation>서버가 그 파일 이름을 받지 않습니다</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/file_texts.py" line="22"/>
+        <source>it changed or could not be read while it was being sent</source>
+        <translation>보내는 동안 파일이 바뀌었거나 읽을 수 없었습니다</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/file_texts.py" line="25"/>
+        <source>it cannot be read</source>
+        <translation>파일을 읽을 수 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/file_texts.py" line="28"/>
+        <source>“{name}” was not sent: {reason}</source>
+        <translation>“{name}” 파일을 보내지 못했습니다: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/file_texts.py" line="34"/>
+        <source>what arrived does not match the file that was sent</source>
+        <translation>받은 내용이 보낸 파일과 일치하지 않습니다</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/file_texts.py" line="35"/>
+        <source>the Downloads folder cannot be written</source>
+        <translation>다운로드 폴더에 쓸 수 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/file_texts.py" line="36"/>
+        <source>it is no longer in the room</source>
+        <translation>이 방에 더 이상 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/file_texts.py" line="37"/>
+        <source>the download stopped</source>
+        <translation>다운로드가 중단되었습니다</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/file_texts.py" line="39"/>
+        <source>the server refused</source>
+        <translation>서버가 거부했습니다</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/file_texts.py" line="40"/>
+        <source>“{name}” was not saved: {reason}</source>
+        <translation>“{name}” 파일을 저장하지 못했습니다: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/file_texts.py" line="47"/>
+        <source>Saved {path} ({size})</source>
+        <translation>{path}에 저장했습니다({size})</translation>
+    </message>
+</context>
+<context>
     <name>FoundServersModel</name>
     <message>
         <source>encrypted</source>
@@ -317,6 +440,39 @@
     <message>
         <source>New accounts are made by the operator only</source>
         <translation>새 계정은 운영자만 만들 수 있습니다</translation>
+    </message>
+</context>
+<context>
+    <name>ImageViewer</name>
+    <message>
+        <location filename="../../app/client/image_viewer.py" line="38"/>
+        <source>{name} — RoomChat</source>
+        <translation>{name} — RoomChat</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/image_viewer.py" line="40"/>
+        <source>Loading…</source>
+        <translation>불러오는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/image_viewer.py" line="67"/>
+        <source>This image cannot be shown: it is damaged, or too large to open safely.</source>
+        <translation>이 이미지를 표시할 수 없습니다. 손상되었거나 안전하게 열기에는 너무 큽니다.</translation>
+    </message>
+    <message>
+        <location filename="../../forms/image_viewer.ui" line="50"/>
+        <source>&amp;Save to Downloads</source>
+        <translation>다운로드 폴더에 저장(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../forms/image_viewer.ui" line="60"/>
+        <source>Close (Esc)</source>
+        <translation>닫기(Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../forms/image_viewer.ui" line="63"/>
+        <source>&amp;Close</source>
+        <translation>닫기(&amp;C)</translation>
     </message>
 </context>
 <context>
@@ -509,6 +665,16 @@
     <message>
         <source>&amp;Log in</source>
         <translation>로그인(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/login_window.py" line="175"/>
+        <source>Enter the server&apos;s host name or address.</source>
+        <translation>서버의 호스트 이름이나 주소를 입력하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../forms/login_window.ui" line="279"/>
+        <source>Sign in on the next start without the password (kept in the system&apos;s credential store)</source>
+        <translation>다음에 시작할 때 비밀번호 없이 로그인합니다 (시스템의 자격 증명 저장소에 보관)</translation>
     </message>
 </context>
 <context>
@@ -869,6 +1035,11 @@
         <source>&amp;Join</source>
         <translation>들어가기(&amp;J)</translation>
     </message>
+    <message>
+        <location filename="../../app/client/password_dialog.py" line="66"/>
+        <source>Enter the room&apos;s password.</source>
+        <translation>방 비밀번호를 입력하세요.</translation>
+    </message>
 </context>
 <context>
     <name>PeopleModel</name>
@@ -955,6 +1126,14 @@
     </message>
 </context>
 <context>
+    <name>RoomFiles</name>
+    <message>
+        <location filename="../../app/client/room_files.py" line="135"/>
+        <source>Send files</source>
+        <translation>파일 보내기</translation>
+    </message>
+</context>
+<context>
     <name>RoomJoiner</name>
     <message>
         <source>You are not connected to the server. Log in again.</source>
@@ -1017,6 +1196,29 @@
     <message>
         <source>{name} ({count})</source>
         <translation>{name} ({count})</translation>
+    </message>
+</context>
+<context>
+    <name>AttachmentDelegate</name>
+    <message>
+        <location filename="../../app/client/attachment_delegate.py" line="155"/>
+        <source>Loading…</source>
+        <translation>불러오는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/attachment_delegate.py" line="157"/>
+        <source>The image cannot be shown</source>
+        <translation>이미지를 표시할 수 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/attachment_delegate.py" line="188"/>
+        <source>{size} · saved to Downloads</source>
+        <translation>{size} · 다운로드 폴더에 저장됨</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/attachment_delegate.py" line="209"/>
+        <source>Save</source>
+        <translation>저장</translation>
     </message>
 </context>
 <context>
@@ -1118,6 +1320,34 @@ Seen by {names}</source>
     <message>
         <source>RoomChat: {count} unread</source>
         <translation>RoomChat: 읽지 않은 메시지 {count}개</translation>
+    </message>
+</context>
+<context>
+    <name>UploadQueue</name>
+    <message>
+        <location filename="../../app/client/uploads.py" line="305"/>
+        <source>{name} — preparing…</source>
+        <translation>{name} — 준비 중…</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/uploads.py" line="306"/>
+        <source>{name} — waiting</source>
+        <translation>{name} — 대기 중</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/uploads.py" line="307"/>
+        <source>{name} — starting…</source>
+        <translation>{name} — 시작하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/uploads.py" line="308"/>
+        <source>{name} — {percent}%</source>
+        <translation>{name} — {percent}%</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/uploads.py" line="309"/>
+        <source>{name} — checking…</source>
+        <translation>{name} — 확인하는 중…</translation>
     </message>
 </context>
 </TS>

@@ -16,6 +16,7 @@ from app.client import (
     chat_window,
     create_room_dialog,
     direct_pane,
+    image_viewer,
     lobby_window,
     login_window,
     main_window,
@@ -44,6 +45,7 @@ CLIENT_FORMS = {
     "chat_window": chat_window.REQUIRED,
     "people_panel": people_panel.REQUIRED,
     "direct_pane": direct_pane.REQUIRED,
+    "image_viewer": image_viewer.REQUIRED,
 }
 
 

@@ -14,6 +14,7 @@ from app.shared.protocol import (
     MAX_FRAME_BYTES,
     ROOM_PORT_TYPES,
     SERVER_TYPES,
+    Attachment,
     BanEntry,
     BanList,
     Blocked,
@@ -24,6 +25,8 @@ from app.shared.protocol import (
     DirectMessage,
     DirectPage,
     DirectSent,
+    DownloadChunk,
+    DownloadEnd,
     Entered,
     ErrorCode,
     ErrorReply,
@@ -62,6 +65,7 @@ from app.shared.protocol import (
     Unblocked,
     Unknown,
     UnreadCounts,
+    UploadReady,
     Welcome,
     decode_frame,
     encode,
@@ -257,6 +261,14 @@ EVERY_EVENT = [
     HistoryPage((), False),
     SearchResults((SearchHit(3, "Lounge", 9, "bob", "안녕 hi", TS, ((0, 2), (3, 5))),), "c", 1),
     SearchResults((), None),
+    UploadReady(3, 46_080, "u"),
+    DownloadChunk(4, 46_080, b"\x00\xffdata"),
+    DownloadChunk(4, 0, b""),
+    DownloadEnd(4, "ab" * 32, 9),
+    ChatMessage(13, "kim", "", TS, None, Attachment(4, "시험.pdf", 9, "application/pdf", "0" * 64)),
+    ChatMessage(
+        14, "kim", "look", TS, None, Attachment(5, "a.png", 1, "image/png", "1" * 64, 3, 2)
+    ),
 ]
 
 

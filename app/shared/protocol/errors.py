@@ -50,6 +50,11 @@ class ErrorCode(StrEnum):
     READ_ONLY = "read_only"
     ROOM_LOCKED = "room_locked"
     INVALID_QUERY = "invalid_query"
+    FILE_TOO_LARGE = "file_too_large"
+    QUOTA_EXCEEDED = "quota_exceeded"
+    INVALID_FILE_NAME = "invalid_file_name"
+    UPLOAD_CORRUPT = "upload_corrupt"
+    NO_SUCH_ATTACHMENT = "no_such_attachment"
 
 
 # Codes the server sends, without a request id, just before it closes a connection.

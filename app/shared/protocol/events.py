@@ -13,6 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
 
 from app.shared.protocol.errors import ErrorCode, ProtocolError, RequestId
+from app.shared.protocol.files import (
+    Attachment,
+    DownloadChunk,
+    DownloadEnd,
+    UploadReady,
+    attachment_of,
+)
 from app.shared.protocol.framing import (
     MAX_FRAME_BYTES,
     WireObject,
@@ -334,12 +341,13 @@ class ChatMessage(_Wire):
     text: str
     ts: str
     deleted: bool | None = None  # an extension: in history, a deleted message (text "")
+    attachment: Attachment | None = None  # an extension: the file posted with it
 
     @classmethod
     def from_wire(cls, read: _Reader) -> ChatMessage:
         deleted = True if read.raw("deleted") is True else None
         return cls(read.integer("seq"), read.text("from"), read.text("text"), read.text("ts"),
-                   deleted)  # fmt: skip
+                   deleted, attachment_of(read))  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -499,6 +507,9 @@ ServerEvent = (
     | SearchResults
     | ReadUpTo
     | TypingNotice
+    | UploadReady
+    | DownloadChunk
+    | DownloadEnd
 )
 _EVENT_CLASSES: tuple[type[Any], ...] = (
     Welcome,
@@ -535,6 +546,9 @@ _EVENT_CLASSES: tuple[type[Any], ...] = (
     SearchResults,
     ReadUpTo,
     TypingNotice,
+    UploadReady,
+    DownloadChunk,
+    DownloadEnd,
 )
 _PARSERS: dict[str, Callable[[_Reader], ServerEvent]] = {
     cls.TYPE: cls.from_wire for cls in _EVENT_CLASSES

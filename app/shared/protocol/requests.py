@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from app.shared.protocol.errors import ErrorCode, ProtocolError, RequestId
+from app.shared.protocol.files import FILE_REQUEST_TYPES, FileRequest, parse_file_request
 from app.shared.protocol.framing import WireObject, is_int
 from app.shared.protocol.moderation import MODERATION_TYPES, ModerationRequest, parse_moderation
 from app.shared.protocol.room_settings import RoomSettings, parse_room_settings
@@ -224,6 +225,7 @@ Request = (
     | RoomSettings
     | RoomHistory
     | Search
+    | FileRequest
 )
 
 MAIN_PORT_TYPES = frozenset(
@@ -249,7 +251,7 @@ MAIN_PORT_TYPES = frozenset(
 ROOM_PORT_TYPES = frozenset(
     cls.TYPE for cls in (Enter, Say, Leave, Ping, RoomSettings, RoomHistory, Read, Typing)
 )
-ROOM_PORT_TYPES |= MODERATION_TYPES
+ROOM_PORT_TYPES |= MODERATION_TYPES | FILE_REQUEST_TYPES
 _SAY = Say.TYPE
 
 
@@ -336,6 +338,8 @@ def parse_request(obj: WireObject, allowed: frozenset[str]) -> Request:
         raise ProtocolError(ErrorCode.UNKNOWN_TYPE, f"unknown request type {kind[:40]!r}", rid)
     if kind == _SAY:  # first, and without a class attribute lookup: most frames are says
         return Say(_text(obj, "text", rid), rid)
+    if kind in FILE_REQUEST_TYPES:  # next: an upload is many chunk frames
+        return parse_file_request(obj, kind, rid)
     if kind == Ping.TYPE:
         return Ping(rid)
     if kind == ListRooms.TYPE:

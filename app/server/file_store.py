@@ -1,0 +1,115 @@
+"""Attachments on disk: one file per content, named by its SHA-256, in the files folder.
+
+An upload is written as it arrives to a part file in `parts/` (a `QTemporaryFile`, removed
+unless kept) and renamed to its hash once the hash checks; the same content sent twice is
+stored once. A client's file name never reaches a path here: only 64 hex digits do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from PySide6.QtCore import QDir, QFile, QIODevice, QStandardPaths, QTemporaryDir, QTemporaryFile
+
+from app.server.db_target import SqliteTarget, parse_db
+from app.shared import logs
+from app.shared.protocol import SHA256_HEX
+
+PARTS = "parts"
+
+
+def default_files_dir(db_path: str) -> str | None:
+    """Beside an SQLite file (`chat.db` → `chat.db-files`), in the app-data folder for
+    PostgreSQL; None for an in-memory database (a temporary folder, gone at exit)."""
+    target = parse_db(db_path)
+    if isinstance(target, SqliteTarget):
+        if target.path in ("", ":memory:") or target.path.startswith("file::memory:"):
+            return None
+        return target.path + "-files"
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    return str(Path(base) / "files")
+
+
+class PartFile:
+    """An upload being received: bytes written as they come, hashed as they are."""
+
+    def __init__(self, file: QTemporaryFile) -> None:
+        self.file = file
+        self.received = 0
+        self._hash = hashlib.sha256()
+
+    def write(self, data: bytes) -> bool:
+        """Append `data`; False when the disk refused it."""
+        self._hash.update(data)
+        self.received += len(data)
+        return self.file.write(data) == len(data)
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+    def discard(self) -> None:
+        self.file.close()
+        self.file.remove()
+
+
+class FileStore:
+    """The files folder (`folder`, or a temporary one when None)."""
+
+    def __init__(self, folder: str | None) -> None:
+        self._temporary: QTemporaryDir | None = None
+        if folder is None:
+            self._temporary = QTemporaryDir()
+            folder = self._temporary.path()
+        self.folder = Path(folder)
+        QDir().mkpath(str(self.folder / PARTS))
+        for left in (self.folder / PARTS).iterdir():  # an earlier run's unfinished uploads
+            left.unlink(missing_ok=True)
+
+    def begin(self) -> PartFile | None:
+        """A new part file, open for writing; None when it cannot be made."""
+        file = QTemporaryFile(str(self.folder / PARTS / "upload-XXXXXX"))
+        if not file.open():
+            logs.server.error("cannot make an upload part in %s", self.folder)
+            return None
+        return PartFile(file)
+
+    def keep(self, part: PartFile, sha256: str) -> bool:
+        """Store a checked part under its hash (dropped if that content is stored already);
+        False when the disk refused."""
+        target = self.path(sha256)
+        if not part.file.flush():
+            part.discard()
+            return False
+        part.file.close()
+        if Path(target).exists():
+            part.discard()
+            return True
+        if not part.file.rename(target):
+            logs.server.error("cannot store an upload as %s", target)
+            part.discard()
+            return False
+        part.file.setAutoRemove(False)
+        return True
+
+    def path(self, sha256: str) -> str:
+        assert SHA256_HEX.fullmatch(sha256)  # never a client's text
+        return str(self.folder / sha256)
+
+    def open(self, sha256: str) -> QFile | None:
+        """The stored file, open for reading; None when it is missing."""
+        file = QFile(self.path(sha256))
+        if not file.open(QIODevice.OpenModeFlag.ReadOnly):
+            return None
+        return file
+
+    def stored(self) -> set[str]:
+        """The hashes of the files on disk."""
+        return {p.name for p in self.folder.iterdir() if SHA256_HEX.fullmatch(p.name)}
+
+    def remove(self, sha256: str) -> None:
+        Path(self.path(sha256)).unlink(missing_ok=True)
+
+    def parts(self) -> int:
+        """Part files on disk (uploads in progress, or not yet cleaned up)."""
+        return sum(1 for _ in (self.folder / PARTS).iterdir())
