@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -361,3 +362,24 @@ def test_deleting_a_room_deletes_its_files_but_not_anothers(
     owner = login("alice")
     owner.request("delete_room", "room_deleted", room_id=room["id"])
     qtbot.waitUntil(lambda: on_disk(server)[0] == {sha(shared)}, timeout=5_000)
+
+
+def test_history_days_deletes_the_files_of_the_messages_it_deletes(
+    make_server, qtbot: QtBot
+) -> None:
+    wall = [time.time()]
+    server = make_server(history_days=2.0, wall_clock=lambda: wall[0])
+    alice = log_in(qtbot, server, "alice")
+    room, ticket = create(alice)
+    member = WireClient(qtbot, room["port"])
+    member.request("enter", "entered", ticket=ticket)
+    data = content(3_000)
+    upload(member, data)
+    qtbot.wait_until(lambda: not server.history_expiry.running)
+    assert on_disk(server) == ({sha(data)}, 0)
+    wall[0] += 3 * 86_400
+    server.history_expiry.start_pass()
+    qtbot.wait_until(lambda: not server.history_expiry.running)
+    assert on_disk(server) == (set(), 0)
+    member.close()
+    alice.close()
