@@ -383,3 +383,18 @@ def test_history_days_deletes_the_files_of_the_messages_it_deletes(
     assert on_disk(server) == (set(), 0)
     member.close()
     alice.close()
+
+
+def test_a_deleted_message_takes_its_file_unless_another_message_has_it(
+    pair, server: ChatServer
+) -> None:
+    alice, bob, _ = pair
+    shared, own = content(3_000), content(4_000, 1)
+    first = upload(alice, shared)
+    upload(alice, shared)
+    third = upload(alice, own)
+    for message in (first, third):
+        alice.request("delete_message", "ok", seq=message["seq"])
+    assert on_disk(server) == ({sha(shared)}, 0)
+    bob.send(type="download", attachment_id=third["attachment"]["id"])
+    bob.expect_error("no_such_attachment")
