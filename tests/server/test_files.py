@@ -386,9 +386,9 @@ def test_history_days_deletes_the_files_of_the_messages_it_deletes(
 
 
 def test_a_deleted_message_takes_its_file_unless_another_message_has_it(
-    pair, server: ChatServer
+    pair, server: ChatServer, connect: Connect, login: Login
 ) -> None:
-    alice, bob, _ = pair
+    alice, bob, room = pair
     shared, own = content(3_000), content(4_000, 1)
     first = upload(alice, shared)
     upload(alice, shared)
@@ -398,3 +398,11 @@ def test_a_deleted_message_takes_its_file_unless_another_message_has_it(
     assert on_disk(server) == ({sha(shared)}, 0)
     bob.send(type="download", attachment_id=third["attachment"]["id"])
     bob.expect_error("no_such_attachment")
+    granted = login("carol").request("join_room", "join_granted", room_id=room["id"])
+    newcomer = connect(port=room["port"])
+    history = newcomer.request("enter", "entered", ticket=granted["ticket"])["history"]
+    assert [("attachment" in m, m.get("deleted", False)) for m in history] == [
+        (False, True),
+        (True, False),
+        (False, True),
+    ]
