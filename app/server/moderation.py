@@ -7,7 +7,7 @@ server's operators; a ban or mute ends at a wall-clock time (Unix seconds) or ne
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from app.shared.protocol import (
@@ -97,9 +97,17 @@ class SavedRoom:
     capacity: int
 
 
+@dataclass(frozen=True, slots=True)
+class SavedPassword:
+    """The room's password hash as it is now (None: an open room)."""
+
+    password_hash: str | None = field(repr=False)
+
+
 # What the database is to keep.
 Change = (
     Act
+    | SavedPassword
     | SavedBan
     | LiftedBan
     | SavedRole

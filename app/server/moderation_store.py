@@ -14,6 +14,7 @@ from app.server.moderation import (
     ReportedMessage,
     SavedBan,
     SavedOwner,
+    SavedPassword,
     SavedRole,
     SavedRoom,
 )
@@ -68,12 +69,24 @@ class ModerationStore:
                 reason=change.reason or "",
                 at=change.at,
             )
+        elif isinstance(change, SavedPassword):
+            self.set_password(room_id, change.password_hash)
         elif isinstance(change, SavedRoom):
             self._db.execute(
                 "UPDATE rooms SET name = :name, capacity = :capacity WHERE id = :r",
                 name=change.name,
                 capacity=change.capacity,
                 r=room_id,
+            ).finish()
+
+    def set_password(self, room_id: int, password_hash: str | None) -> None:
+        if password_hash is None:  # a bound None is not NULL on every driver: write NULL
+            self._db.execute(
+                "UPDATE rooms SET password_hash = NULL WHERE id = :r", r=room_id
+            ).finish()
+        else:
+            self._db.execute(
+                "UPDATE rooms SET password_hash = :h WHERE id = :r", h=password_hash, r=room_id
             ).finish()
 
     def delete_message(self, room_id: int, seq: int) -> None:

@@ -14,6 +14,7 @@ from app.server.config import ServerConfig
 from app.server.connection import Connection
 from app.server.conversation import ParsedItem
 from app.server.database import DatabaseError
+from app.server.hashing import PasswordHasher
 from app.server.message_log import MessageLog
 from app.server.moderation import RoomRules
 from app.server.moderation_store import ModerationStore
@@ -38,6 +39,7 @@ from app.server.room_effects import (
 )
 from app.server.room_history import history_page
 from app.server.room_markers import RoomMarkers
+from app.server.room_password import PasswordChanges
 from app.server.seats import Seats
 from app.server.store import ChatStore
 from app.shared import logs
@@ -88,6 +90,7 @@ class Room(QObject):
         parent: QObject | None = None,
         clock: Clock = time.monotonic,
         wall_clock: Clock = time.time,
+        hasher: PasswordHasher | None = None,
     ) -> None:
         super().__init__(parent)
         self.port = listener.serverPort()
@@ -116,6 +119,7 @@ class Room(QObject):
         )
         self._core.max_capacity = config.max_room_capacity
         self.members: dict[str, Member[Connection]] = self._core.members  # the core's own
+        self._passwords = PasswordChanges(self._core, hasher, self._carry_out)
         self._expiry = QTimer(self)  # drops tickets as they expire, freeing their seats
         self._expiry.setSingleShot(True)
         self._expiry.timeout.connect(self._on_expiry_timeout)
@@ -246,7 +250,7 @@ class Room(QObject):
         if not isinstance(connection, Connection):
             return
         try:
-            self._carry_out(self._core.received(connection, items))
+            self._passwords.received(connection, items)
         except Exception:  # nothing a client sends may raise out of a slot
             logs.server.exception("room %d: request from %s failed", self.info.id, connection.peer)
             connection.close_with_error(ErrorCode.INTERNAL_ERROR, "the server hit an error")

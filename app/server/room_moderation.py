@@ -79,16 +79,23 @@ class RoomModerator(Generic[C]):
         return self.rules.role_of(member.key, member.operator)
 
     def answer(
-        self, actor: Member[C], request: ModerationRequest | RoomSettings
+        self,
+        actor: Member[C],
+        request: ModerationRequest | RoomSettings,
+        password_hash: str | None = None,
     ) -> list[Effect[C]]:
-        """The effects of one request from `actor`; a refusal changes nothing."""
+        """The effects of one request from `actor`; a refusal changes nothing. A
+        `room_settings` with a new password comes with its hash."""
         try:
-            return self._answer(actor, request)
+            return self._answer(actor, request, password_hash)
         except ProtocolError as refused:
             return [Send(actor.connection, error_reply(refused))]
 
     def _answer(
-        self, actor: Member[C], request: ModerationRequest | RoomSettings
+        self,
+        actor: Member[C],
+        request: ModerationRequest | RoomSettings,
+        password_hash: str | None = None,
     ) -> list[Effect[C]]:
         role = self.role_of(actor)
         rid = request.id
@@ -96,7 +103,8 @@ class RoomModerator(Generic[C]):
             self.rules.check_moderates(role, None, rid)
             return [Send(actor.connection, self._ban_list(request))]
         if isinstance(request, RoomSettings):
-            return change_settings(self._room, self.rules, actor, role, request, self._now())
+            now = self._now()
+            return change_settings(self._room, self.rules, actor, role, request, now, password_hash)
         if isinstance(request, DeleteMessage):
             return delete_message(self._room, actor, role, request, self._now())
         if isinstance(request, Report):
