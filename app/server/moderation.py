@@ -104,9 +104,34 @@ class SavedPassword:
     password_hash: str | None = field(repr=False)
 
 
+@dataclass(frozen=True, slots=True)
+class SavedMute:
+    """A mute in force: `until` in Unix seconds, None until unmuted."""
+
+    key: str
+    until: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class LiftedMute:
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Modes:
+    """A room's slow mode, read-only and locked doors, as they are now."""
+
+    slow_mode_seconds: int = 0
+    read_only: bool = False
+    locked_doors: bool = False
+
+
 # What the database is to keep.
 Change = (
     Act
+    | SavedMute
+    | LiftedMute
+    | Modes
     | SavedPassword
     | SavedBan
     | LiftedBan
@@ -136,16 +161,22 @@ class RoomRules:
         moderators: Iterable[str],
         bans: Iterable[BanRecord],
         now: Callable[[], float],
+        mutes: Iterable[SavedMute] = (),
+        modes: Modes = Modes(),
     ) -> None:
         self.owner_key = owner_key
         self.moderators = set(moderators)
         self._bans = {ban.key: ban for ban in bans}
-        self._mutes: dict[str, float | None] = {}  # kept in memory: a mute is for a session
+        self._mutes: dict[str, float | None] = {mute.key: mute.until for mute in mutes}
         self._now = now
-        self.slow_mode_seconds = 0  # settings, kept while the room is open
-        self.read_only = False
-        self.locked_doors = False
+        self.slow_mode_seconds = modes.slow_mode_seconds
+        self.read_only = modes.read_only
+        self.locked_doors = modes.locked_doors
         self._last_said: dict[str, float] = {}  # per account, while slow mode is on
+
+    @property
+    def modes(self) -> Modes:
+        return Modes(self.slow_mode_seconds, self.read_only, self.locked_doors)
 
     # --- roles ---------------------------------------------------------------------------
 

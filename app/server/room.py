@@ -110,6 +110,8 @@ class Room(QObject):
             self._moderation.moderators(info.id),
             self._moderation.bans(info.id, wall_clock()),
             wall_clock,
+            self._moderation.mutes(info.id, wall_clock()),
+            self._moderation.modes(info.id),
         )
         markers: RoomMarkers[Connection] = RoomMarkers(
             clock, config.read_marker_interval, config.typing_interval

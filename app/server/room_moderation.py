@@ -15,8 +15,10 @@ from app.server.moderation import (
     Act,
     BanRecord,
     LiftedBan,
+    LiftedMute,
     RoomRules,
     SavedBan,
+    SavedMute,
     SavedOwner,
     SavedRole,
     iso_or_none,
@@ -147,11 +149,14 @@ class RoomModerator(Generic[C]):
             effects.append(Remember(LiftedBan(key)))
         elif isinstance(request, Mute):
             action, minutes, reason = MUTE, request.minutes, request.reason
-            self.rules.mute(key, self.rules.until(minutes))
+            until = self.rules.until(minutes)
+            self.rules.mute(key, until)
+            effects.append(Remember(SavedMute(key, until)))
         elif isinstance(request, Unmute):
             if not self.rules.unmute(key):
                 raise ProtocolError(ErrorCode.NO_SUCH_USER, "nobody of that name is muted", rid)
             action = UNMUTE
+            effects.append(Remember(LiftedMute(key)))
         elif isinstance(request, SetRole):
             action = SET_ROLE
             self._set_role(key, target_role, request, effects, shown, actor.name)

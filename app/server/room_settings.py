@@ -65,6 +65,7 @@ def change_settings(
         if not least <= capacity <= room.max_capacity:
             text = f"capacity must be from {least} (the members now) to {room.max_capacity}"
             raise ProtocolError(ErrorCode.INVALID_CAPACITY, text, rid)
+    modes = rules.modes
     if request.slow_mode_seconds is not None:
         rules.slow_mode_seconds = request.slow_mode_seconds
     if request.read_only is not None:
@@ -72,6 +73,8 @@ def change_settings(
     if request.locked_doors is not None:
         rules.locked_doors = request.locked_doors
     effects: list[Effect[C]] = [Send(actor.connection, Ok(rid))]
+    if rules.modes != modes:
+        effects.append(Remember(rules.modes))
     if (name, capacity) != (info.name, info.capacity):
         room.info = replace(info, name=name, capacity=capacity)
         room.seats.capacity = capacity
