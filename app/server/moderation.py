@@ -143,6 +143,30 @@ Change = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class ModerationLimits:
+    """The server's limits (its flags) on what moderation requests may ask."""
+
+    max_minutes: int = 366 * 24 * 60
+    max_reason_chars: int = 200
+    max_slow_mode: int = 24 * 60 * 60
+
+    def check(self, request: object, request_id: RequestId) -> None:
+        """Raise `bad_request` for minutes, a reason or a slow mode past these limits."""
+        minutes = getattr(request, "minutes", None)
+        if minutes is not None and minutes > self.max_minutes:
+            text = f"minutes must be null or an integer from 1 to {self.max_minutes}"
+            raise ProtocolError(ErrorCode.BAD_REQUEST, text, request_id)
+        reason = getattr(request, "reason", None)
+        if reason is not None and len(reason) > self.max_reason_chars:
+            text = f"reason must be null or a text of at most {self.max_reason_chars} characters"
+            raise ProtocolError(ErrorCode.BAD_REQUEST, text, request_id)
+        slow = getattr(request, "slow_mode_seconds", None)
+        if slow is not None and slow > self.max_slow_mode:
+            text = f"slow_mode_seconds must be an integer from 0 to {self.max_slow_mode}"
+            raise ProtocolError(ErrorCode.BAD_REQUEST, text, request_id)
+
+
 def iso_or_none(moment: float | None) -> str | None:
     """A wall-clock time (Unix seconds) as the wire shows it."""
     return None if moment is None else to_iso(datetime.fromtimestamp(moment, UTC))
@@ -172,6 +196,7 @@ class RoomRules:
         self.slow_mode_seconds = modes.slow_mode_seconds
         self.read_only = modes.read_only
         self.locked_doors = modes.locked_doors
+        self.limits = ModerationLimits()  # the adapter sets the server's
         self._last_said: dict[str, float] = {}  # per account, while slow mode is on
 
     @property

@@ -16,7 +16,7 @@ from app.server.conversation import ParsedItem
 from app.server.database import DatabaseError
 from app.server.hashing import PasswordHasher
 from app.server.message_log import MessageLog
-from app.server.moderation import RoomRules
+from app.server.moderation import ModerationLimits, RoomRules
 from app.server.moderation_store import ModerationStore
 from app.server.pressure import BackPressure
 from app.server.read_marker_store import ReadMarkerStore
@@ -112,6 +112,9 @@ class Room(QObject):
             wall_clock,
             self._moderation.mutes(info.id, wall_clock()),
             self._moderation.modes(info.id),
+        )
+        rules.limits = ModerationLimits(
+            config.max_moderation_minutes, config.max_reason_chars, config.max_slow_mode
         )
         markers: RoomMarkers[Connection] = RoomMarkers(
             clock, config.read_marker_interval, config.typing_interval

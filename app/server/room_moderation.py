@@ -101,6 +101,7 @@ class RoomModerator(Generic[C]):
     ) -> list[Effect[C]]:
         role = self.role_of(actor)
         rid = request.id
+        self.rules.limits.check(request, rid)
         if isinstance(request, ListBans):
             self.rules.check_moderates(role, None, rid)
             return [Send(actor.connection, self._ban_list(request))]

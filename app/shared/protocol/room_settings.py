@@ -12,7 +12,7 @@ from app.shared.protocol.wire import _Wire
 if TYPE_CHECKING:  # events.py imports this module; the reader is only a type here
     from app.shared.protocol.events import _Reader
 
-SLOW_MODE_MAX = 24 * 60 * 60  # seconds between one member's messages, at most
+SLOW_MODE_MAX = 7 * 24 * 60 * 60  # seconds between one member's messages: the wire's ceiling
 
 
 @dataclass(frozen=True, slots=True)
