@@ -187,6 +187,7 @@ class RoomRules:
         now: Callable[[], float],
         mutes: Iterable[SavedMute] = (),
         modes: Modes = Modes(),
+        is_operator: Callable[[str], bool] = lambda key: False,
     ) -> None:
         self.owner_key = owner_key
         self.moderators = set(moderators)
@@ -197,6 +198,7 @@ class RoomRules:
         self.read_only = modes.read_only
         self.locked_doors = modes.locked_doors
         self.limits = ModerationLimits()  # the adapter sets the server's
+        self.is_operator = is_operator  # an account's operator flag, for whoever is not in
         self._last_said: dict[str, float] = {}  # per account, while slow mode is on
 
     @property
@@ -206,11 +208,20 @@ class RoomRules:
     # --- roles ---------------------------------------------------------------------------
 
     def role_of(self, key: str, operator: bool = False) -> str:
+        """The role members see (`member_roles`): an operator who owns the room is its owner."""
         if key == self.owner_key:
             return OWNER
         if operator:
             return OPERATOR
         return MODERATOR if key in self.moderators else MEMBER
+
+    def acting_role(self, key: str, operator: bool | None = None) -> str:
+        """The role a request is judged by: an operator outranks every room role, their own
+        included, whether in the room (`operator` from their ticket) or not (None: looked
+        up in the accounts)."""
+        if operator is None:
+            operator = self.is_operator(key)
+        return OPERATOR if operator else self.role_of(key)
 
     def check_moderates(self, actor: str, target: str | None, request_id: RequestId) -> None:
         """`actor` (a role) may kick, ban or mute someone of role `target` (None: absent,
@@ -300,8 +311,11 @@ class RoomRules:
                 raise ProtocolError(ErrorCode.SLOW_MODE, text, request_id, wait)
             self._last_said[key] = now
 
-    def check_may_enter(self, key: str, request_id: RequestId) -> None:
-        """Raise `banned` or `room_locked` for a `join_room`."""
+    def check_may_enter(self, key: str, request_id: RequestId, operator: bool = False) -> None:
+        """Raise `banned` or `room_locked` for a `join_room`; an operator, who may moderate
+        every room, is held by neither."""
+        if operator:
+            return
         self.check_not_banned(key, request_id)
         if self.locked_doors:
             raise ProtocolError(ErrorCode.ROOM_LOCKED, "the room takes nobody new now", request_id)

@@ -112,6 +112,7 @@ class Room(QObject):
             wall_clock,
             self._moderation.mutes(info.id, wall_clock()),
             self._moderation.modes(info.id),
+            self._is_operator,
         )
         rules.limits = ModerationLimits(
             config.max_moderation_minutes, config.max_reason_chars, config.max_slow_mode
@@ -140,6 +141,10 @@ class Room(QObject):
         self._grace.timeout.connect(self._on_grace_timeout)
         self._pressure = BackPressure(lambda: [m.connection for m in self.members.values()], self)
 
+    def _is_operator(self, key: str) -> bool:
+        account = self._store.account(key)
+        return account is not None and account.operator
+
     # --- seats and tickets ---------------------------------------------------------------
 
     @property
@@ -147,10 +152,10 @@ class Room(QObject):
         """The room as the lobby shows it (its owner may change)."""
         return self._core.info
 
-    def check_may_enter(self, user_key: str, request_id: RequestId) -> None:
+    def check_may_enter(self, user_key: str, request_id: RequestId, operator: bool = False) -> None:
         """Raise ProtocolError `banned` (with `until`) when the user is banned here, or
-        `room_locked` when its doors are locked."""
-        self._core.moderator.rules.check_may_enter(user_key, request_id)
+        `room_locked` when its doors are locked (neither for an operator)."""
+        self._core.moderator.rules.check_may_enter(user_key, request_id, operator)
 
     def set_name_check(self, check: Callable[[str, RequestId], None]) -> None:
         """How a new name is checked against the other rooms' (raises `room_name_taken`)."""

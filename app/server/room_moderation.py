@@ -78,7 +78,12 @@ class RoomModerator(Generic[C]):
         self._now = now  # wall clock, Unix seconds (bans outlive the process)
 
     def role_of(self, member: Member[C]) -> str:
+        """The role shown to the room."""
         return self.rules.role_of(member.key, member.operator)
+
+    def acting_role(self, member: Member[C]) -> str:
+        """The role a request of `member` is judged by (an operator outranks the owner)."""
+        return self.rules.acting_role(member.key, member.operator)
 
     def answer(
         self,
@@ -99,7 +104,7 @@ class RoomModerator(Generic[C]):
         request: ModerationRequest | RoomSettings,
         password_hash: str | None = None,
     ) -> list[Effect[C]]:
-        role = self.role_of(actor)
+        role = self.acting_role(actor)
         rid = request.id
         self.rules.limits.check(request, rid)
         if isinstance(request, ListBans):
@@ -114,7 +119,8 @@ class RoomModerator(Generic[C]):
             return report_message(self._room, actor, request, self._now())
         key = login_key(request.name)
         target = self._room.members.get(key)
-        target_role = self.role_of(target) if target else self.rules.role_of(key)
+        # Whoever is not in the room is judged by their account: an operator stays one.
+        target_role = self.acting_role(target) if target else self.rules.acting_role(key)
         shown = target.name if target else request.name
         effects: list[Effect[C]] = [Send(actor.connection, Ok(rid))]
         minutes: int | None = None
@@ -181,7 +187,7 @@ class RoomModerator(Generic[C]):
         shown: str,
         by: str,
     ) -> None:
-        if target_role == OWNER:
+        if key == self.rules.owner_key:
             raise ProtocolError(
                 ErrorCode.NOT_ALLOWED, "the owner's role is the owner's", request.id
             )

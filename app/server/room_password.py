@@ -49,7 +49,7 @@ class PasswordChanges:
         if member is None or not connection.is_open or self._core.closed:
             return
         try:
-            check_may_change(self._core.moderator.role_of(member), request)
+            check_may_change(self._core.moderator.acting_role(member), request)
             if not self._hasher.accepts(Priority.OTHER):
                 text = "the server is busy checking passwords; try again shortly"
                 raise ProtocolError(
