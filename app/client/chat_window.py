@@ -19,6 +19,8 @@ from app.client.mentions import mention_spans
 from app.client.message_delegate import MessageDelegate
 from app.client.message_edit import MessageEdit, counter_text
 from app.client.message_view import MessageViewActions
+from app.client.moderation import RoomModeration
+from app.client.moderation_texts import refusal
 from app.client.name_colors import NameColors
 from app.client.room_activity import RoomActivity
 from app.client.session import RoomConnection
@@ -56,6 +58,8 @@ REQUIRED = (
     "counterLabel",
     "sendButton",
     "typingLabel",
+    "mutedLabel",
+    "settingsButton",
 )
 # Endings after which getting back in makes no sense (or would fail the same way).
 NO_RECONNECT = frozenset(
@@ -173,6 +177,8 @@ class ChatWindow(QObject):
         self.send_button.clicked.connect(self._on_input_edit_return_pressed)
         self.leave_button.clicked.connect(self.leave)
         self.reconnect_button.clicked.connect(self._on_reconnect_button_clicked)
+        self.moderation = RoomModeration(self)
+        self.moderation.changed.connect(self._update_controls)
         self.form.installEventFilter(self)
         self._show_room(room)
         hide_banner(self.banner_label)
@@ -208,6 +214,7 @@ class ChatWindow(QObject):
         connection.read_marked.connect(self._on_connection_read_marked)
         connection.typing_received.connect(self._on_connection_typing_received)
         self.connection = connection
+        self.moderation.attach(connection)
         self.reconnect_button.hide()
         show_banner(self.banner_label, self.tr("Entering the room…"), BannerKind.INFO)
         connection.enter(host, port, ticket, tls)
@@ -350,15 +357,15 @@ class ChatWindow(QObject):
 
     @Slot(object)
     def _on_connection_request_failed(self, error: ErrorReply) -> None:
-        if error.id == CATCH_UP_ID:
-            return  # the catch-up's own; it gives up quietly
+        if error.id == CATCH_UP_ID or self.moderation.owns(error.id):
+            return  # the catch-up's own (it gives up quietly), or moderation's (it says why)
         wait = texts.retry_after(error)
         if wait is not None:  # not an error: a wait, counted down in the banner
             self._retry_code = error.code
             self.countdown.start(wait)
             self._update_controls()
         else:
-            text = texts.request_error(error, self.room.name)
+            text = refusal(error, self.room.name)
             self.messages.append(ChatEntry(EntryKind.PROBLEM, text))
         request_id = error.id
         refused = self._unanswered.pop(request_id, None) if isinstance(request_id, int) else None
@@ -448,6 +455,10 @@ class ChatWindow(QObject):
             () if mine else tuple(mention_spans(message.text, self.me, self.highlight_words)),
         )
 
+    def show_room(self, room: RoomSummary) -> None:
+        """The room as now known (its settings changed): header, title, the lobby's row."""
+        self._show_room(room)
+
     def _show_room(self, room: RoomSummary) -> None:
         self.room = room
         name = room.name
@@ -484,8 +495,9 @@ class ChatWindow(QObject):
     @Slot()
     def _update_controls(self) -> None:
         connected = self.connected
-        self.input_edit.setEnabled(connected)
-        may_send = connected and not self.countdown.active
+        silenced = self.moderation.muted.blocked  # muted, read-only or slow mode: it says why
+        self.input_edit.setEnabled(connected and not silenced)
+        may_send = connected and not self.countdown.active and not silenced
         text = self.input_edit.text()
         self.send_button.setEnabled(may_send and bool(text.strip()))
         counter = counter_text(len(text), self.input_edit.limit)

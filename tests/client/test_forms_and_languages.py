@@ -19,10 +19,12 @@ from app.client import (
     lobby_window,
     login_window,
     main_window,
+    moderation_dialog,
     password_dialog,
     people_panel,
     preferences_dialog,
     quick_switcher,
+    room_settings_dialog,
 )
 from app.client.login_window import LoginWindow
 from app.client.message_edit import MessageEdit
@@ -44,6 +46,8 @@ CLIENT_FORMS = {
     "chat_window": chat_window.REQUIRED,
     "people_panel": people_panel.REQUIRED,
     "direct_pane": direct_pane.REQUIRED,
+    "moderation_dialog": moderation_dialog.REQUIRED,
+    "room_settings_dialog": room_settings_dialog.REQUIRED,
 }
 
 
