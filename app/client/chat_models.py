@@ -187,6 +187,14 @@ class MessagesModel(QAbstractListModel):
             del self._entries[:extra]
             self.endRemoveRows()
 
+    def mark_deleted(self, seq: int, text: str) -> None:
+        """Message `seq` was deleted: its text gives way to `text`, shown as a notice."""
+        for row, entry in enumerate(self._entries):
+            if entry.seq == seq and entry.kind in (EntryKind.MESSAGE, EntryKind.OWN):
+                self._entries[row] = ChatEntry(EntryKind.NOTICE, text, "", entry.when, seq)
+                self.dataChanged.emit(self.index(row, 0), self.index(row, 0))
+                return
+
     def marker_row(self) -> int | None:
         """The row of the "new messages" line, if one is shown."""
         for row, entry in enumerate(self._entries):

@@ -19,6 +19,8 @@ from app.client.current_session import CurrentSession
 from app.client.mentions import mention_spans
 from app.client.message_edit import MessageEdit, counter_text
 from app.client.message_view import MessageViewActions
+from app.client.moderation import RoomModeration
+from app.client.moderation_texts import refusal
 from app.client.name_colors import NameColors
 from app.client.room_activity import RoomActivity
 from app.client.room_files import REQUIRED as FILE_WIDGETS
@@ -59,6 +61,8 @@ REQUIRED = (
     "sendButton",
     "typingLabel",
     *FILE_WIDGETS,
+    "mutedLabel",
+    "settingsButton",
 )
 # Endings after which getting back in makes no sense (or would fail the same way).
 NO_RECONNECT = frozenset(
@@ -177,6 +181,8 @@ class ChatWindow(QObject):
         self.send_button.clicked.connect(self._on_input_edit_return_pressed)
         self.leave_button.clicked.connect(self.leave)
         self.reconnect_button.clicked.connect(self._on_reconnect_button_clicked)
+        self.moderation = RoomModeration(self)
+        self.moderation.changed.connect(self._update_controls)
         self.form.installEventFilter(self)
         self._show_room(room)
         hide_banner(self.banner_label)
@@ -213,6 +219,7 @@ class ChatWindow(QObject):
         connection.read_marked.connect(self._on_connection_read_marked)
         connection.typing_received.connect(self._on_connection_typing_received)
         self.connection = connection
+        self.moderation.attach(connection)
         self.reconnect_button.hide()
         show_banner(self.banner_label, self.tr("Entering the room…"), BannerKind.INFO)
         connection.enter(host, port, ticket, tls)
@@ -356,15 +363,15 @@ class ChatWindow(QObject):
 
     @Slot(object)
     def _on_connection_request_failed(self, error: ErrorReply) -> None:
-        if error.id == CATCH_UP_ID or RoomFiles.owns(error):
-            return  # the catch-up's own (it gives up quietly), or a file's (RoomFiles says)
+        if error.id == CATCH_UP_ID or RoomFiles.owns(error) or self.moderation.owns(error.id):
+            return  # the catch-up's (it gives up quietly), a file's or moderation's (they say)
         wait = texts.retry_after(error)
         if wait is not None:  # not an error: a wait, counted down in the banner
             self._retry_code = error.code
             self.countdown.start(wait)
             self._update_controls()
         else:
-            text = texts.request_error(error, self.room.name)
+            text = refusal(error, self.room.name)
             self.messages.append(ChatEntry(EntryKind.PROBLEM, text))
         request_id = error.id
         refused = self._unanswered.pop(request_id, None) if isinstance(request_id, int) else None
@@ -455,6 +462,10 @@ class ChatWindow(QObject):
             message.attachment,
         )
 
+    def show_room(self, room: RoomSummary) -> None:
+        """The room as now known (its settings changed): header, title, the lobby's row."""
+        self._show_room(room)
+
     def _show_room(self, room: RoomSummary) -> None:
         self.room = room
         name = room.name
@@ -491,8 +502,9 @@ class ChatWindow(QObject):
     @Slot()
     def _update_controls(self) -> None:
         connected = self.connected
-        self.input_edit.setEnabled(connected)
-        may_send = connected and not self.countdown.active
+        silenced = self.moderation.muted.blocked  # muted, read-only or slow mode: it says why
+        self.input_edit.setEnabled(connected and not silenced)
+        may_send = connected and not self.countdown.active and not silenced
         text = self.input_edit.text()
         self.send_button.setEnabled(may_send and bool(text.strip()))
         counter = counter_text(len(text), self.input_edit.limit)

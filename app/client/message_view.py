@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QPointF, Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QHelpEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import QListView, QMenu, QStyleOptionViewItem, QToolTip
@@ -34,6 +36,8 @@ class MessageViewActions(QObject):
         self.view = view
         self.delegate = delegate
         self.menu: QMenu | None = None
+        # The room's own entries (Delete, Report), added to the menu of a message.
+        self.extend_menu: Callable[[QMenu, QModelIndex], None] | None = None
         self._anchor: tuple[int, int] | None = None  # (row, character) a press started at
         self._dragged = False
         self._viewport = view.viewport()  # kept: asking a view being deleted would crash
@@ -111,6 +115,8 @@ class MessageViewActions(QObject):
         copy_link.setEnabled(link is not None)
         quote = menu.addAction(self.tr("&Quote"), lambda: self.quote(index))
         quote.setEnabled(index.data(KIND_ROLE) in (EntryKind.MESSAGE, EntryKind.OWN))
+        if self.extend_menu is not None:
+            self.extend_menu(menu, index)
         self.menu = menu
         menu.popup(self.view.viewport().mapToGlobal(point))
 

@@ -10,6 +10,7 @@ from app.server.addresses import ipv6_prefix_length
 from app.server.flags import (
     FlagGroup,
     flag,
+    int_from,
     non_negative_float,
     non_negative_int,
     port_number,
@@ -19,6 +20,7 @@ from app.server.flags import (
     server_name,
     yes_no,
 )
+from app.shared.protocol import MAX_MINUTES, REASON_MAX, SLOW_MODE_MAX
 
 SHARED, SERVER, LIMITS = FlagGroup.SHARED, FlagGroup.SERVER, FlagGroup.LIMITS
 # Who may create a persistent room: server operators, every account, or nobody.
@@ -550,6 +552,38 @@ class ServerConfig:
             "open rooms one person may own (default: %(default)s)",
             LIMITS,
             parse=non_negative_int,
+            metavar="N",
+        ),
+    )
+    max_moderation_minutes: int = field(
+        default=366 * 24 * 60,
+        metadata=flag(
+            "--max-moderation-minutes",
+            f"longest timed ban or mute in minutes, 1 to {MAX_MINUTES:,}; longer ones are"
+            " refused (for good still works) (default: %(default)s)",
+            LIMITS,
+            parse=int_from(1, MAX_MINUTES),
+            metavar="N",
+        ),
+    )
+    max_slow_mode: int = field(
+        default=24 * 60 * 60,
+        metadata=flag(
+            "--max-slow-mode",
+            f"longest slow mode a room may set, 0 to {SLOW_MODE_MAX:,} (default: %(default)s)",
+            LIMITS,
+            parse=int_from(0, SLOW_MODE_MAX),
+            metavar="SECONDS",
+        ),
+    )
+    max_reason_chars: int = field(
+        default=200,
+        metadata=flag(
+            "--max-reason-chars",
+            f"longest reason of a kick, ban, mute or report, 1 to {REASON_MAX:,}"
+            " (default: %(default)s)",
+            LIMITS,
+            parse=int_from(1, REASON_MAX),
             metavar="N",
         ),
     )

@@ -15,6 +15,7 @@ from app.server.config import ServerConfig
 from app.server.connection import Connection
 from app.server.database import DatabaseError
 from app.server.file_service import FileService
+from app.server.hashing import PasswordHasher
 from app.server.history_eraser import HistoryEraser
 from app.server.read_marker_store import ReadMarkerStore
 from app.server.room import HISTORY_LENGTH, Room, RoomInfo
@@ -56,8 +57,10 @@ class RoomDirectory(QObject):
         parent: QObject | None = None,
         clock: Clock = time.monotonic,
         wall_clock: Clock = time.time,
+        hasher: PasswordHasher | None = None,
     ) -> None:
         super().__init__(parent)
+        self._hasher = hasher  # a room's password set on its own port
         self.budgets = budgets  # shared by every room: per-account budgets span them all
         self._clock = clock
         self._wall_clock = wall_clock  # bans end at Unix times
@@ -208,6 +211,7 @@ class RoomDirectory(QObject):
             self._clock,
             self._wall_clock,
             self.files,
+            self._hasher,
         )
         room.set_name_check(self.check_name_free)
         room.members_changed.connect(lambda: self._room_changed(room))

@@ -118,6 +118,18 @@ def room_capacity(text: str) -> int:
     return value
 
 
+def int_from(low: int, high: int) -> Callable[[str], int]:
+    """A parser for an integer flag from `low` to `high`."""
+
+    def parse(text: str) -> int:
+        value = int(text)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be from {low:,} to {high:,}")
+        return value
+
+    return parse
+
+
 def yes_no(text: str) -> bool:
     if text not in ("yes", "no"):
         raise argparse.ArgumentTypeError("expected yes or no")

@@ -505,7 +505,7 @@ class Lobby(SigningIn, QObject):
     def _join_room(self, session: Session, request: JoinRoom) -> None:
         room = self._find_room(request)
         key = session.user_key or ""
-        room.check_may_enter(key, request.id)
+        room.check_may_enter(key, request.id, session.operator)
         if key in room.members:
             raise ProtocolError(
                 ErrorCode.ALREADY_IN_ROOM, "you are in this room already", request.id

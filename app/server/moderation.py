@@ -7,7 +7,7 @@ server's operators; a ban or mute ends at a wall-clock time (Unix seconds) or ne
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from app.shared.protocol import (
@@ -97,9 +97,42 @@ class SavedRoom:
     capacity: int
 
 
+@dataclass(frozen=True, slots=True)
+class SavedPassword:
+    """The room's password hash as it is now (None: an open room)."""
+
+    password_hash: str | None = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class SavedMute:
+    """A mute in force: `until` in Unix seconds, None until unmuted."""
+
+    key: str
+    until: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class LiftedMute:
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Modes:
+    """A room's slow mode, read-only and locked doors, as they are now."""
+
+    slow_mode_seconds: int = 0
+    read_only: bool = False
+    locked_doors: bool = False
+
+
 # What the database is to keep.
 Change = (
     Act
+    | SavedMute
+    | LiftedMute
+    | Modes
+    | SavedPassword
     | SavedBan
     | LiftedBan
     | SavedRole
@@ -108,6 +141,30 @@ Change = (
     | DeletedMessage
     | ReportedMessage
 )
+
+
+@dataclass(frozen=True, slots=True)
+class ModerationLimits:
+    """The server's limits (its flags) on what moderation requests may ask."""
+
+    max_minutes: int = 366 * 24 * 60
+    max_reason_chars: int = 200
+    max_slow_mode: int = 24 * 60 * 60
+
+    def check(self, request: object, request_id: RequestId) -> None:
+        """Raise `bad_request` for minutes, a reason or a slow mode past these limits."""
+        minutes = getattr(request, "minutes", None)
+        if minutes is not None and minutes > self.max_minutes:
+            text = f"minutes must be null or an integer from 1 to {self.max_minutes}"
+            raise ProtocolError(ErrorCode.BAD_REQUEST, text, request_id)
+        reason = getattr(request, "reason", None)
+        if reason is not None and len(reason) > self.max_reason_chars:
+            text = f"reason must be null or a text of at most {self.max_reason_chars} characters"
+            raise ProtocolError(ErrorCode.BAD_REQUEST, text, request_id)
+        slow = getattr(request, "slow_mode_seconds", None)
+        if slow is not None and slow > self.max_slow_mode:
+            text = f"slow_mode_seconds must be an integer from 0 to {self.max_slow_mode}"
+            raise ProtocolError(ErrorCode.BAD_REQUEST, text, request_id)
 
 
 def iso_or_none(moment: float | None) -> str | None:
@@ -128,25 +185,43 @@ class RoomRules:
         moderators: Iterable[str],
         bans: Iterable[BanRecord],
         now: Callable[[], float],
+        mutes: Iterable[SavedMute] = (),
+        modes: Modes = Modes(),
+        is_operator: Callable[[str], bool] = lambda key: False,
     ) -> None:
         self.owner_key = owner_key
         self.moderators = set(moderators)
         self._bans = {ban.key: ban for ban in bans}
-        self._mutes: dict[str, float | None] = {}  # kept in memory: a mute is for a session
+        self._mutes: dict[str, float | None] = {mute.key: mute.until for mute in mutes}
         self._now = now
-        self.slow_mode_seconds = 0  # settings, kept while the room is open
-        self.read_only = False
-        self.locked_doors = False
+        self.slow_mode_seconds = modes.slow_mode_seconds
+        self.read_only = modes.read_only
+        self.locked_doors = modes.locked_doors
+        self.limits = ModerationLimits()  # the adapter sets the server's
+        self.is_operator = is_operator  # an account's operator flag, for whoever is not in
         self._last_said: dict[str, float] = {}  # per account, while slow mode is on
+
+    @property
+    def modes(self) -> Modes:
+        return Modes(self.slow_mode_seconds, self.read_only, self.locked_doors)
 
     # --- roles ---------------------------------------------------------------------------
 
     def role_of(self, key: str, operator: bool = False) -> str:
+        """The role members see (`member_roles`): an operator who owns the room is its owner."""
         if key == self.owner_key:
             return OWNER
         if operator:
             return OPERATOR
         return MODERATOR if key in self.moderators else MEMBER
+
+    def acting_role(self, key: str, operator: bool | None = None) -> str:
+        """The role a request is judged by: an operator outranks every room role, their own
+        included, whether in the room (`operator` from their ticket) or not (None: looked
+        up in the accounts)."""
+        if operator is None:
+            operator = self.is_operator(key)
+        return OPERATOR if operator else self.role_of(key)
 
     def check_moderates(self, actor: str, target: str | None, request_id: RequestId) -> None:
         """`actor` (a role) may kick, ban or mute someone of role `target` (None: absent,
@@ -236,8 +311,11 @@ class RoomRules:
                 raise ProtocolError(ErrorCode.SLOW_MODE, text, request_id, wait)
             self._last_said[key] = now
 
-    def check_may_enter(self, key: str, request_id: RequestId) -> None:
-        """Raise `banned` or `room_locked` for a `join_room`."""
+    def check_may_enter(self, key: str, request_id: RequestId, operator: bool = False) -> None:
+        """Raise `banned` or `room_locked` for a `join_room`; an operator, who may moderate
+        every room, is held by neither."""
+        if operator:
+            return
         self.check_not_banned(key, request_id)
         if self.locked_doors:
             raise ProtocolError(ErrorCode.ROOM_LOCKED, "the room takes nobody new now", request_id)

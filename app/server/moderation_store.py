@@ -11,9 +11,13 @@ from app.server.moderation import (
     Change,
     DeletedMessage,
     LiftedBan,
+    LiftedMute,
+    Modes,
     ReportedMessage,
     SavedBan,
+    SavedMute,
     SavedOwner,
+    SavedPassword,
     SavedRole,
     SavedRoom,
 )
@@ -68,12 +72,80 @@ class ModerationStore:
                 reason=change.reason or "",
                 at=change.at,
             )
+        elif isinstance(change, SavedMute | LiftedMute | Modes):
+            self._keep_mute_or_modes(room_id, change)
+        elif isinstance(change, SavedPassword):
+            self.set_password(room_id, change.password_hash)
         elif isinstance(change, SavedRoom):
             self._db.execute(
                 "UPDATE rooms SET name = :name, capacity = :capacity WHERE id = :r",
                 name=change.name,
                 capacity=change.capacity,
                 r=room_id,
+            ).finish()
+
+    def _keep_mute_or_modes(self, room_id: int, change: SavedMute | LiftedMute | Modes) -> None:
+        with self._db.transaction():
+            if isinstance(change, Modes):
+                self._db.execute("DELETE FROM room_modes WHERE room_id = :r", r=room_id).finish()
+                self._db.execute(
+                    "INSERT INTO room_modes (room_id, slow_mode_seconds, read_only, locked_doors) "
+                    "VALUES (:r, :slow, :ro, :locked)",
+                    r=room_id,
+                    slow=change.slow_mode_seconds,
+                    ro=int(change.read_only),
+                    locked=int(change.locked_doors),
+                ).finish()
+                return
+            self._db.execute(
+                "DELETE FROM room_mutes WHERE room_id = :r AND user_key = :k",
+                r=room_id,
+                k=change.key,
+            ).finish()
+            if isinstance(change, LiftedMute):
+                return
+            if change.until is None:  # NULL by leaving it out, as with a ban's `until`
+                self._db.execute(
+                    "INSERT INTO room_mutes (room_id, user_key) VALUES (:r, :k)",
+                    r=room_id,
+                    k=change.key,
+                ).finish()
+            else:
+                self._db.execute(
+                    "INSERT INTO room_mutes (room_id, user_key, until) VALUES (:r, :k, :u)",
+                    r=room_id,
+                    k=change.key,
+                    u=change.until,
+                ).finish()
+
+    def mutes(self, room_id: int, now: float) -> list[SavedMute]:
+        """The room's mutes still in force at `now`."""
+        rows = self._db.rows(
+            "SELECT user_key, until IS NULL, until FROM room_mutes "
+            "WHERE room_id = :r AND (until IS NULL OR until > :now)",
+            r=room_id,
+            now=now,
+        )
+        return [SavedMute(str(k), None if forever else float(u)) for k, forever, u in rows]
+
+    def modes(self, room_id: int) -> Modes:
+        rows = self._db.rows(
+            "SELECT slow_mode_seconds, read_only, locked_doors FROM room_modes WHERE room_id = :r",
+            r=room_id,
+        )
+        if not rows:
+            return Modes()
+        slow, read_only, locked = rows[0]
+        return Modes(int(slow), bool(int(read_only)), bool(int(locked)))
+
+    def set_password(self, room_id: int, password_hash: str | None) -> None:
+        if password_hash is None:  # a bound None is not NULL on every driver: write NULL
+            self._db.execute(
+                "UPDATE rooms SET password_hash = NULL WHERE id = :r", r=room_id
+            ).finish()
+        else:
+            self._db.execute(
+                "UPDATE rooms SET password_hash = :h WHERE id = :r", h=password_hash, r=room_id
             ).finish()
 
     def delete_message(self, room_id: int, seq: int) -> None:

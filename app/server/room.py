@@ -15,8 +15,9 @@ from app.server.connection import Connection
 from app.server.conversation import ParsedItem
 from app.server.database import DatabaseError
 from app.server.file_service import FileService
+from app.server.hashing import PasswordHasher
 from app.server.message_log import MessageLog
-from app.server.moderation import DeletedMessage, RoomRules
+from app.server.moderation import DeletedMessage, ModerationLimits, RoomRules
 from app.server.moderation_store import ModerationStore
 from app.server.pressure import BackPressure
 from app.server.read_marker_store import ReadMarkerStore
@@ -41,6 +42,7 @@ from app.server.room_effects import (
 from app.server.room_files import RoomFiles
 from app.server.room_history import history_page
 from app.server.room_markers import RoomMarkers
+from app.server.room_password import PasswordChanges
 from app.server.seats import Seats
 from app.server.store import ChatStore
 from app.shared import logs
@@ -92,6 +94,7 @@ class Room(QObject):
         clock: Clock = time.monotonic,
         wall_clock: Clock = time.time,
         files: FileService | None = None,
+        hasher: PasswordHasher | None = None,
     ) -> None:
         super().__init__(parent)
         self.port = listener.serverPort()
@@ -111,6 +114,12 @@ class Room(QObject):
             self._moderation.moderators(info.id),
             self._moderation.bans(info.id, wall_clock()),
             wall_clock,
+            self._moderation.mutes(info.id, wall_clock()),
+            self._moderation.modes(info.id),
+            self._is_operator,
+        )
+        rules.limits = ModerationLimits(
+            config.max_moderation_minutes, config.max_reason_chars, config.max_slow_mode
         )
         markers: RoomMarkers[Connection] = RoomMarkers(
             clock, config.read_marker_interval, config.typing_interval
@@ -120,6 +129,7 @@ class Room(QObject):
         )
         self._core.max_capacity = config.max_room_capacity
         self.members: dict[str, Member[Connection]] = self._core.members  # the core's own
+        self._passwords = PasswordChanges(self._core, hasher, self._carry_out)
         self._expiry = QTimer(self)  # drops tickets as they expire, freeing their seats
         self._expiry.setSingleShot(True)
         self._expiry.timeout.connect(self._on_expiry_timeout)
@@ -137,6 +147,10 @@ class Room(QObject):
         self._service = files
         self._files = None if files is None else RoomFiles(info.id, files, self._log, self._posted)
 
+    def _is_operator(self, key: str) -> bool:
+        account = self._store.account(key)
+        return account is not None and account.operator
+
     # --- seats and tickets ---------------------------------------------------------------
 
     @property
@@ -144,10 +158,10 @@ class Room(QObject):
         """The room as the lobby shows it (its owner may change)."""
         return self._core.info
 
-    def check_may_enter(self, user_key: str, request_id: RequestId) -> None:
+    def check_may_enter(self, user_key: str, request_id: RequestId, operator: bool = False) -> None:
         """Raise ProtocolError `banned` (with `until`) when the user is banned here, or
-        `room_locked` when its doors are locked."""
-        self._core.moderator.rules.check_may_enter(user_key, request_id)
+        `room_locked` when its doors are locked (neither for an operator)."""
+        self._core.moderator.rules.check_may_enter(user_key, request_id, operator)
 
     def set_name_check(self, check: Callable[[str, RequestId], None]) -> None:
         """How a new name is checked against the other rooms' (raises `room_name_taken`)."""
@@ -254,7 +268,7 @@ class Room(QObject):
         if not isinstance(connection, Connection):
             return
         try:
-            self._carry_out(self._core.received(connection, items))
+            self._passwords.received(connection, items)
         except Exception:  # nothing a client sends may raise out of a slot
             logs.server.exception("room %d: request from %s failed", self.info.id, connection.peer)
             connection.close_with_error(ErrorCode.INTERNAL_ERROR, "the server hit an error")

@@ -171,6 +171,10 @@ class RoomConversation(Generic[C]):
         roles = [MemberRole(m.name, role_of(m)) for m in self.members.values()]
         return fitted_roles(roles, used)
 
+    def member_at(self, connection: C) -> Member[C] | None:
+        """The member on `connection`, once entered."""
+        return self._by_connection.get(connection)
+
     def state_of(self, connection: C) -> RoomState:
         peer = self._peers.get(connection)
         return RoomState.CLOSED if peer is None else peer.state

@@ -15,8 +15,10 @@ from app.server.moderation import (
     Act,
     BanRecord,
     LiftedBan,
+    LiftedMute,
     RoomRules,
     SavedBan,
+    SavedMute,
     SavedOwner,
     SavedRole,
     iso_or_none,
@@ -76,34 +78,49 @@ class RoomModerator(Generic[C]):
         self._now = now  # wall clock, Unix seconds (bans outlive the process)
 
     def role_of(self, member: Member[C]) -> str:
+        """The role shown to the room."""
         return self.rules.role_of(member.key, member.operator)
 
+    def acting_role(self, member: Member[C]) -> str:
+        """The role a request of `member` is judged by (an operator outranks the owner)."""
+        return self.rules.acting_role(member.key, member.operator)
+
     def answer(
-        self, actor: Member[C], request: ModerationRequest | RoomSettings
+        self,
+        actor: Member[C],
+        request: ModerationRequest | RoomSettings,
+        password_hash: str | None = None,
     ) -> list[Effect[C]]:
-        """The effects of one request from `actor`; a refusal changes nothing."""
+        """The effects of one request from `actor`; a refusal changes nothing. A
+        `room_settings` with a new password comes with its hash."""
         try:
-            return self._answer(actor, request)
+            return self._answer(actor, request, password_hash)
         except ProtocolError as refused:
             return [Send(actor.connection, error_reply(refused))]
 
     def _answer(
-        self, actor: Member[C], request: ModerationRequest | RoomSettings
+        self,
+        actor: Member[C],
+        request: ModerationRequest | RoomSettings,
+        password_hash: str | None = None,
     ) -> list[Effect[C]]:
-        role = self.role_of(actor)
+        role = self.acting_role(actor)
         rid = request.id
+        self.rules.limits.check(request, rid)
         if isinstance(request, ListBans):
             self.rules.check_moderates(role, None, rid)
             return [Send(actor.connection, self._ban_list(request))]
         if isinstance(request, RoomSettings):
-            return change_settings(self._room, self.rules, actor, role, request, self._now())
+            now = self._now()
+            return change_settings(self._room, self.rules, actor, role, request, now, password_hash)
         if isinstance(request, DeleteMessage):
             return delete_message(self._room, actor, role, request, self._now())
         if isinstance(request, Report):
             return report_message(self._room, actor, request, self._now())
         key = login_key(request.name)
         target = self._room.members.get(key)
-        target_role = self.role_of(target) if target else self.rules.role_of(key)
+        # Whoever is not in the room is judged by their account: an operator stays one.
+        target_role = self.acting_role(target) if target else self.rules.acting_role(key)
         shown = target.name if target else request.name
         effects: list[Effect[C]] = [Send(actor.connection, Ok(rid))]
         minutes: int | None = None
@@ -139,11 +156,14 @@ class RoomModerator(Generic[C]):
             effects.append(Remember(LiftedBan(key)))
         elif isinstance(request, Mute):
             action, minutes, reason = MUTE, request.minutes, request.reason
-            self.rules.mute(key, self.rules.until(minutes))
+            until = self.rules.until(minutes)
+            self.rules.mute(key, until)
+            effects.append(Remember(SavedMute(key, until)))
         elif isinstance(request, Unmute):
             if not self.rules.unmute(key):
                 raise ProtocolError(ErrorCode.NO_SUCH_USER, "nobody of that name is muted", rid)
             action = UNMUTE
+            effects.append(Remember(LiftedMute(key)))
         elif isinstance(request, SetRole):
             action = SET_ROLE
             self._set_role(key, target_role, request, effects, shown, actor.name)
@@ -167,7 +187,7 @@ class RoomModerator(Generic[C]):
         shown: str,
         by: str,
     ) -> None:
-        if target_role == OWNER:
+        if key == self.rules.owner_key:
             raise ProtocolError(
                 ErrorCode.NOT_ALLOWED, "the owner's role is the owner's", request.id
             )

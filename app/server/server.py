@@ -80,7 +80,7 @@ class ChatServer(QObject):
         self._sweep.start(int(period * 1000))
         self.budgets = Budgets(config, clock)  # per account and address, across connections
         self.directory = RoomDirectory(
-            config, self.store, self._track, self.budgets, self, clock, wall_clock
+            config, self.store, self._track, self.budgets, self, clock, wall_clock, self.hasher
         )
         try:
             self.directory.reopen_persistent_rooms()

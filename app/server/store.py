@@ -149,6 +149,19 @@ MIGRATIONS: list[list[Step]] = [
     ],
     # The file each room message carries, if any (see attachment_store.py).
     list(ATTACHMENT_TABLES),
+    [
+        # Mutes and a room's modes, so that a persistent room reopens as it was left.
+        """CREATE TABLE room_mutes (
+            room_id INTEGER NOT NULL,
+            user_key TEXT NOT NULL,
+            until DOUBLE PRECISION,
+            PRIMARY KEY (room_id, user_key)){without_rowid}""",
+        """CREATE TABLE room_modes (
+            room_id INTEGER NOT NULL PRIMARY KEY,
+            slow_mode_seconds INTEGER NOT NULL,
+            read_only INTEGER NOT NULL,
+            locked_doors INTEGER NOT NULL)""",
+    ],
 ]
 INSTANCE_KEY = "instance"
 

@@ -79,26 +79,6 @@
         <source>Trust &amp;always</source>
         <translation>항상 신뢰(&amp;A)</translation>
     </message>
-    <message>
-        <location filename="../../app/client/certificate_dialog.py" line="117"/>
-        <source>Someone on this network may be pretending to be the server. Ask the server&apos;s operator which fingerprint is right.</source>
-        <translation>이 네트워크의 누군가가 서버인 척하고 있을 수 있습니다. 어느 지문이 맞는지 서버 운영자에게 물어보세요.</translation>
-    </message>
-    <message>
-        <location filename="../../app/client/certificate_dialog.py" line="107"/>
-        <source>Ask the server&apos;s operator whether they replaced the certificate. Only if they did, forget the old one and log in again to check the new one.</source>
-        <translation>서버 운영자에게 인증서를 바꾸었는지 물어보세요. 바꾸었을 때에만 예전 인증서를 잊고 다시 로그인해서 새 인증서를 확인하세요.</translation>
-    </message>
-    <message>
-        <location filename="../../app/client/certificate_dialog.py" line="125"/>
-        <source>Trust it only if this fingerprint matches the one the server&apos;s operator gave you. Otherwise someone may be listening in.</source>
-        <translation>이 지문이 서버 운영자가 알려 준 지문과 같을 때에만 신뢰하세요. 그렇지 않으면 누군가 엿듣고 있을 수 있습니다.</translation>
-    </message>
-    <message>
-        <location filename="../../forms/certificate_dialog.ui" line="203"/>
-        <source>&amp;Forget this server&apos;s certificate</source>
-        <translation>이 서버의 인증서 잊기(&amp;F)</translation>
-    </message>
 </context>
 <context>
     <name>ChatWindow</name>
@@ -215,11 +195,6 @@
         <translation>({count}) {title}</translation>
     </message>
     <message>
-        <location filename="../../app/client/chat_window.py" line="310"/>
-        <source>the server&apos;s operator</source>
-        <translation>서버 운영자</translation>
-    </message>
-    <message>
         <location filename="../../forms/chat_window.ui" line="295"/>
         <source>Files waiting to be sent, in order</source>
         <translation>보낼 차례를 기다리는 파일(순서대로)</translation>
@@ -305,11 +280,6 @@
     <message>
         <source>C&amp;reate</source>
         <translation>만들기(&amp;R)</translation>
-    </message>
-    <message>
-        <location filename="../../forms/create_room_dialog.ui" line="143"/>
-        <source>The room&apos;s password</source>
-        <translation>방 비밀번호</translation>
     </message>
 </context>
 <context>
@@ -665,16 +635,6 @@
     <message>
         <source>&amp;Log in</source>
         <translation>로그인(&amp;L)</translation>
-    </message>
-    <message>
-        <location filename="../../app/client/login_window.py" line="175"/>
-        <source>Enter the server&apos;s host name or address.</source>
-        <translation>서버의 호스트 이름이나 주소를 입력하세요.</translation>
-    </message>
-    <message>
-        <location filename="../../forms/login_window.ui" line="279"/>
-        <source>Sign in on the next start without the password (kept in the system&apos;s credential store)</source>
-        <translation>다음에 시작할 때 비밀번호 없이 로그인합니다 (시스템의 자격 증명 저장소에 보관)</translation>
     </message>
 </context>
 <context>
@@ -1034,11 +994,6 @@
     <message>
         <source>&amp;Join</source>
         <translation>들어가기(&amp;J)</translation>
-    </message>
-    <message>
-        <location filename="../../app/client/password_dialog.py" line="66"/>
-        <source>Enter the room&apos;s password.</source>
-        <translation>방 비밀번호를 입력하세요.</translation>
     </message>
 </context>
 <context>

@@ -20,10 +20,12 @@ from app.client import (
     lobby_window,
     login_window,
     main_window,
+    moderation_dialog,
     password_dialog,
     people_panel,
     preferences_dialog,
     quick_switcher,
+    room_settings_dialog,
 )
 from app.client.login_window import LoginWindow
 from app.client.message_edit import MessageEdit
@@ -46,6 +48,8 @@ CLIENT_FORMS = {
     "people_panel": people_panel.REQUIRED,
     "direct_pane": direct_pane.REQUIRED,
     "image_viewer": image_viewer.REQUIRED,
+    "moderation_dialog": moderation_dialog.REQUIRED,
+    "room_settings_dialog": room_settings_dialog.REQUIRED,
 }
 
 

@@ -55,6 +55,7 @@ from app.shared.protocol import (
     RoomDeleted,
     RoomList,
     RoomRemoved,
+    RoomSettings,
     RoomSettingsChanged,
     RoomSummary,
     RoomUpdated,
@@ -398,3 +399,17 @@ def test_the_largest_room_fits_entered_joined_and_left() -> None:
     assert len(encode(fitted_entered(room, members[0], members, [], "x" * 128))) <= MAX_FRAME_BYTES
     assert len(encode(Joined(members[0], members, TS))) <= MAX_FRAME_BYTES
     assert len(encode(Left(members[0], members, TS))) <= MAX_FRAME_BYTES
+
+
+def test_room_settings_tell_a_new_password_from_clearing_it_and_never_echo_it() -> None:
+    new = parse(b'{"type":"room_settings","password":"hunter22","id":1}', ROOM_PORT_TYPES)
+    assert new == RoomSettings(id=1, password="hunter22")
+    assert new.changes() == {"locked": True}
+    cleared = parse(b'{"type":"room_settings","password":null}', ROOM_PORT_TYPES)
+    assert cleared == RoomSettings(clear_password=True)
+    assert cleared.changes() == {"locked": False}
+    assert parse(encode(cleared).rstrip(b"\n"), ROOM_PORT_TYPES) == cleared
+    assert json.loads(encode(cleared)) == {"type": "room_settings", "password": None}
+    with pytest.raises(ProtocolError) as refused:
+        parse(b'{"type":"room_settings","password":5}', ROOM_PORT_TYPES)
+    assert refused.value.code is ErrorCode.INVALID_PASSWORD

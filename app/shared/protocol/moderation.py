@@ -25,8 +25,9 @@ if TYPE_CHECKING:  # events.py imports this module; the reader is only a type he
 OWNER, OPERATOR, MODERATOR, MEMBER = "owner", "operator", "moderator", "member"
 ROLES = (OWNER, OPERATOR, MODERATOR, MEMBER)
 SETTABLE_ROLES = (MODERATOR, MEMBER)  # what `set_role` may give
-MAX_MINUTES = 366 * 24 * 60  # the longest timed ban or mute; longer is "for good" (null)
-REASON_MAX = 200  # characters
+# The wire's ceilings; each server's own limits (flags, default lower) lie within them.
+MAX_MINUTES = 10 * 366 * 24 * 60  # the longest timed ban or mute; longer is "for good" (null)
+REASON_MAX = 1000  # characters
 
 # The `action` of a `moderation` event.
 KICK, BAN, UNBAN, MUTE, UNMUTE, SET_ROLE, TRANSFER_OWNER = (

@@ -12,7 +12,7 @@ from app.shared.protocol.wire import _Wire
 if TYPE_CHECKING:  # events.py imports this module; the reader is only a type here
     from app.shared.protocol.events import _Reader
 
-SLOW_MODE_MAX = 24 * 60 * 60  # seconds between one member's messages, at most
+SLOW_MODE_MAX = 7 * 24 * 60 * 60  # seconds between one member's messages: the wire's ceiling
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,17 +26,34 @@ class RoomSettings(_Wire):
     capacity: int | None = None
     name: str | None = None
     id: RequestId = None
+    password: str | None = None  # a new password (the server hashes it)
+    clear_password: bool = False  # `"password": null` on the wire: open the room
+
+    def to_wire(self) -> WireObject:
+        obj = _Wire.to_wire(self)
+        del obj["clear_password"]
+        if self.clear_password:
+            obj["password"] = None
+        return obj
+
+    @property
+    def changes_password(self) -> bool:
+        return self.password is not None or self.clear_password
 
     def changes(self) -> dict[str, Any]:
-        """The settings asked for, by their wire names."""
+        """The settings asked for, by their wire names; a password change as `locked`
+        (true: a password is set now, false: cleared), never the password itself."""
         wire = self.to_wire()
-        return {k: v for k, v in wire.items() if k not in ("type", "id")}
+        changes = {k: v for k, v in wire.items() if k not in ("type", "id", "password")}
+        if self.changes_password:
+            changes["locked"] = self.password is not None
+        return changes
 
 
 def parse_room_settings(obj: WireObject, rid: RequestId) -> RoomSettings:
-    if "password" in obj:
-        text = "a room's password is changed from the lobby, not here"
-        raise ProtocolError(ErrorCode.BAD_REQUEST, text, rid)
+    password = obj.get("password")
+    if password is not None and not isinstance(password, str):
+        raise ProtocolError(ErrorCode.INVALID_PASSWORD, "password must be a text or null", rid)
     slow = obj.get("slow_mode_seconds")
     if slow is not None and (not is_int(slow) or not 0 <= slow <= SLOW_MODE_MAX):
         text = f"slow_mode_seconds must be an integer from 0 to {SLOW_MODE_MAX}"
@@ -53,7 +70,8 @@ def parse_room_settings(obj: WireObject, rid: RequestId) -> RoomSettings:
     name = obj.get("name")
     if name is not None and not isinstance(name, str):
         raise ProtocolError(ErrorCode.INVALID_ROOM_NAME, "name must be a string", rid)
-    settings = RoomSettings(slow, flags["read_only"], flags["locked_doors"], capacity, name, rid)  # type: ignore[arg-type]  # checked above
+    settings = RoomSettings(slow, flags["read_only"], flags["locked_doors"], capacity, name, rid,  # type: ignore[arg-type]  # checked above
+                            password, "password" in obj and password is None)  # fmt: skip
     if not settings.changes():
         raise ProtocolError(ErrorCode.BAD_REQUEST, "room_settings changes nothing", rid)
     return settings

@@ -1,0 +1,181 @@
+"""Moderation in the chat window against a real server, driven from the keyboard: the member
+menu, the Room settings dialog, and the input line a mute or read-only turns off."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+
+from app.client.chat_models import EntryKind
+from app.shared.protocol import Kick
+from tests.client.conftest import (
+    WAIT_MS,
+    activate,
+    create_room,
+    entered_chat,
+    join_row,
+    log_in,
+    wait_for_room_row,
+)
+from tests.client.test_chat import _entries
+
+ALT = Qt.KeyboardModifier.AltModifier
+
+
+def _pair(qtbot, make_client, room: str = "Lounge"):
+    alice, bob = make_client(), make_client()
+    log_in(qtbot, alice, "alice")
+    log_in(qtbot, bob, "bob")
+    alice_chat = create_room(qtbot, alice, room, capacity=5)
+    join_row(qtbot, bob, wait_for_room_row(qtbot, bob, room))
+    bob_chat = entered_chat(qtbot, bob, room)
+    qtbot.waitUntil(lambda: alice_chat.members.names == ["alice", "bob"], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: alice_chat.moderation.my_role() == "owner", timeout=WAIT_MS)
+    return alice, bob, alice_chat, bob_chat
+
+
+def _modal(qtbot) -> QWidget:
+    """The dialog or question the person is looking at now."""
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is not None, timeout=WAIT_MS)
+    widget = QApplication.activeModalWidget()
+    assert widget is not None
+    activate(qtbot, widget)  # as the window manager does a new dialog
+    return widget
+
+
+def _menu_on(qtbot, chat, name: str, key=Qt.Key.Key_Menu, modifier=Qt.KeyboardModifier.NoModifier):
+    """Select `name` in the member list with the arrow keys, then open its menu by key."""
+    view = chat.members_view
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Home)
+    while chat.members.names[view.currentIndex().row()] != name:
+        qtbot.keyClick(view, Qt.Key.Key_Down)
+    qtbot.keyClick(view, key, modifier)
+    return chat.moderation.member_menu.menu
+
+
+def _notices(chat) -> list[str]:
+    return [e.text for e in _entries(chat) if e.kind == EntryKind.NOTICE]
+
+
+def test_the_owner_mutes_a_member_from_the_keyboard_and_their_input_goes_off(
+    qtbot, make_client
+) -> None:
+    _alice, _bob, alice_chat, bob_chat = _pair(qtbot, make_client)
+    menu = _menu_on(qtbot, alice_chat, "bob")
+    assert menu is not None and menu.isVisible()
+    assert [a.text() for a in menu.actions()] == [
+        "&Kick…", "&Ban…", "&Mute…", "Make m&oderator", "&Hand the room to them",
+    ]  # fmt: skip
+    for _ in range(2):
+        qtbot.keyClick(menu, Qt.Key.Key_Down)
+    qtbot.keyClick(menu, Qt.Key.Key_Return)
+    dialog = _modal(qtbot)
+    assert (
+        isinstance(dialog, QDialog)
+        and "bob will stay and read" in dialog.findChild(QWidget, "introLabel").text()
+    )
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Up)  # 10 minutes → 5 minutes
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    qtbot.keyClicks(QApplication.focusWidget(), "calm down")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    question = _modal(qtbot)
+    assert isinstance(question, QMessageBox) and question.text() == "Mute bob for 5 minutes?"
+    qtbot.keyClick(question, Qt.Key.Key_M, ALT)  # its Yes button: "&Mute"
+
+    qtbot.waitUntil(lambda: bob_chat.moderation.muted.blocked, timeout=WAIT_MS)
+    line = bob_chat.form.findChild(QWidget, "mutedLabel")
+    assert line.isVisible() and line.text().startswith("You are muted in this room until")
+    assert "4:5" in line.text() or "5:00" in line.text()  # the countdown of 5 minutes
+    assert not bob_chat.input_edit.isEnabled() and not bob_chat.send_button.isEnabled()
+    said = "alice muted bob for 5 minutes: “calm down”"
+    qtbot.waitUntil(lambda: said in _notices(bob_chat), timeout=WAIT_MS)
+    assert said in _notices(alice_chat)
+    assert alice_chat.input_edit.isEnabled()
+
+    menu = _menu_on(qtbot, alice_chat, "bob", Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+    assert menu is not None and "&Unmute" in [a.text() for a in menu.actions()]
+    menu.actions()[2].trigger()  # Unmute
+    qtbot.keyClick(_modal(qtbot), Qt.Key.Key_U, ALT)
+    qtbot.waitUntil(lambda: not bob_chat.moderation.muted.blocked, timeout=WAIT_MS)
+    assert bob_chat.input_edit.isEnabled() and not line.isVisible()
+
+
+def test_a_plain_member_gets_no_member_menu_and_a_refusal_is_shown(qtbot, make_client) -> None:
+    _alice, _bob, _alice_chat, bob_chat = _pair(qtbot, make_client)
+    assert _menu_on(qtbot, bob_chat, "alice") is None
+    assert not bob_chat.moderation.settings_button.isVisible()
+    # The server's no, when the client offered what it may not: said in the chat.
+    bob_chat.moderation.send(Kick("alice"), "kick")
+    problem = "Your role in this room does not allow that."
+    qtbot.waitUntil(
+        lambda: problem in [e.text for e in _entries(bob_chat) if e.kind == EntryKind.PROBLEM],
+        timeout=WAIT_MS,
+    )
+    assert "alice" in bob_chat.members.names
+
+
+def test_room_settings_from_the_keyboard_rename_the_room_and_make_it_read_only(
+    qtbot, make_client
+) -> None:
+    alice, _bob, alice_chat, bob_chat = _pair(qtbot, make_client)
+    create_room(qtbot, alice, "Taken", capacity=3)
+    alice_chat.show()
+    button = alice_chat.moderation.settings_button
+    assert button.isVisible()
+    button.setFocus()
+    qtbot.keyClick(button, Qt.Key.Key_Space)
+    dialog = alice_chat.moderation.dialog
+    assert dialog is not None and _modal(qtbot) is dialog.form
+    edit = QApplication.focusWidget()
+    assert edit is dialog.name_edit
+    qtbot.keyClick(edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(edit, "Taken")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.error_label.isVisible(), timeout=WAIT_MS)
+    assert dialog.form.isVisible() and dialog.error_label.text() == (
+        "A room with that name is already open."
+    )
+    qtbot.keyClick(edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(edit, "Quiet room")
+    dialog.read_only_check.setFocus()
+    qtbot.keyClick(dialog.read_only_check, Qt.Key.Key_Space)
+    qtbot.keyClick(dialog.read_only_check, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.is_open, timeout=WAIT_MS)
+
+    qtbot.waitUntil(lambda: bob_chat.room.name == "Quiet room", timeout=WAIT_MS)
+    assert bob_chat.form.findChild(QWidget, "roomLabel").full_text() == "Quiet room"
+    qtbot.waitUntil(lambda: bob_chat.moderation.muted.read_only, timeout=WAIT_MS)
+    line = bob_chat.form.findChild(QWidget, "mutedLabel")
+    assert line.isVisible() and "read-only" in line.text()
+    assert not bob_chat.input_edit.isEnabled()
+    assert alice_chat.input_edit.isEnabled()  # the owner still speaks
+    said = (
+        "alice changed the room: read-only (only the owner and moderators speak);"
+        " its name is now “Quiet room”"
+    )
+    assert said in _notices(bob_chat)
+
+
+def test_the_owner_deletes_a_message_from_the_keyboard_and_it_is_gone_for_everyone(
+    qtbot, make_client
+) -> None:
+    _alice, _bob, alice_chat, bob_chat = _pair(qtbot, make_client)
+    qtbot.keyClicks(bob_chat.input_edit, "rude words")
+    qtbot.keyClick(bob_chat.input_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "rude words" in [e.text for e in _entries(alice_chat)], timeout=WAIT_MS)
+    view = alice_chat.messages_view
+    row = [e.text for e in _entries(alice_chat)].index("rude words")
+    view.setFocus()
+    view.setCurrentIndex(alice_chat.messages.index(row, 0))
+    qtbot.keyClick(view, Qt.Key.Key_Menu)
+    menu = alice_chat.view_actions.menu
+    assert menu is not None
+    texts = [a.text() for a in menu.actions() if a.text()]
+    assert texts[-2:] == ["&Delete message…", "&Report message…"]
+    next(a for a in menu.actions() if a.text() == "&Delete message…").trigger()
+    qtbot.keyClick(_modal(qtbot), Qt.Key.Key_D, ALT)
+    gone = "(message deleted by alice)"
+    for chat in (alice_chat, bob_chat):
+        qtbot.waitUntil(lambda c=chat: gone in [e.text for e in _entries(c)], timeout=WAIT_MS)
+        assert "rude words" not in [e.text for e in _entries(chat)]
