@@ -18,6 +18,7 @@ from app.client.thumbnails import State
 from app.shared.protocol import Attachment
 from tests.client.conftest import (
     WAIT_MS,
+    activate,
     create_room,
     entered_chat,
     join_row,
@@ -138,6 +139,8 @@ def test_a_pasted_image_shows_as_a_thumbnail_for_another_member_and_opens(
     qtbot.waitUntil(lambda: files.thumbnail(attachment)[0] == State.READY, timeout=10_000)
     image = files.thumbnail(attachment)[1]
     assert image is not None and image.size() == QSize(320, 160)
+    bob_chat.form.window().resize(1100, 700)  # room for the whole thumbnail
+    qtbot.waitUntil(lambda: bob_chat.messages_view.viewport().width() > 400, timeout=WAIT_MS)
     rect = bob_chat.delegate.attachment_rect(
         bob_chat.messages.index(row, 0),
         bob_chat.view_actions._option(bob_chat.messages.index(row, 0)),
@@ -209,3 +212,29 @@ def test_uploads_wait_in_a_queue_one_at_a_time_and_can_be_cancelled(
     qtbot.waitUntil(lambda: queue.rowCount() == 0, timeout=WAIT_MS)
     assert not alice_chat.files.panel.isVisible()
     assert "part2.bin" not in [a.name for _, a in _attachments(bob_chat)]
+
+
+@pytest.mark.server_config(max_file_bytes=10_000)
+def test_a_refused_upload_says_why_and_leaves_the_queue(
+    qtbot: QtBot, make_client, tmp_path: Path
+) -> None:
+    alice_chat, _bob_chat = _pair(qtbot, make_client)
+    big = tmp_path / "big.bin"
+    big.write_bytes(b"x" * 20_000)
+    activate(qtbot, alice_chat.form.window())
+    qtbot.keyClick(alice_chat.input_edit, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
+    dialog = alice_chat.files.dialog
+    assert dialog is not None and dialog.isVisible()  # Ctrl+U asks which files
+    dialog.filesSelected.emit([str(big)])
+    dialog.reject()
+    queue = alice_chat.files.uploads
+    qtbot.waitUntil(lambda: queue.rowCount() == 0, timeout=WAIT_MS)
+    problems = [
+        alice_chat.messages.entry(row)
+        for row in range(alice_chat.messages.rowCount())
+        if alice_chat.messages.entry(row).kind == EntryKind.PROBLEM
+    ]
+    assert [p.text for p in problems] == [
+        "“big.bin” was not sent: it is larger than this server accepts"
+    ]
+    assert not alice_chat.countdown.active  # the room's Send is not held up by it
