@@ -16,6 +16,7 @@ from app.client.moderation_dialog import REPORT, ModerationDialog
 from app.client.moderation_texts import act_line, duration, refusal, role_line, settings_line
 from app.client.muted_input import MutedInput, epoch_of
 from app.client.room_settings_dialog import RoomSettingsDialog
+from app.client.ui import icon
 from app.shared.forms import child
 from app.shared.protocol import (
     BAN,
@@ -84,6 +85,7 @@ class RoomModeration(QObject):
         chat.view_actions.extend_menu = self._add_message_actions
         chat.messages_view.installEventFilter(self)
         self.settings_button = child(chat.form, QPushButton, "settingsButton")
+        self.settings_button.setIcon(icon("settings"))  # no text: the header keeps its name
         self.settings_button.clicked.connect(self.open_settings)
         self.settings_button.hide()
         self.dialog: RoomSettingsDialog | None = None

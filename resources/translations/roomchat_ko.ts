@@ -219,6 +219,24 @@
         <source>Attac&amp;h…</source>
         <translation>첨부(&amp;H)…</translation>
     </message>
+    <message>
+        <location filename="../../forms/chat_window.ui" line="83"/>
+        <source>Change this room&apos;s topic, password, capacity and modes</source>
+        <translation>이 방의 이름, 비밀번호, 정원과 모드를 바꿉니다</translation>
+    </message>
+    <message>
+        <location filename="../../forms/chat_window.ui" line="86"/>
+        <source>Room s&amp;ettings…</source>
+        <translation>방 설정(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Room settings: name, topic, password, capacity and modes (Ctrl+Shift+S)</source>
+        <translation>방 설정: 이름, 주제, 비밀번호, 정원, 모드 (Ctrl+Shift+S)</translation>
+    </message>
+    <message>
+        <source>Room settings</source>
+        <translation>방 설정</translation>
+    </message>
 </context>
 <context>
     <name>ClientApp</name>
@@ -1053,6 +1071,11 @@
         <source>&amp;Message</source>
         <translation>메시지(&amp;M)</translation>
     </message>
+    <message>
+        <location filename="../../forms/people_panel.ui" line="25"/>
+        <source>What are you up to? (Enter to set)</source>
+        <translation>무엇을 하고 있나요? (Enter로 설정)</translation>
+    </message>
 </context>
 <context>
     <name>QuickSwitcher</name>
@@ -1303,6 +1326,531 @@ Seen by {names}</source>
         <location filename="../../app/client/uploads.py" line="309"/>
         <source>{name} — checking…</source>
         <translation>{name} — 확인하는 중…</translation>
+    </message>
+</context>
+<context>
+    <name>DesktopNotifications</name>
+    <message>
+        <source>Open</source>
+        <translation>열기</translation>
+    </message>
+</context>
+<context>
+    <name>MemberMenu</name>
+    <message>
+        <location filename="../../app/client/member_menu.py" line="88"/>
+        <source>&amp;Kick…</source>
+        <translation>내보내기(&amp;K)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/member_menu.py" line="89"/>
+        <source>&amp;Ban…</source>
+        <translation>차단(&amp;B)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/member_menu.py" line="90"/>
+        <source>&amp;Mute…</source>
+        <translation>발언 금지(&amp;M)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/member_menu.py" line="91"/>
+        <source>&amp;Unmute</source>
+        <translation>발언 금지 풀기(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/member_menu.py" line="92"/>
+        <source>Make m&amp;oderator</source>
+        <translation>관리자로 지정(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/member_menu.py" line="93"/>
+        <source>Make plain me&amp;mber</source>
+        <translation>일반 멤버로 되돌리기(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/member_menu.py" line="94"/>
+        <source>&amp;Hand the room to them</source>
+        <translation>방장 넘기기(&amp;H)</translation>
+    </message>
+</context>
+<context>
+    <name>Moderation</name>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="36"/>
+        <source>for good</source>
+        <translation>영구히</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="37"/>
+        <source>until unmuted</source>
+        <translation>풀릴 때까지</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="41"/>
+        <source>for 1 day</source>
+        <translation>1일 동안</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="42"/>
+        <source>for {n} days</source>
+        <translation>{n}일 동안</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="45"/>
+        <source>for 1 hour</source>
+        <translation>1시간 동안</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="46"/>
+        <source>for {n} hours</source>
+        <translation>{n}시간 동안</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="48"/>
+        <source>for 1 minute</source>
+        <translation>1분 동안</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="49"/>
+        <source>for {n} minutes</source>
+        <translation>{n}분 동안</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="56"/>
+        <source>{by} removed {name} from the room</source>
+        <translation>{by} 님이 {name} 님을 방에서 내보냈습니다</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="57"/>
+        <source>{by} banned {name} {duration}</source>
+        <translation>{by} 님이 {name} 님을 {duration} 차단했습니다</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="58"/>
+        <source>{by} lifted the ban on {name}</source>
+        <translation>{by} 님이 {name} 님의 차단을 풀었습니다</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="59"/>
+        <source>{by} muted {name} {duration}</source>
+        <translation>{by} 님이 {name} 님의 발언을 {duration} 금지했습니다</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="60"/>
+        <source>{by} unmuted {name}</source>
+        <translation>{by} 님이 {name} 님의 발언 금지를 풀었습니다</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="61"/>
+        <source>{by} deleted a message</source>
+        <translation>{by} 님이 메시지를 삭제했습니다</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="65"/>
+        <source>{by} moderated ({action})</source>
+        <translation>{by} 님이 관리 작업을 했습니다 ({action})</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="70"/>
+        <source>{line}: “{reason}”</source>
+        <translation>{line}: “{reason}”</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="76"/>
+        <source>{by} handed the room to {name}: now its owner</source>
+        <translation>{by} 님이 {name} 님에게 방을 넘겼습니다: 이제 방장입니다</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="78"/>
+        <source>{by} made {name} a moderator</source>
+        <translation>{by} 님이 {name} 님을 관리자로 지정했습니다</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="80"/>
+        <source>{name} is a server operator</source>
+        <translation>{name} 님은 서버 운영자입니다</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="82"/>
+        <source>{by} made {name} a plain member</source>
+        <translation>{by} 님이 {name} 님을 일반 멤버로 되돌렸습니다</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="88"/>
+        <source>{by} changed the room: {changes}</source>
+        <translation>{by} 님이 방을 바꿨습니다: {changes}</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="94"/>
+        <source>its name is now “{value}”</source>
+        <translation>이름은 이제 “{value}”</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="96"/>
+        <source>room for {value} people</source>
+        <translation>정원 {value}명</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="99"/>
+        <source>slow mode off</source>
+        <translation>슬로 모드 끔</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="100"/>
+        <source>slow mode, one message per {value} s</source>
+        <translation>슬로 모드, {value}초에 메시지 하나</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="103"/>
+        <source>read-only (only the owner and moderators speak)</source>
+        <translation>읽기 전용 (방장과 관리자만 말할 수 있음)</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="104"/>
+        <source>everyone may speak again</source>
+        <translation>모두 다시 말할 수 있음</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="107"/>
+        <source>doors locked (nobody new may enter)</source>
+        <translation>문 잠김 (새로 들어올 수 없음)</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="108"/>
+        <source>doors open again</source>
+        <translation>문이 다시 열림</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="111"/>
+        <source>a new password</source>
+        <translation>새 비밀번호</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="112"/>
+        <source>no password any more</source>
+        <translation>비밀번호 없음</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="119"/>
+        <source>Your role in this room does not allow that.</source>
+        <translation>이 방에서의 역할로는 그렇게 할 수 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="122"/>
+        <source>Nobody of that name is here.</source>
+        <translation>그 이름의 사람이 여기 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="123"/>
+        <source>You are muted in this room.</source>
+        <translation>이 방에서 발언이 금지되었습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="124"/>
+        <source>Only the owner and moderators may speak in this room now.</source>
+        <translation>지금 이 방에서는 방장과 관리자만 말할 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="127"/>
+        <source>Slow mode: wait a moment before your next message.</source>
+        <translation>슬로 모드: 다음 메시지까지 잠시 기다리세요.</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_texts.py" line="130"/>
+        <source>A room password has 4 to 128 characters.</source>
+        <translation>방 비밀번호는 4~128자입니다.</translation>
+    </message>
+</context>
+<context>
+    <name>ModerationDialog</name>
+    <message>
+        <location filename="../../app/client/moderation_dialog.py" line="41"/>
+        <source>{name} will be removed from the room and may come back.</source>
+        <translation>{name} 님은 방에서 나가게 되며 다시 들어올 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_dialog.py" line="42"/>
+        <source>{name} will be removed from the room and kept out.</source>
+        <translation>{name} 님은 방에서 나가게 되며 다시 들어올 수 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_dialog.py" line="43"/>
+        <source>{name} will stay and read, but may not speak.</source>
+        <translation>{name} 님은 방에 남아 읽을 수 있지만 말할 수는 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_dialog.py" line="44"/>
+        <source>The server&apos;s operators will see this message of {name}&apos;s and why.</source>
+        <translation>서버 운영자가 {name} 님의 이 메시지와 신고 이유를 보게 됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation_dialog.py" line="57"/>
+        <source>Optional; everyone in the room sees it</source>
+        <translation>선택 사항이며 방의 모두가 봅니다</translation>
+    </message>
+    <message>
+        <location filename="../../forms/moderation_dialog.ui" line="20"/>
+        <source>Moderate</source>
+        <translation>관리</translation>
+    </message>
+    <message>
+        <location filename="../../forms/moderation_dialog.ui" line="62"/>
+        <source>&amp;For:</source>
+        <translation>기간(&amp;F):</translation>
+    </message>
+    <message>
+        <location filename="../../forms/moderation_dialog.ui" line="75"/>
+        <source>&amp;Reason:</source>
+        <translation>이유(&amp;R):</translation>
+    </message>
+    <message>
+        <location filename="../../forms/moderation_dialog.ui" line="135"/>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <location filename="../../forms/moderation_dialog.ui" line="145"/>
+        <source>OK</source>
+        <translation>확인</translation>
+    </message>
+</context>
+<context>
+    <name>MutedInput</name>
+    <message>
+        <location filename="../../app/client/muted_input.py" line="90"/>
+        <source>You are muted in this room until a moderator unmutes you.</source>
+        <translation>관리자가 풀어 줄 때까지 이 방에서 발언이 금지되었습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/muted_input.py" line="94"/>
+        <source>You are muted in this room until {time} ({left} left).</source>
+        <translation>{time}까지 이 방에서 발언이 금지되었습니다 ({left} 남음).</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/muted_input.py" line="98"/>
+        <source>This room is read-only now: only the owner and moderators speak.</source>
+        <translation>이 방은 지금 읽기 전용입니다: 방장과 관리자만 말할 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/muted_input.py" line="101"/>
+        <source>Slow mode: you can send your next message in {seconds} s.</source>
+        <translation>슬로 모드: {seconds}초 뒤에 다음 메시지를 보낼 수 있습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>RoomModeration</name>
+    <message>
+        <location filename="../../app/client/moderation.py" line="128"/>
+        <source>Not sent: you are not connected to the room.</source>
+        <translation>보내지 못했습니다: 방에 연결되어 있지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation.py" line="135"/>
+        <source>Moderate</source>
+        <translation>관리</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation.py" line="140"/>
+        <source>&amp;Kick</source>
+        <translation>내보내기(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation.py" line="140"/>
+        <source>&amp;Ban</source>
+        <translation>차단(&amp;B)</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation.py" line="140"/>
+        <source>&amp;Mute</source>
+        <translation>발언 금지(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation.py" line="147"/>
+        <source>Let {name} speak again?</source>
+        <translation>{name} 님이 다시 말할 수 있게 할까요?</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation.py" line="148"/>
+        <source>&amp;Unmute</source>
+        <translation>발언 금지 풀기(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation.py" line="152"/>
+        <source>Make {name} a moderator of this room?</source>
+        <translation>{name} 님을 이 방의 관리자로 지정할까요?</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation.py" line="154"/>
+        <source>Make {name} a plain member again?</source>
+        <translation>{name} 님을 일반 멤버로 되돌릴까요?</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation.py" line="156"/>
+        <source>&amp;Change role</source>
+        <translation>역할 바꾸기(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation.py" line="158"/>
+        <source>Hand this room to {name}? They become its owner; you stay a moderator.</source>
+        <translation>이 방을 {name} 님에게 넘길까요? 그분이 방장이 되고 당신은 관리자로 남습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation.py" line="159"/>
+        <source>&amp;Hand over</source>
+        <translation>넘기기(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation.py" line="166"/>
+        <source>Remove {name} from the room?</source>
+        <translation>{name} 님을 방에서 내보낼까요?</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation.py" line="168"/>
+        <source>Ban {name} {duration}?</source>
+        <translation>{name} 님을 {duration} 차단할까요?</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation.py" line="170"/>
+        <source>Mute {name} {duration}?</source>
+        <translation>{name} 님의 발언을 {duration} 금지할까요?</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation.py" line="183"/>
+        <source>&amp;Delete message…</source>
+        <translation>메시지 삭제(&amp;D)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation.py" line="184"/>
+        <source>Delete this message for everyone in the room?</source>
+        <translation>방의 모두에게서 이 메시지를 삭제할까요?</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation.py" line="186"/>
+        <source>&amp;Delete</source>
+        <translation>삭제(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation.py" line="189"/>
+        <source>&amp;Report message…</source>
+        <translation>메시지 신고(&amp;R)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation.py" line="193"/>
+        <source>Re&amp;port</source>
+        <translation>신고(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation.py" line="229"/>
+        <source>(message deleted by {by})</source>
+        <translation>({by} 님이 삭제한 메시지)</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/moderation.py" line="238"/>
+        <source>Reported: the server&apos;s operators will see it.</source>
+        <translation>신고했습니다: 서버 운영자가 보게 됩니다.</translation>
+    </message>
+</context>
+<context>
+    <name>RoomSettingsDialog</name>
+    <message>
+        <location filename="../../app/client/room_settings_dialog.py" line="67"/>
+        <source>Room settings — {room}</source>
+        <translation>방 설정 — {room}</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/room_settings_dialog.py" line="83"/>
+        <source>Keep the password</source>
+        <translation>비밀번호 유지</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/room_settings_dialog.py" line="83"/>
+        <source>Keep it open (none)</source>
+        <translation>공개 유지 (비밀번호 없음)</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/room_settings_dialog.py" line="84"/>
+        <source>Set a new password</source>
+        <translation>새 비밀번호 설정</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/room_settings_dialog.py" line="86"/>
+        <source>Remove it: anyone may join</source>
+        <translation>비밀번호 없애기: 누구나 들어올 수 있음</translation>
+    </message>
+    <message>
+        <location filename="../../app/client/room_settings_dialog.py" line="140"/>
+        <source>A room password has {low} to {high} characters.</source>
+        <translation>방 비밀번호는 {low}~{high}자입니다.</translation>
+    </message>
+    <message>
+        <location filename="../../forms/room_settings_dialog.ui" line="20"/>
+        <source>Room settings</source>
+        <translation>방 설정</translation>
+    </message>
+    <message>
+        <location filename="../../forms/room_settings_dialog.ui" line="44"/>
+        <source>What you change here is told to everyone in the room.</source>
+        <translation>여기서 바꾼 내용은 방의 모두에게 알려집니다.</translation>
+    </message>
+    <message>
+        <location filename="../../forms/room_settings_dialog.ui" line="62"/>
+        <source>Room &amp;name:</source>
+        <translation>방 이름(&amp;N):</translation>
+    </message>
+    <message>
+        <location filename="../../forms/room_settings_dialog.ui" line="79"/>
+        <source>&amp;Capacity:</source>
+        <translation>정원(&amp;C):</translation>
+    </message>
+    <message>
+        <location filename="../../forms/room_settings_dialog.ui" line="95"/>
+        <source> people</source>
+        <translation>명</translation>
+    </message>
+    <message>
+        <location filename="../../forms/room_settings_dialog.ui" line="108"/>
+        <source>S&amp;low mode:</source>
+        <translation>슬로 모드(&amp;L):</translation>
+    </message>
+    <message>
+        <location filename="../../forms/room_settings_dialog.ui" line="124"/>
+        <source> s between messages</source>
+        <translation>초 간격</translation>
+    </message>
+    <message>
+        <location filename="../../forms/room_settings_dialog.ui" line="127"/>
+        <source>Off</source>
+        <translation>끔</translation>
+    </message>
+    <message>
+        <location filename="../../forms/room_settings_dialog.ui" line="140"/>
+        <source>&amp;Read-only: only the owner and moderators speak</source>
+        <translation>읽기 전용(&amp;R): 방장과 관리자만 말함</translation>
+    </message>
+    <message>
+        <location filename="../../forms/room_settings_dialog.ui" line="147"/>
+        <source>Loc&amp;k the doors: nobody new may enter</source>
+        <translation>문 잠그기(&amp;K): 새로 들어올 수 없음</translation>
+    </message>
+    <message>
+        <location filename="../../forms/room_settings_dialog.ui" line="154"/>
+        <source>&amp;Password:</source>
+        <translation>비밀번호(&amp;P):</translation>
+    </message>
+    <message>
+        <location filename="../../forms/room_settings_dialog.ui" line="167"/>
+        <source>New pass&amp;word:</source>
+        <translation>새 비밀번호(&amp;W):</translation>
+    </message>
+    <message>
+        <location filename="../../forms/room_settings_dialog.ui" line="230"/>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <location filename="../../forms/room_settings_dialog.ui" line="240"/>
+        <source>&amp;Save</source>
+        <translation>저장(&amp;S)</translation>
     </message>
 </context>
 </TS>

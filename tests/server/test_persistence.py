@@ -75,8 +75,9 @@ def test_messages_are_stored_and_no_password_is(make_server, qtbot, db_path) -> 
     )
     assert len(hashes) == 2 and all(h.startswith("$argon2id$") for (h,) in hashes)
     if not is_postgres(db_path):  # PostgreSQL's files are the cluster's, not this database's
-        files = list(Path(db_path).parent.glob(Path(db_path).name + "*"))
-        assert files
+        beside = list(Path(db_path).parent.glob(Path(db_path).name + "*"))
+        files = [f for b in beside for f in ([b] if b.is_file() else b.rglob("*")) if f.is_file()]
+        assert files  # the database, its WAL, and the attachments' directory
         for file in files:
             content = file.read_bytes()
             assert SECRET.encode() not in content and ROOM_SECRET.encode() not in content
