@@ -406,3 +406,15 @@ def test_a_deleted_message_takes_its_file_unless_another_message_has_it(
         (True, False),
         (False, True),
     ]
+
+
+def test_an_invalid_text_keeps_the_upload_for_another_upload_end(pair) -> None:
+    alice, bob, _ = pair
+    data = content(1_000)
+    ready = begin(alice, data)
+    send_chunks(alice, ready, data)
+    alice.send(type="upload_end", upload_id=ready["upload_id"], text="\u202e", id="e")
+    assert alice.expect_error("invalid_text")["id"] == "e"
+    alice.send(type="upload_end", upload_id=ready["upload_id"], text="fixed", id="e")
+    posted = bob.expect("message")
+    assert posted["text"] == "fixed" and posted["attachment"]["sha256"] == sha(data)
