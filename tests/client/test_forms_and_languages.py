@@ -16,6 +16,7 @@ from app.client import (
     chat_window,
     create_room_dialog,
     direct_pane,
+    find_bar,
     lobby_window,
     login_window,
     main_window,
@@ -41,7 +42,7 @@ CLIENT_FORMS = {
     "create_room_dialog": create_room_dialog.REQUIRED,
     "password_dialog": password_dialog.REQUIRED,
     "preferences_dialog": preferences_dialog.REQUIRED,
-    "chat_window": chat_window.REQUIRED,
+    "chat_window": chat_window.REQUIRED + find_bar.REQUIRED,
     "people_panel": people_panel.REQUIRED,
     "direct_pane": direct_pane.REQUIRED,
 }
