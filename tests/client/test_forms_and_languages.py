@@ -24,6 +24,7 @@ from app.client import (
     people_panel,
     preferences_dialog,
     quick_switcher,
+    search_dialog,
 )
 from app.client.login_window import LoginWindow
 from app.client.message_edit import MessageEdit
@@ -37,8 +38,9 @@ CLIENT_FORMS = {
     "certificate_dialog": certificate_dialog.REQUIRED,
     "login_window": login_window.REQUIRED,
     "lobby_window": lobby_window.REQUIRED,
-    "main_window": main_window.REQUIRED + main_window.ACTIONS,
+    "main_window": main_window.REQUIRED + main_window.ACTIONS + (search_dialog.ACTION,),
     "quick_switcher": quick_switcher.REQUIRED,
+    "search_dialog": search_dialog.REQUIRED,
     "create_room_dialog": create_room_dialog.REQUIRED,
     "password_dialog": password_dialog.REQUIRED,
     "preferences_dialog": preferences_dialog.REQUIRED,
