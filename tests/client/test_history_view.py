@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import QApplication
 
 from app.client.chat_models import EntryKind
@@ -145,3 +145,13 @@ def test_ctrl_f_finds_a_message_then_older_ones_the_server_finds(
     assert shown() == "carol: 숙제 끝"
     qtbot.keyClick(find.edit, Qt.Key.Key_Escape)
     assert not find.bar.isVisible()
+
+
+def test_day_lines_say_today_yesterday_and_the_date_in_korean(qtbot, korean) -> None:
+    today = QDate(2026, 12, 2)
+
+    def label(date: QDate) -> str:
+        return day_label(QDateTime(date, QTime(12, 0)), today)
+
+    assert (label(today), label(today.addDays(-1))) == ("오늘", "어제")
+    assert label(QDate(2026, 11, 27)).startswith("2026년 11월 27일")
