@@ -37,7 +37,7 @@ SNIPPET_ROLE = Qt.ItemDataRole.UserRole + 2  # the part of its text shown
 EMPHASIS_ROLE = Qt.ItemDataRole.UserRole + 3  # (start, length) in the snippet, UTF-16 units
 HEADER_ROLE = Qt.ItemDataRole.UserRole + 4  # "room · sender · time"
 BEFORE, SNIPPET = 60, 240  # characters kept before the first match, and shown in all
-MATCH_BACKGROUND = QColor(240, 170, 20, 110)
+MATCH_BACKGROUND = QColor("#ffd978")  # opaque: as clear on a selected row as on others
 PAD_X, PAD_Y, GAP, MAX_LINES = 8, 5, 2, 3
 
 
@@ -113,9 +113,13 @@ class SearchResultsModel(QAbstractListModel):
         return None
 
 
-def _lines(text: str, font: QFont, width: float) -> tuple[QTextLayout, float]:
-    """`text` laid out plainly (QTextLayout reads no markup), wrapped, at most MAX_LINES."""
+def _lines(
+    text: str, font: QFont, width: float, formats: list[QTextLayout.FormatRange] | None = None
+) -> tuple[QTextLayout, float]:
+    """`text` laid out plainly (QTextLayout reads no markup), wrapped, at most MAX_LINES;
+    `formats` (bold, a background) are part of the layout, so bold text is measured."""
     layout = QTextLayout(text, font)
+    layout.setFormats(formats or [])
     option = QTextOption()
     option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
     layout.setTextOption(option)
@@ -152,10 +156,23 @@ class SearchHitDelegate(QStyledItemDelegate):
         header.setPointSizeF(max(body.pointSizeF() * 0.9, 6.0))
         return body, header
 
+    @staticmethod
+    def _emphasis(index: AnyIndex) -> list[QTextLayout.FormatRange]:
+        ranges = []
+        for start, length in index.data(EMPHASIS_ROLE) or ():
+            match = QTextLayout.FormatRange()
+            match.start, match.length = start, length
+            match_format = QTextCharFormat()
+            match_format.setBackground(MATCH_BACKGROUND)
+            match_format.setFontWeight(QFont.Weight.Bold)
+            match.format = match_format
+            ranges.append(match)
+        return ranges
+
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
         body, header = self._fonts(option)
         width = self._width()
-        _, height = _lines(str(index.data(SNIPPET_ROLE) or ""), body, width)
+        _, height = _lines(str(index.data(SNIPPET_ROLE) or ""), body, width, self._emphasis(index))
         total = QFontMetrics(header).height() + GAP + height + 2 * PAD_Y
         return QSize(int(width), int(total))
 
@@ -174,25 +191,17 @@ class SearchHitDelegate(QStyledItemDelegate):
         if selected:
             painter.fillRect(rect, palette.color(QPalette.ColorRole.Highlight).lighter(160))
         width = self._width()
-        header, _ = _lines(str(index.data(HEADER_ROLE) or ""), header_font, width)
         bold = QTextLayout.FormatRange()
         room = str(index.data(HIT_ROLE).room_name)
         bold.start, bold.length = 0, len(room.encode("utf-16-le")) // 2
         bold_format = QTextCharFormat()
         bold_format.setFontWeight(QFont.Weight.Bold)
         bold.format = bold_format
+        header, _ = _lines(str(index.data(HEADER_ROLE) or ""), header_font, width, [bold])
         painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-        header.draw(painter, QPointF(rect.left() + PAD_X, rect.top() + PAD_Y), [bold])
-        ranges = []
-        for start, length in index.data(EMPHASIS_ROLE) or ():
-            match = QTextLayout.FormatRange()
-            match.start, match.length = start, length
-            match_format = QTextCharFormat()
-            match_format.setBackground(MATCH_BACKGROUND)
-            match_format.setFontWeight(QFont.Weight.Bold)
-            match.format = match_format
-            ranges.append(match)
-        layout, _ = _lines(str(index.data(SNIPPET_ROLE) or ""), body, width)
+        header.draw(painter, QPointF(rect.left() + PAD_X, rect.top() + PAD_Y))
+        ranges = self._emphasis(index)
+        layout, _ = _lines(str(index.data(SNIPPET_ROLE) or ""), body, width, ranges)
         top = rect.top() + PAD_Y + QFontMetrics(header_font).height() + GAP
         painter.setPen(palette.color(QPalette.ColorRole.Text))
-        layout.draw(painter, QPointF(rect.left() + PAD_X, top), ranges)
+        layout.draw(painter, QPointF(rect.left() + PAD_X, top))
