@@ -74,6 +74,8 @@ class ScrollBack(QObject):
     def load_older(self) -> bool:
         """Ask for the page before the oldest message held (unless one is on its way or
         the beginning is reached); True if asked."""
+        if self.at_beginning and self._status_row() is None:
+            self.at_beginning = False  # the list dropped its oldest entries (it holds 2,000)
         if self.waiting or self.at_beginning:
             return False
         oldest = self.oldest()

@@ -79,6 +79,25 @@ def test_scrolling_to_the_top_loads_older_pages_keeping_the_place(
     assert [e.kind for e in _entries(chat)].count(EntryKind.BEGINNING) == 1
 
 
+def test_messages_the_full_list_dropped_at_the_top_load_again(
+    qtbot, make_client, login, server
+) -> None:
+    now = datetime.now().astimezone()
+    seed_room(login, server, "Busy", [("carol", f"m{n}", now) for n in range(1, 56)])
+    _bob, chat = _enter(qtbot, make_client, "Busy")
+    _page_back(qtbot, chat)
+    assert chat.history.scroll_back.at_beginning and _said(chat)[0] == "m1"
+    chat.messages.max_entries = chat.messages.rowCount()  # full: each new entry drops one
+    for n in range(4):  # dropping the beginning line, the day line, m1 and m2
+        chat.connection.say(f"live {n}")
+    qtbot.waitUntil(lambda: _said(chat)[-1:] == ["live 3"], timeout=WAIT_MS)
+    assert _said(chat)[0] == "m3"
+    chat.messages.max_entries = 1_000
+    _page_back(qtbot, chat)
+    assert _said(chat) == [f"m{n}" for n in range(1, 56)] + [f"live {n}" for n in range(4)]
+    assert _entries(chat)[0].kind == EntryKind.BEGINNING
+
+
 def test_day_lines_separate_the_days_also_in_pages_loaded_back(
     qtbot, make_client, login, server
 ) -> None:
