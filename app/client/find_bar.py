@@ -132,8 +132,11 @@ class FindBar(QObject):
         return 0 <= self.current_match < len(self.matches)
 
     def step(self, offset: int) -> None:
-        """To the older (-1) or newer (1) match; past the oldest, the server is asked."""
+        """To the older (-1) or newer (1) match; past the oldest (or with none held), the
+        server is asked."""
         if not self.matches:
+            if offset < 0 and not self.scroll_back.at_beginning:
+                self.search_server()
             return
         wanted = self.current_match + offset
         if wanted < 0:
@@ -184,17 +187,26 @@ class FindBar(QObject):
         self._searching = query[:QUERY_MAX]
         self.status.setText(self.tr("Searching older messages…"))
         self.server_button.hide()
-        session.request(
-            Search(self._searching, self.room_id), SearchResults, self._on_found, self._on_failed
-        )
+        self._ask(None)
+
+    def _ask(self, cursor: str | None) -> bool:
+        session = self.current.session
+        if session is None:
+            return False
+        search = Search(self._searching, self.room_id, cursor=cursor)
+        session.request(search, SearchResults, self._on_found, self._on_failed)
+        return True
 
     def _on_found(self, results: SearchResults) -> None:
-        if results.results and self._searching:
-            oldest = self.scroll_back.oldest()
-            older = [hit.seq for hit in results.results if oldest is None or hit.seq < oldest]
-            if older:
-                self.scroll_back.reveal(max(older))
-                return
+        if not self._searching:
+            return
+        oldest = self.scroll_back.oldest()
+        older = [hit.seq for hit in results.results if oldest is None or hit.seq < oldest]
+        if older:
+            self.scroll_back.reveal(max(older))
+            return
+        if results.cursor is not None and self._ask(results.cursor):
+            return  # every hit of this page is held already: the next page is older
         self._searching = ""
         self._show()
         self.status.setText(self.tr("No older messages match"))

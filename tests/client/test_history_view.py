@@ -174,3 +174,25 @@ def test_day_lines_say_today_yesterday_and_the_date_in_korean(qtbot, korean) -> 
 
     assert (label(today), label(today.addDays(-1))) == ("오늘", "어제")
     assert label(QDate(2026, 11, 27)).startswith("2026년 11월 27일")
+
+
+def test_ctrl_f_asks_the_server_past_a_page_of_matches_already_held(
+    qtbot, make_client, login, server
+) -> None:
+    now = datetime.now().astimezone()
+    texts = {3: "an old needle", **{n: f"needle {n}" for n in range(30, 55)}}
+    said = [("carol", texts.get(n, f"m{n}"), now) for n in range(1, 61)]
+    seed_room(login, server, "Sewing", said)
+    bob, chat = _enter(qtbot, make_client, "Sewing")
+    activate(qtbot, bob.main.form)
+    qtbot.keyClick(chat.input_edit, Qt.Key.Key_F, CTRL)
+    find = chat.history.find_bar
+    qtbot.keyClicks(find.edit, "needle")
+    assert find.status.text() == "1 of 25"
+    for _ in range(24):
+        qtbot.keyClick(find.edit, Qt.Key.Key_Return)
+    assert find.status.text() == "25 of 25"
+    qtbot.keyClick(find.edit, Qt.Key.Key_Return)  # the server's first page: all held here
+    current = chat.messages_view.currentIndex
+    qtbot.waitUntil(lambda: current().data() == "carol: an old needle", timeout=WAIT_MS)
+    assert find.status.text() == "26 of 26"
