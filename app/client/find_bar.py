@@ -14,6 +14,7 @@ from app.client.chat_models import EntryKind, MessagesModel
 from app.client.current_session import CurrentSession
 from app.client.message_delegate import MessageDelegate
 from app.client.scroll_back import ScrollBack
+from app.client.search_results import utf16_span
 from app.shared.forms import child
 from app.shared.protocol import ErrorReply, Search, SearchResults
 
@@ -27,7 +28,7 @@ REQUIRED = (
     "findCloseButton",
 )
 QUERY_MAX = 200  # what the server's `search` takes
-Match = tuple[int, int, int]  # seq, start, end in the message's text
+Match = tuple[int, int, int]  # seq, start, end in the message's text (UTF-16 units)
 
 
 def show_found(
@@ -119,8 +120,9 @@ class FindBar(QObject):
                 entry = self.model.entry(row)
                 if entry.kind in (EntryKind.MESSAGE, EntryKind.OWN) and entry.seq is not None:
                     found = pattern.search(entry.text)
-                    if found is not None:
-                        self.matches.append((entry.seq, found.start(), found.end()))
+                    if found is not None:  # where the view draws it: in UTF-16 units
+                        start, end = utf16_span(entry.text, found.start(), found.end())
+                        self.matches.append((entry.seq, start, end))
         seqs = [match[0] for match in self.matches]
         if keep and shown in seqs:
             self.current_match = seqs.index(shown)
