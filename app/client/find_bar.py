@@ -7,7 +7,14 @@ import re
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Slot
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit, QListView, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QToolButton,
+    QWidget,
+)
 
 from app.client import texts
 from app.client.chat_models import EntryKind, MessagesModel
@@ -16,6 +23,7 @@ from app.client.message_delegate import MessageDelegate
 from app.client.scroll_back import ScrollBack
 from app.client.search_results import utf16_span
 from app.shared.forms import child
+from app.shared.labels import ElidedLabel
 from app.shared.protocol import ErrorReply, Search, SearchResults
 
 REQUIRED = (
@@ -69,9 +77,9 @@ class FindBar(QObject):
         self.scroll_back, self.current, self.room_id = scroll_back, current, room_id
         self.bar = child(form, QWidget, "findBar")
         self.edit = child(form, QLineEdit, "findEdit")
-        self.status = child(form, QLabel, "findStatusLabel")
-        self.older_button = child(form, QPushButton, "findOlderButton")
-        self.newer_button = child(form, QPushButton, "findNewerButton")
+        self.status = child(form, ElidedLabel, "findStatusLabel")
+        self.older_button = child(form, QToolButton, "findOlderButton")
+        self.newer_button = child(form, QToolButton, "findNewerButton")
         self.server_button = child(form, QPushButton, "findServerButton")
         self.matches: list[Match] = []
         self.current_match = -1
@@ -157,7 +165,7 @@ class FindBar(QObject):
         self.older_button.setEnabled(bool(self.matches))
         self.newer_button.setEnabled(bool(self.matches))
         if not query:
-            self.status.clear()
+            self.status.setText("")
             self.delegate.selection = None
             self.view.viewport().update()
             return

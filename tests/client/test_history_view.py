@@ -148,7 +148,7 @@ def test_ctrl_f_finds_a_message_then_older_ones_the_server_finds(
     assert shown() == "carol: another needle"  # the newest match first
     row = chat.messages_view.currentIndex().row()
     assert chat.delegate.selection == (row, 8, 14)  # the word itself highlighted
-    assert find.status.text() == "1 of 2"
+    assert find.status.full_text() == "1 of 2"
     qtbot.keyClick(find.edit, Qt.Key.Key_Return)  # the one before
     assert shown() == "carol: a NEEDLE here"
     qtbot.keyClick(find.edit, Qt.Key.Key_Return, SHIFT)  # and back
@@ -157,7 +157,7 @@ def test_ctrl_f_finds_a_message_then_older_ones_the_server_finds(
     assert find.server_button.isVisible()  # m5 is not held: the server may know older ones
     qtbot.keyClick(find.edit, Qt.Key.Key_Return)  # past the oldest held: ask the server
     qtbot.waitUntil(lambda: shown() == "carol: the needle in the hay", timeout=WAIT_MS)
-    assert find.status.text() == "3 of 3"  # counted from the newest
+    assert find.status.full_text() == "3 of 3"  # counted from the newest
     find.edit.clear()
     qtbot.keyClicks(find.edit, "")
     find.edit.insert("숙제")  # as an input method commits it
@@ -188,11 +188,11 @@ def test_ctrl_f_asks_the_server_past_a_page_of_matches_already_held(
     qtbot.keyClick(chat.input_edit, Qt.Key.Key_F, CTRL)
     find = chat.history.find_bar
     qtbot.keyClicks(find.edit, "needle")
-    assert find.status.text() == "1 of 25"
+    assert find.status.full_text() == "1 of 25"
     for _ in range(24):
         qtbot.keyClick(find.edit, Qt.Key.Key_Return)
-    assert find.status.text() == "25 of 25"
+    assert find.status.full_text() == "25 of 25"
     qtbot.keyClick(find.edit, Qt.Key.Key_Return)  # the server's first page: all held here
     current = chat.messages_view.currentIndex
     qtbot.waitUntil(lambda: current().data() == "carol: an old needle", timeout=WAIT_MS)
-    assert find.status.text() == "26 of 26"
+    assert find.status.full_text() == "26 of 26"
