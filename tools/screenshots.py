@@ -188,6 +188,7 @@ def capture(port: int, out: Path, folder: Path) -> None:
     from app.client.login_window import LoginWindow
     from app.client.ui import add_icon_search_path, icon
     from app.shared import i18n
+    from tools.search_screenshot import save_search
 
     app = QApplication([sys.argv[0]])
     app.setApplicationName("RoomChat")
@@ -275,6 +276,11 @@ def capture(port: int, out: Path, folder: Path) -> None:
     main.go_to(next(key for key, known in main.chats.items() if known is chat))
     type_text(chat.input_edit, "See you all on Friday")
     save(main.form, out / "main_window_room.png")
+    farah.say("Homework help", "Can someone explain the question at the end of chapter 3?")
+    homework_chat = lobby.joiner.chat_for(homework_room.id)
+    assert homework_chat is not None
+    pump_until(lambda: homework_chat.messages.last_seq, "farah's question")
+    save_search(main, "chapter", 3, out / "search.png", save)
     from tools.files_screenshot import capture_files
 
     os.environ["XDG_CACHE_HOME"] = str(folder / "cache")  # fetched images: not the person's
@@ -307,6 +313,18 @@ def capture(port: int, out: Path, folder: Path) -> None:
     minji.say("Book club", "지수 님, 어서 오세요! 저도 거의 다 읽었어요.")
     settle()
     save(korean_main.form, out / "main_window_ko.png")
+    korean_lobby.join(homework_room)
+    pump_until(
+        lambda: (
+            (found := korean_lobby.joiner.chat_for(homework_room.id)) is not None
+            and found.connected
+        ),
+        "the Korean client in Homework help",
+    )
+    minji.say("Book club", "다음 주 독서 숙제는 4장까지 읽기예요.")
+    farah.say("Homework help", "수학 숙제 3번 푸신 분 계세요?")
+    erin.say("Homework help", "숙제 3번은 교과서 42쪽 예제를 보세요.")
+    save_search(korean_main, "숙제", 3, out / "search_ko.png", save)
     korean_client.shutdown()
     client.shutdown()
 

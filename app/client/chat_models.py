@@ -32,6 +32,7 @@ SPANS_ROLE = Qt.ItemDataRole.UserRole + 5  # where the text mentions the person:
 SEEN_ROLE = Qt.ItemDataRole.UserRole + 6  # who else has read the person's own message
 ATTACHMENT_ROLE = Qt.ItemDataRole.UserRole + 7  # the file a message carries (an Attachment)
 MAX_ENTRIES = 2_000
+_LABEL_ROLES = (Qt.ItemDataRole.DisplayRole, TEXT_ROLE)
 
 
 class MembersModel(QAbstractListModel):
@@ -95,6 +96,12 @@ class EntryKind(StrEnum):
     NOTICE = "notice"  # someone joined or left
     PROBLEM = "problem"  # the connection dropped, a message was refused, …
     MARKER = "marker"  # the "new messages" line: where the person left off
+    DAY = "day"  # a day separator: the local date of the entries below it (see day_separators)
+    LOADING = "loading"  # "Loading older messages…" while scroll-back waits for a page
+    BEGINNING = "beginning"  # "Beginning of the conversation": nothing older is stored
+
+
+TOP_KINDS = frozenset({EntryKind.LOADING, EntryKind.BEGINNING})  # status lines held at row 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +147,10 @@ class MessagesModel(QAbstractListModel):
         self._entries: list[ChatEntry] = []
         self.max_entries = max_entries
         self.seen_by: Callable[[int], list[str]] = lambda _seq: []
+        # Called with the first and last rows of entries just added (`DaySeparators` puts
+        # the day lines in); the raw `put` and `remove` below do not call it.
+        self.inserted: Callable[[int, int], None] = lambda _first, _last: None
+        self.day_label: Callable[[QDateTime], str] = lambda day: day.toString()
 
     def seen_changed(self) -> None:
         """Read markers moved: the "seen by" of the person's own messages may have too."""
@@ -164,6 +175,7 @@ class MessagesModel(QAbstractListModel):
         self.beginInsertRows(QModelIndex(), row, row)
         self._entries.append(entry)
         self.endInsertRows()
+        self.inserted(row, row)
 
     def insert_before_seq(self, seq: int, entries: list[ChatEntry]) -> None:
         """Put `entries` (oldest first) just before the first entry whose seq is `seq` or
@@ -186,6 +198,40 @@ class MessagesModel(QAbstractListModel):
             self.beginRemoveRows(QModelIndex(), 0, extra - 1)
             del self._entries[:extra]
             self.endRemoveRows()
+        first = max(row - max(extra, 0), 0)
+        self.inserted(first, min(first + len(entries), len(self._entries)) - 1)
+
+    def put(self, row: int, entries: list[ChatEntry]) -> None:
+        """Insert `entries` at `row` as they are: no trimming, no day lines."""
+        if entries:
+            self.beginInsertRows(QModelIndex(), row, row + len(entries) - 1)
+            self._entries[row:row] = entries
+            self.endInsertRows()
+
+    def remove(self, row: int, count: int = 1) -> None:
+        if count > 0:
+            self.beginRemoveRows(QModelIndex(), row, row + count - 1)
+            del self._entries[row : row + count]
+            self.endRemoveRows()
+
+    def put_older(self, entries: list[ChatEntry]) -> None:
+        """Older messages (oldest first) above everything held, after any status line at
+        the top; not trimmed (the person is reading them)."""
+        row = 0
+        while row < len(self._entries) and self._entries[row].kind in TOP_KINDS:
+            row += 1
+        self.put(row, entries)
+        if entries:
+            self.inserted(row, row + len(entries) - 1)
+
+    def held_seqs(self) -> set[int]:
+        return {entry.seq for entry in self._entries if entry.seq is not None}
+
+    def row_of_seq(self, seq: int) -> int | None:
+        for row, entry in enumerate(self._entries):
+            if entry.seq == seq:
+                return row
+        return None
 
     def mark_deleted(self, seq: int, text: str) -> None:
         """Message `seq` was deleted: its text gives way to `text`, shown as a notice."""
@@ -221,6 +267,11 @@ class MessagesModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self._entries):
             return None
         entry = self._entries[index.row()]
+        if entry.kind == EntryKind.DAY and entry.when is not None:
+            if role in _LABEL_ROLES:
+                return self.day_label(entry.when)  # "Today" turns into "Yesterday" at midnight
+            if role == TIME_ROLE:
+                return ""
         if role == Qt.ItemDataRole.DisplayRole:
             text = entry.text
             if entry.attachment is not None:  # copied with the messages: the file's name

@@ -16,6 +16,7 @@ from app.client.catch_up import CatchUp
 from app.client.chat_models import ChatEntry, EntryKind, MembersModel, MessagesModel, local_time
 from app.client.countdown import Countdown
 from app.client.current_session import CurrentSession
+from app.client.history_tools import HistoryTools
 from app.client.mentions import mention_spans
 from app.client.message_edit import MessageEdit, counter_text
 from app.client.message_view import MessageViewActions
@@ -25,6 +26,7 @@ from app.client.name_colors import NameColors
 from app.client.room_activity import RoomActivity
 from app.client.room_files import REQUIRED as FILE_WIDGETS
 from app.client.room_files import RoomFiles
+from app.client.scroll_back import REQUEST_ID as SCROLL_BACK_ID
 from app.client.session import RoomConnection
 from app.client.tls import TlsPolicy
 from app.client.ui import BannerKind, ViewWideDelegate, hide_banner, icon, show_banner
@@ -99,6 +101,7 @@ class ChatWindow(QObject):
         pop_requested(): the person asked to pop the room out, or to put it back.
         room_shown(str, bool): the room's name and whether it is locked, as now known.
         message_shown(object): someone else's message arrived (not history); its ChatEntry.
+        entered_room(): the room let us in and its `entered` history is shown.
     """
 
     left = Signal(int)
@@ -107,6 +110,7 @@ class ChatWindow(QObject):
     pop_requested = Signal()
     room_shown = Signal(str, bool)
     message_shown = Signal(object)
+    entered_room = Signal()
 
     def __init__(
         self, room: RoomSummary, current: CurrentSession, password: str | None = None
@@ -166,6 +170,7 @@ class ChatWindow(QObject):
         self._was_in = False  # entered at least once (then the lobby's count is stale)
         self.countdown = Countdown(self)
         self.catch_up = CatchUp(self._insert_missed, self)
+        self.history = HistoryTools(self, self._entry)  # day lines, scroll-back, Ctrl+F
         self._retry_code = ""  # the code the countdown is for
         self.countdown.ticked.connect(self._on_countdown_ticked)
         self.countdown.finished.connect(self._on_countdown_finished)
@@ -297,6 +302,7 @@ class ChatWindow(QObject):
         self.reconnect_button.hide()
         self._update_controls()
         self.input_edit.setFocus()
+        self.entered_room.emit()
 
     @Slot(object)
     def _on_connection_member_joined(self, joined: Joined) -> None:
@@ -363,8 +369,10 @@ class ChatWindow(QObject):
 
     @Slot(object)
     def _on_connection_request_failed(self, error: ErrorReply) -> None:
-        if error.id == CATCH_UP_ID or RoomFiles.owns(error) or self.moderation.owns(error.id):
-            return  # the catch-up's (it gives up quietly), a file's or moderation's (they say)
+        if error.id in (CATCH_UP_ID, SCROLL_BACK_ID) or RoomFiles.owns(error):
+            return  # the catch-up's or scroll-back's (they give up quietly), or a file's
+        if self.moderation.owns(error.id):
+            return  # moderation's (it says why)
         wait = texts.retry_after(error)
         if wait is not None:  # not an error: a wait, counted down in the banner
             self._retry_code = error.code

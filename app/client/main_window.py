@@ -26,10 +26,13 @@ from app.client.direct_conversations import DirectConversations
 from app.client.direct_pane import DirectKey, DirectPane
 from app.client.leaving import LeaveQuestions
 from app.client.lobby_window import LobbyWindow
+from app.client.message_jump import MessageJump
 from app.client.people_panel import PeoplePanel
 from app.client.preferences_dialog import PreferencesDialog
 from app.client.quick_switcher import QuickSwitcher
 from app.client.room_joiner import RoomKey
+from app.client.search_dialog import ACTION as SEARCH_ACTION
+from app.client.search_dialog import SearchDialog
 from app.client.session import MainSession
 from app.client.sidebar import BROWSE, KEY_ROLE, Sidebar
 from app.client.sidebar_badges import BadgeDelegate, set_badge
@@ -66,6 +69,7 @@ class MainWindow(QObject):
     them. A room can be popped out into a window of its own and put back (its button, or
     Ctrl+Shift+O), keeping its conversation and connection. Ctrl+K finds a room by name;
     Ctrl+Tab, Ctrl+Shift+Tab, Ctrl+PgDown and Ctrl+PgUp step through the entries.
+    Ctrl+Shift+F searches every room (`SearchDialog`); a result opens its room at the message.
     The People panel (`PeoplePanel`, docked on the right) starts direct conversations; each
     is a `DirectPane` in the stack and an entry under "Direct messages" with its unread
     count (`DirectConversations`).
@@ -119,6 +123,9 @@ class MainWindow(QObject):
         self.joiner.signed_out.connect(self.show_browse)
         self.lobby.relogin_requested.connect(self.relogin_requested)
         self.switcher.chosen.connect(self.go_to)
+        self.jump = MessageJump(self.joiner, self.lobby.model, self.go_to, self)
+        search_action = child(self.form, QAction, SEARCH_ACTION)
+        self.search = SearchDialog(self.form, current, self.jump, search_action)
         self.sidebar_view.selectionModel().selectionChanged.connect(
             self._on_sidebar_selection_changed
         )

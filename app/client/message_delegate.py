@@ -49,6 +49,15 @@ NOTICE_TEXT = QColor("#6b7480")
 MENTION_BACKGROUND = QColor(240, 180, 40, 48)  # a message for the person
 MENTION_TEXT = QColor(240, 170, 20, 110)  # the words that make it so
 MARKER_COLOR = QColor("#d0453a")  # the "new messages" line
+DAY_LINE = QColor(107, 116, 128, 90)  # the rule either side of a day line's date
+# Centred one-line entries: notices, the "new messages" line, day lines, scroll-back's.
+CENTRED = (
+    EntryKind.NOTICE,
+    EntryKind.MARKER,
+    EntryKind.DAY,
+    EntryKind.LOADING,
+    EntryKind.BEGINNING,
+)
 
 
 def _layout(
@@ -185,7 +194,7 @@ class MessageDelegate(QStyledItemDelegate):
         kind = index.data(KIND_ROLE)
         text = str(index.data(TEXT_ROLE) or "")
         width = self._width()
-        if kind in (EntryKind.NOTICE, EntryKind.MARKER):
+        if kind in CENTRED:
             _, height = _layout(self._notice_text(index), notice, width, centered=True)
             return QSize(int(width), int(height) + 2 * PAD_Y)
         if kind == EntryKind.PROBLEM:
@@ -194,6 +203,17 @@ class MessageDelegate(QStyledItemDelegate):
         _, height = _layout(text, body, width - BODY_INDENT)
         header = QFontMetrics(sender).height()
         return QSize(int(width), int(header + GAP + height) + 2 * PAD_Y)
+
+    def _paint_day_rule(self, painter: QPainter, rect: QRectF, font: QFont, text: str) -> None:
+        """A thin rule from each side of the view to the day's date, centred between."""
+        width = self._width()
+        gap = QFontMetrics(font).horizontalAdvance(text) / 2 + 10
+        middle_x = rect.left() + PAD_X + width / 2
+        middle_y = rect.top() + rect.height() / 2
+        left = rect.left() + PAD_X
+        painter.fillRect(QRectF(left, middle_y, max(middle_x - gap - left, 0), 1), DAY_LINE)
+        right = middle_x + gap
+        painter.fillRect(QRectF(right, middle_y, max(left + width - right, 0), 1), DAY_LINE)
 
     @staticmethod
     def _notice_text(index: AnyIndex) -> str:
@@ -222,7 +242,10 @@ class MessageDelegate(QStyledItemDelegate):
             middle = rect.top() + rect.height() / 2
             painter.fillRect(QRectF(rect.left() + PAD_X, middle, width, 1), MARKER_COLOR)
             notice.setBold(True)
-        if kind in (EntryKind.NOTICE, EntryKind.MARKER):
+        if kind == EntryKind.DAY:
+            notice.setBold(True)
+            self._paint_day_rule(painter, rect, notice, self._notice_text(index))
+        if kind in CENTRED:
             layout, _ = _layout(self._notice_text(index), notice, width, centered=True)
             painter.setPen(MARKER_COLOR if kind == EntryKind.MARKER else NOTICE_TEXT)
             layout.draw(painter, QPointF(rect.left() + PAD_X, rect.top() + PAD_Y))

@@ -237,6 +237,46 @@
         <source>Room settings</source>
         <translation>방 설정</translation>
     </message>
+    <message>
+        <source>F&amp;ind:</source>
+        <translation>찾기(&amp;I):</translation>
+    </message>
+    <message>
+        <source>Find in this room</source>
+        <translation>이 방에서 찾기</translation>
+    </message>
+    <message>
+        <source>The older match (Enter)</source>
+        <translation>더 이전에 찾은 곳 (Enter)</translation>
+    </message>
+    <message>
+        <source>Older</source>
+        <translation>이전</translation>
+    </message>
+    <message>
+        <source>The newer match (Shift+Enter)</source>
+        <translation>더 최근에 찾은 곳 (Shift+Enter)</translation>
+    </message>
+    <message>
+        <source>Newer</source>
+        <translation>최근</translation>
+    </message>
+    <message>
+        <source>Ask the server for older messages that match</source>
+        <translation>서버에 일치하는 이전 메시지를 찾아 달라고 합니다</translation>
+    </message>
+    <message>
+        <source>Search ol&amp;der messages</source>
+        <translation>이전 메시지 검색(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Close the find bar (Esc)</source>
+        <translation>찾기 막대 닫기 (Esc)</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>닫기</translation>
+    </message>
 </context>
 <context>
     <name>ClientApp</name>
@@ -736,6 +776,10 @@
     <message>
         <source>&amp;Preferences…</source>
         <translation>환경 설정(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Search &amp;all rooms…</source>
+        <translation>모든 방 검색(&amp;A)…</translation>
     </message>
 </context>
 <context>
@@ -1851,6 +1895,93 @@ Seen by {names}</source>
         <location filename="../../forms/room_settings_dialog.ui" line="240"/>
         <source>&amp;Save</source>
         <translation>저장(&amp;S)</translation>
+    </message>
+</context>
+<context>
+    <name>DaySeparators</name>
+    <message>
+        <source>Today</source>
+        <translation>오늘</translation>
+    </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>어제</translation>
+    </message>
+</context>
+<context>
+    <name>FindBar</name>
+    <message>
+        <source>Not in the messages shown</source>
+        <translation>보이는 메시지에는 없음</translation>
+    </message>
+    <message>
+        <source>{number} of {count}</source>
+        <translation>{count}개 중 {number}번째</translation>
+    </message>
+    <message>
+        <source>Searching older messages…</source>
+        <translation>이전 메시지를 검색하는 중…</translation>
+    </message>
+    <message>
+        <source>No older messages match</source>
+        <translation>일치하는 이전 메시지가 없음</translation>
+    </message>
+</context>
+<context>
+    <name>MessageJump</name>
+    <message>
+        <source>That room is not open now.</source>
+        <translation>그 방은 지금 열려 있지 않습니다.</translation>
+    </message>
+    <message>
+        <source>That message is no longer stored.</source>
+        <translation>그 메시지는 더 이상 저장되어 있지 않습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>ScrollBack</name>
+    <message>
+        <source>Loading older messages…</source>
+        <translation>이전 메시지를 불러오는 중…</translation>
+    </message>
+    <message>
+        <source>Beginning of the conversation</source>
+        <translation>대화의 시작</translation>
+    </message>
+</context>
+<context>
+    <name>SearchDialog</name>
+    <message>
+        <source>Searching…</source>
+        <translation>검색하는 중…</translation>
+    </message>
+    <message>
+        <source>No message holds “{query}”.</source>
+        <translation>“{query}”이(가) 들어 있는 메시지가 없습니다.</translation>
+    </message>
+    <message>
+        <source>{count} found</source>
+        <translation>{count}개 찾음</translation>
+    </message>
+    <message>
+        <source>Search all rooms</source>
+        <translation>모든 방 검색</translation>
+    </message>
+    <message>
+        <source>Find messages &amp;holding:</source>
+        <translation>다음이 들어 있는 메시지 찾기(&amp;H):</translation>
+    </message>
+    <message>
+        <source>A word or part of one, in any room you may read</source>
+        <translation>읽을 수 있는 모든 방에서 찾을 낱말이나 그 일부</translation>
+    </message>
+    <message>
+        <source>Mor&amp;e results</source>
+        <translation>결과 더 보기(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>닫기</translation>
     </message>
 </context>
 </TS>

@@ -78,8 +78,9 @@ def test_history_is_shown_on_entry(qtbot, make_client) -> None:
     qtbot.waitUntil(lambda: alice_chat.messages.last_seq == 1, timeout=WAIT_MS)
     join_row(qtbot, bob, wait_for_room_row(qtbot, bob, "Archive"))
     bob_chat = entered_chat(qtbot, bob, "Archive")
-    first = _entries(bob_chat)[0]
-    assert (first.sender, first.text) == ("alice", "before you came")
+    first, said = _entries(bob_chat)[:2]
+    assert first.kind == EntryKind.DAY  # the day it was said, above it
+    assert (said.sender, said.text) == ("alice", "before you came")
 
 
 def test_a_member_leaving_shows_a_notice_and_updates_the_list(qtbot, make_client) -> None:

@@ -16,6 +16,7 @@ from app.client import (
     chat_window,
     create_room_dialog,
     direct_pane,
+    find_bar,
     image_viewer,
     lobby_window,
     login_window,
@@ -26,6 +27,7 @@ from app.client import (
     preferences_dialog,
     quick_switcher,
     room_settings_dialog,
+    search_dialog,
 )
 from app.client.login_window import LoginWindow
 from app.client.message_edit import MessageEdit
@@ -39,12 +41,13 @@ CLIENT_FORMS = {
     "certificate_dialog": certificate_dialog.REQUIRED,
     "login_window": login_window.REQUIRED,
     "lobby_window": lobby_window.REQUIRED,
-    "main_window": main_window.REQUIRED + main_window.ACTIONS,
+    "main_window": main_window.REQUIRED + main_window.ACTIONS + (search_dialog.ACTION,),
     "quick_switcher": quick_switcher.REQUIRED,
+    "search_dialog": search_dialog.REQUIRED,
     "create_room_dialog": create_room_dialog.REQUIRED,
     "password_dialog": password_dialog.REQUIRED,
     "preferences_dialog": preferences_dialog.REQUIRED,
-    "chat_window": chat_window.REQUIRED,
+    "chat_window": chat_window.REQUIRED + find_bar.REQUIRED,
     "people_panel": people_panel.REQUIRED,
     "direct_pane": direct_pane.REQUIRED,
     "image_viewer": image_viewer.REQUIRED,
