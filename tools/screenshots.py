@@ -275,6 +275,7 @@ def capture(port: int, out: Path, folder: Path) -> None:
     main.go_to(next(key for key, known in main.chats.items() if known is chat))
     type_text(chat.input_edit, "See you all on Friday")
     save(main.form, out / "main_window_room.png")
+    capture_room_settings(carol, chat, out)
 
     i18n.install_translators(app, "ko")
     korean = LoginWindow("127.0.0.1", port)
@@ -304,6 +305,23 @@ def capture(port: int, out: Path, folder: Path) -> None:
     save(korean_main.form, out / "main_window_ko.png")
     korean_client.shutdown()
     client.shutdown()
+
+
+def capture_room_settings(owner: Person, chat: Any, out: Path) -> None:
+    """The owner names alice a moderator; alice opens Room settings and sets slow mode."""
+    from app.shared.protocol import MODERATOR, SetRole
+
+    owner.rooms["Book club"].send(SetRole("alice", MODERATOR))  # type: ignore[attr-defined]
+    pump_until(lambda: chat.moderation.my_role() == MODERATOR, "alice to be a moderator")
+    chat.moderation.open_settings()
+    dialog = chat.moderation.dialog
+    assert dialog is not None
+    dialog.slow_spin.setValue(30)
+    dialog.password_choice.setCurrentIndex(1)  # set a new password
+    type_text(dialog.password_edit, "chapter four")
+    dialog.form.resize(480, dialog.form.sizeHint().height())
+    save(dialog.form, out / "room_settings.png")
+    dialog.form.reject()
 
 
 def main(argv: list[str] | None = None) -> int:
