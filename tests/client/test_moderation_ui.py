@@ -217,3 +217,17 @@ def test_a_member_reports_a_message_from_its_menu(qtbot, make_client, db_path) -
     done = "Reported: the server's operators will see it."
     qtbot.waitUntil(lambda: done in _notices(bob_chat), timeout=WAIT_MS)
     assert query_db(db_path, "SELECT reporter, reason FROM reports") == [("bob", "selling things")]
+
+
+def test_the_member_menu_offers_what_the_server_allows_each_role() -> None:
+    from app.client.member_menu import MAKE_MEMBER, MAKE_MODERATOR, allowed_acts
+
+    assert allowed_acts("member", "member") == []
+    assert allowed_acts("moderator", "member") == ["kick", "ban", "mute"]
+    assert allowed_acts("moderator", "member", target_muted=True) == ["kick", "ban", "unmute"]
+    assert allowed_acts("moderator", "moderator") == []
+    assert allowed_acts("owner", "moderator") == ["kick", "ban", "mute", MAKE_MEMBER,
+                                                  "transfer_owner"]  # fmt: skip
+    assert allowed_acts("operator", "member")[3] == MAKE_MODERATOR
+    assert allowed_acts("operator", "owner") == ["kick", "ban", "mute"]
+    assert allowed_acts("owner", "operator") == ["transfer_owner"]
