@@ -281,6 +281,7 @@ def capture(port: int, out: Path, folder: Path) -> None:
     assert homework_chat is not None
     pump_until(lambda: homework_chat.messages.last_seq, "farah's question")
     save_search(main, "chapter", 3, out / "search.png", save)
+    capture_room_settings(carol, chat, out)
     from tools.files_screenshot import capture_files
 
     os.environ["XDG_CACHE_HOME"] = str(folder / "cache")  # fetched images: not the person's
@@ -327,6 +328,23 @@ def capture(port: int, out: Path, folder: Path) -> None:
     save_search(korean_main, "숙제", 3, out / "search_ko.png", save)
     korean_client.shutdown()
     client.shutdown()
+
+
+def capture_room_settings(owner: Person, chat: Any, out: Path) -> None:
+    """The owner names alice a moderator; alice opens Room settings and sets slow mode."""
+    from app.shared.protocol import MODERATOR, SetRole
+
+    owner.rooms["Book club"].send(SetRole("alice", MODERATOR))  # type: ignore[attr-defined]
+    pump_until(lambda: chat.moderation.my_role() == MODERATOR, "alice to be a moderator")
+    chat.moderation.open_settings()
+    dialog = chat.moderation.dialog
+    assert dialog is not None
+    dialog.slow_spin.setValue(30)
+    dialog.password_choice.setCurrentIndex(1)  # set a new password
+    type_text(dialog.password_edit, "chapter four")
+    dialog.form.resize(480, dialog.form.sizeHint().height())
+    save(dialog.form, out / "room_settings.png")
+    dialog.form.reject()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -269,6 +269,8 @@ class ChatWindow(QObject):
         self.closed = True
         self.countdown.stop()
         self.files.close()
+        self.moderation.close()
+        self.activity.blockSignals(True)  # its typing timer outlives the form it writes into
         if self.connection is not None:
             self.connection.leave()
         self.form.removeEventFilter(self)

@@ -119,6 +119,12 @@ class RoomModeration(QObject):
         self.muted.clear()
         connection.event_received.connect(self._on_connection_event_received)
 
+    def close(self) -> None:
+        """The window is going: no countdown writes into its form any more."""
+        self.muted.stop()
+        if self.dialog is not None and self.dialog.is_open:
+            self.dialog.form.reject()
+
     def owns(self, request_id: RequestId) -> bool:
         return isinstance(request_id, str) and request_id.startswith(ID_PREFIX)
 
@@ -253,9 +259,7 @@ class RoomModeration(QObject):
         if key != name_key(self.chat.me) or not event.name:
             return
         if event.action == MUTE:
-            minutes = event.minutes
-            now = QDateTime.currentMSecsSinceEpoch() / 1000
-            self.muted.mute(None if minutes is None else now + minutes * 60)
+            self.muted.mute_for(event.minutes)
         elif event.action == UNMUTE:
             self.muted.unmute()
 

@@ -60,6 +60,10 @@ class MutedInput(QObject):
         self.muted, self.muted_until = True, until
         self._refresh()
 
+    def mute_for(self, minutes: int | None) -> None:
+        """Muted from now on for `minutes` (None: until unmuted), as a `moderation` event says."""
+        self.mute(None if minutes is None else self._now() + minutes * 60)
+
     def unmute(self) -> None:
         self.muted, self.muted_until = False, None
         self._refresh()
@@ -77,6 +81,10 @@ class MutedInput(QObject):
         """A new connection to the room: what was known is told again by the server."""
         self.muted, self.muted_until, self.read_only, self._slow_until = False, None, False, 0.0
         self._refresh()
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self.blockSignals(True)
 
     def _slow_left(self) -> int:
         return max(0, math.ceil(self._slow_until - self._now()))

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from app.client.chat_models import EntryKind
-from app.shared.protocol import Kick
+from app.shared.protocol import Kick, RoomSettings
 from tests.client.conftest import (
     WAIT_MS,
     activate,
@@ -20,6 +20,7 @@ from tests.client.conftest import (
     wait_for_room_row,
 )
 from tests.client.test_chat import _entries
+from tests.db_access import query_db
 
 ALT = Qt.KeyboardModifier.AltModifier
 
@@ -182,3 +183,54 @@ def test_the_owner_deletes_a_message_from_the_keyboard_and_it_is_gone_for_everyo
     for chat in (alice_chat, bob_chat):
         qtbot.waitUntil(lambda c=chat: gone in [e.text for e in _entries(c)], timeout=WAIT_MS)
         assert "rude words" not in [e.text for e in _entries(chat)]
+
+
+def test_slow_mode_turns_the_input_off_with_its_countdown(qtbot, make_client) -> None:
+    _alice, _bob, alice_chat, bob_chat = _pair(qtbot, make_client)
+    alice_chat.moderation.send(RoomSettings(slow_mode_seconds=600), "room_settings")
+    qtbot.waitUntil(lambda: bob_chat.moderation.modes["slow_mode_seconds"] == 600, timeout=WAIT_MS)
+    for text in ("first", "second"):
+        qtbot.keyClicks(bob_chat.input_edit, text)
+        qtbot.keyClick(bob_chat.input_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bob_chat.moderation.muted.blocked, timeout=WAIT_MS)
+    line = bob_chat.form.findChild(QWidget, "mutedLabel")
+    assert line.isVisible() and line.text().startswith("Slow mode: you can send your next")
+    assert not bob_chat.input_edit.isEnabled()
+    assert bob_chat.input_edit.text() == "second"  # what was refused is kept
+
+
+def test_a_member_reports_a_message_from_its_menu(qtbot, make_client, db_path) -> None:
+    _alice, _bob, alice_chat, bob_chat = _pair(qtbot, make_client)
+    qtbot.keyClicks(alice_chat.input_edit, "spam spam")
+    qtbot.keyClick(alice_chat.input_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "spam spam" in [e.text for e in _entries(bob_chat)], timeout=WAIT_MS)
+    view = bob_chat.messages_view
+    view.setFocus()
+    view.setCurrentIndex(bob_chat.messages.index([e.text for e in _entries(bob_chat)].index(
+        "spam spam"), 0))  # fmt: skip
+    qtbot.keyClick(view, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+    menu = bob_chat.view_actions.menu
+    assert menu is not None
+    texts = [a.text() for a in menu.actions() if a.text()]
+    assert "&Report message…" in texts and "&Delete message…" not in texts  # not bob's
+    next(a for a in menu.actions() if a.text() == "&Report message…").trigger()
+    _modal(qtbot)
+    qtbot.keyClicks(QApplication.focusWidget(), "selling things")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    done = "Reported: the server's operators will see it."
+    qtbot.waitUntil(lambda: done in _notices(bob_chat), timeout=WAIT_MS)
+    assert query_db(db_path, "SELECT reporter, reason FROM reports") == [("bob", "selling things")]
+
+
+def test_the_member_menu_offers_what_the_server_allows_each_role() -> None:
+    from app.client.member_menu import MAKE_MEMBER, MAKE_MODERATOR, allowed_acts
+
+    assert allowed_acts("member", "member") == []
+    assert allowed_acts("moderator", "member") == ["kick", "ban", "mute"]
+    assert allowed_acts("moderator", "member", target_muted=True) == ["kick", "ban", "unmute"]
+    assert allowed_acts("moderator", "moderator") == []
+    assert allowed_acts("owner", "moderator") == ["kick", "ban", "mute", MAKE_MEMBER,
+                                                  "transfer_owner"]  # fmt: skip
+    assert allowed_acts("operator", "member")[3] == MAKE_MODERATOR
+    assert allowed_acts("operator", "owner") == ["kick", "ban", "mute"]
+    assert allowed_acts("owner", "operator") == ["transfer_owner"]
