@@ -86,3 +86,22 @@ def test_an_image_declares_its_size_from_its_header(tmp_path: Path) -> None:
     facts = file_facts(str(path))
     assert facts is not None
     assert (facts.mime, facts.width, facts.height) == ("image/png", 3_000, 2_000)
+
+
+def test_the_queue_is_a_sound_model(qtbot: QtBot, qtmodeltester, tmp_path: Path) -> None:
+    queue = UploadQueue()
+    for number in range(3):
+        path = tmp_path / f"f{number}.txt"
+        path.write_text("x" * number)
+        queue.add_file(str(path))
+    qtmodeltester.check(queue, force_py=False)
+    qtbot.waitUntil(lambda: queue.workers.pending == 0, timeout=5_000)
+    assert [queue.index(row, 0).data() for row in range(3)] == [
+        "f0.txt — waiting",
+        "f1.txt — waiting",
+        "f2.txt — waiting",
+    ]
+    queue.cancel(1)
+    assert queue.rowCount() == 2
+    qtmodeltester.check(queue, force_py=False)
+    queue.close()
