@@ -35,6 +35,8 @@ FLAGS: dict[str, tuple[type, str]] = {
     "rss_abort_mb": (int, "stop overload early when the server's RSS passes this (MB)"),
     "messages": (int, "messages generated in the archive rooms (history, search)"),
     "query_rate": (float, "history pages or searches asked per second (history, search)"),
+    "file_mib": (float, "size of the uploaded file, MiB (upload)"),
+    "limit_s": (float, "seconds the upload may take before the scenario gives up (upload)"),
 }
 
 

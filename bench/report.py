@@ -114,6 +114,15 @@ TABLE_FIGURES: dict[str, list[tuple[str, str]]] = {
         ("slow_reader_deliveries_per_s", "slow-reader deliveries /s"),
         ("slow_readers_cut_off", "slow readers cut off"),
     ],
+    "upload": [
+        ("upload_mib_per_s", "upload MiB/s"),
+        ("upload_s", "upload s"),
+        ("chat_p99_ms_before", "chat p99 before, ms"),
+        ("chat_p50_ms", "chat p50 during, ms"),
+        ("chat_p99_ms", "chat p99 during, ms"),
+        ("chat_max_ms", "chat max during, ms"),
+        ("server_core_use", "server core use"),
+    ],
 }
 
 

@@ -637,11 +637,14 @@ SCENARIOS: dict[str, Callable[[dict[str, Any], Context], Result]] = {
 
 
 def _add_history_scenarios() -> None:
-    """Issue 14's scenarios live in history_scenarios.py, which imports this module."""
-    from bench import history_scenarios
+    """Issue 14's scenarios live in history_scenarios.py and issue 17's in
+    upload_scenario.py, which import this module."""
+    from bench import history_scenarios, upload_scenario
 
     DEFAULTS.update(history_scenarios.DEFAULTS)
     SCENARIOS.update(history_scenarios.SCENARIOS)
+    DEFAULTS.update(upload_scenario.DEFAULTS)
+    SCENARIOS.update(upload_scenario.SCENARIOS)
 
 
 _add_history_scenarios()

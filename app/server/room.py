@@ -16,7 +16,7 @@ from app.server.conversation import ParsedItem
 from app.server.database import DatabaseError
 from app.server.file_service import FileService
 from app.server.message_log import MessageLog
-from app.server.moderation import RoomRules
+from app.server.moderation import DeletedMessage, RoomRules
 from app.server.moderation_store import ModerationStore
 from app.server.pressure import BackPressure
 from app.server.read_marker_store import ReadMarkerStore
@@ -317,6 +317,8 @@ class Room(QObject):
                 self.members_changed.emit()
             elif isinstance(effect, Remember):
                 self._moderation.apply(self.info.id, effect.change)
+                if isinstance(effect.change, DeletedMessage) and self._service is not None:
+                    self._service.sweep()  # its file goes with it, unless another has it
             elif isinstance(effect, SummaryChanged):
                 self.members_changed.emit()  # the lobby's room_updated
             elif isinstance(effect, FileWork) and self._files and effect.connection.is_open:

@@ -44,7 +44,10 @@ def delete_message(
     if found is None and seq > newest:
         raise ProtocolError(ErrorCode.BAD_REQUEST, "no message has that seq yet", rid)
     if found is not None:  # newcomers see it as deleted: no text, `deleted` true
-        history = [replace(m, text="", deleted=True) if m.seq == seq else m for m in room.history]
+        history = [  # its file goes too
+            replace(m, text="", deleted=True, attachment=None) if m.seq == seq else m
+            for m in room.history
+        ]
         room.history.clear()
         room.history.extend(history)
     author = found.sender if found is not None else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -361,3 +362,59 @@ def test_deleting_a_room_deletes_its_files_but_not_anothers(
     owner = login("alice")
     owner.request("delete_room", "room_deleted", room_id=room["id"])
     qtbot.waitUntil(lambda: on_disk(server)[0] == {sha(shared)}, timeout=5_000)
+
+
+def test_history_days_deletes_the_files_of_the_messages_it_deletes(
+    make_server, qtbot: QtBot
+) -> None:
+    wall = [time.time()]
+    server = make_server(history_days=2.0, wall_clock=lambda: wall[0])
+    alice = log_in(qtbot, server, "alice")
+    room, ticket = create(alice)
+    member = WireClient(qtbot, room["port"])
+    member.request("enter", "entered", ticket=ticket)
+    data = content(3_000)
+    upload(member, data)
+    qtbot.wait_until(lambda: not server.history_expiry.running)
+    assert on_disk(server) == ({sha(data)}, 0)
+    wall[0] += 3 * 86_400
+    server.history_expiry.start_pass()
+    qtbot.wait_until(lambda: not server.history_expiry.running)
+    assert on_disk(server) == (set(), 0)
+    member.close()
+    alice.close()
+
+
+def test_a_deleted_message_takes_its_file_unless_another_message_has_it(
+    pair, server: ChatServer, connect: Connect, login: Login
+) -> None:
+    alice, bob, room = pair
+    shared, own = content(3_000), content(4_000, 1)
+    first = upload(alice, shared)
+    upload(alice, shared)
+    third = upload(alice, own)
+    for message in (first, third):
+        alice.request("delete_message", "ok", seq=message["seq"])
+    assert on_disk(server) == ({sha(shared)}, 0)
+    bob.send(type="download", attachment_id=third["attachment"]["id"])
+    bob.expect_error("no_such_attachment")
+    granted = login("carol").request("join_room", "join_granted", room_id=room["id"])
+    newcomer = connect(port=room["port"])
+    history = newcomer.request("enter", "entered", ticket=granted["ticket"])["history"]
+    assert [("attachment" in m, m.get("deleted", False)) for m in history] == [
+        (False, True),
+        (True, False),
+        (False, True),
+    ]
+
+
+def test_an_invalid_text_keeps_the_upload_for_another_upload_end(pair) -> None:
+    alice, bob, _ = pair
+    data = content(1_000)
+    ready = begin(alice, data)
+    send_chunks(alice, ready, data)
+    alice.send(type="upload_end", upload_id=ready["upload_id"], text="\u202e", id="e")
+    assert alice.expect_error("invalid_text")["id"] == "e"
+    alice.send(type="upload_end", upload_id=ready["upload_id"], text="fixed", id="e")
+    posted = bob.expect("message")
+    assert posted["text"] == "fixed" and posted["attachment"]["sha256"] == sha(data)
