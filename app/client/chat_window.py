@@ -91,6 +91,9 @@ class ChatWindow(QObject):
     into the input line; a banner counts down the seconds, and Send (and Return) stay off
     until it reaches 0.
 
+    Files and images (attach, drop, paste, thumbnails, the viewer, Save) are its `files`, a
+    `RoomFiles`.
+
     The form is a page of the main window's stack while `docked`, else a window of its own
     (the main window moves it; Pop out / Put back asks it to with `pop_requested`).
 

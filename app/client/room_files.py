@@ -292,6 +292,8 @@ class RoomFiles(QObject):
         return None
 
     def close(self) -> None:
+        for viewer in list(self.viewers):
+            viewer.form.close()
         self.uploads.close()
         self.transfers.close()
         self.thumbnails.close()

@@ -105,8 +105,7 @@ class Transfers(QObject):
             return True
         if error.code == ErrorCode.RATE_LIMITED:  # too many asked: ask again later
             del self._asked[job.attachment.id]
-            self._waiting.insert(0, job)
-            job.download.cancel()
+            self._waiting.insert(0, job)  # its Download (and reserved name) kept for then
             self._retry.start(int(1000 * max(float(error.retry_after or 1), 0.2)))
             return True
         self._end(job, None, error.code)
@@ -121,16 +120,21 @@ class Transfers(QObject):
             if job.attachment.id in self._asked:
                 continue  # one download of an attachment at a time
             self._waiting.remove(job)
-            download = Download(job.path, job.attachment.size, job.attachment.sha256, job.reserved)
-            job.download = download
-            if download.done:  # could not even open the file
-                self.failed.emit(job.attachment.id, str(job.purpose), "write_failed")
-                continue
+            if job.download is None:
+                job.download = self._download(job)
+                if job.download.done:  # could not even open the file
+                    self.failed.emit(job.attachment.id, str(job.purpose), "write_failed")
+                    continue
             self._asked[job.attachment.id] = job
-            download.progressed.connect(self._progress_of(job))
-            download.finished.connect(lambda path, job=job: self._end(job, path, ""))
-            download.failed.connect(lambda reason, job=job: self._end(job, None, reason))
-            self.link.send(_request(job.attachment.id, 0))
+            self.link.send(_request(job.attachment.id, job.download.offset))
+
+    def _download(self, job: _Job) -> Download:
+        attachment = job.attachment
+        download = Download(job.path, attachment.size, attachment.sha256, job.reserved)
+        download.progressed.connect(self._progress_of(job))
+        download.finished.connect(lambda path: self._end(job, path, ""))
+        download.failed.connect(lambda reason: self._end(job, None, reason))
+        return download
 
     def _progress_of(self, job: _Job):  # type: ignore[no-untyped-def]
         def progressed(received: int, size: int) -> None:
@@ -153,7 +157,7 @@ class Transfers(QObject):
 
     def close(self) -> None:
         self.link = None
-        for job in list(self._asked.values()):
+        for job in [*self._asked.values(), *self._waiting]:
             if job.download is not None:
                 job.download.cancel()
         self._asked.clear()

@@ -67,8 +67,9 @@ def file_facts(path: str) -> FileFacts | None:
     width = height = None
     if mime.startswith("image/"):
         declared = QImageReader(path).size()  # the header only: no pixel is decoded
-        if declared.isValid() and 0 < declared.width() <= IMAGE_SIDE_MAX >= declared.height() > 0:
-            width, height = declared.width(), declared.height()
+        sides = (declared.width(), declared.height())
+        if declared.isValid() and all(1 <= side <= IMAGE_SIDE_MAX for side in sides):
+            width, height = sides
     return FileFacts(size, digest.hexdigest(), mime, width, height)
 
 
