@@ -1120,4 +1120,11 @@ Seen by {names}</source>
         <translation>RoomChat: 읽지 않은 메시지 {count}개</translation>
     </message>
 </context>
+<context>
+    <name>DesktopNotifications</name>
+    <message>
+        <source>Open</source>
+        <translation>열기</translation>
+    </message>
+</context>
 </TS>
