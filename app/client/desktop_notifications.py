@@ -19,6 +19,7 @@ Two things about QtDBus from Python shape this module:
 from __future__ import annotations
 
 import itertools
+import os
 from html import escape
 
 from PySide6.QtCore import (
@@ -112,13 +113,14 @@ class DesktopNotifications(QObject):
         self.interface: QDBusInterface | None = None
         self.capabilities: list[str] = []
         self.watcher: QDBusServiceWatcher | None = None
+        self.unresponsive = False  # it did not answer: the tray until the name changes hands
         self._shown: dict[int, object] = {}  # the service's id → the room's key
 
     @Slot(object, str, str)
     def notify(self, key: object, summary: str, body: str) -> None:
         """Show `body` (plain text) under `summary` for the room `key`."""
         interface = self._service()
-        notification_id = self._send(interface, summary, body) if interface else 0
+        notification_id = self._send(interface, summary, body) if interface is not None else 0
         if notification_id:
             self._shown[notification_id] = key
         else:
@@ -126,8 +128,14 @@ class DesktopNotifications(QObject):
 
     def _connect(self) -> QDBusConnection | None:
         if self.connection is None:
-            bus = QDBusConnection.BusType.SessionBus
-            self.connection = QDBusConnection.connectToBus(bus, self.name)
+            # By address when the environment names one: libdbus reads the variable once a
+            # process, and a desktop session may change (or a test set) it after that.
+            address = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
+            if address:
+                self.connection = QDBusConnection.connectToBus(address, self.name)
+            else:
+                bus = QDBusConnection.BusType.SessionBus
+                self.connection = QDBusConnection.connectToBus(bus, self.name)
             if self.connection.isConnected():
                 self._describe(self.connection)
                 on_action = SLOT("_on_action(uint,QString)")  # a str (the stub says bytes)
@@ -147,16 +155,21 @@ class DesktopNotifications(QObject):
 
     def _service(self) -> QDBusInterface | None:
         connection = self._connect()
-        if connection is None:
+        if connection is None or self.unresponsive:
             return None
         if self.interface is None:
             bus = connection.interface()
             if not bus.isServiceRegistered(SERVICE) and SERVICE not in _activatable(connection):
                 return None
-            self.interface = QDBusInterface(SERVICE, PATH, INTERFACE, connection, self)
-            self.interface.setTimeout(CALL_TIMEOUT_MS)
-            arguments = self.interface.call("GetCapabilities").arguments()
+            interface = QDBusInterface(SERVICE, PATH, INTERFACE, connection, self)
+            interface.setTimeout(CALL_TIMEOUT_MS)
+            reply = interface.call("GetCapabilities")
+            if reply.type() != QDBusMessage.MessageType.ReplyMessage:
+                self.unresponsive = True
+                return None
+            arguments = reply.arguments()
             self.capabilities = [str(c) for c in arguments[0]] if arguments else []
+            self.interface = interface
         return self.interface
 
     def _send(self, interface: QDBusInterface, summary: str, body: str) -> int:
@@ -182,15 +195,15 @@ class DesktopNotifications(QObject):
             )
         except RuntimeError:  # the description did not take: there is no typed Notify
             return 0
-        if interface.lastError().isValid():
-            # Not answered in time, or refused: the tray until the service changes hands.
-            self.interface = None
+        if interface.lastError().isValid():  # not answered in time, or refused
+            self.unresponsive = True
             return 0
         return notification_id if isinstance(notification_id, int) else 0
 
     @Slot(str, str, str)
     def _forget_service(self, _name: str, _old: str, _new: str) -> None:
         self.interface = None  # a new owner (or none): ask again, and its capabilities
+        self.unresponsive = False
         self._shown.clear()
 
     @Slot("uint", str)

@@ -3,7 +3,9 @@ service on it, and the real client windows; the tray only where the bus has no s
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -79,3 +81,24 @@ def test_without_a_notification_service_the_tray_shows_it(
     _say(qtbot, bob_kitchen, "@alice are you there?")
     qtbot.waitUntil(lambda: len(tray) == 1, timeout=WAIT_MS)
     assert tray == [(_key_of(alice.main, kitchen), "bob in Kitchen", "@alice are you there?")]
+
+
+def test_a_hung_notification_service_is_left_for_the_tray(
+    qtbot, make_client, service: ServiceProcess
+) -> None:
+    alice, kitchen, _lounge, bob_kitchen, _bob_lounge = _two_rooms(qtbot, make_client)
+    main = alice.main
+    tray = _tray_messages(main)
+    _say(qtbot, bob_kitchen, "@alice first")
+    qtbot.waitUntil(lambda: len(service.received) == 1, timeout=WAIT_MS)
+    os.kill(service.process.processId(), signal.SIGSTOP)  # the daemon hangs
+    try:
+        _say(qtbot, bob_kitchen, "@alice second")  # not answered: the tray, after a second
+        qtbot.waitUntil(lambda: len(tray) == 1, timeout=WAIT_MS)
+        assert main.notifications.unresponsive
+        _say(qtbot, bob_kitchen, "@alice third")  # straight to the tray now
+        qtbot.waitUntil(lambda: len(tray) == 2, timeout=WAIT_MS)
+        assert [body for _key, _summary, body in tray] == ["@alice second", "@alice third"]
+    finally:
+        os.kill(service.process.processId(), signal.SIGCONT)
+    assert _badge(main, kitchen) == (3, True)
