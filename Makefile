@@ -15,9 +15,10 @@ ARGS ?=
 BUILD_PACKAGES := libicu-dev pkg-config g++
 # The tests run the storage layer on a throw-away PostgreSQL server too (initdb, pg_ctl), and
 # Qt's QPSQL driver needs libpq; the frozen-display test runs the windowed server under an
-# Xvfb of its own, with the libraries Qt's xcb plugin needs beyond a bare X client. Without
+# Xvfb of its own, with the libraries Qt's xcb plugin needs beyond a bare X client; the
+# desktop-notification tests run a D-Bus session bus of their own (dbus-daemon). Without
 # them those tests are skipped.
-TEST_PACKAGES := postgresql libpq5 xvfb libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
+TEST_PACKAGES := postgresql libpq5 xvfb libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 dbus
 
 # The venv is (re)built whenever it is missing or older than pyproject.toml.
 $(STAMP): pyproject.toml

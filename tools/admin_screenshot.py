@@ -1,10 +1,12 @@
 """Capture the server admin window with a few live rooms on a virtual X display.
 
-    python -m tools.admin_screenshot --out docs/screenshots/admin_window.png
+    python -m tools.admin_screenshot --out docs/screenshots/admin_window.png \
+        [--reports-out docs/screenshots/admin_reports.png]
 
 Starts Xvfb, runs a `ChatServer` in-process (temporary database, port 0, cheap hashing),
 opens the admin window, lets a few scripted protocol clients register, log in, open three
-rooms (one locked), enter and chat, then saves `QWidget.grab()` of the window.
+rooms (one locked), enter and chat, then saves `QWidget.grab()` of the window; then two
+members report messages and the Reports tab is saved too.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from tools.qtwait import pump_until
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "docs" / "screenshots" / "admin_window.png"
+DEFAULT_REPORTS_OUT = ROOT / "docs" / "screenshots" / "admin_reports.png"
 DISPLAY = ":98"
 PASSWORD = "correct horse"
 TIMEOUT = 10.0
@@ -144,8 +147,9 @@ def enter(port: int, ticket: str, name: str) -> ScriptedClient:
     return client
 
 
-def populate(port: int) -> tuple[list[ScriptedClient], int]:
-    """People, rooms and a little chat; returns the clients and the room to select."""
+def populate(port: int) -> tuple[list[ScriptedClient], int, list[ScriptedClient]]:
+    """People, rooms and a little chat; returns the clients, the room to select and the
+    room connections (the owners' first, then the others' in the order they joined)."""
     names = ["alice", "bob", "carol", "dmitri", "erin", "farah"]
     lobbies = {name: log_in(port, name) for name in names}
     rooms: dict[str, Message] = {}
@@ -179,18 +183,42 @@ def populate(port: int) -> tuple[list[ScriptedClient], int]:
     stranger.expect("welcome")
     stranger.send(type="login", name="mallory", password="guess guess")
     stranger.expect("error")
-    return [*lobbies.values(), *inside, stranger], rooms["Lounge"]["id"]
+    return [*lobbies.values(), *inside, stranger], rooms["Lounge"]["id"], inside
 
 
-def capture(out: Path) -> None:
+def report_some(inside: list[ScriptedClient]) -> None:
+    """dmitri and farah say something a moderator should see; bob reports both."""
+    alice_lounge, bob_homework, _carol, _bob_lounge, dmitri_lounge = inside[:5]
+    farah_homework = inside[6]
+    for speaker, reporter, text, reason in [
+        (dmitri_lounge, alice_lounge, "cheap watches at spam.example, DM me", "spam"),
+        (farah_homework, bob_homework, "<b>answers</b> to tomorrow's test: 5 € each", "cheating"),
+    ]:
+        speaker.inbox.clear()  # the others' messages, seen before
+        speaker.send(type="say", text=text)
+        seq = speaker.expect("message")["seq"]
+        reporter.request("report", "reported", seq=seq, reason=reason)
+
+
+def save(widget: Any, out: Path) -> None:
+    settle = time.monotonic() + 0.5
+    pump_until(lambda: time.monotonic() > settle, "the window to settle")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not widget.grab().save(str(out)):
+        raise SystemExit(f"could not write {out}")
+    print(f"wrote {out}")
+
+
+def capture(out: Path, reports_out: Path) -> None:
     os.environ["QT_QPA_PLATFORM"] = "xcb"
     from PySide6.QtCore import QItemSelectionModel
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication, QMessageBox, QTabWidget, QWidget
 
     from app.server.admin import CoreThread, open_admin_window
     from app.server.admin.models import ROOM_ID_ROLE
     from app.server.config import ServerConfig
     from app.server.server import ChatServer
+    from app.shared.forms import child
 
     app = QApplication(sys.argv[:1])
     app.setApplicationName("RoomChat")
@@ -212,7 +240,7 @@ def capture(out: Path) -> None:
             raise SystemExit("the server could not listen")
         window = open_admin_window(core.bridge)
         pump_until(lambda: window.synced and window.form.isVisible(), "the window")
-        clients, lounge = populate(int(address.rsplit(":", 1)[1]))
+        clients, lounge, inside = populate(int(address.rsplit(":", 1)[1]))
         pump_until(lambda: window.rooms_model.rowCount() == 3, "the rooms")
         view = window.rooms_view
         for row in range(view.model().rowCount()):
@@ -224,12 +252,13 @@ def capture(out: Path) -> None:
                     | QItemSelectionModel.SelectionFlag.Rows,
                 )
         pump_until(lambda: len(window.members_model.names()) == 4, "the Lounge's members")
-        settle = time.monotonic() + 0.5
-        pump_until(lambda: time.monotonic() > settle, "the window to settle")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if not window.form.grab().save(str(out)):
-            raise SystemExit(f"could not write {out}")
-        print(f"wrote {out}")
+        save(window.form, out)
+        report_some(inside)
+        tabs = child(window.form, QTabWidget, "adminTabs")
+        tabs.setCurrentWidget(child(window.form, QWidget, "reportsTab"))
+        pump_until(lambda: window.moderation.reports_model.rowCount() == 2, "the reports")
+        window.moderation.reports_view.selectRow(0)
+        save(window.form, reports_out)
         window.form.close()  # held open until the server has shut down
         if window.confirmation is not None:  # people are connected: it asks first
             window.confirmation.button(QMessageBox.StandardButton.Yes).click()
@@ -242,11 +271,14 @@ def capture(out: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the PNG to write")
+    parser.add_argument(
+        "--reports-out", type=Path, default=DEFAULT_REPORTS_OUT, help="the Reports tab's PNG"
+    )
     parser.add_argument("--display", default=DISPLAY, help="the X display Xvfb takes")
     args = parser.parse_args(argv)
     with virtual_display(args.display) as display:
         os.environ["DISPLAY"] = display
-        capture(args.out.resolve())
+        capture(args.out.resolve(), args.reports_out.resolve())
     return 0
 
 

@@ -22,6 +22,7 @@ from app.client import prefs
 from app.client.attention import Attention
 from app.client.chat_window import ChatWindow
 from app.client.current_session import CurrentSession
+from app.client.desktop_notifications import DesktopNotifications
 from app.client.direct_conversations import DirectConversations
 from app.client.direct_pane import DirectKey, DirectPane
 from app.client.leaving import LeaveQuestions
@@ -106,7 +107,9 @@ class MainWindow(QObject):
         self.attention.changed.connect(self._on_attention_changed)
         self.tray = Tray(self)
         self.tray.do_not_disturb.setChecked(self.attention.do_not_disturb)
-        self.attention.notify_requested.connect(self.tray.show_message)
+        self.notifications = DesktopNotifications(self.tray, self)
+        self.attention.notify_requested.connect(self.notifications.notify)
+        self.notifications.clicked.connect(self.go_to)
         self.tray.room_chosen.connect(self.go_to)
         self.tray.do_not_disturb_toggled.connect(self.attention.set_do_not_disturb)
         self.tray.quit_chosen.connect(self.ask_quit)
@@ -425,6 +428,7 @@ class MainWindow(QObject):
     def shutdown(self) -> None:
         """Leave every room and close the window (the client is ending and logs out)."""
         self.questions.close()
+        self.notifications.shutdown()
         self.people.shutdown()
         self.lobby.shutdown()
         self.form.removeEventFilter(self)

@@ -39,6 +39,7 @@ class RoomDirectory(QObject):
             once per `--room-update-interval`, the latest state always following.
         room_removed(int): the room with this id closed.
         member_joined(object, str), member_left(object, str): a name entered or left a `Room`.
+        moderated(object): a room wrote a moderation change (an `Act`, a `ReportedMessage`).
     """
 
     room_added = Signal(object)
@@ -47,6 +48,7 @@ class RoomDirectory(QObject):
     room_removed = Signal(int)
     member_joined = Signal(object, str)
     member_left = Signal(object, str)
+    moderated = Signal(object)
 
     def __init__(
         self,
@@ -218,6 +220,7 @@ class RoomDirectory(QObject):
         room.emptied.connect(lambda: self.close_room(room_id))
         room.member_joined.connect(lambda name: self.member_joined.emit(room, name))
         room.member_left.connect(lambda name: self.member_left.emit(room, name))
+        room.moderated.connect(self.moderated)
         return room
 
     def _register(self, room: Room, kind: str, how: str) -> None:

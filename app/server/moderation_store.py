@@ -177,6 +177,46 @@ class ModerationStore:
             if room_id is None or int(r) == room_id
         ]
 
+    def open_reports(self, limit: int) -> list[tuple[int, float, str, str, str, str, str | None]]:
+        """The newest `limit` open reports, newest first, for the admin window: (id, at,
+        room name, reporter, author, reason, the message's text or None once deleted)."""
+        rows = self._db.rows(
+            "SELECT p.id, p.at, COALESCE(r.name, ''), p.reporter, p.author, p.reason, "
+            "m.text IS NULL, COALESCE(m.text, '') FROM reports p "
+            "LEFT JOIN rooms r ON r.id = p.room_id "
+            "LEFT JOIN messages m ON m.room_id = p.room_id AND m.seq = p.seq "
+            "WHERE p.open = 1 ORDER BY p.id DESC LIMIT :limit",
+            limit=limit,
+        )
+        return [
+            (int(i), float(at), str(room), str(by), str(author), str(reason),
+             None if gone else str(text))
+            for i, at, room, by, author, reason, gone, text in rows
+        ]  # fmt: skip
+
+    def close_report(self, report_id: int) -> bool:
+        """Dismiss an open report; False if there is no open report with this id."""
+        query = self._db.execute(
+            "UPDATE reports SET open = 0 WHERE id = :i AND open = 1", i=report_id
+        )
+        changed = query.numRowsAffected() > 0
+        query.finish()
+        return changed
+
+    def recent_acts(self, limit: int) -> list[tuple[Act, str]]:
+        """The newest `limit` lines of the audit log, newest first, each with its room's name."""
+        rows = self._db.rows(
+            "SELECT a.room_id, a.at, a.actor, a.action, a.target, COALESCE(a.minutes, -1), "
+            "a.reason, COALESCE(r.name, '') FROM audit_log a "
+            "LEFT JOIN rooms r ON r.id = a.room_id ORDER BY a.id DESC LIMIT :limit",
+            limit=limit,
+        )
+        return [
+            (Act(int(room), float(at), str(actor), str(action), target or None,
+                 None if int(minutes) < 0 else int(minutes), reason or None), str(name))
+            for room, at, actor, action, target, minutes, reason, name in rows
+        ]  # fmt: skip
+
     def moderators(self, room_id: int) -> list[str]:
         rows = self._db.rows(
             "SELECT user_key FROM room_roles WHERE room_id = :r AND role = :role",

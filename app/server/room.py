@@ -17,7 +17,7 @@ from app.server.database import DatabaseError
 from app.server.file_service import FileService
 from app.server.hashing import PasswordHasher
 from app.server.message_log import MessageLog
-from app.server.moderation import DeletedMessage, ModerationLimits, RoomRules
+from app.server.moderation import Act, DeletedMessage, ModerationLimits, RoomRules
 from app.server.moderation_store import ModerationStore
 from app.server.pressure import BackPressure
 from app.server.read_marker_store import ReadMarkerStore
@@ -75,12 +75,15 @@ class Room(QObject):
         emptied(): no member and no live ticket for the whole grace period; close me
             (never for a persistent room).
         member_joined(str), member_left(str): a name entered or left.
+        moderated(object): a moderation change (an audit `Act`, a `ReportedMessage`, …)
+            was written to the database.
     """
 
     members_changed = Signal()
     emptied = Signal()
     member_joined = Signal(str)
     member_left = Signal(str)
+    moderated = Signal(object)
 
     def __init__(
         self,
@@ -333,6 +336,7 @@ class Room(QObject):
                 self._moderation.apply(self.info.id, effect.change)
                 if isinstance(effect.change, DeletedMessage) and self._service is not None:
                     self._service.sweep()  # its file goes with it, unless another has it
+                self.moderated.emit(effect.change)
             elif isinstance(effect, SummaryChanged):
                 self.members_changed.emit()  # the lobby's room_updated
             elif isinstance(effect, FileWork) and self._files and effect.connection.is_open:
@@ -409,6 +413,11 @@ class Room(QObject):
         effects = self._core.kick_member(name, code, text, by)
         self._carry_out(effects)
         return bool(effects)
+
+    def record(self, act: Act) -> None:
+        """Write an act done from outside the room's conversation (the admin window's kick)
+        to the audit log."""
+        self._carry_out([Remember(act)])
 
     def kick_user(self, user_key: str, code: ErrorCode, text: str) -> None:
         """Close that user's connection to this room (if any) and drop their tickets."""

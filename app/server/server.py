@@ -17,11 +17,12 @@ from app.server.directory import RoomDirectory
 from app.server.hashing import PasswordHasher
 from app.server.history_expiry import HistoryExpiry
 from app.server.lobby import Lobby
+from app.server.moderation import Act
 from app.server.store import ChatStore
 from app.server.tls import make_listener
 from app.shared import logs
 from app.shared.limits import Clock
-from app.shared.protocol import BY_OPERATOR, MAIN_PORT_TYPES, ErrorCode
+from app.shared.protocol import BY_OPERATOR, KICK, MAIN_PORT_TYPES, ErrorCode
 
 if TYPE_CHECKING:
     from app.server.mdns_announcer import MdnsAnnouncer
@@ -61,6 +62,7 @@ class ChatServer(QObject):
     ) -> None:
         super().__init__(parent)
         self.config = config
+        self._wall_clock = wall_clock
         self._clock = clock  # every deadline, idle check, ticket and throttle runs on it
         # Raises DatabaseInUseError while another server runs on this database.
         self.store = ChatStore(config.db_path, exclusive=True)
@@ -252,6 +254,7 @@ class ChatServer(QObject):
             name, ErrorCode.KICKED, "you were removed", BY_OPERATOR
         ):
             return False
+        room.record(Act(room_id, self._wall_clock(), BY_OPERATOR, KICK, name))
         logs.server.info("operator removed %s from room %d", name, room_id)
         return True
 

@@ -253,6 +253,11 @@ class ChatStore:
             )
         return True
 
+    def operators(self) -> list[str]:
+        """The names of the server's operators, in name order."""
+        rows = self.db.rows("SELECT name FROM users WHERE operator = 1 ORDER BY name_key")
+        return [str(name) for (name,) in rows]
+
     def set_operator(self, key: str, operator: bool) -> tuple[str, bool] | None:
         """Make the account an operator or not; its name and whether it was one before, or
         None when no account has this key."""

@@ -16,46 +16,6 @@
         <translation>{room}의 참여자</translation>
     </message>
     <message>
-        <source>Close room</source>
-        <translation>방 닫기</translation>
-    </message>
-    <message>
-        <source>Close the room “{name}” (port {port})? Its {count} member(s) will be disconnected.</source>
-        <translation>“{name}” 방(포트 {port})을 닫을까요? 참여자 {count}명의 연결이 끊깁니다.</translation>
-    </message>
-    <message>
-        <source>Delete the persistent room “{name}” (port {port})? Its {count} member(s) will be disconnected, and it will not open again.</source>
-        <translation>상설 방 “{name}”(포트 {port})을 삭제할까요? 참여자 {count}명의 연결이 끊기고, 이 방은 다시 열리지 않습니다.</translation>
-    </message>
-    <message>
-        <source>The room “{name}” could not be closed (see the event log)</source>
-        <translation>“{name}” 방을 닫지 못했습니다(이벤트 기록을 보세요)</translation>
-    </message>
-    <message>
-        <source>“{name}” has closed already</source>
-        <translation>“{name}” 방은 이미 닫혔습니다</translation>
-    </message>
-    <message>
-        <source>Closed the room “{name}”</source>
-        <translation>“{name}” 방을 닫았습니다</translation>
-    </message>
-    <message>
-        <source>Kick</source>
-        <translation>내보내기</translation>
-    </message>
-    <message>
-        <source>Remove {member} from the room “{room}”?</source>
-        <translation>{member}님을 “{room}” 방에서 내보낼까요?</translation>
-    </message>
-    <message>
-        <source>Removed {member} from “{room}”</source>
-        <translation>{member}님을 “{room}” 방에서 내보냈습니다</translation>
-    </message>
-    <message>
-        <source>{member} is no longer in “{room}”</source>
-        <translation>{member}님은 이미 “{room}” 방에 없습니다</translation>
-    </message>
-    <message>
         <source>Stop the server</source>
         <translation>서버 멈추기</translation>
     </message>
@@ -111,6 +71,58 @@
         <source>Event log</source>
         <translation>이벤트 기록</translation>
     </message>
+    <message>
+        <source>&amp;Rooms</source>
+        <translation>방(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Operators</source>
+        <translation>운영자(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Operators may moderate every room. A change takes effect when the person next logs in.</source>
+        <translation>운영자는 모든 방을 관리할 수 있습니다. 변경 사항은 그 사람이 다음에 로그인할 때 적용됩니다.</translation>
+    </message>
+    <message>
+        <source>Accou&amp;nt:</source>
+        <translation>계정(&amp;N):</translation>
+    </message>
+    <message>
+        <source>An account's name</source>
+        <translation>계정 이름</translation>
+    </message>
+    <message>
+        <source>&amp;Grant operator</source>
+        <translation>운영자로 지정(&amp;G)</translation>
+    </message>
+    <message>
+        <source>Re&amp;voke</source>
+        <translation>해제(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Re&amp;ports</source>
+        <translation>신고(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Messages members reported, newest first</source>
+        <translation>참여자가 신고한 메시지, 최신순</translation>
+    </message>
+    <message>
+        <source>Close the selected report without acting on it</source>
+        <translation>선택한 신고를 조치 없이 닫습니다</translation>
+    </message>
+    <message>
+        <source>&amp;Dismiss report</source>
+        <translation>신고 닫기(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Audit log</source>
+        <translation>감사 기록(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Every moderation act, newest first</source>
+        <translation>모든 관리 조치, 최신순</translation>
+    </message>
 </context>
 <context>
     <name>RoomsModel</name>
@@ -145,6 +157,168 @@
     <message>
         <source>open</source>
         <translation>공개</translation>
+    </message>
+</context>
+<context>
+    <name>ModerationTabs</name>
+    <message>
+        <source>When</source>
+        <translation>시각</translation>
+    </message>
+    <message>
+        <source>Room</source>
+        <translation>방</translation>
+    </message>
+    <message>
+        <source>Reporter</source>
+        <translation>신고자</translation>
+    </message>
+    <message>
+        <source>Author</source>
+        <translation>작성자</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>메시지</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>사유</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>조치한 사람</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>조치</translation>
+    </message>
+    <message>
+        <source>Whom</source>
+        <translation>대상</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>세부 사항</translation>
+    </message>
+    <message>
+        <source>There is no account called {name}</source>
+        <translation>{name}(이)라는 계정이 없습니다</translation>
+    </message>
+    <message>
+        <source>{name} is an operator already</source>
+        <translation>{name} 님은 이미 운영자입니다</translation>
+    </message>
+    <message>
+        <source>{name} is not an operator</source>
+        <translation>{name} 님은 운영자가 아닙니다</translation>
+    </message>
+    <message>
+        <source>{name} is an operator from their next login</source>
+        <translation>{name} 님은 다음 로그인부터 운영자입니다</translation>
+    </message>
+    <message>
+        <source>{name} is no longer an operator from their next login</source>
+        <translation>{name} 님은 다음 로그인부터 운영자가 아닙니다</translation>
+    </message>
+    <message>
+        <source>(deleted)</source>
+        <translation>(삭제됨)</translation>
+    </message>
+    <message>
+        <source>Report dismissed</source>
+        <translation>신고를 닫았습니다</translation>
+    </message>
+    <message>
+        <source>That report was closed already</source>
+        <translation>이미 닫힌 신고입니다</translation>
+    </message>
+    <message>
+        <source>kicked</source>
+        <translation>내보냄</translation>
+    </message>
+    <message>
+        <source>banned</source>
+        <translation>차단함</translation>
+    </message>
+    <message>
+        <source>unbanned</source>
+        <translation>차단 해제함</translation>
+    </message>
+    <message>
+        <source>muted</source>
+        <translation>발언 금지함</translation>
+    </message>
+    <message>
+        <source>unmuted</source>
+        <translation>발언 금지 해제함</translation>
+    </message>
+    <message>
+        <source>changed the role of</source>
+        <translation>역할 변경</translation>
+    </message>
+    <message>
+        <source>handed the room to</source>
+        <translation>방장 넘김</translation>
+    </message>
+    <message>
+        <source>deleted a message of</source>
+        <translation>메시지 삭제</translation>
+    </message>
+    <message>
+        <source>changed the settings</source>
+        <translation>설정 변경</translation>
+    </message>
+    <message>
+        <source>{minutes} min</source>
+        <translation>{minutes}분</translation>
+    </message>
+    <message>
+        <source>the admin window</source>
+        <translation>관리 창</translation>
+    </message>
+</context>
+<context>
+    <name>RoomActions</name>
+    <message>
+        <source>Delete the persistent room “{name}” (port {port})? Its {count} member(s) will be disconnected, and it will not open again.</source>
+        <translation>상설 방 “{name}”(포트 {port})을 삭제할까요? 참여자 {count}명의 연결이 끊기고, 이 방은 다시 열리지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Close the room “{name}” (port {port})? Its {count} member(s) will be disconnected.</source>
+        <translation>“{name}” 방(포트 {port})을 닫을까요? 참여자 {count}명의 연결이 끊깁니다.</translation>
+    </message>
+    <message>
+        <source>Close room</source>
+        <translation>방 닫기</translation>
+    </message>
+    <message>
+        <source>Closed the room “{name}”</source>
+        <translation>“{name}” 방을 닫았습니다</translation>
+    </message>
+    <message>
+        <source>“{name}” has closed already</source>
+        <translation>“{name}” 방은 이미 닫혔습니다</translation>
+    </message>
+    <message>
+        <source>The room “{name}” could not be closed (see the event log)</source>
+        <translation>“{name}” 방을 닫지 못했습니다(이벤트 기록을 보세요)</translation>
+    </message>
+    <message>
+        <source>Kick</source>
+        <translation>내보내기</translation>
+    </message>
+    <message>
+        <source>Remove {member} from the room “{room}”?</source>
+        <translation>{member}님을 “{room}” 방에서 내보낼까요?</translation>
+    </message>
+    <message>
+        <source>Removed {member} from “{room}”</source>
+        <translation>{member}님을 “{room}” 방에서 내보냈습니다</translation>
+    </message>
+    <message>
+        <source>{member} is no longer in “{room}”</source>
+        <translation>{member}님은 이미 “{room}” 방에 없습니다</translation>
     </message>
 </context>
 </TS>

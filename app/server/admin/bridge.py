@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from app.server.admin.snapshots import CoreState, RoomState
+from app.server.admin.snapshots import ActState, CoreState, ReportState, RoomState
+from app.server.database import DatabaseError
+from app.server.moderation import Act, ReportedMessage
+from app.server.moderation_store import ModerationStore
 from app.server.room import Room
 from app.server.server import ChatServer
+from app.shared import logs
+from app.shared.validation import login_key
+
+SHOWN_ROWS = 500  # the newest reports and audit lines the window lists
 
 
 def room_state(room: Room) -> RoomState:
@@ -41,6 +48,15 @@ class CoreBridge(QObject):
         room_close_done(int, bool): `close_room` ran; True if the room is closed now.
         kick_done(int, str, bool): `kick` ran; True if the name was removed.
         shut_down(): the server has stopped and said goodbye to every client.
+        operators_listed(object): a tuple of the operators' names (after `list_moderation`
+            and every change).
+        operator_set(str, bool, str): `set_operator` ran for the name: "done",
+            "already" (nothing to change) or "no_account".
+        reports_listed(object): a tuple of `ReportState`, newest first (after
+            `list_moderation`, a new report and a dismissal).
+        report_dismissed(int, bool): `dismiss_report` ran; True if it was open.
+        audit_listed(object): a tuple of `ActState`, newest first (after `list_moderation`
+            and every act).
     """
 
     state_published = Signal(object)
@@ -52,8 +68,16 @@ class CoreBridge(QObject):
     room_close_done = Signal(int, bool)
     kick_done = Signal(int, str, bool)
     shut_down = Signal()
+    operators_listed = Signal(object)
+    operator_set = Signal(str, bool, str)
+    reports_listed = Signal(object)
+    report_dismissed = Signal(int, bool)
+    audit_listed = Signal(object)
 
     _publish_asked = Signal()
+    _moderation_asked = Signal()
+    _set_operator_asked = Signal(str, bool)
+    _dismiss_asked = Signal(int)
     _close_room_asked = Signal(int)
     _kick_asked = Signal(int, str)
     _shutdown_asked = Signal()
@@ -61,6 +85,7 @@ class CoreBridge(QObject):
     def __init__(self, server: ChatServer, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._server = server
+        self._moderation = ModerationStore(server.store.db)  # reports and the audit log
         self.address = ""  # set once listening, before the window is made; never changes
         # The last state sent of each room (the rooms reopened at start-up are open already).
         self._sent = {room.info.id: room_state(room) for room in server.directory.rooms.values()}
@@ -77,6 +102,10 @@ class CoreBridge(QObject):
         self._close_room_asked.connect(self._on_close_room_asked)
         self._kick_asked.connect(self._on_kick_asked)
         self._shutdown_asked.connect(self._on_shutdown_asked)
+        self._moderation_asked.connect(self._on_moderation_asked)
+        self._set_operator_asked.connect(self._on_set_operator_asked)
+        self._dismiss_asked.connect(self._on_dismiss_asked)
+        directory.moderated.connect(self._on_directory_moderated)
 
     # --- requests, from any thread -------------------------------------------------------
 
@@ -93,6 +122,17 @@ class CoreBridge(QObject):
     def shutdown(self) -> None:
         """Stop the server (goodbye frames, rooms and database closed); idempotent."""
         self._shutdown_asked.emit()
+
+    def list_moderation(self) -> None:
+        """Ask for `operators_listed`, `reports_listed` and `audit_listed`."""
+        self._moderation_asked.emit()
+
+    def set_operator(self, name: str, operator: bool) -> None:
+        """Grant (or revoke) the operator role; it takes effect at the account's next login."""
+        self._set_operator_asked.emit(name, operator)
+
+    def dismiss_report(self, report_id: int) -> None:
+        self._dismiss_asked.emit(report_id)
 
     # --- on the core's thread ------------------------------------------------------------
 
@@ -139,3 +179,73 @@ class CoreBridge(QObject):
     def _on_directory_room_removed(self, room_id: int) -> None:
         self._sent.pop(room_id, None)
         self.room_removed.emit(room_id)
+
+    # --- moderation, on the core's thread --------------------------------------------------
+
+    @Slot()
+    def _on_moderation_asked(self) -> None:
+        self._send_operators()
+        self._send_reports()
+        self._send_audit()
+
+    @Slot(str, bool)
+    def _on_set_operator_asked(self, name: str, operator: bool) -> None:
+        try:
+            found = self._server.store.set_operator(login_key(name), operator)
+        except DatabaseError as failure:
+            logs.db.error("operator role of %r not changed: %s", name, failure)
+            return
+        if found is None:
+            self.operator_set.emit(name, operator, "no_account")
+            return
+        shown, was = found
+        if was != operator:
+            verb = "granted to" if operator else "revoked from"
+            logs.server.info("operator role %s %s (from the admin window)", verb, shown)
+        self.operator_set.emit(shown, operator, "already" if was == operator else "done")
+        self._send_operators()
+
+    @Slot(int)
+    def _on_dismiss_asked(self, report_id: int) -> None:
+        try:
+            dismissed = self._moderation.close_report(report_id)
+        except DatabaseError as failure:
+            logs.db.error("report %d not dismissed: %s", report_id, failure)
+            return
+        self.report_dismissed.emit(report_id, dismissed)
+        self._send_reports()
+
+    @Slot(object)
+    def _on_directory_moderated(self, change: object) -> None:
+        if isinstance(change, ReportedMessage):
+            self._send_reports()
+        elif isinstance(change, Act):
+            self._send_audit()
+
+    def _send_operators(self) -> None:
+        try:
+            names = tuple(self._server.store.operators())
+        except DatabaseError as failure:
+            logs.db.error("operators not listed: %s", failure)
+            return
+        self.operators_listed.emit(names)
+
+    def _send_reports(self) -> None:
+        try:
+            rows = self._moderation.open_reports(SHOWN_ROWS)
+        except DatabaseError as failure:
+            logs.db.error("reports not listed: %s", failure)
+            return
+        self.reports_listed.emit(tuple(ReportState(*row) for row in rows))
+
+    def _send_audit(self) -> None:
+        try:
+            rows = self._moderation.recent_acts(SHOWN_ROWS)
+        except DatabaseError as failure:
+            logs.db.error("audit log not listed: %s", failure)
+            return
+        acts = (
+            ActState(act.at, room, act.actor, act.action, act.target, act.minutes, act.reason)
+            for act, room in rows
+        )
+        self.audit_listed.emit(tuple(acts))

@@ -27,3 +27,29 @@ class CoreState:
     clients: int
     users: int
     rooms: tuple[RoomState, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportState:
+    """One open report of a message: when (Unix seconds), where, by whom, about what."""
+
+    id: int
+    at: float
+    room: str
+    reporter: str
+    author: str
+    reason: str
+    text: str | None  # None once the message is deleted
+
+
+@dataclass(frozen=True, slots=True)
+class ActState:
+    """One line of the audit log: when (Unix seconds), where, who did what to whom, why."""
+
+    at: float
+    room: str
+    actor: str
+    action: str
+    target: str | None
+    minutes: int | None
+    reason: str | None

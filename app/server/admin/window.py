@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 from app.server.admin.bridge import CoreBridge
 from app.server.admin.log_feed import EventLogModel, LogAttachment, LogFeed
 from app.server.admin.models import ROOM_ID_ROLE, SORT_ROLE, Column, MembersModel, RoomsModel
+from app.server.admin.moderation_tabs import ModerationTabs
+from app.server.admin.room_actions import RoomActions
 from app.server.admin.snapshots import CoreState
 from app.server.admin.views import SelectionGuard
 from app.shared import logs
@@ -75,8 +77,6 @@ class AdminWindow(QObject):
         self.core = core
         self.address = core.address
         self.confirmation: QMessageBox | None = None
-        self._asked_to_close: dict[int, str] = {}  # room id: name, until the core answers
-        self._asked_to_kick: dict[tuple[int, str], str] = {}  # (room id, name): room name
         self.synced = False
         self._users = 0  # logged-in people, as the core last said
         self._server_down = False
@@ -148,8 +148,6 @@ class AdminWindow(QObject):
         core.users_changed.connect(self._on_core_users_changed)
         core.room_added.connect(self._on_core_rooms_changed)
         core.room_removed.connect(self._on_core_rooms_changed)
-        core.room_close_done.connect(self._on_core_room_close_done)
-        core.kick_done.connect(self._on_core_kick_done)
         core.shut_down.connect(self._on_core_shut_down)
         rooms_selection = self.rooms_view.selectionModel()
         rooms_selection.selectionChanged.connect(self._on_rooms_selection_changed)
@@ -159,8 +157,8 @@ class AdminWindow(QObject):
             model.modelReset.connect(self._update_actions)
         self.log_model.rowsAboutToBeInserted.connect(self._on_log_rows_about_to_be_inserted)
         self.log_model.rowsInserted.connect(self._on_log_rows_inserted)
-        self.close_room_button.clicked.connect(self._on_close_room_button_clicked)
-        self.kick_button.clicked.connect(self._on_kick_button_clicked)
+        self.room_actions = RoomActions(self)
+        self.moderation = ModerationTabs(self.form, core, self.status_bar, self)
 
     # --- status --------------------------------------------------------------------------
 
@@ -217,7 +215,7 @@ class AdminWindow(QObject):
 
     # --- actions -------------------------------------------------------------------------
 
-    def _confirm(
+    def confirm(
         self, title: str, text: str, action: Callable[[], None], yes_text: str = ""
     ) -> None:
         """Ask without blocking (tests answer by clicking); run `action` on Yes."""
@@ -231,70 +229,6 @@ class AdminWindow(QObject):
 
         self.confirmation = ask(self.form, title, text, answered, yes_text)
         self.confirmation_opened.emit(self.confirmation)
-
-    @Slot()
-    def _on_close_room_button_clicked(self) -> None:
-        room = self.rooms_model.room(self.selected_room_id())
-        if room is None:
-            return
-        room_id, name, members = room.id, room.name, len(room.members)
-        if room.persistent:  # closing one deletes it: it would come back at the next start
-            question = self.tr(
-                "Delete the persistent room “{name}” (port {port})? Its {count} member(s) will "
-                "be disconnected, and it will not open again."
-            )
-        else:
-            question = self.tr(
-                "Close the room “{name}” (port {port})? Its {count} member(s) will be disconnected."
-            )
-        self._confirm(
-            self.tr("Close room"),
-            question.format(name=name, port=room.port, count=members),
-            lambda: self._close_room(room_id, name),
-        )
-
-    def _close_room(self, room_id: int, name: str) -> None:
-        self._asked_to_close[room_id] = name
-        self.core.close_room(room_id)
-
-    @Slot(int, bool)
-    def _on_core_room_close_done(self, room_id: int, closed: bool) -> None:
-        name = self._asked_to_close.pop(room_id, "")
-        if closed:
-            self.status_bar.showMessage(self.tr("Closed the room “{name}”").format(name=name), 5000)
-        elif self.rooms_model.room(room_id) is None:
-            self.status_bar.showMessage(self.tr("“{name}” has closed already").format(name=name))
-        else:
-            text = self.tr("The room “{name}” could not be closed (see the event log)")
-            self.status_bar.showMessage(text.format(name=name))
-
-    @Slot()
-    def _on_kick_button_clicked(self) -> None:
-        room = self.rooms_model.room(self.members_model.room_id)
-        member = self.selected_member()
-        if room is None or member is None:
-            return
-        room_id, room_name = room.id, room.name
-        self._confirm(
-            self.tr("Kick"),
-            self.tr("Remove {member} from the room “{room}”?").format(
-                member=member, room=room_name
-            ),
-            lambda: self._kick(room_id, room_name, member),
-        )
-
-    def _kick(self, room_id: int, room_name: str, member: str) -> None:
-        self._asked_to_kick[room_id, member] = room_name
-        self.core.kick(room_id, member)
-
-    @Slot(int, str, bool)
-    def _on_core_kick_done(self, room_id: int, member: str, removed: bool) -> None:
-        room_name = self._asked_to_kick.pop((room_id, member), "")
-        if removed:
-            text = self.tr("Removed {member} from “{room}”")
-        else:
-            text = self.tr("{member} is no longer in “{room}”")
-        self.status_bar.showMessage(text.format(member=member, room=room_name), 5000)
 
     # --- the event log -------------------------------------------------------------------
 
@@ -330,7 +264,7 @@ class AdminWindow(QObject):
         if not people:
             self._begin_shutdown()
             return
-        self._confirm(
+        self.confirm(
             self.tr("Stop the server"),
             self.tr(
                 "{count} people are connected. Stop the server and disconnect them all?"
@@ -348,4 +282,5 @@ class AdminWindow(QObject):
     def _on_core_shut_down(self) -> None:
         self._server_down = True
         self._update_actions()
+        self.moderation.set_running(False)
         self.form.close()
