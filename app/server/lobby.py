@@ -30,8 +30,9 @@ from app.server.presence import PresenceBoard
 from app.server.rights import check_may_create_persistent, check_may_delete
 from app.server.room import Room
 from app.server.search import MessageSearch
+from app.server.search_worker import SearchWorker
 from app.server.signing_in import RESUME_THROTTLED, SigningIn
-from app.server.store import ChatStore
+from app.server.store import MIGRATIONS, ChatStore
 from app.shared import logs
 from app.shared.limits import Clock, FailureWindow, OncePerWindow
 from app.shared.protocol import (
@@ -171,7 +172,8 @@ class Lobby(SigningIn, QObject):
             RESUME_THROTTLED: OncePerWindow(config.login_fail_window, clock),
         }
         self._direct_store = DirectStore(store.db)
-        self._search = MessageSearch(store, directory)
+        searcher = SearchWorker(store.db, MIGRATIONS, config.max_pending_searches, self)
+        self._search = MessageSearch(store, directory, searcher)
         self._direct = DirectMessages(store, self._direct_store, directory.budgets, self._online_at)
         self.presence = PresenceBoard(config.presence_interval, self)
         self.presence.released.connect(self._announce_presence)
@@ -292,7 +294,8 @@ class Lobby(SigningIn, QObject):
     def _after_hashing(
         self, session: Session, request_id: RequestId, then: Callable[[Any], None]
     ) -> Callable[[Any], None]:
-        """Hold the session's queue until the hasher answers, then finish the request first.
+        """Hold the session's queue until the hasher (or the search thread) answers, then
+        finish the request first.
 
         The connection is not read meanwhile, so a client cannot pile up requests behind a
         slow hash: TCP pushes back on it instead.
@@ -338,7 +341,12 @@ class Lobby(SigningIn, QObject):
         elif isinstance(item, Direct | DirectHistory):
             self._direct.handle((session.user_key or "", session.name or ""), connection, item)
         elif isinstance(item, Search):
-            self._search.handle(session.user_key or "", connection, item)
+            self._search.handle(
+                session.user_key or "",
+                connection,
+                item,
+                lambda rid, then: self._after_hashing(session, rid, then),
+            )
         elif isinstance(item, Block | Unblock):
             self._direct.set_blocked(session.user_key or "", connection, item)
         elif isinstance(item, SetPresence):
@@ -595,3 +603,4 @@ class Lobby(SigningIn, QObject):
     def close_all(self, code: ErrorCode, text: str) -> None:
         for session in list(self.sessions.values()):
             session.connection.close_with_error(code, text)
+        self._search.close()  # before the store: its thread has a connection of its own
