@@ -292,6 +292,18 @@ class ServerConfig:
             metavar="PER_S",
         ),
     )
+    max_pending_searches: int = field(
+        default=16,
+        metadata=flag(
+            "--max-pending-searches",
+            "searches waiting or running at once on the search thread (one per connection); "
+            "past it a search gets server_busy; 0 = search on the event loop "
+            "(default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="N",
+        ),
+    )
     joins_per_minute: int = field(
         default=30,
         metadata=flag(

@@ -1,4 +1,9 @@
-"""The main port's conversation: accounts, logins, the room list, creating and joining rooms."""
+"""The main port's Qt adapter: its sessions, their request queues and what they are sent.
+
+The rules of signing up, logging in, creating and joining rooms are sans-IO cores
+(lobby_accounts, lobby_rooms) that return effects; `CarryingOut` (lobby_carrying) does
+them. Direct messages, presence and search have modules of their own.
+"""
 
 from __future__ import annotations
 
@@ -24,14 +29,20 @@ from app.server.database import DatabaseError
 from app.server.direct import DirectMessages
 from app.server.direct_store import DirectStore
 from app.server.directory import RoomDirectory
-from app.server.hash_queue import Priority
 from app.server.hashing import PasswordHasher
+from app.server.lobby_accounts import (
+    HASHING_BUSY,
+    LOGIN_THROTTLED,
+    REGISTRATION_THROTTLED,
+    AccountDesk,
+)
+from app.server.lobby_carrying import CarryingOut
+from app.server.lobby_rooms import ROOM_PASSWORD_THROTTLED, RoomDoor
 from app.server.presence import PresenceBoard
-from app.server.rights import check_may_create_persistent, check_may_delete
-from app.server.room import Room
 from app.server.search import MessageSearch
+from app.server.search_worker import SearchWorker
 from app.server.signing_in import RESUME_THROTTLED, SigningIn
-from app.server.store import ChatStore
+from app.server.store import MIGRATIONS, ChatStore
 from app.shared import logs
 from app.shared.limits import Clock, FailureWindow, OncePerWindow
 from app.shared.protocol import (
@@ -44,7 +55,6 @@ from app.shared.protocol import (
     Direct,
     DirectHistory,
     ErrorCode,
-    JoinGranted,
     JoinRoom,
     ListRooms,
     LoggedIn,
@@ -55,12 +65,9 @@ from app.shared.protocol import (
     Presence,
     ProtocolError,
     Register,
-    Registered,
     RequestId,
     ResumeSession,
     RoomAdded,
-    RoomCreated,
-    RoomDeleted,
     RoomList,
     RoomRemoved,
     RoomSummary,
@@ -72,25 +79,10 @@ from app.shared.protocol import (
     Welcome,
     encode,
     paged_rooms,
-    rate_limited,
 )
-from app.shared.validation import (
-    PASSWORD_MAX,
-    check_capacity,
-    check_name,
-    check_password,
-    check_room_name,
-    check_room_password,
-    check_status,
-    login_key,
-    name_key,
-)
+from app.shared.validation import check_status
 
 BUSY_RETRY = 1.0  # seconds a client waits before asking again while the database is busy
-LOGIN_THROTTLED = "login throttled"
-REGISTRATION_THROTTLED = "registration throttled"
-ROOM_PASSWORD_THROTTLED = "room password throttled"
-HASHING_BUSY = "hashing queue full (server_busy)"
 BUSY_LOG_WINDOW = 60.0  # seconds: a full hashing queue is logged once a minute per address
 
 
@@ -116,7 +108,7 @@ class Session:
         return self.conversation.queue
 
 
-class Lobby(SigningIn, QObject):
+class Lobby(SigningIn, CarryingOut, QObject):
     """Serves every main-port session and pushes room events to the logged-in ones.
 
     Signals:
@@ -162,6 +154,12 @@ class Lobby(SigningIn, QObject):
         self._registrations = FailureWindow(
             config.registrations_per_address, config.registration_window, clock
         )
+        self._accounts = AccountDesk(
+            store, config.registration, self._guard, self._registrations, self._hashing_full
+        )
+        self._rooms = RoomDoor(
+            self._room_guard, self._accounts, config.persistent_rooms, config.max_room_capacity
+        )
         # What each throttle logged, so that it is logged once per its window and address.
         self._logged = {
             LOGIN_THROTTLED: OncePerWindow(config.login_fail_window, clock),
@@ -171,7 +169,8 @@ class Lobby(SigningIn, QObject):
             RESUME_THROTTLED: OncePerWindow(config.login_fail_window, clock),
         }
         self._direct_store = DirectStore(store.db)
-        self._search = MessageSearch(store, directory)
+        searcher = SearchWorker(store.db, MIGRATIONS, config.max_pending_searches, self)
+        self._search = MessageSearch(store, directory, searcher)
         self._direct = DirectMessages(store, self._direct_store, directory.budgets, self._online_at)
         self.presence = PresenceBoard(config.presence_interval, self)
         self.presence.released.connect(self._announce_presence)
@@ -204,18 +203,6 @@ class Lobby(SigningIn, QObject):
         self._registrations.prune()
         for logged in self._logged.values():
             logged.prune()
-
-    def _check_hasher(self, session: Session, priority: Priority, request_id: RequestId) -> None:
-        """Refuse with `server_busy` (the connection stays open) if the hashing queue is full
-        for `priority`: each waiting check would only wait longer."""
-        if not self._hasher.accepts(priority):
-            self._log_throttle(HASHING_BUSY, session.connection.address_key)
-            raise ProtocolError(
-                ErrorCode.SERVER_BUSY,
-                "the server is busy checking passwords; try again shortly",
-                request_id,
-                self._hasher.retry_after,
-            )
 
     def _log_throttle(self, what: str, address: str) -> None:
         """Log a limit's bite once per its window for each address (never a secret)."""
@@ -292,7 +279,8 @@ class Lobby(SigningIn, QObject):
     def _after_hashing(
         self, session: Session, request_id: RequestId, then: Callable[[Any], None]
     ) -> Callable[[Any], None]:
-        """Hold the session's queue until the hasher answers, then finish the request first.
+        """Hold the session's queue until the hasher (or the search thread) answers, then
+        finish the request first.
 
         The connection is not read meanwhile, so a client cannot pile up requests behind a
         slow hash: TCP pushes back on it instead.
@@ -328,9 +316,11 @@ class Lobby(SigningIn, QObject):
                 session.token_selector = None
             connection.close_with(Bye(item.id))  # ahead of the backlog
         elif isinstance(item, Register):
-            self._register(session, item)
+            address = connection.address_key
+            self._carry_out(session, self._accounts.register(item, address, connection.address))
         elif isinstance(item, Login):
-            self._login(session, item)
+            logged_in = session.conversation.logged_in
+            self._carry_out(session, self._accounts.login(item, connection.address_key, logged_in))
         elif isinstance(item, ResumeSession):
             self._resume(session, item)
         elif not session.conversation.logged_in:
@@ -338,7 +328,12 @@ class Lobby(SigningIn, QObject):
         elif isinstance(item, Direct | DirectHistory):
             self._direct.handle((session.user_key or "", session.name or ""), connection, item)
         elif isinstance(item, Search):
-            self._search.handle(session.user_key or "", connection, item)
+            self._search.handle(
+                session.user_key or "",
+                connection,
+                item,
+                lambda rid, then: self._after_hashing(session, rid, then),
+            )
         elif isinstance(item, Block | Unblock):
             self._direct.set_blocked(session.user_key or "", connection, item)
         elif isinstance(item, SetPresence):
@@ -352,92 +347,15 @@ class Lobby(SigningIn, QObject):
             rid = item.id
             self._send_rooms(connection, lambda rooms, more: RoomList(rooms, more, rid))
         elif isinstance(item, CreateRoom):
-            self._create_room(session, item)
+            owner, address = session.name or "", connection.address_key
+            effects = self._rooms.create(item, self._directory, owner, session.operator, address)
+            self._carry_out(session, effects)
         elif isinstance(item, JoinRoom):
             self._join_room(session, item)
         elif isinstance(item, DeleteRoom):
             self._delete_room(session, item)
 
-    # --- accounts ------------------------------------------------------------------------
-
-    def _register(self, session: Session, request: Register) -> None:
-        if not self._config.registration:
-            raise ProtocolError(
-                ErrorCode.REGISTRATION_CLOSED, "this server does not take new accounts", request.id
-            )
-        name = check_name(request.name, request.id)
-        check_password(request.password, request.id)
-        address = session.connection.address_key
-        wait = self._registrations.blocked_for(address)
-        if wait > 0:
-            self._log_throttle(REGISTRATION_THROTTLED, address)
-            raise ProtocolError(
-                ErrorCode.RATE_LIMITED,
-                "too many new accounts from your address; wait and try again",
-                request.id,
-                wait,
-            )
-        taken = ProtocolError(
-            ErrorCode.NAME_TAKEN, f"{name!r} is taken or looks like a taken name", request.id
-        )
-        if self._store.name_taken(name, name_key(name)):
-            raise taken  # before hashing: a taken name costs no hash
-        self._check_hasher(session, Priority.OTHER, request.id)
-        self._registrations.record(address)  # counted now, so racing sign-ups count too
-
-        def store(password_hash: str | None) -> None:
-            if password_hash is None:
-                self._registrations.forget_one(address)
-                raise ProtocolError(ErrorCode.INTERNAL_ERROR, "could not register", request.id)
-            if not self._store.add_account(name, name_key(name), password_hash):
-                self._registrations.forget_one(address)
-                raise taken  # someone took it while we hashed
-            logs.server.info("account %r registered from %s", name, session.connection.address)
-            session.connection.send(Registered(name, request.id))
-
-        self._hasher.hash(request.password, self._after_hashing(session, request.id, store))
-
-    def _login(self, session: Session, request: Login) -> None:
-        if session.conversation.logged_in:
-            raise ProtocolError(ErrorCode.ALREADY_LOGGED_IN, "already logged in", request.id)
-        key = login_key(request.name)
-        address = session.connection.address_key
-        # Checked before the password: a right password does not lift the throttle.
-        wait = self._guard.blocked_for(key, address)
-        if wait > 0:
-            self._log_throttle(LOGIN_THROTTLED, address)
-            session.connection.send(
-                rate_limited("too many failed logins; wait and try again", wait, request.id)
-            )
-            return
-        account = self._store.account(key) if len(request.password) <= PASSWORD_MAX else None
-        priority = Priority.LOGIN if account is not None else Priority.OTHER
-        self._check_hasher(session, priority, request.id)
-        self._guard.attempt(key, address)  # counted against the name until proven right
-
-        def finish(verified: bool | None) -> None:
-            if verified is None:  # the hasher failed: nobody guessed wrong
-                self._guard.not_checked(key, address)
-                raise ProtocolError(
-                    ErrorCode.INTERNAL_ERROR, "could not check the password; try again", request.id
-                )
-            if not verified or account is None:
-                shown = account.name if account else "an unknown name"  # never a typed secret
-                logs.server.info("failed login for %s from %s", shown, address)
-                self._guard.failed(address)
-                self.login_failed.emit(address)
-                raise ProtocolError(ErrorCode.BAD_CREDENTIALS, "wrong name or password", request.id)
-            self._guard.succeeded(key, address)
-            self._start_session(session, key, account, request.id, "logged in")
-
-        # An unknown name costs a verification too, so timing does not tell names apart.
-        password_hash = account.password_hash if account else None
-        self._hasher.verify(
-            password_hash,
-            request.password[:PASSWORD_MAX],
-            self._after_hashing(session, request.id, finish),
-            priority,
-        )
+    # --- sign-in and rooms (rules: lobby_accounts, lobby_rooms; effects: lobby_carrying) ---
 
     def _send_rooms(
         self,
@@ -455,143 +373,7 @@ class Lobby(SigningIn, QObject):
             previous.connection.close_with_error(ErrorCode.SESSION_REPLACED, text)
         self._directory.kick_user_everywhere(key, ErrorCode.SESSION_REPLACED, text)
 
-    # --- rooms ---------------------------------------------------------------------------
-
-    def _may_join(self, session: Session, request_id: RequestId) -> bool:
-        """Take one from the account's join budget, or answer `rate_limited`: every ticket
-        is one room entry, so this bounds entries and the lobby events they cause."""
-        key = session.user_key or ""
-        budgets = self._directory.budgets
-        joins = budgets.joins(key)
-        if joins.take():
-            return True
-        if budgets.should_log("joins", key):
-            logs.net.warning(
-                "%s (%s) over the join budget", session.name, session.connection.address
-            )
-        text = "too many rooms joined or created; wait a moment"
-        session.connection.send(rate_limited(text, joins.retry_after(), request_id))
-        return False
-
-    def _create_room(self, session: Session, request: CreateRoom) -> None:
-        persistent = bool(request.persistent)
-        if persistent:
-            check_may_create_persistent(self._config.persistent_rooms, session.operator, request.id)
-        name = check_room_name(request.name, request.id)
-        capacity = check_capacity(request.capacity, self._config.max_room_capacity, request.id)
-        self._directory.check_name_free(name, request.id)
-        self._directory.check_room_allowed(session.name or "", request.id)
-        if request.password is not None:
-            check_room_password(request.password, request.id)
-            self._check_hasher(session, Priority.OTHER, request.id)
-
-        def open_room(password_hash: str | None) -> None:
-            self._directory.check_name_free(name, request.id)  # things may have changed
-            self._directory.check_room_allowed(session.name or "", request.id)
-            room = self._directory.open_room(
-                name, session.name or "", capacity, password_hash, request.id, persistent
-            )
-            ticket = room.reserve_seat(
-                session.user_key or "", session.name or "", request.id, session.operator
-            )
-            self._directory.trim_tickets(session.user_key or "")
-            session.connection.send(RoomCreated(room.summary(), ticket, request.id))
-
-        if request.password is None:
-            open_room(None)
-        else:
-            self._hasher.hash(request.password, self._after_hashing(session, request.id, open_room))
-
-    def _join_room(self, session: Session, request: JoinRoom) -> None:
-        room = self._find_room(request)
-        key = session.user_key or ""
-        room.check_may_enter(key, request.id, session.operator)
-        if key in room.members:
-            raise ProtocolError(
-                ErrorCode.ALREADY_IN_ROOM, "you are in this room already", request.id
-            )
-        # A locked persistent room asks its password once: not of someone who has entered.
-        if room.locked and not (
-            room.info.persistent and self._store.has_entered(room.info.id, key)
-        ):
-            if request.password is None:
-                raise ProtocolError(
-                    ErrorCode.PASSWORD_REQUIRED, "this room needs a password", request.id
-                )
-            room_id, address = room.info.id, session.connection.address_key
-            # Checked before the password: a right password does not lift the throttle.
-            wait = self._room_guard.blocked_for(room_id, key, address)
-            if wait > 0:
-                self._log_throttle(ROOM_PASSWORD_THROTTLED, address)
-                raise ProtocolError(
-                    ErrorCode.RATE_LIMITED,
-                    "too many wrong passwords for this room; wait and try again",
-                    request.id,
-                    wait,
-                )
-            self._check_hasher(session, Priority.OTHER, request.id)
-            self._room_guard.attempt(room_id, key)  # counted until proven right
-
-            def granted(verified: bool | None) -> None:
-                if verified is None:
-                    self._room_guard.not_checked(room_id, key)
-                    raise ProtocolError(
-                        ErrorCode.INTERNAL_ERROR,
-                        "could not check the password; try again",
-                        request.id,
-                    )
-                if not verified:
-                    logs.server.info(
-                        "wrong password for room %d by %s from %s", room_id, session.name, address
-                    )
-                    self._room_guard.failed(room_id, address)
-                    raise ProtocolError(ErrorCode.WRONG_PASSWORD, "wrong room password", request.id)
-                self._room_guard.succeeded(room_id, key)
-                self._grant_seat(session, self._find_room(request), request)
-
-            self._hasher.verify(
-                room.info.password_hash,
-                request.password[:PASSWORD_MAX],
-                self._after_hashing(session, request.id, granted),
-            )
-        else:
-            self._grant_seat(session, room, request)
-
-    def _delete_room(self, session: Session, request: DeleteRoom) -> None:
-        room = self._find_room(request)
-        check_may_delete(room.info.owner, session.name or "", session.operator, request.id)
-        room_id = room.info.id
-        self._directory.delete_room(
-            room_id,
-            ErrorCode.ROOM_CLOSED,
-            "the room was deleted",
-            lambda: session.connection.send(RoomDeleted(room_id, request.id)),
-        )
-        logs.server.info("%s deleted room %d %r", session.name, room_id, room.info.name)
-
-    def _find_room(self, request: JoinRoom | DeleteRoom) -> Room:
-        room = self._directory.find(request.room_id)
-        if room is None:
-            raise ProtocolError(ErrorCode.NO_SUCH_ROOM, "no open room has that id", request.id)
-        return room
-
-    def _grant_seat(self, session: Session, room: Room, request: JoinRoom) -> None:
-        # The room checks again that they are not inside (they may have entered while we
-        # hashed); a second ask replaces the first ticket, never two seats.
-        try:
-            ticket = room.reserve_seat(
-                session.user_key or "", session.name or "", request.id, session.operator
-            )
-        except ProtocolError as refused:
-            if refused.code == ErrorCode.ROOM_FULL:  # for the operator's event log
-                address = session.connection.address_key
-                logs.server.info(
-                    "room %d is full: refused %s from %s", room.info.id, session.name, address
-                )
-            raise
-        self._directory.trim_tickets(session.user_key or "")
-        session.connection.send(JoinGranted(room.summary(), ticket, request.id))
-
     def close_all(self, code: ErrorCode, text: str) -> None:
         for session in list(self.sessions.values()):
             session.connection.close_with_error(code, text)
+        self._search.close()  # before the store: its thread has a connection of its own

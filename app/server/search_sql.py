@@ -61,6 +61,28 @@ class Position:
 
 MAX_KEY = 2**31 - 1  # room ids and seqs are INTEGER columns: 32 bits on PostgreSQL
 START = Position("~", MAX_KEY, MAX_KEY)  # "~" sorts after every ISO time
+PER_ROOM_MAX = 64  # more readable rooms than this: one query over them all instead
+Row = tuple[int, int, str, str, str]
+
+_COLUMNS = "SELECT m.room_id, m.seq, m.sender, m.text, m.ts"
+# After the cursor in the results' order (newest ts first, then room, then seq).
+_LATER = (
+    "(m.ts < :ts OR (m.ts = :ts2 AND (m.room_id < :room OR (m.room_id = :room2 AND m.seq < :seq))))"
+)
+# One room, newest seq first: stamps rise with seq in a room (each room stamps its own
+# messages in order), so this is its messages' newest-first order too, and the LIMIT stops
+# the scan early however many messages match.
+_ROOM_FTS = (
+    f"{_COLUMNS} FROM message_search s JOIN messages m ON m.room_id = :id "
+    "AND m.seq = s.rowid - :base WHERE message_search MATCH :match "
+    f"AND s.rowid > :low AND s.rowid < :high AND {_LATER} ORDER BY s.rowid DESC LIMIT :limit"
+)
+_ROOM_SHORT = (
+    f"{_COLUMNS} FROM messages m WHERE m.room_id = :id AND m.seq > "
+    "(SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room_id = :id2) - :window "
+    f"AND m.text {{like}} :pattern ESCAPE '\\' AND {_LATER} ORDER BY m.seq DESC LIMIT :limit"
+)
+_ORDER = "ORDER BY m.ts DESC, m.room_id DESC, m.seq DESC LIMIT :limit"
 
 
 def like_pattern(query: str) -> str:
@@ -76,52 +98,75 @@ def _padded(rooms: list[int]) -> list[int]:
     return rooms + [rooms[-1]] * (size - len(rooms))
 
 
-def find(
-    db: Database, query: str, rooms: list[int], after: Position, limit: int
-) -> list[tuple[int, int, str, str, str]]:
+def _fts_match(query: str) -> str:
+    return '"' + query.replace('"', '""') + '"'
+
+
+def find(db: Database, query: str, rooms: list[int], after: Position, limit: int) -> list[Row]:
     """Up to `limit` messages of `rooms` holding `query` (any case), after `after` in
-    newest-first order, as `(room_id, seq, sender, text, ts)`."""
-    if not rooms:
+    newest-first order, as `(room_id, seq, sender, text, ts)`.
+
+    Each room is asked for its own newest `limit` (a key-ordered scan that stops early, where
+    one query over every room would join and sort every match of a common word by time),
+    and the answers are merged here. A 1- or 2-character query, which no trigram serves,
+    looks at each room's newest SHORT_QUERY_WINDOW messages only.
+    """
+    ids = sorted(set(rooms))
+    if not ids:
         return []
-    ids = _padded(sorted(set(rooms)))
-    marks = ", ".join(f":r{i}" for i in range(len(ids)))
-    values: dict[str, object] = {f"r{i}": room for i, room in enumerate(ids)}
-    values.update(ts=after.ts, ts2=after.ts, room=after.room_id, room2=after.room_id)
-    values.update(seq=after.seq, limit=limit)
-    later = (
-        "(m.ts < :ts OR (m.ts = :ts2 AND (m.room_id < :room OR "
-        "(m.room_id = :room2 AND m.seq < :seq))))"
-    )
-    order = "ORDER BY m.ts DESC, m.room_id DESC, m.seq DESC LIMIT :limit"
+    cursor = {
+        "ts": after.ts,
+        "ts2": after.ts,
+        "room": after.room_id,
+        "room2": after.room_id,
+        "seq": after.seq,
+        "limit": limit,
+    }
     postgres = isinstance(db.engine, PostgresEngine)
-    like = "ILIKE" if postgres else "LIKE"
+    found: list[Row] = []
     if len(query) < TRIGRAM:
-        # Each room's newest messages by key range: its last seq first, one probe a room.
-        newest = "SELECT MAX(seq) FROM messages WHERE room_id = :room"
-        for i, room in enumerate(ids):
-            last = db.rows(newest, room=room)[0][0]
-            values[f"f{i}"] = (int(last) if last is not None else 0) - SHORT_QUERY_WINDOW
-        ranges = " OR ".join(f"(m.room_id = :r{i} AND m.seq > :f{i})" for i in range(len(ids)))
+        sql = _ROOM_SHORT.format(like="ILIKE" if postgres else "LIKE")
+        pattern = like_pattern(query)
+        for room in ids:
+            found += _rows(db, sql, id=room, id2=room, window=SHORT_QUERY_WINDOW,
+                           pattern=pattern, **cursor)  # fmt: skip
+    elif not postgres and len(ids) <= PER_ROOM_MAX:
+        match = _fts_match(query)
+        for room in ids:
+            base = room * ROOM_SHIFT
+            found += _rows(db, _ROOM_FTS, id=room, base=base, match=match, low=base,
+                           high=base + ROOM_SHIFT, **cursor)  # fmt: skip
+    else:
+        found = _everywhere(db, query, ids, cursor, postgres)
+    found.sort(key=lambda row: (row[4], row[0], row[1]), reverse=True)
+    return found[:limit]
+
+
+def _everywhere(
+    db: Database, query: str, ids: list[int], cursor: dict[str, object], postgres: bool
+) -> list[Row]:
+    """One query over every room: pg_trgm's GIN index, or FTS5 over very many rooms."""
+    padded = _padded(ids)
+    marks = ", ".join(f":r{i}" for i in range(len(padded)))
+    values: dict[str, object] = {f"r{i}": room for i, room in enumerate(padded)}
+    values.update(cursor)
+    if postgres:
         values.update(pattern=like_pattern(query))
         sql = (
-            f"SELECT m.room_id, m.seq, m.sender, m.text, m.ts FROM messages m WHERE ({ranges}) "
-            f"AND m.text {like} :pattern ESCAPE '\\' AND {later} {order}"
-        )
-    elif postgres:
-        values.update(pattern=like_pattern(query))
-        sql = (
-            "SELECT m.room_id, m.seq, m.sender, m.text, m.ts FROM messages m "
-            f"WHERE m.text ILIKE :pattern ESCAPE '\\' AND m.room_id IN ({marks}) "
-            f"AND {later} {order}"
+            f"{_COLUMNS} FROM messages m WHERE m.text ILIKE :pattern ESCAPE '\\' "
+            f"AND m.room_id IN ({marks}) AND {_LATER} {_ORDER}"
         )
     else:
-        values.update(match='"' + query.replace('"', '""') + '"')
+        values.update(match=_fts_match(query))
         sql = (
-            "SELECT m.room_id, m.seq, m.sender, m.text, m.ts FROM message_search s "
+            f"{_COLUMNS} FROM message_search s "
             f"JOIN messages m ON m.room_id = s.rowid / {ROOM_SHIFT} "
             f"AND m.seq = s.rowid % {ROOM_SHIFT} "
             f"WHERE message_search MATCH :match AND m.room_id IN ({marks}) "
-            f"AND {later} {order}"
+            f"AND {_LATER} {_ORDER}"
         )
-    rows = db.rows(sql, **values)
-    return [(int(r), int(s), str(f), str(t), str(ts)) for r, s, f, t, ts in rows]
+    return _rows(db, sql, **values)
+
+
+def _rows(db: Database, sql: str, **values: object) -> list[Row]:
+    return [(int(r), int(s), str(f), str(t), str(ts)) for r, s, f, t, ts in db.rows(sql, **values)]

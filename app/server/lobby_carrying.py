@@ -1,0 +1,186 @@
+"""Carrying out the main port's effects (lobby_effects) and the room requests they end in:
+opening a room, granting a seat, deleting a room, the join budget.
+
+A part of `Lobby`, kept apart for size: `Lobby` inherits `CarryingOut` and provides what
+it declares.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import SignalInstance
+
+from app.server.directory import RoomDirectory
+from app.server.hash_queue import Priority
+from app.server.hashing import PasswordHasher
+from app.server.lobby_accounts import AccountDesk
+from app.server.lobby_effects import (
+    AddAccount,
+    GrantSeat,
+    Hash,
+    LobbyEffect,
+    LoginFailed,
+    OpenRoom,
+    Refuse,
+    Reply,
+    StartSession,
+    Throttled,
+    Verify,
+)
+from app.server.lobby_rooms import Door, RoomDoor
+from app.server.rights import check_may_delete
+from app.server.room import Room
+from app.server.store import Account, ChatStore
+from app.shared import logs
+from app.shared.protocol import (
+    DeleteRoom,
+    ErrorCode,
+    JoinGranted,
+    JoinRoom,
+    ProtocolError,
+    RequestId,
+    RoomCreated,
+    RoomDeleted,
+    rate_limited,
+)
+
+if TYPE_CHECKING:  # lobby.py inherits this class
+    from app.server.lobby import Session
+
+
+class CarryingOut:
+    """`Lobby`'s executor of `LobbyEffect`s and its room requests."""
+
+    # What `Lobby` provides.
+    _store: ChatStore
+    _hasher: PasswordHasher
+    _directory: RoomDirectory
+    _accounts: AccountDesk
+    _rooms: RoomDoor
+    login_failed: SignalInstance
+    _after_hashing: Callable[[Session, RequestId, Callable[[Any], None]], Callable[[Any], None]]
+    _log_throttle: Callable[[str, str], None]
+    _start_session: Callable[[Session, str, Account, RequestId, str], None]
+
+    def _check_hasher(self, session: Session, priority: Priority, request_id: RequestId) -> None:
+        """Refuse with `server_busy` (the connection stays open) if the hashing queue is full
+        for `priority`."""
+        self._carry_out(
+            session, self._accounts.busy(priority, session.connection.address_key, request_id)
+        )
+
+    def _hashing_full(self, priority: Priority) -> float | None:
+        return None if self._hasher.accepts(priority) else self._hasher.retry_after
+
+    def _carry_out(self, session: Session, effects: Sequence[LobbyEffect]) -> None:
+        """Do what the sans-IO rules asked, in order; a `Refuse` is raised (see `_drain`)."""
+        for effect in effects:
+            if isinstance(effect, Reply):
+                session.connection.send(effect.event)
+            elif isinstance(effect, Refuse):
+                raise effect.problem
+            elif isinstance(effect, Hash):
+                self._hasher.hash(effect.secret, self._then(session, effect), effect.priority)
+            elif isinstance(effect, Verify):
+                then = self._then(session, effect)
+                self._hasher.verify(effect.password_hash, effect.secret, then, effect.priority)
+            elif isinstance(effect, AddAccount):
+                added = self._store.add_account(effect.name, effect.key, effect.password_hash)
+                self._carry_out(session, effect.then(added))
+            elif isinstance(effect, Throttled):
+                self._log_throttle(effect.what, effect.address)
+            elif isinstance(effect, LoginFailed):
+                self.login_failed.emit(effect.address)
+            elif isinstance(effect, OpenRoom):
+                self._open_room(session, effect)
+            elif isinstance(effect, GrantSeat):
+                self._grant_seat(session, self._find_room(effect.request), effect.request)
+            elif isinstance(effect, StartSession):
+                key, account, request_id = effect.key, effect.account, effect.request_id
+                self._start_session(session, key, account, request_id, effect.how)
+
+    def _then(self, session: Session, effect: Hash | Verify) -> Callable[[Any], None]:
+        """The hasher's callback: the session waits, then the rest of the request runs."""
+        return self._after_hashing(
+            session, effect.request_id, lambda result: self._carry_out(session, effect.then(result))
+        )
+
+    def _may_join(self, session: Session, request_id: RequestId) -> bool:
+        """Take one from the account's join budget, or answer `rate_limited`: every ticket
+        is one room entry, so this bounds entries and the lobby events they cause."""
+        key = session.user_key or ""
+        budgets = self._directory.budgets
+        joins = budgets.joins(key)
+        if joins.take():
+            return True
+        if budgets.should_log("joins", key):
+            logs.net.warning(
+                "%s (%s) over the join budget", session.name, session.connection.address
+            )
+        text = "too many rooms joined or created; wait a moment"
+        session.connection.send(rate_limited(text, joins.retry_after(), request_id))
+        return False
+
+    def _open_room(self, session: Session, opening: OpenRoom) -> None:
+        name, request_id, owner = opening.name, opening.request_id, session.name or ""
+        self._directory.check_name_free(name, request_id)  # things may have changed
+        self._directory.check_room_allowed(owner, request_id)
+        room = self._directory.open_room(
+            name, owner, opening.capacity, opening.password_hash, request_id, opening.persistent
+        )
+        ticket = room.reserve_seat(session.user_key or "", owner, request_id, session.operator)
+        self._directory.trim_tickets(session.user_key or "")
+        session.connection.send(RoomCreated(room.summary(), ticket, request_id))
+
+    def _join_room(self, session: Session, request: JoinRoom) -> None:
+        room = self._find_room(request)
+        key = session.user_key or ""
+        room.check_may_enter(key, request.id, session.operator)
+        room_id, password_hash = room.info.id, room.info.password_hash if room.locked else None
+        entered = password_hash is not None and room.info.persistent
+        door = Door(
+            room_id,
+            password_hash,
+            key in room.members,
+            entered and self._store.has_entered(room_id, key),
+        )
+        address = session.connection.address_key
+        effects = self._rooms.join(request, door, key, session.name or "", address)
+        self._carry_out(session, effects)
+
+    def _delete_room(self, session: Session, request: DeleteRoom) -> None:
+        room = self._find_room(request)
+        check_may_delete(room.info.owner, session.name or "", session.operator, request.id)
+        room_id = room.info.id
+        self._directory.delete_room(
+            room_id,
+            ErrorCode.ROOM_CLOSED,
+            "the room was deleted",
+            lambda: session.connection.send(RoomDeleted(room_id, request.id)),
+        )
+        logs.server.info("%s deleted room %d %r", session.name, room_id, room.info.name)
+
+    def _find_room(self, request: JoinRoom | DeleteRoom) -> Room:
+        room = self._directory.find(request.room_id)
+        if room is None:
+            raise ProtocolError(ErrorCode.NO_SUCH_ROOM, "no open room has that id", request.id)
+        return room
+
+    def _grant_seat(self, session: Session, room: Room, request: JoinRoom) -> None:
+        # The room checks again that they are not inside (they may have entered while we
+        # hashed); a second ask replaces the first ticket, never two seats.
+        try:
+            ticket = room.reserve_seat(
+                session.user_key or "", session.name or "", request.id, session.operator
+            )
+        except ProtocolError as refused:
+            if refused.code == ErrorCode.ROOM_FULL:  # for the operator's event log
+                address = session.connection.address_key
+                logs.server.info(
+                    "room %d is full: refused %s from %s", room.info.id, session.name, address
+                )
+            raise
+        self._directory.trim_tickets(session.user_key or "")
+        session.connection.send(JoinGranted(room.summary(), ticket, request.id))
