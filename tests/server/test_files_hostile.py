@@ -1,0 +1,168 @@
+"""Files attacked by a hostile member on a real server: uploads that never end, uploads
+posted by who may no longer speak or past the chat budgets, a files folder that refuses,
+and frames at the line limit; each bad input gets a clear error and changes nothing."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+
+import pytest
+
+from app.server.server import ChatServer
+from app.shared.protocol import MAX_FRAME_BYTES
+from tests.fake_clock import FakeClock
+from tests.server.test_files import KIB, begin, content, on_disk, send_chunks, sha, upload
+from tests.server.test_rooms import create, enter, join
+from tests.wire_client import WireClient
+
+Connect = Callable[..., WireClient]
+Login = Callable[..., WireClient]
+
+
+@pytest.fixture
+def pair(login: Login, connect: Connect) -> tuple[WireClient, WireClient, dict]:
+    """alice (the room's owner) and bob inside one room."""
+    alice_lobby = login("alice")
+    room, ticket = create(alice_lobby)
+    alice = enter(connect, room, ticket)
+    bob = join(connect, login("bob"), room)
+    alice.expect("joined")
+    alice.expect("joined")
+    return alice, bob, room
+
+
+def chunk(member: WireClient, upload_id: int, data: bytes) -> None:
+    member.send(type="upload_chunk", upload_id=upload_id, data=base64.b64encode(data).decode())
+
+
+def test_a_trickled_upload_cannot_hold_its_quota_forever(
+    pair, server: ChatServer, fake_clock: FakeClock
+) -> None:
+    """One byte every 59 s keeps the idle deadline away; the whole upload still has one."""
+    alice, _, _ = pair
+    ready = begin(alice, content(100 * KIB))
+    dropped_at = None
+    for minute in range(1, 120):
+        chunk(alice, ready["upload_id"], b"x")
+        alice.request("ping", "pong")
+        fake_clock.advance(59)
+        server.sweep()
+        if on_disk(server) == (set(), 0):
+            dropped_at = minute
+            break
+    assert dropped_at is not None, "a trickle of one byte a minute held the upload for 2 h"
+    assert dropped_at * 59 <= 60 + 100 * KIB / server.config.upload_min_rate + 59
+    chunk(alice, ready["upload_id"], b"x")
+    alice.expect_error("upload_corrupt")
+
+
+def test_empty_chunks_do_not_keep_an_upload_alive(
+    pair, server: ChatServer, fake_clock: FakeClock
+) -> None:
+    alice, _, _ = pair
+    ready = begin(alice, content(10))
+    fake_clock.advance(40)
+    chunk(alice, ready["upload_id"], b"")
+    alice.request("ping", "pong")
+    fake_clock.advance(21)
+    server.sweep()
+    assert on_disk(server) == (set(), 0)
+
+
+@pytest.mark.server_config(max_uploads_in_progress=2)
+def test_uploads_in_progress_are_bounded_server_wide(
+    pair, login: Login, connect: Connect, server: ChatServer
+) -> None:
+    """Each account may have one upload in progress; many accounts still do not make
+    unbounded part files (an open file each)."""
+    alice, bob, room = pair
+    carol = join(connect, login("carol"), room)
+    assert begin(alice, content(10))["type"] == "upload_ready"
+    assert begin(bob, content(10))["type"] == "upload_ready"
+    refused = begin(carol, content(10))
+    assert refused["code"] == "server_busy" and refused["retry_after"] > 0
+    assert len(server.directory.files.uploads) == 2
+
+
+def test_a_member_muted_mid_upload_cannot_post_it(pair, server: ChatServer) -> None:
+    alice, bob, _ = pair
+    data = content(1_000)
+    ready = begin(bob, data)
+    send_chunks(bob, ready, data)
+    alice.request("mute", "ok", name="bob", minutes=None, reason=None)
+    bob.send(type="upload_end", upload_id=ready["upload_id"], id="e")
+    assert bob.expect_error("muted")["id"] == "e"
+    alice.request("ping", "pong")
+    assert "message" not in alice.types()
+    assert sha(data) not in on_disk(server)[0]
+
+
+def test_a_room_made_read_only_mid_upload_does_not_post_it(pair) -> None:
+    alice, bob, _ = pair
+    data = content(1_000)
+    ready = begin(bob, data)
+    send_chunks(bob, ready, data)
+    alice.request("room_settings", "ok", read_only=True)
+    bob.send(type="upload_end", upload_id=ready["upload_id"], id="e")
+    assert bob.expect_error("read_only")["id"] == "e"
+
+
+def test_slow_mode_counts_an_upload_once(pair) -> None:
+    """The upload took slow mode's turn at its begin: its end is not refused for it, and
+    the next message waits its turn."""
+    alice, bob, _ = pair
+    alice.request("room_settings", "ok", slow_mode_seconds=30)
+    data = content(1_000)
+    ready = begin(bob, data)
+    send_chunks(bob, ready, data)
+    bob.send(type="upload_end", upload_id=ready["upload_id"], id="e")
+    assert bob.expect("message")["attachment"]["sha256"] == sha(data)
+    bob.send(type="say", text="again", id="s")
+    assert bob.expect_error("slow_mode")["id"] == "s"
+
+
+@pytest.mark.server_config(msg_rate=10, msg_burst=20)
+def test_a_posted_file_counts_against_the_chat_budget(pair, fake_clock: FakeClock) -> None:
+    alice, bob, _ = pair
+    for n in range(20):
+        bob.send(type="say", text=f"m{n}")
+    bob.wait_until(lambda: bob.types().count("message") == 20)
+    data = content(100)
+    ready = begin(bob, data)
+    send_chunks(bob, ready, data)
+    bob.send(type="upload_end", upload_id=ready["upload_id"], id="e")
+    assert bob.expect_error("rate_limited")["id"] == "e"
+    fake_clock.advance(1)
+    bob.send(type="upload_end", upload_id=ready["upload_id"], id="e")  # still there
+    assert bob.expect("message", timeout=5_000).get("attachment")
+
+
+@pytest.mark.server_config(msg_rate=0, text_bytes_per_minute=10_000)
+def test_a_posted_files_text_counts_against_the_text_budget(pair, fake_clock: FakeClock) -> None:
+    alice, bob, _ = pair
+    for n in range(2):
+        data = content(100, n)
+        ready = begin(bob, data)
+        send_chunks(bob, ready, data)
+        bob.send(type="upload_end", upload_id=ready["upload_id"], text="x" * 4_000, id=f"e{n}")
+        reply = bob.next()
+        while reply["type"] not in ("message", "error"):
+            reply = bob.next()
+        assert reply["type"] == "message", reply
+    data = content(100, 9)
+    ready = begin(bob, data)
+    send_chunks(bob, ready, data)
+    bob.send(type="upload_end", upload_id=ready["upload_id"], text="x" * 4_000, id="e")
+    assert bob.expect_error("rate_limited")["id"] == "e"
+
+
+def test_the_largest_posted_file_message_fits_a_line(pair) -> None:
+    alice, bob, _ = pair
+    name = "\U0001f600" * 63 + ".bin"  # 256 bytes? trimmed below to the byte limit
+    while len(name.encode()) > 255:
+        name = name[1:]
+    text = "\u0001" * 0 + "가" * 4000
+    posted = upload(alice, content(10), name, text, mime="x" * 100 + "/" + "y" * 100)
+    assert posted["attachment"]["name"] == name
+    assert max(len(line) + 1 for line in bob.raw.split(b"\n")) <= MAX_FRAME_BYTES
