@@ -12,24 +12,14 @@ import pytest
 from app.server.server import ChatServer
 from app.shared.protocol import MAX_FRAME_BYTES
 from tests.fake_clock import FakeClock
+from tests.server import test_files
 from tests.server.test_files import KIB, begin, content, on_disk, send_chunks, sha, upload
-from tests.server.test_rooms import create, enter, join
+from tests.server.test_rooms import join
 from tests.wire_client import WireClient
 
 Connect = Callable[..., WireClient]
 Login = Callable[..., WireClient]
-
-
-@pytest.fixture
-def pair(login: Login, connect: Connect) -> tuple[WireClient, WireClient, dict]:
-    """alice (the room's owner) and bob inside one room."""
-    alice_lobby = login("alice")
-    room, ticket = create(alice_lobby)
-    alice = enter(connect, room, ticket)
-    bob = join(connect, login("bob"), room)
-    alice.expect("joined")
-    alice.expect("joined")
-    return alice, bob, room
+pair = test_files.pair  # the fixture: alice (the room's owner) and bob inside one room
 
 
 def chunk(member: WireClient, upload_id: int, data: bytes) -> None:
@@ -124,10 +114,11 @@ def test_slow_mode_counts_an_upload_once(pair) -> None:
 
 @pytest.mark.server_config(msg_rate=10, msg_burst=20)
 def test_a_posted_file_counts_against_the_chat_budget(pair, fake_clock: FakeClock) -> None:
-    alice, bob, _ = pair
+    _, bob, _ = pair
     for n in range(20):
         bob.send(type="say", text=f"m{n}")
     bob.wait_until(lambda: bob.types().count("message") == 20)
+    bob.inbox.clear()
     data = content(100)
     ready = begin(bob, data)
     send_chunks(bob, ready, data)
@@ -135,12 +126,12 @@ def test_a_posted_file_counts_against_the_chat_budget(pair, fake_clock: FakeCloc
     assert bob.expect_error("rate_limited")["id"] == "e"
     fake_clock.advance(1)
     bob.send(type="upload_end", upload_id=ready["upload_id"], id="e")  # still there
-    assert bob.expect("message", timeout=5_000).get("attachment")
+    assert bob.expect("message")["attachment"]["sha256"] == sha(data)
 
 
 @pytest.mark.server_config(msg_rate=0, text_bytes_per_minute=10_000)
 def test_a_posted_files_text_counts_against_the_text_budget(pair, fake_clock: FakeClock) -> None:
-    alice, bob, _ = pair
+    _, bob, _ = pair
     for n in range(2):
         data = content(100, n)
         ready = begin(bob, data)
@@ -158,11 +149,11 @@ def test_a_posted_files_text_counts_against_the_text_budget(pair, fake_clock: Fa
 
 
 def test_the_largest_posted_file_message_fits_a_line(pair) -> None:
+    """The longest name (255 bytes of 4-byte characters), a long MIME type and the longest
+    text of 4-byte characters, in one MESSAGE."""
     alice, bob, _ = pair
-    name = "\U0001f600" * 63 + ".bin"  # 256 bytes? trimmed below to the byte limit
-    while len(name.encode()) > 255:
-        name = name[1:]
-    text = "\u0001" * 0 + "가" * 4000
-    posted = upload(alice, content(10), name, text, mime="x" * 100 + "/" + "y" * 100)
-    assert posted["attachment"]["name"] == name
+    name = "\U0001f600" * 62 + ".bin"
+    mime = "x" * 127 + "/" + "y" * 127
+    posted = upload(alice, content(10), name, "\U0001f600" * 4_000, mime=mime)
+    assert posted["attachment"]["name"] == name and posted["attachment"]["mime"] == mime
     assert max(len(line) + 1 for line in bob.raw.split(b"\n")) <= MAX_FRAME_BYTES
