@@ -13,7 +13,17 @@ from app.server.server import ChatServer
 from app.shared.protocol import MAX_FRAME_BYTES
 from tests.fake_clock import FakeClock
 from tests.server import test_files
-from tests.server.test_files import KIB, begin, content, on_disk, send_chunks, sha, upload
+from tests.server.test_files import (
+    KIB,
+    begin,
+    content,
+    download,
+    files_dir,
+    on_disk,
+    send_chunks,
+    sha,
+    upload,
+)
 from tests.server.test_rooms import join
 from tests.wire_client import WireClient
 
@@ -157,3 +167,65 @@ def test_the_largest_posted_file_message_fits_a_line(pair) -> None:
     posted = upload(alice, content(10), name, "\U0001f600" * 4_000, mime=mime)
     assert posted["attachment"]["name"] == name and posted["attachment"]["mime"] == mime
     assert max(len(line) + 1 for line in bob.raw.split(b"\n")) <= MAX_FRAME_BYTES
+
+
+def test_a_stored_file_that_cannot_be_deleted_does_not_break_the_room(
+    pair, server: ChatServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The sweep after a deletion meets a file it cannot remove (here a folder in its place,
+    as a read-only or failing disk would refuse): logged, the room goes on."""
+    alice, bob, _ = pair
+    data = content(3_000)
+    posted = upload(alice, data)
+    stored = files_dir(server) / sha(data)
+    stored.unlink()
+    stored.mkdir()
+    (stored / "in the way").write_bytes(b"x")
+    alice.request("delete_message", "ok", seq=posted["seq"])
+    alice.send(type="say", text="still here")
+    bob.wait_until(lambda: any(m.get("text") == "still here" for m in bob.inbox))
+    assert not [r for r in caplog.records if r.exc_info], "a request raised"
+    assert any("cannot delete" in r.getMessage() for r in caplog.records)
+
+
+def test_a_stored_file_cut_short_on_disk_is_replaced_not_trusted(pair, server: ChatServer) -> None:
+    """Content addressing checks what holds the name: a stored file cut short (a failing
+    disk, a copy gone wrong) is replaced by the next upload of that content."""
+    alice, bob, _ = pair
+    data = content(100 * KIB)
+    upload(alice, data)
+    bob.expect("message")
+    stored = files_dir(server) / sha(data)
+    stored.write_bytes(data[:1000])
+    again = upload(bob, data)["attachment"]
+    assert stored.read_bytes() == data
+    assert download(alice, again["id"]) == data
+
+
+def test_a_files_folder_that_refuses_new_parts_gives_a_clear_error(
+    pair, server: ChatServer
+) -> None:
+    alice, _, _ = pair
+    parts = files_dir(server) / "parts"
+    parts.rmdir()
+    parts.write_bytes(b"not a folder")
+    refused = begin(alice, content(10))
+    assert refused["code"] == "internal_error"
+    assert len(server.directory.files.uploads) == 0
+    alice.request("ping", "pong")
+
+
+def test_a_checked_upload_that_cannot_be_stored_gives_a_clear_error(
+    pair, server: ChatServer
+) -> None:
+    alice, bob, _ = pair
+    data = content(3_000)
+    ready = begin(alice, data)
+    send_chunks(alice, ready, data)
+    (files_dir(server) / sha(data)).mkdir()  # the name it would take is held
+    (files_dir(server) / sha(data) / "x").write_bytes(b"x")
+    alice.send(type="upload_end", upload_id=ready["upload_id"], id="e")
+    assert alice.expect_error("internal_error")["id"] == "e"
+    assert len(server.directory.files.uploads) == 0
+    alice.request("ping", "pong")
+    assert "message" not in bob.types()
