@@ -5,6 +5,8 @@ and frames at the line limit; each bad input gets a clear error and changes noth
 from __future__ import annotations
 
 import base64
+import json
+import socket
 from collections.abc import Callable
 
 import pytest
@@ -25,6 +27,7 @@ from tests.server.test_files import (
     upload,
 )
 from tests.server.test_rooms import join
+from tests.server.test_slow_reader import stalled_member
 from tests.wire_client import WireClient
 
 Connect = Callable[..., WireClient]
@@ -229,3 +232,46 @@ def test_a_checked_upload_that_cannot_be_stored_gives_a_clear_error(
     assert len(server.directory.files.uploads) == 0
     alice.request("ping", "pong")
     assert "message" not in bob.types()
+
+
+@pytest.mark.server_config(max_file_bytes=4 * 1024 * KIB, max_output_bytes=256 * KIB,
+                           socket_send_buffer=64 * KIB)  # fmt: skip
+def test_a_download_to_a_reader_that_never_reads_stays_bounded(
+    qtbot, server: ChatServer, login: Login, connect: Connect
+) -> None:
+    """4 MiB asked for by a member who then reads nothing: the server queues only a chunk
+    or two for it (never the file, never near the output cap), and all of it comes once
+    the member reads."""
+    sender, reader, members = stalled_member(qtbot, server, login, connect)
+    sender.counting = False
+    data = content(4 * 1024 * KIB)
+    attachment = upload(sender, data)["attachment"]
+    reader.sendall(b'{"type":"download","attachment_id":%d,"id":"d"}\n' % attachment["id"])
+    stuck = members["stuck"].connection
+    qtbot.waitUntil(lambda: stuck.backlog >= 32 * KIB, timeout=10_000)  # it stopped reading
+    for n in range(20):  # the pump wakes as the kernel takes bytes: let it run a while
+        sender.request("ping", "pong")
+        assert stuck.backlog < 32 * KIB + 2 * MAX_FRAME_BYTES, (n, stuck.backlog)
+    assert "stuck" in members
+    frames = [json.loads(line) for line in read_to_end_of_download(qtbot, reader)]
+    reader.close()
+    chunks = [f for f in frames if f["type"] == "download_chunk"]
+    assert b"".join(base64.b64decode(c["data"]) for c in chunks) == data
+
+
+def read_to_end_of_download(qtbot, reader: socket.socket) -> list[bytes]:
+    """The lines the stalled reader gets, read now, up to its `download_end`."""
+    data = bytearray()
+
+    def ended() -> bool:
+        while b'"download_end"' not in data:
+            try:
+                chunk = reader.recv(1 << 20)
+            except BlockingIOError:
+                return False
+            assert chunk, "the server closed the connection"
+            data.extend(chunk)
+        return True
+
+    qtbot.waitUntil(ended, timeout=20_000)
+    return bytes(data).splitlines()
