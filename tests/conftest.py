@@ -99,15 +99,20 @@ def holder(qapp: Any, db_path: str) -> Iterator[QSqlQuery]:
 
 
 @pytest.fixture
-def make_server(qapp: Any, db_path: str) -> Iterator[Callable[..., ChatServer]]:
+def make_server(
+    qapp: Any, db_path: str, db_engine: str, tmp_path: Path
+) -> Iterator[Callable[..., ChatServer]]:
     # qapp: a server is QObjects and QtSql, which need a Qt application even in a test
     # that opens no window.
     servers: list[ChatServer] = []
+    # PostgreSQL's default files folder is the user's app-data one, shared by every test
+    # (and by other test runs at once, whose part files and unused files a start deletes).
+    files = {} if db_engine == "sqlite" else {"files_dir": str(tmp_path / "files")}
 
     def start(
         clock: Clock = time.monotonic, wall_clock: Clock = time.time, **overrides: Any
     ) -> ChatServer:
-        config = base_config(**{"db_path": db_path, **overrides})
+        config = base_config(**{"db_path": db_path, **files, **overrides})
         server = ChatServer(config, clock=clock, wall_clock=wall_clock)
         assert server.listen()
         servers.append(server)

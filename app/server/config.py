@@ -705,6 +705,28 @@ class ServerConfig:
             metavar="SECONDS",
         ),
     )
+    upload_min_rate: int = field(
+        default=8 * 1024,
+        metadata=flag(
+            "--upload-min-rate",
+            "an upload must end within --upload-timeout plus its size at this many bytes "
+            "per second of its begin, however its chunks trickle (default: %(default)s)",
+            LIMITS,
+            parse=int_from(1, 2**40),
+            metavar="BYTES",
+        ),
+    )
+    max_uploads_in_progress: int = field(
+        default=64,
+        metadata=flag(
+            "--max-uploads-in-progress",
+            "uploads in progress on the whole server (each holds an open part file); past "
+            "it upload_begin gets server_busy (default: %(default)s)",
+            LIMITS,
+            parse=int_from(1, 100_000),
+            metavar="N",
+        ),
+    )
     uploads_per_minute: int = field(
         default=20,
         metadata=flag(

@@ -82,9 +82,13 @@ class FileStore:
             part.discard()
             return False
         part.file.close()
-        if Path(target).exists():
-            part.discard()
+        held = Path(target)
+        if held.is_file() and held.stat().st_size == part.received:
+            part.discard()  # that content is stored already (its name is its hash)
             return True
+        if (held.exists() or held.is_symlink()) and not self._unlink(held):
+            part.discard()  # not the file its name says (cut short, say): replaced if it can be
+            return False
         if not part.file.rename(target):
             logs.server.error("cannot store an upload as %s", target)
             part.discard()
@@ -104,11 +108,25 @@ class FileStore:
         return file
 
     def stored(self) -> set[str]:
-        """The hashes of the files on disk."""
-        return {p.name for p in self.folder.iterdir() if SHA256_HEX.fullmatch(p.name)}
+        """The hashes of the files on disk (none when the folder cannot be read)."""
+        try:
+            return {p.name for p in self.folder.iterdir() if SHA256_HEX.fullmatch(p.name)}
+        except OSError as failure:
+            logs.server.error("cannot list the files folder %s: %s", self.folder, failure)
+            return set()
 
-    def remove(self, sha256: str) -> None:
-        Path(self.path(sha256)).unlink(missing_ok=True)
+    def remove(self, sha256: str) -> bool:
+        """Delete a stored file; False (logged) when the disk refused."""
+        return self._unlink(Path(self.path(sha256)))
+
+    @staticmethod
+    def _unlink(path: Path) -> bool:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as failure:
+            logs.server.error("cannot delete %s: %s", path, failure)
+            return False
+        return True
 
     def parts(self) -> int:
         """Part files on disk (uploads in progress, or not yet cleaned up)."""

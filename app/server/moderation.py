@@ -288,9 +288,12 @@ class RoomRules:
             return False, None
         return True, until
 
-    def check_may_say(self, key: str, request_id: RequestId, operator: bool = False) -> None:
+    def check_may_say(
+        self, key: str, request_id: RequestId, operator: bool = False, slow: bool = True
+    ) -> None:
         """Raise `muted`, `read_only` or `slow_mode` (with `retry_after`) when `key` may
-        not speak now; a message allowed counts for slow mode."""
+        not speak now; a message allowed counts for slow mode. With `slow` False, slow mode
+        is left out (an upload's end: its begin took the turn)."""
         if not (self._mutes or self.read_only or self.slow_mode_seconds):  # the common case
             return
         muted, until = self.muted_until(key)
@@ -303,7 +306,7 @@ class RoomRules:
         if self.read_only:
             text = "only the owner and moderators may speak in this room now"
             raise ProtocolError(ErrorCode.READ_ONLY, text, request_id)
-        if self.slow_mode_seconds:
+        if self.slow_mode_seconds and slow:
             now = self._now()
             wait = self._last_said.get(key, -1e18) + self.slow_mode_seconds - now
             if wait > 0:

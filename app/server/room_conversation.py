@@ -32,6 +32,7 @@ from app.server.room_markers import RoomMarkers
 from app.server.room_moderation import RoomModerator
 from app.server.seats import Seats
 from app.server.states import RoomEvent, RoomState, room_after
+from app.server.upload_checks import check_upload
 from app.shared.names import login_key
 from app.shared.protocol import (
     ChatMessage,
@@ -138,6 +139,7 @@ class RoomConversation(Generic[C]):
             rules = RoomRules(login_key(info.owner), (), (), wall_clock)
         self.moderator: RoomModerator[C] = RoomModerator(self, rules, wall_clock)
         self._chat: RoomChat[C] = RoomChat(info.id, budgets, stamp, self._check_say)
+        self._budgets = budgets  # a posted file counts as a message
         self.max_capacity = info.capacity  # the server's largest; the adapter sets it
         self.name_check: Callable[[str, RequestId], None] = lambda name, rid: None
         self.markers: RoomMarkers[C] = markers or RoomMarkers(time.monotonic)
@@ -159,10 +161,10 @@ class RoomConversation(Generic[C]):
     def member_names(self) -> tuple[str, ...]:
         return tuple(member.name for member in self.members.values())
 
-    def _check_say(self, key: str, request_id: RequestId) -> None:
+    def _check_say(self, key: str, request_id: RequestId, slow: bool = True) -> None:
         rules = self.moderator.rules
         member = self.members.get(key)
-        rules.check_may_say(key, request_id, member is not None and member.operator)
+        rules.check_may_say(key, request_id, member is not None and member.operator, slow)
 
     def member_roles(self, used: int) -> tuple[MemberRole, ...]:
         """The roles that are not `member`, owner first, as many as fit beside `used`
@@ -237,9 +239,10 @@ class RoomConversation(Generic[C]):
             if not isinstance(item, _FILE_REQUESTS):
                 rest.append(item)
                 continue
-            if isinstance(item, UploadBegin):
+            if isinstance(item, UploadBegin | UploadEnd):
                 try:
-                    self._check_say(member.key, item.id)
+                    address = self._peers[member.connection].address_key
+                    check_upload(self._check_say, self._budgets, member.key, address, item)
                 except ProtocolError as refused:
                     effects.append(Send(member.connection, error_reply(refused)))
                     continue

@@ -1,6 +1,7 @@
-"""Uploads in progress, server-wide: at most one per account, quotas checked up front,
-chunks written to a part file as they arrive, and dropped (part and all) when they stall
-past `--upload-timeout` on the server's clock or their connection goes."""
+"""Uploads in progress, server-wide: at most one per account and `--max-uploads-in-progress`
+in all, quotas checked up front, chunks written to a part file as they arrive, and dropped
+(part and all) when they stall past `--upload-timeout` on the server's clock, when they
+trickle past their whole deadline (`--upload-min-rate`), or when their connection goes."""
 
 from __future__ import annotations
 
@@ -37,7 +38,8 @@ class Upload:
     connection: Hashable
     declared: UploadBegin
     part: PartFile
-    deadline: float  # on the desk's clock
+    deadline: float  # on the desk's clock: the sooner of idle and whole deadlines
+    whole_deadline: float = math.inf  # however the chunks trickle, done by then
 
 
 def _corrupt(text: str, request_id: RequestId) -> ProtocolError:
@@ -65,6 +67,7 @@ class UploadDesk(QObject):
         self._by_user: dict[str, int] = {}
         self._budgets: dict[str, TokenBucket] = {}
         self._next_id = 1
+        self._busy_logged = -math.inf
         self.chunk_bytes = MAX_CHUNK_BYTES
         self._timer = QTimer(self)  # drops stalled uploads; armed for the soonest deadline
         self._timer.setSingleShot(True)
@@ -90,12 +93,20 @@ class UploadDesk(QObject):
             text = f"a file may have at most {config.max_file_bytes} bytes"
             raise ProtocolError(ErrorCode.FILE_TOO_LARGE, text, rid)
         self._check_quotas(user_key, request)
+        if len(self._uploads) >= config.max_uploads_in_progress:
+            wait = max(min(u.deadline for u in self._uploads.values()) - now, 1.0)
+            if now - self._busy_logged >= 60.0:  # once a minute while it bites
+                self._busy_logged = now
+                logs.server.warning("%d uploads in progress: upload_begin refused", len(self))
+            text = "the server has too many uploads in progress; try again soon"
+            raise ProtocolError(ErrorCode.SERVER_BUSY, text, rid, wait)
         part = self._files.begin()
         if part is None:
             raise ProtocolError(ErrorCode.INTERNAL_ERROR, "the server cannot store files now", rid)
         upload_id = self._next_id
         self._next_id += 1
         upload = Upload(upload_id, user_key, room_id, connection, request, part, 0.0)
+        upload.whole_deadline = now + config.upload_timeout + request.size / config.upload_min_rate
         self._uploads[upload_id] = upload
         self._by_user[user_key] = upload_id
         self._touch(upload)
@@ -141,6 +152,8 @@ class UploadDesk(QObject):
         if upload.part.received + len(data) > upload.declared.size:
             self.drop(upload)
             raise _corrupt("more bytes than the upload declared", rid)
+        if not data:  # no progress: it does not move the deadline
+            return
         if not upload.part.write(data):
             self.drop(upload)
             raise ProtocolError(ErrorCode.INTERNAL_ERROR, "the server could not store that", rid)
@@ -179,7 +192,7 @@ class UploadDesk(QObject):
         self._arm()
 
     def _touch(self, upload: Upload) -> None:
-        upload.deadline = self._clock() + self._config.upload_timeout
+        upload.deadline = min(self._clock() + self._config.upload_timeout, upload.whole_deadline)
         self._arm()
 
     def _arm(self) -> None:

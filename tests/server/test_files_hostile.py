@@ -1,0 +1,277 @@
+"""Files attacked by a hostile member on a real server: uploads that never end, uploads
+posted by who may no longer speak or past the chat budgets, a files folder that refuses,
+and frames at the line limit; each bad input gets a clear error and changes nothing."""
+
+from __future__ import annotations
+
+import base64
+import json
+import socket
+from collections.abc import Callable
+
+import pytest
+
+from app.server.server import ChatServer
+from app.shared.protocol import MAX_FRAME_BYTES
+from tests.fake_clock import FakeClock
+from tests.server import test_files
+from tests.server.test_files import (
+    KIB,
+    begin,
+    content,
+    download,
+    files_dir,
+    on_disk,
+    send_chunks,
+    sha,
+    upload,
+)
+from tests.server.test_rooms import join
+from tests.server.test_slow_reader import stalled_member
+from tests.wire_client import WireClient
+
+Connect = Callable[..., WireClient]
+Login = Callable[..., WireClient]
+pair = test_files.pair  # the fixture: alice (the room's owner) and bob inside one room
+
+
+def chunk(member: WireClient, upload_id: int, data: bytes) -> None:
+    member.send(type="upload_chunk", upload_id=upload_id, data=base64.b64encode(data).decode())
+
+
+def test_a_trickled_upload_cannot_hold_its_quota_forever(
+    pair, server: ChatServer, fake_clock: FakeClock
+) -> None:
+    """One byte every 59 s keeps the idle deadline away; the whole upload still has one."""
+    alice, _, _ = pair
+    ready = begin(alice, content(100 * KIB))
+    dropped_at = None
+    for minute in range(1, 120):
+        chunk(alice, ready["upload_id"], b"x")
+        alice.request("ping", "pong")
+        fake_clock.advance(59)
+        server.sweep()
+        if on_disk(server) == (set(), 0):
+            dropped_at = minute
+            break
+    assert dropped_at is not None, "a trickle of one byte a minute held the upload for 2 h"
+    assert dropped_at * 59 <= 60 + 100 * KIB / server.config.upload_min_rate + 59
+    chunk(alice, ready["upload_id"], b"x")
+    alice.expect_error("upload_corrupt")
+
+
+def test_empty_chunks_do_not_keep_an_upload_alive(
+    pair, server: ChatServer, fake_clock: FakeClock
+) -> None:
+    alice, _, _ = pair
+    ready = begin(alice, content(10))
+    fake_clock.advance(40)
+    chunk(alice, ready["upload_id"], b"")
+    alice.request("ping", "pong")
+    fake_clock.advance(21)
+    server.sweep()
+    assert on_disk(server) == (set(), 0)
+
+
+@pytest.mark.server_config(max_uploads_in_progress=2)
+def test_uploads_in_progress_are_bounded_server_wide(
+    pair, login: Login, connect: Connect, server: ChatServer
+) -> None:
+    """Each account may have one upload in progress; many accounts still do not make
+    unbounded part files (an open file each)."""
+    alice, bob, room = pair
+    carol = join(connect, login("carol"), room)
+    assert begin(alice, content(10))["type"] == "upload_ready"
+    assert begin(bob, content(10))["type"] == "upload_ready"
+    refused = begin(carol, content(10))
+    assert refused["code"] == "server_busy" and refused["retry_after"] > 0
+    assert len(server.directory.files.uploads) == 2
+
+
+def test_a_member_muted_mid_upload_cannot_post_it(pair, server: ChatServer) -> None:
+    alice, bob, _ = pair
+    data = content(1_000)
+    ready = begin(bob, data)
+    send_chunks(bob, ready, data)
+    alice.request("mute", "ok", name="bob", minutes=None, reason=None)
+    bob.send(type="upload_end", upload_id=ready["upload_id"], id="e")
+    assert bob.expect_error("muted")["id"] == "e"
+    alice.request("ping", "pong")
+    assert "message" not in alice.types()
+    assert sha(data) not in on_disk(server)[0]
+
+
+def test_a_room_made_read_only_mid_upload_does_not_post_it(pair) -> None:
+    alice, bob, _ = pair
+    data = content(1_000)
+    ready = begin(bob, data)
+    send_chunks(bob, ready, data)
+    alice.request("room_settings", "ok", read_only=True)
+    bob.send(type="upload_end", upload_id=ready["upload_id"], id="e")
+    assert bob.expect_error("read_only")["id"] == "e"
+
+
+def test_slow_mode_counts_an_upload_once(pair) -> None:
+    """The upload took slow mode's turn at its begin: its end is not refused for it, and
+    the next message waits its turn."""
+    alice, bob, _ = pair
+    alice.request("room_settings", "ok", slow_mode_seconds=30)
+    data = content(1_000)
+    ready = begin(bob, data)
+    send_chunks(bob, ready, data)
+    bob.send(type="upload_end", upload_id=ready["upload_id"], id="e")
+    assert bob.expect("message")["attachment"]["sha256"] == sha(data)
+    bob.send(type="say", text="again", id="s")
+    assert bob.expect_error("slow_mode")["id"] == "s"
+
+
+@pytest.mark.server_config(msg_rate=10, msg_burst=20)
+def test_a_posted_file_counts_against_the_chat_budget(pair, fake_clock: FakeClock) -> None:
+    _, bob, _ = pair
+    for n in range(20):
+        bob.send(type="say", text=f"m{n}")
+    bob.wait_until(lambda: bob.types().count("message") == 20)
+    bob.inbox.clear()
+    data = content(100)
+    ready = begin(bob, data)
+    send_chunks(bob, ready, data)
+    bob.send(type="upload_end", upload_id=ready["upload_id"], id="e")
+    assert bob.expect_error("rate_limited")["id"] == "e"
+    fake_clock.advance(1)
+    bob.send(type="upload_end", upload_id=ready["upload_id"], id="e")  # still there
+    assert bob.expect("message")["attachment"]["sha256"] == sha(data)
+
+
+@pytest.mark.server_config(msg_rate=0, text_bytes_per_minute=10_000)
+def test_a_posted_files_text_counts_against_the_text_budget(pair, fake_clock: FakeClock) -> None:
+    _, bob, _ = pair
+    for n in range(2):
+        data = content(100, n)
+        ready = begin(bob, data)
+        send_chunks(bob, ready, data)
+        bob.send(type="upload_end", upload_id=ready["upload_id"], text="x" * 4_000, id=f"e{n}")
+        reply = bob.next()
+        while reply["type"] not in ("message", "error"):
+            reply = bob.next()
+        assert reply["type"] == "message", reply
+    data = content(100, 9)
+    ready = begin(bob, data)
+    send_chunks(bob, ready, data)
+    bob.send(type="upload_end", upload_id=ready["upload_id"], text="x" * 4_000, id="e")
+    assert bob.expect_error("rate_limited")["id"] == "e"
+
+
+def test_the_largest_posted_file_message_fits_a_line(pair) -> None:
+    """The longest name (255 bytes of 4-byte characters), a long MIME type and the longest
+    text of 4-byte characters, in one MESSAGE."""
+    alice, bob, _ = pair
+    name = "\U0001f600" * 62 + ".bin"
+    mime = "x" * 127 + "/" + "y" * 127
+    posted = upload(alice, content(10), name, "\U0001f600" * 4_000, mime=mime)
+    assert posted["attachment"]["name"] == name and posted["attachment"]["mime"] == mime
+    assert max(len(line) + 1 for line in bob.raw.split(b"\n")) <= MAX_FRAME_BYTES
+
+
+def test_a_stored_file_that_cannot_be_deleted_does_not_break_the_room(
+    pair, server: ChatServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The sweep after a deletion meets a file it cannot remove (here a folder in its place,
+    as a read-only or failing disk would refuse): logged, the room goes on."""
+    alice, bob, _ = pair
+    data = content(3_000)
+    posted = upload(alice, data)
+    stored = files_dir(server) / sha(data)
+    stored.unlink()
+    stored.mkdir()
+    (stored / "in the way").write_bytes(b"x")
+    alice.request("delete_message", "ok", seq=posted["seq"])
+    alice.send(type="say", text="still here")
+    bob.wait_until(lambda: any(m.get("text") == "still here" for m in bob.inbox))
+    assert not [r for r in caplog.records if r.exc_info], "a request raised"
+    assert any("cannot delete" in r.getMessage() for r in caplog.records)
+
+
+def test_a_stored_file_cut_short_on_disk_is_replaced_not_trusted(pair, server: ChatServer) -> None:
+    """Content addressing checks what holds the name: a stored file cut short (a failing
+    disk, a copy gone wrong) is replaced by the next upload of that content."""
+    alice, bob, _ = pair
+    data = content(100 * KIB)
+    upload(alice, data)
+    bob.expect("message")
+    stored = files_dir(server) / sha(data)
+    stored.write_bytes(data[:1000])
+    again = upload(bob, data)["attachment"]
+    assert stored.read_bytes() == data
+    assert download(alice, again["id"]) == data
+
+
+def test_a_files_folder_that_refuses_new_parts_gives_a_clear_error(
+    pair, server: ChatServer
+) -> None:
+    alice, _, _ = pair
+    parts = files_dir(server) / "parts"
+    parts.rmdir()
+    parts.write_bytes(b"not a folder")
+    refused = begin(alice, content(10))
+    assert refused["code"] == "internal_error"
+    assert len(server.directory.files.uploads) == 0
+    alice.request("ping", "pong")
+
+
+def test_a_checked_upload_that_cannot_be_stored_gives_a_clear_error(
+    pair, server: ChatServer
+) -> None:
+    alice, bob, _ = pair
+    data = content(3_000)
+    ready = begin(alice, data)
+    send_chunks(alice, ready, data)
+    (files_dir(server) / sha(data)).mkdir()  # the name it would take is held
+    (files_dir(server) / sha(data) / "x").write_bytes(b"x")
+    alice.send(type="upload_end", upload_id=ready["upload_id"], id="e")
+    assert alice.expect_error("internal_error")["id"] == "e"
+    assert len(server.directory.files.uploads) == 0
+    alice.request("ping", "pong")
+    assert "message" not in bob.types()
+
+
+@pytest.mark.server_config(max_file_bytes=4 * 1024 * KIB, max_output_bytes=256 * KIB,
+                           socket_send_buffer=64 * KIB)  # fmt: skip
+def test_a_download_to_a_reader_that_never_reads_stays_bounded(
+    qtbot, server: ChatServer, login: Login, connect: Connect
+) -> None:
+    """4 MiB asked for by a member who then reads nothing: the server queues only a chunk
+    or two for it (never the file, never near the output cap), and all of it comes once
+    the member reads."""
+    sender, reader, members = stalled_member(qtbot, server, login, connect)
+    sender.counting = False
+    data = content(4 * 1024 * KIB)
+    attachment = upload(sender, data)["attachment"]
+    reader.sendall(b'{"type":"download","attachment_id":%d,"id":"d"}\n' % attachment["id"])
+    stuck = members["stuck"].connection
+    qtbot.waitUntil(lambda: stuck.backlog >= 32 * KIB, timeout=10_000)  # it stopped reading
+    for n in range(20):  # the pump wakes as the kernel takes bytes: let it run a while
+        sender.request("ping", "pong")
+        assert stuck.backlog < 32 * KIB + 2 * MAX_FRAME_BYTES, (n, stuck.backlog)
+    assert "stuck" in members
+    frames = [json.loads(line) for line in read_to_end_of_download(qtbot, reader)]
+    reader.close()
+    chunks = [f for f in frames if f["type"] == "download_chunk"]
+    assert b"".join(base64.b64decode(c["data"]) for c in chunks) == data
+
+
+def read_to_end_of_download(qtbot, reader: socket.socket) -> list[bytes]:
+    """The lines the stalled reader gets, read now, up to its `download_end`."""
+    data = bytearray()
+
+    def ended() -> bool:
+        while b'"download_end"' not in data:
+            try:
+                chunk = reader.recv(1 << 20)
+            except BlockingIOError:
+                return False
+            assert chunk, "the server closed the connection"
+            data.extend(chunk)
+        return True
+
+    qtbot.waitUntil(ended, timeout=20_000)
+    return bytes(data).splitlines()
