@@ -14,7 +14,7 @@ from app.server.config import ServerConfig
 from app.server.connection import Connection
 from app.server.conversation import ParsedItem
 from app.server.database import DatabaseError
-from app.server.message_log import MessageLog
+from app.server.message_log import Batches, CommitGroup, MessageLog
 from app.server.moderation import RoomRules
 from app.server.moderation_store import ModerationStore
 from app.server.pressure import BackPressure
@@ -120,7 +120,15 @@ class Room(QObject):
         self._expiry.setSingleShot(True)
         self._expiry.timeout.connect(self._on_expiry_timeout)
         self._store = store  # what `history` requests read
-        self._log = MessageLog(info.id, store, self._deliver, config.max_unstored_messages, self)
+        self._log = MessageLog(
+            info.id,
+            store,
+            self._deliver,
+            config.max_unstored_messages,
+            self,
+            group=CommitGroup.of(store),  # one transaction per turn for every room
+            deliver_many=self._deliver_many,
+        )
         self._read_store = ReadMarkerStore(store.db) if info.persistent else None
         self._wake = QTimer(self)  # relays read markers that had to wait
         self._wake.setSingleShot(True)
@@ -263,13 +271,22 @@ class Room(QObject):
 
     def _carry_out(self, effects: list[Effect[Connection]]) -> None:
         """Do what the core decided, in its order. A connection closed meanwhile from
-        outside (cut off as a slow reader while a batch was delivered) gets nothing more."""
+        outside (cut off as a slow reader while a batch was delivered) gets nothing more.
+
+        A `Store` waits for the end of the turn (group commit) when it is the last effect;
+        anything after it is done after it is delivered, as it was decided."""
+        stored = False
         for effect in effects:
             if isinstance(effect, Store):
                 if effect.connection.is_open:
                     refuse = self._refuser(effect.connection)
                     self._log.add(effect.sender, effect.ts, effect.texts, effect.ids, refuse)
-            elif isinstance(effect, Send):
+                    stored = True
+                continue
+            if stored:
+                self._log.flush()
+                stored = False
+            if isinstance(effect, Send):
                 effect.connection.send(effect.event)
             elif isinstance(effect, ReadHistory):
                 page = history_page(self._store, self.info.id, effect.request)
@@ -333,6 +350,11 @@ class Room(QObject):
         """Committed messages: the core keeps them for newcomers and gives the frames,
         encoded once and written as one buffer to every member."""
         self._send_all(QByteArray(self._core.committed(sender, ts, items)))
+
+    def _deliver_many(self, batches: Batches) -> None:
+        """Several committed batches (of a turn): one buffer to every member for them all."""
+        committed = self._core.committed
+        self._send_all(QByteArray(b"".join([committed(s, ts, items) for s, ts, items in batches])))
 
     def restore_read(self, read: dict[str, int]) -> None:
         """A reopened room: the read markers kept from before the restart."""

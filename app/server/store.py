@@ -334,6 +334,29 @@ class ChatStore:
             if stored < len(rows) and not self._stored_already(room_id, rows):
                 raise DatabaseError(f"room {room_id}: message numbers taken by other messages")
 
+    def add_message_groups(self, groups: list[tuple[int, str, str, list[tuple[int, str]]]]) -> None:
+        """Commit `(room_id, sender, ts, [(seq, text)])` batches, of any rooms, in one
+        transaction (group commit): as `add_messages` for each, at the cost of one."""
+        with self.db.transaction():
+            rows = [
+                (room_id, seq, sender, text, ts)
+                for room_id, sender, ts, items in groups
+                for seq, text in items
+            ]
+            stored = self.db.insert_rows(
+                "INSERT INTO messages (room_id, seq, sender, text, ts) VALUES",
+                5,
+                rows,
+                "ON CONFLICT (room_id, seq) DO NOTHING",
+            )
+            if stored < len(rows):
+                for room_id, sender, ts, items in groups:
+                    mine = [(room_id, seq, sender, text, ts) for seq, text in items]
+                    if not self._stored_already(room_id, mine):
+                        raise DatabaseError(
+                            f"room {room_id}: message numbers taken by other messages"
+                        )
+
     def _stored_already(self, room_id: int, rows: list[tuple[int, int, str, str, str]]) -> bool:
         first, last = rows[0][1], rows[-1][1]
         found = self.db.rows(
