@@ -385,7 +385,7 @@ class Room(QObject):
         largest = 0
         size = data.size()
         for member in list(self.members.values()):  # a slow reader may be cut off meanwhile
-            backlog = member.connection.send_bytes(data, size)
+            backlog = member.connection.output.send_bytes(data, size)
             if backlog > largest:
                 largest = backlog
         self._pressure.wrote(largest)
