@@ -137,7 +137,12 @@ class Room(QObject):
         self._grace.setSingleShot(True)
         self._grace.setInterval(int(config.empty_room_grace * 1000))
         self._grace.timeout.connect(self._on_grace_timeout)
-        self._pressure = BackPressure(lambda: [m.connection for m in self.members.values()], self)
+        self._senders: dict[Connection, None] = {}  # who has said something here, in order
+        self._pressure = BackPressure(
+            lambda: [m.connection for m in self.members.values()],
+            self,
+            senders=lambda: [c for c in self._senders if c.is_open],
+        )
 
     # --- seats and tickets ---------------------------------------------------------------
 
@@ -264,6 +269,7 @@ class Room(QObject):
         connection = self.sender()
         if not isinstance(connection, Connection):
             return
+        self._senders.pop(connection, None)
         try:
             self._carry_out(self._core.connection_closed(connection))
         except Exception:  # a slot must not raise; the room goes on without that member
@@ -282,6 +288,9 @@ class Room(QObject):
                     refuse = self._refuser(effect.connection)
                     self._log.add(effect.sender, effect.ts, effect.texts, effect.ids, refuse)
                     stored = True
+                    if effect.connection not in self._senders:
+                        self._senders[effect.connection] = None
+                        self._pressure.hold(effect.connection)
                 continue
             if stored:
                 self._log.flush()
