@@ -71,6 +71,7 @@ def _fmt(value: Any) -> str:
 PEERS_VIEW = [  # issue 18: what the peers are compared on, in every timed scenario
     ("messages_in_per_s", "messages in /s"),
     ("server_core_use", "server core use"),
+    ("server_wait_share", "server waiting for its core"),
     ("p50_ms", "p50 ms"),
     ("p99_ms", "p99 ms"),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import resource
+import socket
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -35,7 +36,13 @@ Result = dict[str, Any]
 
 DEFAULTS: dict[str, dict[str, Any]] = {
     "fanout": {"duration": 10.0, "warmup": 1.0, "members": 50, "senders": 5},
-    "saturation": {"duration": 10.0, "warmup": 1.0, "members": 50, "senders": 5},
+    "saturation": {
+        "duration": 10.0,
+        "warmup": 1.0,
+        "members": 50,
+        "senders": 5,
+        "sender_sndbuf": 131072,
+    },
     "latency": {"duration": 10.0, "warmup": 1.0, "members": 50, "senders": 5, "rate": 1000.0},
     "rooms": {
         "duration": 10.0,
@@ -87,6 +94,7 @@ class Snapshot:
 
     counts: list[int]
     server_cpu: float
+    server_wait: float  # run-queue wait: the core was busy with something else
     bench_cpu: float
     wall: float
     wall_ns: int
@@ -96,6 +104,7 @@ class Snapshot:
         return cls(
             [w.count for w in wires],
             server.cpu_seconds(),
+            server.wait_seconds(),
             time.process_time(),
             time.perf_counter(),
             time.perf_counter_ns(),
@@ -115,6 +124,9 @@ def window_figures(start: Snapshot, end: Snapshot) -> dict[str, Any]:
         "deliveries_per_s": round(deliveries / wall),
         "server_cpu_s": round(server_cpu, 3),
         "server_core_use": round(server_cpu / wall, 3),
+        # Runnable but not running (another process had its core): on a shared machine, the
+        # part of the wall time the server lost, which idles it without any fault of its own.
+        "server_wait_share": round((end.server_wait - start.server_wait) / wall, 3),
         "deliveries_per_server_cpu_s": round(deliveries / server_cpu) if server_cpu else None,
         "generator_core_use": round(bench_cpu / wall, 3),
         "per_member_median_per_s": round(statistics.median(per_wire) / wall, 1),
@@ -248,7 +260,12 @@ def saturation(params: dict[str, Any], context: Context) -> Result:
 def flat_out(name: str, params: dict[str, Any], context: Context) -> Result:
     """`senders` of `members` write blocks of say lines whenever TCP takes them; each block
     carries the time it was queued, and the first member after the senders reads those
-    stamps, so the latency includes the time a message waited to be read by the server."""
+    stamps, so the latency includes the time a message waited to be read by the server.
+
+    That wait includes the sender's own kernel send buffer, which Linux grows to 4 MB for a
+    flat-out loopback writer (seconds of messages at any server's pace). `sender_sndbuf`
+    (saturation: 128 KiB, which the kernel doubles; 0: the kernel's own) fixes it, as a
+    client that does not hoard megabytes would, so that p99 shows the server's queueing."""
     members, senders = int(params["members"]), int(params["senders"])
     names = [f"fan{i:05d}" for i in range(members)]
 
@@ -264,6 +281,9 @@ def flat_out(name: str, params: dict[str, Any], context: Context) -> Result:
             for i, w in enumerate(room_wires(setup.members))
         ]
         probe = wires[senders]
+        if params.get("sender_sndbuf"):
+            for sender in wires[:senders]:
+                sender.sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, params["sender_sndbuf"])
         start, end = measure(context, engine, server, wires, params["warmup"], params["duration"])
         written = sum(w.written for w in wires)
         engine.close()
