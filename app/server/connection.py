@@ -217,7 +217,7 @@ class Connection(QObject):
     @property
     def is_open(self) -> bool:
         """True until we close it or the peer goes; nothing is sent after that."""
-        return self._open
+        return self._out.open
 
     @property
     def paused(self) -> bool:
@@ -402,12 +402,12 @@ class Connection(QObject):
 
     @Slot()
     def _on_socket_ready_read(self) -> None:
-        if self._paused or not self._open:
+        if self._paused or not self._out.open:
             return
         # read(bytesAvailable()) hands over Qt's read chunk when it holds everything; after
         # readAll() the socket would keep that 16 KiB chunk for good, for every connection.
         data = bytes(self._socket.read(self._socket.bytesAvailable()).data())
-        if not self._open:
+        if not self._out.open:
             return
         self.last_activity = self._clock()
         items: list[ParsedItem] = []

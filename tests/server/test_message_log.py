@@ -23,7 +23,8 @@ class FakeStore:
         self.stored: list[tuple[int, str]] = []
         self.transactions: list[list] = []  # add_message_groups calls: [(room, texts)]
 
-    def add_messages(self, _room: int, _sender: str, _ts: str, items: list) -> None:
+    def add_messages(self, room: int, _sender: str, _ts: str, items: list) -> None:
+        self.transactions.append([(room, [t for _, t in items])])
         if self.failure is not None or any(t == "bad" for _, t in items):
             raise DatabaseError("refused", self.failure or Condition.BUG)
         self.stored.extend(items)
