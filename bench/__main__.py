@@ -12,9 +12,10 @@ import os
 import sys
 import time
 import traceback
+from pathlib import Path
 from typing import Any
 
-from bench import report
+from bench import report, server_process
 from bench.scenarios import DEFAULTS, SCENARIOS, Context
 from bench.server_process import pick_cores
 
@@ -30,6 +31,7 @@ FLAGS: dict[str, tuple[type, str]] = {
     "parallel": (int, "connections set up at once (idle)"),
     "logins": (int, "logins in the storm (login-storm)"),
     "storm_limit": (float, "seconds after which unfinished storm logins count as failed"),
+    "sender_sndbuf": (int, "SO_SNDBUF of a flat-out sender, bytes; 0: the kernel's (saturation)"),
     "slow_pause": (float, "seconds a slow reader waits after each read (overload)"),
     "slow_rcvbuf": (int, "SO_RCVBUF of a slow reader, bytes (overload)"),
     "rss_abort_mb": (int, "stop overload early when the server's RSS passes this (MB)"),
@@ -63,6 +65,16 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="run py-spy on the server during each measuring window (raw stacks to FILE, "
         "suffixed with the scenario); the figures of a profiled run are disturbed",
     )
+    parser.add_argument(
+        "--native",
+        action="store_true",
+        help="with --profile: sample C/C++ frames too (Qt, SQLite, libc); slows the server",
+    )
+    parser.add_argument(
+        "--repo",
+        metavar="DIR",
+        help="run the server of another checkout (its main.py), to compare two versions",
+    )
     parser.add_argument("--markdown", action="store_true", help="also print the table in Markdown")
     parser.add_argument("--no-pin", action="store_true", help="do not pin to cores")
     parser.add_argument("--list", action="store_true", help="list scenarios and defaults")
@@ -84,13 +96,15 @@ def main(argv: list[str] | None = None) -> int:
                 + " ".join(f"--{k.replace('_', '-')} {v}" for k, v in defaults.items())
             )
         return 0
+    if args.repo:
+        server_process.REPO = Path(args.repo).resolve()
     selected = args.scenarios or list(SCENARIOS)
     usable = len(os.sched_getaffinity(0))
     server_core, generator_core = (None, None) if args.no_pin else pick_cores()
     if generator_core is not None:
         os.sched_setaffinity(0, {generator_core})
     print(report.pinning_line(server_core, generator_core), flush=True)
-    context = Context(server_core, list(args.server_arg))
+    context = Context(server_core, list(args.server_arg), profile_native=args.native)
     results: list[dict[str, Any]] = []
     began = time.perf_counter()
     for name in selected:
@@ -130,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     document: dict[str, Any] = {
         "machine": machine,
         "pinning": report.pinning_line(server_core, generator_core),
+        "server_repo": str(server_process.REPO),
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "total_s": round(time.perf_counter() - began, 1),
         "scenarios": results,

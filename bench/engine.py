@@ -50,6 +50,7 @@ class Endpoint:
     written: int = 0  # say lines written (senders)
     block: bytes = b""  # a full-speed sender's block of say lines
     block_lines: int = 0
+    stamped: bool = False  # re-stamp the block with the time each time it is queued
     out: bytearray = field(default_factory=bytearray)
     slow_pause: float = 0.0
     slow_read: int = 4096
@@ -82,11 +83,13 @@ class Engine:
         role: Role = Role.COUNT,
         *,
         full_speed_lines: int = 0,
+        stamped: bool = False,
         slow_pause: float = 0.0,
         slow_read: int = 4096,
     ) -> Endpoint:
         """Take over a room connection: asyncio stops reading it, the engine reads a
-        duplicate of its descriptor. `full_speed_lines` > 0 makes it a full-speed sender."""
+        duplicate of its descriptor. `full_speed_lines` > 0 makes it a full-speed sender;
+        `stamped` makes every block carry the time it was queued, for a probe."""
         assert wire.transport is not None
         wire.transport.pause_reading()
         original = wire.transport.get_extra_info("socket")
@@ -96,6 +99,7 @@ class Engine:
         if full_speed_lines:
             endpoint.block = say_line(stamped_text(0)) * full_speed_lines
             endpoint.block_lines = full_speed_lines
+            endpoint.stamped = stamped
         self._endpoints[endpoint.fd] = endpoint
         self._epoll.register(endpoint.fd, IN | (OUT if full_speed_lines else 0))
         return endpoint
@@ -110,6 +114,9 @@ class Engine:
 
     def _flush(self, endpoint: Endpoint) -> None:
         if endpoint.block and not endpoint.out:
+            if endpoint.stamped:  # the latency of a flat-out sender includes its own queue
+                line = say_line(stamped_text(time.perf_counter_ns()))
+                endpoint.block = line * endpoint.block_lines
             endpoint.out += endpoint.block
             endpoint.written += endpoint.block_lines
         if not endpoint.out:

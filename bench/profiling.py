@@ -26,9 +26,10 @@ def find_py_spy() -> str | None:
 class Profiler:
     """One `py-spy record --format raw` run against a process for a number of seconds."""
 
-    def __init__(self, path: str, rate: int = 200) -> None:
+    def __init__(self, path: str, rate: int = 200, native: bool = False) -> None:
         self.path = path
         self.rate = rate
+        self.native = native  # also C/C++ frames (Qt, SQLite, libc): py-spy --native
         self.process: subprocess.Popen[bytes] | None = None
         self.error: str | None = None
 
@@ -49,7 +50,7 @@ class Profiler:
                 str(self.rate),
                 "--format",
                 "raw",
-                "--nonblocking",
+                *(["--native"] if self.native else ["--nonblocking"]),
                 "--output",
                 self.path,
             ],

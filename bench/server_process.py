@@ -55,6 +55,23 @@ def read_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
+def read_wait_seconds(pid: int) -> float:
+    """Run-queue wait of every thread of a process, in seconds (/proc/PID/task/*/schedstat:
+    on-CPU ns, waiting ns, slices): the time other processes on its core took from it."""
+    total = 0
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return 0.0
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/schedstat", encoding="ascii") as stat:
+                total += int(stat.read().split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    return total / 1e9
+
+
 def pick_cores() -> tuple[int | None, int | None]:
     """(server core, generator core) when this process may run on two or more, else Nones."""
     cores = sorted(os.sched_getaffinity(0))
@@ -222,6 +239,10 @@ class ServerProcess:
 
     def cpu_seconds(self) -> float:
         return read_cpu_seconds(self.pid)
+
+    def wait_seconds(self) -> float:
+        """How long the server's threads were runnable but waited for a core (schedstat)."""
+        return read_wait_seconds(self.pid)
 
     def memory_kb(self) -> dict[str, int]:
         return read_proc_status(self.pid)

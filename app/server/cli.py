@@ -166,6 +166,10 @@ def account_command(config: ServerConfig, args: argparse.Namespace) -> int | Non
 def run_server(args: argparse.Namespace) -> int:
     headless = args.headless or not has_display()
     if headless:
+        # Qt's own event dispatcher rather than GLib's: a socket's write notifier is turned
+        # on and off for every buffered write, which costs GLib a poll-list insert and
+        # removal each time; 14 % of the instructions per message at one message per read.
+        os.environ.setdefault("QT_NO_GLIB", "1")
         app = QCoreApplication(sys.argv[:1])
     else:
         from PySide6.QtWidgets import QApplication

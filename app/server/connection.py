@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import time
 from collections import deque
+from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QObject, QTimer, Signal, SignalInstance, Slot
 from PySide6.QtNetwork import QAbstractSocket, QSslSocket, QTcpSocket
@@ -41,6 +42,52 @@ HIGH_WATER = 64 * 1024
 LINGER_SECONDS = 5.0  # how long a closed connection may take to write its goodbye
 LOGGED_PROBLEMS = 3  # protocol errors logged per connection
 _UNBUDGETED = frozenset({Say, UploadChunk})  # say has the chat budgets
+
+
+class Output:
+    """A connection's output state and its per-delivery path, on a plain object.
+
+    Reading an attribute of a QObject subclass goes through PySide's getattro, about 550
+    instructions each under callgrind, and writing one frame to a member read eight: a
+    room's broadcast calls `connection.output.send_bytes` (one such read), and the rest
+    are slots here. `write` is the socket's own bound `write`, `measure` the connection's.
+    """
+
+    __slots__ = ("backlog", "measure", "open", "queue", "queued", "unmeasured", "write")
+
+    def __init__(
+        self, write: Callable[[bytes | QByteArray], int], measure: Callable[[], int]
+    ) -> None:
+        self.write = write
+        self.measure = measure
+        self.open = True
+        self.queue: deque[tuple[bytes | QByteArray, int]] | None = None  # only if holding
+        self.queued = 0  # bytes in `queue`
+        self.backlog = 0  # bytesToWrite() plus the queue when last asked
+        self.unmeasured = 0  # bytes written or queued since
+
+    def send_bytes(self, data: bytes | QByteArray, size: int = -1) -> int:
+        """Queue `data` (of `size` bytes, when the caller knows); returns at least the bytes
+        now waiting to be written (0 once closed).
+
+        Asking Qt for the backlog costs a call per write, so it is asked only once the bytes
+        written since the last answer could matter; until then the answer plus those bytes
+        is an upper bound, which is all the output cap and back-pressure need.
+        """
+        if not self.open:
+            return 0
+        if size < 0:
+            size = data.size() if isinstance(data, QByteArray) else len(data)
+        queue = self.queue
+        if queue is not None:  # holding
+            queue.append((data, size))
+            self.queued += size
+        else:
+            self.write(data)
+        unmeasured = self.unmeasured = self.unmeasured + size
+        if unmeasured < BACKLOG_SLACK:
+            return self.backlog + unmeasured
+        return self.measure()
 
 
 class Connection(QObject):
@@ -83,8 +130,6 @@ class Connection(QObject):
     _deadline_reason = (ErrorCode.TIMEOUT, "")
     _holding = False  # True: output waits in `_queue` (see HIGH_WATER)
     _watching = False  # True once bytes-written is connected (the first time it held)
-    _queue: deque[tuple[bytes | QByteArray, int]] | None = None  # frames, sizes: if holding
-    _queued = 0  # bytes in `_queue`
     _tls: QSslSocket | None = None
 
     def __init__(
@@ -114,9 +159,9 @@ class Connection(QObject):
             config.request_rate, config.request_burst, config.flood_close_factor, clock
         )
         self._buffer = LineBuffer()
-        self._open = True
-        self._backlog = 0  # bytesToWrite() plus the queue when last asked
-        self._unmeasured = 0  # bytes written or queued since
+        # The per-delivery state, on a plain object (see `Output`); `_open`, `_queue`,
+        # `_queued`, `_backlog` and `_unmeasured` below are its fields.
+        self._out = self.output = Output(socket.write, self._measure)
         if isinstance(socket, QSslSocket):
             # TLS: Qt encrypts what it is given at once; the backlog is then its encrypted bytes.
             self._tls = socket
@@ -131,9 +176,50 @@ class Connection(QObject):
         socket.disconnected.connect(self._on_socket_disconnected)
 
     @property
+    def _open(self) -> bool:
+        return self._out.open
+
+    @_open.setter
+    def _open(self, value: bool) -> None:
+        self._out.open = value
+
+    @property
+    def _queue(self) -> deque[tuple[bytes | QByteArray, int]] | None:
+        """Frames and their sizes waiting while holding output back, else None."""
+        return self._out.queue
+
+    @_queue.setter
+    def _queue(self, value: deque[tuple[bytes | QByteArray, int]] | None) -> None:
+        self._out.queue = value
+
+    @property
+    def _queued(self) -> int:
+        return self._out.queued
+
+    @_queued.setter
+    def _queued(self, value: int) -> None:
+        self._out.queued = value
+
+    @property
+    def _backlog(self) -> int:
+        return self._out.backlog
+
+    @_backlog.setter
+    def _backlog(self, value: int) -> None:
+        self._out.backlog = value
+
+    @property
+    def _unmeasured(self) -> int:
+        return self._out.unmeasured
+
+    @_unmeasured.setter
+    def _unmeasured(self, value: int) -> None:
+        self._out.unmeasured = value
+
+    @property
     def is_open(self) -> bool:
         """True until we close it or the peer goes; nothing is sent after that."""
-        return self._open
+        return self._out.open
 
     @property
     def paused(self) -> bool:
@@ -218,25 +304,8 @@ class Connection(QObject):
 
     def send_bytes(self, data: bytes | QByteArray, size: int = -1) -> int:
         """Queue `data` (of `size` bytes, when the caller knows); returns at least the bytes
-        now waiting to be written (0 once closed).
-
-        Asking Qt for the backlog costs a call per write, so it is asked only once the bytes
-        written since the last answer could matter; until then the answer plus those bytes
-        is an upper bound, which is all the output cap and back-pressure need.
-        """
-        if not self._open:
-            return 0
-        if size < 0:
-            size = data.size() if isinstance(data, QByteArray) else len(data)
-        if self._queue is not None:  # holding
-            self._queue.append((data, size))
-            self._queued += size
-        else:
-            self._socket.write(data)
-        self._unmeasured += size
-        if self._unmeasured < BACKLOG_SLACK:
-            return self._backlog + self._unmeasured
-        return self._measure()
+        now waiting to be written (0 once closed). See `Output.send_bytes`."""
+        return self._out.send_bytes(data, size)
 
     def send_error(self, problem: ProtocolError) -> None:
         self.send_bytes(encode(error_reply(problem)))
@@ -340,12 +409,12 @@ class Connection(QObject):
 
     @Slot()
     def _on_socket_ready_read(self) -> None:
-        if self._paused or not self._open:
+        if self._paused or not self._out.open:
             return
         # read(bytesAvailable()) hands over Qt's read chunk when it holds everything; after
         # readAll() the socket would keep that 16 KiB chunk for good, for every connection.
         data = bytes(self._socket.read(self._socket.bytesAvailable()).data())
-        if not self._open:
+        if not self._out.open:
             return
         self.last_activity = self._clock()
         items: list[ParsedItem] = []

@@ -1,15 +1,20 @@
 """Back-pressure for one room: stop reading its senders while its readers are backed up.
 
 While a member that is still draining has more than `HIGH` bytes queued, the room's
-connections stop being read (Qt's read buffer is bounded, so TCP then pushes back on the
-senders) until every such member is under `LOW`. A member that has not drained for `STALL`
-seconds no longer holds the room back: it is cut off at the connection's output limit.
+senders stop being read (Qt's read buffer is bounded, so TCP then pushes back on them)
+until every such member is under `LOW`. Only those who send are held (`senders()`, and
+`hold()` for one who starts while paused): a member who only reads keeps being answered.
+The backlogs are looked at every CHECK_MS while paused, and LOW is half of HIGH, so the
+readers still have output queued when the senders are read again and the core stays busy.
+A member that has not drained for `STALL` seconds no longer holds the room back: it is cut
+off at the connection's output limit.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, Slot
 
@@ -17,19 +22,30 @@ from app.server.connection import Connection
 from app.shared import logs
 
 HIGH = 256 * 1024
-LOW = 64 * 1024
+LOW = 128 * 1024
 STALL = 0.5
-CHECK_MS = 20
+CHECK_MS = 2
+
+
+class Readable(Protocol):
+    def pause_reading(self) -> None: ...
+    def resume_reading(self) -> None: ...
 
 
 class BackPressure(QObject):
-    """Watches the backlogs of `connections()` and pauses or resumes reading them."""
+    """Watches the backlogs of `connections()` and pauses or resumes reading `senders()`
+    (by default all of them)."""
 
     def __init__(
-        self, connections: Callable[[], Iterable[Connection]], parent: QObject | None = None
+        self,
+        connections: Callable[[], Iterable[Connection]],
+        parent: QObject | None = None,
+        senders: Callable[[], Iterable[Readable]] | None = None,
     ) -> None:
         super().__init__(parent)
         self._connections = connections
+        self._senders = senders or connections
+        self._held: list[Readable] = []  # paused by me
         self._samples: dict[Connection, tuple[int, float]] = {}  # backlog, last seen draining
         self.paused = False
         self._timer = QTimer(self)
@@ -63,17 +79,26 @@ class BackPressure(QObject):
                 holding = True
         self._samples = samples
         if holding and not self.paused:
-            logs.net.debug("back-pressure: pausing %d connections", len(connections))
+            self._held = list(self._senders())
+            logs.net.debug("back-pressure: pausing %d connections", len(self._held))
             self.paused = True
-            for connection in connections:
-                connection.pause_reading()
+            for sender in self._held:
+                sender.pause_reading()
             self._timer.start()
         elif not holding and self.paused:
-            logs.net.debug("back-pressure: resuming %d connections", len(connections))
+            held = self._held
+            logs.net.debug("back-pressure: resuming %d connections", len(held))
             self.stop()
-            for connection in connections:
-                connection.resume_reading()
+            for sender in held:
+                sender.resume_reading()
+
+    def hold(self, connection: Readable) -> None:
+        """`connection` sent while paused: it waits with the others."""
+        if self.paused and connection not in self._held:
+            self._held.append(connection)
+            connection.pause_reading()
 
     def stop(self) -> None:
         self.paused = False
+        self._held = []
         self._timer.stop()

@@ -16,7 +16,7 @@ from app.server.conversation import ParsedItem
 from app.server.database import DatabaseError
 from app.server.file_service import FileService
 from app.server.hashing import PasswordHasher
-from app.server.message_log import MessageLog
+from app.server.message_log import Batches, CommitGroup, MessageLog
 from app.server.moderation import Act, DeletedMessage, ModerationLimits, RoomRules
 from app.server.moderation_store import ModerationStore
 from app.server.pressure import BackPressure
@@ -137,7 +137,15 @@ class Room(QObject):
         self._expiry.setSingleShot(True)
         self._expiry.timeout.connect(self._on_expiry_timeout)
         self._store = store  # what `history` requests read
-        self._log = MessageLog(info.id, store, self._deliver, config.max_unstored_messages, self)
+        self._log = MessageLog(
+            info.id,
+            store,
+            self._deliver,
+            config.max_unstored_messages,
+            self,
+            group=CommitGroup.of(store),  # one transaction per turn for every room
+            deliver_many=self._deliver_many,
+        )
         self._read_store = ReadMarkerStore(store.db) if info.persistent else None
         self._wake = QTimer(self)  # relays read markers that had to wait
         self._wake.setSingleShot(True)
@@ -146,7 +154,12 @@ class Room(QObject):
         self._grace.setSingleShot(True)
         self._grace.setInterval(int(config.empty_room_grace * 1000))
         self._grace.timeout.connect(self._on_grace_timeout)
-        self._pressure = BackPressure(lambda: [m.connection for m in self.members.values()], self)
+        self._senders: dict[Connection, None] = {}  # who has said something here, in order
+        self._pressure = BackPressure(
+            lambda: [m.connection for m in self.members.values()],
+            self,
+            senders=lambda: [c for c in self._senders if c.is_open],
+        )
         self._service = files
         self._files = None if files is None else RoomFiles(info.id, files, self._log, self._posted)
 
@@ -281,6 +294,7 @@ class Room(QObject):
         connection = self.sender()
         if not isinstance(connection, Connection):
             return
+        self._senders.pop(connection, None)
         try:
             if self._files is not None:
                 self._files.connection_closed(connection)
@@ -290,13 +304,25 @@ class Room(QObject):
 
     def _carry_out(self, effects: list[Effect[Connection]]) -> None:
         """Do what the core decided, in its order. A connection closed meanwhile from
-        outside (cut off as a slow reader while a batch was delivered) gets nothing more."""
+        outside (cut off as a slow reader while a batch was delivered) gets nothing more.
+
+        A `Store` waits for the end of the turn (group commit) when it is the last effect;
+        anything after it is done after it is delivered, as it was decided."""
+        stored = False
         for effect in effects:
             if isinstance(effect, Store):
                 if effect.connection.is_open:
                     refuse = self._refuser(effect.connection)
                     self._log.add(effect.sender, effect.ts, effect.texts, effect.ids, refuse)
-            elif isinstance(effect, Send):
+                    stored = True
+                    if effect.connection not in self._senders:
+                        self._senders[effect.connection] = None
+                        self._pressure.hold(effect.connection)
+                continue
+            if stored:
+                self._log.flush()
+                stored = False
+            if isinstance(effect, Send):
                 effect.connection.send(effect.event)
             elif isinstance(effect, ReadHistory):
                 attachments = None if self._service is None else self._service.attachments
@@ -371,6 +397,11 @@ class Room(QObject):
         """A stored message with an attachment, for every member and newcomers."""
         self._send_all(QByteArray(self._core.posted(message)))
 
+    def _deliver_many(self, batches: Batches) -> None:
+        """Several committed batches (of a turn): one buffer to every member for them all."""
+        committed = self._core.committed
+        self._send_all(QByteArray(b"".join([committed(s, ts, items) for s, ts, items in batches])))
+
     def restore_read(self, read: dict[str, int]) -> None:
         """A reopened room: the read markers kept from before the restart."""
         self._core.markers.read.update(read)
@@ -400,7 +431,7 @@ class Room(QObject):
         largest = 0
         size = data.size()
         for member in list(self.members.values()):  # a slow reader may be cut off meanwhile
-            backlog = member.connection.send_bytes(data, size)
+            backlog = member.connection.output.send_bytes(data, size)
             if backlog > largest:
                 largest = backlog
         self._pressure.wrote(largest)

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from dataclasses import dataclass
 
 from app.server.attachment_store import ATTACHMENT_TABLES
 from app.server.database import Database, DatabaseError, Step
+from app.server.engines import PostgresEngine
 from app.server.search_sql import Position, create_search_index, find
 from app.shared.timefmt import utc_now_iso
 from app.shared.validation import name_skeleton
+
+# The texts of a batch as one JSON array for json_each: UTF-8 as it is, no escaping to redo.
+_TEXTS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+JSON_BATCH = 3  # messages from which a batch goes in through json_each
 
 
 def _fill_skeletons(db: Database) -> None:
@@ -344,16 +350,59 @@ class ChatStore:
         Storing the same batch again changes nothing: a commit whose connection broke before
         the answer may have gone through, and its retry must not fail on its own rows.
         """
+        self.add_message_groups([(room_id, sender, ts, items)])
+
+    def add_message_groups(self, groups: list[tuple[int, str, str, list[tuple[int, str]]]]) -> None:
+        """Commit `(room_id, sender, ts, [(seq, text)])` batches, of any rooms, in one
+        transaction (group commit), each as `add_messages` would."""
         with self.db.transaction():
-            rows = [(room_id, seq, sender, text, ts) for seq, text in items]
-            stored = self.db.insert_rows(
-                "INSERT INTO messages (room_id, seq, sender, text, ts) VALUES",
-                5,
-                rows,
-                "ON CONFLICT (room_id, seq) DO NOTHING",
+            for room_id, sender, ts, items in groups:
+                stored = self._insert_messages(room_id, sender, ts, items)
+                if stored < len(items):
+                    rows = [(room_id, seq, sender, text, ts) for seq, text in items]
+                    if not self._stored_already(room_id, rows):
+                        raise DatabaseError(
+                            f"room {room_id}: message numbers taken by other messages"
+                        )
+
+    def _insert_messages(
+        self, room_id: int, sender: str, ts: str, items: list[tuple[int, str]]
+    ) -> int:
+        """Insert one sender's messages; returns how many went in (not those already there).
+
+        On SQLite, consecutive numbers (every batch of a room's log) go in as one statement
+        over `json_each` of the texts: five bound values a batch instead of five a row, which
+        was about half of the insert's cost at full speed (3.9 against 7.5 µs a message in
+        batches of 600, search trigger included)."""
+        first = items[0][0]
+        consecutive = items[-1][0] - first == len(items) - 1
+        # A lone message is cheaper as one row (no JSON to make and walk): 795 k against
+        # 765 k instructions a message at one message per read, under bench.instructions.
+        if (
+            len(items) >= JSON_BATCH
+            and consecutive
+            and not isinstance(self.db.engine, PostgresEngine)
+        ):
+            query = self.db.execute(
+                "INSERT INTO messages (room_id, seq, sender, text, ts) "
+                "SELECT :room, :first + key, :sender, value, :ts FROM json_each(:texts) "
+                "WHERE true ON CONFLICT (room_id, seq) DO NOTHING",
+                room=room_id,
+                first=first,
+                sender=sender,
+                ts=ts,
+                texts=_TEXTS.encode([text for _, text in items]),
             )
-            if stored < len(rows) and not self._stored_already(room_id, rows):
-                raise DatabaseError(f"room {room_id}: message numbers taken by other messages")
+            count = query.numRowsAffected()
+            query.finish()
+            return count
+        rows = [(room_id, seq, sender, text, ts) for seq, text in items]
+        return self.db.insert_rows(
+            "INSERT INTO messages (room_id, seq, sender, text, ts) VALUES",
+            5,
+            rows,
+            "ON CONFLICT (room_id, seq) DO NOTHING",
+        )
 
     def _stored_already(self, room_id: int, rows: list[tuple[int, int, str, str, str]]) -> bool:
         first, last = rows[0][1], rows[-1][1]

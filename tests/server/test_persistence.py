@@ -94,6 +94,31 @@ def test_a_batch_larger_than_one_statement_is_stored_whole(make_server, db_path)
     assert rows == [(seq, "alice", text) for seq, text in items]
 
 
+def test_every_text_comes_back_exactly_from_one_statement_per_batch(make_server, db_path) -> None:
+    """A batch goes in as one JSON array (json_each), and a turn's batches of several rooms
+    in one transaction: nothing in a text may be changed by that."""
+    server = make_server()
+    one, _ = server.store.open_room("One", "alice", 1, 2, None)
+    two, _ = server.store.open_room("Two", "bob", 2, 2, None)
+    texts = [
+        'quote " back\\slash',
+        "tab\tand\nnewline",
+        "김민지 😀 \u2028",
+        "[1,2]",
+        "null",
+        "x" * 4000,
+    ]
+    items = list(enumerate(texts, start=1))
+    ts = "2026-11-24T20:15:03.120Z"
+    server.store.add_message_groups([(one, "alice", ts, items), (two, "bob", ts, items[:2])])
+    rows = query_db(
+        db_path, "SELECT room_id, seq, sender, text FROM messages ORDER BY room_id, seq"
+    )
+    assert rows == [(one, seq, "alice", text) for seq, text in items] + [
+        (two, seq, "bob", text) for seq, text in items[:2]
+    ]
+
+
 def test_a_batch_stored_again_changes_nothing_and_other_text_on_its_numbers_fails(
     make_server, db_path
 ) -> None:

@@ -62,3 +62,24 @@ def test_a_member_that_stops_draining_stops_holding_the_room(qtbot, clock) -> No
     stuck.backlog = HIGH * 3  # ...but growing while over HIGH and stuck does not
     guard.wrote(stuck.backlog)
     assert not guard.paused
+
+
+def test_only_senders_are_held_and_one_who_starts_meanwhile_waits_too(qtbot, clock) -> None:
+    """Issue 18: a member who only reads keeps being read (a leave, a ping) while the room's
+    senders wait for a backed-up reader; and the room resumes at LOW, half of HIGH."""
+    slow, sender, reader, latecomer = (FakeConnection() for _ in range(4))
+    senders = [sender]
+    guard = BackPressure(lambda: [slow, sender, reader, latecomer], senders=lambda: senders)
+    slow.backlog = HIGH + 1
+    guard.wrote(slow.backlog)
+    assert guard.paused and not sender.reading
+    assert slow.reading and reader.reading and latecomer.reading
+    guard.hold(latecomer)  # said something while the room was held
+    assert not latecomer.reading
+    assert LOW == HIGH // 2
+    clock[0] += 0.02
+    slow.backlog = LOW - 1
+    guard._check()
+    assert not guard.paused and sender.reading and latecomer.reading
+    guard.hold(reader)  # not paused: nothing to wait for
+    assert reader.reading

@@ -146,6 +146,21 @@ def test_messages_reach_every_member_with_the_authenticated_sender(
     assert alice_room.expect("message")["seq"] == 2
 
 
+def test_answers_after_a_say_in_one_read_come_after_its_message(
+    login: Login, connect: Connect
+) -> None:
+    """Messages wait for the end of the turn to be committed together (group commit); what
+    a read asks after its says is still answered after they are delivered."""
+    alice, bob = login("alice"), login("bob")
+    room, ticket = create(alice)
+    alice_room = enter(connect, room, ticket)
+    bob_room = join(connect, bob, room)
+    alice_room.send_raw(b'{"type":"say","text":"first"}\n{"type":"ping","id":7}\n')
+    alice_room.expect("pong")
+    assert 0 <= alice_room.raw.find(b'"text":"first"') < alice_room.raw.find(b'"pong"')
+    assert bob_room.expect("message")["text"] == "first"
+
+
 @pytest.mark.server_config(msg_rate=0)
 def test_history_holds_the_last_fifty_messages_oldest_first(login: Login, connect: Connect) -> None:
     alice, bob = login("alice"), login("bob")
