@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QMainWindow, QMenu, QWidget
@@ -24,9 +25,15 @@ def mnemonic(text: str) -> str | None:
 def window_texts(form: QWidget) -> list[str]:
     """The texts whose mnemonics act in the whole window: buttons, labels with a buddy, group
     boxes and the menu bar's menus."""
-    texts = [button.text() for button in form.findChildren(QAbstractButton)]
-    texts += [label.text() for label in form.findChildren(QLabel) if label.buddy() is not None]
-    texts += [group.title() for group in form.findChildren(QGroupBox)]
+
+    def here(widgets: list[Any]) -> list[Any]:  # a child dialog is a window of its own
+        return [widget for widget in widgets if widget.window() is form]
+
+    texts = [button.text() for button in here(form.findChildren(QAbstractButton))]
+    texts += [
+        label.text() for label in here(form.findChildren(QLabel)) if label.buddy() is not None
+    ]
+    texts += [group.title() for group in here(form.findChildren(QGroupBox))]
     if isinstance(form, QMainWindow):
         texts += [action.text() for action in form.menuBar().actions()]
     return texts
