@@ -1,20 +1,30 @@
-"""What an upload declares about a local file, worked out off the event loop: its SHA-256
-(read in blocks, never whole), MIME type, an image's size from its header, and a name the
-protocol accepts; and a pasted image written to a PNG file."""
+"""One upload and what it declares about its local file, worked out off the event loop: its
+SHA-256 (read in blocks, never whole), MIME type, an image's size from its header, and a
+name the protocol accepts; and a pasted image written to a PNG file."""
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
+from typing import Protocol
 
-from PySide6.QtCore import QDir, QMimeDatabase, QStandardPaths
+from PySide6.QtCore import QDir, QFile, QMimeDatabase, QStandardPaths
 from PySide6.QtGui import QImage, QImageReader
 
-from app.shared.protocol import FILE_NAME_MAX_BYTES, IMAGE_SIDE_MAX, ProtocolError, check_file_name
+from app.shared.protocol import (
+    FILE_NAME_MAX_BYTES,
+    IMAGE_SIDE_MAX,
+    ProtocolError,
+    Request,
+    check_file_name,
+)
 
 BLOCK_BYTES = 1024 * 1024
+ID_PREFIX = "upload-"  # the request ids of uploads: their refusals are the queue's
 PASTED_NAME = "pasted image.png"
 _UNSAFE = re.compile('[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069/\\\\<>:"|?*]')
 
@@ -84,3 +94,47 @@ def paste_folder() -> str:
 def save_png(image: QImage, path: str) -> str | None:
     """Encode `image` as a PNG at `path` (its path, or None if that failed). For a worker."""
     return path if image.save(path) else None  # the format from ".png"
+
+
+class Sender(Protocol):
+    """The part of a `RoomConnection` the queue uses."""
+
+    @property
+    def pending_bytes(self) -> int: ...
+
+    def send(self, message: Request) -> bool: ...
+
+
+class UploadState(Enum):
+    """Where an upload is, from hashing to waiting for its message."""
+
+    HASHING = "hashing"
+    QUEUED = "queued"
+    STARTING = "starting"  # upload_begin sent
+    SENDING = "sending"
+    FINISHING = "finishing"  # upload_end sent, waiting for the message
+
+
+@dataclass(eq=False)
+class Upload:
+    """One file in a room's queue (see `uploads.UploadQueue`)."""
+
+    path: str
+    name: str
+    state: UploadState = UploadState.HASHING
+    facts: FileFacts | None = None
+    upload_id: int | None = None
+    chunk_bytes: int = 0
+    sent: int = 0
+    temporary: bool = False  # a pasted image's file: removed once done
+    file: QFile | None = field(default=None, repr=False)
+    key: int = field(default_factory=itertools.count(1).__next__)
+
+    @property
+    def request_id(self) -> str:
+        return f"{ID_PREFIX}{self.key}"
+
+    @property
+    def progress(self) -> int:
+        size = self.facts.size if self.facts is not None else 0
+        return 100 if size == 0 and self.sent else int(100 * self.sent / size) if size else 0

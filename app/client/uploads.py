@@ -3,12 +3,10 @@ the server's `chunk_bytes`, read from disk only as the socket drains."""
 
 from __future__ import annotations
 
-import itertools
 import uuid
-from dataclasses import dataclass, field, replace
-from enum import Enum
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -23,13 +21,22 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QImage
 
-from app.client.upload_files import PASTED_NAME, FileFacts, file_facts, save_png, upload_name
+from app.client.upload_files import (
+    ID_PREFIX,
+    PASTED_NAME,
+    FileFacts,
+    Sender,
+    Upload,
+    UploadState,
+    file_facts,
+    save_png,
+    upload_name,
+)
 from app.client.workers import Workers
 from app.shared.protocol import (
     ChatMessage,
     ErrorCode,
     ErrorReply,
-    Request,
     UploadBegin,
     UploadCancel,
     UploadChunk,
@@ -40,50 +47,9 @@ from app.shared.protocol import (
 AnyIndex = QModelIndex | QPersistentModelIndex
 PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 1  # 0 to 100
 STATE_ROLE = Qt.ItemDataRole.UserRole + 2
-ID_PREFIX = "upload-"  # the request ids of uploads: their refusals are the queue's
 # Chunks kept in the socket's buffer, at most: enough to keep the link busy, few enough
 # that a chat message written after them leaves within a few dozen milliseconds on a LAN.
 AHEAD_BYTES = 4 * 61_500
-
-
-class Sender(Protocol):
-    """The part of a `RoomConnection` the queue uses."""
-
-    @property
-    def pending_bytes(self) -> int: ...
-
-    def send(self, message: Request) -> bool: ...
-
-
-class UploadState(Enum):
-    HASHING = "hashing"
-    QUEUED = "queued"
-    STARTING = "starting"  # upload_begin sent
-    SENDING = "sending"
-    FINISHING = "finishing"  # upload_end sent, waiting for the message
-
-
-@dataclass(eq=False)
-class Upload:
-    path: str
-    name: str
-    state: UploadState = UploadState.HASHING
-    facts: FileFacts | None = None
-    upload_id: int | None = None
-    chunk_bytes: int = 0
-    sent: int = 0
-    temporary: bool = False  # a pasted image's file: removed once done
-    file: QFile | None = field(default=None, repr=False)
-    key: int = field(default_factory=itertools.count(1).__next__)
-
-    @property
-    def request_id(self) -> str:
-        return f"{ID_PREFIX}{self.key}"
-
-    @property
-    def progress(self) -> int:
-        size = self.facts.size if self.facts is not None else 0
-        return 100 if size == 0 and self.sent else int(100 * self.sent / size) if size else 0
 
 
 class UploadQueue(QAbstractListModel):
