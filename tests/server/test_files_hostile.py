@@ -275,3 +275,69 @@ def read_to_end_of_download(qtbot, reader: socket.socket) -> list[bytes]:
 
     qtbot.waitUntil(ended, timeout=20_000)
     return bytes(data).splitlines()
+
+
+def test_another_members_upload_cannot_be_fed_ended_or_cancelled(pair, server) -> None:
+    alice, bob, _ = pair
+    data = content(2_000)
+    ready = begin(alice, data)
+    send_chunks(alice, ready, data[:1000])
+    chunk(bob, ready["upload_id"], data[1000:])
+    bob.expect_error("upload_corrupt")
+    bob.send(type="upload_end", upload_id=ready["upload_id"], id="e")
+    assert bob.expect_error("upload_corrupt")["id"] == "e"
+    bob.send(type="upload_cancel", upload_id=ready["upload_id"])
+    bob.request("ping", "pong")
+    send_chunks(alice, ready, data[1000:])  # alice's upload is untouched
+    alice.send(type="upload_end", upload_id=ready["upload_id"], id="e")
+    assert alice.expect("message")["attachment"]["sha256"] == sha(data)
+    chunk(alice, ready["upload_id"], b"late")  # after its end
+    alice.expect_error("upload_corrupt")
+
+
+@pytest.mark.parametrize("offset", [-1, 2**53 + 1, 1_001, "0", 1.5, True])
+def test_a_download_offset_out_of_range_is_refused(pair, offset) -> None:
+    alice, bob, _ = pair
+    attachment = upload(alice, content(1_000))["attachment"]
+    bob.send(type="download", attachment_id=attachment["id"], offset=offset, id="d")
+    assert bob.expect_error("bad_request")["id"] == "d"
+    assert "download_chunk" not in bob.types()
+
+
+def test_at_most_sixteen_downloads_wait_per_connection(pair) -> None:
+    alice, bob, _ = pair
+    attachment = upload(alice, content(200 * KIB))["attachment"]
+    for n in range(40):
+        bob.send(type="download", attachment_id=attachment["id"], id=n)
+    bob.wait_until(lambda: bob.types().count("download_end") + bob.types().count("error") == 40)
+    refused = [m for m in bob.inbox if m["type"] == "error"]
+    assert refused and all(m["code"] == "rate_limited" for m in refused)
+    assert max(len(line) + 1 for line in bob.raw.split(b"\n")) <= MAX_FRAME_BYTES
+
+
+@pytest.mark.parametrize(
+    ("fields", "code"),
+    [
+        ({"mime": "image/png; charset=x"}, "bad_request"),
+        ({"mime": "image/png\n"}, "bad_request"),
+        ({"mime": "/"}, "bad_request"),
+        ({"mime": "x" * 300 + "/y"}, "bad_request"),
+        ({"mime": "text/plain", "width": 10, "height": 10}, "bad_request"),
+        ({"mime": "image/png", "width": 0, "height": 10}, "bad_request"),
+        ({"mime": "image/png", "width": 70_000, "height": 10}, "bad_request"),
+        ({"mime": "image/png", "width": 10}, "bad_request"),
+        ({"name": "\u0301" * 20}, "invalid_file_name"),
+        ({"name": "\u200b\u200b"}, "invalid_file_name"),
+        ({"name": "invoice\u200f\u200fexe.pdf"}, "invalid_file_name"),
+        ({"name": "\ufeffa.txt"}, "invalid_file_name"),
+        ({"size": -1}, "bad_request"),
+        ({"size": 2**60}, "bad_request"),
+        ({"sha256": "A" * 64}, "bad_request"),
+    ],
+)
+def test_odd_declarations_are_refused_and_begin_nothing(
+    pair, server: ChatServer, fields: dict, code: str
+) -> None:
+    alice, _, _ = pair
+    assert begin(alice, content(10), **fields)["code"] == code
+    assert len(server.directory.files.uploads) == 0
