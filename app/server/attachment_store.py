@@ -140,6 +140,15 @@ class AttachmentStore:
         )
         return int(rows[0][0])
 
+    def has_file_of_size(self, sha256: str, size: int) -> bool:
+        """Whether that content is stored, as the upload declares it (hash and size)."""
+        rows = self.db.rows(
+            "SELECT 1 FROM attachments WHERE sha256 = :sha AND size = :size",
+            sha=sha256,
+            size=size,
+        )
+        return bool(rows)
+
     def has_file(self, sha256: str) -> bool:
         return bool(self.db.rows("SELECT 1 FROM attachments WHERE sha256 = :sha", sha=sha256))
 

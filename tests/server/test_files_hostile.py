@@ -26,7 +26,7 @@ from tests.server.test_files import (
     sha,
     upload,
 )
-from tests.server.test_rooms import join
+from tests.server.test_rooms import create, enter, join
 from tests.server.test_slow_reader import stalled_member
 from tests.wire_client import WireClient
 
@@ -341,3 +341,32 @@ def test_odd_declarations_are_refused_and_begin_nothing(
     alice, _, _ = pair
     assert begin(alice, content(10), **fields)["code"] == code
     assert len(server.directory.files.uploads) == 0
+
+
+@pytest.mark.server_config(max_total_storage=100 * KIB)
+def test_naming_a_stored_files_hash_does_not_pass_the_total_storage(pair) -> None:
+    """Hashes of stored files are shown to every member; declaring one with another size
+    must not skip the total-storage check (the upload would then fill the disk for
+    nothing, to be found corrupt at its end)."""
+    alice, bob, _ = pair
+    stored = content(60 * KIB)
+    upload(alice, stored)
+    refused = begin(bob, content(90 * KIB), sha256=sha(stored))
+    assert refused["code"] == "quota_exceeded"
+    assert begin(bob, stored)["type"] == "upload_ready"  # the same file still passes
+
+
+@pytest.mark.server_config(max_user_storage=0)
+def test_one_account_has_one_upload_in_progress_across_rooms_and_connections(
+    login: Login, connect: Connect, server: ChatServer
+) -> None:
+    alice = login("alice")
+    room, ticket = create(alice, "First")
+    first = enter(connect, room, ticket)
+    second = enter(connect, *create(alice, "Second"))
+    assert begin(first, content(10))["type"] == "upload_ready"
+    assert begin(second, content(10))["code"] == "rate_limited"
+    again = join(connect, login("alice"), room)  # a new session replaces the old one...
+    first.wait_closed()
+    assert begin(again, content(10))["type"] == "upload_ready"  # ...and its upload with it
+    assert len(server.directory.files.uploads) == 1
