@@ -370,3 +370,35 @@ def test_one_account_has_one_upload_in_progress_across_rooms_and_connections(
     first.wait_closed()
     assert begin(again, content(10))["type"] == "upload_ready"  # ...and its upload with it
     assert len(server.directory.files.uploads) == 1
+
+
+def test_two_uploads_of_one_content_racing_both_post_and_store_it_once(
+    pair, server: ChatServer
+) -> None:
+    alice, bob, _ = pair
+    data = content(200 * KIB)
+    mine, theirs = begin(alice, data), begin(bob, data)
+    step = mine["chunk_bytes"]
+    for start in range(0, len(data), step):  # chunk by chunk, in turn
+        chunk(alice, mine["upload_id"], data[start : start + step])
+        chunk(bob, theirs["upload_id"], data[start : start + step])
+    alice.send(type="upload_end", upload_id=mine["upload_id"], id="e")
+    bob.send(type="upload_end", upload_id=theirs["upload_id"], id="e")
+    for member in (alice, bob):
+        member.wait_until(lambda m=member: m.types().count("message") == 2)
+    posted = [m["attachment"] for m in alice.inbox if m["type"] == "message"]
+    assert {a["sha256"] for a in posted} == {sha(data)} and posted[0]["id"] != posted[1]["id"]
+    assert on_disk(server) == ({sha(data)}, 0)
+    assert (files_dir(server) / sha(data)).read_bytes() == data
+    assert download(bob, posted[0]["id"]) == data
+
+
+def test_part_files_left_by_an_earlier_run_are_deleted_at_start(make_server, tmp_path) -> None:
+    first = make_server(files_dir=str(tmp_path / "files"))
+    first.shutdown()
+    parts = tmp_path / "files" / "parts"
+    (parts / "upload-AbCdEf").write_bytes(b"x" * 1000)  # where unnamed files are not made
+    (tmp_path / "files" / ("0" * 64)).write_bytes(b"no message has me")
+    make_server(files_dir=str(tmp_path / "files"))
+    assert list(parts.iterdir()) == []
+    assert not (tmp_path / "files" / ("0" * 64)).exists()
