@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import base64
 import json
+import resource
+import signal
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -402,3 +404,36 @@ def test_part_files_left_by_an_earlier_run_are_deleted_at_start(make_server, tmp
     make_server(files_dir=str(tmp_path / "files"))
     assert list(parts.iterdir()) == []
     assert not (tmp_path / "files" / ("0" * 64)).exists()
+
+
+@pytest.fixture
+def small_disk() -> Iterator[Callable[[int], None]]:
+    """`limit(n)`: from now on no file of this process may grow past n bytes (EFBIG, as a
+    full disk refuses a write with ENOSPC); lifted at the end."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a failed write, not a kill
+
+    def limit(size: int) -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, hard))
+
+    yield limit
+    resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+    signal.signal(signal.SIGXFSZ, previous)
+
+
+def test_a_disk_that_fills_mid_upload_gives_a_clear_error_and_keeps_nothing(
+    pair, server: ChatServer, small_disk: Callable[[int], None]
+) -> None:
+    alice, bob, _ = pair
+    data = content(1024 * KIB)
+    ready = begin(alice, data)
+    small_disk(300 * KIB)
+    send_chunks(alice, ready, data)
+    alice.send(type="upload_end", upload_id=ready["upload_id"], id="e")
+    alice.wait_until(lambda: "error" in alice.types())
+    problem = alice.expect("error")
+    assert problem["code"] == "internal_error", problem
+    assert len(server.directory.files.uploads) == 0
+    assert on_disk(server) == (set(), 0)
+    alice.request("ping", "pong")
+    assert "message" not in bob.types()
