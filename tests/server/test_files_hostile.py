@@ -437,3 +437,20 @@ def test_a_disk_that_fills_mid_upload_gives_a_clear_error_and_keeps_nothing(
     assert on_disk(server) == (set(), 0)
     alice.request("ping", "pong")
     assert "message" not in bob.types()
+
+
+@pytest.mark.parametrize("real", [False, True])
+def test_a_flood_of_tiny_chunks_is_budgeted_like_any_request(
+    pair, server: ChatServer, real: bool
+) -> None:
+    """Chunks are free of the request budget because TCP paces their bytes; empty or tiny
+    ones are not paced by anything: 20,000 of them, to no upload (each worth an error
+    frame, more than it costs) or to a real one, are a flood."""
+    alice, bob, _ = pair
+    upload_id = begin(alice, content(100 * KIB))["upload_id"] if real else 999
+    line = json.dumps({"type": "upload_chunk", "upload_id": upload_id, "data": "QQ=="})
+    alice.send_raw((line + "\n").encode() * 20_000)
+    alice.wait_closed(timeout=20_000)
+    assert alice.inbox[-1]["code"] == "rate_limited", alice.inbox[-1]
+    assert alice.types().count("error") < 500
+    bob.request("ping", "pong")
