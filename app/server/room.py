@@ -333,6 +333,8 @@ class Room(QObject):
                 self._moderation.apply(self.info.id, effect.change)
                 if isinstance(effect.change, DeletedMessage) and self._service is not None:
                     self._service.sweep()  # its file goes with it, unless another has it
+                    if self._files is not None:  # and downloads of it stop
+                        self._files.messages_deleted()
             elif isinstance(effect, SummaryChanged):
                 self.members_changed.emit()  # the lobby's room_updated
             elif isinstance(effect, FileWork) and self._files and effect.connection.is_open:

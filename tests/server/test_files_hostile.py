@@ -454,3 +454,38 @@ def test_a_flood_of_tiny_chunks_is_budgeted_like_any_request(
     assert alice.inbox[-1]["code"] == "rate_limited", alice.inbox[-1]
     assert alice.types().count("error") < 500
     bob.request("ping", "pong")
+
+
+@pytest.mark.server_config(max_file_bytes=4 * 1024 * KIB, socket_send_buffer=64 * KIB)
+def test_deleting_a_message_stops_the_downloads_of_its_file(
+    qtbot, server: ChatServer, login: Login, connect: Connect
+) -> None:
+    """A member who began a download before the owner deleted the message does not get the
+    rest of the file: the download ends with `no_such_attachment`."""
+    sender, reader, members = stalled_member(qtbot, server, login, connect)
+    sender.counting = False
+    data = content(4 * 1024 * KIB)
+    posted = upload(sender, data)
+    reader.sendall(
+        b'{"type":"download","attachment_id":%d,"id":"d"}\n' % posted["attachment"]["id"]
+    )
+    stuck = members["stuck"].connection
+    qtbot.waitUntil(lambda: stuck.backlog >= 32 * KIB, timeout=10_000)  # mid-file
+    sender.request("delete_message", "ok", seq=posted["seq"])
+    received = bytearray()
+
+    def ended() -> bool:
+        while b'"no_such_attachment"' not in received and b'"download_end"' not in received:
+            try:
+                chunk = reader.recv(1 << 20)
+            except BlockingIOError:
+                return False
+            assert chunk, "the server closed the connection"
+            received.extend(chunk)
+        return True
+
+    qtbot.waitUntil(ended, timeout=20_000)
+    reader.close()
+    frames = [json.loads(line) for line in bytes(received).splitlines() if b'"error"' in line]
+    assert frames and frames[-1]["code"] == "no_such_attachment" and frames[-1]["id"] == "d"
+    assert b'"download_end"' not in received
