@@ -489,3 +489,40 @@ def test_deleting_a_message_stops_the_downloads_of_its_file(
     frames = [json.loads(line) for line in bytes(received).splitlines() if b'"error"' in line]
     assert frames and frames[-1]["code"] == "no_such_attachment" and frames[-1]["id"] == "d"
     assert b'"download_end"' not in received
+
+
+@pytest.mark.server_config(msg_rate=0, text_bytes_per_minute=0, uploads_per_minute=0)
+def test_entered_and_history_fit_a_line_with_the_largest_file_messages(
+    pair, login: Login, connect: Connect, server: ChatServer
+) -> None:
+    alice, _, room = pair
+    name = "\U0001f600" * 62 + ".bin"
+    mime = "x" * 127 + "/" + "y" * 127
+    for n in range(12):
+        upload(alice, content(10, n), name, '"\\' * 2_000, mime=mime)
+    newcomer_lobby = login("carol")
+    granted = newcomer_lobby.request("join_room", "join_granted", room_id=room["id"])
+    newcomer = connect(port=room["port"])
+    entered = newcomer.request("enter", "entered", ticket=granted["ticket"])
+    assert entered["history"] and all("attachment" in m for m in entered["history"])
+    page = newcomer.request("history", "history")
+    assert page["messages"]
+    assert max(len(line) + 1 for line in newcomer.raw.split(b"\n")) <= MAX_FRAME_BYTES
+
+
+@pytest.mark.parametrize("how", ["kick", "delete_room"])
+def test_a_member_removed_mid_upload_leaves_no_part(
+    pair, login: Login, server: ChatServer, how: str
+) -> None:
+    alice, bob, room = pair
+    ready = begin(bob, content(100 * KIB))
+    send_chunks(bob, ready, content(50 * KIB))
+    bob.request("ping", "pong")
+    assert on_disk(server) == (set(), 1)
+    if how == "kick":
+        alice.request("kick", "ok", name="bob", reason=None)
+    else:
+        login("alice").request("delete_room", "room_deleted", room_id=room["id"])
+    bob.wait_closed()
+    bob.wait_until(lambda: len(server.directory.files.uploads) == 0)
+    assert on_disk(server) == (set(), 0)
