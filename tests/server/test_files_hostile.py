@@ -526,3 +526,35 @@ def test_a_member_removed_mid_upload_leaves_no_part(
     bob.wait_closed()
     bob.wait_until(lambda: len(server.directory.files.uploads) == 0)
     assert on_disk(server) == (set(), 0)
+
+
+def test_deletions_and_uploads_do_not_read_every_attachment(
+    pair, server: ChatServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sweep (every attachment row and every stored file) after each deleted message, and
+    the total of all files summed afresh at each upload_begin, took about a second each with
+    100,000 attachments: a member deleting and uploading in turn stalled the server. The
+    total is kept as files come and go; one deletion looks at its own rows only."""
+    alice, bob, _ = pair
+    service = server.directory.files
+    scans: list[str] = []
+    rows = service.attachments.db.rows
+
+    def counted(sql: str, **values: object) -> list:
+        if "GROUP BY" in sql or "DISTINCT" in sql or "NOT EXISTS" in sql:
+            scans.append(sql)
+        return rows(sql, **values)
+
+    monkeypatch.setattr(service.attachments.db, "rows", counted)
+    monkeypatch.setattr(service, "sweep", lambda: scans.append("sweep"))
+    shared, own = content(3_000), content(4_000, 1)
+    first = upload(alice, shared)
+    upload(bob, shared)
+    alice.expect("message")  # bob's
+    third = upload(alice, own)
+    for message in (first, third):
+        alice.request("delete_message", "ok", seq=message["seq"])
+    assert on_disk(server) == ({sha(shared)}, 0)
+    assert begin(alice, content(10, 5))["type"] == "upload_ready"
+    assert len(scans) <= 1, scans  # the total, counted once
+    assert service.attachments.total_bytes() == len(shared)
