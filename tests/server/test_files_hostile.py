@@ -66,7 +66,7 @@ def test_empty_chunks_do_not_keep_an_upload_alive(
     pair, server: ChatServer, fake_clock: FakeClock
 ) -> None:
     alice, _, _ = pair
-    ready = begin(alice, content(10))
+    ready = begin(alice, content(1024 * KIB))  # its whole deadline is minutes away
     fake_clock.advance(40)
     chunk(alice, ready["upload_id"], b"")
     alice.request("ping", "pong")
