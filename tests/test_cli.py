@@ -262,3 +262,17 @@ def test_a_server_loads_neither_the_form_loader_nor_the_dns_code_until_it_needs_
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["[]"]
+
+
+def test_an_unusable_files_folder_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    blocker = tmp_path / "a file"
+    blocker.write_bytes(b"")
+    db = str(tmp_path / "x.sqlite3")
+    result = run_main(
+        "--mode", "server", "--headless", "--port", "0", "--db", db,
+        "--files-dir", str(blocker / "files"),
+    )  # fmt: skip
+    assert result.returncode == 2 and result.stdout == ""
+    lines = result.stderr.splitlines()  # after the migration's log lines
+    assert lines[-1] == f"error: cannot make the files folder {blocker / 'files' / 'parts'}"
+    assert "Traceback" not in result.stderr

@@ -147,6 +147,10 @@ class UploadQueue(QAbstractListModel):
         upload = self._find_id(error.id)
         if upload is None:
             return isinstance(error.id, str) and error.id.startswith(ID_PREFIX)
+        if upload.upload_id is not None and self.link is not None:
+            # A server may keep an upload whose end it refused (rate_limited, muted...):
+            # let it go at once, or our next upload_begin waits for it to time out.
+            self.link.send(UploadCancel(upload.upload_id))
         if error.code == ErrorCode.RATE_LIMITED:  # another upload of ours is still going
             self._restart(upload)
             self._retry.start(int(1000 * max(float(error.retry_after or 1), 0.2)))

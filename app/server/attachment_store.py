@@ -50,6 +50,9 @@ class AttachmentStore:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        # What `total_bytes` adds up, kept as files come and go: the query reads every row,
+        # a second with 100,000 attachments, too slow for every upload_begin.
+        self._total: int | None = None
 
     def post(
         self,
@@ -63,6 +66,7 @@ class AttachmentStore:
     ) -> Attachment:
         """Store the message and its attachment in one transaction; the attachment with
         its new id."""
+        new_file = not self.has_file(declared.sha256)
         with self.db.transaction():
             self.db.execute(
                 "INSERT INTO messages (room_id, seq, sender, text, ts) "
@@ -87,6 +91,8 @@ class AttachmentStore:
                 width=declared.width or 0,
                 height=declared.height or 0,
             )
+        if new_file and self._total is not None:
+            self._total += declared.size
         return replace(declared, id=ident)
 
     def find(self, room_id: int, attachment_id: int) -> Attachment | None:
@@ -134,17 +140,48 @@ class AttachmentStore:
 
     def total_bytes(self) -> int:
         """What the stored files take: each distinct file once."""
+        if self._total is not None:
+            return self._total
         rows = self.db.rows(
             "SELECT COALESCE(SUM(size), 0) FROM "
             "(SELECT sha256, MAX(size) AS size FROM attachments GROUP BY sha256) AS files"
         )
-        return int(rows[0][0])
+        self._total = int(rows[0][0])
+        return self._total
+
+    def has_file_of_size(self, sha256: str, size: int) -> bool:
+        """Whether that content is stored, as the upload declares it (hash and size)."""
+        rows = self.db.rows(
+            "SELECT 1 FROM attachments WHERE sha256 = :sha AND size = :size",
+            sha=sha256,
+            size=size,
+        )
+        return bool(rows)
 
     def has_file(self, sha256: str) -> bool:
         return bool(self.db.rows("SELECT 1 FROM attachments WHERE sha256 = :sha", sha=sha256))
 
+    def drop_message(self, room_id: int, seq: int) -> set[str]:
+        """Forget the attachment of one deleted message (by the index, not a scan); the
+        hashes of the files no attachment refers to any more."""
+        rows = self.db.rows(
+            "SELECT sha256, size FROM attachments WHERE room_id = :room AND seq = :seq",
+            room=room_id,
+            seq=seq,
+        )
+        if not rows:
+            return set()
+        self.db.execute(
+            "DELETE FROM attachments WHERE room_id = :room AND seq = :seq", room=room_id, seq=seq
+        ).finish()
+        unused = {str(sha): int(size) for sha, size in rows if not self.has_file(str(sha))}  # type: ignore[call-overload]
+        if self._total is not None:
+            self._total -= sum(unused.values())
+        return set(unused)
+
     def drop_orphans(self) -> None:
         """Forget the attachments whose message is gone (its room's history deleted)."""
+        self._total = None  # counted again when next asked
         self.db.execute(
             "DELETE FROM attachments WHERE NOT EXISTS (SELECT 1 FROM messages m "
             "WHERE m.room_id = attachments.room_id AND m.seq = attachments.seq)"

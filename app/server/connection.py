@@ -41,7 +41,8 @@ BACKLOG_SLACK = 32 * 1024  # see send_bytes
 HIGH_WATER = 64 * 1024
 LINGER_SECONDS = 5.0  # how long a closed connection may take to write its goodbye
 LOGGED_PROBLEMS = 3  # protocol errors logged per connection
-_UNBUDGETED = frozenset({Say, UploadChunk})  # say has the chat budgets
+# Say has the chat budgets; a chunk with less (tiny, so not paced by TCP) is budgeted.
+FREE_CHUNK_BYTES = 4096
 
 
 class Output:
@@ -425,7 +426,11 @@ class Connection(QObject):
             try:
                 request = parse_request(decode_frame(line), self._allowed)
                 # An upload's chunks are paced by TCP and counted by the upload itself.
-                if type(request) in _UNBUDGETED or (admitted := self._requests.admit()):
+                if (
+                    type(request) is Say
+                    or (isinstance(request, UploadChunk) and len(request.data) >= FREE_CHUNK_BYTES)
+                    or (admitted := self._requests.admit())
+                ):
                     items.append(request)
                 elif admitted is None:
                     flooding = True

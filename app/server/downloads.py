@@ -6,6 +6,7 @@ so chat frames are never queued behind a whole file and a slow reader never near
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QFile, QObject
@@ -82,6 +83,15 @@ class _Pump(QObject):
         problem = ProtocolError(ErrorCode.NO_SUCH_ATTACHMENT, text, download.request_id)
         self._connection.send_error(problem)
 
+    def drop_where(self, gone: Callable[[Attachment], bool], text: str) -> None:
+        """Stop the downloads of attachments `gone` says are gone, each with an error."""
+        for download in [d for d in self.queue if gone(d.attachment)]:
+            if download.file is not None:
+                download.file.close()
+            self.queue.remove(download)
+            problem = ProtocolError(ErrorCode.NO_SUCH_ATTACHMENT, text, download.request_id)
+            self._connection.send_error(problem)
+
     def stop(self) -> None:
         for download in self.queue:
             if download.file is not None:
@@ -112,6 +122,11 @@ class Downloads:
             raise ProtocolError(ErrorCode.RATE_LIMITED, text, rid, 1.0)
         pump.queue.append(_Download(attachment, offset, rid))
         pump.pump()
+
+    def drop_where(self, gone: Callable[[Attachment], bool], text: str) -> None:
+        """Stop, with `no_such_attachment`, every download of an attachment `gone` names."""
+        for pump in list(self._pumps.values()):
+            pump.drop_where(gone, text)
 
     def connection_closed(self, connection: Connection) -> None:
         pump = self._pumps.pop(connection, None)

@@ -47,5 +47,16 @@ class FileService(QObject):
         if unused:
             logs.server.info("deleted %d file(s) no message refers to", len(unused))
 
+    def forget_message(self, room_id: int, seq: int) -> None:
+        """One message was deleted: its attachment goes, and its file unless another
+        message has it (a sweep reads every row and file: too slow for each deletion)."""
+        try:
+            unused = self.attachments.drop_message(room_id, seq)
+        except DatabaseError as failure:
+            logs.db.warning("a deleted message's file not deleted now: %s", failure)
+            return  # the sweep at the next start deletes it
+        for sha256 in unused:
+            self.files.remove(sha256)
+
     def close(self) -> None:
         self.uploads.close()

@@ -62,9 +62,10 @@ class FileStore:
             self._temporary = QTemporaryDir()
             folder = self._temporary.path()
         self.folder = Path(folder)
-        QDir().mkpath(str(self.folder / PARTS))
+        if not QDir().mkpath(str(self.folder / PARTS)):  # a one-line error at start-up
+            raise OSError(f"cannot make the files folder {self.folder / PARTS}")
         for left in (self.folder / PARTS).iterdir():  # an earlier run's unfinished uploads
-            left.unlink(missing_ok=True)
+            self._unlink(left)
 
     def begin(self) -> PartFile | None:
         """A new part file, open for writing; None when it cannot be made."""

@@ -361,7 +361,9 @@ class Room(QObject):
             elif isinstance(effect, Remember):
                 self._moderation.apply(self.info.id, effect.change)
                 if isinstance(effect.change, DeletedMessage) and self._service is not None:
-                    self._service.sweep()  # its file goes with it, unless another has it
+                    self._service.forget_message(self.info.id, effect.change.seq)  # its file too
+                    if self._files is not None:  # and downloads of it stop
+                        self._files.messages_deleted()
                 self.moderated.emit(effect.change)
             elif isinstance(effect, SummaryChanged):
                 self.members_changed.emit()  # the lobby's room_updated

@@ -109,6 +109,17 @@ class RoomFiles:
             return  # the sweep at the next start deletes it if unused
         self._service.files.remove(sha256)
 
+    def messages_deleted(self) -> None:
+        """Messages of the room were deleted: downloads of their attachments stop."""
+        find, room_id = self._service.attachments.find, self._room_id
+        try:
+            self.downloads.drop_where(
+                lambda attachment: find(room_id, attachment.id) is None,
+                "that attachment's message was deleted",
+            )
+        except DatabaseError as failure:
+            logs.db.warning("room %d: downloads not checked now: %s", room_id, failure)
+
     def connection_closed(self, connection: Connection) -> None:
         self._service.uploads.connection_closed(connection)
         self.downloads.connection_closed(connection)

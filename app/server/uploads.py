@@ -131,7 +131,10 @@ class UploadDesk(QObject):
             if used + size > config.max_user_storage:
                 text = f"your files would pass {config.max_user_storage} bytes"
                 raise ProtocolError(ErrorCode.QUOTA_EXCEEDED, text, rid)
-        if config.max_total_storage and not self._attachments.has_file(request.sha256):
+        # A file stored already takes no more room; its hash is public to the room, so the
+        # size must match too, or anyone could pass the limit by naming a known hash.
+        stored = self._attachments.has_file_of_size
+        if config.max_total_storage and not stored(request.sha256, request.size):
             pending = sum(u.declared.size for u in self._uploads.values())
             if self._attachments.total_bytes() + pending + size > config.max_total_storage:
                 text = "the server has no room for more files"

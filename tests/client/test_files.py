@@ -238,3 +238,18 @@ def test_a_refused_upload_says_why_and_leaves_the_queue(
         "“big.bin” was not sent: it is larger than this server accepts"
     ]
     assert not alice_chat.countdown.active  # the room's Send is not held up by it
+
+
+@pytest.mark.server_config(msg_rate=0.5, msg_burst=1, upload_timeout=600.0)
+def test_an_upload_whose_end_is_rate_limited_is_sent_again_soon(
+    qtbot: QtBot, make_client, tmp_path: Path
+) -> None:
+    """The server keeps an upload whose upload_end it refused for the chat budget; the
+    client cancels it before beginning again, rather than waiting for it to time out."""
+    alice_chat, bob_chat = _pair(qtbot, make_client)
+    alice_chat.input_edit.setPlainText("the budget's one message")
+    qtbot.keyClick(alice_chat.input_edit, Qt.Key.Key_Return)
+    path = tmp_path / "later.bin"
+    path.write_bytes(b"y" * 1_000)
+    alice_chat.files.add_files([str(path)])
+    _arrived(qtbot, bob_chat, "later.bin")

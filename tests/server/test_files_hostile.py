@@ -1,6 +1,7 @@
-"""Files attacked by a hostile member on a real server: uploads that never end, uploads
-posted by who may no longer speak or past the chat budgets, a files folder that refuses,
-and frames at the line limit; each bad input gets a clear error and changes nothing."""
+"""Files attacked by a hostile member on a real server: uploads that trickle or never end,
+uploads posted by who may no longer speak or past the chat budgets, floods of tiny chunks,
+odd declarations, downloads that are never read or whose message is deleted, and frames at
+the line limit; each bad input gets a clear error and changes nothing."""
 
 from __future__ import annotations
 
@@ -19,14 +20,12 @@ from tests.server.test_files import (
     KIB,
     begin,
     content,
-    download,
-    files_dir,
     on_disk,
     send_chunks,
     sha,
     upload,
 )
-from tests.server.test_rooms import join
+from tests.server.test_rooms import create, enter, join
 from tests.server.test_slow_reader import stalled_member
 from tests.wire_client import WireClient
 
@@ -64,7 +63,7 @@ def test_empty_chunks_do_not_keep_an_upload_alive(
     pair, server: ChatServer, fake_clock: FakeClock
 ) -> None:
     alice, _, _ = pair
-    ready = begin(alice, content(10))
+    ready = begin(alice, content(1024 * KIB))  # its whole deadline is minutes away
     fake_clock.advance(40)
     chunk(alice, ready["upload_id"], b"")
     alice.request("ping", "pong")
@@ -172,68 +171,6 @@ def test_the_largest_posted_file_message_fits_a_line(pair) -> None:
     assert max(len(line) + 1 for line in bob.raw.split(b"\n")) <= MAX_FRAME_BYTES
 
 
-def test_a_stored_file_that_cannot_be_deleted_does_not_break_the_room(
-    pair, server: ChatServer, caplog: pytest.LogCaptureFixture
-) -> None:
-    """The sweep after a deletion meets a file it cannot remove (here a folder in its place,
-    as a read-only or failing disk would refuse): logged, the room goes on."""
-    alice, bob, _ = pair
-    data = content(3_000)
-    posted = upload(alice, data)
-    stored = files_dir(server) / sha(data)
-    stored.unlink()
-    stored.mkdir()
-    (stored / "in the way").write_bytes(b"x")
-    alice.request("delete_message", "ok", seq=posted["seq"])
-    alice.send(type="say", text="still here")
-    bob.wait_until(lambda: any(m.get("text") == "still here" for m in bob.inbox))
-    assert not [r for r in caplog.records if r.exc_info], "a request raised"
-    assert any("cannot delete" in r.getMessage() for r in caplog.records)
-
-
-def test_a_stored_file_cut_short_on_disk_is_replaced_not_trusted(pair, server: ChatServer) -> None:
-    """Content addressing checks what holds the name: a stored file cut short (a failing
-    disk, a copy gone wrong) is replaced by the next upload of that content."""
-    alice, bob, _ = pair
-    data = content(100 * KIB)
-    upload(alice, data)
-    bob.expect("message")
-    stored = files_dir(server) / sha(data)
-    stored.write_bytes(data[:1000])
-    again = upload(bob, data)["attachment"]
-    assert stored.read_bytes() == data
-    assert download(alice, again["id"]) == data
-
-
-def test_a_files_folder_that_refuses_new_parts_gives_a_clear_error(
-    pair, server: ChatServer
-) -> None:
-    alice, _, _ = pair
-    parts = files_dir(server) / "parts"
-    parts.rmdir()
-    parts.write_bytes(b"not a folder")
-    refused = begin(alice, content(10))
-    assert refused["code"] == "internal_error"
-    assert len(server.directory.files.uploads) == 0
-    alice.request("ping", "pong")
-
-
-def test_a_checked_upload_that_cannot_be_stored_gives_a_clear_error(
-    pair, server: ChatServer
-) -> None:
-    alice, bob, _ = pair
-    data = content(3_000)
-    ready = begin(alice, data)
-    send_chunks(alice, ready, data)
-    (files_dir(server) / sha(data)).mkdir()  # the name it would take is held
-    (files_dir(server) / sha(data) / "x").write_bytes(b"x")
-    alice.send(type="upload_end", upload_id=ready["upload_id"], id="e")
-    assert alice.expect_error("internal_error")["id"] == "e"
-    assert len(server.directory.files.uploads) == 0
-    alice.request("ping", "pong")
-    assert "message" not in bob.types()
-
-
 @pytest.mark.server_config(max_file_bytes=4 * 1024 * KIB, max_output_bytes=256 * KIB,
                            socket_send_buffer=64 * KIB)  # fmt: skip
 def test_a_download_to_a_reader_that_never_reads_stays_bounded(
@@ -275,3 +212,187 @@ def read_to_end_of_download(qtbot, reader: socket.socket) -> list[bytes]:
 
     qtbot.waitUntil(ended, timeout=20_000)
     return bytes(data).splitlines()
+
+
+def test_another_members_upload_cannot_be_fed_ended_or_cancelled(pair, server) -> None:
+    alice, bob, _ = pair
+    data = content(2_000)
+    ready = begin(alice, data)
+    send_chunks(alice, ready, data[:1000])
+    chunk(bob, ready["upload_id"], data[1000:])
+    bob.expect_error("upload_corrupt")
+    bob.send(type="upload_end", upload_id=ready["upload_id"], id="e")
+    assert bob.expect_error("upload_corrupt")["id"] == "e"
+    bob.send(type="upload_cancel", upload_id=ready["upload_id"])
+    bob.request("ping", "pong")
+    send_chunks(alice, ready, data[1000:])  # alice's upload is untouched
+    alice.send(type="upload_end", upload_id=ready["upload_id"], id="e")
+    assert alice.expect("message")["attachment"]["sha256"] == sha(data)
+    chunk(alice, ready["upload_id"], b"late")  # after its end
+    alice.expect_error("upload_corrupt")
+
+
+@pytest.mark.parametrize("offset", [-1, 2**53 + 1, 1_001, "0", 1.5, True])
+def test_a_download_offset_out_of_range_is_refused(pair, offset) -> None:
+    alice, bob, _ = pair
+    attachment = upload(alice, content(1_000))["attachment"]
+    bob.send(type="download", attachment_id=attachment["id"], offset=offset, id="d")
+    assert bob.expect_error("bad_request")["id"] == "d"
+    assert "download_chunk" not in bob.types()
+
+
+def test_at_most_sixteen_downloads_wait_per_connection(pair) -> None:
+    alice, bob, _ = pair
+    attachment = upload(alice, content(200 * KIB))["attachment"]
+    for n in range(40):
+        bob.send(type="download", attachment_id=attachment["id"], id=n)
+    bob.wait_until(lambda: bob.types().count("download_end") + bob.types().count("error") == 40)
+    refused = [m for m in bob.inbox if m["type"] == "error"]
+    assert refused and all(m["code"] == "rate_limited" for m in refused)
+    assert max(len(line) + 1 for line in bob.raw.split(b"\n")) <= MAX_FRAME_BYTES
+
+
+@pytest.mark.parametrize(
+    ("fields", "code"),
+    [
+        ({"mime": "image/png; charset=x"}, "bad_request"),
+        ({"mime": "image/png\n"}, "bad_request"),
+        ({"mime": "/"}, "bad_request"),
+        ({"mime": "x" * 300 + "/y"}, "bad_request"),
+        ({"mime": "text/plain", "width": 10, "height": 10}, "bad_request"),
+        ({"mime": "image/png", "width": 0, "height": 10}, "bad_request"),
+        ({"mime": "image/png", "width": 70_000, "height": 10}, "bad_request"),
+        ({"mime": "image/png", "width": 10}, "bad_request"),
+        ({"name": "\u0301" * 20}, "invalid_file_name"),
+        ({"name": "\u200b\u200b"}, "invalid_file_name"),
+        ({"name": "invoice\u200f\u200fexe.pdf"}, "invalid_file_name"),
+        ({"name": "\ufeffa.txt"}, "invalid_file_name"),
+        ({"size": -1}, "bad_request"),
+        ({"size": 2**60}, "bad_request"),
+        ({"sha256": "A" * 64}, "bad_request"),
+    ],
+)
+def test_odd_declarations_are_refused_and_begin_nothing(
+    pair, server: ChatServer, fields: dict, code: str
+) -> None:
+    alice, _, _ = pair
+    assert begin(alice, content(10), **fields)["code"] == code
+    assert len(server.directory.files.uploads) == 0
+
+
+@pytest.mark.server_config(max_total_storage=100 * KIB)
+def test_naming_a_stored_files_hash_does_not_pass_the_total_storage(pair) -> None:
+    """Hashes of stored files are shown to every member; declaring one with another size
+    must not skip the total-storage check (the upload would then fill the disk for
+    nothing, to be found corrupt at its end)."""
+    alice, bob, _ = pair
+    stored = content(60 * KIB)
+    upload(alice, stored)
+    refused = begin(bob, content(90 * KIB), sha256=sha(stored))
+    assert refused["code"] == "quota_exceeded"
+    assert begin(bob, stored)["type"] == "upload_ready"  # the same file still passes
+
+
+@pytest.mark.server_config(max_user_storage=0)
+def test_one_account_has_one_upload_in_progress_across_rooms_and_connections(
+    login: Login, connect: Connect, server: ChatServer
+) -> None:
+    alice = login("alice")
+    room, ticket = create(alice, "First")
+    first = enter(connect, room, ticket)
+    second = enter(connect, *create(alice, "Second"))
+    assert begin(first, content(10))["type"] == "upload_ready"
+    assert begin(second, content(10))["code"] == "rate_limited"
+    again = join(connect, login("alice"), room)  # a new session replaces the old one...
+    first.wait_closed()
+    assert begin(again, content(10))["type"] == "upload_ready"  # ...and its upload with it
+    assert len(server.directory.files.uploads) == 1
+
+
+@pytest.mark.parametrize("real", [False, True])
+def test_a_flood_of_tiny_chunks_is_budgeted_like_any_request(
+    pair, server: ChatServer, real: bool
+) -> None:
+    """Chunks are free of the request budget because TCP paces their bytes; empty or tiny
+    ones are not paced by anything: 20,000 of them, to no upload (each worth an error
+    frame, more than it costs) or to a real one, are a flood."""
+    alice, bob, _ = pair
+    upload_id = begin(alice, content(100 * KIB))["upload_id"] if real else 999
+    line = json.dumps({"type": "upload_chunk", "upload_id": upload_id, "data": "QQ=="})
+    alice.send_raw((line + "\n").encode() * 20_000)
+    alice.wait_closed(timeout=20_000)
+    assert alice.inbox[-1]["code"] == "rate_limited", alice.inbox[-1]
+    assert alice.types().count("error") < 500
+    bob.request("ping", "pong")
+
+
+@pytest.mark.server_config(max_file_bytes=4 * 1024 * KIB, socket_send_buffer=64 * KIB)
+def test_deleting_a_message_stops_the_downloads_of_its_file(
+    qtbot, server: ChatServer, login: Login, connect: Connect
+) -> None:
+    """A member who began a download before the owner deleted the message does not get the
+    rest of the file: the download ends with `no_such_attachment`."""
+    sender, reader, members = stalled_member(qtbot, server, login, connect)
+    sender.counting = False
+    data = content(4 * 1024 * KIB)
+    posted = upload(sender, data)
+    reader.sendall(
+        b'{"type":"download","attachment_id":%d,"id":"d"}\n' % posted["attachment"]["id"]
+    )
+    stuck = members["stuck"].connection
+    qtbot.waitUntil(lambda: stuck.backlog >= 32 * KIB, timeout=10_000)  # mid-file
+    sender.request("delete_message", "ok", seq=posted["seq"])
+    received = bytearray()
+
+    def ended() -> bool:
+        while b'"no_such_attachment"' not in received and b'"download_end"' not in received:
+            try:
+                chunk = reader.recv(1 << 20)
+            except BlockingIOError:
+                return False
+            assert chunk, "the server closed the connection"
+            received.extend(chunk)
+        return True
+
+    qtbot.waitUntil(ended, timeout=20_000)
+    reader.close()
+    frames = [json.loads(line) for line in bytes(received).splitlines() if b'"error"' in line]
+    assert frames and frames[-1]["code"] == "no_such_attachment" and frames[-1]["id"] == "d"
+    assert b'"download_end"' not in received
+
+
+@pytest.mark.server_config(msg_rate=0, text_bytes_per_minute=0, uploads_per_minute=0)
+def test_entered_and_history_fit_a_line_with_the_largest_file_messages(
+    pair, login: Login, connect: Connect, server: ChatServer
+) -> None:
+    alice, _, room = pair
+    name = "\U0001f600" * 62 + ".bin"
+    mime = "x" * 127 + "/" + "y" * 127
+    for n in range(12):
+        upload(alice, content(10, n), name, '"\\' * 2_000, mime=mime)
+    newcomer_lobby = login("carol")
+    granted = newcomer_lobby.request("join_room", "join_granted", room_id=room["id"])
+    newcomer = connect(port=room["port"])
+    entered = newcomer.request("enter", "entered", ticket=granted["ticket"])
+    assert entered["history"] and all("attachment" in m for m in entered["history"])
+    page = newcomer.request("history", "history")
+    assert page["messages"]
+    assert max(len(line) + 1 for line in newcomer.raw.split(b"\n")) <= MAX_FRAME_BYTES
+
+
+@pytest.mark.parametrize("how", ["kick", "delete_room"])
+def test_a_member_removed_mid_upload_leaves_no_part(
+    pair, login: Login, server: ChatServer, how: str
+) -> None:
+    alice, bob, room = pair
+    ready = begin(bob, content(100 * KIB))
+    send_chunks(bob, ready, content(50 * KIB))
+    bob.request("ping", "pong")
+    assert on_disk(server) == (set(), 1)
+    if how == "kick":
+        alice.request("kick", "ok", name="bob", reason=None)
+    else:
+        login("alice").request("delete_room", "room_deleted", room_id=room["id"])
+    bob.wait_closed()
+    bob.wait_until(lambda: len(server.directory.files.uploads) == 0)
+    assert on_disk(server) == (set(), 0)

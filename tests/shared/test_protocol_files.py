@@ -106,8 +106,16 @@ def test_names_that_could_be_paths_devices_or_spoofs_are_invalid_file_name(name:
 
 
 @pytest.mark.parametrize(
-    "name", ["notes.txt", "가" * 85, "x" * 255, ".bashrc", "console.txt", "lpt10", "a b.c"]
-)
+    "name",
+    [
+        "notes.txt", "가" * 85, "x" * 255, ".bashrc", "console.txt", "lpt10", "a b.c",
+        "\u1100\u1161\u11a8.txt",  # Hangul as macOS decomposes it
+        "Tiếng Việt.docx", "e\u0301\u0323.txt",  # Vietnamese, precomposed or not
+        "\u2764\ufe0f.png", "\U0001f468\u200d\U0001f469\u200d\U0001f467.jpg",  # VS16, ZWJ
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645.pdf",  # Persian, with ZWNJ
+        "\u05e9\u05dc\u05d5\u05dd.txt", "\u0915\u094d\u0937.txt",  # Hebrew, Devanagari
+    ],
+)  # fmt: skip
 def test_ordinary_names_pass(name: str) -> None:
     assert check_file_name(name) == name
 

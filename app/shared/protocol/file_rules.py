@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import binascii
 import re
+import unicodedata
 
 from app.shared.protocol.errors import ErrorCode, ProtocolError, RequestId
 
@@ -23,6 +24,15 @@ SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 # C0 and C1 controls, DEL, line separators, and bidi embeddings, overrides and isolates
 # ("invoice\u202egpj.exe" shows as "invoiceexe.jpg"); and the characters Windows refuses.
 _FORBIDDEN = re.compile('[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069/\\\\<>:"|?*]')
+# Drawn as nothing, or reordering what is around them without being an override: bidi
+# marks (ALM, LRM, RLM), zero-width space, word joiner and invisible operators, the byte
+# order mark, the Mongolian vowel separator and the Hangul fillers. ZWJ and ZWNJ stay: emoji
+# sequences and Persian or Indic names need them.
+_INVISIBLE = re.compile(
+    "[\u061c\u115f\u1160\u180e\u200b\u200e\u200f\u2060-\u2064\u3164\ufeff\uffa0]"
+)
+_UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Cn", "Zs", "Zl", "Zp", "Mn", "Me"})
+MARKS_IN_A_ROW = 4  # combining marks on one character, at most (Vietnamese needs 2)
 # Windows device names, with or without an extension ("con.txt" opens the console there).
 _RESERVED = re.compile(r"(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?", re.IGNORECASE)
 # RFC 6838 restricted names: type/subtype, no parameters.
@@ -31,8 +41,9 @@ _MIME = re.compile(r"[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-
 
 def check_file_name(name: str, request_id: RequestId = None) -> str:
     """A file's name as sent, or `invalid_file_name`: 1 to 255 UTF-8 bytes, no path
-    separator or other character Windows refuses, no control or bidi control character,
-    not `.` or `..`, not a Windows device name (`con.txt`), no leading or trailing space
+    separator or other character Windows refuses, no control, bidi control or invisible
+    character, a visible character, at most MARKS_IN_A_ROW combining marks in a row, not
+    `.` or `..`, not a Windows device name (`con.txt`), no leading or trailing space
     and no trailing dot."""
     problem = None
     if not name or len(name.encode("utf-8", "replace")) > FILE_NAME_MAX_BYTES:
@@ -45,9 +56,26 @@ def check_file_name(name: str, request_id: RequestId = None) -> str:
         problem = "a file name is not a Windows device name such as con or lpt1"
     elif any("\ud800" <= char <= "\udfff" for char in name):
         problem = "a file name holds no unpaired surrogate"
+    elif _INVISIBLE.search(name):
+        problem = "a file name holds no invisible character such as U+200B or U+200F"
+    else:
+        problem = _unseen_problem(name)
     if problem is not None:
         raise ProtocolError(ErrorCode.INVALID_FILE_NAME, problem, request_id)
     return name
+
+
+def _unseen_problem(name: str) -> str | None:
+    """Why `name` would not show as what it is: no visible character, or a pile of
+    combining marks (drawn over the lines around it); None when it shows."""
+    visible, marks = False, 0
+    for char in name:
+        category = unicodedata.category(char)
+        marks = marks + 1 if category in ("Mn", "Me") else 0
+        if marks > MARKS_IN_A_ROW:
+            return f"a file name has at most {MARKS_IN_A_ROW} combining marks in a row"
+        visible = visible or category not in _UNSEEN_CATEGORIES
+    return None if visible else "a file name needs a visible character"
 
 
 def check_mime(mime: str, request_id: RequestId = None) -> str:
