@@ -10,6 +10,7 @@ from app.server.addresses import ipv6_prefix_length
 from app.server.flags import (
     FlagGroup,
     flag,
+    node_label,
     non_negative_float,
     non_negative_int,
     port_number,
@@ -166,6 +167,38 @@ class ServerConfig:
             SERVER,
             parse=server_name,
             metavar="NAME",
+        ),
+    )
+    node_name: str = field(
+        default="",
+        metadata=flag(
+            "--node-name",
+            "PostgreSQL only: this server's name among the nodes sharing the database "
+            "(default: the host name and --port; with --port 0, the process id too)",
+            SERVER,
+            parse=node_label,
+            metavar="NAME",
+        ),
+    )
+    advertise_host: str = field(
+        default="",
+        metadata=flag(
+            "--advertise-host",
+            "PostgreSQL only: the address clients of other nodes use to reach this node's "
+            "room ports (default: --host)",
+            SERVER,
+            metavar="HOST",
+        ),
+    )
+    node_lease: float = field(
+        default=10.0,
+        metadata=flag(
+            "--node-lease",
+            "PostgreSQL only: a node that has not renewed its lease for this long is dead; "
+            "it renews every third of it (default: %(default)s)",
+            LIMITS,
+            parse=positive_float,
+            metavar="SECONDS",
         ),
     )
     announce: bool = field(

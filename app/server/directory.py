@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QHostAddress, QTcpServer
@@ -17,12 +18,16 @@ from app.server.database import DatabaseError
 from app.server.history_eraser import HistoryEraser
 from app.server.read_marker_store import ReadMarkerStore
 from app.server.room import HISTORY_LENGTH, Room, RoomInfo
+from app.server.seats import Holder
 from app.server.store import ChatStore, StoredRoom
 from app.server.tls import make_listener
 from app.shared import logs
 from app.shared.limits import Clock
 from app.shared.protocol import ChatMessage, ErrorCode, ProtocolError, RequestId, RoomSummary
 from app.shared.validation import name_skeleton
+
+if TYPE_CHECKING:
+    from app.server.remote_rooms import RemoteRoom, RemoteRooms
 
 MAX_PORT_ATTEMPTS = 1_000
 
@@ -67,21 +72,33 @@ class RoomDirectory(QObject):
         self._update_timers: dict[int, QTimer] = {}  # per room: updates wait for it
         self._updates_due: set[int] = set()  # rooms that changed while their timer ran
         self._eraser = HistoryEraser(store, self)  # a deleted room's messages, in batches
+        # Set by a node of a PostgreSQL-backed server (nodes.py): the other nodes' rooms,
+        # how a ticket one of their lobbies issued is taken, and the host its rooms show.
+        self.elsewhere: RemoteRooms | None = None
+        self.shared_tickets: Callable[[int, str], Holder | None] | None = None
+        self.advertise_host = ""
 
     def find(self, room_id: int) -> Room | None:
         return self.rooms.get(room_id)
 
+    def find_joinable(self, room_id: int) -> Room | RemoteRoom | None:
+        """The room, here or on another node."""
+        room = self.rooms.get(room_id)
+        if room is None and self.elsewhere is not None:
+            return self.elsewhere.find(room_id)
+        return room
+
     def listing(self) -> list[RoomSummary]:
-        return [room.summary() for room in self.rooms.values()]
+        rooms = [room.summary() for room in self.rooms.values()]
+        return rooms if self.elsewhere is None else rooms + self.elsewhere.listing()
 
     def check_name_free(self, name: str, request_id: RequestId) -> None:
         skeleton = name_skeleton(name)  # without case, and look-alikes count as the same
-        for room in self.rooms.values():
-            if name_skeleton(room.info.name) == skeleton:
+        names = [room.info.name for room in self.rooms.values()]
+        for taken in names if self.elsewhere is None else names + self.elsewhere.names():
+            if name_skeleton(taken) == skeleton:
                 raise ProtocolError(
-                    ErrorCode.ROOM_NAME_TAKEN,
-                    f"a room named {room.info.name!r} is open",
-                    request_id,
+                    ErrorCode.ROOM_NAME_TAKEN, f"a room named {taken!r} is open", request_id
                 )
 
     def check_room_allowed(self, owner: str, request_id: RequestId) -> None:
@@ -147,11 +164,13 @@ class RoomDirectory(QObject):
         self._register(room, "persistent room" if persistent else "room", "opened")
         return room
 
-    def reopen_persistent_rooms(self) -> None:
-        """Open every persistent room the database holds, on the port it had if that is free
-        (else on a new one, recorded), with its newest messages for newcomers."""
+    def reopen_persistent_rooms(self, only: Collection[int] | None = None) -> None:
+        """Open every persistent room the database holds (or those of `only`: a node's), on
+        the port it had if that is free (else on a new one, recorded), with its newest
+        messages for newcomers."""
         for stored in self._store.persistent_rooms():
-            self._reopen(stored)
+            if only is None or stored.id in only:
+                self._reopen(stored)
 
     def _reopen(self, stored: StoredRoom) -> None:
         listener = self._listen(stored.port)
@@ -206,6 +225,10 @@ class RoomDirectory(QObject):
             self._wall_clock,
         )
         room.set_name_check(self.check_name_free)
+        if self.advertise_host:
+            room.set_host(self.advertise_host)
+        if self.shared_tickets is not None:
+            room.use_shared_tickets(self.shared_tickets)
         room.members_changed.connect(lambda: self._room_changed(room))
         room.emptied.connect(lambda: self.close_room(room_id))
         room.member_joined.connect(lambda name: self.member_joined.emit(room, name))

@@ -152,3 +152,10 @@ def server_name(text: str) -> str:
     if len(text.encode("utf-8")) > 63 or not text.isprintable():
         raise argparse.ArgumentTypeError("must be at most 63 bytes of printable text")
     return text
+
+
+def node_label(text: str) -> str:
+    """A `--node-name`: printable, at most 63 bytes (it goes into every NOTIFY), no space."""
+    if len(text.encode("utf-8")) > 63 or not text.isprintable() or " " in text:
+        raise argparse.ArgumentTypeError("must be at most 63 bytes of printable text, no space")
+    return text

@@ -27,6 +27,7 @@ from app.server.directory import RoomDirectory
 from app.server.hash_queue import Priority
 from app.server.hashing import PasswordHasher
 from app.server.presence import PresenceBoard
+from app.server.remote_rooms import RemoteRoom
 from app.server.rights import check_may_create_persistent, check_may_delete
 from app.server.room import Room
 from app.server.search import MessageSearch
@@ -231,6 +232,10 @@ class Lobby(SigningIn, QObject):
         for session in list(self.online.values()):
             if session.name != presence.name:
                 session.connection.send_bytes(data)
+
+    def announce(self, event: ServerEvent) -> None:
+        """Send a lobby event to every logged-in session (another node's room, say)."""
+        self._announce(event)
 
     def _announce(self, event: ServerEvent) -> None:
         data = encode(event)
@@ -569,13 +574,15 @@ class Lobby(SigningIn, QObject):
         )
         logs.server.info("%s deleted room %d %r", session.name, room_id, room.info.name)
 
-    def _find_room(self, request: JoinRoom | DeleteRoom) -> Room:
-        room = self._directory.find(request.room_id)
+    def _find_room(self, request: JoinRoom | DeleteRoom) -> Room | RemoteRoom:
+        room: Room | RemoteRoom | None = self._directory.find(request.room_id)
+        if room is None and isinstance(request, JoinRoom):  # perhaps on another node
+            room = self._directory.find_joinable(request.room_id)
         if room is None:
             raise ProtocolError(ErrorCode.NO_SUCH_ROOM, "no open room has that id", request.id)
         return room
 
-    def _grant_seat(self, session: Session, room: Room, request: JoinRoom) -> None:
+    def _grant_seat(self, session: Session, room: Room | RemoteRoom, request: JoinRoom) -> None:
         # The room checks again that they are not inside (they may have entered while we
         # hashed); a second ask replaces the first ticket, never two seats.
         try:

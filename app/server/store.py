@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 
 from app.server.database import Database, DatabaseError, Step
+from app.server.node_schema import NODES_STEP
 from app.server.search_sql import Position, create_search_index, find
 from app.shared.timefmt import utc_now_iso
 from app.shared.validation import name_skeleton
@@ -146,6 +147,7 @@ MIGRATIONS: list[list[Step]] = [
             seq INTEGER NOT NULL,
             PRIMARY KEY (room_id, name)){without_rowid}""",
     ],
+    NODES_STEP,  # the nodes sharing a PostgreSQL database (node_schema.py)
 ]
 INSTANCE_KEY = "instance"
 

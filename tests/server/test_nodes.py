@@ -1,0 +1,171 @@
+"""Several servers on one PostgreSQL database, each a node: leases, one lobby listing every
+node's rooms live, a client of one node chatting in a room of another, shared tickets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.server.node_registry import NodeNameInUseError
+from app.server.server import ChatServer
+from tests.conftest import PASSWORD
+from tests.db_access import query_db
+from tests.fake_clock import FakeClock
+from tests.wire_client import WireClient
+
+pytestmark = pytest.mark.parametrize("db_engine", ["postgresql"])
+
+Nodes = Callable[..., ChatServer]
+
+
+@pytest.fixture
+def node(make_server) -> Nodes:
+    """A node named `name` on the test's database (every node shares it)."""
+
+    def start(name: str, **overrides) -> ChatServer:
+        return make_server(node_name=name, **overrides)
+
+    return start
+
+
+@pytest.fixture
+def client(qtbot: QtBot):
+    """`client(server, name)`: a main-port client of that node, registered once, logged in."""
+    clients: list[WireClient] = []
+    registered: set[str] = set()
+
+    def log_in(server: ChatServer, name: str) -> WireClient:
+        main = WireClient(qtbot, server.port)
+        clients.append(main)
+        main.expect("welcome")
+        if name not in registered:
+            main.request("register", "registered", name=name, password=PASSWORD)
+            registered.add(name)
+        main.request("login", "logged_in", name=name, password=PASSWORD)
+        return main
+
+    yield log_in
+    for each in clients:
+        each.close()
+
+
+def node_rows(db_path: str) -> list[tuple]:
+    return query_db(db_path, "SELECT name, port FROM nodes ORDER BY name")
+
+
+def test_two_nodes_share_a_database_and_one_that_stops_removes_itself(node, db_path) -> None:
+    a = node("a")
+    b = node("b")
+    assert node_rows(db_path) == [("a", a.port), ("b", b.port)]
+    b.shutdown()
+    assert node_rows(db_path) == [("a", a.port)]
+
+
+def test_a_live_node_name_is_refused_and_the_first_node_keeps_serving(node, db_path) -> None:
+    a = node("a")
+    with pytest.raises(NodeNameInUseError) as refused:
+        node("a")
+    assert "node name 'a' is in use by a live node (process " in str(refused.value)
+    assert node_rows(db_path) == [("a", a.port)]
+
+
+def test_a_lobby_on_one_node_lists_rooms_of_another_live(node, client) -> None:
+    a, b = node("a"), node("b", advertise_host="127.0.0.1")
+    alice = client(a, "alice")
+    bob = client(b, "bob")
+    created = bob.request("create_room", "room_created", name="Lounge", capacity=3)
+    assert created["room"]["host"] == "127.0.0.1"  # --advertise-host, given
+    added = alice.expect("room_added")["room"]
+    assert (added["name"], added["port"], added["host"]) == ("Lounge", b.directory.rooms[
+        created["room"]["id"]].port, "127.0.0.1")  # fmt: skip
+    carol = client(a, "carol")  # a login on A lists B's room too
+    assert [room["name"] for room in carol.request("list_rooms", "rooms")["rooms"]] == ["Lounge"]
+    # The name is taken on every node.
+    carol.send(type="create_room", name="lounge", capacity=2, id=4)
+    carol.expect_error("room_name_taken")
+    b.close_room(created["room"]["id"])
+    assert alice.expect("room_removed")["room_id"] == created["room"]["id"]
+
+
+def test_a_client_of_one_node_chats_in_a_room_of_another(node, client, qtbot) -> None:
+    a, b = node("a"), node("b")
+    bob = client(b, "bob")
+    created = bob.request("create_room", "room_created", name="Lounge", capacity=3)
+    inside_b = WireClient(qtbot, created["room"]["port"])
+    inside_b.request("enter", "entered", ticket=created["ticket"])
+    alice = client(a, "alice")
+    [listed] = alice.request("list_rooms", "rooms")["rooms"]
+    alice.send(type="join_room", room_id=listed["id"])
+    granted = alice.next()
+    assert granted["type"] == "join_granted", granted
+    assert granted["room"]["host"] == "127.0.0.1"  # B's --host: where its rooms listen
+    inside_a = WireClient(qtbot, granted["room"]["port"])
+    entered = inside_a.request("enter", "entered", ticket=granted["ticket"])
+    assert entered["members"] == ["bob", "alice"]
+    inside_a.request("say", "message", text="hello from A")
+    assert inside_b.expect("message")["text"] == "hello from A"
+    # A's lobby follows the member count B reports.
+    qtbot.waitUntil(lambda: _members_seen(alice) == 2, timeout=5_000)
+    # A ticket is used once, whichever node it is shown to.
+    again = WireClient(qtbot, granted["room"]["port"])
+    again.send(type="enter", ticket=granted["ticket"])
+    again.expect_error("bad_ticket")
+    for each in (inside_a, inside_b, again):
+        each.close()
+
+
+def _members_seen(lobby: WireClient) -> int:
+    updates = [m for m in lobby.inbox if m.get("type") == "room_updated"]
+    return updates[-1]["room"]["members"] if updates else -1
+
+
+def test_twenty_clients_racing_for_the_last_seat_through_three_nodes_get_one(
+    node, client, qtbot
+) -> None:
+    nodes = [node("a"), node("b"), node("c")]
+    owner = client(nodes[1], "owner")
+    created = owner.request("create_room", "room_created", name="Last", capacity=2)
+    room_id, port = created["room"]["id"], created["room"]["port"]
+    inside = [WireClient(qtbot, port)]
+    inside[0].request("enter", "entered", ticket=created["ticket"])
+    lobbies = [client(nodes[i % 3], f"racer{i}") for i in range(20)]
+    for each in lobbies:
+        each.send(type="join_room", room_id=room_id, id=1)
+    tickets = []
+    for each in lobbies:
+        reply = each.next()
+        if reply["type"] == "join_granted":
+            tickets.append(reply["ticket"])
+        else:
+            assert reply["code"] == "room_full", reply
+    assert tickets  # at least the other nodes' lobbies issue them: the room decides
+    racers = [WireClient(qtbot, port) for _ in tickets]
+    for racer, ticket in zip(racers, tickets, strict=True):
+        racer.send(type="enter", ticket=ticket, id=2)
+    outcomes = [racer.next()["type"] for racer in racers]
+    assert outcomes.count("entered") == 1, outcomes
+    assert set(outcomes) <= {"entered", "error"}
+    assert len(nodes[1].directory.rooms[room_id].members) == 2
+    for each in inside + racers:
+        each.close()
+
+
+def test_a_node_whose_lease_runs_out_is_forgotten_and_its_rooms_leave_every_lobby(
+    node, client, db_path
+) -> None:
+    wall = FakeClock(1_000_000.0)
+    a = node("a", wall_clock=wall, node_lease=6.0)
+    b = node("b", wall_clock=wall, node_lease=6.0)
+    alice = client(a, "alice")
+    bob = client(b, "bob")
+    created = bob.request("create_room", "room_created", name="Doomed", capacity=3)
+    assert alice.expect("room_added")["room"]["id"] == created["room"]["id"]
+    b.node._timer.stop()  # B hangs: it renews no more
+    wall.advance(7.0)
+    a.node.renew()
+    assert node_rows(db_path) == [("a", a.port)]
+    assert alice.expect("room_removed")["room_id"] == created["room"]["id"]
+    closed = query_db(db_path, "SELECT closed_at IS NOT NULL FROM rooms")
+    assert closed == [(True,)]
