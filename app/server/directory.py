@@ -76,6 +76,7 @@ class RoomDirectory(QObject):
         # how a ticket one of their lobbies issued is taken, and the host its rooms show.
         self.elsewhere: RemoteRooms | None = None
         self.shared_tickets: Callable[[int, str], Holder | None] | None = None
+        self.shared_revoke: Callable[[str], None] | None = None
         self.advertise_host = ""
 
     def find(self, room_id: int) -> Room | None:
@@ -321,6 +322,11 @@ class RoomDirectory(QObject):
         """Drop the user's unused tickets in every room (they logged out), freeing seats."""
         for room in list(self.rooms.values()):
             room.revoke_tickets(user_key)
+        if self.shared_revoke is not None:  # and those for other nodes' rooms
+            try:
+                self.shared_revoke(user_key)
+            except DatabaseError as failure:  # they expire by themselves
+                logs.db.warning("tickets of %s for other nodes kept: %s", user_key, failure)
 
     def trim_tickets(self, user_key: str) -> None:
         """Keep at most `--tickets-per-user` unused tickets of the user's, the newest."""

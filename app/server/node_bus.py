@@ -95,10 +95,12 @@ class NodeBus(QObject):
         """Called every few seconds: a lost listening connection is reopened (then
         `reconnected`), since the driver does not notice the loss by itself."""
         if self._listening is not None:
-            query = QSqlQuery(self._listening)
-            alive = query.exec("SELECT 1")
-            query.finish()
-            del query
+            alive = False
+            if self._listening.isOpen():  # the driver closes it when it sees the loss
+                query = QSqlQuery(self._listening)
+                alive = query.exec("SELECT 1")
+                query.finish()
+                del query
             if alive:
                 return
             logs.db.warning("node bus: the listening connection was lost; reopening")

@@ -68,6 +68,7 @@ class Node(QObject):
         self.bus.notice_received.connect(self._on_bus_notice_received)
         self.bus.reconnected.connect(self._on_bus_reconnected)
         self._directory: RoomDirectory | None = None
+        self._missed = False  # notices may have been missed: read every room again
         self._timer = QTimer(self)
         self._timer.setInterval(int(self._lease * 1000 / 3))
         self._timer.timeout.connect(self.renew)
@@ -93,6 +94,7 @@ class Node(QObject):
         self._directory = directory
         directory.elsewhere = self.remote
         directory.shared_tickets = self.tickets.take
+        directory.shared_revoke = self.tickets.revoke
         directory.advertise_host = self._advertise_host
         for room in directory.rooms.values():  # reopened before the node was attached
             self._on_directory_room_changed(room)
@@ -121,11 +123,14 @@ class Node(QObject):
         now = self._wall_clock()
         rooms = self._directory.rooms.values() if self._directory is not None else ()
         members = sum(len(room.members) for room in rooms)
+        self.bus.check()  # first: it has a connection of its own
         try:
             if not self.registry.renew(now + self._lease, len(rooms), members):
                 logs.server.error("node %r: the lease had run out; registering again", self.name)
                 self.registry.register(self._port, now + self._lease, now)
-            self.bus.check()
+            if self._missed:  # the bus listens again: what it missed is in the tables
+                self.remote.resynchronise()
+                self._missed = False
             dead = self.registry.forget_dead(now)
             if dead:
                 logs.server.warning("node(s) %s stopped renewing their lease", ", ".join(dead))
@@ -177,10 +182,7 @@ class Node(QObject):
 
     @Slot()
     def _on_bus_reconnected(self) -> None:
-        try:
-            self.remote.resynchronise()
-        except DatabaseError as failure:
-            logs.db.warning("node %r: rooms not read again: %s", self.name, failure)
+        self._missed = True  # read again once the store's connection answers too
 
     def stop(self) -> None:
         """Leave cleanly: the row goes, and the other nodes are told."""

@@ -13,6 +13,7 @@ from app.server.server import ChatServer
 from tests.conftest import PASSWORD
 from tests.db_access import query_db
 from tests.fake_clock import FakeClock
+from tests.server.test_postgres import cut_server_connections
 from tests.wire_client import WireClient
 
 pytestmark = pytest.mark.parametrize("db_engine", ["postgresql"])
@@ -169,3 +170,42 @@ def test_a_node_whose_lease_runs_out_is_forgotten_and_its_rooms_leave_every_lobb
     assert alice.expect("room_removed")["room_id"] == created["room"]["id"]
     closed = query_db(db_path, "SELECT closed_at IS NOT NULL FROM rooms")
     assert closed == [(True,)]
+
+
+@pytest.mark.qt_log_ignore("QSocketNotifier: Invalid socket")  # the cut listening socket
+def test_a_node_that_lost_its_listening_connection_reads_the_rooms_again(
+    node, client, pg_cluster, db_path, qtbot
+) -> None:
+    a, b = node("a", node_lease=600.0), node("b", node_lease=600.0)  # renewed by hand here
+    alice = client(a, "alice")
+    bob = client(b, "bob")
+    cut_server_connections(pg_cluster, db_path)  # every connection: A's listener among them
+
+    def created() -> bool:
+        bob.send(type="create_room", name="Missed", capacity=2, id=9)
+        reply = bob.next()
+        return reply["type"] == "room_created"  # else server_busy while B reconnects
+
+    qtbot.waitUntil(created, timeout=10_000)  # its notice goes to nobody at A
+
+    def caught_up() -> bool:  # A finds its listener gone, listens again, reads the tables
+        a.node.renew()
+        return "room_added" in alice.types()
+
+    qtbot.waitUntil(caught_up, timeout=10_000)
+    assert alice.expect("room_added")["room"]["name"] == "Missed"
+
+
+def test_logging_out_revokes_tickets_for_another_nodes_room(node, client, db_path) -> None:
+    a, b = node("a"), node("b")
+    bob = client(b, "bob")
+    bob.request("create_room", "room_created", name="Lounge", capacity=3)
+    alice = client(a, "alice")
+    [listed] = alice.request("list_rooms", "rooms")["rooms"]
+    alice.request("join_room", "join_granted", room_id=listed["id"])
+    assert query_db(db_path, "SELECT name FROM shared_tickets") == [("alice",)]
+    alice.request("logout", "bye")
+    alice.wait_closed()
+    alice.qtbot.waitUntil(
+        lambda: query_db(db_path, "SELECT name FROM shared_tickets") == [], timeout=5_000
+    )
