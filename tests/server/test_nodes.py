@@ -3,6 +3,8 @@ node's rooms live, a client of one node chatting in a room of another, shared ti
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 
 import pytest
@@ -10,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from app.server.node_registry import NodeNameInUseError
 from app.server.server import ChatServer
-from tests.conftest import PASSWORD
+from tests.conftest import MAIN, PASSWORD
 from tests.db_access import query_db
 from tests.fake_clock import FakeClock
 from tests.server.test_postgres import cut_server_connections
@@ -209,3 +211,46 @@ def test_logging_out_revokes_tickets_for_another_nodes_room(node, client, db_pat
     alice.qtbot.waitUntil(
         lambda: query_db(db_path, "SELECT name FROM shared_tickets") == [], timeout=5_000
     )
+
+
+def test_kill_9_of_a_node_reopens_its_persistent_room_on_a_live_node_with_its_messages(
+    node, client, db_path, qtbot
+) -> None:
+    a = node("a", node_lease=2.0)
+    b = subprocess.Popen(
+        [sys.executable, MAIN, "--mode", "server", "--headless", "--port", "0",
+         "--db", db_path, "--hash-profile", "test", "--registrations-per-address", "0",
+         "--node-name", "b", "--node-lease", "2", "--persistent-rooms", "everyone"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    try:
+        assert b.stdout is not None
+        b_port = int(b.stdout.readline().rsplit(":", 1)[1])
+        bob = WireClient(qtbot, b_port)
+        bob.expect("welcome")
+        bob.request("register", "registered", name="bob", password=PASSWORD)
+        bob.request("login", "logged_in", name="bob", password=PASSWORD)
+        created = bob.request(
+            "create_room", "room_created", name="Keep", capacity=3, persistent=True
+        )
+        room_id = created["room"]["id"]
+        inside = WireClient(qtbot, created["room"]["port"])
+        inside.request("enter", "entered", ticket=created["ticket"])
+        inside.request("say", "message", text="acknowledged before the crash")
+        alice = client(a, "alice")
+        assert [r["id"] for r in alice.request("list_rooms", "rooms")["rooms"]] == [room_id]
+    finally:
+        b.kill()  # SIGKILL: no goodbye, the lease simply runs out
+        b.wait(timeout=30)
+        if b.stdout is not None:
+            b.stdout.close()
+    inside.wait_closed()
+    qtbot.waitUntil(lambda: room_id in a.directory.rooms, timeout=15_000)  # < 2 x lease + 1
+    moved = alice.expect("room_added")["room"]
+    assert (moved["id"], moved["port"]) == (room_id, a.directory.rooms[room_id].port)
+    granted = alice.request("join_room", "join_granted", room_id=room_id)
+    again = WireClient(qtbot, granted["room"]["port"])
+    entered = again.request("enter", "entered", ticket=granted["ticket"])
+    assert [m["text"] for m in entered["history"]] == ["acknowledged before the crash"]
+    for each in (bob, inside, again):
+        each.close()
