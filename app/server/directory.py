@@ -27,6 +27,7 @@ from app.shared.protocol import ChatMessage, ErrorCode, ProtocolError, RequestId
 from app.shared.validation import name_skeleton
 
 if TYPE_CHECKING:
+    from app.server.placement import Placement
     from app.server.remote_rooms import RemoteRoom, RemoteRooms
 
 MAX_PORT_ATTEMPTS = 1_000
@@ -77,6 +78,7 @@ class RoomDirectory(QObject):
         self.elsewhere: RemoteRooms | None = None
         self.shared_tickets: Callable[[int, str], Holder | None] | None = None
         self.shared_revoke: Callable[[str], None] | None = None
+        self.placement: Placement | None = None  # which node opens a new room
         self.advertise_host = ""
 
     def find(self, room_id: int) -> Room | None:

@@ -493,6 +493,21 @@ class Lobby(SigningIn, QObject):
         def open_room(password_hash: str | None) -> None:
             self._directory.check_name_free(name, request.id)  # things may have changed
             self._directory.check_room_allowed(session.name or "", request.id)
+            placement = self._directory.placement  # a node of several: maybe elsewhere
+            if placement is not None and (target := placement.choose()) != placement.node:
+                key, who, operator = session.user_key or "", session.name or "", session.operator
+                placement.place(
+                    target,
+                    (name, who, capacity, password_hash, persistent),
+                    self._after_hashing(
+                        session,
+                        request.id,
+                        lambda result: session.connection.send(
+                            placement.created(result, key, who, operator, request.id)
+                        ),
+                    ),
+                )
+                return
             room = self._directory.open_room(
                 name, session.name or "", capacity, password_hash, request.id, persistent
             )

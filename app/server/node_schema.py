@@ -32,4 +32,16 @@ NODES_STEP: list[Step] = [
         operator INTEGER NOT NULL DEFAULT 0,
         expires_at DOUBLE PRECISION NOT NULL,
         used BOOLEAN NOT NULL DEFAULT false){without_rowid}""",
+    # A new room one node's lobby asked another node to open (placement.py): the request,
+    # then the room's id or the error code the target answered with.
+    """CREATE TABLE placements (
+        id {row_id},
+        node TEXT NOT NULL,
+        name TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        capacity INTEGER NOT NULL,
+        password_hash TEXT,
+        persistent INTEGER NOT NULL DEFAULT 0,
+        room_id INTEGER,
+        error TEXT)""",
 ]

@@ -14,6 +14,7 @@ from app.server.database import DatabaseError
 from app.server.engines import PostgresEngine
 from app.server.node_bus import NodeBus, Notice
 from app.server.node_registry import NodeNameInUseError, NodeRegistry
+from app.server.placement import PLACE, PLACED, Placement
 from app.server.remote_rooms import RemoteRooms
 from app.server.shared_tickets import SharedTickets
 from app.server.store import ChatStore
@@ -69,6 +70,7 @@ class Node(QObject):
         self.bus.reconnected.connect(self._on_bus_reconnected)
         self._directory: RoomDirectory | None = None
         self._missed = False  # notices may have been missed: read every room again
+        self.placement: Placement | None = None  # made by attach()
         self._timer = QTimer(self)
         self._timer.setInterval(int(self._lease * 1000 / 3))
         self._timer.timeout.connect(self.renew)
@@ -96,6 +98,10 @@ class Node(QObject):
         directory.shared_tickets = self.tickets.take
         directory.shared_revoke = self.tickets.revoke
         directory.advertise_host = self._advertise_host
+        self.placement = Placement(
+            self.registry.db, self.name, self.bus, directory, self._lease, self, self._wall_clock
+        )
+        directory.placement = self.placement
         for room in directory.rooms.values():  # reopened before the node was attached
             self._on_directory_room_changed(room)
         directory.room_added.connect(self._on_directory_room_changed)
@@ -174,6 +180,10 @@ class Node(QObject):
                 room_id = int(notice.subject)
                 if self._directory is None or room_id not in self._directory.rooms:
                     self.remote.refresh(room_id)
+            elif notice.kind == PLACE and notice.subject.isdigit() and self.placement:
+                self.placement.on_place(int(notice.subject))
+            elif notice.kind == PLACED and notice.subject.isdigit() and self.placement:
+                self.placement.on_placed(int(notice.subject))
             elif notice.kind == NODE:  # one came or left: a leaver's rooms want a node
                 self._take_over()
                 self.remote.resynchronise()

@@ -254,3 +254,26 @@ def test_kill_9_of_a_node_reopens_its_persistent_room_on_a_live_node_with_its_me
     assert [m["text"] for m in entered["history"]] == ["acknowledged before the crash"]
     for each in (bob, inside, again):
         each.close()
+
+
+def test_a_new_room_is_placed_on_the_least_loaded_live_node(node, client, qtbot, db_path) -> None:
+    a, b, c = node("a"), node("b"), node("c")
+    alice = client(a, "alice")
+    made = [
+        alice.request("create_room", "room_created", name=name, capacity=2)
+        for name in ("One", "Two", "Three")
+    ]
+    # Fewest rooms first (this node on a tie): one room on each node.
+    assert [len(n.directory.rooms) for n in (a, b, c)] == [1, 1, 1]
+    two = made[1]["room"]
+    assert two["id"] in b.directory.rooms and two["port"] == b.directory.rooms[two["id"]].port
+    inside = WireClient(qtbot, two["port"])  # the creator enters with the ticket A gave
+    assert inside.request("enter", "entered", ticket=made[1]["ticket"])["you"] == "alice"
+    qtbot.waitUntil(
+        lambda: query_db(db_path, "SELECT SUM(members) FROM rooms WHERE node = 'b'") == [(1,)]
+    )
+    # Then fewest members: B's lobby places its room on A (C is as empty, but later).
+    bob = client(b, "bob")
+    four = bob.request("create_room", "room_created", name="Four", capacity=2)["room"]
+    assert four["id"] in a.directory.rooms
+    inside.close()
