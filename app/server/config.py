@@ -18,6 +18,7 @@ from app.server.flags import (
     positive_float,
     room_capacity,
     server_name,
+    worker_count,
     yes_no,
 )
 
@@ -188,6 +189,18 @@ class ServerConfig:
             "room ports (default: --host)",
             SERVER,
             metavar="HOST",
+        ),
+    )
+    workers: int = field(
+        default=1,
+        metadata=flag(
+            "--workers",
+            "PostgreSQL only, headless: run N node processes under this command, on --port "
+            "and the N-1 ports after it (each any free port with --port 0); 'auto' = one per "
+            "core (default: %(default)s)",
+            SERVER,
+            parse=worker_count,
+            metavar="N",
         ),
     )
     node_lease: float = field(
