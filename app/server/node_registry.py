@@ -13,6 +13,11 @@ from app.shared.timefmt import utc_now_iso
 
 # A node is live while its lease runs; `:now` is the asking node's wall clock.
 _LIVE = "SELECT name FROM nodes WHERE lease_until >= :now"
+# A room whose node is NULL: one from before nodes, or one another node is opening right now
+# (its row is written before its node is). Only a node alone takes such rooms.
+_UNOWNED = (
+    "(node IS NULL AND NOT EXISTS (SELECT 1 FROM nodes WHERE lease_until >= :now AND name <> :me))"
+)
 _ROOM_COLUMNS = (
     "r.id, r.name, r.port, r.members, r.capacity, r.password_hash, r.owner, r.created_at, "
     "r.persistent, n.host, n.name"
@@ -126,7 +131,7 @@ class NodeRegistry:
         """Mark closed the temporary rooms of this node's earlier run and of dead nodes."""
         query = self.db.execute(
             "UPDATE rooms SET closed_at = :at WHERE closed_at IS NULL AND persistent = 0 "
-            f"AND (node IS NULL OR node = :me OR node NOT IN ({_LIVE}))",
+            f"AND ({_UNOWNED} OR node = :me OR node NOT IN ({_LIVE}))",
             at=utc_now_iso(),
             me=self.name,
             now=now,
@@ -140,7 +145,7 @@ class NodeRegistry:
         earlier run among them); one UPDATE, so two nodes never take the same room."""
         rows = self.db.rows(
             "UPDATE rooms SET node = :me WHERE closed_at IS NULL AND persistent = 1 "
-            f"AND (node IS NULL OR node = :me OR node NOT IN ({_LIVE})) RETURNING id",
+            f"AND ({_UNOWNED} OR node = :me OR node NOT IN ({_LIVE})) RETURNING id",
             me=self.name,
             now=now,
         )

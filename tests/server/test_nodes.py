@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from app.server.node_registry import NodeNameInUseError
 from app.server.server import ChatServer
 from tests.conftest import MAIN, PASSWORD
-from tests.db_access import query_db
+from tests.db_access import connection, query_db
 from tests.fake_clock import FakeClock
 from tests.server.test_postgres import cut_server_connections
 from tests.wire_client import WireClient
@@ -277,3 +277,14 @@ def test_a_new_room_is_placed_on_the_least_loaded_live_node(node, client, qtbot,
     four = bob.request("create_room", "room_created", name="Four", capacity=2)["room"]
     assert four["id"] in a.directory.rooms
     inside.close()
+
+
+def test_a_starting_node_leaves_alone_a_room_another_node_is_still_opening(node, db_path) -> None:
+    node("a")
+    with connection(db_path, "opening") as query:  # as node a's INSERT, before its UPDATE
+        assert query.exec(
+            "INSERT INTO rooms (name, owner, port, capacity, created_at) "
+            "VALUES ('Opening', 'alice', 1, 2, '2026-12-02T07:00:00.000Z')"
+        )
+    node("b")
+    assert query_db(db_path, "SELECT closed_at IS NULL FROM rooms") == [(True,)]
