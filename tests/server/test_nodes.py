@@ -3,8 +3,6 @@ node's rooms live, a client of one node chatting in a room of another, shared ti
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Callable
 
 import pytest
@@ -12,9 +10,10 @@ from pytestqt.qtbot import QtBot
 
 from app.server.node_registry import NodeNameInUseError
 from app.server.server import ChatServer
-from tests.conftest import MAIN, PASSWORD
+from tests.conftest import PASSWORD
 from tests.db_access import connection, query_db
 from tests.fake_clock import FakeClock
+from tests.node_process import node_process
 from tests.server.test_postgres import cut_server_connections
 from tests.wire_client import WireClient
 
@@ -217,15 +216,8 @@ def test_kill_9_of_a_node_reopens_its_persistent_room_on_a_live_node_with_its_me
     node, client, db_path, qtbot
 ) -> None:
     a = node("a", node_lease=2.0)
-    b = subprocess.Popen(
-        [sys.executable, MAIN, "--mode", "server", "--headless", "--port", "0",
-         "--db", db_path, "--hash-profile", "test", "--registrations-per-address", "0",
-         "--node-name", "b", "--node-lease", "2", "--persistent-rooms", "everyone"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
-    try:
-        assert b.stdout is not None
-        b_port = int(b.stdout.readline().rsplit(":", 1)[1])
+    flags = ("--node-lease", "2", "--persistent-rooms", "everyone")
+    with node_process(db_path, "b", *flags) as (_, b_port):
         bob = WireClient(qtbot, b_port)
         bob.expect("welcome")
         bob.request("register", "registered", name="bob", password=PASSWORD)
@@ -239,11 +231,7 @@ def test_kill_9_of_a_node_reopens_its_persistent_room_on_a_live_node_with_its_me
         inside.request("say", "message", text="acknowledged before the crash")
         alice = client(a, "alice")
         assert [r["id"] for r in alice.request("list_rooms", "rooms")["rooms"]] == [room_id]
-    finally:
-        b.kill()  # SIGKILL: no goodbye, the lease simply runs out
-        b.wait(timeout=30)
-        if b.stdout is not None:
-            b.stdout.close()
+    # SIGKILL: no goodbye, the lease simply runs out
     inside.wait_closed()
     qtbot.waitUntil(lambda: room_id in a.directory.rooms, timeout=15_000)  # < 2 x lease + 1
     moved = alice.expect("room_added")["room"]
