@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QCoreApplication, QSysInfo
 
 from app.server.database import Condition, Database, DatabaseError
+from app.server.db_lock import DatabaseInUseError
 from app.shared.protocol import RoomSummary
 from app.shared.timefmt import utc_now_iso
 
@@ -24,16 +25,15 @@ _ROOM_COLUMNS = (
 )
 
 
-class NodeNameInUseError(DatabaseError):
+class NodeNameInUseError(DatabaseInUseError):
     """A live node (its lease not run out) already has this `--node-name`; `pid` is its
-    process."""
+    process. A `DatabaseInUseError`: the node's share of the database is taken."""
 
     def __init__(self, path: str, node: str, pid: int, machine: str) -> None:
         where = f"process {pid}" if pid else "another process"
         where += f" on {machine}" if machine else ""
-        super().__init__(
-            f"{path}: node name {node!r} is in use by a live node ({where})", Condition.IN_USE
-        )
+        text = f"{path}: node name {node!r} is in use by a live node ({where})"
+        DatabaseError.__init__(self, text, Condition.IN_USE)
         self.pid = pid
 
 
