@@ -45,7 +45,8 @@ class ChatServer(QObject):
         clients_changed(int): the number of open connections (main and room ports).
         users_changed(int): the number of logged-in users.
     Rooms and sessions are reachable as `directory` (with its room signals) and `lobby`;
-    `announcer` is its DNS-SD announcement when `listen()` started one.
+    `announcer` is its DNS-SD announcement when `listen()` started one; `node` its `Node`
+    on PostgreSQL (nodes.py), None on SQLite.
     Events worth a person's attention are logged at INFO or above on the `roomchat.*` loggers.
     """
 
@@ -66,10 +67,13 @@ class ChatServer(QObject):
         # Raises DatabaseInUseError while another server runs on this SQLite database;
         # on PostgreSQL every server is a node (NodeNameInUseError for a live node's name).
         self.store = ChatStore(config.db_path, exclusive=True)
+        self.node: Node | None = None  # on PostgreSQL: this server's node among several
         try:
             self.node = Node.for_store(config, self.store, self, wall_clock)
             stale = self.node.close_stale_rooms() if self.node else self.store.close_stale_rooms()
         except BaseException:
+            if self.node is not None:
+                self.node.stop()
             self.store.close()
             raise
         if stale:
