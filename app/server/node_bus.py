@@ -41,7 +41,7 @@ class Notice:
     @classmethod
     def decode(cls, payload: str) -> Notice | None:
         parts = payload.split(" ")
-        return cls(*parts) if len(parts) == 3 else None
+        return cls(*parts) if len(parts) == 3 and all(parts) else None
 
 
 class NodeBus(QObject):
