@@ -288,6 +288,11 @@ class RoomDirectory(QObject):
         persistent room would come back at the next start). `recorded` runs between that and
         the closing, so that the requester hears of the deletion before the lobbies do."""
         if room_id not in self.rooms:
+            if self.elsewhere is not None and room_id in self.elsewhere.rows:
+                self._store.close_room(room_id)  # recorded here; its own node closes it
+                if recorded is not None:
+                    recorded()
+                self.elsewhere.deleted_here(room_id)
             return
         self._store.close_room(room_id)
         if recorded is not None:

@@ -590,9 +590,7 @@ class Lobby(SigningIn, QObject):
         logs.server.info("%s deleted room %d %r", session.name, room_id, room.info.name)
 
     def _find_room(self, request: JoinRoom | DeleteRoom) -> Room | RemoteRoom:
-        room: Room | RemoteRoom | None = self._directory.find(request.room_id)
-        if room is None and isinstance(request, JoinRoom):  # perhaps on another node
-            room = self._directory.find_joinable(request.room_id)
+        room = self._directory.find_joinable(request.room_id)  # here, or on another node
         if room is None:
             raise ProtocolError(ErrorCode.NO_SUCH_ROOM, "no open room has that id", request.id)
         return room

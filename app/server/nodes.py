@@ -20,14 +20,15 @@ from app.server.shared_tickets import SharedTickets
 from app.server.store import ChatStore
 from app.shared import logs
 from app.shared.limits import Clock
-from app.shared.protocol import RoomAdded, RoomRemoved, RoomUpdated, ServerEvent
+from app.shared.protocol import ErrorCode, RoomAdded, RoomRemoved, RoomUpdated, ServerEvent
 
 if TYPE_CHECKING:
     from app.server.directory import RoomDirectory
     from app.server.lobby import Lobby
     from app.server.room import Room
 
-ROOM, NODE = "room", "node"  # what a notice is about: a room id, a node's name
+# What a notice is about: a room that changed or was deleted (its id), a node (its name).
+ROOM, DELETE, NODE = "room", "delete", "node"
 
 
 def default_node_name(config: ServerConfig) -> str:
@@ -114,6 +115,7 @@ class Node(QObject):
         self.remote.room_added.connect(lambda summary: announce(RoomAdded(summary)))
         self.remote.room_updated.connect(lambda summary: announce(RoomUpdated(summary)))
         self.remote.room_removed.connect(lambda room_id: announce(RoomRemoved(room_id)))
+        self.remote.room_deleted.connect(lambda room_id: self._tell(room_id, None, DELETE))
 
     def start(self, port: int) -> None:
         """The main port is open: record it, read the other nodes' rooms, tell them."""
@@ -165,11 +167,11 @@ class Node(QObject):
     def _on_directory_room_removed(self, room_id: int) -> None:
         self._tell(room_id, None)
 
-    def _tell(self, room_id: int, members: int | None) -> None:
+    def _tell(self, room_id: int, members: int | None, kind: str = ROOM) -> None:
         try:
             if members is not None:
                 self.registry.place_room(room_id, members)
-            self.bus.publish(ROOM, room_id)
+            self.bus.publish(kind, room_id)
         except DatabaseError as failure:  # the others catch up at their next resync
             logs.db.warning("node %r: room %d not announced: %s", self.name, room_id, failure)
 
@@ -180,6 +182,8 @@ class Node(QObject):
                 room_id = int(notice.subject)
                 if self._directory is None or room_id not in self._directory.rooms:
                     self.remote.refresh(room_id)
+            elif notice.kind == DELETE and notice.subject.isdigit():
+                self._delete(int(notice.subject))
             elif notice.kind == PLACE and notice.subject.isdigit() and self.placement:
                 self.placement.on_place(int(notice.subject))
             elif notice.kind == PLACED and notice.subject.isdigit() and self.placement:
@@ -189,6 +193,13 @@ class Node(QObject):
                 self.remote.resynchronise()
         except DatabaseError as failure:
             logs.db.warning("node %r: notice %s not followed: %s", self.name, notice, failure)
+
+    def _delete(self, room_id: int) -> None:
+        """Another node's lobby deleted a room (recorded already): close it if it is here."""
+        if self._directory is not None and room_id in self._directory.rooms:
+            self._directory.delete_room(room_id, ErrorCode.ROOM_CLOSED, "the room was deleted")
+        else:
+            self.remote.refresh(room_id)
 
     @Slot()
     def _on_bus_reconnected(self) -> None:

@@ -56,11 +56,14 @@ class RemoteRooms(QObject):
     Signals:
         room_added(object), room_updated(object): a `RoomSummary` appeared or changed.
         room_removed(int): the room with this id closed, or its node died.
+        room_deleted(int): this node's lobby deleted the room (recorded): its node must
+            close it.
     """
 
     room_added = Signal(object)
     room_updated = Signal(object)
     room_removed = Signal(int)
+    room_deleted = Signal(int)
 
     def __init__(
         self,
@@ -117,6 +120,11 @@ class RemoteRooms(QObject):
             self.room_added.emit(row.summary)
         elif known.summary != row.summary:
             self.room_updated.emit(row.summary)
+
+    def deleted_here(self, room_id: int) -> None:
+        if self.rows.pop(room_id, None) is not None:
+            self.room_removed.emit(room_id)
+        self.room_deleted.emit(room_id)
 
     def forget(self, room_id: int) -> None:
         """The room now runs here (taken over from a dead node)."""

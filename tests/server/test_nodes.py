@@ -276,3 +276,22 @@ def test_a_starting_node_leaves_alone_a_room_another_node_is_still_opening(node,
         )
     node("b")
     assert query_db(db_path, "SELECT closed_at IS NULL FROM rooms") == [(True,)]
+
+
+def test_a_room_of_one_node_is_deleted_from_the_lobby_of_another(node, client, qtbot) -> None:
+    a, b = node("a"), node("b")
+    bob_on_b = client(b, "bob")
+    created = bob_on_b.request("create_room", "room_created", name="Gone", capacity=3)
+    room_id = created["room"]["id"]
+    inside = WireClient(qtbot, created["room"]["port"])
+    inside.request("enter", "entered", ticket=created["ticket"])
+    alice = client(a, "alice")
+    alice.send(type="delete_room", room_id=room_id, id=3)
+    alice.expect_error("not_allowed")  # the owner's, or an operator's, to delete
+    bob_on_a = client(a, "bob")
+    bob_on_a.request("delete_room", "room_deleted", room_id=room_id)
+    assert alice.expect("room_removed")["room_id"] == room_id
+    assert inside.expect_error("room_closed")["message"] == "the room was deleted"
+    qtbot.waitUntil(lambda: room_id not in b.directory.rooms)
+    assert bob_on_b.expect("room_removed")["room_id"] == room_id
+    inside.close()
