@@ -208,6 +208,11 @@ class Node(QObject):
     def stop(self) -> None:
         """Leave cleanly: the row goes, and the other nodes are told."""
         self._timer.stop()
+        if self._directory is not None:
+            # Sessions still closing after this must not reopen the closed store for us.
+            directory, self._directory = self._directory, None
+            directory.elsewhere = directory.shared_tickets = None
+            directory.shared_revoke = directory.placement = None
         try:
             self.registry.remove()
             self.bus.publish(NODE, self.name)

@@ -295,3 +295,17 @@ def test_a_room_of_one_node_is_deleted_from_the_lobby_of_another(node, client, q
     qtbot.waitUntil(lambda: room_id not in b.directory.rooms)
     assert bob_on_b.expect("room_removed")["room_id"] == room_id
     inside.close()
+
+
+def test_a_stopped_node_leaves_no_connection_behind(node, client, db_path, qtbot) -> None:
+    a = node("a")
+    alice = client(a, "alice")
+    with qtbot.waitSignal(a.shut_down, timeout=10_000):
+        a.shutdown()  # alice's session closes after: logging her out must not reopen the store
+    alice.wait_closed()
+    others = query_db(
+        db_path,
+        "SELECT COUNT(*) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    assert others == [(0,)]
