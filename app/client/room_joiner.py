@@ -151,6 +151,7 @@ class RoomJoiner(QObject):
         chat.password = password
         session = self.session
         host = session.host if session is not None else "127.0.0.1"
+        host = room.host or host  # a room on another node of the server says where it is
         tls = session.room_tls() if session is not None else None
         chat.enter(host, room.port, ticket, tls)
         chat.show()

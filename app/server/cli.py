@@ -15,12 +15,13 @@ from PySide6.QtNetwork import QAbstractSocket, QHostAddress, QHostInfo
 
 from app.server.config import ServerConfig
 from app.server.database import DatabaseError
-from app.server.db_target import DatabaseUrlError, SqliteTarget, parse_db
+from app.server.db_target import DatabaseUrlError, PostgresTarget, SqliteTarget, parse_db
 from app.server.flags import flag_values
 from app.server.hashing import make_argon2
 from app.server.server import ChatServer
 from app.server.store import ChatStore
 from app.server.tls import TlsError, default_cert_hosts, load_server_tls, make_self_signed
+from app.server.workers import Workers
 from app.shared import i18n, logs
 from app.shared.protocol import ProtocolError
 from app.shared.unix_signals import ShutdownSignals
@@ -187,6 +188,7 @@ def run_server(args: argparse.Namespace) -> int:
         if done is not None:
             return done
         config = replace(config, host=listen_address(config.host))
+        check_workers(config, headless)
         if headless:
             return serve_headless(app, ChatServer(config))
         return serve_with_window(app, config, args.lang)
@@ -202,14 +204,24 @@ def serve_headless(app: QCoreApplication, server: ChatServer) -> int:
     """The server on the main thread's event loop until it shuts down."""
     # Signals are handled before anyone is told where we listen: a SIGTERM sent as soon as
     # "listening on" appears must shut the server down cleanly, not kill it.
-    server.shut_down.connect(app.quit)
+    workers: list[Workers] = []  # --workers: the other node processes, once listening
+    server.shut_down.connect(lambda: workers[0].stop(app.quit) if workers else app.quit())
     ShutdownSignals(server.shutdown, app)
     if not server.listen():
         server.shutdown()
         return 1
     print(f"listening on {server.address}", flush=True)
     logs.server.info("database: %s", parse_db(server.config.db_path).display)  # no password
+    if server.config.workers > 1 and server.node is not None:
+        workers.append(Workers(server.config, server.node.name, sys.argv, app))
     return app.exec()
+
+
+def check_workers(config: ServerConfig, headless: bool) -> None:
+    if config.workers > 1 and not isinstance(parse_db(config.db_path), PostgresTarget):
+        raise StartupError("--workers needs a PostgreSQL --db (SQLite is one server)")
+    if config.workers > 1 and not headless:
+        raise StartupError("--workers runs headless (--headless)")
 
 
 def serve_with_window(app: QCoreApplication, config: ServerConfig, lang: str | None) -> int:

@@ -11,6 +11,7 @@ from app.server.flags import (
     FlagGroup,
     flag,
     int_from,
+    node_label,
     non_negative_float,
     non_negative_int,
     port_number,
@@ -18,6 +19,7 @@ from app.server.flags import (
     positive_float,
     room_capacity,
     server_name,
+    worker_count,
     yes_no,
 )
 from app.shared.protocol import MAX_MINUTES, REASON_MAX, SLOW_MODE_MAX
@@ -168,6 +170,50 @@ class ServerConfig:
             SERVER,
             parse=server_name,
             metavar="NAME",
+        ),
+    )
+    node_name: str = field(
+        default="",
+        metadata=flag(
+            "--node-name",
+            "PostgreSQL only: this server's name among the nodes sharing the database "
+            "(default: the host name and --port; with --port 0, the process id too)",
+            SERVER,
+            parse=node_label,
+            metavar="NAME",
+        ),
+    )
+    advertise_host: str = field(
+        default="",
+        metadata=flag(
+            "--advertise-host",
+            "PostgreSQL only: the address clients of other nodes use to reach this node's "
+            "room ports (default: --host)",
+            SERVER,
+            metavar="HOST",
+        ),
+    )
+    workers: int = field(
+        default=1,
+        metadata=flag(
+            "--workers",
+            "PostgreSQL only, headless: run N node processes under this command, on --port "
+            "and the N-1 ports after it (each any free port with --port 0); 'auto' = one per "
+            "core (default: %(default)s)",
+            SERVER,
+            parse=worker_count,
+            metavar="N",
+        ),
+    )
+    node_lease: float = field(
+        default=10.0,
+        metadata=flag(
+            "--node-lease",
+            "PostgreSQL only: a node that has not renewed its lease for this long is dead; "
+            "it renews every third of it (default: %(default)s)",
+            LIMITS,
+            parse=positive_float,
+            metavar="SECONDS",
         ),
     )
     announce: bool = field(

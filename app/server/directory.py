@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QHostAddress, QTcpServer
@@ -19,12 +20,17 @@ from app.server.hashing import PasswordHasher
 from app.server.history_eraser import HistoryEraser
 from app.server.read_marker_store import ReadMarkerStore
 from app.server.room import HISTORY_LENGTH, Room, RoomInfo
+from app.server.seats import Holder
 from app.server.store import ChatStore, StoredRoom
 from app.server.tls import make_listener
 from app.shared import logs
 from app.shared.limits import Clock
 from app.shared.protocol import ChatMessage, ErrorCode, ProtocolError, RequestId, RoomSummary
 from app.shared.validation import name_skeleton
+
+if TYPE_CHECKING:
+    from app.server.placement import Placement
+    from app.server.remote_rooms import RemoteRoom, RemoteRooms
 
 MAX_PORT_ATTEMPTS = 1_000
 
@@ -75,21 +81,35 @@ class RoomDirectory(QObject):
         self.files = FileService(config, store.db, clock, self)  # every room's attachments
         # A deleted room's messages, in batches; then the files none refers to any more.
         self._eraser = HistoryEraser(store, self, self.files.sweep)
+        # Set by a node of a PostgreSQL-backed server (nodes.py): the other nodes' rooms,
+        # how a ticket one of their lobbies issued is taken, and the host its rooms show.
+        self.elsewhere: RemoteRooms | None = None
+        self.shared_tickets: Callable[[int, str], Holder | None] | None = None
+        self.shared_revoke: Callable[[str], None] | None = None
+        self.placement: Placement | None = None  # which node opens a new room
+        self.advertise_host = ""
 
     def find(self, room_id: int) -> Room | None:
         return self.rooms.get(room_id)
 
+    def find_joinable(self, room_id: int) -> Room | RemoteRoom | None:
+        """The room, here or on another node."""
+        room = self.rooms.get(room_id)
+        if room is None and self.elsewhere is not None:
+            return self.elsewhere.find(room_id)
+        return room
+
     def listing(self) -> list[RoomSummary]:
-        return [room.summary() for room in self.rooms.values()]
+        rooms = [room.summary() for room in self.rooms.values()]
+        return rooms if self.elsewhere is None else rooms + self.elsewhere.listing()
 
     def check_name_free(self, name: str, request_id: RequestId) -> None:
         skeleton = name_skeleton(name)  # without case, and look-alikes count as the same
-        for room in self.rooms.values():
-            if name_skeleton(room.info.name) == skeleton:
+        names = [room.info.name for room in self.rooms.values()]
+        for taken in names if self.elsewhere is None else names + self.elsewhere.names():
+            if name_skeleton(taken) == skeleton:
                 raise ProtocolError(
-                    ErrorCode.ROOM_NAME_TAKEN,
-                    f"a room named {room.info.name!r} is open",
-                    request_id,
+                    ErrorCode.ROOM_NAME_TAKEN, f"a room named {taken!r} is open", request_id
                 )
 
     def check_room_allowed(self, owner: str, request_id: RequestId) -> None:
@@ -155,11 +175,13 @@ class RoomDirectory(QObject):
         self._register(room, "persistent room" if persistent else "room", "opened")
         return room
 
-    def reopen_persistent_rooms(self) -> None:
-        """Open every persistent room the database holds, on the port it had if that is free
-        (else on a new one, recorded), with its newest messages for newcomers."""
+    def reopen_persistent_rooms(self, only: Collection[int] | None = None) -> None:
+        """Open every persistent room the database holds (or those of `only`: a node's), on
+        the port it had if that is free (else on a new one, recorded), with its newest
+        messages for newcomers."""
         for stored in self._store.persistent_rooms():
-            self._reopen(stored)
+            if only is None or stored.id in only:
+                self._reopen(stored)
 
     def _reopen(self, stored: StoredRoom) -> None:
         listener = self._listen(stored.port)
@@ -216,6 +238,10 @@ class RoomDirectory(QObject):
             self._hasher,
         )
         room.set_name_check(self.check_name_free)
+        if self.advertise_host:
+            room.set_host(self.advertise_host)
+        if self.shared_tickets is not None:
+            room.use_shared_tickets(self.shared_tickets)
         room.members_changed.connect(lambda: self._room_changed(room))
         room.emptied.connect(lambda: self.close_room(room_id))
         room.member_joined.connect(lambda name: self.member_joined.emit(room, name))
@@ -273,6 +299,11 @@ class RoomDirectory(QObject):
         persistent room would come back at the next start). `recorded` runs between that and
         the closing, so that the requester hears of the deletion before the lobbies do."""
         if room_id not in self.rooms:
+            if self.elsewhere is not None and room_id in self.elsewhere.rows:
+                self._store.close_room(room_id)  # recorded here; its own node closes it
+                if recorded is not None:
+                    recorded()
+                self.elsewhere.deleted_here(room_id)
             return
         self._store.close_room(room_id)
         if recorded is not None:
@@ -309,6 +340,11 @@ class RoomDirectory(QObject):
         """Drop the user's unused tickets in every room (they logged out), freeing seats."""
         for room in list(self.rooms.values()):
             room.revoke_tickets(user_key)
+        if self.shared_revoke is not None:  # and those for other nodes' rooms
+            try:
+                self.shared_revoke(user_key)
+            except DatabaseError as failure:  # they expire by themselves
+                logs.db.warning("tickets of %s for other nodes kept: %s", user_key, failure)
 
     def trim_tickets(self, user_key: str) -> None:
         """Keep at most `--tickets-per-user` unused tickets of the user's, the newest."""

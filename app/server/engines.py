@@ -1,5 +1,5 @@
 """What differs between SQLite and PostgreSQL, in one place: the QtSql driver and its settings,
-where the schema version is kept, DDL words, error sorting and the one-server lock.
+where the schema version is kept, DDL words, error sorting and the one-server lock (SQLite's).
 
 `Database` (database.py) is written once over an `Engine`; every statement either engine runs
 here is prepared with bound values, as everywhere else.
@@ -7,7 +7,6 @@ here is prepared with bound values, as everywhere else.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import QCoreApplication, QSysInfo
@@ -19,7 +18,7 @@ from app.server.db_errors import (
     condition_of,
     postgres_condition_of,
 )
-from app.server.db_lock import DatabaseInUseError, DatabaseLock
+from app.server.db_lock import DatabaseLock
 from app.server.db_target import DbTarget, PostgresTarget, SqliteTarget
 from app.shared import logs
 
@@ -31,9 +30,6 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_MS = 10
 # How long opening (or reopening) a PostgreSQL connection may block the event loop.
 CONNECT_TIMEOUT_S = 3
-# The advisory lock one serving RoomChat holds on a PostgreSQL database: "RoomChat" in ASCII.
-ADVISORY_LOCK_KEY = int.from_bytes(b"RoomChat", "big")
-_APPLICATION_NAME = re.compile(r"roomchat:(\d+)@(.*)")
 
 
 class Engine:
@@ -144,8 +140,8 @@ class SqliteEngine(Engine):
 
 
 class PostgresEngine(Engine):
-    """QPSQL; the version in a one-row `schema_version` table, the lock a session-level
-    advisory lock (released by PostgreSQL when the connection ends, however it ends)."""
+    """QPSQL; the version in a one-row `schema_version` table; no one-server lock (every
+    server is a node: see node_registry.py)."""
 
     driver = "QPSQL"
     code_name = "SQLSTATE"
@@ -167,7 +163,7 @@ class PostgresEngine(Engine):
         db.setUserName(target.user)
         db.setPassword(target.password)  # else libpq reads PGPASSFILE or ~/.pgpass
         pid = QCoreApplication.applicationPid()
-        # Who holds the lock, for the refusal a second server prints (last: it must win).
+        # Which process a connection is, for an operator's pg_stat_activity (last: it wins).
         name = f"roomchat:{pid}@{QSysInfo.machineHostName()}"[:63]
         options = [f"connect_timeout={CONNECT_TIMEOUT_S}"]
         options += [f"{key}={value}" for key, value in target.options]
@@ -194,25 +190,9 @@ class PostgresEngine(Engine):
         database.rows("SELECT set_config('client_min_messages', 'warning', false)")
 
     def lock(self, database: Database) -> DatabaseLock | None:
-        [(taken,)] = database.rows("SELECT pg_try_advisory_lock(:key)", key=ADVISORY_LOCK_KEY)
-        if not taken:
-            pid, host = self._lock_holder(database)
-            raise DatabaseInUseError(database.path, pid, host)
+        # Many servers share a PostgreSQL database, each a node: the `nodes` table says who
+        # serves (node_registry.py), not a lock.
         return None
-
-    def _lock_holder(self, database: Database) -> tuple[int, str]:
-        """The process and host of the server holding the lock, as its connection says."""
-        rows = database.rows(
-            "SELECT a.application_name FROM pg_catalog.pg_locks l "
-            "JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
-            "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
-            "AND l.classid = :high AND l.objid = :low AND l.database = "
-            "(SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())",
-            high=ADVISORY_LOCK_KEY >> 32,
-            low=ADVISORY_LOCK_KEY & 0xFFFFFFFF,
-        )
-        found = _APPLICATION_NAME.fullmatch(str(rows[0][0])) if rows else None
-        return (int(found[1]), found[2]) if found else (0, "")
 
     def _has_version_table(self, database: Database) -> bool:
         return bool(

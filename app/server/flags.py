@@ -164,3 +164,28 @@ def server_name(text: str) -> str:
     if len(text.encode("utf-8")) > 63 or not text.isprintable():
         raise argparse.ArgumentTypeError("must be at most 63 bytes of printable text")
     return text
+
+
+def node_label(text: str) -> str:
+    """A `--node-name`: printable, at most 63 bytes (it goes into every NOTIFY), no space."""
+    if len(text.encode("utf-8")) > 63 or not text.isprintable() or " " in text:
+        raise argparse.ArgumentTypeError("must be at most 63 bytes of printable text, no space")
+    return text
+
+
+MAX_WORKERS = 64
+
+
+def worker_count(text: str) -> int:
+    """`--workers`: a number of processes, or `auto` (one per core)."""
+    if text == "auto":
+        from PySide6.QtCore import QThread
+
+        return max(1, min(QThread.idealThreadCount(), MAX_WORKERS))
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected a number of processes or auto") from None
+    if not 1 <= value <= MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"from 1 to {MAX_WORKERS}")
+    return value

@@ -219,6 +219,10 @@ class Lobby(SigningIn, CarryingOut, QObject):
             if session.name != presence.name:
                 session.connection.send_bytes(data)
 
+    def announce(self, event: ServerEvent) -> None:
+        """Send a lobby event to every logged-in session (another node's room, say)."""
+        self._announce(event)
+
     def _announce(self, event: ServerEvent) -> None:
         data = encode(event)
         for session in list(self.online.values()):

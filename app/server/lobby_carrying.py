@@ -30,6 +30,7 @@ from app.server.lobby_effects import (
     Verify,
 )
 from app.server.lobby_rooms import Door, RoomDoor
+from app.server.remote_rooms import RemoteRoom
 from app.server.rights import check_may_delete
 from app.server.room import Room
 from app.server.store import Account, ChatStore
@@ -127,6 +128,21 @@ class CarryingOut:
         name, request_id, owner = opening.name, opening.request_id, session.name or ""
         self._directory.check_name_free(name, request_id)  # things may have changed
         self._directory.check_room_allowed(owner, request_id)
+        placement = self._directory.placement  # a node of several: maybe elsewhere
+        if placement is not None and (target := placement.choose()) != placement.node:
+            key, operator = session.user_key or "", session.operator
+            placement.place(
+                target,
+                (name, owner, opening.capacity, opening.password_hash, opening.persistent),
+                self._after_hashing(
+                    session,
+                    request_id,
+                    lambda result: session.connection.send(
+                        placement.created(result, key, owner, operator, request_id)
+                    ),
+                ),
+            )
+            return
         room = self._directory.open_room(
             name, owner, opening.capacity, opening.password_hash, request_id, opening.persistent
         )
@@ -162,13 +178,13 @@ class CarryingOut:
         )
         logs.server.info("%s deleted room %d %r", session.name, room_id, room.info.name)
 
-    def _find_room(self, request: JoinRoom | DeleteRoom) -> Room:
-        room = self._directory.find(request.room_id)
+    def _find_room(self, request: JoinRoom | DeleteRoom) -> Room | RemoteRoom:
+        room = self._directory.find_joinable(request.room_id)  # here, or on another node
         if room is None:
             raise ProtocolError(ErrorCode.NO_SUCH_ROOM, "no open room has that id", request.id)
         return room
 
-    def _grant_seat(self, session: Session, room: Room, request: JoinRoom) -> None:
+    def _grant_seat(self, session: Session, room: Room | RemoteRoom, request: JoinRoom) -> None:
         # The room checks again that they are not inside (they may have entered while we
         # hashed); a second ask replaces the first ticket, never two seats.
         try:

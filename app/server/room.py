@@ -43,7 +43,7 @@ from app.server.room_files import RoomFiles
 from app.server.room_history import history_page
 from app.server.room_markers import RoomMarkers
 from app.server.room_password import PasswordChanges
-from app.server.seats import Seats
+from app.server.seats import Holder, Seats
 from app.server.store import ChatStore
 from app.shared import logs
 from app.shared.limits import Clock
@@ -178,6 +178,28 @@ class Room(QObject):
         """Raise ProtocolError `banned` (with `until`) when the user is banned here, or
         `room_locked` when its doors are locked (neither for an operator)."""
         self._core.moderator.rules.check_may_enter(user_key, request_id, operator)
+
+    def set_host(self, host: str) -> None:
+        """The host its ROOM names, on a node with --advertise-host."""
+        self._core.host = host
+
+    def use_shared_tickets(self, take: Callable[[int, str], Holder | None]) -> None:
+        """Also take tickets other nodes' lobbies issued (`take(room_id, ticket)`), as long
+        as the holder is not banned here (the lobby that issued it only read the bans)."""
+
+        def shared(ticket: str) -> Holder | None:
+            try:
+                holder = take(self.info.id, ticket)
+                if holder is not None:
+                    self._core.moderator.rules.check_may_enter(holder.user_key, None)
+            except DatabaseError as failure:
+                logs.db.warning("room %d: shared ticket not checked: %s", self.info.id, failure)
+                return None
+            except ProtocolError:  # banned, or the doors are locked
+                return None
+            return holder
+
+        self._core.seats.remote = shared
 
     def set_name_check(self, check: Callable[[str, RequestId], None]) -> None:
         """How a new name is checked against the other rooms' (raises `room_name_taken`)."""

@@ -134,6 +134,7 @@ class RoomConversation(Generic[C]):
     ) -> None:
         self.info = info
         self.port = port
+        self.host = ""  # the node's --advertise-host, on a PostgreSQL-backed server
         self._stamp = stamp  # wall-clock timestamps for the wire
         if rules is None:
             rules = RoomRules(login_key(info.owner), (), (), wall_clock)
@@ -156,7 +157,8 @@ class RoomConversation(Generic[C]):
         info = self.info
         locked = info.password_hash is not None
         return RoomSummary(info.id, info.name, self.port, len(self.members), info.capacity,
-                           locked, info.owner, info.created_at, info.persistent)  # fmt: skip
+                           locked, info.owner, info.created_at, info.persistent,
+                           self.host)  # fmt: skip
 
     def member_names(self) -> tuple[str, ...]:
         return tuple(member.name for member in self.members.values())

@@ -69,6 +69,9 @@ class Seats:
         self._make_ticket = make_ticket
         self._tickets: dict[bytes, _Ticket] = {}
         self._members: set[str] = set()
+        # On a node: takes a ticket another node's lobby issued (shared_tickets.py). Asked
+        # only for a ticket not issued here, so the single-process path never calls it.
+        self.remote: Callable[[str], Holder | None] | None = None
 
     @property
     def seats_taken(self) -> int:
@@ -120,6 +123,8 @@ class Seats:
         used up all the same)."""
         digest = ticket_digest(ticket)
         found = self._tickets.get(digest)
+        if found is None and self.remote is not None:
+            return self._take_remote(ticket, request_id)
         self.expire()  # exact counts: an expired ticket holds nothing
         if found is None or digest not in self._tickets:
             return None
@@ -131,6 +136,20 @@ class Seats:
             )
         self._members.add(found.holder.user_key)
         return found.holder
+
+    def _take_remote(self, ticket: str, request_id: RequestId) -> Holder | None:
+        """Another node's ticket: used up (by `remote`) whatever follows; it enters only
+        into a seat no member and no reserved ticket of this room's holds."""
+        holder = self.remote(ticket) if self.remote is not None else None
+        if holder is None:
+            return None
+        self.expire()
+        if holder.user_key not in self._members and self.seats_held >= self.capacity:
+            raise ProtocolError(
+                ErrorCode.ROOM_FULL, "the room is full: every seat is taken or held", request_id
+            )
+        self._members.add(holder.user_key)
+        return holder
 
     def _has_seat(self, digest: bytes, holder: Holder) -> bool:
         if holder.user_key in self._members:  # entering again from elsewhere: same seat

@@ -18,6 +18,7 @@ from app.server.hashing import PasswordHasher
 from app.server.history_expiry import HistoryExpiry
 from app.server.lobby import Lobby
 from app.server.moderation import Act
+from app.server.nodes import Node
 from app.server.store import ChatStore
 from app.server.tls import make_listener
 from app.shared import logs
@@ -45,7 +46,8 @@ class ChatServer(QObject):
         clients_changed(int): the number of open connections (main and room ports).
         users_changed(int): the number of logged-in users.
     Rooms and sessions are reachable as `directory` (with its room signals) and `lobby`;
-    `announcer` is its DNS-SD announcement when `listen()` started one.
+    `announcer` is its DNS-SD announcement when `listen()` started one; `node` its `Node`
+    on PostgreSQL (nodes.py), None on SQLite.
     Events worth a person's attention are logged at INFO or above on the `roomchat.*` loggers.
     """
 
@@ -64,11 +66,16 @@ class ChatServer(QObject):
         self.config = config
         self._wall_clock = wall_clock
         self._clock = clock  # every deadline, idle check, ticket and throttle runs on it
-        # Raises DatabaseInUseError while another server runs on this database.
+        # Raises DatabaseInUseError while another server runs on this SQLite database;
+        # on PostgreSQL every server is a node (NodeNameInUseError for a live node's name).
         self.store = ChatStore(config.db_path, exclusive=True)
+        self.node: Node | None = None  # on PostgreSQL: this server's node among several
         try:
-            stale = self.store.close_stale_rooms()
+            self.node = Node.for_store(config, self.store, self, wall_clock)
+            stale = self.node.close_stale_rooms() if self.node else self.store.close_stale_rooms()
         except BaseException:
+            if self.node is not None:
+                self.node.stop()
             self.store.close()
             raise
         if stale:
@@ -85,8 +92,12 @@ class ChatServer(QObject):
             config, self.store, self._track, self.budgets, self, clock, wall_clock, self.hasher
         )
         try:
-            self.directory.reopen_persistent_rooms()
+            self.directory.reopen_persistent_rooms(
+                None if self.node is None else self.node.claim_persistent()
+            )
         except BaseException:
+            if self.node is not None:
+                self.node.stop()
             self.directory.close_all()
             self.hasher.close()
             self.store.close()
@@ -100,6 +111,8 @@ class ChatServer(QObject):
         self.lobby = Lobby(config, self.store, self.hasher, self.directory, self, clock, wall_clock)
         self.lobby.prune_tokens()
         self._tokens_pruned = clock()
+        if self.node is not None:
+            self.node.attach(self.directory, self.lobby)
         self.lobby.user_logged_in.connect(lambda _: self.users_changed.emit(self.user_count))
         self.lobby.user_logged_out.connect(lambda _: self.users_changed.emit(self.user_count))
         self._listener = make_listener(config.tls, config.handshake_timeout, self)
@@ -123,6 +136,8 @@ class ChatServer(QObject):
             )
             return False
         logs.net.info("listening on %s:%d", self.config.host, self.port)
+        if self.node is not None:
+            self.node.start(self.port)
         if should_announce(self.config):
             self._announce()
         if self.config.tls is None:
@@ -271,6 +286,8 @@ class ChatServer(QObject):
         self._listener.close()
         self.lobby.close_all(ErrorCode.SERVER_SHUTDOWN, text)
         self.directory.close_all(ErrorCode.SERVER_SHUTDOWN, text)
+        if self.node is not None:
+            self.node.stop()
         self.hasher.close()
         self.store.close()
         logs.server.info("server stopped")

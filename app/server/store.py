@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from app.server.attachment_store import ATTACHMENT_TABLES
 from app.server.database import Database, DatabaseError, Step
 from app.server.engines import PostgresEngine
+from app.server.node_schema import NODES_STEP
 from app.server.search_sql import Position, create_search_index, find
 from app.shared.timefmt import utc_now_iso
 from app.shared.validation import name_skeleton
@@ -168,6 +169,7 @@ MIGRATIONS: list[list[Step]] = [
             read_only INTEGER NOT NULL,
             locked_doors INTEGER NOT NULL)""",
     ],
+    NODES_STEP,  # the nodes sharing a PostgreSQL database (node_schema.py)
 ]
 INSTANCE_KEY = "instance"
 

@@ -1,6 +1,6 @@
-"""What only PostgreSQL has: a lost connection reopened while the server goes on, the
-one-server advisory lock, the password from PGPASSFILE or a service file, and never a
-password in a line the server writes."""
+"""What only PostgreSQL has: a lost connection reopened while the server goes on, one live
+node per node name, the password from PGPASSFILE or a service file, and never a password in
+a line the server writes."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ import pytest
 from PySide6.QtCore import QSysInfo
 
 from app.server.database import Condition, DatabaseError
-from app.server.db_lock import DatabaseInUseError
 from app.server.db_target import PostgresTarget, parse_db
+from app.server.node_registry import NodeNameInUseError
 from app.server.store import ChatStore
 from tests.conftest import MAIN, PASSWORD
 from tests.db_access import query_db, shown
@@ -45,18 +45,19 @@ def cut_server_connections(cluster: PgCluster, db_path: str) -> None:
     )
 
 
-def advisory_locks(db_path: str) -> int:
-    return query_db(
-        db_path,
-        "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
-        "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-    )[0][0]
+def nodes(db_path: str) -> list[str]:
+    return [row[0] for row in query_db(db_path, "SELECT name FROM nodes ORDER BY name")]
 
 
 def db_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.name == "roomchat.db"]
 
 
+# The node bus's listening connection is cut too: Qt notes that it disables its socket.
+LOST_LISTENER = "QSocketNotifier: Invalid socket"
+
+
+@pytest.mark.qt_log_ignore(LOST_LISTENER)
 def test_messages_wait_for_a_lost_connection_and_go_through_once_it_is_back(
     login, qtbot, pg_cluster, db_path, caplog
 ) -> None:
@@ -79,10 +80,11 @@ def test_messages_wait_for_a_lost_connection_and_go_through_once_it_is_back(
         (1, "before"),
         (2, "after"),
     ]
-    assert advisory_locks(db_path) == 1  # taken again with the new connection
+    assert len(nodes(db_path)) == 1  # the node is still there, its lease renewed
     room.close()
 
 
+@pytest.mark.qt_log_ignore(LOST_LISTENER)
 def test_a_request_that_meets_a_lost_connection_is_told_to_retry(
     connect, pg_cluster, db_path
 ) -> None:
@@ -94,19 +96,22 @@ def test_a_request_that_meets_a_lost_connection_is_told_to_retry(
     client.request("register", "registered", name="bob", password=PASSWORD)
 
 
-def test_one_server_per_database_by_advisory_lock(make_server, db_path) -> None:
-    first = make_server()
-    with pytest.raises(DatabaseInUseError) as refused:
-        make_server()
+def test_one_live_node_per_node_name(make_server, db_path) -> None:
+    first = make_server(node_name="north")
+    with pytest.raises(NodeNameInUseError) as refused:
+        make_server(node_name="north")
     assert str(refused.value) == (
-        f"{shown(db_path)}: database is in use by another RoomChat server "
+        f"{shown(db_path)}: node name 'north' is in use by a live node "
         f"(process {os.getpid()} on {QSysInfo.machineHostName()})"
     )
     assert refused.value.pid == os.getpid()
-    ChatStore(db_path).close()  # --add-user and friends take no lock
+    second = make_server(node_name="south")  # another name: another node of the server
+    assert nodes(db_path) == ["north", "south"]
+    ChatStore(db_path).close()  # --add-user and friends are no node
     first.shutdown()
-    assert advisory_locks(db_path) == 0
-    make_server()
+    second.shutdown()
+    assert nodes(db_path) == []
+    make_server(node_name="north")
 
 
 def start_server(*flags: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
@@ -119,16 +124,18 @@ def start_server(*flags: str, env: dict[str, str] | None = None) -> subprocess.P
     )
 
 
-def test_a_second_process_is_refused_in_one_line_and_no_password_is_written(db_path) -> None:
-    first = start_server("--db", db_path, "--log-level", "info")
+def test_a_second_process_of_the_same_node_name_is_refused_in_one_line_and_no_password_is_written(
+    db_path,
+) -> None:
+    first = start_server("--db", db_path, "--log-level", "info", "--node-name", "north")
     try:
         assert first.stdout is not None
         assert first.stdout.readline().startswith("listening on 127.0.0.1:")
-        second = start_server("--db", db_path)
+        second = start_server("--db", db_path, "--node-name", "north")
         out, err = second.communicate(timeout=60)
         assert second.returncode == 2 and out == ""
         assert err.splitlines() == [
-            f"error: {shown(db_path)}: database is in use by another RoomChat server "
+            f"error: {shown(db_path)}: node name 'north' is in use by a live node "
             f"(process {first.pid} on {QSysInfo.machineHostName()})"
         ]
     finally:
@@ -137,6 +144,7 @@ def test_a_second_process_is_refused_in_one_line_and_no_password_is_written(db_p
     assert first.returncode == 0
     assert f"database: {shown(db_path)}" in first_err
     assert PG_PASSWORD not in first_err + err and ":***@" in first_err
+    assert nodes(db_path) == []  # a node that stops cleanly removes itself
 
 
 def test_a_database_that_cannot_be_reached_is_one_line(pg_cluster, db_path) -> None:

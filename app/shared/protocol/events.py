@@ -150,9 +150,12 @@ class RoomSummary:
     owner: str
     created_at: str
     persistent: bool = False  # stays open when empty and over restarts; older servers omit it
+    # Where the room port is when it is not the main port's host (a room on another node of
+    # a PostgreSQL-backed server); "" is left out of the wire: the main port's host.
+    host: str = ""
 
     def to_wire(self) -> WireObject:
-        return {
+        wire: WireObject = {
             "id": self.id,
             "name": self.name,
             "port": self.port,
@@ -163,6 +166,9 @@ class RoomSummary:
             "created_at": self.created_at,
             "persistent": self.persistent,
         }
+        if self.host:
+            wire["host"] = self.host
+        return wire
 
     @classmethod
     def from_wire(cls, obj: WireObject) -> RoomSummary:
@@ -177,6 +183,7 @@ class RoomSummary:
             read.text("owner"),
             read.text("created_at"),
             read.flag("persistent", False),
+            read.optional_text("host") or "",
         )
 
 
