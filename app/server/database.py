@@ -68,6 +68,7 @@ class Database:
         self._exclusive = exclusive
         self._lock: DatabaseLock | None = None
         self._connected = False
+        self._closed = False  # by close(): never connected again
         self._reconnect_at = 0.0
         self._db: QSqlDatabase
         error = self._connect()
@@ -136,8 +137,8 @@ class Database:
         if self._connected:
             return
         lost = DatabaseError(Condition.CONNECTION_LOST.value, Condition.CONNECTION_LOST)
-        if time.monotonic() < self._reconnect_at:
-            raise lost
+        if self._closed or time.monotonic() < self._reconnect_at:
+            raise lost  # closed: a statement after shutdown must not open a new connection
         self._reconnect_at = time.monotonic() + RECONNECT_SECONDS
         error = self._connect()
         if error is not None:
@@ -279,6 +280,7 @@ class Database:
         self._statements.clear()
 
     def close(self) -> None:
+        self._closed = True
         if self._connected:
             self._finish_statements()
             self._db.close()

@@ -7,9 +7,9 @@ import logging
 from pathlib import Path
 
 import pytest
-from PySide6.QtSql import QSqlError
+from PySide6.QtSql import QSqlDatabase, QSqlError
 
-from app.server.database import Condition, DatabaseError, SchemaTooNewError, condition_of
+from app.server.database import Condition, Database, DatabaseError, SchemaTooNewError, condition_of
 from app.server.engines import SqliteEngine
 from app.server.hashing import make_argon2
 from app.server.store import MIGRATIONS, ChatStore
@@ -278,3 +278,16 @@ def test_messages_wait_for_a_busy_database_while_the_room_goes_on(
         2,
     ]
     assert "error" not in alice_room.types()
+
+
+@both_engines
+def test_a_closed_database_is_never_opened_again(db_path) -> None:
+    """A statement after shutdown (a session closing late) once opened a new connection,
+    left behind for PostgreSQL to cut."""
+    database = Database(db_path, MIGRATIONS)
+    database.close()
+    before = set(QSqlDatabase.connectionNames())
+    with pytest.raises(DatabaseError) as refused:
+        database.rows("SELECT 1")
+    assert refused.value.condition == Condition.CONNECTION_LOST
+    assert set(QSqlDatabase.connectionNames()) == before  # no connection left behind
