@@ -43,6 +43,7 @@ from app.shared.protocol import (
     Reported,
     RequestId,
     RoleChanged,
+    RoomModes,
     RoomSettingsChanged,
     SetRole,
     TransferOwner,
@@ -72,8 +73,7 @@ class RoomModeration(QObject):
         super().__init__(chat)
         self.chat = chat
         self.roles: dict[str, str] = {}  # name key → role; absent: a plain member
-        self.modes: dict[str, Any] = {"slow_mode_seconds": 0, "read_only": False,
-                                      "locked_doors": False}  # fmt: skip
+        self.modes: dict[str, Any] = RoomModes().to_wire()  # what the room said, wire names
         self.muted_names: set[str] = set()  # keys the room was told are muted
         self.muted = MutedInput(child(chat.form, QLabel, "mutedLabel"), self)
         self.muted.changed.connect(self.changed)
@@ -116,6 +116,7 @@ class RoomModeration(QObject):
 
     def attach(self, connection: RoomConnection) -> None:
         self.connection = connection
+        self.modes = RoomModes().to_wire()  # `entered` tells them again (an older server: not)
         self.muted.clear()
         connection.event_received.connect(self._on_connection_event_received)
 
@@ -225,7 +226,9 @@ class RoomModeration(QObject):
 
     @Slot(object)
     def _on_connection_event_received(self, event: object) -> None:
-        if isinstance(event, Entered | Joined | Left):
+        if isinstance(event, Entered):
+            self._on_entered(event)
+        elif isinstance(event, Joined | Left):
             self._set_roles(event.member_roles)
         elif isinstance(event, Moderation):
             self._on_act(event)
@@ -246,6 +249,18 @@ class RoomModeration(QObject):
                 self._notice(self.tr("Reported: the server's operators will see it."))
         elif isinstance(event, ErrorReply):
             self._on_error(event)
+
+    def _on_entered(self, event: Entered) -> None:
+        """The room's modes and one's own mute, as they are on entering (or re-entering)."""
+        if event.settings is not None:
+            self.modes.update(event.settings.to_wire())
+        if event.muted is not None:
+            self.muted_names.add(name_key(event.you))
+            self.muted.mute(epoch_of(event.muted.until))
+        if event.member_roles is None:
+            self._roles_changed()  # read-only turns the input off for a plain member
+        else:
+            self._set_roles(event.member_roles)  # and so for their role
 
     def _on_act(self, event: Moderation) -> None:
         line = act_line(event)

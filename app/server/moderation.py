@@ -16,8 +16,10 @@ from app.shared.protocol import (
     OPERATOR,
     OWNER,
     ErrorCode,
+    MuteState,
     ProtocolError,
     RequestId,
+    RoomModes,
 )
 from app.shared.timefmt import to_iso
 
@@ -204,6 +206,12 @@ class RoomRules:
     @property
     def modes(self) -> Modes:
         return Modes(self.slow_mode_seconds, self.read_only, self.locked_doors)
+
+    def told_on_entering(self, key: str) -> tuple[RoomModes, MuteState | None]:
+        """`entered`'s `settings` and, when `key` is muted, its `muted`."""
+        muted, until = self.muted_until(key)
+        modes = RoomModes(self.slow_mode_seconds, self.read_only, self.locked_doors)
+        return modes, MuteState(iso_or_none(until)) if muted else None
 
     # --- roles ---------------------------------------------------------------------------
 

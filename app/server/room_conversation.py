@@ -370,7 +370,8 @@ class RoomConversation(Generic[C]):
         self._by_connection[connection] = member
         names = self.member_names()
         summary = self.summary()
-        bare = Entered(summary, member.name, names, (), item.id)
+        settings, muted = self.moderator.rules.told_on_entering(member.key)
+        bare = Entered(summary, member.name, names, (), item.id, None, None, settings, muted)
         roles = self.member_roles(len(encode(bare)))
         read = {name: seq for name, seq in self.markers.read.items() if name in names}
         entered = fitted_entered(
@@ -382,6 +383,8 @@ class RoomConversation(Generic[C]):
             HISTORY_BYTES,
             roles,
             read,
+            settings,
+            muted,
         )
         joined = Joined(member.name, names, self._stamp())
         joined = replace(joined, member_roles=self.member_roles(len(encode(joined))))

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from app.client.chat_models import EntryKind
-from app.shared.protocol import Kick, RoomSettings
+from app.shared.protocol import Kick, Mute, RoomSettings
 from tests.client.conftest import (
     WAIT_MS,
     activate,
@@ -234,3 +234,37 @@ def test_the_member_menu_offers_what_the_server_allows_each_role() -> None:
     assert allowed_acts("operator", "member")[3] == MAKE_MODERATOR
     assert allowed_acts("operator", "owner") == ["kick", "ban", "mute"]
     assert allowed_acts("owner", "operator") == ["transfer_owner"]
+
+
+def test_a_newcomer_to_a_read_only_room_sees_the_input_off_before_sending_anything(
+    qtbot, make_client
+) -> None:
+    alice, bob = make_client(), make_client()
+    log_in(qtbot, alice, "alice")
+    log_in(qtbot, bob, "bob")
+    alice_chat = create_room(qtbot, alice, "Lecture", capacity=5)
+    alice_chat.moderation.send(RoomSettings(read_only=True, slow_mode_seconds=30), "room_settings")
+    qtbot.waitUntil(lambda: alice_chat.moderation.modes["read_only"], timeout=WAIT_MS)
+    join_row(qtbot, bob, wait_for_room_row(qtbot, bob, "Lecture"))
+    bob_chat = entered_chat(qtbot, bob, "Lecture")
+    qtbot.waitUntil(lambda: bob_chat.moderation.muted.read_only, timeout=WAIT_MS)
+    line = bob_chat.form.findChild(QWidget, "mutedLabel")
+    assert line.isVisible() and "read-only" in line.text()
+    assert not bob_chat.input_edit.isEnabled() and not bob_chat.send_button.isEnabled()
+    assert bob_chat.moderation.modes["slow_mode_seconds"] == 30  # known, not yet waited on
+    assert not [e for e in _entries(bob_chat) if e.kind == EntryKind.PROBLEM]  # no refusal
+
+
+def test_a_muted_member_who_leaves_and_comes_back_sees_the_mute_at_once(qtbot, make_client) -> None:
+    _alice, bob, alice_chat, bob_chat = _pair(qtbot, make_client)
+    alice_chat.moderation.send(Mute("bob", 10), "mute")
+    qtbot.waitUntil(lambda: bob_chat.moderation.muted.muted, timeout=WAIT_MS)
+    bob_chat.leave()
+    qtbot.waitUntil(lambda: alice_chat.members.names == ["alice"], timeout=WAIT_MS)
+    join_row(qtbot, bob, wait_for_room_row(qtbot, bob, "Lounge"))
+    again = entered_chat(qtbot, bob, "Lounge")
+    assert again is not bob_chat
+    qtbot.waitUntil(lambda: again.moderation.muted.muted, timeout=WAIT_MS)
+    line = again.form.findChild(QWidget, "mutedLabel")
+    assert line.isVisible() and re.search(r"\((9:5\d|10:0[01]) left\)", line.text()), line.text()
+    assert not again.input_edit.isEnabled()

@@ -4,12 +4,13 @@ the same database, the person signed in again with the resume token and back in 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 
 from app.client import catch_up
 from app.client.chat_models import EntryKind
 from app.client.credentials import TokenKeeper
 from app.client.reconnect import Backoff
-from app.shared.protocol import CreateRoom, RoomCreated
+from app.shared.protocol import CreateRoom, Mute, RoomCreated
 from tests.client.conftest import (
     WAIT_MS,
     create_room,
@@ -139,3 +140,31 @@ def test_back_in_after_a_restart_the_messages_missed_are_filled_in(
     assert _said(lounge) == ["before", *sent]
     bar = lounge.messages_view.verticalScrollBar()
     assert bar.value() == bar.maximum()  # it followed the end, and still does
+
+
+def test_a_muted_member_reconnecting_after_a_restart_sees_the_mute_at_once(
+    qtbot, make_server, start_client
+) -> None:
+    first = make_server(persistent_rooms="everyone")
+    port = first.port
+    alice, bob = start_client(port), start_client(port)
+    bob.reconnector.clock = FakeClock()
+    bob.login.keeper = TokenKeeper(MemoryKeyring())
+    bob.login.keep_check.setChecked(True)
+    log_in(qtbot, alice, "alice")
+    log_in(qtbot, bob, "bob")
+    lounge = _create(qtbot, alice, "Lounge")
+    join_row(qtbot, bob, wait_for_room_row(qtbot, bob, "Lounge"))
+    bobs = entered_chat(qtbot, bob, "Lounge")
+    qtbot.waitUntil(lambda: lounge.members.names == ["alice", "bob"], timeout=WAIT_MS)
+    lounge.moderation.send(Mute("bob"), "mute")  # until unmuted: kept across the restart
+    qtbot.waitUntil(lambda: bobs.moderation.muted.muted, timeout=WAIT_MS)
+    first.shutdown()
+    qtbot.waitUntil(lambda: not bobs.connected, timeout=WAIT_MS)
+    make_server(persistent_rooms="everyone", port=port)
+    qtbot.mouseClick(bob.reconnect_bar.button, Qt.MouseButton.LeftButton)  # Retry now
+    qtbot.waitUntil(lambda: bobs.connected, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: bobs.moderation.muted.muted, timeout=WAIT_MS)
+    line = bobs.form.findChild(QWidget, "mutedLabel")
+    assert line.isVisible() and "until a moderator unmutes you" in line.text()
+    assert not bobs.input_edit.isEnabled()

@@ -114,6 +114,7 @@ from app.shared.protocol.moderation import (
     Moderation,
     ModerationRequest,
     Mute,
+    MuteState,
     Ok,
     Report,
     Reported,
@@ -175,6 +176,7 @@ from app.shared.protocol.requests import (
 )
 from app.shared.protocol.room_settings import (
     SLOW_MODE_MAX,
+    RoomModes,
     RoomSettings,
     RoomSettingsChanged,
 )
@@ -272,6 +274,7 @@ __all__ = [
     "Moderation",
     "ModerationRequest",
     "Mute",
+    "MuteState",
     "Ok",
     "Ping",
     "Pong",
@@ -292,6 +295,7 @@ __all__ = [
     "RoomDeleted",
     "RoomHistory",
     "RoomList",
+    "RoomModes",
     "RoomRemoved",
     "RoomSettings",
     "RoomSettingsChanged",

@@ -9,7 +9,7 @@ raises `ProtocolError`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, Self
 
 from app.shared.protocol.errors import ErrorCode, ProtocolError, RequestId
@@ -35,6 +35,7 @@ from app.shared.protocol.moderation import (
     MemberRole,
     MessageDeleted,
     Moderation,
+    MuteState,
     Ok,
     Reported,
     RoleChanged,
@@ -50,7 +51,7 @@ from app.shared.protocol.people import (
     UnreadCounts,
 )
 from app.shared.protocol.requests import Request, _Wire
-from app.shared.protocol.room_settings import RoomSettingsChanged
+from app.shared.protocol.room_settings import RoomModes, RoomSettingsChanged
 from app.shared.protocol.search import SearchResults
 
 PROTOCOL_VERSION = 1
@@ -367,6 +368,8 @@ class Entered(_Wire):
     id: RequestId = None
     member_roles: tuple[MemberRole, ...] | None = None  # an extension: everyone's role
     read: dict[str, int] | None = None  # every member's last read seq (an extension)
+    settings: RoomModes | None = None  # the room's modes now (an extension; None: not told)
+    muted: MuteState | None = None  # there when the one entering is muted (an extension)
 
     @classmethod
     def from_wire(cls, read: _Reader) -> Entered:
@@ -375,8 +378,11 @@ class Entered(_Wire):
         )
         room = RoomSummary.from_wire(read.obj("room"))
         members = read.names("members")
+        settings, muted = read.raw("settings"), read.raw("muted")
         return cls(room, read.text("you"), members, history, read.request_id(),
-                   member_roles(read), read.read_map())  # fmt: skip
+                   member_roles(read), read.read_map(),
+                   None if settings is None else RoomModes.from_wire(settings),
+                   None if muted is None else MuteState.from_wire(muted))  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -627,18 +633,20 @@ def fitted_entered(
     history_budget: int = MAX_FRAME_BYTES,
     roles: tuple[MemberRole, ...] | None = None,
     read: dict[str, int] | None = None,
+    settings: RoomModes | None = None,
+    muted: MuteState | None = None,
 ) -> Entered:
     """An `entered` with as much of the newest history as fits both `history_budget` bytes
-    and the line (beside `roles`, its `member_roles`); of `read`, what fits beside the
-    members and roles (history goes first)."""
+    and the line (beside `roles`, its `member_roles`, and the small `settings` and `muted`);
+    of `read`, what fits beside the members and roles (history goes first)."""
     if read is not None:
-        bare = len(encode(Entered(room, you, members, (), request_id, roles, {})))
-        read = fitted_read(read, MAX_FRAME_BYTES - bare - READ_RESERVE)
-    empty = Entered(room, you, members, (), request_id, roles, read)
+        bare = Entered(room, you, members, (), request_id, roles, {}, settings, muted)
+        read = fitted_read(read, MAX_FRAME_BYTES - len(encode(bare)) - READ_RESERVE)
+    empty = Entered(room, you, members, (), request_id, roles, read, settings, muted)
     budget = min(history_budget, MAX_FRAME_BYTES - len(encode(empty)))
     kept = count_fitting(reversed(history), budget)
     start = len(history) - kept
-    return Entered(room, you, members, tuple(history[start:]), request_id, roles, read)
+    return replace(empty, history=tuple(history[start:]))
 
 
 def message_frames(sender: str, ts: str, items: list[tuple[int, str]]) -> bytes:

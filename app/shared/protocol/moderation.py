@@ -265,6 +265,25 @@ class Moderation(_Wire):
 
 
 @dataclass(frozen=True, slots=True)
+class MuteState:
+    """`entered.muted`, there only when the member entering is muted: till `until` (an ISO
+    time like a `muted` error's; None: until unmuted)."""
+
+    until: str | None = None
+
+    def to_wire(self) -> WireObject:
+        return {"until": self.until}  # null kept: it means "until unmuted"
+
+    @classmethod
+    def from_wire(cls, obj: object) -> MuteState:
+        until = obj.get("until") if isinstance(obj, dict) else 0
+        if until is not None and not isinstance(until, str):
+            text = "entered.muted must be an object whose until is a time or null"
+            raise ProtocolError(ErrorCode.BAD_REQUEST, text)
+        return cls(until)
+
+
+@dataclass(frozen=True, slots=True)
 class BanEntry(_Wire):
     """One ban: `until` an ISO time or None (for good)."""
 

@@ -13,6 +13,35 @@ if TYPE_CHECKING:  # events.py imports this module; the reader is only a type he
     from app.shared.protocol.events import _Reader
 
 SLOW_MODE_MAX = 7 * 24 * 60 * 60  # seconds between one member's messages: the wire's ceiling
+MODE_KEYS = ("slow_mode_seconds", "read_only", "locked_doors")
+
+
+@dataclass(frozen=True, slots=True)
+class RoomModes:
+    """`entered.settings`: the room's modes as they are now, by the wire names
+    `room_settings_changed` uses."""
+
+    slow_mode_seconds: int = 0  # 0: off
+    read_only: bool = False
+    locked_doors: bool = False
+
+    def to_wire(self) -> WireObject:
+        return {"slow_mode_seconds": self.slow_mode_seconds, "read_only": self.read_only,
+                "locked_doors": self.locked_doors}  # fmt: skip
+
+    @classmethod
+    def from_wire(cls, obj: object) -> RoomModes:
+        """Strict: an object with all three, of their types (other keys are ignored)."""
+        text = ("entered.settings must be an object with slow_mode_seconds (an integer from 0"
+                f" to {SLOW_MODE_MAX}), read_only and locked_doors (true or false)")  # fmt: skip
+        if not isinstance(obj, dict):
+            raise ProtocolError(ErrorCode.BAD_REQUEST, text)
+        slow, read_only, locked = (obj.get(key) for key in MODE_KEYS)
+        if not is_int(slow) or not isinstance(slow, int) or not 0 <= slow <= SLOW_MODE_MAX:
+            raise ProtocolError(ErrorCode.BAD_REQUEST, text)
+        if not isinstance(read_only, bool) or not isinstance(locked, bool):
+            raise ProtocolError(ErrorCode.BAD_REQUEST, text)
+        return cls(slow, read_only, locked)
 
 
 @dataclass(frozen=True, slots=True)
