@@ -92,11 +92,19 @@ def drive(server: CallgrindServer, args: argparse.Namespace) -> int:
     said = 0
     markers = 0
 
+    def wait_for_all() -> None:
+        deadline = time.monotonic() + 120
+        while any(e.count < want for e, want in zip(endpoints, expected, strict=True)):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"deliveries stalled: {[e.count for e in endpoints]}")
+            engine.run(time.perf_counter() + 0.02)
+
     def one_round(index: int) -> None:
         nonlocal said, markers
         engine.send(endpoints[index % args.senders], block, args.lines)
         said += args.lines
         expected[:] = [count + args.lines for count in expected]
+        wait_for_all()
         if args.marker_every and index % args.marker_every == args.marker_every - 1:
             # The next member in turn has read everything: its marker goes to all others.
             # Each member's first marker is relayed at once (its rate limit is per member).
@@ -104,11 +112,7 @@ def drive(server: CallgrindServer, args: argparse.Namespace) -> int:
             markers += 1
             engine.send(endpoints[reader], b'{"type":"read","seq":%d}\n' % said, 0)
             expected[:] = [c + (i != reader) for i, c in enumerate(expected)]
-        deadline = time.monotonic() + 120
-        while any(e.count < want for e, want in zip(endpoints, expected, strict=True)):
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"deliveries stalled: {[e.count for e in endpoints]}")
-            engine.run(time.perf_counter() + 0.02)
+            wait_for_all()
 
     for index in range(args.warmup):
         one_round(index)
