@@ -272,17 +272,13 @@ class Room(QObject):
             self._core.opened(connection, connection.address_key, connection.peer)
             # Bound slots, not per-connection lambdas: PySide builds a receiver object for
             # every distinct Python callable, which costs memory on every connection.
-            connection.requests_received.connect(self._on_connection_requests_received)
+            connection.on_requests = self._on_connection_requests
             connection.closed.connect(self._on_connection_closed)
             connection.set_deadline(
                 self._config.enter_timeout, ErrorCode.TIMEOUT, "no enter in time"
             )
 
-    @Slot(object)
-    def _on_connection_requests_received(self, items: list[ParsedItem]) -> None:
-        connection = self.sender()
-        if not isinstance(connection, Connection):
-            return
+    def _on_connection_requests(self, connection: Connection, items: list[ParsedItem]) -> None:
         try:
             self._passwords.received(connection, items)
         except Exception:  # nothing a client sends may raise out of a slot
