@@ -154,6 +154,11 @@ class Connection(QObject):
             socket.setSocketOption(
                 QAbstractSocket.SocketOption.SendBufferSizeSocketOption, config.socket_send_buffer
             )
+        if config.socket_receive_buffer:
+            socket.setSocketOption(
+                QAbstractSocket.SocketOption.ReceiveBufferSizeSocketOption,
+                config.socket_receive_buffer,
+            )
         self._allowed = allowed_types
         self._config = config  # for its max_output_bytes and max_bad_frames
         # Every request but say (which has the chat budgets): a client that keeps asking
