@@ -411,9 +411,13 @@ class Room(QObject):
             logs.db.warning("room %d: a read marker was not stored", self.info.id)
 
     def _relay(self, about: Connection, data: QByteArray) -> None:
+        """One buffer to every member but `about` (read markers, typing): as `_send_all`,
+        through each connection's `output`, with the size asked once."""
+        size = data.size()
         for member in list(self.members.values()):
-            if member.connection is not about:
-                member.connection.send_bytes(data)
+            connection = member.connection
+            if connection is not about:
+                connection.output.send_bytes(data, size)
 
     @Slot()
     def _on_wake_timeout(self) -> None:
