@@ -31,6 +31,10 @@ FLAGS: dict[str, tuple[type, str]] = {
     "parallel": (int, "connections set up at once (idle)"),
     "logins": (int, "logins in the storm (login-storm)"),
     "storm_limit": (float, "seconds after which unfinished storm logins count as failed"),
+    "read_markers": (
+        float,
+        "seconds between each member's read markers; 0: none (fanout, latency)",
+    ),
     "sender_sndbuf": (int, "SO_SNDBUF of a flat-out sender, bytes; 0: the kernel's (saturation)"),
     "slow_pause": (float, "seconds a slow reader waits after each read (overload)"),
     "slow_rcvbuf": (int, "SO_RCVBUF of a slow reader, bytes (overload)"),

@@ -23,6 +23,7 @@ import time
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from bench.clients import STAMP, Wire, say_line, stamped_text
 
@@ -74,6 +75,7 @@ class Engine:
         self._order = itertools.count()
         self._stopped = False
         self.lags: list[float] = []  # paced sending: how late each send was, seconds
+        self.markers_sent = 0  # read markers (`read_markers`)
 
     # --- sockets -------------------------------------------------------------------------
 
@@ -181,6 +183,30 @@ class Engine:
                 self.call_at(max(now + tick, start + (state["sent"] + 1) / rate), send_due)
 
         self.call_at(start, send_due)
+
+    def read_markers(
+        self, endpoints: Sequence[Endpoint], interval: float, start: float, until: float
+    ) -> None:
+        """Every endpoint sends a `read` marker every `interval` seconds (staggered), as a
+        client does whose window is active and at the bottom (issue 15). Its seq is what
+        the member has surely seen: lines received less every marker sent by anyone (each
+        relayed at most once), so it never passes the room's last message; a marker is
+        sent only when that moved on. `markers_sent` counts them."""
+        last = dict.fromkeys(range(len(endpoints)), 0)
+
+        def send(index: int, when: float) -> None:
+            endpoint = endpoints[index]
+            seq = endpoint.count - self.markers_sent
+            if seq > last[index]:
+                last[index] = seq
+                self.markers_sent += 1
+                self.send(endpoint, b'{"type":"read","seq":%d}\n' % seq, 0)
+            if when + interval < until:
+                self.call_at(when + interval, partial(send, index, when + interval))
+
+        for index in range(len(endpoints)):
+            first = start + interval * index / len(endpoints)
+            self.call_at(first, partial(send, index, first))
 
     # --- the loop ------------------------------------------------------------------------
 

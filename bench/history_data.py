@@ -1,7 +1,7 @@
 """A large history for the `history` and `search` scenarios, generated inside SQLite.
 
-One INSERT … SELECT over a recursive CTE writes every message (through the server's own
-FTS5 triggers, so the search index is built as the server would build it); it runs on Qt's
+One INSERT … SELECT over a recursive CTE writes every message and notes them
+for the search index, which the server builds at start-up as it would build it); it runs on Qt's
 bundled SQLite, because the index needs FTS5 options the system's Python SQLite may lack.
 """
 
@@ -76,6 +76,10 @@ def _fill(db_path: str, rooms: int, messages: int, reader_key: str) -> None:
         rooms,
         rooms,
         START_TS,
+    )
+    run(
+        "INSERT INTO search_backlog (room_id, first, last) "
+        "SELECT room_id, min(seq), max(seq) FROM messages GROUP BY room_id"
     )
     run("COMMIT")
     query.finish()

@@ -7,9 +7,11 @@ as the fanout scenario does, and sends `--rounds` blocks of `--lines` say lines,
 at a time from the `--senders` in turn, waiting until every member has read each block
 before the next (so every read holds one block, whatever the load). Only the measured
 rounds are counted (callgrind_control zeroes, switches on, dumps). Prints instructions per
-message and per delivery; the callgrind file is kept for callgrind_annotate. With an
-`--out` ending in `.pstats` the server runs under cProfile instead, for Python call counts
-(of the whole run: diff a run of `--rounds 0` against one of N to get N rounds' worth).
+message and per delivery (`--marker-every N`: a read marker, relayed to every other
+member, after every N blocks, from each member in turn); the callgrind file is kept for
+callgrind_annotate. With an `--out` ending in `.pstats` the server runs under cProfile
+instead, for Python call counts (of the whole run: diff a run of `--rounds 0` against one
+of N to get N rounds' worth).
 
     .venv/bin/python -m bench.instructions --out /tmp/cg.main
     .venv/bin/python -m bench.instructions --repo /path/to/old/checkout --out /tmp/cg.old
@@ -86,17 +88,31 @@ def drive(server: CallgrindServer, args: argparse.Namespace) -> int:
     engine = Engine()
     endpoints = [engine.adopt(w) for w in room_wires(members)]
     block = say_line(stamped_text(0)) * args.lines
-    expected = 0
+    expected = [0] * len(endpoints)  # lines each member reads by the end of the round
+    said = 0
+    markers = 0
 
-    def one_round(index: int) -> None:
-        nonlocal expected
-        engine.send(endpoints[index % args.senders], block, args.lines)
-        expected += args.lines
+    def wait_for_all() -> None:
         deadline = time.monotonic() + 120
-        while min(e.count for e in endpoints) < expected:
+        while any(e.count < want for e, want in zip(endpoints, expected, strict=True)):
             if time.monotonic() > deadline:
                 raise RuntimeError(f"deliveries stalled: {[e.count for e in endpoints]}")
             engine.run(time.perf_counter() + 0.02)
+
+    def one_round(index: int) -> None:
+        nonlocal said, markers
+        engine.send(endpoints[index % args.senders], block, args.lines)
+        said += args.lines
+        expected[:] = [count + args.lines for count in expected]
+        wait_for_all()
+        if args.marker_every and index % args.marker_every == args.marker_every - 1:
+            # The next member in turn has read everything: its marker goes to all others.
+            # Each member's first marker is relayed at once (its rate limit is per member).
+            reader = markers % len(endpoints)
+            markers += 1
+            engine.send(endpoints[reader], b'{"type":"read","seq":%d}\n' % said, 0)
+            expected[:] = [c + (i != reader) for i, c in enumerate(expected)]
+            wait_for_all()
 
     for index in range(args.warmup):
         one_round(index)
@@ -135,6 +151,12 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=200, help="say lines per block")
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument(
+        "--marker-every",
+        type=int,
+        default=0,
+        help="after every N blocks a member sends a read marker (issue 15; 0: none)",
+    )
     parser.add_argument("--server-arg", action="append", default=[])
     args = parser.parse_args()
     server_process.START_TIMEOUT_S = 300.0  # Python and Qt start slowly under valgrind

@@ -137,6 +137,12 @@ TABLE_FIGURES: dict[str, list[tuple[str, str]]] = {
         ("server_core_use", "server core use"),
     ],
 }
+# Issue 15's paired scenarios: the plain ones' figures and the markers sent.
+for _plain in ("fanout", "latency"):
+    TABLE_FIGURES[f"{_plain}-read-markers"] = [
+        *TABLE_FIGURES[_plain],
+        ("read_markers_sent", "read markers sent"),
+    ]
 
 
 HEADER = ("scenario", "figure", "value", "target")

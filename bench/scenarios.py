@@ -35,7 +35,7 @@ PASSWORD = "bench-password"
 Result = dict[str, Any]
 
 DEFAULTS: dict[str, dict[str, Any]] = {
-    "fanout": {"duration": 10.0, "warmup": 1.0, "members": 50, "senders": 5},
+    "fanout": {"duration": 10.0, "warmup": 1.0, "members": 50, "senders": 5, "read_markers": 0.0},
     "saturation": {
         "duration": 10.0,
         "warmup": 1.0,
@@ -43,7 +43,14 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "senders": 5,
         "sender_sndbuf": 131072,
     },
-    "latency": {"duration": 10.0, "warmup": 1.0, "members": 50, "senders": 5, "rate": 1000.0},
+    "latency": {
+        "duration": 10.0,
+        "warmup": 1.0,
+        "members": 50,
+        "senders": 5,
+        "rate": 1000.0,
+        "read_markers": 0.0,
+    },
     "rooms": {
         "duration": 10.0,
         "warmup": 1.0,
@@ -247,9 +254,23 @@ def run_with_server(
 # --- fanout and saturation -------------------------------------------------------------
 
 
+def with_markers(name: str, params: dict[str, Any]) -> str:
+    """The scenario's name, as the table shows it: `-read-markers` when they are on."""
+    return f"{name}-read-markers" if params.get("read_markers") else name
+
+
+def send_read_markers(engine: Engine, wires: Sequence[Endpoint], params: dict[str, Any]) -> None:
+    """With `read_markers` (seconds, 0: none), every member sends a read marker that often
+    for the whole run, as issue 15's clients do while their window is active."""
+    interval = float(params.get("read_markers") or 0.0)
+    if interval > 0:
+        now = time.perf_counter()
+        engine.read_markers(wires, interval, now, now + params["warmup"] + params["duration"] + 1)
+
+
 def fanout(params: dict[str, Any], context: Context) -> Result:
     """`senders` of `members` send at full speed into one room; everyone counts."""
-    return flat_out("fanout", params, context)
+    return flat_out(with_markers("fanout", params), params, context)
 
 
 def saturation(params: dict[str, Any], context: Context) -> Result:
@@ -281,6 +302,7 @@ def flat_out(name: str, params: dict[str, Any], context: Context) -> Result:
             for i, w in enumerate(room_wires(setup.members))
         ]
         probe = wires[senders]
+        send_read_markers(engine, wires, params)
         if params.get("sender_sndbuf"):
             for sender in wires[:senders]:
                 sender.sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, params["sender_sndbuf"])
@@ -292,10 +314,11 @@ def flat_out(name: str, params: dict[str, Any], context: Context) -> Result:
         figures["messages_in_per_s"] = figures.pop("per_member_median_per_s")
         figures.update(percentiles_ms([probe], start.wall_ns, end.wall_ns))
         figures["says_written"] = written
+        figures["read_markers_sent"] = engine.markers_sent
         figures["connections_lost"] = lost(wires)
         per_cpu = figures["deliveries_per_server_cpu_s"]
         per_s, p99 = figures["deliveries_per_s"], figures.get("p99_ms")
-        if name == "fanout":
+        if name.startswith("fanout"):
             goals = [
                 target(
                     "deliveries_per_server_cpu_s",
@@ -341,6 +364,7 @@ def latency(params: dict[str, Any], context: Context) -> Result:
         engine.pace(
             wires[:senders], params["rate"], now, now + params["warmup"] + params["duration"]
         )
+        send_read_markers(engine, wires, params)
         start, end = measure(context, engine, server, wires, params["warmup"], params["duration"])
         engine.run(time.perf_counter() + 0.3)  # the last messages in flight
         engine.close()
@@ -349,6 +373,7 @@ def latency(params: dict[str, Any], context: Context) -> Result:
         figures["messages_in_per_s"] = figures.pop("per_member_median_per_s")
         figures.update(percentiles_ms([probe], start.wall_ns, end.wall_ns))
         figures["generator_lag_p99_ms"] = lag_ms(engine)
+        figures["read_markers_sent"] = engine.markers_sent
         figures["connections_lost"] = lost(wires)
         p99, core = figures.get("p99_ms"), figures["server_core_use"]
         return {
@@ -362,7 +387,12 @@ def latency(params: dict[str, Any], context: Context) -> Result:
         }
 
     return run_with_server(
-        "latency", params, context, drive, accounts=names, max_room_capacity=members
+        with_markers("latency", params),
+        params,
+        context,
+        drive,
+        accounts=names,
+        max_room_capacity=members,
     )
 
 
@@ -408,6 +438,7 @@ def rooms(params: dict[str, Any], context: Context) -> Result:
         figures["messages_in_per_s"] = round(probe_lines / figures["window_s"], 1)
         figures.update(percentiles_ms(probes, start.wall_ns, end.wall_ns))
         figures["generator_lag_p99_ms"] = lag_ms(engine)
+        figures["read_markers_sent"] = engine.markers_sent
         figures["connections_lost"] = lost(wires)
         p99, core = figures.get("p99_ms"), figures["server_core_use"]
         return {
@@ -687,11 +718,19 @@ SCENARIOS: dict[str, Callable[[dict[str, Any], Context], Result]] = {
     "fanout": fanout,
     "saturation": saturation,
     "latency": latency,
+    "fanout-read-markers": fanout,
+    "latency-read-markers": latency,
     "rooms": rooms,
     "idle": idle,
     "login-storm": login_storm,
     "overload": overload,
 }
+
+
+# Issue 15: the same scenarios with every member sending a read marker once a second, to
+# set beside the plain ones (the cost of the extra events should stay within 10 %).
+DEFAULTS["fanout-read-markers"] = {**DEFAULTS["fanout"], "read_markers": 1.0}
+DEFAULTS["latency-read-markers"] = {**DEFAULTS["latency"], "read_markers": 1.0}
 
 
 def _add_history_scenarios() -> None:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from app.server.database import Database
+from app.server.search_sql import note_unindexed
 from app.shared.protocol import Attachment, ChatMessage
 
 # One migration step (store.py's MIGRATIONS). A row goes in with its message, in one
@@ -77,6 +78,7 @@ class AttachmentStore:
                 text=text,
                 ts=ts,
             ).finish()
+            note_unindexed(self.db, room_id, seq, seq)  # indexed before the next search
             ident = self.db.insert(
                 "INSERT INTO attachments (room_id, seq, uploader_key, name, size, mime, "
                 "sha256, width, height) VALUES (:room, :seq, :key, :name, :size, :mime, "

@@ -666,6 +666,18 @@ class ServerConfig:
             metavar="BYTES",
         ),
     )
+    socket_receive_buffer: int = field(
+        default=0,
+        metadata=flag(
+            "--socket-receive-buffer",
+            "kernel receive buffer of each connection, which bounds what a sender has queued "
+            "ahead of its newest message while the server holds it; 0 = the system's "
+            "default (default: %(default)s)",
+            LIMITS,
+            parse=non_negative_int,
+            metavar="BYTES",
+        ),
+    )
     ipv6_prefix: int = field(
         default=64,
         metadata=flag(

@@ -110,13 +110,16 @@ class Connection(QObject):
     The socket itself lingers until its goodbye is written, at most LINGER_SECONDS for a
     peer that does not read, and then the object deletes itself.
 
+    `on_requests(connection, items)`, set by the owner, is given the items parsed from one
+    read, in arrival order: a plain call, not a signal, which cost a PySide emission, a
+    `sender()` and an `isinstance` a read (see PERFORMANCE.md, issue 18 round 2).
+
     Signals:
-        requests_received(list): the items parsed from one read, in arrival order.
         closed(): the connection has ended (emitted once).
     """
 
-    requests_received = Signal(object)
     closed = Signal()
+    on_requests: Callable[[Connection, list[ParsedItem]], None] | None = None
 
     # Defaults for what most connections never change, kept here rather than in each
     # instance's __dict__, which grows from 464 to 832 bytes past 19 entries (PySide also
@@ -151,6 +154,11 @@ class Connection(QObject):
             # Else the kernel grows its own buffer to megabytes, unseen by bytesToWrite().
             socket.setSocketOption(
                 QAbstractSocket.SocketOption.SendBufferSizeSocketOption, config.socket_send_buffer
+            )
+        if config.socket_receive_buffer:
+            socket.setSocketOption(
+                QAbstractSocket.SocketOption.ReceiveBufferSizeSocketOption,
+                config.socket_receive_buffer,
             )
         self._allowed = allowed_types
         self._config = config  # for its max_output_bytes and max_bad_frames
@@ -454,8 +462,8 @@ class Connection(QObject):
                     logs.proto.info("%s: %s: %s", self.peer, problem.code, problem.message)
                 if problem.code == ErrorCode.BAD_REQUEST:
                     self._bad_frames += 1
-        if items:
-            self.requests_received.emit(items)
+        if items and (handler := self.on_requests) is not None:
+            handler(self, items)
         if flooding and self._open:
             logs.net.warning("%s flooded with requests", self.peer)
             self.close_with_error(ErrorCode.RATE_LIMITED, "flooding")

@@ -183,7 +183,7 @@ class Lobby(SigningIn, CarryingOut, QObject):
     def accept(self, connection: Connection) -> None:
         session = Session(connection)
         self.sessions[connection] = session
-        connection.requests_received.connect(self._on_connection_requests_received)
+        connection.on_requests = self._on_connection_requests
         connection.closed.connect(self._on_connection_closed)
         config = self._config
         connection.send(
@@ -228,9 +228,8 @@ class Lobby(SigningIn, CarryingOut, QObject):
         for session in list(self.online.values()):
             session.connection.send_bytes(data)
 
-    @Slot(object)
-    def _on_connection_requests_received(self, items: list[ParsedItem]) -> None:
-        session = self._session_of(self.sender())
+    def _on_connection_requests(self, connection: Connection, items: list[ParsedItem]) -> None:
+        session = self.sessions.get(connection)
         if session is not None:
             self._on_requests(session, items)
 

@@ -10,7 +10,16 @@ from app.server.attachment_store import ATTACHMENT_TABLES
 from app.server.database import Database, DatabaseError, Step
 from app.server.engines import PostgresEngine
 from app.server.node_schema import NODES_STEP
-from app.server.search_sql import Position, create_search_index, find
+from app.server.search_sql import (
+    SEARCH_INDEX_BATCH,
+    Position,
+    create_search_index,
+    defer_search_index,
+    find,
+    index_backlog,
+    note_unindexed,
+)
+from app.shared import logs
 from app.shared.timefmt import utc_now_iso
 from app.shared.validation import name_skeleton
 
@@ -170,6 +179,8 @@ MIGRATIONS: list[list[Step]] = [
             locked_doors INTEGER NOT NULL)""",
     ],
     NODES_STEP,  # the nodes sharing a PostgreSQL database (node_schema.py)
+    # The search index written in bulk, not a row at a time (see search_sql.py).
+    [defer_search_index],
 ]
 INSTANCE_KEY = "instance"
 
@@ -204,7 +215,10 @@ class ChatStore:
 
     def __init__(self, db: str, exclusive: bool = False) -> None:
         self.db = Database(db, MIGRATIONS, exclusive)
+        self._unindexed = 0  # messages stored since the backlog was last indexed
         try:
+            if exclusive:
+                self.index_messages()  # what a server killed before indexing left
             self.instance = self._instance()
         except BaseException:
             self.db.close()
@@ -222,7 +236,19 @@ class ChatStore:
         return instance
 
     def close(self) -> None:
-        self.db.close()
+        try:
+            if self._unindexed:
+                self.index_messages()
+        except DatabaseError as error:  # the next start indexes them
+            logs.db.warning("search index not brought up to date: %s", error)
+        finally:
+            self.db.close()
+
+    def index_messages(self) -> None:
+        """Bring the search index up to every stored message (search asks first)."""
+        with self.db.transaction():
+            index_backlog(self.db)
+        self._unindexed = 0
 
     # accounts
 
@@ -366,11 +392,15 @@ class ChatStore:
                         raise DatabaseError(
                             f"room {room_id}: message numbers taken by other messages"
                         )
+            if self._unindexed >= SEARCH_INDEX_BATCH:
+                index_backlog(self.db)
+                self._unindexed = 0
 
     def _insert_messages(
         self, room_id: int, sender: str, ts: str, items: list[tuple[int, str]]
     ) -> int:
-        """Insert one sender's messages; returns how many went in (not those already there).
+        """Insert one sender's messages, noted for the search index; returns how many went in
+        (not those already there).
 
         On SQLite, consecutive numbers (every batch of a room's log) go in as one statement
         over `json_each` of the texts: five bound values a batch instead of five a row, which
@@ -378,6 +408,20 @@ class ChatStore:
         batches of 600, search trigger included)."""
         first = items[0][0]
         consecutive = items[-1][0] - first == len(items) - 1
+        stored = self._insert_rows(room_id, sender, ts, items, consecutive)
+        if stored == len(items):  # (a retry of a stored batch was noted the first time)
+            if consecutive:
+                note_unindexed(self.db, room_id, first, items[-1][0])
+            else:
+                for seq, _ in items:
+                    note_unindexed(self.db, room_id, seq, seq)
+            self._unindexed += stored
+        return stored
+
+    def _insert_rows(
+        self, room_id: int, sender: str, ts: str, items: list[tuple[int, str]], consecutive: bool
+    ) -> int:
+        first = items[0][0]
         # A lone message is cheaper as one row (no JSON to make and walk): 795 k against
         # 765 k instructions a message at one message per read, under bench.instructions.
         if (

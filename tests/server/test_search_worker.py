@@ -126,6 +126,7 @@ def test_the_worker_reads_the_database_on_a_connection_and_thread_of_its_own(
     try:
         room, _ = store.open_room("r", "alice", 1, 2, None)
         store.add_messages(room, "alice", "2026-01-01T00:00:01.000Z", [(1, "needle"), (2, "hay")])
+        store.index_messages()  # as MessageSearch does before every search
         worker = SearchWorker(store.db, MIGRATIONS, capacity=1)
         outcomes: list[SearchOutcome] = []
         worker.submit(SearchJob("needle", (room,), START, 5), outcomes.append)

@@ -278,3 +278,16 @@ def test_a_backed_up_member_that_reads_again_gets_every_message_in_order(qtbot, 
     frames = [json.loads(line) for line in data.splitlines()]
     seqs = [frame["seq"] for frame in frames if frame["type"] == "message"]
     assert seqs == list(range(1, history[-1].seq + 1))  # nothing lost, nothing twice
+
+
+def receive_buffers(server: ChatServer) -> list[int]:
+    option = QAbstractSocket.SocketOption.ReceiveBufferSizeSocketOption
+    return [int(c._socket.socketOption(option)) for c in server.lobby.sessions]
+
+
+@pytest.mark.server_config(socket_receive_buffer=16_384)
+def test_the_receive_buffer_flag_bounds_each_connections_kernel_buffer(
+    server: ChatServer, login: Login
+) -> None:
+    login("alice")
+    assert receive_buffers(server) and all(size <= 2 * 16_384 for size in receive_buffers(server))

