@@ -194,6 +194,13 @@ class ModerationStore:
             for i, at, room, by, author, reason, gone, text in rows
         ]  # fmt: skip
 
+    def open_report(self, report_id: int) -> tuple[int, int, str] | None:
+        """An open report's (room id, seq, author), or None if there is no such open one."""
+        rows = self._db.rows(
+            "SELECT room_id, seq, author FROM reports WHERE id = :i AND open = 1", i=report_id
+        )
+        return next(((int(r), int(s), str(a)) for r, s, a in rows), None)
+
     def close_report(self, report_id: int) -> bool:
         """Dismiss an open report; False if there is no open report with this id."""
         query = self._db.execute(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
+from typing import cast
 
 from PySide6.QtCore import QByteArray, QObject, QTimer, Signal, Slot
 from PySide6.QtNetwork import QTcpServer
@@ -49,9 +50,12 @@ from app.shared import logs
 from app.shared.limits import Clock
 from app.shared.names import login_key
 from app.shared.protocol import (
+    BY_OPERATOR,
     ROOM_PORT_TYPES,
     ChatMessage,
     ErrorCode,
+    ErrorReply,
+    ModerationRequest,
     ProtocolError,
     ReadUpTo,
     RequestId,
@@ -61,6 +65,9 @@ from app.shared.protocol import (
 )
 
 __all__ = ["HISTORY_LENGTH", "Member", "Room", "RoomInfo"]  # what others import from here
+
+# The connection of the server acting as a moderator: what it is answered goes nowhere.
+_SERVER = cast(Connection, object())
 
 
 class Room(QObject):
@@ -473,6 +480,18 @@ class Room(QObject):
         """Write an act done from outside the room's conversation (the admin window's kick)
         to the audit log."""
         self._carry_out([Remember(act)])
+
+    def moderate_as_server(self, request: ModerationRequest) -> bool:
+        """Carry out a moderation request as the server (the admin window), through the
+        same rules and events as a member's; False if it was refused (nothing changed)."""
+        server = Member("", BY_OPERATOR, _SERVER, operator=True)
+        effects = self._core.moderator.answer(server, request)
+        refused = any(isinstance(e, Send) and e.connection is _SERVER
+                      and isinstance(e.event, ErrorReply) for e in effects)  # fmt: skip
+        self._carry_out(
+            [e for e in effects if not (isinstance(e, Send) and e.connection is _SERVER)]
+        )
+        return not refused
 
     def kick_user(self, user_key: str, code: ErrorCode, text: str) -> None:
         """Close that user's connection to this room (if any) and drop their tickets."""

@@ -23,7 +23,13 @@ from app.server.store import ChatStore
 from app.server.tls import make_listener
 from app.shared import logs
 from app.shared.limits import Clock
-from app.shared.protocol import BY_OPERATOR, KICK, MAIN_PORT_TYPES, ErrorCode
+from app.shared.protocol import (
+    BY_OPERATOR,
+    KICK,
+    MAIN_PORT_TYPES,
+    ErrorCode,
+    ModerationRequest,
+)
 
 if TYPE_CHECKING:
     from app.server.mdns_announcer import MdnsAnnouncer
@@ -271,6 +277,15 @@ class ChatServer(QObject):
             return False
         room.record(Act(room_id, self._wall_clock(), BY_OPERATOR, KICK, name))
         logs.server.info("operator removed %s from room %d", name, room_id)
+        return True
+
+    def moderate(self, room_id: int, request: ModerationRequest) -> bool:
+        """The admin window moderates a room as the server, as a member would (the same
+        events, the audit log); False if the room is gone or the request was refused."""
+        room = self.directory.find(room_id)
+        if room is None or not room.moderate_as_server(request):
+            return False
+        logs.server.info("operator did %s in room %d", request.TYPE, room_id)
         return True
 
     def shutdown(self) -> None:

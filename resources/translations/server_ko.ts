@@ -123,6 +123,54 @@
         <source>Every moderation act, newest first</source>
         <translation>모든 관리 조치, 최신순</translation>
     </message>
+    <message>
+        <source>D&amp;uration:</source>
+        <translation>기간(&amp;U):</translation>
+    </message>
+    <message>
+        <source>How long a mute or a ban from this tab lasts</source>
+        <translation>이 탭에서 하는 음소거나 차단이 지속되는 시간</translation>
+    </message>
+    <message>
+        <source>R&amp;eason:</source>
+        <translation>사유(&amp;E):</translation>
+    </message>
+    <message>
+        <source>The reason the banned member is given</source>
+        <translation>차단된 참여자에게 알리는 사유</translation>
+    </message>
+    <message>
+        <source>Delete the reported message for every member</source>
+        <translation>신고된 메시지를 모든 참여자에게서 삭제합니다</translation>
+    </message>
+    <message>
+        <source>De&amp;lete message</source>
+        <translation>메시지 삭제(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Mute the message&apos;s author in its room for the duration chosen</source>
+        <translation>메시지 작성자를 그 방에서 선택한 기간 동안 음소거합니다</translation>
+    </message>
+    <message>
+        <source>&amp;Mute author</source>
+        <translation>작성자 음소거(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Ban the message&apos;s author from its room for the duration chosen</source>
+        <translation>메시지 작성자를 그 방에서 선택한 기간 동안 차단합니다</translation>
+    </message>
+    <message>
+        <source>&amp;Ban author</source>
+        <translation>작성자 차단(&amp;B)</translation>
+    </message>
+    <message>
+        <source>F&amp;ilter by room:</source>
+        <translation>방으로 거르기(&amp;I):</translation>
+    </message>
+    <message>
+        <source>Show the acts of one room only</source>
+        <translation>한 방의 조치만 보여 줍니다</translation>
+    </message>
 </context>
 <context>
     <name>RoomsModel</name>
@@ -277,6 +325,10 @@
         <source>the admin window</source>
         <translation>관리 창</translation>
     </message>
+    <message>
+        <source>All rooms</source>
+        <translation>모든 방</translation>
+    </message>
 </context>
 <context>
     <name>RoomActions</name>
@@ -319,6 +371,65 @@
     <message>
         <source>{member} is no longer in “{room}”</source>
         <translation>{member}님은 이미 “{room}” 방에 없습니다</translation>
+    </message>
+</context>
+<context>
+    <name>ReportActions</name>
+    <message>
+        <source>10 minutes</source>
+        <translation>10분</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1시간</translation>
+    </message>
+    <message>
+        <source>1 day</source>
+        <translation>1일</translation>
+    </message>
+    <message>
+        <source>For good</source>
+        <translation>영구히</translation>
+    </message>
+    <message>
+        <source>Delete this message of {author} in “{room}” for every member?</source>
+        <translation>“{room}” 방의 {author} 님 메시지를 모든 참여자에게서 삭제할까요?</translation>
+    </message>
+    <message>
+        <source>Delete message</source>
+        <translation>메시지 삭제</translation>
+    </message>
+    <message>
+        <source>Mute {author} in “{room}” ({duration})?</source>
+        <translation>“{room}” 방에서 {author} 님을 음소거할까요? ({duration})</translation>
+    </message>
+    <message>
+        <source>Mute author</source>
+        <translation>작성자 음소거</translation>
+    </message>
+    <message>
+        <source>Ban {author} from “{room}” ({duration})?</source>
+        <translation>“{room}” 방에서 {author} 님을 차단할까요? ({duration})</translation>
+    </message>
+    <message>
+        <source>Ban author</source>
+        <translation>작성자 차단</translation>
+    </message>
+    <message>
+        <source>That could not be done (the report is closed or the room is gone)</source>
+        <translation>할 수 없었습니다 (신고가 이미 닫혔거나 방이 없어졌습니다)</translation>
+    </message>
+    <message>
+        <source>Message deleted; report closed</source>
+        <translation>메시지를 삭제하고 신고를 닫았습니다</translation>
+    </message>
+    <message>
+        <source>Author muted; report closed</source>
+        <translation>작성자를 음소거하고 신고를 닫았습니다</translation>
+    </message>
+    <message>
+        <source>Author banned; report closed</source>
+        <translation>작성자를 차단하고 신고를 닫았습니다</translation>
     </message>
 </context>
 </TS>

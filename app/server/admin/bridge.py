@@ -11,6 +11,7 @@ from app.server.moderation_store import ModerationStore
 from app.server.room import Room
 from app.server.server import ChatServer
 from app.shared import logs
+from app.shared.protocol import DELETE_MESSAGE, MUTE, Ban, DeleteMessage, ModerationRequest, Mute
 from app.shared.validation import login_key
 
 SHOWN_ROWS = 500  # the newest reports and audit lines the window lists
@@ -73,11 +74,13 @@ class CoreBridge(QObject):
     reports_listed = Signal(object)
     report_dismissed = Signal(int, bool)
     audit_listed = Signal(object)
+    report_acted = Signal(int, str, bool)
 
     _publish_asked = Signal()
     _moderation_asked = Signal()
     _set_operator_asked = Signal(str, bool)
     _dismiss_asked = Signal(int)
+    _report_act_asked = Signal(int, str, object, object)
     _close_room_asked = Signal(int)
     _kick_asked = Signal(int, str)
     _shutdown_asked = Signal()
@@ -105,6 +108,7 @@ class CoreBridge(QObject):
         self._moderation_asked.connect(self._on_moderation_asked)
         self._set_operator_asked.connect(self._on_set_operator_asked)
         self._dismiss_asked.connect(self._on_dismiss_asked)
+        self._report_act_asked.connect(self._on_report_act_asked)
         directory.moderated.connect(self._on_directory_moderated)
 
     # --- requests, from any thread -------------------------------------------------------
@@ -133,6 +137,13 @@ class CoreBridge(QObject):
 
     def dismiss_report(self, report_id: int) -> None:
         self._dismiss_asked.emit(report_id)
+
+    def act_on_report(
+        self, report_id: int, action: str, minutes: int | None = None, reason: str | None = None
+    ) -> None:
+        """Act on a report as the server: `DELETE_MESSAGE` the message, `MUTE` or `BAN` its
+        author (for `minutes`, None: for good); done, it resolves the report."""
+        self._report_act_asked.emit(report_id, action, minutes, reason)
 
     # --- on the core's thread ------------------------------------------------------------
 
@@ -213,6 +224,32 @@ class CoreBridge(QObject):
             logs.db.error("report %d not dismissed: %s", report_id, failure)
             return
         self.report_dismissed.emit(report_id, dismissed)
+        self._send_reports()
+
+    @Slot(int, str, object, object)
+    def _on_report_act_asked(
+        self, report_id: int, action: str, minutes: int | None, reason: str | None
+    ) -> None:
+        try:
+            found = self._moderation.open_report(report_id)
+            if found is None:
+                self.report_acted.emit(report_id, action, False)
+                return
+            room_id, seq, author = found
+            request: ModerationRequest = (
+                DeleteMessage(seq)
+                if action == DELETE_MESSAGE
+                else Mute(author, minutes)
+                if action == MUTE
+                else Ban(author, minutes, reason)
+            )
+            done = self._server.moderate(room_id, request)
+            if done:
+                self._moderation.close_report(report_id)
+        except DatabaseError as failure:
+            logs.db.error("report %d not acted on: %s", report_id, failure)
+            return
+        self.report_acted.emit(report_id, action, done)
         self._send_reports()
 
     @Slot(object)

@@ -5,9 +5,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QObject, QStringListModel, Qt, Slot
+from PySide6.QtCore import (
+    QObject,
+    QRegularExpression,
+    QSortFilterProxyModel,
+    QStringListModel,
+    Qt,
+    Slot,
+)
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
+    QComboBox,
     QHeaderView,
     QLineEdit,
     QListView,
@@ -41,6 +49,7 @@ REQUIRED = (
     "reportsView",
     "dismissButton",
     "auditView",
+    "auditRoomCombo",
 )
 REPORT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -67,7 +76,7 @@ class ModerationTabs(QObject):
     ) -> None:
         super().__init__(parent)
         self.core = core
-        self._running = True
+        self.running = True
         self.status_bar = status_bar
         self.operators_view = child(form, QListView, "operatorsView")
         self.name_edit = child(form, QLineEdit, "operatorNameEdit")
@@ -76,6 +85,8 @@ class ModerationTabs(QObject):
         self.reports_view = child(form, QTableView, "reportsView")
         self.dismiss_button = child(form, QPushButton, "dismissButton")
         self.audit_view = child(form, QTableView, "auditView")
+        self.audit_room_combo = child(form, QComboBox, "auditRoomCombo")
+        self.audit_room_combo.addItem(self.tr("All rooms"), None)
         self.operators: tuple[str, ...] = ()
         self.operators_model = QStringListModel(self)
         self.reports_model = QStandardItemModel(0, 6, self)
@@ -88,10 +99,13 @@ class ModerationTabs(QObject):
             [self.tr("When"), self.tr("Room"), self.tr("By"), self.tr("Action"),
              self.tr("Whom"), self.tr("Details")]
         )  # fmt: skip
+        self.audit_filter = QSortFilterProxyModel(self)  # the room chosen, or every line
+        self.audit_filter.setSourceModel(self.audit_model)
+        self.audit_filter.setFilterKeyColumn(1)
         self.operators_view.setModel(self.operators_model)
         for view, model, stretch in (
             (self.reports_view, self.reports_model, 4),
-            (self.audit_view, self.audit_model, 5),
+            (self.audit_view, self.audit_filter, 5),
         ):
             view.setModel(model)
             header = view.horizontalHeader()
@@ -116,10 +130,11 @@ class ModerationTabs(QObject):
         self.reports_view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.reports_model.modelReset.connect(self._update_buttons)
         self.dismiss_button.clicked.connect(self._on_dismiss_clicked)
+        self.audit_room_combo.currentIndexChanged.connect(self._on_audit_room_chosen)
 
     def set_running(self, running: bool) -> None:
         """False once the server has stopped: nothing can be changed any more."""
-        self._running = running
+        self.running = running
         self._update_buttons()
 
     # --- operators -----------------------------------------------------------------------
@@ -137,10 +152,10 @@ class ModerationTabs(QObject):
 
     @Slot()
     def _update_buttons(self) -> None:
-        named = self._running and bool(self.name_edit.text().strip())
+        named = self.running and bool(self.name_edit.text().strip())
         self.grant_button.setEnabled(named)
         self.revoke_button.setEnabled(named)
-        self.dismiss_button.setEnabled(self._running and self.selected_report() is not None)
+        self.dismiss_button.setEnabled(self.running and self.selected_report() is not None)
 
     @Slot()
     def _on_grant_clicked(self) -> None:
@@ -230,8 +245,28 @@ class ModerationTabs(QObject):
             parts.append(act.reason)
         return " · ".join(parts)
 
+    @Slot()
+    def _on_audit_room_chosen(self) -> None:
+        room = self.audit_room_combo.currentData()
+        pattern = "" if room is None else f"^{QRegularExpression.escape(room)}$"
+        self.audit_filter.setFilterRegularExpression(pattern)
+
+    def _offer_rooms(self, acts: tuple[ActState, ...]) -> None:
+        """The filter's choices: every room seen in the log, the chosen one kept."""
+        combo = self.audit_room_combo
+        chosen = combo.currentData()
+        rooms = sorted({act.room for act in acts} | ({chosen} if chosen is not None else set()))
+        combo.blockSignals(True)
+        while combo.count() > 1:
+            combo.removeItem(1)
+        for room in rooms:
+            combo.addItem(room, room)
+        combo.setCurrentIndex(max(combo.findData(chosen), 0) if chosen is not None else 0)
+        combo.blockSignals(False)
+
     @Slot(object)
     def _on_core_audit_listed(self, acts: tuple[ActState, ...]) -> None:
+        self._offer_rooms(acts)
         self.audit_model.removeRows(0, self.audit_model.rowCount())
         for act in acts:
             actor = self.tr("the admin window") if act.actor == BY_OPERATOR else act.actor

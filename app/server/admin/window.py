@@ -23,6 +23,7 @@ from app.server.admin.bridge import CoreBridge
 from app.server.admin.log_feed import EventLogModel, LogAttachment, LogFeed
 from app.server.admin.models import ROOM_ID_ROLE, SORT_ROLE, Column, MembersModel, RoomsModel
 from app.server.admin.moderation_tabs import ModerationTabs
+from app.server.admin.report_actions import ReportActions
 from app.server.admin.room_actions import RoomActions
 from app.server.admin.snapshots import CoreState
 from app.server.admin.views import SelectionGuard
@@ -159,6 +160,7 @@ class AdminWindow(QObject):
         self.log_model.rowsInserted.connect(self._on_log_rows_inserted)
         self.room_actions = RoomActions(self)
         self.moderation = ModerationTabs(self.form, core, self.status_bar, self)
+        self.report_actions = ReportActions(self)
 
     # --- status --------------------------------------------------------------------------
 
@@ -283,4 +285,5 @@ class AdminWindow(QObject):
         self._server_down = True
         self._update_actions()
         self.moderation.set_running(False)
+        self.report_actions.update_buttons()
         self.form.close()
