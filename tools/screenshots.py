@@ -3,10 +3,10 @@
     python -m tools.screenshots [--out docs/screenshots] [--display :99]
 
 Starts Xvfb (installing it, a CJK font, dbus and dunst with apt-get when missing and
-running as root), starts the server as `main.py --mode server --headless --port 0`, then runs the client's
-real windows in this process on the xcb platform, drives them by code as a person would,
-and saves each window with `QWidget.grab()`. Other people in the rooms are played by the
-client's own `MainSession` and `RoomConnection`.
+running as root), starts the server as `main.py --mode server --headless --port 0`, then
+runs the client's real windows in this process on the xcb platform, drives them by code as
+a person would, and saves each window with `QWidget.grab()`. Other people in the rooms are
+played by the client's own `MainSession` and `RoomConnection`.
 """
 
 from __future__ import annotations
