@@ -68,6 +68,7 @@ bench: $(STAMP)
 screenshots: $(STAMP) translations
 	$(BIN)/python -m tools.screenshots $(ARGS)
 	$(BIN)/python -m tools.admin_screenshot --out docs/screenshots/admin_window.png
+	$(BIN)/python -m tools.attention_screenshot
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache

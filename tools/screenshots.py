@@ -2,11 +2,11 @@
 
     python -m tools.screenshots [--out docs/screenshots] [--display :99]
 
-Starts Xvfb (installing it and a CJK font with apt-get when missing and running as root),
-starts the server as `main.py --mode server --headless --port 0`, then runs the client's
-real windows in this process on the xcb platform, drives them by code as a person would,
-and saves each window with `QWidget.grab()`. Other people in the rooms are played by the
-client's own `MainSession` and `RoomConnection`.
+Starts Xvfb (installing it, a CJK font, dbus and dunst with apt-get when missing and
+running as root), starts the server as `main.py --mode server --headless --port 0`, then
+runs the client's real windows in this process on the xcb platform, drives them by code as
+a person would, and saves each window with `QWidget.grab()`. Other people in the rooms are
+played by the client's own `MainSession` and `RoomConnection`.
 """
 
 from __future__ import annotations
@@ -35,13 +35,16 @@ TIMEOUT = 15.0
 
 
 def ensure_packages() -> None:
-    """Install Xvfb, a CJK font and the xcb plugin's libraries when they are missing and we
-    may (root, apt-get)."""
+    """Install Xvfb, a CJK font, the xcb plugin's libraries, and D-Bus with the dunst
+    notification daemon (tools/attention_screenshot.py) when they are missing and we may
+    (root, apt-get)."""
     from tools.xcb_libs import missing_packages
 
     have_font = b"CJK" in subprocess.run(["fc-list"], capture_output=True).stdout
     missing = [] if shutil.which("Xvfb") else ["xvfb"]
     missing += [] if have_font else ["fonts-noto-cjk"]
+    missing += [] if shutil.which("dbus-daemon") else ["dbus"]
+    missing += [] if shutil.which("dunst") else ["dunst"]
     missing += missing_packages()  # what Qt's xcb plugin links against
     if not missing:
         return
