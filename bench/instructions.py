@@ -23,7 +23,6 @@ import argparse
 import asyncio
 import re
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -32,14 +31,6 @@ from bench.clients import Mode, build_room, close_all, say_line, stamped_text
 from bench.engine import Engine
 from bench.scenarios import PASSWORD, room_wires
 from bench.server_process import ServerProcess
-
-# Flags of today's bench that older checkouts do not know, with the value that follows.
-NEWER_FLAGS = (
-    "--address-msg-rate",
-    "--text-bytes-per-minute",
-    "--joins-per-minute",
-    "--request-rate",
-)
 
 
 class CallgrindServer(ServerProcess):
@@ -53,13 +44,6 @@ class CallgrindServer(ServerProcess):
 
     def command(self) -> list[str]:
         command = super().command()
-        help_text = subprocess.run(
-            [sys.executable, command[1], "--help"], capture_output=True, text=True, check=False
-        ).stdout
-        for flag in NEWER_FLAGS:
-            if flag not in help_text and flag in command:
-                at = command.index(flag)
-                del command[at : at + 2]
         if self.call_counts:
             return [command[0], "-m", "cProfile", "-o", self.out, *command[1:]]
         valgrind = [

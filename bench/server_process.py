@@ -18,10 +18,33 @@ from collections.abc import Iterable
 from contextlib import closing
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+OWN_REPO = Path(__file__).resolve().parent.parent
+REPO = OWN_REPO  # the checkout whose server is measured (--repo)
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 START_TIMEOUT_S = 30.0
+# Flags of today's bench that older checkouts (--repo) do not know, with the value that follows.
+NEWER_FLAGS = (
+    "--address-msg-rate",
+    "--text-bytes-per-minute",
+    "--joins-per-minute",
+    "--request-rate",
+)
 STOP_TIMEOUT_S = 6.0
+
+
+def drop_unknown_flags(command: list[str]) -> list[str]:
+    """The command without those of NEWER_FLAGS (and their values) that the checkout's
+    main.py does not list in its --help, so that --repo can run an older server."""
+    if REPO == OWN_REPO:
+        return command
+    help_text = subprocess.run(
+        [sys.executable, command[1], "--help"], capture_output=True, text=True, check=False
+    ).stdout
+    for flag in NEWER_FLAGS:
+        if flag not in help_text and flag in command:
+            at = command.index(flag)
+            del command[at : at + 2]
+    return command
 
 
 class ServerError(RuntimeError):
@@ -117,7 +140,7 @@ class ServerProcess:
         self._folder.cleanup()
 
     def command(self) -> list[str]:
-        return [
+        command = [
             sys.executable,
             str(REPO / "main.py"),
             "--mode",
@@ -155,6 +178,7 @@ class ServerProcess:
             str(self.max_room_capacity),
             *self.extra_args,
         ]
+        return drop_unknown_flags(command)
 
     def _pin(self) -> None:  # runs in the child between fork and exec
         if self.core is not None:
