@@ -1,8 +1,10 @@
 """`python -m bench [scenario ...] [--duration S] [--members N] ...`: run, print, save.
 
-No scenario named runs them all, in the order of issue 9. A flag given on the command line
-overrides that parameter in every selected scenario that has it; the rest keep their
-defaults (`--list` shows them).
+No scenario named runs them all, in the order of issue 9 (the later ones beside those they
+are compared with). `fanout-postgresql` and `nodes` start a throw-away PostgreSQL of their
+own (Debian's postgresql package; see tools/pg_cluster.py), removed when they end. A flag
+given on the command line overrides that parameter in every selected scenario that has it;
+the rest keep their defaults (`--list` shows them).
 """
 
 from __future__ import annotations
@@ -21,12 +23,13 @@ from bench.server_process import pick_cores
 
 # Command-line flag -> the scenario parameter it sets.
 FLAGS: dict[str, tuple[type, str]] = {
-    "duration": (float, "seconds of measuring window (fanout, latency, rooms, overload)"),
+    "duration": (float, "seconds of measuring window (fanout, latency, rooms, nodes, overload)"),
     "warmup": (float, "seconds before the window opens"),
     "members": (int, "members in the room (rooms: in total; login-storm: in the chat room)"),
     "senders": (int, "members that send"),
     "rate": (float, "paced messages/s in total (latency, rooms, login-storm's chat)"),
-    "rooms": (int, "rooms (rooms scenario)"),
+    "rooms": (int, "rooms (rooms, nodes)"),
+    "nodes": (str, "node counts, comma-separated: nodes runs rooms on each (--workers N)"),
     "connections": (int, "idle connections (idle)"),
     "parallel": (int, "connections set up at once (idle)"),
     "logins": (int, "logins in the storm (login-storm)"),
@@ -94,9 +97,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.list:
-        for name, defaults in DEFAULTS.items():
+        for name in SCENARIOS:
+            defaults = DEFAULTS[name]
             print(
-                f"{name:12} "
+                f"{name:20} "
                 + " ".join(f"--{k.replace('_', '-')} {v}" for k, v in defaults.items())
             )
         return 0
@@ -105,10 +109,16 @@ def main(argv: list[str] | None = None) -> int:
     selected = args.scenarios or list(SCENARIOS)
     usable = len(os.sched_getaffinity(0))
     server_core, generator_core = (None, None) if args.no_pin else pick_cores()
+    server_cores = None if generator_core is None else set(os.sched_getaffinity(0))
     if generator_core is not None:
         os.sched_setaffinity(0, {generator_core})
     print(report.pinning_line(server_core, generator_core), flush=True)
-    context = Context(server_core, list(args.server_arg), profile_native=args.native)
+    context = Context(
+        server_core,
+        server_cores=(server_cores - {generator_core}) if server_cores else None,
+        extra_server_args=list(args.server_arg),
+        profile_native=args.native,
+    )
     results: list[dict[str, Any]] = []
     began = time.perf_counter()
     for name in selected:
@@ -160,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
         f"PySide6 {machine['pyside6']} (Qt {machine['qt']}); {document['pinning']}"
     )
     print(report.table(results))
+    for caveat in report.caveats(results):
+        print(f"\n{caveat}")
     if args.markdown:
         print()
         print(report.markdown_table(results))

@@ -235,17 +235,17 @@ class Wire(asyncio.Protocol):
             self.transport.abort()
 
 
-async def connect(port: int, rcvbuf: int | None = None) -> Wire:
-    """A `Wire` to 127.0.0.1:`port`; `rcvbuf` shrinks the kernel's receive buffer."""
+async def connect(port: int, rcvbuf: int | None = None, host: str = HOST) -> Wire:
+    """A `Wire` to `host`:`port`; `rcvbuf` shrinks the kernel's receive buffer."""
     loop = asyncio.get_running_loop()
     if rcvbuf is None:
-        _, wire = await loop.create_connection(Wire, HOST, port)
+        _, wire = await loop.create_connection(Wire, host, port)
         return wire
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
         sock.setblocking(False)
-        await loop.sock_connect(sock, (HOST, port))
+        await loop.sock_connect(sock, (host, port))
     except BaseException:
         sock.close()
         raise
@@ -284,12 +284,23 @@ async def log_in(port: int, name: str, password: str, timeout: float = REQUEST_T
     return Member(name, main)
 
 
+def room_address(room: dict[str, Any]) -> tuple[str, int]:
+    """Where a room listens: its `host` when the reply names one (a room on another node,
+    issue 19's `--workers`), else the main port's host; and its port."""
+    return str(room.get("host") or HOST), int(room["port"])
+
+
 async def enter(
-    member: Member, room_port: int, ticket: str, mode: Mode, rcvbuf: int | None = None
+    member: Member,
+    room_port: int,
+    ticket: str,
+    mode: Mode,
+    rcvbuf: int | None = None,
+    host: str = HOST,
 ) -> None:
     """Present the ticket on the room port; then the room connection reads in `mode`
     and the main connection only counts (lobby events are not looked at)."""
-    room = await connect(room_port, rcvbuf)
+    room = await connect(room_port, rcvbuf, host)
     member.room = room
     room.send({"type": "enter", "ticket": ticket})
     reply = await room.next_message()
@@ -306,9 +317,10 @@ async def create_room(
     reply = await owner.main.request(
         {"type": "create_room", "name": room_name, "capacity": capacity, "password": None}
     )
-    room_id, room_port = reply["room"]["id"], reply["room"]["port"]
+    room_id = reply["room"]["id"]
+    host, room_port = room_address(reply["room"])
     owner.room_id = room_id
-    await enter(owner, room_port, reply["ticket"], mode)
+    await enter(owner, room_port, reply["ticket"], mode, host=host)
     return room_id, room_port
 
 
@@ -317,7 +329,8 @@ async def join(
 ) -> None:
     reply = await member.main.request({"type": "join_room", "room_id": room_id})
     member.room_id = room_id
-    await enter(member, reply["room"]["port"], reply["ticket"], mode, rcvbuf)
+    host, room_port = room_address(reply["room"])
+    await enter(member, room_port, reply["ticket"], mode, rcvbuf, host)
 
 
 async def gather_limited(coroutines: Sequence[Any], limit: int) -> list[Any]:

@@ -137,6 +137,12 @@ TABLE_FIGURES: dict[str, list[tuple[str, str]]] = {
         ("server_core_use", "server core use"),
     ],
 }
+# Issue 19: fanout on PostgreSQL, with PostgreSQL's own CPU beside the server's.
+TABLE_FIGURES["fanout-postgresql"] = [
+    *TABLE_FIGURES["fanout"],
+    ("database_core_use", "PostgreSQL core use"),
+    ("server_and_database_core_use", "server + PostgreSQL core use"),
+]
 # Issue 15's paired scenarios: the plain ones' figures and the markers sent.
 for _plain in ("fanout", "latency"):
     TABLE_FIGURES[f"{_plain}-read-markers"] = [
@@ -155,6 +161,11 @@ def table_rows(results: list[dict[str, Any]]) -> list[tuple[str, str, str, str]]
         name = result["scenario"]
         if "error" in result:
             rows.append((name, "FAILED", result["error"][:70], ""))
+            continue
+        if "side_by_side" in result:  # issue 19's nodes: one value per node count
+            rows.append((name, "each value below is for", " / ".join(result["columns"]), ""))
+            for label, values in result["side_by_side"]:
+                rows.append((name, label, " / ".join(_fmt(v) for v in values), ""))
             continue
         metrics = result.get("metrics", {})
         targets = {t["key"]: t for t in result.get("targets", [])}
@@ -183,6 +194,11 @@ def table(results: list[dict[str, Any]]) -> str:
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def caveats(results: list[dict[str, Any]]) -> list[str]:
+    """What the figures of some scenarios do not show, to print with the table."""
+    return [r["caveat"] for r in results if r.get("caveat")]
 
 
 def markdown_table(results: list[dict[str, Any]]) -> str:

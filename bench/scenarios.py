@@ -1,4 +1,5 @@
-"""The six scenarios of issue 9. Each starts a fresh server, drives it, and returns a result.
+"""The scenarios of issue 9, and the registry of the later ones. Each starts a fresh server,
+drives it, and returns a result.
 
 A result is a plain dict: `scenario`, `params`, `metrics` (figures), `targets` (figure,
 value, target, met), `server` (what the server process did) and `notes`. Timed scenarios run
@@ -14,7 +15,7 @@ import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bench.clients import (
     Member,
@@ -30,6 +31,9 @@ from bench.clients import (
 from bench.engine import Endpoint, Engine, Role
 from bench.profiling import Profiler
 from bench.server_process import ServerProcess
+
+if TYPE_CHECKING:
+    from bench.postgres import BenchPostgres
 
 PASSWORD = "bench-password"
 Result = dict[str, Any]
@@ -84,6 +88,8 @@ class Context:
     """What every scenario needs besides its own parameters."""
 
     server_core: int | None
+    # Every core but the generator's (None: not pinned): PostgreSQL's and --workers' nodes'.
+    server_cores: set[int] | None = None
     extra_server_args: list[str] = field(default_factory=list)
     profile_path: str | None = None  # py-spy the server during the window, raw output here
     profile_native: bool = False  # with C/C++ frames (py-spy --native; pauses the server)
@@ -97,7 +103,8 @@ def target(key: str, figure: str, value: Any, text: str, met: bool) -> dict[str,
 
 @dataclass
 class Snapshot:
-    """Counters at one instant: deliveries per wire, server CPU, generator CPU, wall time."""
+    """Counters at one instant: deliveries per wire, server CPU, generator CPU, wall time,
+    and PostgreSQL's CPU when the server is on it."""
 
     counts: list[int]
     server_cpu: float
@@ -105,6 +112,7 @@ class Snapshot:
     bench_cpu: float
     wall: float
     wall_ns: int
+    database_cpu: float | None = None
 
     @classmethod
     def take(cls, server: ServerProcess, wires: Sequence[Wire | Endpoint]) -> Snapshot:
@@ -115,6 +123,7 @@ class Snapshot:
             time.process_time(),
             time.perf_counter(),
             time.perf_counter_ns(),
+            server.database_cpu_seconds(),
         )
 
 
@@ -125,6 +134,13 @@ def window_figures(start: Snapshot, end: Snapshot) -> dict[str, Any]:
     deliveries = sum(per_wire)
     server_cpu = end.server_cpu - start.server_cpu
     bench_cpu = end.bench_cpu - start.bench_cpu
+    database: dict[str, Any] = {}
+    if start.database_cpu is not None and end.database_cpu is not None:
+        database_cpu = end.database_cpu - start.database_cpu
+        database = {
+            "database_core_use": round(database_cpu / wall, 3),
+            "server_and_database_core_use": round((server_cpu + database_cpu) / wall, 3),
+        }
     return {
         "window_s": round(wall, 3),
         "deliveries": deliveries,
@@ -137,6 +153,7 @@ def window_figures(start: Snapshot, end: Snapshot) -> dict[str, Any]:
         "deliveries_per_server_cpu_s": round(deliveries / server_cpu) if server_cpu else None,
         "generator_core_use": round(bench_cpu / wall, 3),
         "per_member_median_per_s": round(statistics.median(per_wire) / wall, 1),
+        **database,
     }
 
 
@@ -208,15 +225,21 @@ def run_with_server(
     accounts: Sequence[str] = (),
     max_room_capacity: int = 100,
     prepare: Callable[[ServerProcess], None] | None = None,
+    postgres: BenchPostgres | None = None,
+    workers: int = 1,
 ) -> Result:
     """Start a fresh server (accounts preloaded, then `prepare(server)` before it starts),
     run `drive(server)` in a fresh event loop, stop the server, and add what the server
-    process did to the result."""
+    process did to the result. With `postgres`, the server is on a fresh database there;
+    `workers` > 1 runs that many nodes, on every core but the generator's."""
     with ServerProcess(
         hash_profile=hash_profile,
         extra_args=context.extra_server_args,
         core=context.server_core,
         max_room_capacity=max(100, max_room_capacity),
+        postgres=postgres,
+        workers=workers,
+        cores=context.server_cores if workers > 1 else None,
     ) as server:
         server.preload_accounts(list(accounts), PASSWORD)
         if prepare is not None:
@@ -237,6 +260,9 @@ def run_with_server(
             server.stop()
             result["server"] = {
                 "pinned_core": context.server_core,
+                "pinned_cores": sorted(server.cores) if server.cores else None,
+                "database": "postgresql" if postgres is not None else "sqlite",
+                "nodes_listening": server.listening,
                 "hash_profile": hash_profile,
                 "rss_start_mb": mb(started_kb.get("VmRSS")),
                 "rss_end_mb": mb(final_kb.get("VmRSS")),
@@ -278,7 +304,9 @@ def saturation(params: dict[str, Any], context: Context) -> Result:
     return flat_out("saturation", params, context)
 
 
-def flat_out(name: str, params: dict[str, Any], context: Context) -> Result:
+def flat_out(
+    name: str, params: dict[str, Any], context: Context, postgres: BenchPostgres | None = None
+) -> Result:
     """`senders` of `members` write blocks of say lines whenever TCP takes them; each block
     carries the time it was queued, and the first member after the senders reads those
     stamps, so the latency includes the time a message waited to be read by the server.
@@ -286,7 +314,8 @@ def flat_out(name: str, params: dict[str, Any], context: Context) -> Result:
     That wait includes the sender's own kernel send buffer, which Linux grows to 4 MB for a
     flat-out loopback writer (seconds of messages at any server's pace). `sender_sndbuf`
     (saturation: 128 KiB, which the kernel doubles; 0: the kernel's own) fixes it, as a
-    client that does not hoard megabytes would, so that p99 shows the server's queueing."""
+    client that does not hoard megabytes would, so that p99 shows the server's queueing.
+    With `postgres`, the server is on a fresh database there (fanout-postgresql)."""
     members, senders = int(params["members"]), int(params["senders"])
     names = [f"fan{i:05d}" for i in range(members)]
 
@@ -339,7 +368,15 @@ def flat_out(name: str, params: dict[str, Any], context: Context) -> Result:
             ]
         return {"metrics": figures, "targets": goals}
 
-    return run_with_server(name, params, context, drive, accounts=names, max_room_capacity=members)
+    return run_with_server(
+        name,
+        params,
+        context,
+        drive,
+        accounts=names,
+        max_room_capacity=members,
+        postgres=postgres,
+    )
 
 
 # --- latency ---------------------------------------------------------------------------
@@ -401,9 +438,30 @@ def latency(params: dict[str, Any], context: Context) -> Result:
 
 def rooms(params: dict[str, Any], context: Context) -> Result:
     """`members` spread over `rooms` rooms; one paced sender and one probe in each room."""
+    names = rooms_names(params)
+    per_room = len(names) // int(params["rooms"])
+    return run_with_server(
+        "rooms",
+        params,
+        context,
+        rooms_drive(params, context),
+        accounts=names,
+        max_room_capacity=per_room,
+    )
+
+
+def rooms_names(params: dict[str, Any]) -> list[str]:
     count = int(params["rooms"])
     per_room = int(params["members"]) // count
-    names = [f"r{r:03d}m{i:04d}" for r in range(count) for i in range(per_room)]
+    return [f"r{r:03d}m{i:04d}" for r in range(count) for i in range(per_room)]
+
+
+def rooms_drive(params: dict[str, Any], context: Context) -> Callable[[ServerProcess], Any]:
+    """The rooms scenario's drive, for any server (issue 19 runs it on several nodes: each
+    room's connections go to the host and port its `room_created`/`joined` reply names)."""
+    names = rooms_names(params)
+    count = int(params["rooms"])
+    per_room = len(names) // count
 
     async def drive(server: ServerProcess) -> Result:
         modes = [Mode.COUNT] * per_room
@@ -430,8 +488,10 @@ def rooms(params: dict[str, Any], context: Context) -> Result:
         start, end = measure(context, engine, server, wires, params["warmup"], params["duration"])
         engine.run(time.perf_counter() + 0.3)
         engine.close()
-        close_all(everyone)
         figures = window_figures(start, end)
+        if server.postgres is not None:
+            figures["rooms_per_node"] = server.postgres.rooms_per_node(server.db_path)
+        close_all(everyone)
         del figures["per_member_median_per_s"]
         received = [b - a for a, b in zip(start.counts, end.counts, strict=True)]
         probe_lines = sum(n for n, w in zip(received, wires, strict=True) if w in probes)
@@ -450,9 +510,7 @@ def rooms(params: dict[str, Any], context: Context) -> Result:
             "notes": [f"one sender and one probe in each of the {count} rooms"],
         }
 
-    return run_with_server(
-        "rooms", params, context, drive, accounts=names, max_room_capacity=per_room
-    )
+    return drive
 
 
 # --- idle ------------------------------------------------------------------------------
@@ -736,12 +794,23 @@ DEFAULTS["latency-read-markers"] = {**DEFAULTS["latency"], "read_markers": 1.0}
 def _add_history_scenarios() -> None:
     """Issue 14's scenarios live in history_scenarios.py and issue 17's in
     upload_scenario.py, which import this module."""
-    from bench import history_scenarios, upload_scenario
+    from bench import history_scenarios, nodes_scenario, upload_scenario
 
     DEFAULTS.update(history_scenarios.DEFAULTS)
     SCENARIOS.update(history_scenarios.SCENARIOS)
     DEFAULTS.update(upload_scenario.DEFAULTS)
     SCENARIOS.update(upload_scenario.SCENARIOS)
+    # Issue 19's beside the ones they are compared with: fanout-postgresql after fanout,
+    # nodes after rooms.
+    DEFAULTS.update(nodes_scenario.DEFAULTS)
+    ordered: dict[str, Callable[[dict[str, Any], Context], Result]] = {}
+    for name, run in SCENARIOS.items():
+        ordered[name] = run
+        for added, after in nodes_scenario.AFTER.items():
+            if name == after:
+                ordered[added] = nodes_scenario.SCENARIOS[added]
+    SCENARIOS.clear()
+    SCENARIOS.update(ordered)
 
 
 _add_history_scenarios()

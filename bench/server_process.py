@@ -1,7 +1,8 @@
 """The server under test: `main.py --mode server --headless` in a subprocess of its own.
 
-Each scenario gets a fresh server on a fresh temporary database. The server's CPU time comes
-from `/proc/PID/stat` (all its threads), its memory from `/proc/PID/status`.
+Each scenario gets a fresh server on a fresh temporary database (SQLite, or a fresh database
+on the bench's PostgreSQL). The server's CPU time comes from `/proc/PID/stat` (all its
+threads, and with `--workers` its worker processes too), its memory from `/proc/PID/status`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ import time
 from collections.abc import Iterable
 from contextlib import closing
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bench.postgres import BenchPostgres
 
 OWN_REPO = Path(__file__).resolve().parent.parent
 REPO = OWN_REPO  # the checkout whose server is measured (--repo)
@@ -95,6 +100,38 @@ def read_wait_seconds(pid: int) -> float:
     return total / 1e9
 
 
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid` (children, their children …), from the ppids in /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
+                text = stat.read()
+            parent = int(text[text.rindex(")") + 2 :].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(parent, []).append(int(entry))
+    found: list[int] = []
+    waiting = [pid]
+    while waiting:
+        below = children.get(waiting.pop(), [])
+        found += below
+        waiting += below
+    return found
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds of `pid` and every process below it."""
+    return sum(read_cpu_seconds(p) for p in [pid, *descendants(pid)])
+
+
+def tree_wait_seconds(pid: int) -> float:
+    """Run-queue wait of `pid` and every process below it, seconds."""
+    return sum(read_wait_seconds(p) for p in [pid, *descendants(pid)])
+
+
 def pick_cores() -> tuple[int | None, int | None]:
     """(server core, generator core) when this process may run on two or more, else Nones."""
     cores = sorted(os.sched_getaffinity(0))
@@ -104,7 +141,9 @@ def pick_cores() -> tuple[int | None, int | None]:
 
 
 class ServerProcess:
-    """One RoomChat server on 127.0.0.1, port 0, on its own temporary database.
+    """One RoomChat server on 127.0.0.1, port 0, on its own temporary database: a SQLite
+    file, or with `postgres` a fresh database there; `workers` > 1 runs that many node
+    processes (`--workers`, PostgreSQL only), `cores` the CPUs they may use.
 
     Use as a context manager: the server is stopped and its folder removed on exit.
     `preload_accounts()` must come before `start()`.
@@ -116,13 +155,22 @@ class ServerProcess:
         extra_args: Iterable[str] = (),
         core: int | None = None,
         max_room_capacity: int = 100,
+        postgres: BenchPostgres | None = None,
+        workers: int = 1,
+        cores: set[int] | None = None,
     ) -> None:
         self.hash_profile = hash_profile
         self.extra_args = list(extra_args)
-        self.core = core
+        self.cores = cores if cores else ({core} if core is not None else None)
         self.max_room_capacity = max_room_capacity
+        self.postgres = postgres
+        self.workers = workers
         self._folder = tempfile.TemporaryDirectory(prefix="roomchat-bench-")
-        self.db_path = str(Path(self._folder.name) / "bench.sqlite3")
+        if postgres is None:
+            self.db_path = str(Path(self._folder.name) / "bench.sqlite3")
+        else:
+            self.db_path = postgres.new_database()
+        self.listening: list[str] = []  # each node's `listening on` address
         self.log_path = Path(self._folder.name) / "server.log"
         self.process: subprocess.Popen[bytes] | None = None
         self.port = 0
@@ -176,17 +224,25 @@ class ServerProcess:
             "0",
             "--max-room-capacity",
             str(self.max_room_capacity),
+            *(["--workers", str(self.workers)] if self.workers > 1 else []),
             *self.extra_args,
         ]
         return drop_unknown_flags(command)
 
     def _pin(self) -> None:  # runs in the child between fork and exec
-        if self.core is not None:
-            os.sched_setaffinity(0, {self.core})
+        if self.cores is not None:
+            os.sched_setaffinity(0, self.cores)
+
+    def _env(self) -> dict[str, str]:
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONUNBUFFERED="1")
+        if self.postgres is not None:
+            env.update(self.postgres.env)
+        return env
 
     def start(self) -> None:
-        """Start the server and wait for `listening on 127.0.0.1:PORT` on its stdout."""
-        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONUNBUFFERED="1")
+        """Start the server and wait for `listening on 127.0.0.1:PORT` on its stdout, one
+        line per node with `workers`."""
+        env = self._env()
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
                 self.command(),
@@ -197,9 +253,22 @@ class ServerProcess:
                 stderr=log,
                 preexec_fn=self._pin,  # the bench process has no threads at this point
             )
-        assert self.process.stdout is not None
+        deadline = time.monotonic() + START_TIMEOUT_S * self.workers
+        while len(self.listening) < self.workers:
+            text = self._read_line(deadline)
+            if not text.startswith("listening on "):
+                self.stop()
+                raise ServerError(
+                    f"server did not start: {text!r} ({len(self.listening)} of {self.workers} "
+                    f"nodes listening); log: {self.read_log()[-3:]}"
+                )
+            self.listening.append(text.removeprefix("listening on "))
+        self.port = int(self.listening[0].rsplit(":", 1)[1])
+
+    def _read_line(self, deadline: float) -> str:
+        """The server's next line on stdout ('' if it ended or the deadline passed)."""
+        assert self.process is not None and self.process.stdout is not None
         line = b""
-        deadline = time.monotonic() + START_TIMEOUT_S
         with selectors.DefaultSelector() as selector:
             selector.register(self.process.stdout, selectors.EVENT_READ)
             while not line.endswith(b"\n") and time.monotonic() < deadline:
@@ -211,11 +280,7 @@ class ServerProcess:
                 if not chunk:
                     break
                 line += chunk
-        text = line.decode("utf-8", "replace").strip()
-        if not text.startswith("listening on "):
-            self.stop()
-            raise ServerError(f"server did not start: {text!r}; log: {self.read_log()[-3:]}")
-        self.port = int(text.rsplit(":", 1)[1])
+        return line.decode("utf-8", "replace").strip()
 
     def stop(self) -> None:
         """SIGTERM (the server says goodbye and exits), SIGKILL if it takes too long."""
@@ -262,11 +327,21 @@ class ServerProcess:
         return self.process is not None and self.process.poll() is None
 
     def cpu_seconds(self) -> float:
+        """CPU seconds of the server (with `workers`, of every node process)."""
+        if self.workers > 1:
+            return tree_cpu_seconds(self.pid)
         return read_cpu_seconds(self.pid)
 
     def wait_seconds(self) -> float:
         """How long the server's threads were runnable but waited for a core (schedstat)."""
+        if self.workers > 1:
+            return tree_wait_seconds(self.pid)
         return read_wait_seconds(self.pid)
+
+    def database_cpu_seconds(self) -> float | None:
+        """CPU seconds of the PostgreSQL server and its backends; None on SQLite (in the
+        server's own process)."""
+        return self.postgres.cpu_seconds() if self.postgres is not None else None
 
     def memory_kb(self) -> dict[str, int]:
         return read_proc_status(self.pid)
@@ -295,7 +370,7 @@ class ServerProcess:
             "--add-user",
             names[0],
         ]
-        env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+        env = self._env()
         done = subprocess.run(
             command,
             cwd=REPO,
@@ -307,6 +382,9 @@ class ServerProcess:
         )
         if done.returncode != 0:
             raise ServerError(f"--add-user failed: {done.stderr.decode(errors='replace')}")
+        if self.postgres is not None:
+            self.postgres.copy_accounts(self.db_path, names[0], names[1:])
+            return
         with closing(sqlite3.connect(self.db_path, timeout=10)) as db, db:
             (password_hash, created_at) = db.execute(
                 "SELECT password_hash, created_at FROM users WHERE name_key = ?",
