@@ -38,6 +38,7 @@ NODES_FIGURES = [
     ("server_and_database_core_use", "total core use"),
     ("server_wait_share", "nodes waiting for a core (summed)"),
     ("rooms_per_node", "rooms per node"),
+    ("generator_lag_p99_ms", "generator's pacing lag p99 ms"),
 ]
 
 
@@ -57,11 +58,17 @@ def caveat(counts: list[int], context: Context) -> str:
         if context.server_cores
         else f"nodes, PostgreSQL and generator share {os.cpu_count()} core(s) unpinned"
     )
+    if context.server_cores and cores > max(counts):
+        return (
+            f"nodes: {where}, enough for a core per node and one for PostgreSQL: the columns "
+            "show how the server scales (on a 2-core machine they would show only the overhead)."
+        )
     return (
-        f"nodes: {where}. With fewer cores than nodes, these figures show the OVERHEAD of "
-        f"running {max(counts)} nodes (more processes, PostgreSQL notifications, shared "
-        "tickets), NOT the scaling: on a 2-core machine more nodes cannot be faster. To see "
-        f"scaling, run it where each node, PostgreSQL and the generator have a core of their own."
+        f"nodes: {where}. With fewer cores than nodes plus PostgreSQL, these figures show "
+        f"the OVERHEAD of running {max(counts)} nodes (more processes, PostgreSQL "
+        "notifications, shared tickets), NOT the scaling: on a 2-core machine more nodes "
+        "cannot be faster. To see scaling, run it where each node, PostgreSQL and the "
+        "generator have a core of their own."
     )
 
 

@@ -142,6 +142,7 @@ TABLE_FIGURES["fanout-postgresql"] = [
     *TABLE_FIGURES["fanout"],
     ("database_core_use", "PostgreSQL core use"),
     ("server_and_database_core_use", "server + PostgreSQL core use"),
+    ("deliveries_per_server_and_database_cpu_s", "deliveries / (server + PostgreSQL) CPU-s"),
 ]
 # Issue 15's paired scenarios: the plain ones' figures and the markers sent.
 for _plain in ("fanout", "latency"):

@@ -140,6 +140,11 @@ def window_figures(start: Snapshot, end: Snapshot) -> dict[str, Any]:
         database = {
             "database_core_use": round(database_cpu / wall, 3),
             "server_and_database_core_use": round((server_cpu + database_cpu) / wall, 3),
+            "deliveries_per_server_and_database_cpu_s": (
+                round(deliveries / (server_cpu + database_cpu))
+                if server_cpu + database_cpu
+                else None
+            ),
         }
     return {
         "window_s": round(wall, 3),
