@@ -105,6 +105,8 @@ class ChatWindow(QObject):
         room_shown(str, bool): the room's name and whether it is locked, as now known.
         message_shown(object): someone else's message arrived (not history); its ChatEntry.
         entered_room(): the room let us in and its `entered` history is shown.
+        dropped(str): the connection ended by itself (shown already); its code.
+        unreachable(str): the room's port could not be reached (shown already); the code.
     """
 
     left = Signal(int)
@@ -114,6 +116,8 @@ class ChatWindow(QObject):
     room_shown = Signal(str, bool)
     message_shown = Signal(object)
     entered_room = Signal()
+    dropped = Signal(str)
+    unreachable = Signal(str)
 
     def __init__(
         self, room: RoomSummary, current: CurrentSession, password: str | None = None
@@ -395,21 +399,26 @@ class ChatWindow(QObject):
     def _on_connection_connection_lost(self, code: str) -> None:
         self._entered = False
         self.countdown.stop()
-        self._unanswered.clear()
         text = texts.connection_ended(code)
         self.messages.append(ChatEntry(EntryKind.PROBLEM, text))
+        for said in self._unanswered.values():  # not resent: shown as perhaps not sent
+            unsure = self.tr("Perhaps not sent (the connection ended first): {text}")
+            self.messages.append(ChatEntry(EntryKind.PROBLEM, unsure.format(text=said)))
+        self._unanswered.clear()
         self._set_members([])
         if code in NO_RECONNECT:
             self.show_problem(text, can_retry=False)
         else:
             self.show_problem(self.tr("{reason} You can reconnect.").format(reason=text))
         self.reconnect_button.setFocus()
+        self.dropped.emit(code)
 
     @Slot(str)
     def _on_connection_connect_failed(self, code: str) -> None:
         connection = self.connection
         address = connection.address if connection is not None else ""
         self.show_problem(texts.cannot_reach(address, code))
+        self.unreachable.emit(code)
 
     @Slot(int)
     def _on_countdown_ticked(self, seconds: int) -> None:

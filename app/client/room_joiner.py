@@ -11,6 +11,7 @@ from app.client import texts
 from app.client.chat_window import ChatWindow
 from app.client.current_session import CurrentSession
 from app.client.password_dialog import PasswordDialog
+from app.client.room_return import RoomReturn
 from app.client.session import MainSession
 from app.shared.protocol import ErrorCode, ErrorReply, JoinGranted, JoinRoom, RoomSummary
 
@@ -21,9 +22,10 @@ class RoomJoiner(QObject):
     """Asks the main session for tickets and opens (or reconnects) the room's chat window.
 
     It owns the chat windows by (server instance, room id), so they outlive a lost session
-    and can reconnect once the person has logged in again. It asks the client's
-    `CurrentSession`, whichever session that is now, and follows its `changed` (the
-    person's name is the session's). A server started over on a fresh
+    and can reconnect once the person has logged in again; each has its `RoomReturn`
+    (in `returns`), which asks again by itself when only the room's connection dropped.
+    It asks the client's `CurrentSession`, whichever session that is now, and follows its
+    `changed` (the person's name is the session's). A server started over on a fresh
     database reuses room ids; its welcome's `instance` tells its rooms from the old ones
     (with a server that does not send one, a room's `created_at` does).
 
@@ -44,6 +46,7 @@ class RoomJoiner(QObject):
         self.current = current
         self._dialog_parent = dialog_parent
         self.chats: dict[RoomKey, ChatWindow] = {}
+        self.returns: dict[ChatWindow, RoomReturn] = {}
         self.password_dialog: PasswordDialog | None = None
         self._joining: set[int] = set()
         current.changed.connect(self._on_current_changed)
@@ -111,6 +114,9 @@ class RoomJoiner(QObject):
             dialog.finish()
         chat = self.chat_for(room_id)
         if chat is not None and not chat.connected:
+            returning = self.returns.get(chat)
+            if returning is not None and returning.refused(error):
+                return  # the room is on its way to another node: asked again soon
             chat.show_problem(text, can_retry=code != ErrorCode.NO_SUCH_ROOM)
         self.join_failed.emit(text)
 
@@ -147,6 +153,7 @@ class RoomJoiner(QObject):
             chat.left.connect(partial(self._on_chat_left, chat))
             chat.reconnect_requested.connect(partial(self._on_chat_reconnect_requested, chat))
             self.chats[key] = chat
+            self.returns[chat] = RoomReturn(chat, partial(self._ask_again, chat))
             self.chat_opened.emit(chat)
         chat.password = password
         session = self.session
@@ -163,6 +170,7 @@ class RoomJoiner(QObject):
         key = self._key_of(chat)
         if key is not None:
             del self.chats[key]
+        self.returns.pop(chat, None)
         chat.deleteLater()
 
     def _on_chat_reconnect_requested(self, chat: ChatWindow, room_id: int) -> None:
@@ -180,6 +188,13 @@ class RoomJoiner(QObject):
             chat.show_problem(gone, can_retry=False)
             return
         self.join(chat.room, chat.password if chat.room.locked else None)
+
+    def _ask_again(self, chat: ChatWindow) -> bool:
+        """A chat's `RoomReturn` asks for its room again: False with nobody signed in."""
+        if not self.connected or self._key_of(chat) is None:
+            return False
+        self._on_chat_reconnect_requested(chat, chat.room_id)
+        return True
 
     def rejoin_all(self) -> None:
         """Signed in again after a lost connection: enter again every room whose window

@@ -123,12 +123,19 @@ class NodeRegistry:
                     "DELETE FROM nodes WHERE lease_until < :now RETURNING name", now=now
                 )
             ]
-            if dead:
-                self.close_stale_rooms(now)
+            if dead:  # their temporary rooms (not this node's, which run on)
+                self.db.execute(
+                    "UPDATE rooms SET closed_at = :at WHERE closed_at IS NULL "
+                    f"AND persistent = 0 AND node NOT IN ({_LIVE})",
+                    at=utc_now_iso(),
+                    now=now,
+                ).finish()
+                self.prune_placements(now)
         return dead
 
     def close_stale_rooms(self, now: float) -> int:
-        """Mark closed the temporary rooms of this node's earlier run and of dead nodes."""
+        """Mark closed the temporary rooms of this node's earlier run and of dead nodes (at
+        start-up: this node runs none yet)."""
         query = self.db.execute(
             "UPDATE rooms SET closed_at = :at WHERE closed_at IS NULL AND persistent = 0 "
             f"AND ({_UNOWNED} OR node = :me OR node NOT IN ({_LIVE}))",
@@ -139,6 +146,22 @@ class NodeRegistry:
         count = query.numRowsAffected()
         query.finish()
         return max(count, 0)
+
+    def prune_placements(self, now: float) -> None:
+        """Delete the `placements` rows left by nodes and rooms that are gone: requests to a
+        node no longer live (nobody will answer them), answers naming a room that is closed
+        or deleted, and refusals (an asker alive reads and deletes its answer at once, so
+        those that stay were asked by a node that died)."""
+        self.db.execute(
+            f"DELETE FROM placements WHERE node NOT IN ({_LIVE}) OR error IS NOT NULL "
+            "OR (room_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM rooms "
+            "WHERE rooms.id = placements.room_id AND rooms.closed_at IS NULL))",
+            now=now,
+        ).finish()
+
+    def forget_placements(self, room_id: int) -> None:
+        """The room closed: an answer that names it is of no use to anyone now."""
+        self.db.execute("DELETE FROM placements WHERE room_id = :r", r=room_id).finish()
 
     def claim_persistent(self, now: float) -> set[int]:
         """Take over the open persistent rooms no live node runs (this node's own from an

@@ -165,6 +165,11 @@ class Node(QObject):
         self._tell(room.info.id, len(room.members))
 
     def _on_directory_room_removed(self, room_id: int) -> None:
+        try:
+            if self._directory is not None:  # (not once stopped: the store is closing)
+                self.registry.forget_placements(room_id)
+        except DatabaseError as failure:  # pruned when a node's lease runs out
+            logs.db.warning("node %r: placements of room %d kept: %s", self.name, room_id, failure)
         self._tell(room_id, None)
 
     def _tell(self, room_id: int, members: int | None, kind: str = ROOM) -> None:

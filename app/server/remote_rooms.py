@@ -39,8 +39,8 @@ class RemoteRoom:
         return self._summary
 
     def check_may_enter(self, user_key: str, request_id: RequestId, operator: bool = False) -> None:
-        """Its bans, as its node keeps them (an operator is let in; locked doors are the
-        room's node's to check when the ticket is shown)."""
+        """Its bans and locked doors, as its node keeps them in the tables (an operator is
+        let in); its node checks both again when the ticket is shown."""
         if self._rules is not None:
             self._rules.check_may_enter(user_key, request_id, operator)
 
@@ -95,7 +95,8 @@ class RemoteRooms(QObject):
             return None
         now = self._wall_clock()
         bans = self._moderation.bans(room_id, now)
-        rules = RoomRules(login_key(row.summary.owner), (), bans, self._wall_clock)
+        modes = self._moderation.modes(room_id)  # locked doors keep newcomers out here too
+        rules = RoomRules(login_key(row.summary.owner), (), bans, self._wall_clock, modes=modes)
         return RemoteRoom(row, self._tickets, rules)
 
     def resynchronise(self) -> None:

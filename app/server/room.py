@@ -198,7 +198,8 @@ class Room(QObject):
             try:
                 holder = take(self.info.id, ticket)
                 if holder is not None:
-                    self._core.moderator.rules.check_may_enter(holder.user_key, None)
+                    rules = self._core.moderator.rules
+                    rules.check_may_enter(holder.user_key, None, holder.operator)
             except DatabaseError as failure:
                 logs.db.warning("room %d: shared ticket not checked: %s", self.info.id, failure)
                 return None

@@ -83,6 +83,10 @@
 <context>
     <name>ChatWindow</name>
     <message>
+        <source>Perhaps not sent (the connection ended first): {text}</source>
+        <translation>보내지 못했을 수 있습니다(먼저 연결이 끊어졌습니다): {text}</translation>
+    </message>
+    <message>
         <source>Entering the room…</source>
         <translation>방에 들어가는 중…</translation>
     </message>
@@ -1792,6 +1796,25 @@ Seen by {names}</source>
         <location filename="../../app/client/moderation.py" line="238"/>
         <source>Reported: the server&apos;s operators will see it.</source>
         <translation>신고했습니다: 서버 운영자가 보게 됩니다.</translation>
+    </message>
+</context>
+<context>
+    <name>RoomReturn</name>
+    <message>
+        <source>Connection lost. Reconnecting in {seconds} s…</source>
+        <translation>연결이 끊겼습니다. {seconds}초 뒤에 다시 연결합니다…</translation>
+    </message>
+    <message>
+        <source>Reconnecting…</source>
+        <translation>다시 연결하는 중…</translation>
+    </message>
+    <message>
+        <source>The connection to the server was lost. You can reconnect.</source>
+        <translation>서버와의 연결이 끊어졌습니다. 다시 연결할 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>RoomChat could not get back into the room. You can reconnect.</source>
+        <translation>RoomChat이 방에 다시 들어가지 못했습니다. 다시 연결할 수 있습니다.</translation>
     </message>
 </context>
 <context>

@@ -35,6 +35,21 @@ def test_a_node_whose_lease_runs_out_is_forgotten_and_its_rooms_leave_every_lobb
     assert closed == [(True,)]
 
 
+def test_a_node_that_outlives_another_keeps_its_own_temporary_rooms_open(node, node_client) -> None:
+    wall = FakeClock(1_000_000.0)
+    a, b, c = (node(name, wall_clock=wall, node_lease=6.0) for name in "abc")
+    alice = node_client(a, "alice")
+    created = alice.request("create_room", "room_created", name="Alive", capacity=3)
+    room_id = created["room"]["id"]
+    assert room_id in a.directory.rooms
+    c.node._timer.stop()  # C hangs: it renews no more
+    wall.advance(7.0)
+    a.node.renew()  # A forgets C first: its own room is not C's
+    b.node.renew()
+    bob = node_client(b, "bob")
+    assert [r["id"] for r in bob.request("list_rooms", "rooms")["rooms"]] == [room_id]
+
+
 @pytest.mark.qt_log_ignore("QSocketNotifier: Invalid socket")  # the cut listening socket
 def test_a_node_that_lost_its_listening_connection_reads_the_rooms_again(
     node, node_client, pg_cluster, db_path, qtbot
