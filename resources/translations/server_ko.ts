@@ -122,19 +122,9 @@
         <translation>방장과 관리자만 말할 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="280"/>
-        <source>Read-onl&amp;y</source>
-        <translation>읽기 전용(&amp;Y)</translation>
-    </message>
-    <message>
         <location filename="../../forms/admin_window.ui" line="287"/>
         <source>Nobody new may enter, even with the password</source>
         <translation>비밀번호가 있어도 새로 아무도 들어올 수 없습니다</translation>
-    </message>
-    <message>
-        <location filename="../../forms/admin_window.ui" line="290"/>
-        <source>&amp;Locked doors</source>
-        <translation>문 잠금(&amp;L)</translation>
     </message>
     <message>
         <location filename="../../forms/admin_window.ui" line="314"/>
@@ -157,24 +147,9 @@
         <translation>입장권이 있는 누구에게나 방을 엽니다</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="340"/>
-        <source>Remo&amp;ve the password</source>
-        <translation>비밀번호 없애기(&amp;V)</translation>
-    </message>
-    <message>
         <location filename="../../forms/admin_window.ui" line="363"/>
         <source>Change the selected room&apos;s settings as the server</source>
         <translation>선택한 방의 설정을 서버로서 바꿉니다</translation>
-    </message>
-    <message>
-        <location filename="../../forms/admin_window.ui" line="366"/>
-        <source>Apply settin&amp;gs</source>
-        <translation>설정 적용(&amp;G)</translation>
-    </message>
-    <message>
-        <location filename="../../forms/admin_window.ui" line="407"/>
-        <source>Na&amp;me:</source>
-        <translation>이름(&amp;M):</translation>
     </message>
     <message>
         <location filename="../../forms/admin_window.ui" line="417"/>
@@ -185,11 +160,6 @@
         <location filename="../../forms/admin_window.ui" line="420"/>
         <source>A member&apos;s name</source>
         <translation>멤버 이름</translation>
-    </message>
-    <message>
-        <location filename="../../forms/admin_window.ui" line="427"/>
-        <source>Durat&amp;ion:</source>
-        <translation>기간(&amp;I):</translation>
     </message>
     <message>
         <location filename="../../forms/admin_window.ui" line="437"/>
@@ -212,19 +182,9 @@
         <translation>이름의 멤버를 선택한 기간 동안 음소거합니다: 방에 남아 읽을 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="471"/>
-        <source>M&amp;ute…</source>
-        <translation>음소거(&amp;U)…</translation>
-    </message>
-    <message>
         <location filename="../../forms/admin_window.ui" line="481"/>
         <source>Let the member named speak again</source>
         <translation>이름의 멤버가 다시 말할 수 있게 합니다</translation>
-    </message>
-    <message>
-        <location filename="../../forms/admin_window.ui" line="484"/>
-        <source>Unmu&amp;te</source>
-        <translation>음소거 해제(&amp;T)</translation>
     </message>
     <message>
         <location filename="../../forms/admin_window.ui" line="494"/>
@@ -232,19 +192,9 @@
         <translation>이름의 멤버를 선택한 기간 동안 방에서 차단합니다</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="497"/>
-        <source>&amp;Ban…</source>
-        <translation>차단(&amp;B)…</translation>
-    </message>
-    <message>
         <location filename="../../forms/admin_window.ui" line="507"/>
         <source>Lift the ban on the name</source>
         <translation>그 이름의 차단을 풉니다</translation>
-    </message>
-    <message>
-        <location filename="../../forms/admin_window.ui" line="510"/>
-        <source>U&amp;nban</source>
-        <translation>차단 해제(&amp;N)</translation>
     </message>
     <message>
         <location filename="../../forms/admin_window.ui" line="520"/>
@@ -252,19 +202,9 @@
         <translation>이름의 멤버를 방의 관리자로 만듭니다</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="523"/>
-        <source>Make mo&amp;derator</source>
-        <translation>관리자로 지정(&amp;D)</translation>
-    </message>
-    <message>
         <location filename="../../forms/admin_window.ui" line="533"/>
         <source>Make the member named a plain member again</source>
         <translation>이름의 멤버를 다시 일반 멤버로 만듭니다</translation>
-    </message>
-    <message>
-        <location filename="../../forms/admin_window.ui" line="536"/>
-        <source>Make m&amp;ember</source>
-        <translation>일반 멤버로(&amp;E)</translation>
     </message>
     <message>
         <location filename="../../forms/admin_window.ui" line="546"/>
@@ -340,6 +280,66 @@
         <location filename="../../forms/admin_window.ui" line="698"/>
         <source>D&amp;uration:</source>
         <translation>기간(&amp;U):</translation>
+    </message>
+    <message>
+        <location filename="../../forms/admin_window.ui" line="280"/>
+        <source>Read-only</source>
+        <translation>읽기 전용</translation>
+    </message>
+    <message>
+        <location filename="../../forms/admin_window.ui" line="290"/>
+        <source>Locked doors</source>
+        <translation>문 잠금</translation>
+    </message>
+    <message>
+        <location filename="../../forms/admin_window.ui" line="340"/>
+        <source>Remove t&amp;he password</source>
+        <translation>비밀번호 없애기(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../forms/admin_window.ui" line="366"/>
+        <source>Appl&amp;y settings</source>
+        <translation>설정 적용(&amp;Y)</translation>
+    </message>
+    <message>
+        <location filename="../../forms/admin_window.ui" line="407"/>
+        <source>Name:</source>
+        <translation>이름:</translation>
+    </message>
+    <message>
+        <location filename="../../forms/admin_window.ui" line="427"/>
+        <source>Duration:</source>
+        <translation>기간:</translation>
+    </message>
+    <message>
+        <location filename="../../forms/admin_window.ui" line="471"/>
+        <source>Mu&amp;te…</source>
+        <translation>음소거(&amp;T)…</translation>
+    </message>
+    <message>
+        <location filename="../../forms/admin_window.ui" line="484"/>
+        <source>Unmute</source>
+        <translation>음소거 해제</translation>
+    </message>
+    <message>
+        <location filename="../../forms/admin_window.ui" line="497"/>
+        <source>Ban…</source>
+        <translation>차단…</translation>
+    </message>
+    <message>
+        <location filename="../../forms/admin_window.ui" line="510"/>
+        <source>Unban</source>
+        <translation>차단 해제</translation>
+    </message>
+    <message>
+        <location filename="../../forms/admin_window.ui" line="523"/>
+        <source>Make moderator</source>
+        <translation>관리자로 지정</translation>
+    </message>
+    <message>
+        <location filename="../../forms/admin_window.ui" line="536"/>
+        <source>Make member</source>
+        <translation>일반 멤버로</translation>
     </message>
     <message>
         <location filename="../../forms/admin_window.ui" line="708"/>
