@@ -77,17 +77,17 @@
         <translation>방 닫기(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="559"/>
+        <location filename="../../forms/admin_window.ui" line="570"/>
         <source>Remove the selected member from the room</source>
         <translation>선택한 참여자를 방에서 내보냅니다</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="562"/>
+        <location filename="../../forms/admin_window.ui" line="573"/>
         <source>&amp;Kick…</source>
         <translation>내보내기(&amp;K)…</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="573"/>
+        <location filename="../../forms/admin_window.ui" line="614"/>
         <source>Event log</source>
         <translation>이벤트 기록</translation>
     </message>
@@ -152,132 +152,132 @@
         <translation>선택한 방의 설정을 서버로서 바꿉니다</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="417"/>
+        <location filename="../../forms/admin_window.ui" line="454"/>
         <source>The member chosen above, or any account&apos;s name (to unban someone who is not here)</source>
         <translation>위에서 고른 멤버, 또는 아무 계정 이름 (여기 없는 사람의 차단을 풀 때)</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="420"/>
+        <location filename="../../forms/admin_window.ui" line="457"/>
         <source>A member&apos;s name</source>
         <translation>멤버 이름</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="437"/>
+        <location filename="../../forms/admin_window.ui" line="474"/>
         <source>How long a mute or a ban lasts</source>
         <translation>음소거나 차단이 지속되는 기간</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="444"/>
+        <location filename="../../forms/admin_window.ui" line="481"/>
         <source>Rea&amp;son:</source>
         <translation>사유(&amp;S):</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="454"/>
+        <location filename="../../forms/admin_window.ui" line="491"/>
         <source>The reason given with a mute or a ban</source>
         <translation>음소거나 차단과 함께 알리는 사유</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="468"/>
+        <location filename="../../forms/admin_window.ui" line="505"/>
         <source>Mute the member named for the duration chosen: they stay and read</source>
         <translation>이름의 멤버를 선택한 기간 동안 음소거합니다: 방에 남아 읽을 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="481"/>
+        <location filename="../../forms/admin_window.ui" line="518"/>
         <source>Let the member named speak again</source>
         <translation>이름의 멤버가 다시 말할 수 있게 합니다</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="494"/>
+        <location filename="../../forms/admin_window.ui" line="531"/>
         <source>Ban the member named from the room for the duration chosen</source>
         <translation>이름의 멤버를 선택한 기간 동안 방에서 차단합니다</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="507"/>
+        <location filename="../../forms/admin_window.ui" line="544"/>
         <source>Lift the ban on the name</source>
         <translation>그 이름의 차단을 풉니다</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="520"/>
+        <location filename="../../forms/admin_window.ui" line="557"/>
         <source>Make the member named a moderator of the room</source>
         <translation>이름의 멤버를 방의 관리자로 만듭니다</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="533"/>
+        <location filename="../../forms/admin_window.ui" line="583"/>
         <source>Make the member named a plain member again</source>
         <translation>이름의 멤버를 다시 일반 멤버로 만듭니다</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="546"/>
+        <location filename="../../forms/admin_window.ui" line="596"/>
         <source>Hand the room to the member named</source>
         <translation>이름의 멤버에게 방을 넘깁니다</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="549"/>
+        <location filename="../../forms/admin_window.ui" line="599"/>
         <source>Trans&amp;fer owner…</source>
         <translation>방장 넘기기(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="600"/>
+        <location filename="../../forms/admin_window.ui" line="641"/>
         <source>&amp;Operators</source>
         <translation>운영자(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="606"/>
+        <location filename="../../forms/admin_window.ui" line="647"/>
         <source>Operators may moderate every room. A change takes effect when the person next logs in.</source>
         <translation>운영자는 모든 방을 관리할 수 있습니다. 변경 사항은 그 사람이 다음에 로그인할 때 적용됩니다.</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="628"/>
+        <location filename="../../forms/admin_window.ui" line="669"/>
         <source>Accou&amp;nt:</source>
         <translation>계정(&amp;N):</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="638"/>
+        <location filename="../../forms/admin_window.ui" line="679"/>
         <source>An account&apos;s name</source>
         <translation>계정 이름</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="648"/>
+        <location filename="../../forms/admin_window.ui" line="689"/>
         <source>&amp;Grant operator</source>
         <translation>운영자로 지정(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="658"/>
+        <location filename="../../forms/admin_window.ui" line="699"/>
         <source>Re&amp;voke</source>
         <translation>해제(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="668"/>
+        <location filename="../../forms/admin_window.ui" line="709"/>
         <source>Re&amp;ports</source>
         <translation>신고(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="674"/>
+        <location filename="../../forms/admin_window.ui" line="715"/>
         <source>Messages members reported, newest first</source>
         <translation>참여자가 신고한 메시지, 최신순</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="748"/>
+        <location filename="../../forms/admin_window.ui" line="789"/>
         <source>Close the selected report without acting on it</source>
         <translation>선택한 신고를 조치 없이 닫습니다</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="751"/>
+        <location filename="../../forms/admin_window.ui" line="792"/>
         <source>&amp;Dismiss report</source>
         <translation>신고 닫기(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="800"/>
+        <location filename="../../forms/admin_window.ui" line="841"/>
         <source>&amp;Audit log</source>
         <translation>감사 기록(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="840"/>
+        <location filename="../../forms/admin_window.ui" line="881"/>
         <source>Every moderation act, newest first</source>
         <translation>모든 관리 조치, 최신순</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="698"/>
+        <location filename="../../forms/admin_window.ui" line="739"/>
         <source>D&amp;uration:</source>
         <translation>기간(&amp;U):</translation>
     </message>
@@ -302,97 +302,97 @@
         <translation>설정 적용(&amp;Y)</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="407"/>
+        <location filename="../../forms/admin_window.ui" line="444"/>
         <source>Name:</source>
         <translation>이름:</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="427"/>
+        <location filename="../../forms/admin_window.ui" line="464"/>
         <source>Duration:</source>
         <translation>기간:</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="471"/>
+        <location filename="../../forms/admin_window.ui" line="508"/>
         <source>Mu&amp;te…</source>
         <translation>음소거(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="484"/>
+        <location filename="../../forms/admin_window.ui" line="521"/>
         <source>Unmute</source>
         <translation>음소거 해제</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="497"/>
+        <location filename="../../forms/admin_window.ui" line="534"/>
         <source>Ban…</source>
         <translation>차단…</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="510"/>
+        <location filename="../../forms/admin_window.ui" line="547"/>
         <source>Unban</source>
         <translation>차단 해제</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="523"/>
+        <location filename="../../forms/admin_window.ui" line="560"/>
         <source>Make moderator</source>
         <translation>관리자로 지정</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="536"/>
+        <location filename="../../forms/admin_window.ui" line="586"/>
         <source>Make member</source>
         <translation>일반 멤버로</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="708"/>
+        <location filename="../../forms/admin_window.ui" line="749"/>
         <source>How long a mute or a ban from this tab lasts</source>
         <translation>이 탭에서 하는 음소거나 차단이 지속되는 시간</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="715"/>
+        <location filename="../../forms/admin_window.ui" line="756"/>
         <source>R&amp;eason:</source>
         <translation>사유(&amp;E):</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="725"/>
+        <location filename="../../forms/admin_window.ui" line="766"/>
         <source>The reason the banned member is given</source>
         <translation>차단된 참여자에게 알리는 사유</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="761"/>
+        <location filename="../../forms/admin_window.ui" line="802"/>
         <source>Delete the reported message for every member</source>
         <translation>신고된 메시지를 모든 참여자에게서 삭제합니다</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="764"/>
+        <location filename="../../forms/admin_window.ui" line="805"/>
         <source>De&amp;lete message</source>
         <translation>메시지 삭제(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="774"/>
+        <location filename="../../forms/admin_window.ui" line="815"/>
         <source>Mute the message&apos;s author in its room for the duration chosen</source>
         <translation>메시지 작성자를 그 방에서 선택한 기간 동안 음소거합니다</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="777"/>
+        <location filename="../../forms/admin_window.ui" line="818"/>
         <source>&amp;Mute author</source>
         <translation>작성자 음소거(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="787"/>
+        <location filename="../../forms/admin_window.ui" line="828"/>
         <source>Ban the message&apos;s author from its room for the duration chosen</source>
         <translation>메시지 작성자를 그 방에서 선택한 기간 동안 차단합니다</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="790"/>
+        <location filename="../../forms/admin_window.ui" line="831"/>
         <source>&amp;Ban author</source>
         <translation>작성자 차단(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="808"/>
+        <location filename="../../forms/admin_window.ui" line="849"/>
         <source>F&amp;ilter by room:</source>
         <translation>방으로 거르기(&amp;I):</translation>
     </message>
     <message>
-        <location filename="../../forms/admin_window.ui" line="818"/>
+        <location filename="../../forms/admin_window.ui" line="859"/>
         <source>Show the acts of one room only</source>
         <translation>한 방의 조치만 보여 줍니다</translation>
     </message>
@@ -681,132 +681,132 @@
 <context>
     <name>RoomModeration</name>
     <message>
-        <location filename="../../app/server/admin/room_moderation.py" line="86"/>
+        <location filename="../../app/server/admin/room_moderation.py" line="100"/>
         <source>10 minutes</source>
         <translation>10분</translation>
     </message>
     <message>
-        <location filename="../../app/server/admin/room_moderation.py" line="86"/>
+        <location filename="../../app/server/admin/room_moderation.py" line="100"/>
         <source>1 hour</source>
         <translation>1시간</translation>
     </message>
     <message>
-        <location filename="../../app/server/admin/room_moderation.py" line="86"/>
+        <location filename="../../app/server/admin/room_moderation.py" line="100"/>
         <source>1 day</source>
         <translation>1일</translation>
     </message>
     <message>
-        <location filename="../../app/server/admin/room_moderation.py" line="86"/>
+        <location filename="../../app/server/admin/room_moderation.py" line="100"/>
         <source>For good</source>
         <translation>영구히</translation>
     </message>
     <message>
-        <location filename="../../app/server/admin/room_moderation.py" line="187"/>
+        <location filename="../../app/server/admin/room_moderation.py" line="201"/>
         <source>Mute</source>
         <translation>음소거</translation>
     </message>
     <message>
-        <location filename="../../app/server/admin/room_moderation.py" line="187"/>
+        <location filename="../../app/server/admin/room_moderation.py" line="201"/>
         <source>Mute {name} in “{room}” ({duration})?</source>
         <translation>“{room}” 방에서 {name} 님을 음소거할까요? ({duration})</translation>
     </message>
     <message>
-        <location filename="../../app/server/admin/room_moderation.py" line="188"/>
+        <location filename="../../app/server/admin/room_moderation.py" line="202"/>
         <source>Ban</source>
         <translation>차단</translation>
     </message>
     <message>
-        <location filename="../../app/server/admin/room_moderation.py" line="188"/>
+        <location filename="../../app/server/admin/room_moderation.py" line="202"/>
         <source>Ban {name} from “{room}” ({duration})?</source>
         <translation>“{room}” 방에서 {name} 님을 차단할까요? ({duration})</translation>
     </message>
     <message>
-        <location filename="../../app/server/admin/room_moderation.py" line="190"/>
+        <location filename="../../app/server/admin/room_moderation.py" line="204"/>
         <source>Transfer owner</source>
         <translation>방장 넘기기</translation>
     </message>
     <message>
-        <location filename="../../app/server/admin/room_moderation.py" line="191"/>
+        <location filename="../../app/server/admin/room_moderation.py" line="205"/>
         <source>Hand the room “{room}” to {name}? {owner} stays a moderator.</source>
         <translation>“{room}” 방을 {name} 님에게 넘길까요? {owner} 님은 관리자로 남습니다.</translation>
     </message>
     <message>
-        <location filename="../../app/server/admin/room_moderation.py" line="226"/>
+        <location filename="../../app/server/admin/room_moderation.py" line="240"/>
         <source>Changed the settings of “{room}”</source>
         <translation>“{room}” 방의 설정을 바꿨습니다</translation>
     </message>
     <message>
-        <location filename="../../app/server/admin/room_moderation.py" line="228"/>
+        <location filename="../../app/server/admin/room_moderation.py" line="242"/>
         <source>Muted {name} in “{room}”</source>
         <translation>“{room}” 방에서 {name} 님을 음소거했습니다</translation>
     </message>
     <message>
-        <location filename="../../app/server/admin/room_moderation.py" line="230"/>
+        <location filename="../../app/server/admin/room_moderation.py" line="244"/>
         <source>{name} may speak in “{room}” again</source>
         <translation>{name} 님은 “{room}” 방에서 다시 말할 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../app/server/admin/room_moderation.py" line="232"/>
+        <location filename="../../app/server/admin/room_moderation.py" line="246"/>
         <source>Banned {name} from “{room}”</source>
         <translation>“{room}” 방에서 {name} 님을 차단했습니다</translation>
     </message>
     <message>
-        <location filename="../../app/server/admin/room_moderation.py" line="234"/>
+        <location filename="../../app/server/admin/room_moderation.py" line="248"/>
         <source>Lifted the ban on {name} in “{room}”</source>
         <translation>“{room}” 방에서 {name} 님의 차단을 풀었습니다</translation>
     </message>
     <message>
-        <location filename="../../app/server/admin/room_moderation.py" line="236"/>
+        <location filename="../../app/server/admin/room_moderation.py" line="250"/>
         <source>{name} is a moderator of “{room}” now</source>
         <translation>{name} 님은 이제 “{room}” 방의 관리자입니다</translation>
     </message>
     <message>
-        <location filename="../../app/server/admin/room_moderation.py" line="238"/>
+        <location filename="../../app/server/admin/room_moderation.py" line="252"/>
         <source>{name} is a plain member of “{room}” now</source>
         <translation>{name} 님은 이제 “{room}” 방의 일반 멤버입니다</translation>
     </message>
     <message>
-        <location filename="../../app/server/admin/room_moderation.py" line="240"/>
+        <location filename="../../app/server/admin/room_moderation.py" line="254"/>
         <source>{name} owns “{room}” now</source>
         <translation>{name} 님이 이제 “{room}” 방의 방장입니다</translation>
     </message>
     <message>
-        <location filename="../../app/server/admin/room_moderation.py" line="241"/>
+        <location filename="../../app/server/admin/room_moderation.py" line="255"/>
         <source>Done in “{room}”</source>
         <translation>“{room}” 방에서 처리했습니다</translation>
     </message>
     <message>
-        <location filename="../../app/server/admin/room_moderation.py" line="246"/>
+        <location filename="../../app/server/admin/room_moderation.py" line="260"/>
         <source>“{room}” has closed</source>
         <translation>“{room}” 방은 닫혔습니다</translation>
     </message>
     <message>
-        <location filename="../../app/server/admin/room_moderation.py" line="248"/>
+        <location filename="../../app/server/admin/room_moderation.py" line="262"/>
         <source>{name} is not banned from “{room}”</source>
         <translation>{name} 님은 “{room}” 방에서 차단되어 있지 않습니다</translation>
     </message>
     <message>
-        <location filename="../../app/server/admin/room_moderation.py" line="250"/>
+        <location filename="../../app/server/admin/room_moderation.py" line="264"/>
         <source>{name} is not muted in “{room}”</source>
         <translation>{name} 님은 “{room}” 방에서 음소거되어 있지 않습니다</translation>
     </message>
     <message>
-        <location filename="../../app/server/admin/room_moderation.py" line="252"/>
+        <location filename="../../app/server/admin/room_moderation.py" line="266"/>
         <source>{name} is not in “{room}”</source>
         <translation>{name} 님은 “{room}” 방에 없습니다</translation>
     </message>
     <message>
-        <location filename="../../app/server/admin/room_moderation.py" line="254"/>
+        <location filename="../../app/server/admin/room_moderation.py" line="268"/>
         <source>A room password has 4 to 128 characters</source>
         <translation>방 비밀번호는 4~128자입니다</translation>
     </message>
     <message>
-        <location filename="../../app/server/admin/room_moderation.py" line="256"/>
+        <location filename="../../app/server/admin/room_moderation.py" line="270"/>
         <source>The owner of “{room}” keeps that role (hand the room over instead)</source>
         <translation>“{room}” 방의 방장은 그 역할을 유지합니다 (대신 방을 넘기세요)</translation>
     </message>
     <message>
-        <location filename="../../app/server/admin/room_moderation.py" line="259"/>
+        <location filename="../../app/server/admin/room_moderation.py" line="273"/>
         <source>“{room}” refused that: {why}</source>
         <translation>“{room}” 방이 거절했습니다: {why}</translation>
     </message>

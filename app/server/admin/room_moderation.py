@@ -8,7 +8,15 @@ import weakref
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPushButton, QSpinBox
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QWidget,
+)
 
 from app.server.admin.moderation_requests import (
     MemberRequest,
@@ -47,7 +55,7 @@ REQUIRED = (
     "memberNameEdit", "memberDurationCombo", "memberReasonEdit", "muteButton", "unmuteButton",
     "banButton", "unbanButton", "makeModeratorButton", "makeMemberButton",
     "transferOwnerButton", "slowModeSpin", "readOnlyCheck", "lockedDoorsCheck",
-    "roomPasswordEdit", "clearPasswordCheck", "applySettingsButton",
+    "roomPasswordEdit", "clearPasswordCheck", "applySettingsButton", "memberActsArea",
 )  # fmt: skip
 CONFIRMED = (MUTE, BAN, TRANSFER_OWNER)  # asked first; the others are undone as easily
 
@@ -83,6 +91,14 @@ class RoomModeration(QObject):
         self.password_edit = child(form, QLineEdit, "roomPasswordEdit")
         self.clear_password_check = child(form, QCheckBox, "clearPasswordCheck")
         self.apply_button = child(form, QPushButton, "applySettingsButton")
+        # The acts scroll where the window is short (a small screen), never sideways: as
+        # wide as what they hold, and the scroll bar.
+        area = child(form, QScrollArea, "memberActsArea")
+        acts = child(form, QWidget, "memberActsWidget")
+        width = acts.minimumSizeHint().width() + area.verticalScrollBar().sizeHint().width()
+        area.setMinimumWidth(width)
+        area.viewport().setAutoFillBackground(False)  # the group's own background shows
+        acts.setAutoFillBackground(False)
         labels = (self.tr("10 minutes"), self.tr("1 hour"), self.tr("1 day"), self.tr("For good"))
         for text, minutes in zip(labels, DURATIONS, strict=True):
             self.duration_combo.addItem(text, minutes)
