@@ -1,12 +1,14 @@
 """Capture the server admin window with a few live rooms on a virtual X display.
 
     python -m tools.admin_screenshot --out docs/screenshots/admin_window.png \
-        [--reports-out docs/screenshots/admin_reports.png]
+        [--reports-out docs/screenshots/admin_reports.png] \
+        [--moderation-out docs/screenshots/admin_moderation.png]
 
 Starts Xvfb, runs a `ChatServer` in-process (temporary database, port 0, cheap hashing),
 opens the admin window, lets a few scripted protocol clients register, log in, open three
 rooms (one locked), enter and chat, then saves `QWidget.grab()` of the window; then two
-members report messages and the Reports tab is saved too.
+members report messages and the Reports tab is saved too; last, the Rooms tab turns on slow
+mode in the Lounge and picks a member to mute, and is saved again.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from tools.qtwait import pump_until
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "docs" / "screenshots" / "admin_window.png"
 DEFAULT_REPORTS_OUT = ROOT / "docs" / "screenshots" / "admin_reports.png"
+DEFAULT_MODERATION_OUT = ROOT / "docs" / "screenshots" / "admin_moderation.png"
 DISPLAY = ":98"
 PASSWORD = "correct horse"
 TIMEOUT = 10.0
@@ -209,7 +212,20 @@ def save(widget: Any, out: Path) -> None:
     print(f"wrote {out}")
 
 
-def capture(out: Path, reports_out: Path) -> None:
+def moderate_some(window: Any, select: Any) -> None:
+    """In the Lounge (selected): slow mode on from the window, then dmitri chosen, with a
+    duration and a reason, ready to be muted."""
+    acts = window.room_moderation
+    acts.slow_mode_spin.setValue(10)
+    acts.apply_button.click()
+    pump_until(lambda: not acts.apply_button.isEnabled(), "the Lounge's slow mode")
+    names = window.members_model.names()
+    select(window.members_view, window.members_model.index(names.index("dmitri"), 0))
+    acts.duration_combo.setCurrentIndex(1)  # 1 hour
+    acts.reason_edit.setText("spam links")
+
+
+def capture(out: Path, reports_out: Path, moderation_out: Path) -> None:
     os.environ["QT_QPA_PLATFORM"] = "xcb"
     from PySide6.QtCore import QItemSelectionModel
     from PySide6.QtWidgets import QApplication, QMessageBox, QTabWidget, QWidget
@@ -242,15 +258,19 @@ def capture(out: Path, reports_out: Path) -> None:
         pump_until(lambda: window.synced and window.form.isVisible(), "the window")
         clients, lounge, inside = populate(int(address.rsplit(":", 1)[1]))
         pump_until(lambda: window.rooms_model.rowCount() == 3, "the rooms")
+
+        def select(view: Any, index: Any) -> None:
+            view.selectionModel().select(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+
         view = window.rooms_view
         for row in range(view.model().rowCount()):
             index = view.model().index(row, 0)
             if index.data(ROOM_ID_ROLE) == lounge:
-                view.selectionModel().select(
-                    index,
-                    QItemSelectionModel.SelectionFlag.ClearAndSelect
-                    | QItemSelectionModel.SelectionFlag.Rows,
-                )
+                select(view, index)
         pump_until(lambda: len(window.members_model.names()) == 4, "the Lounge's members")
         save(window.form, out)
         report_some(inside)
@@ -259,6 +279,9 @@ def capture(out: Path, reports_out: Path) -> None:
         pump_until(lambda: window.moderation.reports_model.rowCount() == 2, "the reports")
         window.moderation.reports_view.selectRow(0)
         save(window.form, reports_out)
+        tabs.setCurrentWidget(child(window.form, QWidget, "roomsTab"))
+        moderate_some(window, select)
+        save(window.form, moderation_out)
         window.form.close()  # held open until the server has shut down
         if window.confirmation is not None:  # people are connected: it asks first
             window.confirmation.button(QMessageBox.StandardButton.Yes).click()
@@ -274,11 +297,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reports-out", type=Path, default=DEFAULT_REPORTS_OUT, help="the Reports tab's PNG"
     )
+    parser.add_argument(
+        "--moderation-out",
+        type=Path,
+        default=DEFAULT_MODERATION_OUT,
+        help="the Rooms tab's PNG, moderating the Lounge",
+    )
     parser.add_argument("--display", default=DISPLAY, help="the X display Xvfb takes")
     args = parser.parse_args(argv)
     with virtual_display(args.display) as display:
         os.environ["DISPLAY"] = display
-        capture(args.out.resolve(), args.reports_out.resolve())
+        capture(args.out.resolve(), args.reports_out.resolve(), args.moderation_out.resolve())
     return 0
 
 

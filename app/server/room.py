@@ -18,7 +18,7 @@ from app.server.database import DatabaseError
 from app.server.file_service import FileService
 from app.server.hashing import PasswordHasher
 from app.server.message_log import Batches, CommitGroup, MessageLog
-from app.server.moderation import Act, DeletedMessage, ModerationLimits, RoomRules
+from app.server.moderation import Act, DeletedMessage, ModerationLimits, Modes, RoomRules
 from app.server.moderation_store import ModerationStore
 from app.server.pressure import BackPressure
 from app.server.read_marker_store import ReadMarkerStore
@@ -59,6 +59,7 @@ from app.shared.protocol import (
     ProtocolError,
     ReadUpTo,
     RequestId,
+    RoomSettings,
     RoomSummary,
     encode,
     error_reply,
@@ -482,17 +483,25 @@ class Room(QObject):
         to the audit log."""
         self._carry_out([Remember(act)])
 
-    def moderate_as_server(self, request: ModerationRequest) -> bool:
-        """Carry out a moderation request as the server (the admin window), through the
-        same rules and events as a member's; False if it was refused (nothing changed)."""
+    @property
+    def modes(self) -> Modes:
+        """Its slow mode, read-only and locked doors, as they are now."""
+        return self._core.moderator.rules.modes
+
+    def moderate_as_server(
+        self, request: ModerationRequest | RoomSettings, password_hash: str | None = None
+    ) -> ErrorReply | None:
+        """Carry out a moderation request or a settings change as the server (the admin
+        window), through the same rules and events as a member's (a new password comes
+        hashed); None once done, or the error it was refused with (nothing changed)."""
         server = Member("", BY_OPERATOR, _SERVER, operator=True)
-        effects = self._core.moderator.answer(server, request)
-        refused = any(isinstance(e, Send) and e.connection is _SERVER
-                      and isinstance(e.event, ErrorReply) for e in effects)  # fmt: skip
+        effects = self._core.moderator.answer(server, request, password_hash)
+        refusal = next((e.event for e in effects if isinstance(e, Send) and e.connection is _SERVER
+                        and isinstance(e.event, ErrorReply)), None)  # fmt: skip
         self._carry_out(
             [e for e in effects if not (isinstance(e, Send) and e.connection is _SERVER)]
         )
-        return not refused
+        return refusal
 
     def kick_user(self, user_key: str, code: ErrorCode, text: str) -> None:
         """Close that user's connection to this room (if any) and drop their tickets."""

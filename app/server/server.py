@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
@@ -28,8 +29,13 @@ from app.shared.protocol import (
     KICK,
     MAIN_PORT_TYPES,
     ErrorCode,
+    ErrorReply,
     ModerationRequest,
+    ProtocolError,
+    RoomSettings,
+    error_reply,
 )
+from app.shared.validation import check_room_password
 
 if TYPE_CHECKING:
     from app.server.mdns_announcer import MdnsAnnouncer
@@ -279,14 +285,49 @@ class ChatServer(QObject):
         logs.server.info("operator removed %s from room %d", name, room_id)
         return True
 
-    def moderate(self, room_id: int, request: ModerationRequest) -> bool:
+    def moderate(
+        self,
+        room_id: int,
+        request: ModerationRequest | RoomSettings,
+        password_hash: str | None = None,
+    ) -> ErrorReply | None:
         """The admin window moderates a room as the server, as a member would (the same
-        events, the audit log); False if the room is gone or the request was refused."""
+        events, the audit log); None once done, or why not (`no_such_room` once it has
+        gone; the room's own refusal, nothing changed)."""
         room = self.directory.find(room_id)
-        if room is None or not room.moderate_as_server(request):
-            return False
-        logs.server.info("operator did %s in room %d", request.TYPE, room_id)
-        return True
+        if room is None:
+            return ErrorReply(ErrorCode.NO_SUCH_ROOM.value, "the room has closed")
+        refusal = room.moderate_as_server(request, password_hash)
+        if refusal is None:
+            logs.server.info("operator did %s in room %d", request.TYPE, room_id)
+        return refusal
+
+    def moderate_later(
+        self,
+        room_id: int,
+        request: ModerationRequest | RoomSettings,
+        answered: Callable[[ErrorReply | None], None],
+    ) -> None:
+        """As `moderate`, with its answer given to `answered`: at once, or, for a
+        `room_settings` with a new password, once the password is hashed (on the pool)."""
+        if not isinstance(request, RoomSettings) or request.password is None:
+            answered(self.moderate(room_id, request))
+            return
+        try:
+            check_room_password(request.password)
+        except ProtocolError as refused:
+            answered(error_reply(refused))
+            return
+
+        def hashed(password_hash: str | None) -> None:
+            if self._stopped:
+                return
+            if password_hash is None:
+                answered(ErrorReply(ErrorCode.INTERNAL_ERROR.value, "not hashed"))
+            else:
+                answered(self.moderate(room_id, request, password_hash))
+
+        self.hasher.hash(request.password, hashed)
 
     def shutdown(self) -> None:
         """Say `server_shutdown` to everyone, close every room and the database. Idempotent."""

@@ -11,14 +11,23 @@ from app.server.moderation_store import ModerationStore
 from app.server.room import Room
 from app.server.server import ChatServer
 from app.shared import logs
-from app.shared.protocol import DELETE_MESSAGE, MUTE, Ban, DeleteMessage, ModerationRequest, Mute
+from app.shared.protocol import (
+    DELETE_MESSAGE,
+    MUTE,
+    Ban,
+    DeleteMessage,
+    ErrorReply,
+    ModerationRequest,
+    Mute,
+    RoomSettings,
+)
 from app.shared.validation import login_key
 
 SHOWN_ROWS = 500  # the newest reports and audit lines the window lists
 
 
 def room_state(room: Room) -> RoomState:
-    info = room.info
+    info, modes = room.info, room.modes
     return RoomState(
         info.id,
         info.name,
@@ -29,6 +38,9 @@ def room_state(room: Room) -> RoomState:
         info.owner,
         info.created_at,
         info.persistent,
+        modes.slow_mode_seconds,
+        modes.read_only,
+        modes.locked_doors,
     )
 
 
@@ -58,6 +70,10 @@ class CoreBridge(QObject):
         report_dismissed(int, bool): `dismiss_report` ran; True if it was open.
         audit_listed(object): a tuple of `ActState`, newest first (after `list_moderation`
             and every act).
+        report_acted(int, str, bool): `act_on_report` ran for the report and action; True
+            if it was done.
+        room_moderated(int, object, object): `moderate` ran in the room: the request, and
+            None once done or the `ErrorReply` it was refused with.
     """
 
     state_published = Signal(object)
@@ -75,12 +91,14 @@ class CoreBridge(QObject):
     report_dismissed = Signal(int, bool)
     audit_listed = Signal(object)
     report_acted = Signal(int, str, bool)
+    room_moderated = Signal(int, object, object)
 
     _publish_asked = Signal()
     _moderation_asked = Signal()
     _set_operator_asked = Signal(str, bool)
     _dismiss_asked = Signal(int)
     _report_act_asked = Signal(int, str, object, object)
+    _moderate_asked = Signal(int, object)
     _close_room_asked = Signal(int)
     _kick_asked = Signal(int, str)
     _shutdown_asked = Signal()
@@ -109,6 +127,7 @@ class CoreBridge(QObject):
         self._set_operator_asked.connect(self._on_set_operator_asked)
         self._dismiss_asked.connect(self._on_dismiss_asked)
         self._report_act_asked.connect(self._on_report_act_asked)
+        self._moderate_asked.connect(self._on_moderate_asked)
         directory.moderated.connect(self._on_directory_moderated)
 
     # --- requests, from any thread -------------------------------------------------------
@@ -144,6 +163,11 @@ class CoreBridge(QObject):
         """Act on a report as the server: `DELETE_MESSAGE` the message, `MUTE` or `BAN` its
         author (for `minutes`, None: for good); done, it resolves the report."""
         self._report_act_asked.emit(report_id, action, minutes, reason)
+
+    def moderate(self, room_id: int, request: ModerationRequest | RoomSettings) -> None:
+        """Moderate a live room as the server (a request of moderation.py, or a
+        `RoomSettings`); answered by `room_moderated`."""
+        self._moderate_asked.emit(room_id, request)
 
     # --- on the core's thread ------------------------------------------------------------
 
@@ -243,7 +267,7 @@ class CoreBridge(QObject):
                 if action == MUTE
                 else Ban(author, minutes, reason)
             )
-            done = self._server.moderate(room_id, request)
+            done = self._server.moderate(room_id, request) is None
             if done:
                 self._moderation.close_report(report_id)
         except DatabaseError as failure:
@@ -252,12 +276,22 @@ class CoreBridge(QObject):
         self.report_acted.emit(report_id, action, done)
         self._send_reports()
 
+    @Slot(int, object)
+    def _on_moderate_asked(self, room_id: int, request: ModerationRequest | RoomSettings) -> None:
+        def answered(refusal: ErrorReply | None) -> None:
+            self.room_moderated.emit(room_id, request, refusal)
+
+        self._server.moderate_later(room_id, request, answered)
+
     @Slot(object)
     def _on_directory_moderated(self, change: object) -> None:
         if isinstance(change, ReportedMessage):
             self._send_reports()
         elif isinstance(change, Act):
             self._send_audit()
+            room = self._server.directory.find(change.room_id)
+            if room is not None:  # its modes may have changed: they are not a summary's
+                self._on_directory_room_changed(room)
 
     def _send_operators(self) -> None:
         try:

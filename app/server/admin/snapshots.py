@@ -18,6 +18,9 @@ class RoomState:
     owner: str
     created_at: str
     persistent: bool
+    slow_mode_seconds: int = 0  # 0: off
+    read_only: bool = False
+    locked_doors: bool = False
 
 
 @dataclass(frozen=True, slots=True)

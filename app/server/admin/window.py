@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QItemSelection, QObject, QSortFilterProxyModel, Qt, Signal, Slot
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QObject,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -25,6 +34,7 @@ from app.server.admin.models import ROOM_ID_ROLE, SORT_ROLE, Column, MembersMode
 from app.server.admin.moderation_tabs import ModerationTabs
 from app.server.admin.report_actions import ReportActions
 from app.server.admin.room_actions import RoomActions
+from app.server.admin.room_moderation import RoomModeration
 from app.server.admin.snapshots import CoreState
 from app.server.admin.views import SelectionGuard
 from app.shared import logs
@@ -94,6 +104,11 @@ class AdminWindow(QObject):
         self.members_model = MembersModel(self.rooms_model.room, self)
         self.log_model = EventLogModel(parent=self)
         self._log_at_bottom = True
+        # Scrolled from the event loop, not from Python: laying the view out can wait on the
+        # display, and a Python call waiting holds the interpreter (and so the core's thread).
+        self._follow_log = QTimer(self)
+        self._follow_log.setSingleShot(True)
+        self._follow_log.setInterval(0)
         self._setup_views()
         self._connect()
         core.publish()  # answered by `state_published`; changes meanwhile come first
@@ -132,6 +147,7 @@ class AdminWindow(QObject):
         header.setMinimumSectionSize(60)
         self.members_view.setModel(self.members_model)
         self.log_view.setModel(self.log_model)
+        self._follow_log.timeout.connect(self.log_view.scrollToBottom)  # a C++ slot
         self.log_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.rooms_splitter.setStretchFactor(0, 3)
         self.rooms_splitter.setStretchFactor(1, 1)
@@ -161,6 +177,7 @@ class AdminWindow(QObject):
         self.room_actions = RoomActions(self)
         self.moderation = ModerationTabs(self.form, core, self.status_bar, self)
         self.report_actions = ReportActions(self)
+        self.room_moderation = RoomModeration(self)
 
     # --- status --------------------------------------------------------------------------
 
@@ -207,6 +224,7 @@ class AdminWindow(QObject):
             self.members_group.setTitle(self.tr("Members"))
         else:
             self.members_group.setTitle(self.tr("Members of {room}").format(room=room.name))
+        self.room_moderation.show_room()
         self._update_actions()
 
     @Slot()
@@ -243,7 +261,7 @@ class AdminWindow(QObject):
     def _on_log_rows_inserted(self) -> None:
         # Follow new lines unless the operator has scrolled up to read older ones.
         if self._log_at_bottom:
-            self.log_view.scrollToBottom()
+            self._follow_log.start()
 
     # --- closing -------------------------------------------------------------------------
 
@@ -286,4 +304,5 @@ class AdminWindow(QObject):
         self._update_actions()
         self.moderation.set_running(False)
         self.report_actions.update_buttons()
+        self.room_moderation.update_buttons()
         self.form.close()

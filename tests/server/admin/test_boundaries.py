@@ -6,6 +6,7 @@ import ast
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
+from app.server.admin import report_actions, room_moderation
 from app.server.admin.window import FORM_NAME, REQUIRED
 from app.shared.forms import form_path
 
@@ -60,6 +61,6 @@ def test_only_the_bridge_and_the_core_thread_touch_the_core() -> None:
 def test_the_form_names_every_widget_the_controller_needs() -> None:
     tree = ElementTree.parse(form_path(FORM_NAME))
     names = {element.get("name") for element in tree.iter() if element.get("name")}
-    assert set(REQUIRED) <= names
+    assert set(REQUIRED + report_actions.REQUIRED + room_moderation.REQUIRED) <= names
     top = tree.getroot().find("widget")
     assert top is not None and top.get("class") == "QMainWindow"
