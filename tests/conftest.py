@@ -105,8 +105,9 @@ def make_server(
     # qapp: a server is QObjects and QtSql, which need a Qt application even in a test
     # that opens no window.
     servers: list[ChatServer] = []
-    # PostgreSQL's default files folder is the user's app-data one, shared by every test
-    # (and by other test runs at once, whose part files and unused files a start deletes).
+    # PostgreSQL's default files folder is in the user's app-data one, a folder per
+    # database, but the test databases' names come back in every run (and in other runs at
+    # once, whose part files and unused files a start deletes).
     files = {} if db_engine == "sqlite" else {"files_dir": str(tmp_path / "files")}
 
     def start(

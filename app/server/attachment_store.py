@@ -181,6 +181,42 @@ class AttachmentStore:
             self._total -= sum(unused.values())
         return set(unused)
 
+    def drop_orphan_page(self, room_id: int, after: int, limit: int) -> tuple[int | None, set[str]]:
+        """Look at up to `limit` of the room's attachments past seq `after`, oldest first,
+        and forget those whose message is gone, up to the first whose message is stored
+        (a deleted room has none; `--history-days` deletes the oldest). The seq to go on
+        after (None: done), and the hashes no attachment refers to any more."""
+        rows = self.db.rows(
+            "SELECT a.seq, a.sha256, a.size, CASE WHEN EXISTS (SELECT 1 FROM messages m "
+            "WHERE m.room_id = a.room_id AND m.seq = a.seq) THEN 1 ELSE 0 END "
+            "FROM attachments a WHERE a.room_id = :room AND a.seq > :after "
+            "ORDER BY a.seq LIMIT :limit",
+            room=room_id,
+            after=after,
+            limit=limit,
+        )
+        orphans: dict[str, int] = {}
+        last, live = after, False
+        for seq, sha256, size, kept in rows:
+            if int(kept):  # type: ignore[call-overload]
+                live = True
+                break
+            last = int(seq)  # type: ignore[call-overload]
+            orphans[str(sha256)] = int(size)  # type: ignore[call-overload]
+        if last > after:
+            self.db.execute(
+                "DELETE FROM attachments WHERE room_id = :room AND seq > :after AND seq <= :last "
+                "AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.room_id = attachments.room_id "
+                "AND m.seq = attachments.seq)",
+                room=room_id,
+                after=after,
+                last=last,
+            ).finish()
+        unused = {sha: size for sha, size in orphans.items() if not self.has_file(sha)}
+        if self._total is not None:
+            self._total -= sum(unused.values())
+        return (None if live or len(rows) < limit else last), set(unused)
+
     def drop_orphans(self) -> None:
         """Forget the attachments whose message is gone (its room's history deleted)."""
         self._total = None  # counted again when next asked

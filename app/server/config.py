@@ -716,8 +716,8 @@ class ServerConfig:
         metadata=flag(
             "--files-dir",
             "where attachments are kept (default: beside an SQLite --db file, its name and "
-            "'-files'; with PostgreSQL, 'files' in the app-data folder; in memory, a "
-            "temporary folder)",
+            "'-files'; with PostgreSQL, 'files/HOST-PORT-DBNAME' in the app-data folder, "
+            "one per database; in memory, a temporary folder)",
             SERVER,
             metavar="DIR",
         ),
@@ -780,6 +780,17 @@ class ServerConfig:
             "--max-uploads-in-progress",
             "uploads in progress on the whole server (each holds an open part file); past "
             "it upload_begin gets server_busy (default: %(default)s)",
+            LIMITS,
+            parse=int_from(1, 100_000),
+            metavar="N",
+        ),
+    )
+    max_uploads_per_address: int = field(
+        default=4,
+        metadata=flag(
+            "--max-uploads-per-address",
+            "uploads in progress from one address (one network), whatever its accounts; past "
+            "it upload_begin gets rate_limited with retry_after (default: %(default)s)",
             LIMITS,
             parse=int_from(1, 100_000),
             metavar="N",

@@ -79,8 +79,8 @@ class RoomDirectory(QObject):
         self._update_timers: dict[int, QTimer] = {}  # per room: updates wait for it
         self._updates_due: set[int] = set()  # rooms that changed while their timer ran
         self.files = FileService(config, store.db, clock, self)  # every room's attachments
-        # A deleted room's messages, in batches; then the files none refers to any more.
-        self._eraser = HistoryEraser(store, self, self.files.sweep)
+        # A deleted room's messages, in batches; then its attachments and their files.
+        self._eraser = HistoryEraser(store, self, self.files.forget_room)
         # Set by a node of a PostgreSQL-backed server (nodes.py): the other nodes' rooms,
         # how a ticket one of their lobbies issued is taken, and the host its rooms show.
         self.elsewhere: RemoteRooms | None = None

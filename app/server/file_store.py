@@ -8,6 +8,7 @@ stored once. A client's file name never reaches a path here: only 64 hex digits 
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QDir, QFile, QIODevice, QStandardPaths, QTemporaryDir, QTemporaryFile
@@ -17,18 +18,29 @@ from app.shared import logs
 from app.shared.protocol import SHA256_HEX
 
 PARTS = "parts"
+# What may stay of a database's host, port and name in its folder's name: a socket
+# directory's slashes, a `..` or a drive letter's colon become `_`.
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]|^\.+$")
 
 
 def default_files_dir(db_path: str) -> str | None:
     """Beside an SQLite file (`chat.db` → `chat.db-files`), in the app-data folder for
-    PostgreSQL; None for an in-memory database (a temporary folder, gone at exit)."""
+    PostgreSQL, a folder per database (`files/HOST-PORT-DBNAME`: two databases never share
+    or sweep each other's files); None for an in-memory database (a temporary folder)."""
     target = parse_db(db_path)
     if isinstance(target, SqliteTarget):
         if target.path in ("", ":memory:") or target.path.startswith("file::memory:"):
             return None
         return target.path + "-files"
+    options = dict(target.options)
+    parts = (
+        (target.host or options.get("host") or options.get("service") or "").lower(),
+        str(target.port or options.get("port", "")),
+        target.dbname or options.get("dbname") or target.user,  # libpq's default: the user
+    )
+    name = "-".join(_UNSAFE.sub("_", part) or "default" for part in parts)
     base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    return str(Path(base) / "files")
+    return str(Path(base) / "files" / name)
 
 
 class PartFile:

@@ -26,11 +26,11 @@ class HistoryEraser(QObject):
         self,
         store: ChatStore,
         parent: QObject | None = None,
-        erased: Callable[[], None] | None = None,
+        erased: Callable[[int], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self._store = store
-        self._erased = erased  # called once a room's messages are all gone
+        self._erased = erased  # called with the room once its messages are all gone
         self._rooms: deque[int] = deque()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -76,5 +76,5 @@ class HistoryEraser(QObject):
             self._rooms.popleft()
             logs.db.info("room %d: its messages are deleted", room_id)
             if self._erased is not None:
-                self._erased()
+                self._erased(room_id)
         return True

@@ -34,16 +34,17 @@ class HistoryExpiry(QObject):
         days: float | None,
         parent: QObject | None = None,
         wall_clock: Clock = time.time,
-        expired: Callable[[], None] | None = None,
+        expired: Callable[[int], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self._store = store
-        self._expired = expired  # called after a pass that deleted messages
+        self._expired = expired  # called with each room whose old messages a pass deleted
         self._days = days
         self._wall_clock = wall_clock
         self._rooms: deque[int] = deque()
         self._cutoff = ""
         self._deleted = 0
+        self._room_deleted = 0  # of the room at the head of `_rooms`
         self._step_timer = QTimer(self)
         self._step_timer.setSingleShot(True)
         self._step_timer.timeout.connect(self._on_step_timer_timeout)
@@ -81,6 +82,7 @@ class HistoryExpiry(QObject):
             logs.db.warning("old messages not deleted now: %s", failure)
             return
         self._deleted = 0
+        self._room_deleted = 0
         self._step_timer.start(0)
 
     @Slot()
@@ -97,11 +99,13 @@ class HistoryExpiry(QObject):
             logs.db.error("room %d: old messages not deleted: %s", room_id, failure)
             deleted = 0
         self._deleted += deleted
+        self._room_deleted += deleted
         if deleted < BATCH:  # this room has none older left
             self._rooms.popleft()
+            if self._room_deleted and self._expired is not None:
+                self._expired(room_id)  # its attachments of those messages go (later)
+            self._room_deleted = 0
         if self._rooms:
             self._step_timer.start(0)
         elif self._deleted:
             logs.db.info("deleted %d message(s) older than %s", self._deleted, self._cutoff)
-            if self._expired is not None:
-                self._expired()

@@ -55,7 +55,8 @@ class RoomFiles:
             if isinstance(request, UploadChunk):
                 uploads.chunk(key, connection, request)
             elif isinstance(request, UploadBegin):
-                connection.send(uploads.begin(key, self._room_id, connection, request))
+                address = connection.address_key
+                connection.send(uploads.begin(key, self._room_id, connection, request, address))
             elif isinstance(request, UploadEnd):
                 self._finish(connection, key, name, request)
             elif isinstance(request, UploadCancel):

@@ -116,7 +116,7 @@ class ChatServer(QObject):
             raise
         # Messages older than --history-days go in a daily pass, by the wall clock.
         self.history_expiry = HistoryExpiry(
-            self.store, config.history_days, self, wall_clock, self.directory.files.sweep
+            self.store, config.history_days, self, wall_clock, self.directory.files.forget_room
         )
         self.history_expiry.start()
         # Resume tokens outlive the process, so they expire by `wall_clock` (Unix time).

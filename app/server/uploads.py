@@ -1,7 +1,8 @@
-"""Uploads in progress, server-wide: at most one per account and `--max-uploads-in-progress`
-in all, quotas checked up front, chunks written to a part file as they arrive, and dropped
-(part and all) when they stall past `--upload-timeout` on the server's clock, when they
-trickle past their whole deadline (`--upload-min-rate`), or when their connection goes."""
+"""Uploads in progress, server-wide: at most one per account, `--max-uploads-per-address`
+per address and `--max-uploads-in-progress` in all, quotas checked up front, chunks written
+to a part file as they arrive, and dropped (part and all) when they stall past
+`--upload-timeout` on the server's clock, when they trickle past their whole deadline
+(`--upload-min-rate`), or when their connection goes."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ class Upload:
     part: PartFile
     deadline: float  # on the desk's clock: the sooner of idle and whole deadlines
     whole_deadline: float = math.inf  # however the chunks trickle, done by then
+    address_key: str = ""  # the sender's network: its uploads in progress are bounded
 
 
 def _corrupt(text: str, request_id: RequestId) -> ProtocolError:
@@ -65,6 +67,8 @@ class UploadDesk(QObject):
         self._clock = clock
         self._uploads: dict[int, Upload] = {}
         self._by_user: dict[str, int] = {}
+        self._by_address: dict[str, list[int]] = {}  # upload ids, only while there are some
+        self._address_logged: dict[str, float] = {}  # when its refusal was last logged
         self._budgets: dict[str, TokenBucket] = {}
         self._next_id = 1
         self._busy_logged = -math.inf
@@ -77,7 +81,12 @@ class UploadDesk(QObject):
         return len(self._uploads)
 
     def begin(
-        self, user_key: str, room_id: int, connection: Hashable, request: UploadBegin
+        self,
+        user_key: str,
+        room_id: int,
+        connection: Hashable,
+        request: UploadBegin,
+        address_key: str = "",
     ) -> UploadReady:
         rid, config, now = request.id, self._config, self._clock()
         running = self._by_user.get(user_key)
@@ -93,6 +102,7 @@ class UploadDesk(QObject):
             text = f"a file may have at most {config.max_file_bytes} bytes"
             raise ProtocolError(ErrorCode.FILE_TOO_LARGE, text, rid)
         self._check_quotas(user_key, request)
+        self._check_address(address_key, rid, now)
         if len(self._uploads) >= config.max_uploads_in_progress:
             wait = max(min(u.deadline for u in self._uploads.values()) - now, 1.0)
             if now - self._busy_logged >= 60.0:  # once a minute while it bites
@@ -106,11 +116,32 @@ class UploadDesk(QObject):
         upload_id = self._next_id
         self._next_id += 1
         upload = Upload(upload_id, user_key, room_id, connection, request, part, 0.0)
+        upload.address_key = address_key
+        self._by_address.setdefault(address_key, []).append(upload_id)
         upload.whole_deadline = now + config.upload_timeout + request.size / config.upload_min_rate
         self._uploads[upload_id] = upload
         self._by_user[user_key] = upload_id
         self._touch(upload)
         return UploadReady(upload_id, self.chunk_bytes, rid)
+
+    def _check_address(self, address_key: str, rid: RequestId, now: float) -> None:
+        """One address, however many accounts it logs in as, holds only so many uploads
+        (each an open part file) of the server-wide `--max-uploads-in-progress`."""
+        held = self._by_address.get(address_key, [])
+        if len(held) < self._config.max_uploads_per_address:
+            return
+        wait = max(min(self._uploads[i].deadline for i in held) - now, 1.0)
+        if now - self._address_logged.get(address_key, -math.inf) >= 60.0:  # once a minute
+            if len(self._address_logged) > 10_000:  # bounded: the stale ones go
+                self._address_logged = {
+                    k: t for k, t in self._address_logged.items() if now - t < 60.0
+                }
+            self._address_logged[address_key] = now
+            logs.server.warning(
+                "%s has %d uploads in progress: upload_begin refused", address_key, len(held)
+            )
+        text = "too many uploads in progress from your address; try again soon"
+        raise ProtocolError(ErrorCode.RATE_LIMITED, text, rid, round(wait, 3))
 
     def _budget(self, user_key: str) -> TokenBucket:
         bucket = self._budgets.get(user_key)
@@ -190,6 +221,11 @@ class UploadDesk(QObject):
             return
         if self._by_user.get(upload.user_key) == upload.id:
             del self._by_user[upload.user_key]
+        held = self._by_address.get(upload.address_key, [])
+        if upload.id in held:
+            held.remove(upload.id)
+            if not held:
+                del self._by_address[upload.address_key]
         if discard:
             upload.part.discard()
         self._arm()
