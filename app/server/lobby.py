@@ -39,6 +39,7 @@ from app.server.lobby_accounts import (
 from app.server.lobby_carrying import CarryingOut
 from app.server.lobby_rooms import ROOM_PASSWORD_THROTTLED, RoomDoor
 from app.server.presence import PresenceBoard
+from app.server.presence_feed import BATCH_WINDOW_S, PresenceFeed
 from app.server.search import MessageSearch
 from app.server.search_worker import SearchWorker
 from app.server.signing_in import RESUME_THROTTLED, SigningIn
@@ -173,7 +174,12 @@ class Lobby(SigningIn, CarryingOut, QObject):
         self._search = MessageSearch(store, directory, searcher)
         self._direct = DirectMessages(store, self._direct_store, directory.budgets, self._online_at)
         self.presence = PresenceBoard(config.presence_interval, self)
-        self.presence.released.connect(self._announce_presence)
+        self._presence_feed = PresenceFeed(
+            lambda: ((s.name, s.connection) for s in self.online.values()),
+            min(BATCH_WINDOW_S, config.presence_interval),
+            self,
+        )
+        self.presence.released.connect(self._presence_feed.release)
         directory.room_added.connect(lambda room: self._announce(RoomAdded(room.summary())))
         directory.room_update_released.connect(
             lambda room: self._announce(RoomUpdated(room.summary()))
@@ -212,12 +218,6 @@ class Lobby(SigningIn, CarryingOut, QObject):
     def _online_at(self, key: str) -> Connection | None:
         session = self.online.get(key)
         return None if session is None else session.connection
-
-    def _announce_presence(self, presence: Presence) -> None:
-        data = encode(presence)
-        for session in list(self.online.values()):
-            if session.name != presence.name:
-                session.connection.send_bytes(data)
 
     def announce(self, event: ServerEvent) -> None:
         """Send a lobby event to every logged-in session (another node's room, say)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.shared.protocol import OFFLINE, Presence
+from app.shared.protocol import OFFLINE, Presence, encode
 
 
 class PresenceBoard(QObject):
@@ -25,6 +25,7 @@ class PresenceBoard(QObject):
         super().__init__(parent)
         self._interval = interval
         self._current: dict[str, Presence] = {}  # online and away accounts
+        self._frames: dict[str, bytes] = {}  # each one's encoded, for the logins to come
         self._latest: dict[str, Presence] = {}  # the last state of accounts with a timer
         self._timers: dict[str, QTimer] = {}
         self._due: set[str] = set()
@@ -36,14 +37,23 @@ class PresenceBoard(QObject):
     def set(self, key: str, name: str, state: str, status: str | None) -> Presence:
         presence = Presence(name, state, status)
         self._current[key] = presence
+        self._frames[key] = encode(presence)
         self._changed(key, presence)
         return presence
+
+    def frames_except(self, key: str) -> bytes:
+        """Everyone's presence but `key`'s as one block of encoded frames, for a login."""
+        frames = self._frames
+        if key not in frames:
+            return b"".join(frames.values())
+        return b"".join(frame for other, frame in frames.items() if other != key)
 
     def status_of(self, key: str) -> str | None:
         current = self._current.get(key)
         return None if current is None else current.status
 
     def remove(self, key: str, name: str) -> None:
+        self._frames.pop(key, None)
         if self._current.pop(key, None) is not None:
             self._changed(key, Presence(name, OFFLINE, None))
 

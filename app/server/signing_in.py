@@ -34,7 +34,6 @@ from app.shared.protocol import (
     ResumeSession,
     RoomList,
     RoomSummary,
-    encode,
     rate_limited,
 )
 
@@ -161,8 +160,7 @@ class SigningIn:
                 ),
             )
             # One write for who is online and one for what waited, not one per frame.
-            others = [encode(p) for p in self.presence.online() if p.name != name]
-            for data in (b"".join(others), b"".join(waiting)):
+            for data in (self.presence.frames_except(key), b"".join(waiting)):
                 if data:
                     connection.send_bytes(data)
             self.presence.set(key, name, ONLINE, None)
