@@ -108,10 +108,11 @@ def test_the_mutes_told_to_a_moderator_go_and_come_back_and_older_servers_send_n
     assert isinstance(empty, Entered) and empty.mutes == ()  # told: nobody is muted
 
 
-@pytest.mark.parametrize(
-    "mutes", [{}, "kim", [1], [{"until": None}], [{"name": 5, "until": None}],
-              [{"name": "kim", "until": 3}]],  # fmt: skip
-)
+WRONG_MUTES = [{}, "kim", [1], [{"until": None}], [{"name": 5, "until": None}],
+               [{"name": "kim", "until": 3}]]  # fmt: skip
+
+
+@pytest.mark.parametrize("mutes", WRONG_MUTES)
 def test_a_wrong_mutes_is_a_protocol_error(mutes: object) -> None:
     obj = wire(Entered(ROOM, "mona", ("mona",), ())) | {"mutes": mutes}
     with pytest.raises(ProtocolError, match=r"entered\.mutes"):
@@ -124,7 +125,8 @@ def test_a_full_entered_keeps_its_mutes_and_the_line() -> None:
     assert 50 < len(mutes) < 400 and mutes[0].name == members[0]  # the first that fit
     history = [ChatMessage(seq, "kim", "a", TS) for seq in range(1, 2001)]
     roles = tuple(MemberRole(name, "moderator") for name in members[:50])
+    read = {name: 10**9 for name in members}
     entered = fitted_entered(ROOM, "mona", members, history, "x" * 128, MAX_FRAME_BYTES, roles,
-                             {name: 10**9 for name in members}, RoomModes(), None, mutes)  # fmt: skip
+                             read, RoomModes(), None, mutes)  # fmt: skip
     assert entered.mutes == mutes and entered.history
     assert len(encode(entered)) <= MAX_FRAME_BYTES
