@@ -49,7 +49,9 @@ BOX_BORDER = QColor(128, 128, 128, 90)
 class AttachmentStates(Protocol):
     """What the delegate asks about a room's attachments (`room_files.RoomFiles`)."""
 
-    def thumbnail(self, attachment: Attachment) -> tuple[State | None, QImage | None]: ...
+    def thumbnail(
+        self, attachment: Attachment, drawn: bool = False
+    ) -> tuple[State | None, QImage | None]: ...
 
     def save_progress(self, attachment: Attachment) -> tuple[int, int] | None: ...
 
@@ -159,7 +161,7 @@ class AttachmentDelegate(MessageDelegate):
         picture = QRectF(
             rect.left(), rect.top(), rect.width(), rect.height() - caption_height - GAP
         )
-        state, image = self.files.thumbnail(attachment) if self.files else (None, None)
+        state, image = self.files.thumbnail(attachment, True) if self.files else (None, None)
         if state == State.READY and image is not None:
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             painter.drawImage(picture, image)  # scaled down if the view is narrow

@@ -99,4 +99,10 @@ class Attention(QObject):
         )
         if wanted and not self.do_not_disturb:
             summary = self.tr("{sender} in {room}").format(sender=entry.sender, room=chat.room.name)
-            self.notify_requested.emit(key, summary, entry.text)
+            self.notify_requested.emit(key, summary, self.body(entry))
+
+    def body(self, entry: ChatEntry) -> str:
+        """A notification's body: the text, or for a file sent alone its name."""
+        if not entry.text.strip() and entry.attachment is not None:
+            return self.tr("sent a file: {name}").format(name=entry.attachment.name)
+        return entry.text

@@ -4,6 +4,7 @@ settings dialog, the system lines, and why the input line is off."""
 from __future__ import annotations
 
 import itertools
+import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,7 @@ from app.shared.protocol import (
     TRANSFER_OWNER,
     UNMUTE,
     Ban,
+    ChatMessage,
     DeleteMessage,
     Entered,
     ErrorCode,
@@ -48,6 +50,7 @@ from app.shared.protocol import (
     SetRole,
     TransferOwner,
     Unmute,
+    UploadReady,
 )
 from app.shared.questions import ask
 from app.shared.validation import name_key
@@ -74,12 +77,13 @@ class RoomModeration(QObject):
         self.chat = chat
         self.roles: dict[str, str] = {}  # name key → role; absent: a plain member
         self.modes: dict[str, Any] = RoomModes().to_wire()  # what the room said, wire names
-        self.muted_names: set[str] = set()  # keys the room was told are muted
+        # keys the room said are muted → till when (Unix seconds; None: until unmuted)
+        self.muted_names: dict[str, float | None] = {}
         self.muted = MutedInput(child(chat.form, QLabel, "mutedLabel"), self)
         self.muted.changed.connect(self.changed)
         self.member_menu = MemberMenu(
             chat.members_view, self.my_role, self.role_of,
-            lambda name: name_key(name) in self.muted_names, lambda: chat.me, self,
+            self.is_muted, lambda: chat.me, self,
         )  # fmt: skip
         self.member_menu.act_requested.connect(self._on_member_menu_act_requested)
         chat.view_actions.extend_menu = self._add_message_actions
@@ -100,6 +104,14 @@ class RoomModeration(QObject):
 
     def my_role(self) -> str:
         return self.role_of(self.chat.me)
+
+    def is_muted(self, name: str) -> bool:
+        """Whether the room said `name` is muted, and the mute has not run out."""
+        key = name_key(name)
+        if key not in self.muted_names:
+            return False
+        until = self.muted_names[key]
+        return until is None or until > time.time()
 
     def _set_roles(self, roles: tuple[MemberRole, ...] | None) -> None:
         if roles is None:  # an older server: nobody moderates
@@ -228,6 +240,10 @@ class RoomModeration(QObject):
     def _on_connection_event_received(self, event: object) -> None:
         if isinstance(event, Entered):
             self._on_entered(event)
+        elif isinstance(event, ChatMessage) and name_key(event.sender) == name_key(self.chat.me):
+            self._spoke()  # accepted: slow mode's wait starts now
+        elif isinstance(event, UploadReady):
+            self._spoke()  # an upload takes slow mode's turn when it begins
         elif isinstance(event, Joined | Left):
             self._set_roles(event.member_roles)
         elif isinstance(event, Moderation):
@@ -254,13 +270,21 @@ class RoomModeration(QObject):
         """The room's modes and one's own mute, as they are on entering (or re-entering)."""
         if event.settings is not None:
             self.modes.update(event.settings.to_wire())
+        if event.mutes is not None:  # one who may unmute: every mute in force
+            self.muted_names = {name_key(m.name): epoch_of(m.until) for m in event.mutes}
         if event.muted is not None:
-            self.muted_names.add(name_key(event.you))
+            self.muted_names[name_key(event.you)] = epoch_of(event.muted.until)
             self.muted.mute(epoch_of(event.muted.until))
         if event.member_roles is None:
             self._roles_changed()  # read-only turns the input off for a plain member
         else:
             self._set_roles(event.member_roles)  # and so for their role
+
+    def _spoke(self) -> None:
+        """The server took the person's message: in slow mode, the input waits its turn."""
+        seconds = self.modes.get("slow_mode_seconds") or 0
+        if isinstance(seconds, int) and seconds > 0 and self.my_role() == MEMBER:
+            self.muted.slow(seconds)
 
     def _on_act(self, event: Moderation) -> None:
         line = act_line(event)
@@ -268,9 +292,10 @@ class RoomModeration(QObject):
             self._notice(line)
         key = name_key(event.name or "")
         if event.action == MUTE:
-            self.muted_names.add(key)
+            minutes = event.minutes
+            self.muted_names[key] = None if minutes is None else time.time() + minutes * 60
         elif event.action == UNMUTE:
-            self.muted_names.discard(key)
+            self.muted_names.pop(key, None)
         if key != name_key(self.chat.me) or not event.name:
             return
         if event.action == MUTE:

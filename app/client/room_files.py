@@ -172,9 +172,15 @@ class RoomFiles(QObject):
 
     # --- what the view shows -------------------------------------------------------------
 
-    def thumbnail(self, attachment: Attachment) -> tuple[State | None, QImage | None]:
+    def thumbnail(
+        self, attachment: Attachment, drawn: bool = False
+    ) -> tuple[State | None, QImage | None]:
+        """What to show for `attachment`'s image; `drawn` when it is painted now (not only
+        measured): it is then the most recently used, and made again if the cache let it go."""
         key = attachment.sha256
-        return self.thumbnails.state(key), self.thumbnails.image(key)
+        if drawn and self.thumbnails.state(key) is None and is_image(attachment):
+            self._want_thumbnail(attachment)  # dropped from the cache: made again
+        return self.thumbnails.state(key), self.thumbnails.image(key, touch=drawn)
 
     def save_progress(self, attachment: Attachment) -> tuple[int, int] | None:
         return self._progress.get(attachment.id)

@@ -4,6 +4,7 @@ decompression bomb, a corrupt or truncated file) becomes a placeholder."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from enum import Enum
 from pathlib import Path
 
@@ -17,6 +18,9 @@ ALLOCATION_LIMIT_MB = 256
 MAX_PIXELS = ALLOCATION_LIMIT_MB * 1024 * 1024 // 4
 THUMBNAIL_SIZE = QSize(320, 240)
 MAX_FILE_BYTES = 64 * 1024 * 1024  # more than the server's largest file; never read beyond
+# The decoded thumbnails kept (about 200 of the largest, 320 × 240 at 32 bits); past it the
+# least recently drawn are dropped and made again from the file when shown again.
+CACHE_BYTES = 64 * 1024 * 1024
 
 
 def is_complete(data: bytes, image_format: bytes) -> bool:
@@ -81,7 +85,9 @@ class Thumbnails(QObject):
     """Thumbnails by key (an attachment id), each decoded once on a worker thread.
 
     `request(key, path)` starts decoding the file; `state(key)` and `image(key)` say what to
-    draw. Decoding uses `decode` (a function of path and box), replaceable in tests.
+    draw. Decoding uses `decode` (a function of path and box), replaceable in tests. At
+    most `cache_bytes` of decoded images are kept, the least recently drawn dropped first:
+    a dropped key's `state` is None again, so it is requested anew when next shown.
 
     Signals:
         changed(object): the key's thumbnail is now ready or a placeholder.
@@ -89,19 +95,30 @@ class Thumbnails(QObject):
 
     changed = Signal(object)
 
-    def __init__(self, parent: QObject | None = None, box: QSize = THUMBNAIL_SIZE) -> None:
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        box: QSize = THUMBNAIL_SIZE,
+        cache_bytes: int = CACHE_BYTES,
+    ) -> None:
         super().__init__(parent)
         self.box = QSize(box)
         self.decode = read_file
         self.workers = Workers(self)
+        self.cache_bytes = cache_bytes
+        self.cached_bytes = 0  # of the images kept now
         self._states: dict[object, State] = {}
-        self._images: dict[object, QImage] = {}
+        self._images: OrderedDict[object, QImage] = OrderedDict()  # least recently drawn first
 
     def state(self, key: object) -> State | None:
         return self._states.get(key)
 
-    def image(self, key: object) -> QImage | None:
-        return self._images.get(key)
+    def image(self, key: object, touch: bool = True) -> QImage | None:
+        """The key's thumbnail; with `touch` (it is drawn now) the last to be dropped."""
+        image = self._images.get(key)
+        if image is not None and touch:
+            self._images.move_to_end(key)
+        return image
 
     def request(self, key: object, path: str) -> None:
         """Decode the image at `path` for `key`, unless that is done or under way."""
@@ -118,11 +135,21 @@ class Thumbnails(QObject):
 
     def _on_decoded(self, key: object, image: object) -> None:
         if isinstance(image, QImage) and not image.isNull():
+            self._drop(key)
             self._images[key] = image
+            self.cached_bytes += image.sizeInBytes()
             self._states[key] = State.READY
+            while self.cached_bytes > self.cache_bytes and len(self._images) > 1:
+                self._drop(next(iter(self._images)))  # the least recently drawn
         else:
             self._states[key] = State.PLACEHOLDER
         self.changed.emit(key)
+
+    def _drop(self, key: object) -> None:
+        image = self._images.pop(key, None)
+        if image is not None:
+            self.cached_bytes -= image.sizeInBytes()
+            self._states.pop(key, None)
 
     def close(self) -> None:
         self.workers.close()

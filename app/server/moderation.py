@@ -296,6 +296,11 @@ class RoomRules:
             return False, None
         return True, until
 
+    def mutes_in_force(self) -> list[tuple[str, float | None]]:
+        """(key, until) of every mute in force; an expired one is forgotten."""
+        return [(key, until) for key, until in list(self._mutes.items())
+                if self.muted_until(key)[0]]  # fmt: skip
+
     def check_may_say(
         self, key: str, request_id: RequestId, operator: bool = False, slow: bool = True
     ) -> None:

@@ -371,7 +371,9 @@ class RoomConversation(Generic[C]):
         names = self.member_names()
         summary = self.summary()
         settings, muted = self.moderator.rules.told_on_entering(member.key)
-        bare = Entered(summary, member.name, names, (), item.id, None, None, settings, muted)
+        mutes = self.moderator.mutes_told(member)
+        bare = Entered(summary, member.name, names, (), item.id, None, None, settings, muted,
+                       mutes)  # fmt: skip
         roles = self.member_roles(len(encode(bare)))
         read = {name: seq for name, seq in self.markers.read.items() if name in names}
         entered = fitted_entered(
@@ -385,6 +387,7 @@ class RoomConversation(Generic[C]):
             read,
             settings,
             muted,
+            mutes,
         )
         joined = Joined(member.name, names, self._stamp())
         joined = replace(joined, member_roles=self.member_roles(len(encode(joined))))

@@ -50,6 +50,7 @@ from app.shared.protocol import (
     Moderation,
     ModerationRequest,
     Mute,
+    MuteEntry,
     Ok,
     ProtocolError,
     Report,
@@ -61,6 +62,7 @@ from app.shared.protocol import (
     Unmute,
     encode,
     error_reply,
+    fitted_mutes,
 )
 
 if TYPE_CHECKING:
@@ -84,6 +86,19 @@ class RoomModerator(Generic[C]):
     def acting_role(self, member: Member[C]) -> str:
         """The role a request of `member` is judged by (an operator outranks the owner)."""
         return self.rules.acting_role(member.key, member.operator)
+
+    def mutes_told(self, member: Member[C]) -> tuple[MuteEntry, ...] | None:
+        """`entered.mutes` for `member`: who is muted now, those inside first (by the name
+        they are shown by; others by their account key), when `member` may unmute anyone."""
+        if self.acting_role(member) == MEMBER:
+            return None
+        inside: list[MuteEntry] = []
+        away: list[MuteEntry] = []
+        for key, until in self.rules.mutes_in_force():
+            present = self._room.members.get(key)
+            entry = MuteEntry(present.name if present else key, iso_or_none(until))
+            (inside if present else away).append(entry)
+        return fitted_mutes(inside + away)
 
     def answer(
         self,

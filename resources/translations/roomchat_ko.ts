@@ -1257,6 +1257,10 @@
         <source>{sender} in {room}</source>
         <translation>{room}의 {sender}</translation>
     </message>
+    <message>
+        <source>sent a file: {name}</source>
+        <translation>파일을 보냄: {name}</translation>
+    </message>
 </context>
 <context>
     <name>MessageDelegate</name>

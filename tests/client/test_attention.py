@@ -172,3 +172,16 @@ def test_preferences_are_saved_and_take_effect(qtbot, make_client) -> None:
     assert main.attention.do_not_disturb and main.tray.do_not_disturb.isChecked()
     _say(qtbot, bob_kitchen, "PIZZA tonight")
     qtbot.waitUntil(lambda: _badge(main, kitchen) == (1, True), timeout=WAIT_MS)
+
+
+def test_a_file_sent_alone_is_notified_by_its_name(qtbot, make_client, tmp_path) -> None:
+    alice, kitchen, _lounge, bob_kitchen, _bob_lounge = _two_rooms(qtbot, make_client)
+    main = alice.main
+    notified: list[tuple[object, str, str]] = []
+    main.attention.notify_requested.connect(lambda *args: notified.append(args))
+    prefs.set_notify_level("Kitchen", prefs.NotifyLevel.ALL)
+    sheet = tmp_path / "worksheet.txt"
+    sheet.write_bytes(b"question 1\n")
+    bob_kitchen.files.add_files([str(sheet)])  # no text with it
+    qtbot.waitUntil(lambda: len(notified) == 1, timeout=WAIT_MS)
+    assert notified == [(_key_of(main, kitchen), "bob in Kitchen", "sent a file: worksheet.txt")]

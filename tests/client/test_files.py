@@ -253,3 +253,34 @@ def test_an_upload_whose_end_is_rate_limited_is_sent_again_soon(
     path.write_bytes(b"y" * 1_000)
     alice_chat.files.add_files([str(path)])
     _arrived(qtbot, bob_chat, "later.bin")
+
+
+def test_a_thumbnail_dropped_from_the_cache_is_made_again_when_drawn(
+    qtbot: QtBot, make_client
+) -> None:
+    alice_chat, bob_chat = _pair(qtbot, make_client)
+    files = bob_chat.files
+    files.thumbnails.cache_bytes = 1  # room for the newest only
+    bob_chat.form.window().hide()  # nothing drawn but what this test asks for
+    shown = []
+    for width in (600, 800):
+        picture = QImage()
+        assert picture.loadFromData(encoded(width, 300, "PNG"))
+        QApplication.clipboard().setImage(picture)
+        alice_chat.input_edit.setFocus()
+        qtbot.keyClick(alice_chat.input_edit, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+        count = len(shown) + 1
+        qtbot.waitUntil(lambda n=count: len(_attachments(bob_chat)) == n, timeout=10_000)
+        attachment = _attachments(bob_chat)[-1][1]
+        qtbot.waitUntil(
+            lambda a=attachment: files.thumbnails.state(a.sha256) == State.READY, timeout=10_000
+        )
+        shown.append(attachment)
+    first, second = shown
+    assert files.thumbnails.state(first.sha256) is None  # dropped for the second
+    assert files.thumbnail(first)[0] is None  # only measured: not made again
+    assert files.thumbnail(first, drawn=True)[0] == State.DECODING  # drawn: made again
+    qtbot.waitUntil(lambda: files.thumbnail(first)[0] == State.READY, timeout=10_000)
+    image = files.thumbnail(first)[1]
+    assert image is not None and image.size() == QSize(320, 160)
+    assert files.thumbnails.state(second.sha256) is None  # and now the second went

@@ -185,18 +185,24 @@ def test_the_owner_deletes_a_message_from_the_keyboard_and_it_is_gone_for_everyo
         assert "rude words" not in [e.text for e in _entries(chat)]
 
 
-def test_slow_mode_turns_the_input_off_with_its_countdown(qtbot, make_client) -> None:
+def test_slow_mode_counts_down_from_the_members_own_message_and_ends(qtbot, make_client) -> None:
     _alice, _bob, alice_chat, bob_chat = _pair(qtbot, make_client)
-    alice_chat.moderation.send(RoomSettings(slow_mode_seconds=600), "room_settings")
-    qtbot.waitUntil(lambda: bob_chat.moderation.modes["slow_mode_seconds"] == 600, timeout=WAIT_MS)
-    for text in ("first", "second"):
-        qtbot.keyClicks(bob_chat.input_edit, text)
-        qtbot.keyClick(bob_chat.input_edit, Qt.Key.Key_Return)
+    alice_chat.moderation.send(RoomSettings(slow_mode_seconds=2), "room_settings")
+    qtbot.waitUntil(lambda: bob_chat.moderation.modes["slow_mode_seconds"] == 2, timeout=WAIT_MS)
+    qtbot.keyClicks(bob_chat.input_edit, "first")
+    qtbot.keyClick(bob_chat.input_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: bob_chat.moderation.muted.blocked, timeout=WAIT_MS)
     line = bob_chat.form.findChild(QWidget, "mutedLabel")
     assert line.isVisible() and line.text().startswith("Slow mode: you can send your next")
     assert not bob_chat.input_edit.isEnabled()
-    assert bob_chat.input_edit.text() == "second"  # what was refused is kept
+    assert "first" in [e.text for e in _entries(bob_chat)]
+    assert not [e for e in _entries(bob_chat) if e.kind == EntryKind.PROBLEM]  # no refusal
+    qtbot.waitUntil(bob_chat.input_edit.isEnabled, timeout=WAIT_MS)  # the countdown ended
+    assert not line.isVisible()
+    qtbot.keyClicks(bob_chat.input_edit, "second")  # its turn: the server takes it
+    qtbot.keyClick(bob_chat.input_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "second" in [e.text for e in _entries(alice_chat)], timeout=WAIT_MS)
+    assert not alice_chat.moderation.muted.blocked  # the owner speaks freely
 
 
 def test_a_member_reports_a_message_from_its_menu(qtbot, make_client, db_path) -> None:
@@ -268,3 +274,24 @@ def test_a_muted_member_who_leaves_and_comes_back_sees_the_mute_at_once(qtbot, m
     line = again.form.findChild(QWidget, "mutedLabel")
     assert line.isVisible() and re.search(r"\((9:5\d|10:0[01]) left\)", line.text()), line.text()
     assert not again.input_edit.isEnabled()
+
+
+def test_the_owner_coming_back_may_unmute_one_muted_while_they_were_away(
+    qtbot, make_client
+) -> None:
+    alice, _bob, alice_chat, bob_chat = _pair(qtbot, make_client)
+    alice_chat.moderation.send(Mute("bob", None), "mute")  # until unmuted
+    qtbot.waitUntil(lambda: bob_chat.moderation.muted.muted, timeout=WAIT_MS)
+    alice_chat.leave()
+    qtbot.waitUntil(lambda: bob_chat.members.names == ["bob"], timeout=WAIT_MS)
+    join_row(qtbot, alice, wait_for_room_row(qtbot, alice, "Lounge"))
+    again = entered_chat(qtbot, alice, "Lounge")
+    assert again is not alice_chat
+    qtbot.waitUntil(lambda: again.members.names == ["alice", "bob"], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: again.moderation.my_role() == "owner", timeout=WAIT_MS)
+    menu = _menu_on(qtbot, again, "bob")
+    assert menu is not None and "&Unmute" in [a.text() for a in menu.actions()]
+    next(a for a in menu.actions() if a.text() == "&Unmute").trigger()
+    qtbot.keyClick(_modal(qtbot), Qt.Key.Key_U, ALT)
+    qtbot.waitUntil(lambda: not bob_chat.moderation.muted.blocked, timeout=WAIT_MS)
+    assert bob_chat.input_edit.isEnabled()

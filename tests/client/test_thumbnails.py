@@ -89,3 +89,35 @@ def test_a_whole_jpeg_and_png_decode(tmp_path: Path) -> None:
 def test_not_an_image_is_a_placeholder(tmp_path: Path) -> None:
     assert read_file(write(tmp_path, "notes.png", b"hello, not a picture")) is None
     assert read_file(str(tmp_path / "missing.png")) is None
+
+
+def test_the_cache_drops_the_least_recently_drawn_and_a_dropped_one_is_made_again(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    path = write(tmp_path, "wide.png", encoded(1000, 500, "PNG"))
+    decoded: list[str] = []
+
+    def decode(file: str, box: QSize) -> QImage | None:
+        decoded.append(file)
+        return read_file(file, box)
+
+    one = QImage(read_file(path, QSize(320, 240))).sizeInBytes()
+    thumbnails = Thumbnails(cache_bytes=2 * one)  # room for two
+    thumbnails.decode = decode
+    try:
+        for key in ("a", "b"):
+            with qtbot.waitSignal(thumbnails.changed, timeout=5_000):
+                thumbnails.request(key, path)
+        assert thumbnails.image("a") is not None  # drawn: "b" is now the oldest
+        with qtbot.waitSignal(thumbnails.changed, timeout=5_000):
+            thumbnails.request("c", path)
+        assert thumbnails.state("b") is None and thumbnails.image("b") is None  # dropped
+        assert thumbnails.state("a") == thumbnails.state("c") == State.READY
+        assert thumbnails.cached_bytes == 2 * one
+        assert len(decoded) == 3
+        with qtbot.waitSignal(thumbnails.changed, timeout=5_000):
+            thumbnails.request("b", path)  # shown again: decoded anew
+        assert len(decoded) == 4 and thumbnails.state("b") == State.READY
+        assert thumbnails.state("a") is None  # the least recently drawn went this time
+    finally:
+        thumbnails.close()

@@ -59,3 +59,24 @@ def test_a_muted_member_coming_back_is_told_the_mute_and_till_when(
     leave(scene, "kim")
     wall.advance(5 * 60)  # the mute is over: nothing said of it
     assert "muted" not in enter_again(scene, connect, "kim")
+
+
+def test_whoever_may_unmute_is_told_who_is_muted_on_entering_and_a_member_is_not(
+    scene: Scene, connect_to, wall: FakeClock
+) -> None:
+    connect = connect_to(scene.server)
+    assert scene.act("mona", "mute", name="kim", minutes=5)["type"] == "ok"
+    assert scene.act("olive", "mute", name="lee")["type"] == "ok"  # until unmuted
+    scene.inside["kim"].send(type="say", text="let me", id="s")
+    until = scene.inside["kim"].expect_error("muted")["until"]
+    leave(scene, "lee")  # away: named by the account's key
+    told = [{"name": "kim", "until": until}, {"name": "lee", "until": None}]
+    for who in ("olive", "oscar", "mona"):  # the owner, an operator, a moderator
+        leave(scene, who)
+        assert enter_again(scene, connect, who)["mutes"] == told, who
+    leave(scene, "kim")
+    assert "mutes" not in enter_again(scene, connect, "kim")  # a plain member: not told
+    assert scene.act("mona", "unmute", name="lee")["type"] == "ok"  # as told, though away
+    wall.advance(5 * 60)  # kim's mute is over
+    leave(scene, "mona")
+    assert enter_again(scene, connect, "mona")["mutes"] == []  # told: nobody

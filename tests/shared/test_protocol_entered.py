@@ -12,12 +12,14 @@ from app.shared.protocol import (
     ChatMessage,
     Entered,
     MemberRole,
+    MuteEntry,
     MuteState,
     ProtocolError,
     RoomModes,
     decode_frame,
     encode,
     fitted_entered,
+    fitted_mutes,
     parse_server_frame,
 )
 from tests.shared.test_protocol import ROOM, TS
@@ -92,3 +94,39 @@ def test_a_full_entered_counts_settings_and_muted_against_the_line() -> None:
     assert entered.settings == modes and entered.muted == muted
     assert entered.history and entered.history[-1].seq == 2000
     assert MAX_FRAME_BYTES - 70 < len(encode(entered)) <= MAX_FRAME_BYTES
+
+
+def test_the_mutes_told_to_a_moderator_go_and_come_back_and_older_servers_send_none() -> None:
+    mutes = (MuteEntry("kim", UNTIL), MuteEntry("lee", None))
+    obj = wire(Entered(ROOM, "mona", ("mona", "kim"), (), mutes=mutes))
+    assert obj["mutes"] == [{"name": "kim", "until": UNTIL}, {"name": "lee", "until": None}]
+    back = parsed(obj)
+    assert isinstance(back, Entered) and back.mutes == mutes
+    none_told = parsed(wire(Entered(ROOM, "kim", ("kim",), ())))
+    assert isinstance(none_told, Entered) and none_told.mutes is None
+    empty = parsed(wire(Entered(ROOM, "mona", ("mona",), (), mutes=())))
+    assert isinstance(empty, Entered) and empty.mutes == ()  # told: nobody is muted
+
+
+WRONG_MUTES = [{}, "kim", [1], [{"until": None}], [{"name": 5, "until": None}],
+               [{"name": "kim", "until": 3}]]  # fmt: skip
+
+
+@pytest.mark.parametrize("mutes", WRONG_MUTES)
+def test_a_wrong_mutes_is_a_protocol_error(mutes: object) -> None:
+    obj = wire(Entered(ROOM, "mona", ("mona",), ())) | {"mutes": mutes}
+    with pytest.raises(ProtocolError, match=r"entered\.mutes"):
+        parsed(obj)
+
+
+def test_a_full_entered_keeps_its_mutes_and_the_line() -> None:
+    members = tuple(f"{index:03d}" + "민" * 29 for index in range(400))
+    mutes = fitted_mutes([MuteEntry(name, UNTIL) for name in members])
+    assert 50 < len(mutes) < 400 and mutes[0].name == members[0]  # the first that fit
+    history = [ChatMessage(seq, "kim", "a", TS) for seq in range(1, 2001)]
+    roles = tuple(MemberRole(name, "moderator") for name in members[:50])
+    read = {name: 10**9 for name in members}
+    entered = fitted_entered(ROOM, "mona", members, history, "x" * 128, MAX_FRAME_BYTES, roles,
+                             read, RoomModes(), None, mutes)  # fmt: skip
+    assert entered.mutes == mutes and entered.history
+    assert len(encode(entered)) <= MAX_FRAME_BYTES

@@ -35,11 +35,13 @@ from app.shared.protocol.moderation import (
     MemberRole,
     MessageDeleted,
     Moderation,
+    MuteEntry,
     MuteState,
     Ok,
     Reported,
     RoleChanged,
     member_roles,
+    mute_entries,
 )
 from app.shared.protocol.people import (
     Blocked,
@@ -370,6 +372,7 @@ class Entered(_Wire):
     read: dict[str, int] | None = None  # every member's last read seq (an extension)
     settings: RoomModes | None = None  # the room's modes now (an extension; None: not told)
     muted: MuteState | None = None  # there when the one entering is muted (an extension)
+    mutes: tuple[MuteEntry, ...] | None = None  # who is muted, told to whoever may unmute
 
     @classmethod
     def from_wire(cls, read: _Reader) -> Entered:
@@ -382,7 +385,8 @@ class Entered(_Wire):
         return cls(room, read.text("you"), members, history, read.request_id(),
                    member_roles(read), read.read_map(),
                    None if settings is None else RoomModes.from_wire(settings),
-                   None if muted is None else MuteState.from_wire(muted))  # fmt: skip
+                   None if muted is None else MuteState.from_wire(muted),
+                   mute_entries(read.raw("mutes")))  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -635,18 +639,28 @@ def fitted_entered(
     read: dict[str, int] | None = None,
     settings: RoomModes | None = None,
     muted: MuteState | None = None,
+    mutes: tuple[MuteEntry, ...] | None = None,
 ) -> Entered:
     """An `entered` with as much of the newest history as fits both `history_budget` bytes
-    and the line (beside `roles`, its `member_roles`, and the small `settings` and `muted`);
-    of `read`, what fits beside the members and roles (history goes first)."""
+    and the line (beside `roles`, its `member_roles`, the small `settings` and `muted`, and
+    `mutes`, fitted by `fitted_mutes`); of `read`, what fits beside the members and roles
+    (history goes first)."""
     if read is not None:
-        bare = Entered(room, you, members, (), request_id, roles, {}, settings, muted)
+        bare = Entered(room, you, members, (), request_id, roles, {}, settings, muted, mutes)
         read = fitted_read(read, MAX_FRAME_BYTES - len(encode(bare)) - READ_RESERVE)
-    empty = Entered(room, you, members, (), request_id, roles, read, settings, muted)
+    empty = Entered(room, you, members, (), request_id, roles, read, settings, muted, mutes)
     budget = min(history_budget, MAX_FRAME_BYTES - len(encode(empty)))
     kept = count_fitting(reversed(history), budget)
     start = len(history) - kept
     return replace(empty, history=tuple(history[start:]))
+
+
+MUTES_BYTES = 8 * 1024  # at most this much of `entered` for `mutes`: about 150 of them
+
+
+def fitted_mutes(mutes: Sequence[MuteEntry]) -> tuple[MuteEntry, ...]:
+    """The first of `mutes` (put those in the room first) that fit `MUTES_BYTES`."""
+    return tuple(mutes[: count_fitting(mutes, MUTES_BYTES)])
 
 
 def message_frames(sender: str, ts: str, items: list[tuple[int, str]]) -> bytes:

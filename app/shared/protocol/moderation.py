@@ -284,6 +284,36 @@ class MuteState:
 
 
 @dataclass(frozen=True, slots=True)
+class MuteEntry(_Wire):
+    """One entry of `entered.mutes`: `name` muted till `until` (an ISO time; None: until
+    unmuted). Told only to whoever may unmute."""
+
+    TYPE: ClassVar[str] = "mute_entry"  # never sent on its own
+    name: str
+    until: str | None = None
+
+    def to_wire(self) -> WireObject:
+        return {"name": self.name, "until": self.until}  # null kept: "until unmuted"
+
+
+def mute_entries(obj: object) -> tuple[MuteEntry, ...] | None:
+    """The optional `mutes` of `entered` (None: not told, an older server or a plain member)."""
+    if obj is None:
+        return None
+    text = "entered.mutes must be a list of objects with a name and an until (a time or null)"
+    if not isinstance(obj, list):
+        raise ProtocolError(ErrorCode.BAD_REQUEST, text)
+    entries = []
+    for item in obj:
+        name = item.get("name") if isinstance(item, dict) else None
+        until = item.get("until") if isinstance(item, dict) else 0
+        if not isinstance(name, str) or (until is not None and not isinstance(until, str)):
+            raise ProtocolError(ErrorCode.BAD_REQUEST, text)
+        entries.append(MuteEntry(name, until))
+    return tuple(entries)
+
+
+@dataclass(frozen=True, slots=True)
 class BanEntry(_Wire):
     """One ban: `until` an ISO time or None (for good)."""
 
