@@ -194,6 +194,7 @@ class Database:
         query = self._statements.get(sql)
         if query is None:
             query = QSqlQuery(self._db)
+            query.setForwardOnly(True)  # rows are only ever read in order: no row cache
             if not query.prepare(sql):
                 raise self.error(sql, query.lastError())
             self._statements[sql] = query

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from app.shared.protocol.errors import RequestId
+from app.shared.protocol.errors import LocalProtocolError, RequestId
 from app.shared.protocol.framing import MAX_FRAME_BYTES, count_fitting
 from app.shared.protocol.requests import _Wire
 
@@ -44,6 +44,13 @@ def fitted_history(
 ) -> HistoryPage:
     """A `history` with as many of the newest messages as fit in one line; `more` is true
     when older ones exist or some did not fit."""
+    whole = HistoryPage(tuple(reversed(newest_first)), True, request_id)
+    try:
+        fits = len(whole.encode()) + 1 <= MAX_FRAME_BYTES  # what count_fitting would keep
+    except LocalProtocolError:
+        fits = False
+    if fits:  # the usual page: one encoding of it, not one per message
+        return HistoryPage(whole.messages, more, request_id)
     budget = MAX_FRAME_BYTES - len(HistoryPage((), True, request_id).encode())
     kept = count_fitting(newest_first, budget)
     more = more or kept < len(newest_first)
