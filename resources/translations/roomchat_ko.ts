@@ -1255,7 +1255,7 @@
     </message>
     <message>
         <source>{sender} in {room}</source>
-        <translation>{room}의 {sender}</translation>
+        <translation>{sender} · {room}</translation>
     </message>
     <message>
         <source>sent a file: {name}</source>
