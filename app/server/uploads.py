@@ -17,7 +17,7 @@ from app.server.attachment_store import AttachmentStore
 from app.server.config import ServerConfig
 from app.server.file_store import FileStore, PartFile
 from app.shared import logs
-from app.shared.limits import Clock, TokenBucket
+from app.shared.limits import Clock, OncePerWindow, TokenBucket
 from app.shared.protocol import (
     MAX_CHUNK_BYTES,
     ErrorCode,
@@ -68,7 +68,7 @@ class UploadDesk(QObject):
         self._uploads: dict[int, Upload] = {}
         self._by_user: dict[str, int] = {}
         self._by_address: dict[str, list[int]] = {}  # upload ids, only while there are some
-        self._address_logged: dict[str, float] = {}  # when its refusal was last logged
+        self._address_logged = OncePerWindow(60.0, clock)  # its refusal, once a minute
         self._budgets: dict[str, TokenBucket] = {}
         self._next_id = 1
         self._busy_logged = -math.inf
@@ -115,8 +115,9 @@ class UploadDesk(QObject):
             raise ProtocolError(ErrorCode.INTERNAL_ERROR, "the server cannot store files now", rid)
         upload_id = self._next_id
         self._next_id += 1
-        upload = Upload(upload_id, user_key, room_id, connection, request, part, 0.0)
-        upload.address_key = address_key
+        upload = Upload(
+            upload_id, user_key, room_id, connection, request, part, 0.0, address_key=address_key
+        )
         self._by_address.setdefault(address_key, []).append(upload_id)
         upload.whole_deadline = now + config.upload_timeout + request.size / config.upload_min_rate
         self._uploads[upload_id] = upload
@@ -131,12 +132,8 @@ class UploadDesk(QObject):
         if len(held) < self._config.max_uploads_per_address:
             return
         wait = max(min(self._uploads[i].deadline for i in held) - now, 1.0)
-        if now - self._address_logged.get(address_key, -math.inf) >= 60.0:  # once a minute
-            if len(self._address_logged) > 10_000:  # bounded: the stale ones go
-                self._address_logged = {
-                    k: t for k, t in self._address_logged.items() if now - t < 60.0
-                }
-            self._address_logged[address_key] = now
+        if self._address_logged.due(address_key):
+            self._address_logged.prune()  # only a minute's addresses are remembered
             logs.server.warning(
                 "%s has %d uploads in progress: upload_begin refused", address_key, len(held)
             )

@@ -3,12 +3,12 @@ confirmed first, carried out by the core as the server, and reported in the stat
 
 from __future__ import annotations
 
-import weakref
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton
 
+from app.server.admin.window_part import WindowPart
 from app.shared.forms import child
 from app.shared.protocol import BAN, DELETE_MESSAGE, MUTE
 
@@ -25,20 +25,12 @@ REQUIRED = (
 )
 
 
-class ReportActions(QObject):
+class ReportActions(WindowPart):
     """The Delete message, Mute author and Ban author buttons of an `AdminWindow`'s Reports
     tab, with the duration and reason they use; acting resolves the report."""
 
-    @property
-    def window(self) -> AdminWindow:
-        window = self._window()
-        assert window is not None  # this object is its child: it goes first
-        return window
-
     def __init__(self, window: AdminWindow) -> None:
         super().__init__(window)
-        # Weakly, as RoomActions: a child holding its parent would outlive the form.
-        self._window = weakref.ref(window)
         form = window.form
         self.delete_button = child(form, QPushButton, "deleteMessageButton")
         self.mute_button = child(form, QPushButton, "muteAuthorButton")

@@ -3,29 +3,21 @@ and reported in the status bar once the core has done it."""
 
 from __future__ import annotations
 
-import weakref
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import Slot
+
+from app.server.admin.window_part import WindowPart
 
 if TYPE_CHECKING:
     from app.server.admin.window import AdminWindow
 
 
-class RoomActions(QObject):
+class RoomActions(WindowPart):
     """The Close room and Kick buttons of an `AdminWindow`, and the core's answers."""
-
-    @property
-    def window(self) -> AdminWindow:
-        window = self._window()
-        assert window is not None  # this object is its child: it goes first
-        return window
 
     def __init__(self, window: AdminWindow) -> None:
         super().__init__(window)
-        # Weakly: a child holding its parent would keep the window's controller (and its
-        # slots) alive after its form has gone.
-        self._window = weakref.ref(window)
         self._asked_to_close: dict[int, str] = {}  # room id: name, until the core answers
         self._asked_to_kick: dict[tuple[int, str], str] = {}  # (room id, name): room name
         window.core.room_close_done.connect(self._on_core_room_close_done)

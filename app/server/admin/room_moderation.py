@@ -4,10 +4,9 @@ settings; the requests are made by `moderation_requests`, the core answers each 
 
 from __future__ import annotations
 
-import weakref
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,6 +26,7 @@ from app.server.admin.moderation_requests import (
 )
 from app.server.admin.report_actions import DURATIONS
 from app.server.admin.snapshots import RoomState
+from app.server.admin.window_part import WindowPart
 from app.shared.forms import child
 from app.shared.protocol import (
     BAN,
@@ -60,18 +60,11 @@ REQUIRED = (
 CONFIRMED = (MUTE, BAN, TRANSFER_OWNER)  # asked first; the others are undone as easily
 
 
-class RoomModeration(QObject):
+class RoomModeration(WindowPart):
     """The member acts and the settings of the selected room in an `AdminWindow`."""
-
-    @property
-    def window(self) -> AdminWindow:
-        window = self._window()
-        assert window is not None  # this object is its child: it goes first
-        return window
 
     def __init__(self, window: AdminWindow) -> None:
         super().__init__(window)
-        self._window = weakref.ref(window)  # weakly, as RoomActions
         form = window.form
         self.name_edit = child(form, QLineEdit, "memberNameEdit")
         self.duration_combo = child(form, QComboBox, "memberDurationCombo")
