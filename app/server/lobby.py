@@ -170,7 +170,7 @@ class Lobby(SigningIn, CarryingOut, QObject):
             RESUME_THROTTLED: OncePerWindow(config.login_fail_window, clock),
         }
         self._direct_store = DirectStore(store.db)
-        searcher = SearchWorker(store.db, MIGRATIONS, config.max_pending_searches, self)
+        searcher = SearchWorker(store, MIGRATIONS, config.max_pending_searches, self)
         self._search = MessageSearch(store, directory, searcher)
         self._direct = DirectMessages(store, self._direct_store, directory.budgets, self._online_at)
         self.presence = PresenceBoard(config.presence_interval, self)

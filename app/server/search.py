@@ -106,10 +106,6 @@ class MessageSearch:
         if not names:
             answer([])
             return
-        try:
-            self._store.index_messages()  # the messages stored since the last bulk write
-        except DatabaseError as error:
-            raise failed(error, request) from None
         job = SearchJob(request.query, tuple(names), after, request.limit + 1)
         self._worker.submit(job, answer if self._worker.inline else hold(request.id, answer))
 

@@ -1,5 +1,5 @@
-"""Finding messages by substring, per engine: SQLite FTS5 with the trigram tokenizer, kept
-in step with `messages` in bulk (see `defer_search_index`); PostgreSQL pg_trgm with a GIN
+"""Finding messages by substring, per engine: SQLite FTS5 with the trigram tokenizer, in a
+file of its own kept in step by the search worker (search_index.py); PostgreSQL pg_trgm with a GIN
 index, which PostgreSQL keeps in step itself (without pg_trgm installed the same ILIKE
 runs unindexed). A query of fewer than 3 characters, which no trigram index serves, is a
 bounded LIKE over each room's newest SHORT_QUERY_WINDOW messages on both.
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.server.engines import PostgresEngine
+from app.server.search_index import ROOM_SHIFT
 from app.shared import logs
 
 if TYPE_CHECKING:
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
 
 SHORT_QUERY_WINDOW = 2_000  # newest messages per room a 1- or 2-character query looks at
 TRIGRAM = 3
-ROOM_SHIFT = 4_294_967_296  # the FTS rowid is room_id * 2**32 + seq
 
 _SQLITE_INDEX = [
     "CREATE VIRTUAL TABLE message_search USING fts5(text, tokenize='trigram', content='', "
@@ -40,10 +40,9 @@ _POSTGRES_INDEX = [
 # FTS5 writes a new index segment at every commit that changed it: about 100 us of CPU
 # however few rows, against 20 us for the rest of a one-message commit. So the store notes
 # each batch it stores as a range of seqs in `search_backlog` (one row a batch, in the
-# batch's transaction: `note_unindexed`), and the backlog goes into the index in bulk
-# (`index_backlog`): in a group commit once SEARCH_INDEX_BATCH messages wait, before every
-# search, when the store closes and when it opens (after a server killed before indexing).
-# A deleted message leaves the index by the delete trigger, or never enters it (the join).
+# batch's transaction: `note_unindexed`), and the backlog went into the index in bulk.
+# Schema version 13 moved the index out of this database (search_index.py): the notes
+# gained an id the index counts by, and deletions are noted for it by a trigger.
 _SQLITE_DEFERRED = [
     "DROP TRIGGER messages_search_insert",
     """CREATE TABLE search_backlog (
@@ -51,18 +50,35 @@ _SQLITE_DEFERRED = [
         first INTEGER NOT NULL,
         last INTEGER NOT NULL)""",
 ]
-_INDEX_BACKLOG = (
-    f"INSERT INTO message_search (rowid, text) SELECT m.room_id * {ROOM_SHIFT} + m.seq, m.text "
-    "FROM search_backlog b JOIN messages m ON m.room_id = b.room_id "
-    "AND m.seq BETWEEN b.first AND b.last"
-)
-SEARCH_INDEX_BATCH = 256  # messages a group commit leaves in the backlog at most
+_SQLITE_SEPARATE = [
+    "DROP TRIGGER messages_search_delete",
+    "DROP TABLE message_search",  # the new index file is built from the messages
+    "DROP TABLE search_backlog",
+    """CREATE TABLE search_backlog (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        room_id INTEGER NOT NULL,
+        first INTEGER NOT NULL,
+        last INTEGER NOT NULL)""",
+    """CREATE TABLE search_forget (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        room_id INTEGER NOT NULL,
+        seq INTEGER NOT NULL)""",
+    """CREATE TRIGGER messages_search_forget AFTER DELETE ON messages BEGIN
+        INSERT INTO search_forget (room_id, seq) VALUES (old.room_id, old.seq); END""",
+]
 
 
 def defer_search_index(db: Database) -> None:
     """The migration step: on SQLite, messages reach the index through the backlog."""
     if not isinstance(db.engine, PostgresEngine):
         for step in _SQLITE_DEFERRED:
+            db.execute(step).finish()
+
+
+def separate_search_index(db: Database) -> None:
+    """The migration step: on SQLite, the index moves to a file of its own."""
+    if not isinstance(db.engine, PostgresEngine):
+        for step in _SQLITE_SEPARATE:
             db.execute(step).finish()
 
 
@@ -77,11 +93,10 @@ def note_unindexed(db: Database, room_id: int, first: int, last: int) -> None:
         ).finish()
 
 
-def index_backlog(db: Database) -> None:
-    """Index the backlog's messages and empty it (SQLite; within the caller's transaction)."""
-    if not isinstance(db.engine, PostgresEngine):
-        db.execute(_INDEX_BACKLOG).finish()
-        db.execute("DELETE FROM search_backlog").finish()
+def drop_taken_notes(db: Database, backlog_done: int, forget_done: int) -> None:
+    """Delete the notes the index has taken (SQLite; within the caller's transaction)."""
+    db.execute("DELETE FROM search_backlog WHERE id <= :done", done=backlog_done).finish()
+    db.execute("DELETE FROM search_forget WHERE id <= :done", done=forget_done).finish()
 
 
 def create_search_index(db: Database) -> None:

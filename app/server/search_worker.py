@@ -1,5 +1,5 @@
-"""Searches off the event loop: one pool thread with its own QtSql connection to the
-server's database, each result handed back to the event loop by a queued signal."""
+"""Searches and the SQLite search index off the event loop: one pool thread with its own
+QtSql connection, each result handed back to the event loop by a queued signal."""
 
 from __future__ import annotations
 
@@ -7,15 +7,23 @@ import itertools
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
 
 from app.server.database import Database, DatabaseError, Step
 from app.server.db_target import DbTarget, SqliteTarget
+from app.server.search_index import CHUNK, Progress, SearchIndex
 from app.server.search_sql import Position, Row, find
 from app.shared import logs
 
+if TYPE_CHECKING:
+    from app.server.store import ChatStore
+
 SearchOutcome = list[Row] | DatabaseError  # what a callback is given
+INDEX_INTERVAL_MS = 1_000  # how often the index looks for messages stored since
+IDLE_TICKS = 10  # and, with none stored, for deleted ones every this many intervals
+SEARCH_CATCH_UP = 32 * CHUNK  # what a search indexes first, at most: what was just said
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,41 +43,62 @@ def shares_connections(target: DbTarget) -> bool:
 
 
 class SearchWorker(QObject):
-    """Runs `SearchJob`s one at a time on a pool of one thread, which keeps a `Database` of
-    its own (a QtSql connection belongs to the thread that opened it; SQLite's WAL lets it
-    read while the event loop's connection writes, and on PostgreSQL it is a second
-    session). Each outcome (rows, or the `DatabaseError` that stopped the search) goes to
-    its callback on the thread that owns this object, through `_finished`.
+    """Runs `SearchJob`s one at a time on a pool of one thread, which keeps a connection of
+    its own (a QtSql connection belongs to the thread that opened it): on PostgreSQL a
+    second session; on SQLite the search index's file, with the chat database attached
+    (WAL lets it read while the event loop's connection writes). Each outcome (rows, or the
+    `DatabaseError` that stopped the search) goes to its callback on the thread that owns
+    this object, through `_finished`.
 
-    At most `capacity` jobs are pending at once: callers ask `accepts()` first and answer
-    `server_busy` when it says no. With `inline` (capacity 0, or a database that cannot be
-    shared) a job runs at once on the caller's connection `db`, as it did before.
+    On SQLite the same thread keeps the index up to date (search_index.py): once an
+    interval when messages were stored, every IDLE_TICKS intervals for deletions, chunk
+    after chunk while a rebuild goes on, and before every search, so that a search finds
+    what was said just before it. What the index has taken is told to the store, whose
+    next commit deletes those notes.
+
+    At most `capacity` searches are pending at once: callers ask `accepts()` first and
+    answer `server_busy` when it says no. With `inline` (capacity 0, or a database that
+    cannot be shared) everything runs at once on the store's own connection, the index
+    attached to it.
     """
 
     _finished = Signal(int, object)
 
     def __init__(
         self,
-        db: Database,
+        store: ChatStore,
         migrations: Sequence[Sequence[Step]],
         capacity: int,
         parent: QObject | None = None,
+        interval_ms: int = INDEX_INTERVAL_MS,
     ) -> None:
         super().__init__(parent)
-        self._db = db
+        self._store = store
+        self._db = store.db
         self._migrations = migrations
         self.capacity = capacity
-        self.inline = capacity == 0 or not shares_connections(db.target)
-        self._callbacks: dict[int, Callable[[SearchOutcome], None]] = {}
+        self.inline = capacity == 0 or not shares_connections(self._db.target)
+        self._indexed = isinstance(self._db.target, SqliteTarget)
+        self._callbacks: dict[int, Callable[[object], None]] = {}
+        self._searches = 0
         self._job_ids = itertools.count(1)
-        self._pool: QThreadPool | None = None  # made at the first search: most servers' never
+        self._pool: QThreadPool | None = None  # made at the first job
         self._reader: Database | None = None  # opened and used only on the pool's thread
+        self._index: SearchIndex | None = None  # likewise (or the store's, inline)
         self._reader_thread: int | None = None
+        self._index_queued = False
+        self._ticks = 0
         self._finished.connect(self._on_finished)
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        if self._indexed:
+            self._timer.start()
+            self._queue_index()  # what a server stopped before indexing it left
 
     @property
     def pending(self) -> int:
-        return len(self._callbacks)
+        return self._searches
 
     def accepts(self) -> bool:
         return self.inline or self.pending < self.capacity
@@ -77,31 +106,101 @@ class SearchWorker(QObject):
     def submit(self, job: SearchJob, callback: Callable[[SearchOutcome], None]) -> None:
         """Run `job`; `callback` gets its outcome on this object's thread (at once, inline)."""
         if self.inline:
-            callback(self._run(self._db, job))
+            callback(self._search(job, self._inline_connection()))
             return
+        self._searches += 1
+
+        def done(outcome: object) -> None:
+            self._searches -= 1
+            callback(outcome)  # type: ignore[arg-type]
+
+        self._start(lambda: self._search(job, self._thread_connection()), done)
+
+    def _start(self, work: Callable[[], object], callback: Callable[[object], None]) -> None:
         number = next(self._job_ids)
         self._callbacks[number] = callback
         if self._pool is None:
             self._pool = QThreadPool(self)
             self._pool.setMaxThreadCount(1)
             self._pool.setExpiryTimeout(-1)  # one thread for good: it holds the connection
-        self._pool.start(lambda: self._finished.emit(number, self._on_pool_thread(job)))
+        self._pool.start(lambda: self._finished.emit(number, work()))
 
-    def _on_pool_thread(self, job: SearchJob) -> SearchOutcome:
+    # the index
+
+    @Slot()
+    def _on_timer_timeout(self) -> None:
+        self._ticks += 1
+        if self._store.unindexed or self._ticks % IDLE_TICKS == 0:
+            self._queue_index()
+
+    def _queue_index(self) -> None:
+        if self._index_queued:
+            return
+        self._store.unindexed = 0
+        if self.inline:
+            self._taken(self._catch_up(self._inline_connection()))
+            return
+        self._index_queued = True
+        self._start(lambda: self._catch_up(self._thread_connection()), self._taken)
+
+    def _taken(self, outcome: object) -> None:
+        self._index_queued = False
+        if isinstance(outcome, Progress):
+            self._store.index_taken(outcome.backlog_done, outcome.forget_done)
+            if outcome.more:  # a rebuild: the next chunk, after what waits already
+                self._queue_index()
+
+    @staticmethod
+    def _catch_up(connection: tuple[Database, SearchIndex | None] | DatabaseError) -> object:
+        if isinstance(connection, DatabaseError):
+            logs.db.warning("search index not brought up to date: %s", connection)
+            return connection
+        index = connection[1]
+        try:
+            return None if index is None else index.catch_up(CHUNK)
+        except DatabaseError as failure:  # the notes wait: the next time takes them
+            logs.db.warning("search index not brought up to date: %s", failure)
+            return failure
+        except Exception as bug:  # a bug must not kill the pool's thread
+            logs.db.exception("indexing messages failed")
+            return DatabaseError(f"indexing failed: {type(bug).__name__}")
+
+    # connections
+
+    def _inline_connection(self) -> tuple[Database, SearchIndex | None] | DatabaseError:
+        try:
+            if self._indexed and self._index is None:
+                self._index = SearchIndex.attached_to(self._db)
+        except DatabaseError as failure:
+            return failure
+        return self._db, self._index
+
+    def _thread_connection(self) -> tuple[Database, SearchIndex | None] | DatabaseError:
         try:
             if self._reader is None:
-                # The schema is the server's already: opening migrates nothing.
-                self._reader = Database(self._db.target, self._migrations)
+                target = self._db.target
+                if isinstance(target, SqliteTarget):
+                    self._index = SearchIndex.open_beside(target)
+                    self._reader = self._index.db
+                else:  # the schema is the server's already: opening migrates nothing
+                    self._reader = Database(target, self._migrations)
                 self._reader_thread = threading.get_ident()
             if self._reader_thread != threading.get_ident():  # Qt would fail obscurely
                 raise DatabaseError("the search connection moved to another thread")
         except DatabaseError as failure:
             return failure
-        return self._run(self._reader, job)
+        return self._reader, self._index
 
     @staticmethod
-    def _run(db: Database, job: SearchJob) -> SearchOutcome:
+    def _search(
+        job: SearchJob, connection: tuple[Database, SearchIndex | None] | DatabaseError
+    ) -> SearchOutcome:
+        if isinstance(connection, DatabaseError):
+            return connection
+        db, index = connection
         try:
+            if index is not None:
+                index.catch_up(SEARCH_CATCH_UP)
             return find(db, job.query, list(job.rooms), job.after, job.limit)
         except DatabaseError as failure:
             return failure
@@ -110,14 +209,16 @@ class SearchWorker(QObject):
             return DatabaseError(f"search failed: {type(bug).__name__}")
 
     @Slot(int, object)
-    def _on_finished(self, number: int, outcome: SearchOutcome) -> None:
+    def _on_finished(self, number: int, outcome: object) -> None:
         callback = self._callbacks.pop(number, None)
         if callback is not None:
             callback(outcome)
 
     def close(self) -> None:
-        """Drop every pending callback, wait for the running search, close the connection."""
+        """Drop every pending callback, wait for the running job, close the connection."""
+        self._timer.stop()
         self._callbacks.clear()
+        self._searches = 0
         if self._pool is None:
             return
         self._pool.clear()
@@ -129,3 +230,4 @@ class SearchWorker(QObject):
         if self._reader is not None:
             self._reader.close()
             self._reader = None
+            self._index = None

@@ -11,15 +11,14 @@ from app.server.database import Database, DatabaseError, Step
 from app.server.engines import PostgresEngine
 from app.server.node_schema import NODES_STEP
 from app.server.search_sql import (
-    SEARCH_INDEX_BATCH,
     Position,
     create_search_index,
     defer_search_index,
+    drop_taken_notes,
     find,
-    index_backlog,
     note_unindexed,
+    separate_search_index,
 )
-from app.shared import logs
 from app.shared.timefmt import utc_now_iso
 from app.shared.validation import name_skeleton
 
@@ -181,6 +180,8 @@ MIGRATIONS: list[list[Step]] = [
     NODES_STEP,  # the nodes sharing a PostgreSQL database (node_schema.py)
     # The search index written in bulk, not a row at a time (see search_sql.py).
     [defer_search_index],
+    # ... and in a file of its own, by the search worker's thread (search_index.py).
+    [separate_search_index],
 ]
 INSTANCE_KEY = "instance"
 
@@ -215,10 +216,10 @@ class ChatStore:
 
     def __init__(self, db: str, exclusive: bool = False) -> None:
         self.db = Database(db, MIGRATIONS, exclusive)
-        self._unindexed = 0  # messages stored since the backlog was last indexed
+        self.unindexed = 0  # messages stored since the search worker last looked
+        self._taken = (0, 0)  # the notes the search index has taken, not yet deleted
+        self._dropped = (0, 0)
         try:
-            if exclusive:
-                self.index_messages()  # what a server killed before indexing left
             self.instance = self._instance()
         except BaseException:
             self.db.close()
@@ -236,19 +237,12 @@ class ChatStore:
         return instance
 
     def close(self) -> None:
-        try:
-            if self._unindexed:
-                self.index_messages()
-        except DatabaseError as error:  # the next start indexes them
-            logs.db.warning("search index not brought up to date: %s", error)
-        finally:
-            self.db.close()
+        self.db.close()
 
-    def index_messages(self) -> None:
-        """Bring the search index up to every stored message (search asks first)."""
-        with self.db.transaction():
-            index_backlog(self.db)
-        self._unindexed = 0
+    def index_taken(self, backlog_done: int, forget_done: int) -> None:
+        """The search index has taken the notes up to these ids: the next commit deletes
+        them (SQLite; see search_index.py)."""
+        self._taken = (max(self._taken[0], backlog_done), max(self._taken[1], forget_done))
 
     # accounts
 
@@ -392,9 +386,9 @@ class ChatStore:
                         raise DatabaseError(
                             f"room {room_id}: message numbers taken by other messages"
                         )
-            if self._unindexed >= SEARCH_INDEX_BATCH:
-                index_backlog(self.db)
-                self._unindexed = 0
+            if self._taken != self._dropped:
+                drop_taken_notes(self.db, *self._taken)
+        self._dropped = self._taken
 
     def _insert_messages(
         self, room_id: int, sender: str, ts: str, items: list[tuple[int, str]]
@@ -415,7 +409,7 @@ class ChatStore:
             else:
                 for seq, _ in items:
                     note_unindexed(self.db, room_id, seq, seq)
-            self._unindexed += stored
+            self.unindexed += stored
         return stored
 
     def _insert_rows(

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pytestqt.qtbot import QtBot
 
+from app.server import search_index
 from app.server.server import ChatServer
 from app.shared.timefmt import to_iso
 from tests.db_access import is_postgres, query_db
@@ -179,7 +180,8 @@ def test_search_stays_right_after_history_days_deletes(
     assert found(alice, "scroll") == [("a fresh scroll", [[8, 14]])]
     assert found(alice, "ancient") == [] and found(alice, "nt") == []
     if not is_postgres(db_path):  # the FTS index itself lost the deleted rows
-        assert query_db(db_path, "SELECT count(*) FROM message_search") == [(1,)]
+        index = db_path + search_index.SUFFIX
+        assert query_db(index, "SELECT count(*) FROM message_search") == [(1,)]
     member.close()
     alice.close()
 

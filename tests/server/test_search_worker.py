@@ -11,9 +11,11 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app.server import search_worker
+from app.server.search_index import CHUNK, SUFFIX, Progress, SearchIndex
 from app.server.search_sql import START
 from app.server.search_worker import SearchJob, SearchOutcome, SearchWorker
 from app.server.store import MIGRATIONS, ChatStore
+from tests.db_access import is_postgres, query_db
 from tests.server.test_rooms import create, enter
 from tests.server.test_search import say_all, search
 from tests.wire_client import WireClient
@@ -126,8 +128,7 @@ def test_the_worker_reads_the_database_on_a_connection_and_thread_of_its_own(
     try:
         room, _ = store.open_room("r", "alice", 1, 2, None)
         store.add_messages(room, "alice", "2026-01-01T00:00:01.000Z", [(1, "needle"), (2, "hay")])
-        store.index_messages()  # as MessageSearch does before every search
-        worker = SearchWorker(store.db, MIGRATIONS, capacity=1)
+        worker = SearchWorker(store, MIGRATIONS, capacity=1)
         outcomes: list[SearchOutcome] = []
         worker.submit(SearchJob("needle", (room,), START, 5), outcomes.append)
         assert not worker.accepts()  # one pending is all it takes
@@ -135,6 +136,36 @@ def test_the_worker_reads_the_database_on_a_connection_and_thread_of_its_own(
         qtbot.waitUntil(lambda: bool(outcomes))
         assert outcomes == [[(room, 1, "alice", "needle", "2026-01-01T00:00:01.000Z")]]
         assert gate.threads[0] != threading.get_ident() and worker.accepts()
+        worker.close()
+    finally:
+        store.close()
+
+
+def test_the_worker_keeps_the_sqlite_index_on_its_own_thread_and_the_store_drops_its_notes(
+    db_path: str, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if is_postgres(db_path):
+        pytest.skip("PostgreSQL keeps its trigram index itself")
+    threads: list[int] = []
+    real = SearchIndex.catch_up
+
+    def recorded(index: SearchIndex, limit: int = CHUNK) -> Progress:
+        threads.append(threading.get_ident())
+        return real(index, limit)
+
+    monkeypatch.setattr(SearchIndex, "catch_up", recorded)
+    store = ChatStore(db_path)
+    try:
+        room, _ = store.open_room("r", "alice", 1, 2, None)
+        worker = SearchWorker(store, MIGRATIONS, capacity=1, interval_ms=20)
+        store.add_messages(room, "alice", "2026-01-01T00:00:01.000Z", [(1, "needle")])
+        index = db_path + SUFFIX
+        qtbot.waitUntil(lambda: query_db(index, "SELECT count(*) FROM message_search") == [(1,)])
+        assert threading.get_ident() not in threads
+        qtbot.waitUntil(lambda: store.unindexed == 0)
+        store.add_messages(room, "alice", "2026-01-01T00:00:02.000Z", [(2, "hay")])
+        # the first note, taken, went with that commit: only the second one waits
+        assert query_db(db_path, "SELECT first FROM search_backlog") == [(2,)]
         worker.close()
     finally:
         store.close()

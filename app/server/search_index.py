@@ -1,0 +1,219 @@
+"""SQLite's search index, in a file of its own beside the database (`PATH.search`), brought
+up to date by the search worker's thread, never by the event loop.
+
+FTS5 with the trigram tokenizer cost more CPU than everything else a stored message costs,
+and on the event loop's connection each bulk write held SQLite's one write lock for tens of
+milliseconds while chat waited. So the event loop only notes, in the transaction that stores
+them, which messages are to be indexed (`search_backlog`, one row per batch of seqs) or
+forgotten (`search_forget`, filled by a trigger when a message is deleted); the worker's
+connection, with the index file as its main database and the chat database attached
+read-only in effect, copies those notes into `search_ranges` and indexes the ranges, in
+chunks, in transactions on the index file alone. The event loop deletes the notes the
+index has taken (`ChatStore.index_taken`), in its next commit.
+
+The index holds nothing that is not in the chat database: a missing index file, one made
+for another database (the chat database's `instance` differs), or one that has seen notes
+the database never issued (a database restored from a backup) is dropped and rebuilt from
+every stored message, in the background, chunk by chunk. Statements name tables without a
+schema: each lives in one of the two databases, so the same SQL serves the worker (index
+main, chat attached) and a server without a worker (chat main, index attached as `search`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.server.database import Database
+from app.server.db_target import SqliteTarget
+from app.shared import logs
+
+SUFFIX = ".search"
+VERSION = 1  # of the index file's tables: another value is rebuilt
+ROOM_SHIFT = 4_294_967_296  # the FTS rowid is room_id * 2**32 + seq
+CHUNK = 2_048  # messages one catch-up indexes at most: what a search may wait behind
+RANGES_PER_PASS = 256
+INSTANCE_KEY = "instance"
+
+_TABLES = [
+    "CREATE VIRTUAL TABLE {s}message_search USING fts5(text, tokenize='trigram', content='', "
+    "contentless_delete=1)",
+    """CREATE TABLE {s}search_state (
+        version INTEGER NOT NULL,
+        instance TEXT NOT NULL,
+        backlog_done INTEGER NOT NULL,
+        forget_done INTEGER NOT NULL)""",
+    """CREATE TABLE {s}search_ranges (
+        room_id INTEGER NOT NULL,
+        first INTEGER NOT NULL,
+        last INTEGER NOT NULL)""",
+]
+_DROP = [
+    "DROP TABLE IF EXISTS {s}message_search",
+    "DROP TABLE IF EXISTS {s}search_state",
+    "DROP TABLE IF EXISTS {s}search_ranges",
+]
+_INDEX_RANGE = (
+    f"INSERT INTO message_search (rowid, text) SELECT room_id * {ROOM_SHIFT} + seq, text "
+    "FROM messages WHERE room_id = :room AND seq BETWEEN :first AND :last"
+)
+_FORGET = (
+    f"DELETE FROM message_search WHERE rowid IN (SELECT room_id * {ROOM_SHIFT} + seq "
+    "FROM search_forget WHERE id > :done AND id <= :upto)"
+)
+
+
+def index_path(target: SqliteTarget) -> str:
+    """Where the index of the database `target` is kept (in memory for one in memory)."""
+    if target.path in ("", ":memory:"):
+        return ""  # ATTACH '' is a private temporary database
+    return target.path + SUFFIX
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """What one catch-up left: the last backlog and forget notes the index has taken, how
+    many messages it indexed, and whether ranges remain (a rebuild goes on)."""
+
+    backlog_done: int
+    forget_done: int
+    indexed: int
+    more: bool
+
+
+class SearchIndex:
+    """The index over `db`, a connection that reaches both the chat tables and the index's
+    (`schema` is where the index's are: "" when the index file is the main database)."""
+
+    def __init__(self, db: Database, schema: str = "") -> None:
+        self.db = db
+        self._schema = schema
+
+    @classmethod
+    def open_beside(cls, chat: SqliteTarget) -> SearchIndex:
+        """A connection of its own (for the worker's thread): the index file as the main
+        database, the chat database attached as `chat`."""
+        db = Database(SqliteTarget(index_path(chat)), [])
+        try:
+            db.execute("ATTACH DATABASE :path AS chat", path=chat.path).finish()
+            index = cls(db)
+            index.prepare()
+        except BaseException:
+            db.close()
+            raise
+        return index
+
+    @classmethod
+    def attached_to(cls, db: Database) -> SearchIndex:
+        """The index on the chat database's own connection (a server without a worker)."""
+        assert isinstance(db.target, SqliteTarget)
+        db.execute("ATTACH DATABASE :path AS search", path=index_path(db.target)).finish()
+        index = cls(db, "search.")
+        index.prepare()
+        return index
+
+    def prepare(self) -> None:
+        """Make the index's tables, or drop and rebuild an index that is not this
+        database's (the rebuild's work is left in `search_ranges` for `catch_up`)."""
+        if not self._is_current():
+            self._rebuild()
+
+    def _is_current(self) -> bool:
+        table = "SELECT 1 FROM {s}sqlite_master WHERE type = 'table' AND name = 'search_state'"
+        if not self.db.rows(table.format(s=self._schema)):
+            return False
+        state = self.db.rows(
+            f"SELECT version, instance, backlog_done FROM {self._schema}search_state"
+        )
+        issued = self.db.rows("SELECT seq FROM sqlite_sequence WHERE name = 'search_backlog'")
+        highest = int(issued[0][0]) if issued else 0
+        return bool(state) and (
+            int(state[0][0]) == VERSION
+            and str(state[0][1]) == self._instance()
+            and int(state[0][2]) <= highest
+        )
+
+    def _instance(self) -> str:
+        rows = self.db.rows("SELECT value FROM meta WHERE key = :k", k=INSTANCE_KEY)
+        return str(rows[0][0]) if rows else ""
+
+    def _rebuild(self) -> None:
+        """Every stored message as ranges to index; the notes so far count as taken (in
+        one snapshot of the chat database: a message and its note are committed together)."""
+        logs.db.info("search index %s: building it from the stored messages", self.db.path)
+        with self.db.transaction():
+            for step in _DROP + _TABLES:
+                self.db.execute(step.format(s=self._schema)).finish()
+            self.db.execute(
+                f"INSERT INTO {self._schema}search_ranges (room_id, first, last) "
+                "SELECT room_id, min(seq), max(seq) FROM messages GROUP BY room_id"
+            ).finish()
+            backlog = self.db.rows("SELECT coalesce(max(id), 0) FROM search_backlog")
+            forget = self.db.rows("SELECT coalesce(max(id), 0) FROM search_forget")
+            self.db.execute(
+                f"INSERT INTO {self._schema}search_state "
+                "(version, instance, backlog_done, forget_done) "
+                "VALUES (:version, :instance, :backlog, :forget)",
+                version=VERSION,
+                instance=self._instance(),
+                backlog=int(backlog[0][0]),
+                forget=int(forget[0][0]),
+            ).finish()
+
+    def catch_up(self, limit: int = CHUNK) -> Progress:
+        """Take the notes the event loop has committed since the last time, forget what was
+        deleted, and index up to `limit` messages of the ranges waiting, in one transaction
+        on the index."""
+        db = self.db
+        with db.transaction():
+            state = db.rows("SELECT backlog_done, forget_done FROM search_state")
+            backlog_done, forget_done = int(state[0][0]), int(state[0][1])
+            newest = int(db.rows("SELECT coalesce(max(id), 0) FROM search_backlog")[0][0])
+            if newest > backlog_done:
+                db.execute(
+                    "INSERT INTO search_ranges (room_id, first, last) SELECT room_id, first, "
+                    "last FROM search_backlog WHERE id > :done ORDER BY id",
+                    done=backlog_done,
+                ).finish()
+                backlog_done = newest
+            newest = int(db.rows("SELECT coalesce(max(id), 0) FROM search_forget")[0][0])
+            if newest > forget_done:
+                upto = min(newest, forget_done + limit)
+                db.execute(_FORGET, done=forget_done, upto=upto).finish()
+                forget_done = upto
+            indexed, more = self._index_ranges(limit)
+            db.execute(
+                "UPDATE search_state SET backlog_done = :backlog, forget_done = :forget",
+                backlog=backlog_done,
+                forget=forget_done,
+            ).finish()
+        return Progress(backlog_done, forget_done, indexed, more)
+
+    def _index_ranges(self, limit: int) -> tuple[int, bool]:
+        db = self.db
+        budget = limit
+        ranges = db.rows(
+            "SELECT rowid, room_id, first, last FROM search_ranges ORDER BY rowid LIMIT :n",
+            n=RANGES_PER_PASS,
+        )
+        for row_id, room_id, first, last in ranges:
+            if budget <= 0:
+                return limit - budget, True
+            first, last = int(first), int(last)
+            upto = min(last, first + budget - 1)
+            db.execute(_INDEX_RANGE, room=room_id, first=first, last=upto).finish()
+            budget -= upto - first + 1
+            if upto == last:
+                db.execute("DELETE FROM search_ranges WHERE rowid = :id", id=row_id).finish()
+            else:
+                db.execute(
+                    "UPDATE search_ranges SET first = :first WHERE rowid = :id",
+                    first=upto + 1,
+                    id=row_id,
+                ).finish()
+        more = budget <= 0 or len(ranges) == RANGES_PER_PASS
+        if more and not db.rows("SELECT 1 FROM search_ranges LIMIT 1"):
+            more = False
+        return limit - budget, more
+
+    def close(self) -> None:
+        self.db.close()

@@ -1,0 +1,188 @@
+"""SQLite's search index in a file of its own, kept by the search worker's connection: the
+store only notes what it stored (`search_backlog`) and a trigger what was deleted
+(`search_forget`); `SearchIndex.catch_up` takes the notes, in chunks; the store deletes
+the notes taken in its next commit; an index that is missing or not this database's is
+rebuilt from the messages. Tested on the connections themselves, without sockets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.server.attachment_store import AttachmentStore
+from app.server.db_target import SqliteTarget
+from app.server.search_index import SUFFIX, SearchIndex
+from app.server.search_sql import START, find
+from app.server.store import ChatStore
+from app.shared.protocol import Attachment
+from tests.db_access import query_db
+
+# A QtSql connection needs the application object, which qtbot makes.
+pytestmark = pytest.mark.usefixtures("qtbot")
+
+TS = "2026-01-01T00:00:01.000Z"
+
+
+def notes(db_path: str) -> tuple[int, int]:
+    backlog = query_db(db_path, "SELECT count(*) FROM search_backlog")[0][0]
+    forget = query_db(db_path, "SELECT count(*) FROM search_forget")[0][0]
+    return int(backlog), int(forget)
+
+
+def indexed(index: SearchIndex) -> int:
+    return int(index.db.rows("SELECT count(*) FROM message_search")[0][0])
+
+
+def found(index: SearchIndex, query: str, room: int) -> list[int]:
+    return [row[1] for row in find(index.db, query, [room], START, 50)]
+
+
+@pytest.fixture
+def store(db_path: str) -> Iterator[ChatStore]:
+    store = ChatStore(db_path, exclusive=True)
+    yield store
+    store.close()
+
+
+def open_index(db_path: str) -> SearchIndex:
+    return SearchIndex.open_beside(SqliteTarget(db_path))
+
+
+def test_the_store_only_notes_messages_and_the_index_takes_them_in_its_own_file(
+    db_path: str, store: ChatStore
+) -> None:
+    room, _ = store.open_room("r", "alice", 1, 2, None)
+    store.add_messages(room, "alice", TS, [(1, "needle"), (2, "hay")])
+    assert notes(db_path) == (1, 0) and store.unindexed == 2
+    assert query_db(db_path, "SELECT count(*) FROM sqlite_master WHERE name = 'message_search'")[
+        0
+    ] == (0,)  # nothing of the index is in the chat database
+    index = open_index(db_path)
+    try:
+        progress = index.catch_up()
+        assert (progress.indexed, progress.more) == (2, False)
+        assert Path(db_path + SUFFIX).exists() and indexed(index) == 2
+        assert found(index, "needle", room) == [1]
+        store.index_taken(progress.backlog_done, progress.forget_done)
+        assert notes(db_path) == (1, 0)  # deleted with the next commit, not before
+        store.add_messages(room, "alice", TS, [(3, "more hay")])
+        assert notes(db_path) == (1, 0)  # the taken note went, the new one came
+        index.catch_up()
+        assert found(index, "hay", room) == [3, 2]
+    finally:
+        index.close()
+
+
+def test_notes_left_by_a_killed_server_are_taken_at_the_next_start(db_path: str) -> None:
+    store = ChatStore(db_path, exclusive=True)
+    room, _ = store.open_room("r", "alice", 1, 2, None)
+    index = open_index(db_path)
+    index.catch_up()
+    store.add_messages(room, "alice", TS, [(1, "needle")])
+    store.db.close()  # as kill -9 leaves it: committed, not yet indexed
+    index.close()
+    again = ChatStore(db_path, exclusive=True)
+    index = open_index(db_path)
+    try:
+        assert index.catch_up().indexed == 1 and found(index, "needle", room) == [1]
+    finally:
+        index.close()
+        again.close()
+
+
+def test_deleted_messages_leave_the_index_and_unindexed_ones_never_enter_it(
+    db_path: str, store: ChatStore
+) -> None:
+    room, _ = store.open_room("r", "alice", 1, 2, None)
+    index = open_index(db_path)
+    try:
+        store.add_messages(room, "alice", TS, [(1, "needle one"), (2, "needle two")])
+        index.catch_up()
+        store.add_messages(room, "alice", TS, [(3, "needle three")])
+        assert store.delete_messages(room, 3) == 3  # seq 1 indexed, 3 not yet
+        assert notes(db_path)[1] == 3
+        progress = index.catch_up()
+        assert indexed(index) == 0 and found(index, "needle", room) == []
+        store.index_taken(progress.backlog_done, progress.forget_done)
+        store.add_messages(room, "alice", TS, [(4, "hay")])
+        assert notes(db_path) == (1, 0)
+    finally:
+        index.close()
+
+
+def test_a_catch_up_indexes_a_chunk_and_says_more_remain(db_path: str, store: ChatStore) -> None:
+    room, _ = store.open_room("r", "alice", 1, 2, None)
+    store.add_messages(room, "alice", TS, [(seq, f"line {seq}") for seq in range(1, 11)])
+    index = open_index(db_path)
+    try:
+        first = index.catch_up(limit=4)
+        assert (first.indexed, first.more, indexed(index)) == (4, True, 4)
+        assert index.catch_up(limit=4).more and not index.catch_up(limit=4).more
+        assert found(index, "line", room) == list(range(10, 0, -1))
+    finally:
+        index.close()
+
+
+def test_a_missing_index_file_is_rebuilt_from_every_message(db_path: str, store: ChatStore) -> None:
+    room, _ = store.open_room("r", "alice", 1, 2, None)
+    store.add_messages(room, "alice", TS, [(1, "needle"), (2, "hay")])
+    index = open_index(db_path)
+    progress = index.catch_up()
+    index.close()
+    store.index_taken(progress.backlog_done, progress.forget_done)
+    store.add_messages(room, "alice", TS, [(3, "another needle")])
+    for suffix in ("", "-wal", "-shm"):
+        Path(db_path + SUFFIX + suffix).unlink(missing_ok=True)
+    index = open_index(db_path)
+    try:
+        index.catch_up()
+        assert found(index, "needle", room) == [3, 1] and indexed(index) == 3
+    finally:
+        index.close()
+
+
+def test_an_index_made_for_another_database_is_rebuilt(tmp_path: Path) -> None:
+    first, second = str(tmp_path / "a.sqlite3"), str(tmp_path / "b.sqlite3")
+    for path, text in ((first, "needle"), (second, "thread")):
+        store = ChatStore(path, exclusive=True)
+        room, _ = store.open_room("r", "alice", 1, 2, None)
+        store.add_messages(room, "alice", TS, [(1, text)])
+        index = open_index(path)
+        index.catch_up()
+        index.close()
+        store.close()
+    Path(second + SUFFIX).unlink()
+    Path(first + SUFFIX).rename(second + SUFFIX)  # a's index, beside b
+    store = ChatStore(second, exclusive=True)
+    index = open_index(second)
+    try:
+        index.catch_up()
+        assert found(index, "needle", room) == [] and found(index, "thread", room) == [1]
+    finally:
+        index.close()
+        store.close()
+
+
+def test_a_file_message_is_noted_for_the_index_too(db_path: str, store: ChatStore) -> None:
+    room, _ = store.open_room("r", "alice", 1, 2, None)
+    file = Attachment(0, "needle.txt", 3, "text/plain", "ab" * 32)
+    AttachmentStore(store.db).post(room, 1, "alice", "a needle", TS, "alice", file)
+    index = open_index(db_path)
+    try:
+        index.catch_up()
+        assert [row[3] for row in find(index.db, "needle", [room], START, 5)] == ["a needle"]
+    finally:
+        index.close()
+
+
+def test_without_a_worker_the_index_is_attached_to_the_stores_connection(
+    db_path: str, store: ChatStore
+) -> None:
+    room, _ = store.open_room("r", "alice", 1, 2, None)
+    store.add_messages(room, "alice", TS, [(1, "needle")])
+    index = SearchIndex.attached_to(store.db)
+    index.catch_up()
+    assert index.db is store.db and found(index, "needle", room) == [1]
+    assert Path(db_path + SUFFIX).exists()
