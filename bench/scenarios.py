@@ -350,6 +350,7 @@ def flat_out(
         figures["says_written"] = written
         figures["read_markers_sent"] = engine.markers_sent
         figures["connections_lost"] = lost(wires)
+        figures["unindexed_at_end"] = server.unindexed_messages()
         per_cpu = figures["deliveries_per_server_cpu_s"]
         per_s, p99 = figures["deliveries_per_s"], figures.get("p99_ms")
         if name.startswith("fanout"):
@@ -417,6 +418,7 @@ def latency(params: dict[str, Any], context: Context) -> Result:
         figures["generator_lag_p99_ms"] = lag_ms(engine)
         figures["read_markers_sent"] = engine.markers_sent
         figures["connections_lost"] = lost(wires)
+        figures["unindexed_at_end"] = server.unindexed_messages()
         p99, core = figures.get("p99_ms"), figures["server_core_use"]
         return {
             "metrics": figures,
@@ -505,6 +507,7 @@ def rooms_drive(params: dict[str, Any], context: Context) -> Callable[[ServerPro
         figures["generator_lag_p99_ms"] = lag_ms(engine)
         figures["read_markers_sent"] = engine.markers_sent
         figures["connections_lost"] = lost(wires)
+        figures["unindexed_at_end"] = server.unindexed_messages()
         p99, core = figures.get("p99_ms"), figures["server_core_use"]
         return {
             "metrics": figures,
