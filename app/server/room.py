@@ -17,6 +17,7 @@ from app.server.conversation import ParsedItem
 from app.server.database import DatabaseError
 from app.server.file_service import FileService
 from app.server.hashing import PasswordHasher
+from app.server.held_markers import HeldMarkers, with_markers
 from app.server.message_log import Batches, CommitGroup, MessageLog
 from app.server.moderation import Act, DeletedMessage, ModerationLimits, Modes, RoomRules
 from app.server.moderation_store import ModerationStore
@@ -158,6 +159,8 @@ class Room(QObject):
         self._wake = QTimer(self)  # relays read markers that had to wait
         self._wake.setSingleShot(True)
         self._wake.timeout.connect(self._on_wake_timeout)
+        self._held = HeldMarkers(self)
+        self._held.due.connect(self._on_held_due)
         self._grace = QTimer(self)
         self._grace.setSingleShot(True)
         self._grace.setInterval(int(config.empty_room_grace * 1000))
@@ -370,9 +373,11 @@ class Room(QObject):
             elif isinstance(effect, SeatsChanged):
                 self._seats_changed()
             elif isinstance(effect, Relay):
-                self._relay(effect.connection, QByteArray(encode(effect.event)))
-                if isinstance(effect.event, ReadUpTo):
+                if isinstance(effect.event, ReadUpTo):  # rides in the next delivery
+                    self._held.hold(effect.connection, encode(effect.event))
                     self._keep_read(effect.event)
+                else:
+                    self._relay(effect.connection, QByteArray(encode(effect.event)))
             elif isinstance(effect, Wake):
                 delay = max(int(effect.delay * 1000) + 1, 1)
                 if not self._wake.isActive() or self._wake.remainingTime() > delay:
@@ -452,6 +457,22 @@ class Room(QObject):
             if connection is not about:
                 connection.output.send_bytes(data, size)
 
+    def _send_all_with_markers(self, data: QByteArray) -> None:
+        """`data` and the held read markers, each member's own left out of its buffer."""
+        everyone, own = with_markers(data, self._held.take())
+        largest = 0
+        for member in list(self.members.values()):
+            connection = member.connection
+            backlog = connection.output.send_bytes(own.get(connection, everyone))
+            if backlog > largest:
+                largest = backlog
+        self._pressure.wrote(largest)
+
+    @Slot()
+    def _on_held_due(self) -> None:
+        for about, frame in self._held.take():
+            self._relay(about, QByteArray(frame))
+
     @Slot()
     def _on_wake_timeout(self) -> None:
         try:
@@ -461,6 +482,9 @@ class Room(QObject):
 
     def _send_all(self, data: QByteArray) -> None:
         """One buffer to every member: the per-delivery hot path, so a call each and no more."""
+        if self._held.waiting:
+            self._send_all_with_markers(data)
+            return
         largest = 0
         size = data.size()
         for member in list(self.members.values()):  # a slow reader may be cut off meanwhile

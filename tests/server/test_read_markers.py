@@ -7,8 +7,11 @@ import itertools
 from dataclasses import replace
 
 import pytest
+from PySide6.QtCore import QByteArray
 
+from app.server import held_markers
 from app.server.budgets import Budgets
+from app.server.held_markers import with_markers
 from app.server.room_conversation import RoomConversation
 from app.server.room_effects import Effect, Relay, Send, Wake
 from app.server.room_markers import RoomMarkers
@@ -155,3 +158,36 @@ def test_a_persistent_room_keeps_read_markers_across_a_restart(make_server, qtbo
     granted = alice.request("join_room", "join_granted", room_id=room["id"])
     again = WireClient(qtbot, room["port"])
     assert again.request("enter", "entered", ticket=granted["ticket"])["read"] == {"alice": 2}
+
+
+def test_a_held_marker_rides_the_next_message_to_all_but_its_sender(
+    login, connect, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(held_markers, "HOLD_MS", 60_000)  # held until a delivery comes
+    alice, bob, carol = login("alice"), login("bob"), login("carol")
+    room, ticket = create(alice, capacity=4)
+    alice_room = enter_port(connect, room, ticket)
+    bob_room, carol_room = join(connect, bob, room), join(connect, carol, room)
+    alice_room.send(type="say", text="one")
+    assert bob_room.expect("message")["seq"] == 1
+    bob_room.send(type="read", seq=1)
+    bob_room.send(type="ping", id="p")  # the server has bob's marker: it holds it
+    bob_room.expect("pong")
+    carol_room.send(type="say", text="two")
+    for member in (alice_room, carol_room):
+        assert member.expect("read_up_to") == {"type": "read_up_to", "name": "bob", "seq": 1}
+        assert [m["text"] for m in member.inbox if m["type"] == "message"][-1] == "two"
+    assert bob_room.expect("message")["text"] == "two"
+    bob_room.send(type="ping", id="q")
+    bob_room.expect("pong")
+    assert "read_up_to" not in bob_room.types()  # the same delivery, without his own marker
+
+
+def test_held_frames_follow_the_delivery_and_skip_their_own_sender() -> None:
+    a, b = object(), object()
+    everyone, own = with_markers(
+        QByteArray(b"M\n"),
+        [(a, b"ra\n"), (b, b"rb\n"), (a, b"ra2\n")],  # type: ignore[list-item]
+    )
+    assert everyone.data() == b"M\nra\nrb\nra2\n"
+    assert {key: value.data() for key, value in own.items()} == {a: b"M\nrb\n", b: b"M\nra\nra2\n"}
