@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from bench import report, server_process
-from bench.scenarios import DEFAULTS, SCENARIOS, Context
+from bench.catalogue import DEFAULTS, SCENARIOS
+from bench.scenarios import Context
 from bench.server_process import pick_cores
 
 # Command-line flag -> the scenario parameter it sets.

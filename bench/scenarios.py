@@ -805,28 +805,3 @@ SCENARIOS: dict[str, Callable[[dict[str, Any], Context], Result]] = {
 # set beside the plain ones (the cost of the extra events should stay within 10 %).
 DEFAULTS["fanout-read-markers"] = {**DEFAULTS["fanout"], "read_markers": 1.0}
 DEFAULTS["latency-read-markers"] = {**DEFAULTS["latency"], "read_markers": 1.0}
-
-
-def _add_history_scenarios() -> None:
-    """Issue 14's scenarios live in history_scenarios.py and issue 17's in
-    upload_scenario.py, which import this module."""
-    from bench import history_scenarios, nodes_scenario, upload_scenario
-
-    DEFAULTS.update(history_scenarios.DEFAULTS)
-    SCENARIOS.update(history_scenarios.SCENARIOS)
-    DEFAULTS.update(upload_scenario.DEFAULTS)
-    SCENARIOS.update(upload_scenario.SCENARIOS)
-    # Issue 19's beside the ones they are compared with: fanout-postgresql after fanout,
-    # nodes after rooms.
-    DEFAULTS.update(nodes_scenario.DEFAULTS)
-    ordered: dict[str, Callable[[dict[str, Any], Context], Result]] = {}
-    for name, run in SCENARIOS.items():
-        ordered[name] = run
-        for added, after in nodes_scenario.AFTER.items():
-            if name == after:
-                ordered[added] = nodes_scenario.SCENARIOS[added]
-    SCENARIOS.clear()
-    SCENARIOS.update(ordered)
-
-
-_add_history_scenarios()

@@ -1,51 +1,41 @@
 """The main port's Qt adapter: its sessions, their request queues and what they are sent.
 
-The rules of signing up, logging in, creating and joining rooms are sans-IO cores
-(lobby_accounts, lobby_rooms) that return effects; `CarryingOut` (lobby_carrying) does
-them. Direct messages, presence and search have modules of their own.
+The rules of signing up, logging in, resuming, creating, joining and deleting rooms are
+sans-IO cores (lobby_accounts, lobby_resume, lobby_rooms, lobby_deleting) that return
+effects; `CarryingOut` (lobby_carrying) does them and `SigningIn` (signing_in) signs the
+proven account in; `Draining` (lobby_queue) pumps each session's queue. Direct messages,
+presence and search have modules of their own.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from app import __version__
 from app.server.config import ServerConfig
 from app.server.connection import Connection
-from app.server.conversation import (
-    Effect,
-    LoginGuard,
-    MainConversation,
-    ParsedItem,
-    Resume,
-    RoomPasswordGuard,
-)
-from app.server.database import DatabaseError
+from app.server.conversation import ParsedItem, Resume
 from app.server.direct import DirectMessages
 from app.server.direct_store import DirectStore
 from app.server.directory import RoomDirectory
 from app.server.hashing import PasswordHasher
-from app.server.lobby_accounts import (
-    HASHING_BUSY,
-    LOGIN_THROTTLED,
-    REGISTRATION_THROTTLED,
-    AccountDesk,
-)
+from app.server.lobby_accounts import AccountDesk
 from app.server.lobby_carrying import CarryingOut
-from app.server.lobby_rooms import ROOM_PASSWORD_THROTTLED, RoomDoor
+from app.server.lobby_deleting import Doomed, delete_room
+from app.server.lobby_queue import Draining
+from app.server.lobby_resume import ResumeDesk
+from app.server.lobby_rooms import RoomDoor
+from app.server.lobby_session import Session
+from app.server.lobby_throttles import LobbyThrottles
 from app.server.presence import PresenceBoard
 from app.server.presence_feed import BATCH_WINDOW_S, PresenceFeed
 from app.server.search import MessageSearch
 from app.server.search_worker import SearchWorker
-from app.server.signing_in import RESUME_THROTTLED, SigningIn
+from app.server.signing_in import SigningIn
 from app.server.store import MIGRATIONS, ChatStore
-from app.shared import logs
-from app.shared.limits import Clock, FailureWindow, OncePerWindow
+from app.shared.limits import Clock
 from app.shared.protocol import (
     PROTOCOL_VERSION,
     SERVER_NAME,
@@ -58,7 +48,6 @@ from app.shared.protocol import (
     ErrorCode,
     JoinRoom,
     ListRooms,
-    LoggedIn,
     Login,
     Logout,
     Ping,
@@ -66,12 +55,10 @@ from app.shared.protocol import (
     Presence,
     ProtocolError,
     Register,
-    RequestId,
     ResumeSession,
     RoomAdded,
     RoomList,
     RoomRemoved,
-    RoomSummary,
     RoomUpdated,
     Search,
     ServerEvent,
@@ -79,37 +66,11 @@ from app.shared.protocol import (
     Unblock,
     Welcome,
     encode,
-    paged_rooms,
 )
 from app.shared.validation import check_status
 
-BUSY_RETRY = 1.0  # seconds a client waits before asking again while the database is busy
-BUSY_LOG_WINDOW = 60.0  # seconds: a full hashing queue is logged once a minute per address
 
-
-@dataclass(eq=False, slots=True)
-class Session:
-    """A main-port connection and its conversation core (who, if anyone, is logged in)."""
-
-    connection: Connection
-    conversation: MainConversation = field(default_factory=MainConversation)
-    operator: bool = False  # a server-wide operator, as the account was at login
-    token_selector: str | None = None  # the resume token given at login (revoked by logout)
-
-    @property
-    def user_key(self) -> str | None:
-        return self.conversation.user_key
-
-    @property
-    def name(self) -> str | None:
-        return self.conversation.name
-
-    @property
-    def queue(self) -> Sequence[ParsedItem | Resume]:
-        return self.conversation.queue
-
-
-class Lobby(SigningIn, CarryingOut, QObject):
+class Lobby(Draining, SigningIn, CarryingOut, QObject):
     """Serves every main-port session and pushes room events to the logged-in ones.
 
     Signals:
@@ -139,37 +100,21 @@ class Lobby(SigningIn, CarryingOut, QObject):
         self._directory = directory
         self.sessions: dict[Connection, Session] = {}
         self.online: dict[str, Session] = {}
-        self._guard = LoginGuard(
-            config.login_fails_per_name_and_address,
-            config.login_fails_per_name,
-            config.login_fails_per_address,
-            config.login_fail_window,
-            clock,
-        )
-        self._room_guard = RoomPasswordGuard(
-            config.room_password_fails_per_user,
-            config.room_password_fails_per_address,
-            config.login_fail_window,
-            clock,
-        )
-        self._registrations = FailureWindow(
-            config.registrations_per_address, config.registration_window, clock
-        )
+        self._throttles = LobbyThrottles(config, clock)
+        self._direct_store = DirectStore(store.db)
         self._accounts = AccountDesk(
-            store, config.registration, self._guard, self._registrations, self._hashing_full
+            store,
+            config.registration,
+            self._throttles.login,
+            self._throttles.registrations,
+            self._hashing_full,
+        )
+        self._resumes = ResumeDesk(
+            self._direct_store, store, self._throttles.login, self._accounts, wall_clock
         )
         self._rooms = RoomDoor(
-            self._room_guard, self._accounts, config.persistent_rooms, config.max_room_capacity
+            self._throttles.room, self._accounts, config.persistent_rooms, config.max_room_capacity
         )
-        # What each throttle logged, so that it is logged once per its window and address.
-        self._logged = {
-            LOGIN_THROTTLED: OncePerWindow(config.login_fail_window, clock),
-            REGISTRATION_THROTTLED: OncePerWindow(config.registration_window, clock),
-            HASHING_BUSY: OncePerWindow(BUSY_LOG_WINDOW, clock),
-            ROOM_PASSWORD_THROTTLED: OncePerWindow(config.login_fail_window, clock),
-            RESUME_THROTTLED: OncePerWindow(config.login_fail_window, clock),
-        }
-        self._direct_store = DirectStore(store.db)
         searcher = SearchWorker(store, MIGRATIONS, config.max_pending_searches, self)
         self._search = MessageSearch(store, directory, searcher)
         self._direct = DirectMessages(store, self._direct_store, directory.budgets, self._online_at)
@@ -204,16 +149,10 @@ class Lobby(SigningIn, CarryingOut, QObject):
         connection.set_deadline(self._config.login_timeout, ErrorCode.TIMEOUT, "no login in time")
 
     def prune_throttles(self) -> None:
-        self._guard.prune()
-        self._room_guard.prune()
-        self._registrations.prune()
-        for logged in self._logged.values():
-            logged.prune()
+        self._throttles.prune()
 
     def _log_throttle(self, what: str, address: str) -> None:
-        """Log a limit's bite once per its window for each address (never a secret)."""
-        if self._logged[what].due(address):
-            logs.server.warning("%s from %s (logged once a window)", what, address)
+        self._throttles.log(what, address)
 
     def _online_at(self, key: str) -> Connection | None:
         session = self.online.get(key)
@@ -251,60 +190,6 @@ class Lobby(SigningIn, CarryingOut, QObject):
             self.presence.remove(session.user_key or "", session.name or "")
             self.user_logged_out.emit(session.name or "")
 
-    def _on_requests(self, session: Session, items: list[ParsedItem]) -> None:
-        session.conversation.receive(items)
-        self._drain(session)
-
-    def _drain(self, session: Session) -> None:
-        connection = session.connection
-        while connection.is_open and (item := session.conversation.next_item()) is not None:
-            try:
-                self._handle(session, item)
-            except ProtocolError as problem:
-                connection.send_error(problem)
-            except DatabaseError as failure:
-                logs.db.error("request from %s failed: %s", connection.peer, failure)
-                request_id = getattr(item, "id", None)
-                if failure.transient:  # another process holds a lock, or a lost connection
-                    text = "the server's database is busy; try again"
-                    busy = ProtocolError(ErrorCode.SERVER_BUSY, text, request_id, BUSY_RETRY)
-                    connection.send_error(busy)
-                else:
-                    connection.send_error(
-                        ProtocolError(
-                            ErrorCode.INTERNAL_ERROR, "the server could not do that", request_id
-                        )
-                    )
-            except Exception:  # nothing a client sends may raise out of a slot
-                logs.server.exception("request from %s failed", connection.peer)
-                connection.close_with_error(ErrorCode.INTERNAL_ERROR, "the server hit an error")
-
-    def _after_hashing(
-        self, session: Session, request_id: RequestId, then: Callable[[Any], None]
-    ) -> Callable[[Any], None]:
-        """Hold the session's queue until the hasher (or the search thread) answers, then
-        finish the request first.
-
-        The connection is not read meanwhile, so a client cannot pile up requests behind a
-        slow hash: TCP pushes back on it instead.
-        """
-        self._perform(session, session.conversation.start_hashing())
-
-        def resume(result: Any) -> None:
-            effect = session.conversation.hashing_finished(Resume(then, result, request_id))
-            if effect is not None and session.connection.is_open:
-                self._perform(session, effect)
-                self._drain(session)
-
-        return resume
-
-    @staticmethod
-    def _perform(session: Session, effect: Effect) -> None:
-        if effect is Effect.PAUSE_READING:
-            session.connection.pause_reading()
-        elif effect is Effect.RESUME_READING:
-            session.connection.resume_reading()
-
     def _handle(self, session: Session, item: ParsedItem | Resume) -> None:
         connection = session.connection
         if isinstance(item, Resume):
@@ -325,7 +210,8 @@ class Lobby(SigningIn, CarryingOut, QObject):
             logged_in = session.conversation.logged_in
             self._carry_out(session, self._accounts.login(item, connection.address_key, logged_in))
         elif isinstance(item, ResumeSession):
-            self._resume(session, item)
+            logged_in = session.conversation.logged_in
+            self._carry_out(session, self._resumes.resume(item, connection.address_key, logged_in))
         elif not session.conversation.logged_in:
             raise ProtocolError(ErrorCode.NOT_LOGGED_IN, "log in first", item.id)
         elif isinstance(item, Direct | DirectHistory):
@@ -356,25 +242,10 @@ class Lobby(SigningIn, CarryingOut, QObject):
         elif isinstance(item, JoinRoom):
             self._join_room(session, item)
         elif isinstance(item, DeleteRoom):
-            self._delete_room(session, item)
-
-    # --- sign-in and rooms (rules: lobby_accounts, lobby_rooms; effects: lobby_carrying) ---
-
-    def _send_rooms(
-        self,
-        connection: Connection,
-        make: Callable[[tuple[RoomSummary, ...], bool | None], LoggedIn | RoomList],
-    ) -> None:
-        """A room list in one frame, or as many rooms as fit and `room_added` for the rest."""
-        for data in paged_rooms(self._directory.listing(), make):
-            connection.send_bytes(data)
-
-    def _replace_session(self, key: str) -> None:
-        text = "you logged in from somewhere else"
-        previous = self.online.pop(key, None)
-        if previous is not None:
-            previous.connection.close_with_error(ErrorCode.SESSION_REPLACED, text)
-        self._directory.kick_user_everywhere(key, ErrorCode.SESSION_REPLACED, text)
+            room = self._directory.find_joinable(item.room_id)  # here, or on another node
+            found = None if room is None else Doomed(room.info.id, room.info.name, room.info.owner)
+            name, operator = session.name or "", session.operator
+            self._carry_out(session, delete_room(item, found, name, operator))
 
     def close_all(self, code: ErrorCode, text: str) -> None:
         for session in list(self.sessions.values()):

@@ -8,16 +8,18 @@ it declares.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import SignalInstance
 
+from app.server.direct_store import DirectStore
 from app.server.directory import RoomDirectory
 from app.server.hash_queue import Priority
 from app.server.hashing import PasswordHasher
 from app.server.lobby_accounts import AccountDesk
 from app.server.lobby_effects import (
     AddAccount,
+    CloseRoom,
     GrantSeat,
     Hash,
     LobbyEffect,
@@ -25,18 +27,18 @@ from app.server.lobby_effects import (
     OpenRoom,
     Refuse,
     Reply,
+    RevokeToken,
     StartSession,
     Throttled,
     Verify,
 )
 from app.server.lobby_rooms import Door, RoomDoor
+from app.server.lobby_session import Session
 from app.server.remote_rooms import RemoteRoom
-from app.server.rights import check_may_delete
 from app.server.room import Room
 from app.server.store import Account, ChatStore
 from app.shared import logs
 from app.shared.protocol import (
-    DeleteRoom,
     ErrorCode,
     JoinGranted,
     JoinRoom,
@@ -47,9 +49,6 @@ from app.shared.protocol import (
     rate_limited,
 )
 
-if TYPE_CHECKING:  # lobby.py inherits this class
-    from app.server.lobby import Session
-
 
 class CarryingOut:
     """`Lobby`'s executor of `LobbyEffect`s and its room requests."""
@@ -58,19 +57,13 @@ class CarryingOut:
     _store: ChatStore
     _hasher: PasswordHasher
     _directory: RoomDirectory
+    _direct_store: DirectStore
     _accounts: AccountDesk
     _rooms: RoomDoor
     login_failed: SignalInstance
     _after_hashing: Callable[[Session, RequestId, Callable[[Any], None]], Callable[[Any], None]]
     _log_throttle: Callable[[str, str], None]
     _start_session: Callable[[Session, str, Account, RequestId, str], None]
-
-    def _check_hasher(self, session: Session, priority: Priority, request_id: RequestId) -> None:
-        """Refuse with `server_busy` (the connection stays open) if the hashing queue is full
-        for `priority`."""
-        self._carry_out(
-            session, self._accounts.busy(priority, session.connection.address_key, request_id)
-        )
 
     def _hashing_full(self, priority: Priority) -> float | None:
         return None if self._hasher.accepts(priority) else self._hasher.retry_after
@@ -98,6 +91,10 @@ class CarryingOut:
                 self._open_room(session, effect)
             elif isinstance(effect, GrantSeat):
                 self._grant_seat(session, self._find_room(effect.request), effect.request)
+            elif isinstance(effect, RevokeToken):
+                self._direct_store.revoke_token(effect.selector)
+            elif isinstance(effect, CloseRoom):
+                self._close_room(session, effect)
             elif isinstance(effect, StartSession):
                 key, account, request_id = effect.key, effect.account, effect.request_id
                 self._start_session(session, key, account, request_id, effect.how)
@@ -166,19 +163,17 @@ class CarryingOut:
         effects = self._rooms.join(request, door, key, session.name or "", address)
         self._carry_out(session, effects)
 
-    def _delete_room(self, session: Session, request: DeleteRoom) -> None:
-        room = self._find_room(request)
-        check_may_delete(room.info.owner, session.name or "", session.operator, request.id)
-        room_id = room.info.id
+    def _close_room(self, session: Session, closing: CloseRoom) -> None:
+        room_id, request_id = closing.room_id, closing.request_id
         self._directory.delete_room(
             room_id,
             ErrorCode.ROOM_CLOSED,
             "the room was deleted",
-            lambda: session.connection.send(RoomDeleted(room_id, request.id)),
+            lambda: session.connection.send(RoomDeleted(room_id, request_id)),
         )
-        logs.server.info("%s deleted room %d %r", session.name, room_id, room.info.name)
+        logs.server.info("%s deleted room %d %r", session.name, room_id, closing.name)
 
-    def _find_room(self, request: JoinRoom | DeleteRoom) -> Room | RemoteRoom:
+    def _find_room(self, request: JoinRoom) -> Room | RemoteRoom:
         room = self._directory.find_joinable(request.room_id)  # here, or on another node
         if room is None:
             raise ProtocolError(ErrorCode.NO_SUCH_ROOM, "no open room has that id", request.id)

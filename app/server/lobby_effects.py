@@ -1,4 +1,5 @@
-"""What the main port's sans-IO rules (lobby_accounts) ask the lobby to do, as data; no Qt.
+"""What the main port's sans-IO rules (lobby_accounts, lobby_rooms, lobby_resume,
+lobby_deleting) ask the lobby to do, as data; no Qt.
 
 Every effect is about the session whose request is being handled. An effect that waits
 for an answer (a hash, a write) carries `then`, the rest of the request: the adapter calls
@@ -114,6 +115,22 @@ class OpenRoom:
     request_id: RequestId
 
 
+@dataclass(frozen=True, slots=True)
+class RevokeToken:
+    """Delete the resume token `selector` names (used, or expired)."""
+
+    selector: str
+
+
+@dataclass(frozen=True, slots=True)
+class CloseRoom:
+    """Delete the room for good (recorded first), answer `room_deleted`, then close it."""
+
+    room_id: int
+    name: str
+    request_id: RequestId
+
+
 LobbyEffect = (
     Reply
     | Refuse
@@ -125,4 +142,6 @@ LobbyEffect = (
     | StartSession
     | GrantSeat
     | OpenRoom
+    | RevokeToken
+    | CloseRoom
 )

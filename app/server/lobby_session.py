@@ -1,0 +1,31 @@
+"""A main-port session: its connection, its conversation core and who is signed in."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from app.server.connection import Connection
+from app.server.conversation import MainConversation, ParsedItem, Resume
+
+
+@dataclass(eq=False, slots=True)
+class Session:
+    """A main-port connection and its conversation core (who, if anyone, is logged in)."""
+
+    connection: Connection
+    conversation: MainConversation = field(default_factory=MainConversation)
+    operator: bool = False  # a server-wide operator, as the account was at login
+    token_selector: str | None = None  # the resume token given at login (revoked by logout)
+
+    @property
+    def user_key(self) -> str | None:
+        return self.conversation.user_key
+
+    @property
+    def name(self) -> str | None:
+        return self.conversation.name
+
+    @property
+    def queue(self) -> Sequence[ParsedItem | Resume]:
+        return self.conversation.queue
