@@ -50,7 +50,10 @@ class Process:
 
     @property
     def pid(self) -> int:
-        return int(self.process.processId())
+        pid = int(self.process.processId())
+        # 0 once the process has gone: os.kill(0, …) would signal the whole test run.
+        assert pid > 0, "the process is not running"
+        return pid
 
     def running(self) -> bool:
         return self.process.state() != QProcess.ProcessState.NotRunning
