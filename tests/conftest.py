@@ -37,11 +37,20 @@ ENGINES = ("sqlite", "postgresql")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """A test (or module) marked `both_engines` runs once on SQLite, once on PostgreSQL."""
+    """A test (or module) marked `both_engines` runs once on SQLite, once on PostgreSQL;
+    one also marked `sqlite_only(reason)` has its PostgreSQL run skipped for that reason."""
     if metafunc.definition.get_closest_marker("both_engines") and (
         "db_engine" in metafunc.fixturenames
     ):
-        metafunc.parametrize("db_engine", ENGINES)
+        only = metafunc.definition.get_closest_marker("sqlite_only")
+        if only is None:
+            metafunc.parametrize("db_engine", ENGINES)
+            return
+        (reason,) = only.args  # the reason is required: it is what the skip says
+        skipped = pytest.param(
+            "postgresql", marks=pytest.mark.skip(reason=f"SQLite only: {reason}")
+        )
+        metafunc.parametrize("db_engine", ["sqlite", skipped])
 
 
 def base_config(db_path: str, **overrides: Any) -> ServerConfig:

@@ -13,6 +13,8 @@ from app.server.addresses import address_key, ipv6_prefix_length
 from app.server.server import ChatServer
 from tests.wire_client import WireClient
 
+pytestmark = pytest.mark.both_engines
+
 Connect = Callable[..., WireClient]
 
 

@@ -14,6 +14,8 @@ from tests.fake_clock import FakeClock
 from tests.server.test_rooms import create, enter, join
 from tests.wire_client import WireClient
 
+pytestmark = pytest.mark.both_engines
+
 Connect = Callable[..., WireClient]
 Login = Callable[..., WireClient]
 

@@ -26,6 +26,8 @@ from tests.server.test_persistent_rooms import log_in
 from tests.server.test_rooms import create, enter
 from tests.wire_client import WireClient
 
+pytestmark = pytest.mark.both_engines
+
 Connect = Callable[..., WireClient]
 Login = Callable[..., WireClient]
 

@@ -25,6 +25,8 @@ from tests.server.test_files import (
 )
 from tests.server.test_files_hostile import chunk
 
+pytestmark = pytest.mark.both_engines
+
 pair = test_files.pair  # the fixture: alice (the room's owner) and bob inside one room
 
 

@@ -12,6 +12,8 @@ from tests.server.test_files import begin, content, pair  # noqa: F401 (a fixtur
 from tests.server.test_rooms import join
 from tests.wire_client import WireClient
 
+pytestmark = pytest.mark.both_engines
+
 Connect = Callable[..., WireClient]
 Login = Callable[..., WireClient]
 

@@ -11,6 +11,8 @@ from app.shared.protocol import MAX_FRAME_BYTES
 from tests.conftest import PASSWORD
 from tests.wire_client import WireClient
 
+pytestmark = pytest.mark.both_engines
+
 Connect = Callable[..., WireClient]
 Login = Callable[..., WireClient]
 

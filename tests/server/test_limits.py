@@ -17,6 +17,9 @@ from tests.server.test_load import GatedArgon2
 from tests.server.test_rooms import create, enter
 from tests.wire_client import WireClient
 
+pytestmark = pytest.mark.both_engines
+LOAD = "a load test of the sockets, not of the database; kept off PostgreSQL for time"
+
 Connect = Callable[..., WireClient]
 Login = Callable[..., WireClient]
 
@@ -178,7 +181,6 @@ def test_total_connection_cap(server: ChatServer, connect: Connect) -> None:
     connect()  # a seat is free again: the welcome arrives
 
 
-@pytest.mark.both_engines
 def test_database_errors_fail_one_request_and_the_server_goes_on(
     server: ChatServer, login: Login, connect: Connect
 ) -> None:
@@ -235,6 +237,7 @@ def test_the_name_alone_is_throttled_when_many_addresses_guess(
     assert real.expect_error("rate_limited")["retry_after"] > 0
 
 
+@pytest.mark.sqlite_only(LOAD)
 @pytest.mark.server_config(request_rate=0)  # 50,000 pings: not the request budget
 def test_a_client_cannot_pile_up_requests_behind_a_hash(server: ChatServer, connect) -> None:
     gated = GatedArgon2(server.hasher._argon2)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from tests.server.test_moderation import audit, connect_to, make_scene
+
+pytestmark = pytest.mark.both_engines
 
 __all__ = ["connect_to"]  # the fixture, used by name
 

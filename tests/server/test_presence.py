@@ -9,6 +9,8 @@ import pytest
 
 from tests.wire_client import WireClient
 
+pytestmark = pytest.mark.both_engines
+
 Login = Callable[..., WireClient]
 
 

@@ -12,6 +12,8 @@ from tests.fake_clock import FakeClock
 from tests.server.test_rooms import create, join
 from tests.wire_client import WireClient
 
+pytestmark = pytest.mark.both_engines
+
 Connect = Callable[..., WireClient]
 Login = Callable[..., WireClient]
 WINDOW = 60.0
