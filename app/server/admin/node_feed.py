@@ -13,6 +13,8 @@ from app.server.server import ChatServer
 from app.shared import logs
 from app.shared.protocol import RoomSummary
 
+READ_MS = 200  # after a change, the nodes are read once within this (never more often)
+
 
 def remote_room_state(row: RemoteRoomRow) -> RoomState:
     """Another node's room as the Rooms view lists it (its members' names are not known)."""
@@ -35,10 +37,10 @@ def remote_room_state(row: RemoteRoomRow) -> RoomState:
 class NodeFeed(QObject):
     """Lives with a `ChatServer` on its thread (made by the `CoreBridge`).
 
-    On PostgreSQL the nodes are read from the `nodes` table (with each node's open rooms and
-    members counted from `rooms`) once per event-loop pass after a change: this node renewed
-    its lease, a node came or went, a room opened, closed or changed anywhere. On SQLite the
-    only node is this server, counted in memory.
+    On PostgreSQL the nodes are read from the `nodes` table (with each other node's open
+    rooms and members counted from `rooms`; this node's are counted in memory) shortly after
+    a change, at most once per `READ_MS`: this node renewed its lease, a node came or went,
+    a room opened, closed or changed anywhere. On SQLite the only node is this server.
 
     Signals:
         nodes_listed(object): a tuple of `NodeState`, by name.
@@ -54,13 +56,14 @@ class NodeFeed(QObject):
     def __init__(self, server: ChatServer, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._server = server
-        self._soon = QTimer(self)  # many changes in one pass: one read
+        self._soon = QTimer(self)  # a burst of changes: one read
         self._soon.setSingleShot(True)
-        self._soon.setInterval(0)
+        self._soon.setInterval(READ_MS)
         self._soon.timeout.connect(self._on_soon_timeout)
         directory = server.directory
         directory.room_added.connect(self._on_something_changed)
         directory.room_removed.connect(self._on_something_changed)
+        directory.room_update_released.connect(self._on_something_changed)
         directory.member_joined.connect(self._on_something_changed)
         directory.member_left.connect(self._on_something_changed)
         node = server.node
@@ -85,9 +88,9 @@ class NodeFeed(QObject):
         """Every node as it stands now; None if the database could not be read."""
         server = self._server
         node = server.node
+        rooms = server.directory.rooms.values()
+        members = sum(len(room.members) for room in rooms)
         if node is None:
-            rooms = server.directory.rooms.values()
-            members = sum(len(room.members) for room in rooms)
             host = server.config.advertise_host or server.config.host
             return (NodeState("", host, server.port, len(rooms), members, None, True),)
         try:
@@ -96,22 +99,18 @@ class NodeFeed(QObject):
             logs.db.warning("nodes not listed: %s", failure)
             return None
         now = node.now()
-        return tuple(
-            NodeState(
-                row.name,
-                row.host,
-                row.port,
-                row.rooms,
-                row.members,
-                row.lease_until >= now,
-                row.name == node.name,
+        found = []
+        for row in statuses:
+            here = row.name == node.name  # counted in memory: the table's may lag a change
+            load = (len(rooms), members) if here else (row.rooms, row.members)
+            found.append(
+                NodeState(row.name, row.host, row.port, *load, row.lease_until >= now, here)
             )
-            for row in statuses
-        )
+        return tuple(found)
 
     @Slot()
     def _on_something_changed(self) -> None:  # Qt drops the arguments of longer signals
-        if not self._server.stopped:
+        if not self._server.stopped and not self._soon.isActive():
             self._soon.start()
 
     @Slot()
