@@ -18,7 +18,7 @@ from app.server.admin.node_model import NodeColumn, NodesModel
 from app.server.admin.snapshots import NodeState
 from app.server.server import ChatServer
 from tests.conftest import base_config
-from tests.server.admin.conftest import TIMEOUT_MS, ListeningCore, proxy_row
+from tests.server.admin.conftest import TIMEOUT_MS, ListeningCore, proxy_row, select_room
 from tests.server.test_rooms import create, enter
 from tests.wire_client import WireClient
 
@@ -114,7 +114,10 @@ def test_on_postgresql_the_tab_follows_the_nodes_and_the_rooms_say_where_they_ru
     on_b, _ = create(node_client(b, "bob"), "Lounge")
     qtbot.waitUntil(lambda: node_of(admin, on_b["id"]) == "b", timeout=TIMEOUT_MS)
     qtbot.waitUntil(lambda: nodes_shown(admin)[1][NodeColumn.ROOMS] == "1", timeout=TIMEOUT_MS)
+    select_room(qtbot, admin, on_b["id"])  # listed only: b's own window acts on it
+    assert admin.members_group.title() == "Members of Lounge (on the node b)"
     assert not admin.close_room_button.isEnabled()
+    assert not admin.room_moderation.apply_button.isEnabled()
     # B runs one room now: the next one, created on A's lobby, opens on A.
     on_a, _ = create(node_client(a, "alice"), "Attic")
     qtbot.waitUntil(lambda: node_of(admin, on_a["id"]) == "a (this node)", timeout=TIMEOUT_MS)
