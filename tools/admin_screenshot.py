@@ -2,13 +2,16 @@
 
     python -m tools.admin_screenshot --out docs/screenshots/admin_window.png \
         [--reports-out docs/screenshots/admin_reports.png] \
-        [--moderation-out docs/screenshots/admin_moderation.png]
+        [--moderation-out docs/screenshots/admin_moderation.png] \
+        [--nodes-out docs/screenshots/admin_nodes.png]
 
 Starts Xvfb, runs a `ChatServer` in-process (temporary database, port 0, cheap hashing),
 opens the admin window, lets a few scripted protocol clients register, log in, open three
 rooms (one locked), enter and chat, then saves `QWidget.grab()` of the window; then two
 members report messages and the Reports tab is saved too; last, the Rooms tab turns on slow
-mode in the Lounge and picks a member to mute, and is saved again.
+mode in the Lounge and picks a member to mute, and is saved again. Last, where PostgreSQL is
+installed, two nodes share a throw-away database and the Nodes tab is saved
+(tools/admin_nodes_shot.py).
 """
 
 from __future__ import annotations
@@ -34,12 +37,14 @@ from PySide6.QtCore import QObject
 from PySide6.QtNetwork import QTcpSocket
 
 from app.shared.protocol import LineBuffer
+from tools.admin_nodes_shot import capture_nodes
 from tools.qtwait import pump_until
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "docs" / "screenshots" / "admin_window.png"
 DEFAULT_REPORTS_OUT = ROOT / "docs" / "screenshots" / "admin_reports.png"
 DEFAULT_MODERATION_OUT = ROOT / "docs" / "screenshots" / "admin_moderation.png"
+DEFAULT_NODES_OUT = ROOT / "docs" / "screenshots" / "admin_nodes.png"
 DISPLAY = ":98"
 PASSWORD = "correct horse"
 TIMEOUT = 10.0
@@ -225,7 +230,7 @@ def moderate_some(window: Any, select: Any) -> None:
     acts.reason_edit.setText("spam links")
 
 
-def capture(out: Path, reports_out: Path, moderation_out: Path) -> None:
+def capture(out: Path, reports_out: Path, moderation_out: Path, nodes_out: Path) -> None:
     os.environ["QT_QPA_PLATFORM"] = "xcb"
     from PySide6.QtCore import QItemSelectionModel
     from PySide6.QtWidgets import QApplication, QMessageBox, QTabWidget, QWidget
@@ -289,6 +294,7 @@ def capture(out: Path, reports_out: Path, moderation_out: Path) -> None:
         core.stop()
         for client in clients:
             client.socket.abort()
+    capture_nodes(nodes_out, save, log_in, enter)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -303,11 +309,15 @@ def main(argv: list[str] | None = None) -> int:
         default=DEFAULT_MODERATION_OUT,
         help="the Rooms tab's PNG, moderating the Lounge",
     )
+    parser.add_argument(
+        "--nodes-out", type=Path, default=DEFAULT_NODES_OUT, help="the Nodes tab's PNG"
+    )
     parser.add_argument("--display", default=DISPLAY, help="the X display Xvfb takes")
     args = parser.parse_args(argv)
     with virtual_display(args.display) as display:
         os.environ["DISPLAY"] = display
-        capture(args.out.resolve(), args.reports_out.resolve(), args.moderation_out.resolve())
+        outs = (args.out, args.reports_out, args.moderation_out, args.nodes_out)
+        capture(*(path.resolve() for path in outs))
     return 0
 
 

@@ -49,6 +49,19 @@ class NodeLoad:
 
 
 @dataclass(frozen=True, slots=True)
+class NodeStatus:
+    """A node's row as the admin window lists it: its open rooms and members counted from
+    the `rooms` table (live, not the load it last reported), and its lease's end."""
+
+    name: str
+    host: str
+    port: int
+    rooms: int
+    members: int
+    lease_until: float
+
+
+@dataclass(frozen=True, slots=True)
 class RemoteRoomRow:
     """An open room on another node: what its lobby entry shows, and its password hash."""
 
@@ -112,6 +125,19 @@ class NodeRegistry:
             now=now,
         )
         return [NodeLoad(str(n), str(h), int(p), int(r), int(m)) for n, h, p, r, m in rows]
+
+    def statuses(self) -> list[NodeStatus]:
+        """Every node's row, live or with its lease run out (until `forget_dead`)."""
+        rows = self.db.rows(
+            "SELECT n.name, n.host, n.port, COUNT(r.id), COALESCE(SUM(r.members), 0), "
+            "n.lease_until FROM nodes n "
+            "LEFT JOIN rooms r ON r.node = n.name AND r.closed_at IS NULL "
+            "GROUP BY n.name, n.host, n.port, n.lease_until ORDER BY n.name"
+        )
+        return [
+            NodeStatus(str(n), str(h), int(p), int(r), int(m), float(u))
+            for n, h, p, r, m, u in rows
+        ]
 
     def forget_dead(self, now: float) -> list[str]:
         """Delete the rows of nodes whose lease ran out, closing their temporary rooms;

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, QSysInfo, QTimer, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QSysInfo, QTimer, Signal, Slot
 
 from app.server.config import ServerConfig
 from app.server.database import DatabaseError
@@ -47,7 +47,13 @@ class Node(QObject):
     Every third of `--node-lease` it renews its lease and reports its load, checks the
     bus, and forgets dead nodes: their temporary rooms close, their persistent rooms are
     taken over by whichever live node claims them first.
+
+    Signals:
+        nodes_changed(): the `nodes` rows may read differently: this node started or
+            renewed its lease, or another node came or went (for the admin window).
     """
+
+    nodes_changed = Signal()
 
     def __init__(
         self,
@@ -85,6 +91,10 @@ class Node(QObject):
         if not isinstance(store.db.engine, PostgresEngine):
             return None
         return cls(config, store, parent, wall_clock)
+
+    def now(self) -> float:
+        """The wall clock leases are measured on (Unix seconds)."""
+        return self._wall_clock()
 
     def close_stale_rooms(self) -> int:
         return self.registry.close_stale_rooms(self._wall_clock())
@@ -124,6 +134,7 @@ class Node(QObject):
         self.remote.resynchronise()
         self.bus.publish(NODE, self.name)
         self._timer.start()
+        self.nodes_changed.emit()
 
     @Slot()
     def renew(self) -> None:
@@ -150,6 +161,7 @@ class Node(QObject):
             logs.server.error("node %r: %s", self.name, taken)
         except DatabaseError as failure:
             logs.db.warning("node %r: lease not renewed: %s", self.name, failure)
+        self.nodes_changed.emit()
 
     def _take_over(self) -> None:
         """Open here the persistent rooms of dead nodes that this node claimed."""
@@ -196,6 +208,7 @@ class Node(QObject):
             elif notice.kind == NODE:  # one came or left: a leaver's rooms want a node
                 self._take_over()
                 self.remote.resynchronise()
+                self.nodes_changed.emit()
         except DatabaseError as failure:
             logs.db.warning("node %r: notice %s not followed: %s", self.name, notice, failure)
 

@@ -329,6 +329,11 @@ class ChatServer(QObject):
 
         self.hasher.hash(request.password, hashed)
 
+    @property
+    def stopped(self) -> bool:
+        """True once `shutdown()` ran: the rooms and the database are closed."""
+        return self._stopped
+
     def shutdown(self) -> None:
         """Say `server_shutdown` to everyone, close every room and the database. Idempotent."""
         if self._stopped:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from app.server.admin.node_feed import NodeFeed
 from app.server.admin.snapshots import ActState, CoreState, ReportState, RoomState
 from app.server.database import DatabaseError
 from app.server.moderation import Act, ReportedMessage
@@ -26,7 +27,8 @@ from app.shared.validation import login_key
 SHOWN_ROWS = 500  # the newest reports and audit lines the window lists
 
 
-def room_state(room: Room) -> RoomState:
+def room_state(room: Room, node: str = "") -> RoomState:
+    """One of this server's rooms (`node`: this server's node name, "" on SQLite)."""
     info, modes = room.info, room.modes
     return RoomState(
         info.id,
@@ -41,6 +43,7 @@ def room_state(room: Room) -> RoomState:
         modes.slow_mode_seconds,
         modes.read_only,
         modes.locked_doors,
+        node,
     )
 
 
@@ -56,8 +59,10 @@ class CoreBridge(QObject):
     Signals:
         state_published(object): a `CoreState`, in answer to `publish()`.
         clients_changed(int), users_changed(int): the server's counts.
-        room_added(object), room_updated(object): a `RoomState` (every change of members).
+        room_added(object), room_updated(object): a `RoomState` (every change of members),
+            of this server's rooms and, on PostgreSQL, of the other nodes' (not `here`).
         room_removed(int): the room with this id closed.
+        nodes_listed(object): a tuple of `NodeState` (node_feed.py), after every change.
         room_close_done(int, bool): `close_room` ran; True if the room is closed now.
         kick_done(int, str, bool): `kick` ran; True if the name was removed.
         shut_down(): the server has stopped and said goodbye to every client.
@@ -82,6 +87,7 @@ class CoreBridge(QObject):
     room_added = Signal(object)
     room_updated = Signal(object)
     room_removed = Signal(int)
+    nodes_listed = Signal(object)
     room_close_done = Signal(int, bool)
     kick_done = Signal(int, str, bool)
     shut_down = Signal()
@@ -108,11 +114,18 @@ class CoreBridge(QObject):
         self._server = server
         self._moderation = ModerationStore(server.store.db)  # reports and the audit log
         self.address = ""  # set once listening, before the window is made; never changes
+        self._nodes = NodeFeed(server, self)
+        self._node = self._nodes.node_name
         # The last state sent of each room (the rooms reopened at start-up are open already).
-        self._sent = {room.info.id: room_state(room) for room in server.directory.rooms.values()}
+        rooms = server.directory.rooms.values()
+        self._sent = {room.info.id: room_state(room, self._node) for room in rooms}
         server.clients_changed.connect(self.clients_changed)
         server.users_changed.connect(self.users_changed)
         server.shut_down.connect(self.shut_down)
+        self._nodes.nodes_listed.connect(self.nodes_listed)
+        self._nodes.room_added.connect(self.room_added)
+        self._nodes.room_updated.connect(self.room_updated)
+        self._nodes.room_removed.connect(self.room_removed)
         directory = server.directory
         directory.room_added.connect(self._on_directory_room_added)
         directory.room_updated.connect(self._on_directory_room_changed)
@@ -174,9 +187,17 @@ class CoreBridge(QObject):
     @Slot()
     def _on_publish_asked(self) -> None:
         server = self._server
-        rooms = tuple(room_state(room) for room in server.directory.rooms.values())
+        rooms = tuple(room_state(room, self._node) for room in server.directory.rooms.values())
         self._sent = {state.id: state for state in rooms}
-        self.state_published.emit(CoreState(len(server.connections), server.user_count, rooms))
+        remote = tuple(room for room in self._nodes.remote_rooms() if room.id not in self._sent)
+        state = CoreState(
+            len(server.connections),
+            server.user_count,
+            rooms + remote,
+            self._node,
+            self._nodes.nodes() or (),
+        )
+        self.state_published.emit(state)
 
     @Slot(int)
     def _on_close_room_asked(self, room_id: int) -> None:
@@ -195,13 +216,13 @@ class CoreBridge(QObject):
 
     @Slot(object)
     def _on_directory_room_added(self, room: Room) -> None:
-        state = room_state(room)
+        state = room_state(room, self._node)
         self._sent[state.id] = state
         self.room_added.emit(state)
 
     @Slot(object)
     def _on_directory_room_changed(self, room: Room) -> None:
-        state = room_state(room)
+        state = room_state(room, self._node)
         if room.info.id in self._sent and self._sent[state.id] != state:
             self._sent[state.id] = state
             self.room_updated.emit(state)

@@ -37,6 +37,7 @@ class Column(IntEnum):
     LOCKED = 3
     OWNER = 4
     OPENED = 5
+    NODE = 6  # hidden on SQLite (one server)
 
 
 def _headers() -> dict[Column, str]:
@@ -48,6 +49,7 @@ def _headers() -> dict[Column, str]:
         Column.LOCKED: translate("RoomsModel", "Access"),
         Column.OWNER: translate("RoomsModel", "Owner"),
         Column.OPENED: translate("RoomsModel", "Opened at"),
+        Column.NODE: translate("RoomsModel", "Node"),
     }
 
 
@@ -58,7 +60,8 @@ def local_time(iso: str) -> str:
 
 class RoomsModel(QAbstractTableModel):
     """One row per open room, in opening order: `follow(core)` feeds it, `reset` sets it
-    to a snapshot. It is also the window's copy of the rooms (`room(id)`).
+    to a snapshot. It is also the window's copy of the rooms (`room(id)`). On PostgreSQL
+    the rooms of the other nodes are rows too (not `here`: only listed, never acted on).
 
     `ROOM_ID_ROLE` gives a row's room id; `SORT_ROLE` a value to sort the column by.
     """
@@ -127,11 +130,13 @@ class RoomsModel(QAbstractTableModel):
         if column == Column.PORT:
             return str(row.port)
         if column == Column.MEMBERS:
-            return f"{len(row.members)} / {row.capacity}"
+            return f"{row.member_count} / {row.capacity}"
         if column == Column.LOCKED:
             return self.tr("locked") if row.locked else self.tr("open")
         if column == Column.OWNER:
             return row.owner
+        if column == Column.NODE:
+            return self.tr("{node} (this node)").format(node=row.node) if row.here else row.node
         return local_time(row.created_at)
 
     @staticmethod
@@ -139,10 +144,11 @@ class RoomsModel(QAbstractTableModel):
         keys: dict[Column, object] = {
             Column.NAME: row.name.casefold(),
             Column.PORT: row.port,
-            Column.MEMBERS: len(row.members),
+            Column.MEMBERS: row.member_count,
             Column.LOCKED: int(row.locked),
             Column.OWNER: row.owner.casefold(),
             Column.OPENED: row.created_at,
+            Column.NODE: f"{int(not row.here)} {row.node.casefold()}",  # this node first
         }
         return keys[column]
 
@@ -158,7 +164,8 @@ class RoomsModel(QAbstractTableModel):
 
     @Slot(object)
     def _on_core_room_added(self, room: RoomState) -> None:
-        if self.row_of(room.id) >= 0:  # already in the snapshot
+        if self.row_of(room.id) >= 0:  # in the snapshot, or taken over from a dead node
+            self._on_core_room_updated(room)
             return
         position = len(self._rows)
         self.beginInsertRows(QModelIndex(), position, position)

@@ -28,7 +28,7 @@ class RoomActions(WindowPart):
     @Slot()
     def _on_close_room_button_clicked(self) -> None:
         room = self.window.rooms_model.room(self.window.selected_room_id())
-        if room is None:
+        if room is None or not room.here:
             return
         room_id, name, members = room.id, room.name, len(room.members)
         if room.persistent:  # closing one deletes it: it would come back at the next start

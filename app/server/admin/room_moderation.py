@@ -114,7 +114,8 @@ class RoomModeration(WindowPart):
     # --- the room chosen -----------------------------------------------------------------
 
     def _room(self) -> RoomState | None:
-        return self.window.rooms_model.room(self.window.selected_room_id())
+        room = self.window.rooms_model.room(self.window.selected_room_id())
+        return room if room is not None and room.here else None  # another node's: listed only
 
     @Slot()
     def show_room(self) -> None:

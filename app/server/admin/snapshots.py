@@ -21,6 +21,31 @@ class RoomState:
     slow_mode_seconds: int = 0  # 0: off
     read_only: bool = False
     locked_doors: bool = False
+    node: str = ""  # the node it runs on ("" on SQLite: one server, no nodes)
+    remote_members: int | None = None  # on another node: its member count (names unknown)
+
+    @property
+    def here(self) -> bool:
+        """True if it runs on this server (the window may act on it)."""
+        return self.remote_members is None
+
+    @property
+    def member_count(self) -> int:
+        return len(self.members) if self.remote_members is None else self.remote_members
+
+
+@dataclass(frozen=True, slots=True)
+class NodeState:
+    """One server sharing the database, as the Nodes tab lists it. On SQLite the only one is
+    this server, with no name and no lease (`live` None)."""
+
+    name: str
+    host: str
+    port: int
+    rooms: int
+    members: int
+    live: bool | None  # False: its lease ran out (the next renewal anywhere forgets it)
+    here: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +54,9 @@ class CoreState:
 
     clients: int
     users: int
-    rooms: tuple[RoomState, ...]
+    rooms: tuple[RoomState, ...]  # this server's, then those of the other nodes
+    node: str = ""  # this server's node name ("" on SQLite)
+    nodes: tuple[NodeState, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,7 @@ from app.server.admin.bridge import CoreBridge
 from app.server.admin.log_feed import EventLogModel, LogAttachment, LogFeed
 from app.server.admin.models import ROOM_ID_ROLE, SORT_ROLE, Column, MembersModel, RoomsModel
 from app.server.admin.moderation_tabs import ModerationTabs
+from app.server.admin.nodes_tab import NodesTab
 from app.server.admin.report_actions import ReportActions
 from app.server.admin.room_actions import RoomActions
 from app.server.admin.room_moderation import RoomModeration
@@ -53,6 +54,8 @@ REQUIRED = (
     "roomsView",
     "membersView",
     "logView",
+    "nodesView",
+    "nodesHint",
     "closeRoomButton",
     "kickButton",
     "statusBar",
@@ -178,6 +181,7 @@ class AdminWindow(QObject):
         self.moderation = ModerationTabs(self.form, core, self.status_bar, self)
         self.report_actions = ReportActions(self)
         self.room_moderation = RoomModeration(self)
+        self.nodes_tab = NodesTab(self)
 
     # --- status --------------------------------------------------------------------------
 
@@ -222,6 +226,9 @@ class AdminWindow(QObject):
         room = self.rooms_model.room(room_id)
         if room is None:
             self.members_group.setTitle(self.tr("Members"))
+        elif not room.here:
+            title = self.tr("Members of {room} (on the node {node})")
+            self.members_group.setTitle(title.format(room=room.name, node=room.node))
         else:
             self.members_group.setTitle(self.tr("Members of {room}").format(room=room.name))
         self.room_moderation.show_room()
@@ -230,7 +237,9 @@ class AdminWindow(QObject):
     @Slot()
     def _update_actions(self) -> None:
         running = not self._server_down
-        self.close_room_button.setEnabled(running and self.selected_room_id() is not None)
+        room = self.rooms_model.room(self.selected_room_id())
+        # Another node's room is only listed: its own node's window acts on it.
+        self.close_room_button.setEnabled(running and room is not None and room.here)
         self.kick_button.setEnabled(running and self.selected_member() is not None)
 
     # --- actions -------------------------------------------------------------------------
