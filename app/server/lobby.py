@@ -139,6 +139,8 @@ class Lobby(SigningIn, CarryingOut, QObject):
         self._directory = directory
         self.sessions: dict[Connection, Session] = {}
         self.online: dict[str, Session] = {}
+        # The `nodes` frame every login gets after its room list (b"": one server, none).
+        self.nodes_frame = b""
         self._guard = LoginGuard(
             config.login_fails_per_name_and_address,
             config.login_fails_per_name,
