@@ -92,6 +92,8 @@ def test_after_kill_9_of_its_node_the_client_signs_in_at_another_and_gets_its_ro
     # (a ticket to A's port, refused, then "no such room" while B opens it).
     qtbot.waitUntil(lambda: chat.connected, timeout=30_000)
     wait_for_room_row(qtbot, alice, "Kept")  # the lobby is B's, current
+    assert not alice.reconnect_bar.bar.isVisible()
+    assert session.nodes == ((HERE, b.port),)  # B told alice once it had forgotten A
     _say(qtbot, chat, "after the crash")
     said = _entries(chat, EntryKind.MESSAGE, EntryKind.OWN)
     assert said == ["before the crash", "after the crash"]
