@@ -41,8 +41,9 @@ class WireClient(QObject):
         self._buffer = LineBuffer(limit=10_000_000)
         self.errors: list[str] = []
         # Frames `next()` passes over (they stay for `expect`): others' presence comes to
-        # every logged-in client whenever anyone logs in or out.
-        self.background: set[str] = {"presence"}
+        # every logged-in client whenever anyone logs in or out, the live nodes' main ports
+        # (PostgreSQL) after every login and whenever a node comes or goes.
+        self.background: set[str] = {"presence", "nodes"}
         if tls is None:
             self.socket = QTcpSocket(self)
         else:

@@ -88,7 +88,8 @@ class LobbyWindow(QObject):
             widget.setIcon(icon(name))
         self.actions["actionCreateRoom"].setIcon(icon("add"))
         self._observed: MainSession | None = None  # the session whose signals are connected
-        self._last_login = ("", "")  # (server address, name) of the last session
+        # (server address, its database's instance, name) of the last session
+        self._last_login: tuple[str, str | None, str] = ("", None, "")
         self.joiner = RoomJoiner(current, window, self)
         self.joiner.join_failed.connect(self.notify)
         self.create_dialog: CreateRoomDialog | None = None
@@ -147,11 +148,15 @@ class LobbyWindow(QObject):
         self._observe(session)
         if session is None:
             return
-        address, last_name = self._last_login
+        address, instance, last_name = self._last_login
         name = session.name
-        if (last_name and last_name != name) or (address and address != session.address):
+        # Another node of the same server (one database: its instance) is the same server.
+        elsewhere = address and address != session.address
+        if elsewhere and instance is not None and instance == session.instance:
+            elsewhere = False
+        if (last_name and last_name != name) or elsewhere:
             self.close_chats()  # room ids mean nothing on another server or for another person
-        self._last_login = (session.address, name)
+        self._last_login = (session.address, session.instance, name)
 
     def show_rooms(self, rooms: Sequence[RoomSummary]) -> None:
         """Show the lobby for the freshly logged-in session; `rooms` may be only the first
@@ -249,7 +254,7 @@ class LobbyWindow(QObject):
     def sign_out(self) -> None:
         """Leave every room and forget the list (the person logs out)."""
         self.close_chats()
-        self._last_login = ("", "")
+        self._last_login = ("", None, "")
         self.model.clear()
         self._show_signed_out()
 

@@ -1,6 +1,7 @@
 """Getting back in after a dropped connection or a restarted server: exponential back-off
-with jitter, a resume with the session's token (no password typed), and the calm
-"Reconnecting in N s… (Retry now)" line of the main window."""
+with jitter, a resume with the session's token (no password typed) at the node lost or at
+another live node of the server (failover.py), and the calm "Reconnecting in N s… (Retry
+now)" line of the main window."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from app.client.current_session import CurrentSession
+from app.client.failover import NodeRing
 from app.client.login_attempt import Field, LoginAttempt, LoginFailure
 from app.client.session import MainSession
 from app.client.tls import TlsPolicy
@@ -55,8 +57,10 @@ class Backoff:
 class Reconnector(QObject):
     """Watches the current session; when its connection ends by itself, tries a `resume`
     with its token after a back-off delay, again and again until it works or the server
-    refuses the token. `clock` (monotonic seconds) and `rand` are injectable for tests;
-    the countdown ticks every `tick_ms`.
+    refuses the token. Each try goes to the next address of a `NodeRing`: the node lost,
+    then the server's other live nodes (as the session last heard them listed), in turn.
+    `clock` (monotonic seconds) and `rand` are injectable for tests; the countdown ticks
+    every `tick_ms`.
 
     Signals:
         counting(int): the next try is in this many seconds (0: trying now).
@@ -84,7 +88,9 @@ class Reconnector(QObject):
         self.deadline: float | None = None
         self.delays: list[float] = []  # every delay chosen, for the curious (and tests)
         self.attempt: LoginAttempt | None = None
-        self._target: tuple[str, int, str, str, TlsPolicy | None] | None = None
+        self.ring: NodeRing | None = None  # where the tries go, while active
+        # The name, the token and how to connect to the node lost and to the others.
+        self._target: tuple[str, str, TlsPolicy | None, TlsPolicy | None] | None = None
         self.timer = QTimer(self)
         self.timer.setInterval(tick_ms)
         self.timer.timeout.connect(self._on_timer_timeout)
@@ -99,6 +105,7 @@ class Reconnector(QObject):
         self.timer.stop()
         self.deadline = None
         self._target = None
+        self.ring = None
         self.backoff.reset()
         if self.attempt is not None:
             self.attempt.cancel()
@@ -115,8 +122,10 @@ class Reconnector(QObject):
             return  # an older session (logged out on purpose), or already at it
         if code in NO_RETRY or not session.resume_token:
             return
-        tls = session.tls
-        self._target = (session.host, session.port, session.name, session.resume_token, tls)
+        # Nodes share the certificate (their rooms do): another node must show the same one.
+        elsewhere = session.room_tls()
+        self._target = (session.name, session.resume_token, session.tls, elsewhere)
+        self.ring = NodeRing((session.host, session.port), session.nodes)
         self._schedule()
 
     def _schedule(self) -> None:
@@ -145,9 +154,11 @@ class Reconnector(QObject):
         self._try()
 
     def _try(self) -> None:
-        if self._target is None:
+        if self._target is None or self.ring is None:
             return
-        host, port, name, token, tls = self._target
+        name, token, here, elsewhere = self._target
+        host, port = self.ring.next()
+        tls = here if (host, port) == self.ring.lost else elsewhere
         self.counting.emit(0)
         attempt = LoginAttempt(host, port, name, "", tls=tls, resume_token=token, parent=self)
         attempt.succeeded.connect(self._on_attempt_succeeded)
@@ -159,6 +170,7 @@ class Reconnector(QObject):
     def _on_attempt_succeeded(self, session: MainSession, logged_in: LoggedIn) -> None:
         self._drop_attempt()
         self._target = None
+        self.ring = None
         self.backoff.reset()
         self.resumed.emit(session, logged_in)
 
@@ -167,6 +179,7 @@ class Reconnector(QObject):
         self._drop_attempt()
         if failure.field in (Field.PASSWORD, Field.NAME) or failure.code in NO_RETRY:
             self._target = None
+            self.ring = None
             self.backoff.reset()
             self.gave_up.emit(failure.text)
             return

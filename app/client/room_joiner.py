@@ -198,10 +198,15 @@ class RoomJoiner(QObject):
 
     def rejoin_all(self) -> None:
         """Signed in again after a lost connection: enter again every room whose window
-        lost it (a locked one with the password typed this session)."""
+        lost it (a locked one with the password typed this session), asking again a while
+        for a room on its way to another node."""
         for chat in list(self.chats.values()):
             if not chat.connected and not chat.closed:
-                self._on_chat_reconnect_requested(chat, chat.room_id)
+                returning = self.returns.get(chat)
+                if returning is not None:
+                    returning.again()
+                else:
+                    self._on_chat_reconnect_requested(chat, chat.room_id)
 
     @Slot(object)
     def _on_current_changed(self, _session: MainSession | None) -> None:

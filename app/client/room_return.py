@@ -45,7 +45,7 @@ class RoomReturn(QObject):
     while (its node died, another is opening it) is asked for again; a ticket to a port
     nobody answers on any more too. Entering the room ends it; so do a refusal that will
     not change and a lobby that is gone (the client's `Reconnector` takes over then, and
-    enters every room again once signed in).
+    enters every room again once signed in, through `again()`).
 
     `ask()` asks the lobby for the room; it returns False when there is no lobby to ask.
 
@@ -86,6 +86,15 @@ class RoomReturn(QObject):
         self.deadline = None
         self.timer.stop()
         self.backoff.reset()
+
+    def again(self) -> None:
+        """Signed in again after the lobby was lost too: ask for the room now, and again
+        with the back-off while it is on its way (its node died with the lobby's, and
+        another reopens it once that node's lease has run out)."""
+        self.stop()
+        self.active = True
+        self.deadline = self.clock()
+        self._on_timer_timeout()
 
     def refused(self, error: ErrorReply) -> bool:
         """The lobby refused to let us in again: True if another try is on its way (the

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject, Signal, Slot
 
 from app.client.connection import LineConnection
+from app.client.failover import Address, known_nodes
 from app.client.people import People
 from app.client.tls import TlsPolicy
 from app.shared import logs
@@ -31,6 +32,7 @@ from app.shared.protocol import (
     Left,
     LoggedIn,
     Logout,
+    NodeList,
     Pong,
     Presence,
     Read,
@@ -78,7 +80,8 @@ class MainSession(LineConnection):
 
     Once logged in (`adopt_login`), `resume_token` is the token of this login (kept only in
     memory here; see `credentials.TokenKeeper` to keep it) and `people` serves direct
-    messages, blocks and presence.
+    messages, blocks and presence, and `nodes` the main ports of the server's live nodes
+    (its own among them) as its last `nodes` event listed them: empty from a server of one.
 
     Signals (besides those of `LineConnection`):
         welcomed(object): the server's `Welcome` arrived; requests may be sent.
@@ -101,6 +104,7 @@ class MainSession(LineConnection):
         self.instance: str | None = None  # the server's database, when its welcome says
         self.server_version = 0  # the protocol version of the welcome
         self.resume_token: str | None = None  # a secret: never logged, never in QSettings
+        self.nodes: tuple[Address, ...] = ()  # where else to sign in again (reconnect.py)
         self.people = People(self)
         self._next_id = 1
         self._pending: dict[int, _Pending] = {}
@@ -169,6 +173,8 @@ class MainSession(LineConnection):
             self.room_updated.emit(event.room)
         elif isinstance(event, RoomRemoved):
             self.room_removed.emit(event.room_id)
+        elif isinstance(event, NodeList):
+            self.nodes = known_nodes((self.host, self.port), event.nodes)
         elif not isinstance(event, Pong | ErrorReply | DirectMessage | Presence):
             # (a closing error comes as connection_lost; `people` takes the others)
             logs.proto.debug("main port: ignoring %r", event)

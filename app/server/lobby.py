@@ -100,6 +100,8 @@ class Lobby(Draining, SigningIn, CarryingOut, QObject):
         self._directory = directory
         self.sessions: dict[Connection, Session] = {}
         self.online: dict[str, Session] = {}
+        # The `nodes` frame every login gets after its room list (b"": one server, none).
+        self.nodes_frame = b""
         self._throttles = LobbyThrottles(config, clock)
         self._direct_store = DirectStore(store.db)
         self._accounts = AccountDesk(

@@ -20,7 +20,16 @@ from app.server.shared_tickets import SharedTickets
 from app.server.store import ChatStore
 from app.shared import logs
 from app.shared.limits import Clock
-from app.shared.protocol import ErrorCode, RoomAdded, RoomRemoved, RoomUpdated, ServerEvent
+from app.shared.protocol import (
+    ErrorCode,
+    NodeAddress,
+    RoomAdded,
+    RoomRemoved,
+    RoomUpdated,
+    ServerEvent,
+    encode,
+    fitted_nodes,
+)
 
 if TYPE_CHECKING:
     from app.server.directory import RoomDirectory
@@ -29,6 +38,9 @@ if TYPE_CHECKING:
 
 # What a notice is about: a room that changed or was deleted (its id), a node (its name).
 ROOM, DELETE, NODE = "room", "delete", "node"
+# Hosts a node may listen on that no client can connect to: such a node is advertised with
+# host "" (the host the client reached), right for nodes on one machine (`--workers`).
+ANY_HOSTS = frozenset({"", "0.0.0.0", "::", "*"})
 
 
 def default_node_name(config: ServerConfig) -> str:
@@ -76,6 +88,7 @@ class Node(QObject):
         self.bus.notice_received.connect(self._on_bus_notice_received)
         self.bus.reconnected.connect(self._on_bus_reconnected)
         self._directory: RoomDirectory | None = None
+        self._lobby: Lobby | None = None  # told the live nodes' main ports
         self._missed = False  # notices may have been missed: read every room again
         self.placement: Placement | None = None  # made by attach()
         self._timer = QTimer(self)
@@ -105,6 +118,7 @@ class Node(QObject):
     def attach(self, directory: RoomDirectory, lobby: Lobby) -> None:
         """Record this node's rooms as they open and change; show the others' in `lobby`."""
         self._directory = directory
+        self._lobby = lobby
         directory.elsewhere = self.remote
         directory.shared_tickets = self.tickets.take
         directory.shared_revoke = self.tickets.revoke
@@ -134,6 +148,7 @@ class Node(QObject):
         self.remote.resynchronise()
         self.bus.publish(NODE, self.name)
         self._timer.start()
+        self.tell_nodes()
         self.nodes_changed.emit()
 
     @Slot()
@@ -157,6 +172,7 @@ class Node(QObject):
                 self._take_over()
                 self.remote.resynchronise()
             self.tickets.prune()
+            self.tell_nodes()
         except NodeNameInUseError as taken:
             logs.server.error("node %r: %s", self.name, taken)
         except DatabaseError as failure:
@@ -208,9 +224,29 @@ class Node(QObject):
             elif notice.kind == NODE:  # one came or left: a leaver's rooms want a node
                 self._take_over()
                 self.remote.resynchronise()
+                self.tell_nodes()
                 self.nodes_changed.emit()
         except DatabaseError as failure:
             logs.db.warning("node %r: notice %s not followed: %s", self.name, notice, failure)
+
+    def tell_nodes(self) -> None:
+        """Give the lobby the live nodes' main ports (as `nodes`, for logins), and send them
+        to every logged-in session when they changed: where to sign in again if this node
+        stops. Raises `DatabaseError`."""
+        lobby = self._lobby
+        if lobby is None:
+            return
+        live = self.registry.live_nodes(self._wall_clock())
+        addresses = [
+            NodeAddress(node.port, "" if node.host in ANY_HOSTS else node.host)
+            for node in live
+            if node.port > 0  # a node still opening its main port
+        ]
+        event = fitted_nodes(addresses)
+        frame = encode(event)
+        if frame != lobby.nodes_frame:
+            lobby.nodes_frame = frame
+            lobby.announce(event)
 
     def _delete(self, room_id: int) -> None:
         """Another node's lobby deleted a room (recorded already): close it if it is here."""
@@ -226,6 +262,7 @@ class Node(QObject):
     def stop(self) -> None:
         """Leave cleanly: the row goes, and the other nodes are told."""
         self._timer.stop()
+        self._lobby = None
         if self._directory is not None:
             # Sessions still closing after this must not reopen the closed store for us.
             directory, self._directory = self._directory, None

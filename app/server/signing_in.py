@@ -53,6 +53,7 @@ class SigningIn:
     _wall_clock: Clock
     presence: PresenceBoard
     online: dict[str, Session]
+    nodes_frame: bytes
     user_logged_in: SignalInstance
     _after_hashing: Callable[[Session, RequestId, Callable[[Any], None]], Callable[[Any], None]]
 
@@ -102,8 +103,8 @@ class SigningIn:
                     name, rooms, more, request_id, operator, unread, resume_token
                 ),
             )
-            # One write for who is online and one for what waited, not one per frame.
-            for data in (self.presence.frames_except(key), b"".join(waiting)):
+            # One write each for the nodes, who is online and what waited, not one per frame.
+            for data in (self.nodes_frame, self.presence.frames_except(key), b"".join(waiting)):
                 if data:
                     connection.send_bytes(data)
             self.presence.set(key, name, ONLINE, None)

@@ -73,3 +73,16 @@ def test_with_the_lobby_gone_too_it_leaves_it_to_signing_in_again(qtbot, chat) -
     qtbot.waitUntil(lambda: asked == [1], timeout=5_000)
     assert not returning.active
     assert chat.banner_label.text().startswith("The connection to the server was lost.")
+
+
+def test_signed_in_again_it_asks_at_once_and_again_while_the_room_moves(qtbot, chat) -> None:
+    asked: list[int] = []
+    returning = _returning(chat, asked)
+    returning.again()  # the lobby and the room's node died together; signed in elsewhere
+    assert asked == [1] and returning.active
+    assert returning.refused(ErrorReply(ErrorCode.NO_SUCH_ROOM, "", 1))  # not reopened yet
+    qtbot.waitUntil(lambda: asked == [1, 1], timeout=5_000)
+    chat.unreachable.emit(ClientFailure.CONNECTION_REFUSED)  # a ticket to the dead node
+    qtbot.waitUntil(lambda: asked == [1, 1, 1], timeout=5_000)
+    chat.entered_room.emit()
+    assert not returning.active and returning.delays == [1, 2]

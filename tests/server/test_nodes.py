@@ -9,6 +9,7 @@ import pytest
 
 from app.server.node_registry import NodeNameInUseError
 from app.server.server import ChatServer
+from tests.conftest import PASSWORD
 from tests.db_access import connection, query_db
 from tests.wire_client import WireClient
 
@@ -186,3 +187,43 @@ def test_a_room_of_one_node_is_deleted_from_the_lobby_of_another(node, node_clie
     qtbot.waitUntil(lambda: room_id not in b.directory.rooms)
     assert bob_on_b.expect("room_removed")["room_id"] == room_id
     inside.close()
+
+
+def test_a_login_learns_every_live_nodes_main_port_and_hears_of_a_node_that_comes_and_goes(
+    node, node_client, qtbot
+) -> None:
+    a = node("a", host="0.0.0.0")  # no client connects to that: the host the client reached
+    alice = node_client(a, "alice")
+    assert alice.expect("nodes")["nodes"] == [{"port": a.port}]
+    b = node("b", advertise_host="127.0.0.2")
+    assert alice.expect("nodes")["nodes"] == [
+        {"port": a.port},
+        {"host": "127.0.0.2", "port": b.port},
+    ]
+    bob = node_client(b, "bob")
+    assert bob.expect("nodes")["nodes"] == [{"port": a.port}, {"host": "127.0.0.2", "port": b.port}]
+    b.shutdown()
+    assert alice.expect("nodes")["nodes"] == [{"port": a.port}]
+    a.node.renew()  # nothing changed: nothing sent
+    alice.send(type="ping")
+    alice.expect("pong")
+    assert "nodes" not in alice.types()
+
+
+def test_a_token_given_by_one_node_resumes_at_another(node, qtbot) -> None:
+    a, b = node("a"), node("b")
+    alice = WireClient(qtbot, a.port)
+    alice.expect("welcome")
+    alice.request("register", "registered", name="alice", password=PASSWORD)
+    token = alice.request("login", "logged_in", name="alice", password=PASSWORD)["resume_token"]
+    alice.close()
+    again = WireClient(qtbot, b.port)
+    again.expect("welcome")
+    resumed = again.request("resume", "logged_in", token=token)
+    assert resumed["name"] == "alice" and resumed["resume_token"] != token
+    here = "127.0.0.1"
+    assert again.expect("nodes")["nodes"] == [
+        {"host": here, "port": a.port},
+        {"host": here, "port": b.port},
+    ]
+    again.close()

@@ -206,3 +206,16 @@ def test_bad_tokens_from_one_address_are_throttled(
     assert [resume(server, qtbot, wrong)["code"] for _ in range(3)] == ["bad_credentials"] * 3
     throttled = resume(server, qtbot, token)  # the right one too, for a while
     assert throttled["code"] == "rate_limited" and throttled["retry_after"] > 0
+
+
+def test_only_a_server_of_nodes_lists_its_nodes_after_logged_in(
+    make_server: Callable[..., ChatServer], qtbot: QtBot, db_engine: str
+) -> None:
+    server = make_server()
+    client, _ = fresh_token(server, qtbot)
+    client.send(type="ping")
+    client.expect("pong")  # after whatever followed logged_in
+    listed = [m["nodes"] for m in client.inbox if m.get("type") == "nodes"]
+    here = {"host": "127.0.0.1", "port": server.port}
+    assert listed == ([[here]] if db_engine == "postgresql" else [])  # SQLite: one server
+    client.close()

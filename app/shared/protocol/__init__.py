@@ -127,6 +127,7 @@ from app.shared.protocol.moderation import (
     Unmute,
     fitted_roles,
 )
+from app.shared.protocol.nodes import NodeAddress, NodeList, fitted_nodes
 from app.shared.protocol.people import (
     Blocked,
     DirectMessage,
@@ -278,6 +279,8 @@ __all__ = [
     "Mute",
     "MuteEntry",
     "MuteState",
+    "NodeAddress",
+    "NodeList",
     "Ok",
     "Ping",
     "Pong",
@@ -339,6 +342,7 @@ __all__ = [
     "fitted_entered",
     "fitted_history",
     "fitted_mutes",
+    "fitted_nodes",
     "fitted_page",
     "fitted_results",
     "fitted_roles",

@@ -43,6 +43,7 @@ from app.shared.protocol.moderation import (
     member_roles,
     mute_entries,
 )
+from app.shared.protocol.nodes import NodeList
 from app.shared.protocol.people import (
     Blocked,
     DirectMessage,
@@ -527,6 +528,7 @@ ServerEvent = (
     | UploadReady
     | DownloadChunk
     | DownloadEnd
+    | NodeList
 )
 _EVENT_CLASSES: tuple[type[Any], ...] = (
     Welcome,
@@ -566,6 +568,7 @@ _EVENT_CLASSES: tuple[type[Any], ...] = (
     UploadReady,
     DownloadChunk,
     DownloadEnd,
+    NodeList,
 )
 _PARSERS: dict[str, Callable[[_Reader], ServerEvent]] = {
     cls.TYPE: cls.from_wire for cls in _EVENT_CLASSES
