@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from app.server.attachment_store import AttachmentStore
-from app.server.database import DatabaseError
-from app.server.store import ChatStore
+from app.server.database import Database, DatabaseError
+from app.server.store import messages_before
 from app.shared import logs
 from app.shared.protocol import (
     ChatMessage,
@@ -18,27 +18,35 @@ from app.shared.protocol import (
 
 
 def history_page(
-    store: ChatStore,
-    room_id: int,
-    request: RoomHistory,
-    attachments: AttachmentStore | None = None,
+    db: Database, room_id: int, request: RoomHistory, attachments: bool = False
 ) -> ServerEvent:
-    """The `history` page `request` asks for (one more row is read to learn whether older
-    ones exist), with the messages' attachments, or the error frame when the database
-    cannot answer now."""
+    """The `history` page `request` asks for, read on `db` (one more row is read to learn
+    whether older ones exist), with the messages' attachments when the server keeps files,
+    or the error frame when the database cannot answer now. Any thread may call it with a
+    `Database` that thread opened (see `history_reader`)."""
     try:
-        rows = store.messages_before(room_id, request.before, request.limit + 1)
+        rows = messages_before(db, room_id, request.before, request.limit + 1)
         newest_first = [ChatMessage(*row) for row in rows[: request.limit]]
-        if attachments is not None:
-            newest_first = attachments.with_attachments(room_id, newest_first)
+        if attachments:  # its statements only read: one for the call costs nothing
+            newest_first = AttachmentStore(db).with_attachments(room_id, newest_first)
     except DatabaseError as failure:
-        if failure.transient:
-            busy = ProtocolError(
-                ErrorCode.SERVER_BUSY, "the history cannot be read now; try again", request.id, 1.0
-            )
-            return error_reply(busy)
-        logs.db.error("room %d: history not read: %s", room_id, failure)
-        problem = ProtocolError(ErrorCode.INTERNAL_ERROR, "the history was not read", request.id)
-        return error_reply(problem)
+        return history_failed(room_id, request, failure)
     more = len(rows) > request.limit
     return fitted_history(newest_first, more, request.id)
+
+
+def history_failed(room_id: int, request: RoomHistory, failure: DatabaseError) -> ServerEvent:
+    """The error frame for a page the database could not give: `server_busy` (try again
+    in a second) when the failure may pass, else `internal_error`, logged."""
+    if failure.transient:
+        return history_busy(request)
+    logs.db.error("room %d: history not read: %s", room_id, failure)
+    problem = ProtocolError(ErrorCode.INTERNAL_ERROR, "the history was not read", request.id)
+    return error_reply(problem)
+
+
+def history_busy(request: RoomHistory) -> ServerEvent:
+    busy = ProtocolError(
+        ErrorCode.SERVER_BUSY, "the history cannot be read now; try again", request.id, 1.0
+    )
+    return error_reply(busy)
