@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
 from app.server.database import Database, DatabaseError, Step
-from app.server.room_history import history_failed, history_page
+from app.server.room_history import history_failed, history_frame
 from app.server.search_worker import shares_connections
 from app.shared import logs
-from app.shared.protocol import ErrorCode, ProtocolError, RoomHistory, ServerEvent, error_reply
+from app.shared.protocol import ErrorCode, ProtocolError, RoomHistory, encode, error_reply
 
 # Pages waiting or being read at once, for the whole server. Each room connection has at
 # most one (it is not read meanwhile), so this bounds only a crowd; past it, server_busy.
@@ -37,8 +37,8 @@ class HistoryReader(QObject):
     outside any transaction and are finished before the next, so each page sees everything
     committed before it is read: SQLite's WAL lets it read while the event loop's
     connection writes, and on PostgreSQL it is a second session (read committed). The
-    frame (the page fitted under the line limit, or its error) goes to the job's callback
-    on the thread that owns this object, through `_finished`.
+    frame (the page fitted under the line limit, or its error), encoded there too, goes to
+    the job's callback on the thread that owns this object, through `_finished`.
 
     At most `capacity` jobs are pending at once: callers ask `accepts()` first. With
     `inline` (capacity 0, or an in-memory database a second connection would not see) a
@@ -59,7 +59,7 @@ class HistoryReader(QObject):
         self._migrations = migrations
         self.capacity = capacity
         self.inline = capacity == 0 or not shares_connections(db.target)
-        self._callbacks: dict[int, Callable[[ServerEvent], None]] = {}
+        self._callbacks: dict[int, Callable[[bytes], object]] = {}
         self._job_ids = itertools.count(1)
         self._pool: QThreadPool | None = None  # made at the first page
         self._reader: Database | None = None  # opened and used only on the pool's thread
@@ -73,7 +73,7 @@ class HistoryReader(QObject):
     def accepts(self) -> bool:
         return self.inline or self.pending < self.capacity
 
-    def submit(self, job: PageJob, callback: Callable[[ServerEvent], None]) -> None:
+    def submit(self, job: PageJob, callback: Callable[[bytes], object]) -> None:
         """Read `job`; `callback` gets its frame on this object's thread (at once, inline)."""
         if self.inline:
             callback(self._run(self._db, job))
@@ -86,7 +86,7 @@ class HistoryReader(QObject):
             self._pool.setExpiryTimeout(-1)  # one thread for good: it holds the connection
         self._pool.start(lambda: self._finished.emit(number, self._on_pool_thread(job)))
 
-    def _on_pool_thread(self, job: PageJob) -> ServerEvent:
+    def _on_pool_thread(self, job: PageJob) -> bytes:
         try:
             if self._reader is None:
                 # The schema is the server's already: opening migrates nothing.
@@ -95,20 +95,21 @@ class HistoryReader(QObject):
             if self._reader_thread != threading.get_ident():  # Qt would fail obscurely
                 raise DatabaseError("the history connection moved to another thread")
         except DatabaseError as failure:
-            return history_failed(job.room_id, job.request, failure)
+            return encode(history_failed(job.room_id, job.request, failure))
         return self._run(self._reader, job)
 
     @staticmethod
-    def _run(db: Database, job: PageJob) -> ServerEvent:
+    def _run(db: Database, job: PageJob) -> bytes:
         try:
-            return history_page(db, job.room_id, job.request, job.attachments)
+            return history_frame(db, job.room_id, job.request, job.attachments)
         except Exception:  # a bug in a page must not kill the pool's thread
             logs.db.exception("room %d: history page failed", job.room_id)
             text = "the history was not read"
-            return error_reply(ProtocolError(ErrorCode.INTERNAL_ERROR, text, job.request.id))
+            problem = ProtocolError(ErrorCode.INTERNAL_ERROR, text, job.request.id)
+            return encode(error_reply(problem))
 
     @Slot(int, object)
-    def _on_finished(self, number: int, page: ServerEvent) -> None:
+    def _on_finished(self, number: int, page: bytes) -> None:
         callback = self._callbacks.pop(number, None)
         if callback is None:
             return

@@ -11,7 +11,7 @@ from app.server.room_conversation import RoomConversation
 from app.server.room_effects import Effect
 from app.server.room_history import history_busy
 from app.shared import logs
-from app.shared.protocol import ErrorCode, RoomHistory, ServerEvent
+from app.shared.protocol import ErrorCode, RoomHistory
 
 Feed = Callable[[Connection, list[ParsedItem]], None]
 
@@ -72,18 +72,18 @@ class HistoryPages:
             return
         job = PageJob(self._room_id, request, self._attachments)
         if self._reader.inline:
-            self._reader.submit(job, connection.send)
+            self._reader.submit(job, connection.send_bytes)
             return
         self._waiting[connection] = []
         connection.pause_reading()
         self._reader.submit(job, lambda page: self._answered(connection, page))
 
-    def _answered(self, connection: Connection, page: ServerEvent) -> None:
+    def _answered(self, connection: Connection, page: bytes) -> None:
         rest = self._waiting.pop(connection, None)
         if rest is None or not connection.is_open or self._core.closed:
             return  # gone meanwhile: nobody to answer
         try:
-            connection.send(page)
+            connection.send_bytes(page)
             self._resume_reading(connection)
             if rest:
                 self.then(connection, rest)

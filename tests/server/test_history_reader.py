@@ -4,6 +4,7 @@ what was delivered is in the page, and a page for a member who has gone is dropp
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterator
 
@@ -12,9 +13,10 @@ from pytestqt.qtbot import QtBot
 
 from app.server import history_reader
 from app.server.history_reader import HistoryReader, PageJob
+from app.server.room_history import history_frame, history_page
 from app.server.server import ChatServer
 from app.server.store import MIGRATIONS, ChatStore
-from app.shared.protocol import RoomHistory, ServerEvent
+from app.shared.protocol import RoomHistory, encode
 from tests.server.test_rooms import create, enter, join
 from tests.server.test_search import say_all
 from tests.wire_client import WireClient
@@ -41,7 +43,7 @@ class Gate:
 @pytest.fixture
 def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
     held = Gate()
-    real = history_reader.history_page
+    real = history_reader.history_frame
 
     def gated(*args: object, **kwargs: object) -> object:
         held.threads.append(threading.get_ident())
@@ -49,7 +51,7 @@ def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
         held.opened.wait(10)
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(history_reader, "history_page", gated)
+    monkeypatch.setattr(history_reader, "history_frame", gated)
     yield held
     held.open()  # never leave the pool's thread waiting
 
@@ -120,7 +122,7 @@ def test_the_reader_uses_a_connection_and_thread_of_its_own(
         room, _ = store.open_room("r", "alice", 1, 2, None)
         store.add_messages(room, "alice", TS, [(1, "old"), (2, "new")])
         reader = HistoryReader(store.db, MIGRATIONS, capacity=1)
-        pages: list[ServerEvent] = []
+        pages: list[bytes] = []
         reader.submit(PageJob(room, RoomHistory(None, 1, "x"), False), pages.append)
         assert not reader.accepts()  # one pending is all it takes
         gate.open()
@@ -129,5 +131,24 @@ def test_the_reader_uses_a_connection_and_thread_of_its_own(
         reader.close()
     finally:
         store.close()
-    (page,) = pages
-    assert [m.text for m in page.messages] == ["new"] and page.more  # type: ignore[attr-defined]
+    (page,) = [json.loads(frame) for frame in pages]  # encoded on the reader's thread
+    assert page["type"] == "history" and page["more"] is True
+    assert [m["text"] for m in page["messages"]] == ["new"]
+
+
+def test_the_encoded_page_is_the_page_fitted_under_the_line_limit(db_path: str) -> None:
+    store = ChatStore(db_path)
+    try:
+        room, _ = store.open_room("r", "alice", 1, 2, None)
+        sizes = [1, 900, 1_300, 1_310, 1_320, 2_000, 4_000]
+        seq = 0
+        for size in sizes:  # a run of each size: some pages fit whole, some only in part
+            store.add_messages(room, "alice", TS, [(seq + n, "é" * size) for n in range(1, 61)])
+            seq += 60
+        for before in range(1, seq + 2, 7):
+            for limit in (1, 50, 100):
+                request = RoomHistory(before, limit, "h")
+                page = history_page(store.db, room, request, True)
+                assert history_frame(store.db, room, request, True) == encode(page)
+    finally:
+        store.close()
