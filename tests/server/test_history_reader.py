@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from app.server import history_reader
+from app.server.hashing import PasswordHasher
 from app.server.history_reader import HistoryReader, PageJob
 from app.server.room_history import history_frame, history_page
 from app.server.server import ChatServer
@@ -152,3 +154,33 @@ def test_the_encoded_page_is_the_page_fitted_under_the_line_limit(db_path: str) 
                 assert history_frame(store.db, room, request, True) == encode(page)
     finally:
         store.close()
+
+
+def test_pages_and_a_password_being_hashed_keep_the_order_of_requests(
+    login: Login, connect: Connect, gate: Gate, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hashed: list[str] = []
+    real_hash = PasswordHasher.hash
+
+    def recorded(self: PasswordHasher, password: str, *args: Any, **kwargs: Any) -> None:
+        hashed.append(password)
+        real_hash(self, password, *args, **kwargs)
+
+    member, _ = two_members(login, connect)  # the room's owner may set its password
+    monkeypatch.setattr(PasswordHasher, "hash", recorded)  # what is hashed from now on
+    frames = [
+        {"type": "history", "id": "h1"},
+        {"type": "room_settings", "password": "hunter22", "id": "s"},
+        {"type": "history", "limit": 1, "id": "h2"},
+        {"type": "room_settings", "password": None, "id": "t"},
+        {"type": "ping", "id": "p"},
+    ]
+    member.send_raw(b"".join(json.dumps(frame).encode() + b"\n" for frame in frames))
+    qtbot.waitUntil(lambda: gate.waiting == 1)
+    assert hashed == []  # the password waits behind the page being read
+    gate.open()
+    member.wait_until(lambda: "pong" in member.types())
+    assert hashed == ["hunter22"]
+    answered = [(m["type"], m["id"]) for m in member.inbox if "id" in m]
+    assert answered == [("history", "h1"), ("ok", "s"), ("history", "h2"), ("ok", "t"),
+                        ("pong", "p")]  # fmt: skip
