@@ -322,6 +322,9 @@ class Room(QObject):
 
     def _on_connection_requests(self, connection: Connection, items: list[ParsedItem]) -> None:
         try:
+            if self._pages.hold_back(connection, items):  # read meanwhile (back-pressure let go)
+                connection.pause_reading()  # until its page is sent: behind it, in order
+                return
             self._passwords.received(connection, items)
         except Exception:  # nothing a client sends may raise out of a slot
             logs.server.exception("room %d: request from %s failed", self.info.id, connection.peer)

@@ -184,3 +184,22 @@ def test_pages_and_a_password_being_hashed_keep_the_order_of_requests(
     answered = [(m["type"], m["id"]) for m in member.inbox if "id" in m]
     assert answered == [("history", "h1"), ("ok", "s"), ("history", "h2"), ("ok", "t"),
                         ("pong", "p")]  # fmt: skip
+
+
+def test_what_arrives_while_a_page_is_read_waits_behind_it(
+    login: Login, connect: Connect, gate: Gate, qtbot: QtBot, server: ChatServer
+) -> None:
+    member, _ = two_members(login, connect)
+    room = next(iter(server.directory.rooms.values()))
+    connection = room.members["alice"].connection
+    member.send(type="history", id="h")
+    qtbot.waitUntil(lambda: gate.waiting == 1)
+    assert connection.paused
+    connection.resume_reading()  # as back-pressure does when it lets its senders go
+    member.send(type="ping", id="p")
+    waiting = room._pages._waiting  # where the ping waits (private: no caller needs it)
+    qtbot.waitUntil(lambda: "pong" in member.types() or bool(waiting.get(connection)))
+    assert connection.paused  # not read again until the page is sent
+    gate.open()
+    member.wait_until(lambda: "pong" in member.types())
+    assert member.types().index("history") < member.types().index("pong")
