@@ -18,10 +18,11 @@ from app.server.database import DatabaseError
 from app.server.file_service import FileService
 from app.server.hashing import PasswordHasher
 from app.server.history_eraser import HistoryEraser
+from app.server.history_reader import MAX_PENDING_PAGES, HistoryReader
 from app.server.read_marker_store import ReadMarkerStore
 from app.server.room import HISTORY_LENGTH, Room, RoomInfo
 from app.server.seats import Holder
-from app.server.store import ChatStore, StoredRoom
+from app.server.store import MIGRATIONS, ChatStore, StoredRoom
 from app.server.tls import make_listener
 from app.shared import logs
 from app.shared.limits import Clock
@@ -81,6 +82,8 @@ class RoomDirectory(QObject):
         self.files = FileService(config, store.db, clock, self)  # every room's attachments
         # A deleted room's messages, in batches; then its attachments and their files.
         self._eraser = HistoryEraser(store, self, self.files.forget_room)
+        # Every room's `history` pages, on a thread and connection of their own.
+        self.history_reader = HistoryReader(store.db, MIGRATIONS, MAX_PENDING_PAGES, self)
         # Set by a node of a PostgreSQL-backed server (nodes.py): the other nodes' rooms,
         # how a ticket one of their lobbies issued is taken, and the host its rooms show.
         self.elsewhere: RemoteRooms | None = None
@@ -236,6 +239,7 @@ class RoomDirectory(QObject):
             self._wall_clock,
             self.files,
             self._hasher,
+            self.history_reader,
         )
         room.set_name_check(self.check_name_free)
         if self.advertise_host:
@@ -368,4 +372,5 @@ class RoomDirectory(QObject):
         for room_id, room in list(self.rooms.items()):
             self.close_room(room_id, code, text, record=not room.info.persistent)
         self._eraser.finish()
+        self.history_reader.close()  # before the store: its thread has a connection of its own
         self.files.close()

@@ -98,6 +98,10 @@ class BackPressure(QObject):
             self._held.append(connection)
             connection.pause_reading()
 
+    def holds(self, connection: Readable) -> bool:
+        """True while `connection` is paused by me (only I may read it again)."""
+        return self.paused and connection in self._held
+
     def stop(self) -> None:
         self.paused = False
         self._held = []

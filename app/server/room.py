@@ -18,6 +18,7 @@ from app.server.database import DatabaseError
 from app.server.file_service import FileService
 from app.server.hashing import PasswordHasher
 from app.server.held_markers import HeldMarkers, with_markers
+from app.server.history_reader import HistoryReader
 from app.server.message_log import Batches, CommitGroup, MessageLog
 from app.server.moderation import Act, DeletedMessage, ModerationLimits, Modes, RoomRules
 from app.server.moderation_store import ModerationStore
@@ -42,11 +43,11 @@ from app.server.room_effects import (
     Wake,
 )
 from app.server.room_files import RoomFiles
-from app.server.room_history import history_page
 from app.server.room_markers import RoomMarkers
+from app.server.room_pages import HistoryPages
 from app.server.room_password import PasswordChanges
 from app.server.seats import Holder, Seats
-from app.server.store import ChatStore
+from app.server.store import MIGRATIONS, ChatStore
 from app.shared import logs
 from app.shared.limits import Clock
 from app.shared.names import login_key
@@ -107,6 +108,7 @@ class Room(QObject):
         wall_clock: Clock = time.time,
         files: FileService | None = None,
         hasher: PasswordHasher | None = None,
+        reader: HistoryReader | None = None,
     ) -> None:
         super().__init__(parent)
         self.port = listener.serverPort()
@@ -141,11 +143,20 @@ class Room(QObject):
         )
         self._core.max_capacity = config.max_room_capacity
         self.members: dict[str, Member[Connection]] = self._core.members  # the core's own
-        self._passwords = PasswordChanges(self._core, hasher, self._carry_out)
+        # `history` pages come from the reader's thread (the directory's); without one, as
+        # in tests that make a lone room, they are read here at once.
+        reader = reader or HistoryReader(store.db, MIGRATIONS, 0, self)
+        self._pages = HistoryPages(
+            info.id, self._core, reader, files is not None, self._carry_out, self._resume_reading
+        )
+        self._passwords = PasswordChanges(
+            self._core, hasher, self._carry_out, self._pages.feed, self._pages.hold_back
+        )
+        self._pages.then = self._passwords.received  # what waited behind a page
         self._expiry = QTimer(self)  # drops tickets as they expire, freeing their seats
         self._expiry.setSingleShot(True)
         self._expiry.timeout.connect(self._on_expiry_timeout)
-        self._store = store  # what `history` requests read
+        self._store = store
         self._log = MessageLog(
             info.id,
             store,
@@ -314,6 +325,9 @@ class Room(QObject):
 
     def _on_connection_requests(self, connection: Connection, items: list[ParsedItem]) -> None:
         try:
+            if self._pages.hold_back(connection, items):  # read meanwhile (back-pressure let go)
+                connection.pause_reading()  # until its page is sent: behind it, in order
+                return
             self._passwords.received(connection, items)
         except Exception:  # nothing a client sends may raise out of a slot
             logs.server.exception("room %d: request from %s failed", self.info.id, connection.peer)
@@ -325,6 +339,7 @@ class Room(QObject):
         if not isinstance(connection, Connection):
             return
         self._senders.pop(connection, None)
+        self._pages.forget(connection)  # a page being read for it goes nowhere
         try:
             if self._files is not None:
                 self._files.connection_closed(connection)
@@ -355,9 +370,7 @@ class Room(QObject):
             if isinstance(effect, Send):
                 effect.connection.send(effect.event)
             elif isinstance(effect, ReadHistory):
-                attachments = None if self._service is None else self._service.attachments
-                page = history_page(self._store, self.info.id, effect.request, attachments)
-                effect.connection.send(page)
+                self._pages.read(effect.connection, effect.request)
             elif isinstance(effect, Broadcast):
                 self._send_all(QByteArray(encode(effect.event)))
             elif isinstance(effect, Close):
@@ -480,6 +493,11 @@ class Room(QObject):
         except Exception:  # a slot must not raise
             logs.server.exception("room %d: relaying read markers failed", self.info.id)
 
+    def _resume_reading(self, connection: Connection) -> None:
+        """Read `connection` again after its page, unless back-pressure holds it."""
+        if not self._pressure.holds(connection):
+            connection.resume_reading()
+
     def _send_all(self, data: QByteArray) -> None:
         """One buffer to every member: the per-delivery hot path, so a call each and no more."""
         if self._held.waiting:
@@ -541,6 +559,7 @@ class Room(QObject):
         self._listener.close()
         self._expiry.stop()
         self._log.close()
+        self._pages.close()
         if self._files is not None:
             self._files.close()
         self._carry_out(effects)

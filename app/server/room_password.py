@@ -30,19 +30,27 @@ class PasswordChanges:
         core: RoomConversation[Connection],
         hasher: PasswordHasher | None,
         carry_out: Callable[[list[Effect[Connection]]], None],
+        feed: Callable[[Connection, list[ParsedItem]], None] | None = None,
+        hold_back: Callable[[Connection, list[ParsedItem]], bool] | None = None,
     ) -> None:
         self._core = core
         self._hasher = hasher
         self._carry_out = carry_out
+        # How the other requests are answered (the room's `HistoryPages.feed`).
+        self._feed = feed or (lambda connection, items: carry_out(core.received(connection, items)))
+        # True when `feed` left the connection waiting for a page: then these wait too.
+        self._hold_back = hold_back or (lambda connection, items: False)
 
     def received(self, connection: Connection, items: list[ParsedItem]) -> None:
         at = next((n for n, item in enumerate(items) if _sets_password(item)), None)
         member = self._core.member_at(connection)
         if at is None or self._hasher is None or member is None:
-            self._carry_out(self._core.received(connection, items))
+            self._feed(connection, items)
             return
         if at:
-            self._carry_out(self._core.received(connection, items[:at]))
+            self._feed(connection, items[:at])
+            if self._hold_back(connection, items[at:]):
+                return
         request, rest = items[at], items[at + 1 :]
         assert isinstance(request, RoomSettings) and request.password is not None
         member = self._core.member_at(connection)

@@ -206,6 +206,30 @@ class StoredRoom:
     created_at: str
 
 
+def messages_before(
+    db: Database, room_id: int, before: int | None, limit: int
+) -> list[tuple[int, str, str, str]]:
+    """Up to `limit` of the room's messages older than seq `before` (None: the newest)
+    as `(seq, sender, text, ts)`, newest first; by the (room_id, seq) key, no OFFSET.
+    A function of `db`, so that the history reader's own connection can run it too."""
+    if before is None:
+        rows = db.rows(
+            "SELECT seq, sender, text, ts FROM messages WHERE room_id = :id "
+            "ORDER BY seq DESC LIMIT :limit",
+            id=room_id,
+            limit=limit,
+        )
+    else:
+        rows = db.rows(
+            "SELECT seq, sender, text, ts FROM messages WHERE room_id = :id "
+            "AND seq < :before ORDER BY seq DESC LIMIT :limit",
+            id=room_id,
+            before=before,
+            limit=limit,
+        )
+    return [(int(seq), str(sender), str(text), str(ts)) for seq, sender, text, ts in rows]
+
+
 class ChatStore:
     """The server's persistent state, over one `Database` (`db` is a `--db` value).
 
@@ -484,23 +508,8 @@ class ChatStore:
         self, room_id: int, before: int | None, limit: int
     ) -> list[tuple[int, str, str, str]]:
         """Up to `limit` of the room's messages older than seq `before` (None: the newest)
-        as `(seq, sender, text, ts)`, newest first; by the (room_id, seq) key, no OFFSET."""
-        if before is None:
-            rows = self.db.rows(
-                "SELECT seq, sender, text, ts FROM messages WHERE room_id = :id "
-                "ORDER BY seq DESC LIMIT :limit",
-                id=room_id,
-                limit=limit,
-            )
-        else:
-            rows = self.db.rows(
-                "SELECT seq, sender, text, ts FROM messages WHERE room_id = :id "
-                "AND seq < :before ORDER BY seq DESC LIMIT :limit",
-                id=room_id,
-                before=before,
-                limit=limit,
-            )
-        return [(int(seq), str(sender), str(text), str(ts)) for seq, sender, text, ts in rows]
+        as `(seq, sender, text, ts)`, newest first (see `messages_before`)."""
+        return messages_before(self.db, room_id, before, limit)
 
     def room_ids(self) -> list[int]:
         """Every room the database has recorded, open or closed."""
