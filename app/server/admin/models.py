@@ -3,13 +3,12 @@ signals (queued from the core thread); they never read a core object."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QAbstractListModel,
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QObject,
@@ -18,6 +17,7 @@ from PySide6.QtCore import (
     Slot,
 )
 
+from app.server.admin.row_table import RIGHT, RowTable
 from app.server.admin.snapshots import RoomState
 from app.shared.timefmt import from_iso
 
@@ -58,7 +58,7 @@ def local_time(iso: str) -> str:
     return from_iso(iso).astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
-class RoomsModel(QAbstractTableModel):
+class RoomsModel(RowTable[RoomState, Column]):
     """One row per open room, in opening order: `follow(core)` feeds it, `reset` sets it
     to a snapshot. It is also the window's copy of the rooms (`room(id)`). On PostgreSQL
     the rooms of the other nodes are rows too (not `here`: only listed, never acted on).
@@ -67,9 +67,7 @@ class RoomsModel(QAbstractTableModel):
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._headers = _headers()
-        self._rows: list[RoomState] = []
+        super().__init__(Column, _headers(), parent)
 
     def follow(self, core: CoreBridge) -> None:
         """Take every room change from `core` (Qt queues them to this model's thread)."""
@@ -77,41 +75,11 @@ class RoomsModel(QAbstractTableModel):
         core.room_updated.connect(self._on_core_room_updated)
         core.room_removed.connect(self._on_core_room_removed)
 
-    def reset(self, rooms: Iterable[RoomState]) -> None:
-        self.beginResetModel()
-        self._rows = list(rooms)
-        self.endResetModel()
-
     def room(self, room_id: int | None) -> RoomState | None:
         position = self.row_of(room_id) if room_id is not None else -1
         return self._rows[position] if position >= 0 else None
 
-    def rowCount(self, parent: ModelIndex | None = None) -> int:
-        if parent is not None and parent.isValid():
-            return 0
-        return len(self._rows)
-
-    def columnCount(self, parent: ModelIndex | None = None) -> int:
-        if parent is not None and parent.isValid():
-            return 0
-        return len(Column)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if 0 <= section < len(Column):
-            return self._headers[Column(section)]
-        return None
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        if not 0 <= index.column() < len(Column):
-            return None
-        row = self._rows[index.row()]
-        column = Column(index.column())
+    def cell(self, row: RoomState, column: Column, role: int) -> object:
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
         if role == SORT_ROLE:
@@ -121,7 +89,7 @@ class RoomsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column == Column.OPENED:
             return row.created_at
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.PORT, Column.MEMBERS):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT
         return None
 
     def _display(self, row: RoomState, column: Column) -> str:
@@ -178,7 +146,7 @@ class RoomsModel(QAbstractTableModel):
         if position < 0:
             return
         self._rows[position] = room
-        self.dataChanged.emit(self.index(position, 0), self.index(position, len(Column) - 1), [])
+        self.row_changed(position)
 
     @Slot(int)
     def _on_core_room_removed(self, room_id: int) -> None:

@@ -3,27 +3,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     Slot,
 )
 from PySide6.QtGui import QFont
 
+from app.server.admin.row_table import RIGHT, RowTable
 from app.server.admin.snapshots import NodeState
 
 if TYPE_CHECKING:
     from app.server.admin.bridge import CoreBridge
-
-ModelIndex = QModelIndex | QPersistentModelIndex
 
 
 class NodeColumn(IntEnum):
@@ -47,7 +42,7 @@ def _headers() -> dict[NodeColumn, str]:
     }
 
 
-class NodesModel(QAbstractTableModel):
+class NodesModel(RowTable[NodeState, NodeColumn]):
     """One row per node, by name; this server's row is marked (bold, "this node").
 
     `follow(core)` keeps it live; `reset` sets it to a snapshot's nodes. A list with the
@@ -55,47 +50,15 @@ class NodesModel(QAbstractTableModel):
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._headers = _headers()
-        self._rows: list[NodeState] = []
+        super().__init__(NodeColumn, _headers(), parent)
 
     def follow(self, core: CoreBridge) -> None:
         core.nodes_listed.connect(self._on_core_nodes_listed)
 
-    def reset(self, nodes: Iterable[NodeState]) -> None:
-        self.beginResetModel()
-        self._rows = list(nodes)
-        self.endResetModel()
-
     def nodes(self) -> list[NodeState]:
         return list(self._rows)
 
-    def rowCount(self, parent: ModelIndex | None = None) -> int:
-        if parent is not None and parent.isValid():
-            return 0
-        return len(self._rows)
-
-    def columnCount(self, parent: ModelIndex | None = None) -> int:
-        if parent is not None and parent.isValid():
-            return 0
-        return len(NodeColumn)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if 0 <= section < len(NodeColumn):
-            return self._headers[NodeColumn(section)]
-        return None
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        if not 0 <= index.column() < len(NodeColumn):
-            return None
-        row = self._rows[index.row()]
-        column = NodeColumn(index.column())
+    def cell(self, row: NodeState, column: NodeColumn, role: int) -> object:
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
         if role == Qt.ItemDataRole.FontRole and row.here:
@@ -109,7 +72,7 @@ class NodesModel(QAbstractTableModel):
             NodeColumn.ROOMS,
             NodeColumn.MEMBERS,
         ):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT
         return None
 
     def _display(self, row: NodeState, column: NodeColumn) -> str:
@@ -143,5 +106,4 @@ class NodesModel(QAbstractTableModel):
         changed = [number for number, row in enumerate(nodes) if row != self._rows[number]]
         self._rows = list(nodes)
         for number in changed:
-            last = self.index(number, len(NodeColumn) - 1)
-            self.dataChanged.emit(self.index(number, 0), last, [])
+            self.row_changed(number)
