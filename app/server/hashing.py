@@ -15,6 +15,13 @@ from app.server.hash_queue import HashQueue, Priority
 from app.shared import logs
 
 PROFILES = ("standard", "test")
+# Resume-token verifiers are 256 random bits: nobody can try 2^256 of them, so Argon2id's
+# cost buys nothing there, and at the password profile's cost a login (which hashes a new
+# token) cost two hashes and a login storm went at half speed. Argon2id still, at its
+# least cost (1 pass, 1 MiB); a hash of any cost, older tokens' too, verifies as it was made.
+TOKEN_ARGON2 = argon2.PasswordHasher(
+    time_cost=1, memory_cost=1024, parallelism=1, type=argon2.Type.ID
+)
 
 
 def make_argon2(profile: str) -> argon2.PasswordHasher:
@@ -55,6 +62,7 @@ class PasswordHasher(QObject):
         super().__init__(parent)
         self.profile = profile
         self._argon2 = make_argon2(profile)
+        self._token_argon2 = TOKEN_ARGON2
         self._dummy_hash = self._argon2.hash("not a password of anyone's")
         self._pool = QThreadPool(self)
         # Leave a core to the event loop: hashing is CPU-bound, chat must stay quick.
@@ -67,6 +75,7 @@ class PasswordHasher(QObject):
             max_pending, 2 * self._pool.maxThreadCount()
         )
         self._callbacks: dict[int, Callable[[Any], None]] = {}
+        self._untimed: set[int] = set()  # jobs left out of the cost estimate
         self._job_ids = itertools.count(1)
         self._seconds_per_job = 0.05  # a running average, for retry_after
         self._finished.connect(self._on_finished)
@@ -91,18 +100,29 @@ class PasswordHasher(QObject):
     ) -> None:
         self._submit(lambda: self._argon2.hash(password), callback, priority)
 
+    def hash_token(
+        self, verifier: str, callback: Callable[[str | None], None], priority: Priority
+    ) -> None:
+        """A resume token's verifier, at the least cost (see TOKEN_ARGON2)."""
+        self._submit(lambda: self._token_argon2.hash(verifier), callback, priority, timed=False)
+
     def verify(
         self,
         password_hash: str | None,
         password: str,
         callback: Callable[[bool | None], None],
         priority: Priority = Priority.OTHER,
+        token: bool = False,
     ) -> None:
-        """`callback(True)` for a match, False for a mismatch, None when hashing failed."""
+        """`callback(True)` for a match, False for a mismatch, None when hashing failed
+        (`token`: a resume token's verifier, whose hash says its own cost)."""
         target = password_hash or self._dummy_hash
         known = password_hash is not None
         self._submit(
-            lambda: verify_password(self._argon2, target, password) and known, callback, priority
+            lambda: verify_password(self._argon2, target, password) and known,
+            callback,
+            priority,
+            timed=not token,
         )
 
     def hash_now(self, password: str) -> str:
@@ -114,10 +134,17 @@ class PasswordHasher(QObject):
         return len(self._callbacks)
 
     def _submit(
-        self, work: Callable[[], Any], callback: Callable[[Any], None], priority: Priority
+        self,
+        work: Callable[[], Any],
+        callback: Callable[[Any], None],
+        priority: Priority,
+        timed: bool = True,
     ) -> None:
+        """Queue `work`; only `timed` jobs (at the profile's cost) count in `retry_after`."""
         job = next(self._job_ids)
         self._callbacks[job] = callback
+        if not timed:
+            self._untimed.add(job)
 
         def run() -> None:
             started = time.perf_counter()
@@ -138,7 +165,10 @@ class PasswordHasher(QObject):
     @Slot(int, object, float)
     def _on_finished(self, job: int, result: Any, seconds: float) -> None:
         self._queue.finished()
-        self._seconds_per_job += (seconds - self._seconds_per_job) * 0.2
+        if job in self._untimed:
+            self._untimed.discard(job)
+        else:
+            self._seconds_per_job += (seconds - self._seconds_per_job) * 0.2
         self._start_jobs()
         callback = self._callbacks.pop(job, None)
         if callback is not None:

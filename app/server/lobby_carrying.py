@@ -79,7 +79,9 @@ class CarryingOut:
                 self._hasher.hash(effect.secret, self._then(session, effect), effect.priority)
             elif isinstance(effect, Verify):
                 then = self._then(session, effect)
-                self._hasher.verify(effect.password_hash, effect.secret, then, effect.priority)
+                self._hasher.verify(
+                    effect.password_hash, effect.secret, then, effect.priority, effect.token
+                )
             elif isinstance(effect, AddAccount):
                 added = self._store.add_account(effect.name, effect.key, effect.password_hash)
                 self._carry_out(session, effect.then(added))

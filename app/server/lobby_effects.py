@@ -57,6 +57,7 @@ class Verify:
     then: Then
     request_id: RequestId
     priority: Priority = Priority.OTHER
+    token: bool = False  # a resume token's verifier (see hashing.TOKEN_ARGON2)
 
 
 @dataclass(frozen=True, slots=True)

@@ -97,4 +97,6 @@ class ResumeDesk:
                 StartSession(stored.user_key, account, request.id, "resumed"),
             ]
 
-        return [Verify(stored.verifier_hash, verifier, checked, request.id, Priority.LOGIN)]
+        return [
+            Verify(stored.verifier_hash, verifier, checked, request.id, Priority.LOGIN, token=True)
+        ]

@@ -110,7 +110,9 @@ class SigningIn:
             self.presence.set(key, name, ONLINE, None)
             self.user_logged_in.emit(name)
 
-        self._hasher.hash(verifier, self._after_hashing(session, request_id, start), Priority.LOGIN)
+        self._hasher.hash_token(
+            verifier, self._after_hashing(session, request_id, start), Priority.LOGIN
+        )
 
     def _send_rooms(
         self,

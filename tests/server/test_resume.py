@@ -8,11 +8,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import argon2
 import pytest
 from pytestqt.qtbot import QtBot
 
 from app.server.server import ChatServer
 from tests.conftest import PASSWORD
+from tests.db_access import query_db
 from tests.fake_clock import FakeClock
 from tests.wire_client import WireClient
 
@@ -219,3 +221,16 @@ def test_only_a_server_of_nodes_lists_its_nodes_after_logged_in(
     here = {"host": "127.0.0.1", "port": server.port}
     assert listed == ([[here]] if db_engine == "postgresql" else [])  # SQLite: one server
     client.close()
+
+
+def test_with_the_standard_profile_a_token_costs_the_least_and_a_password_the_full(
+    make_server: Callable[..., ChatServer], qtbot: QtBot, db_path: str
+) -> None:
+    server = make_server(hash_profile="standard")
+    first, token = fresh_token(server, qtbot)
+    first.close()
+    (stored,) = query_db(db_path, "SELECT verifier_hash FROM resume_tokens")
+    (password,) = query_db(db_path, "SELECT password_hash FROM users")
+    assert argon2.extract_parameters(str(stored[0])).memory_cost == 1024  # 1 MiB, one pass
+    assert argon2.extract_parameters(str(password[0])).memory_cost == 65_536
+    assert resume(server, qtbot, token)["type"] == "logged_in"
