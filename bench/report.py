@@ -147,6 +147,9 @@ TABLE_FIGURES["fanout-postgresql"] = [
 # Messages the search worker had still to index when the window ended (its CPU is not in it).
 for _indexed in ("fanout", "latency", "rooms"):
     TABLE_FIGURES[_indexed].append(("unindexed_at_end", "not yet in the search index"))
+TABLE_FIGURES["fanout"].append(
+    ("deliveries_per_server_cpu_s_indexed", "deliveries / server CPU-s, indexing included")
+)
 # Issue 15's paired scenarios: the plain ones' figures and the markers sent.
 for _plain in ("fanout", "latency"):
     TABLE_FIGURES[f"{_plain}-read-markers"] = [

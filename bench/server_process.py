@@ -351,6 +351,17 @@ class ServerProcess:
             ).fetchone()
         return int(noted) + int(ranged)
 
+    def cpu_until_indexed(self, limit_s: float = 180.0) -> float | None:
+        """Wait until nothing is left to index; the server CPU-seconds that took (None if it
+        did not finish within `limit_s`)."""
+        began = self.cpu_seconds()
+        deadline = time.monotonic() + limit_s
+        while self.unindexed_messages():
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(0.1)
+        return self.cpu_seconds() - began
+
     def wait_seconds(self) -> float:
         """How long the server's threads were runnable but waited for a core (schedstat)."""
         if self.workers > 1:
