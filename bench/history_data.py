@@ -65,6 +65,7 @@ def build_index(db_path: str) -> None:
     try:
         while index.catch_up(BUILD_CHUNK).more:
             pass
+        index.optimize()
     finally:
         index.close()
 

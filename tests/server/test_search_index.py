@@ -186,3 +186,24 @@ def test_without_a_worker_the_index_is_attached_to_the_stores_connection(
     index.catch_up()
     assert index.db is store.db and found(index, "needle", room) == [1]
     assert Path(db_path + SUFFIX).exists()
+
+
+def test_a_rebuild_merges_its_chunks_once_it_is_done(
+    db_path: str, store: ChatStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    merged: list[int] = []
+    real = SearchIndex.optimize
+    monkeypatch.setattr(SearchIndex, "optimize", lambda index: merged.append(indexed(index)))
+    room, _ = store.open_room("r", "alice", 1, 2, None)
+    store.add_messages(room, "alice", TS, [(seq, f"line {seq}") for seq in range(1, 6)])
+    index = open_index(db_path)  # a new index file: rebuilt from the messages
+    try:
+        assert index.catch_up(limit=3).more and merged == []
+        assert not index.catch_up(limit=3).more and merged == [5]  # once, when done
+        store.add_messages(room, "alice", TS, [(6, "line 6")])
+        index.catch_up()
+        assert merged == [5]  # an ordinary catch-up merges nothing
+        real(index)
+        assert found(index, "line", room) == list(range(6, 0, -1))
+    finally:
+        index.close()
