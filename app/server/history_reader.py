@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
+from app.server.connection_thread import close_pool, one_thread_pool
 from app.server.database import Database, DatabaseError, Step
 from app.server.room_history import history_failed, history_frame
 from app.server.search_worker import shares_connections
@@ -81,9 +82,7 @@ class HistoryReader(QObject):
         number = next(self._job_ids)
         self._callbacks[number] = callback
         if self._pool is None:
-            self._pool = QThreadPool(self)
-            self._pool.setMaxThreadCount(1)
-            self._pool.setExpiryTimeout(-1)  # one thread for good: it holds the connection
+            self._pool = one_thread_pool(self)
         self._pool.start(lambda: self._finished.emit(number, self._on_pool_thread(job)))
 
     def _on_pool_thread(self, job: PageJob) -> bytes:
@@ -121,11 +120,7 @@ class HistoryReader(QObject):
     def close(self) -> None:
         """Drop every pending callback, wait for the running page, close the connection."""
         self._callbacks.clear()
-        if self._pool is None:
-            return
-        self._pool.clear()
-        self._pool.start(self._close_reader)  # on the thread that opened it
-        self._pool.waitForDone()
+        close_pool(self._pool, self._close_reader)  # on the thread that opened it
         self._pool = None
 
     def _close_reader(self) -> None:

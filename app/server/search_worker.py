@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
 
+from app.server.connection_thread import close_pool, one_thread_pool
 from app.server.database import Database, DatabaseError, Step
 from app.server.db_target import DbTarget, SqliteTarget
 from app.server.search_index import CHUNK, Progress, SearchIndex
@@ -120,9 +121,7 @@ class SearchWorker(QObject):
         number = next(self._job_ids)
         self._callbacks[number] = callback
         if self._pool is None:
-            self._pool = QThreadPool(self)
-            self._pool.setMaxThreadCount(1)
-            self._pool.setExpiryTimeout(-1)  # one thread for good: it holds the connection
+            self._pool = one_thread_pool(self)
         self._pool.start(lambda: self._finished.emit(number, work()))
 
     # the index
@@ -219,11 +218,7 @@ class SearchWorker(QObject):
         self._timer.stop()
         self._callbacks.clear()
         self._searches = 0
-        if self._pool is None:
-            return
-        self._pool.clear()
-        self._pool.start(self._close_reader)  # on the thread that opened it
-        self._pool.waitForDone()
+        close_pool(self._pool, self._close_reader)  # on the thread that opened it
         self._pool = None
 
     def _close_reader(self) -> None:
