@@ -146,8 +146,8 @@ class SearchWorker(QObject):
         self._index_queued = False
         if isinstance(outcome, Progress):
             self._store.index_taken(outcome.backlog_done, outcome.forget_done)
-            if outcome.more:  # a rebuild: the next chunk, after what waits already
-                self._queue_index()
+            if outcome.more:  # a rebuild: the next chunk, from the event loop (not nested)
+                QTimer.singleShot(0, self, self._queue_index)
 
     @staticmethod
     def _catch_up(connection: tuple[Database, SearchIndex | None] | DatabaseError) -> object:

@@ -169,3 +169,25 @@ def test_the_worker_keeps_the_sqlite_index_on_its_own_thread_and_the_store_drops
         worker.close()
     finally:
         store.close()
+
+
+def test_without_a_queue_a_rebuild_goes_chunk_by_chunk_through_the_event_loop(
+    db_path: str, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if is_postgres(db_path):
+        pytest.skip("PostgreSQL keeps its trigram index itself")
+    store = ChatStore(db_path)
+    try:
+        room, _ = store.open_room("r", "alice", 1, 2, None)
+        lines = [(seq, f"line {seq}") for seq in range(1, 701)]
+        store.add_messages(room, "alice", "2026-01-01T00:00:01.000Z", lines)
+        monkeypatch.setattr(search_worker, "CHUNK", 1)  # 700 chunks: a recursion would overflow
+        worker = SearchWorker(store, MIGRATIONS, capacity=0)  # inline: on this thread
+        index = db_path + SUFFIX
+        qtbot.waitUntil(
+            lambda: query_db(index, "SELECT count(*) FROM message_search") == [(700,)],
+            timeout=30_000,
+        )
+        worker.close()
+    finally:
+        store.close()
