@@ -96,6 +96,9 @@ class ClientApp(QObject):
         """Signed in again with the token: the lobby current, every room entered again."""
         self.login.close()
         self.login.keep(session)  # the token used is spent: keep the new one, if kept
+        lost = self.current.session
+        if lost is not None and (lost.host, lost.port) != (session.host, session.port):
+            self.login.moved(lost, session)
         self.current.replace(session)
         self.lobby.show_rooms(logged_in.rooms)
         self.lobby.joiner.rejoin_all()

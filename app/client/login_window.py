@@ -219,6 +219,15 @@ class LoginWindow(QObject):
         elif prefs.keep_signed_in():  # was kept until now: the store is touched only then
             self.keeper.forget(host, port, name)
 
+    def moved(self, lost: MainSession, session: MainSession) -> None:
+        """Signed in again at another node than the one lost (failover): that node is where
+        the next start signs in, with the token kept for it; the one kept for the node lost
+        was spent, and would only cost the person a password prompt."""
+        prefs.remember_login(session.host, session.port, session.name, session.tls is not None)
+        self.host_edit.setText(session.host)
+        self.port_spin.setValue(session.port)
+        self.forget_kept(lost)
+
     def forget_kept(self, session: MainSession) -> None:
         """Logged out: the token kept for that account is no good any more."""
         if prefs.keep_signed_in():

@@ -7,10 +7,13 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from app.client import prefs
 from app.client.chat_models import EntryKind
+from app.client.credentials import SERVICE, TokenKeeper, account_of
 from app.client.failover import NodeRing, known_nodes
 from app.shared.protocol import NodeAddress
 from tests.client.conftest import WAIT_MS, entered_chat, join_row, log_in, wait_for_room_row
+from tests.client.test_people_session import MemoryKeyring
 from tests.conftest import PASSWORD
 from tests.node_process import node_process
 from tests.wire_client import WireClient
@@ -64,7 +67,11 @@ def test_after_kill_9_of_its_node_the_client_signs_in_at_another_and_gets_its_ro
     with node_process(db_path, "a", *flags) as (_, a_port):
         alice = start_client(a_port)
         alice.reconnector.backoff.rand = lambda: 0.0  # the shortest waits: 1 s, 1 s, 2 s…
+        store = MemoryKeyring()
+        alice.login.keeper = TokenKeeper(store)
+        alice.login.keep_check.setChecked(True)  # "Keep me signed in"
         log_in(qtbot, alice, "alice")
+        assert list(store.items) == [(SERVICE, account_of(HERE, a_port, "alice"))]
         bob = WireClient(qtbot, a_port)
         bob.expect("welcome")
         bob.request("register", "registered", name="bob", password=PASSWORD)
@@ -88,6 +95,10 @@ def test_after_kill_9_of_its_node_the_client_signs_in_at_another_and_gets_its_ro
     assert not alice.login.form.isVisible() and alice.main.form.isVisible()  # no password
     assert alice.lobby.connected
     assert alice.main.form.windowTitle() == f"alice — RoomChat — {HERE}:{b.port}"
+    # The next start signs in at B with B's token; A's was spent (it would ask the password).
+    assert store.items == {(SERVICE, account_of(HERE, b.port, "alice")): session.resume_token}
+    assert prefs.server_address(None, None) == (HERE, b.port)
+    assert alice.login.port_spin.value() == b.port
     # B takes the room over once A's lease has run out; the window asks until it is there
     # (a ticket to A's port, refused, then "no such room" while B opens it).
     qtbot.waitUntil(lambda: chat.connected, timeout=30_000)
