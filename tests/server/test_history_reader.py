@@ -21,6 +21,7 @@ from app.server.store import MIGRATIONS, ChatStore
 from app.shared.protocol import RoomHistory, encode
 from tests.server.test_rooms import create, enter, join
 from tests.server.test_search import say_all
+from tests.thread_gate import Gate, gated
 from tests.wire_client import WireClient
 
 pytestmark = pytest.mark.both_engines
@@ -30,32 +31,10 @@ Connect = Callable[..., WireClient]
 TS = "2026-01-01T00:00:01.000Z"
 
 
-class Gate:
-    """Holds every page on the reader's thread until opened; records the threads."""
-
-    def __init__(self) -> None:
-        self.opened = threading.Event()
-        self.threads: list[int] = []
-        self.waiting = 0
-
-    def open(self) -> None:
-        self.opened.set()
-
-
 @pytest.fixture
 def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
-    held = Gate()
-    real = history_reader.history_frame
-
-    def gated(*args: object, **kwargs: object) -> object:
-        held.threads.append(threading.get_ident())
-        held.waiting += 1
-        held.opened.wait(10)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(history_reader, "history_frame", gated)
-    yield held
-    held.open()  # never leave the pool's thread waiting
+    """Every page held on the pool's thread until the test opens the gate."""
+    yield from gated(monkeypatch, history_reader, "history_frame")
 
 
 def two_members(login: Login, connect: Connect) -> tuple[WireClient, WireClient]:

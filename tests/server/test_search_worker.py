@@ -18,6 +18,7 @@ from app.server.store import MIGRATIONS, ChatStore
 from tests.db_access import is_postgres, query_db
 from tests.server.test_rooms import create, enter
 from tests.server.test_search import say_all, search
+from tests.thread_gate import Gate, gated
 from tests.wire_client import WireClient
 
 pytestmark = pytest.mark.both_engines
@@ -26,32 +27,10 @@ Login = Callable[..., WireClient]
 Connect = Callable[..., WireClient]
 
 
-class Gate:
-    """Holds every search on the worker's thread until opened; records the threads."""
-
-    def __init__(self) -> None:
-        self.opened = threading.Event()
-        self.threads: list[int] = []
-        self.waiting = 0
-
-    def open(self) -> None:
-        self.opened.set()
-
-
 @pytest.fixture
 def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
-    held = Gate()
-    real = search_worker.find
-
-    def gated(*args: object, **kwargs: object) -> object:
-        held.threads.append(threading.get_ident())
-        held.waiting += 1
-        held.opened.wait(10)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(search_worker, "find", gated)
-    yield held
-    held.open()  # never leave the pool's thread waiting
+    """Every search held on the pool's thread until the test opens the gate."""
+    yield from gated(monkeypatch, search_worker, "find")
 
 
 def chatted(login: Login, connect: Connect) -> WireClient:
