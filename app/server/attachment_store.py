@@ -78,7 +78,7 @@ class AttachmentStore:
                 text=text,
                 ts=ts,
             ).finish()
-            note_unindexed(self.db, room_id, seq, seq)  # indexed before the next search
+            note_unindexed(self.db, [(room_id, seq, seq)])  # indexed before the next search
             ident = self.db.insert(
                 "INSERT INTO attachments (room_id, seq, uploader_key, name, size, mime, "
                 "sha256, width, height) VALUES (:room, :seq, :key, :name, :size, :mime, "

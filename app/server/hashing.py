@@ -11,7 +11,7 @@ import argon2
 from argon2.exceptions import InvalidHashError, VerificationError
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
-from app.server.hash_queue import HashQueue, Priority
+from app.server.hash_queue import HashQueue, Priority, wait_for_room
 from app.shared import logs
 
 PROFILES = ("standard", "test")
@@ -88,9 +88,12 @@ class PasswordHasher(QObject):
 
     @property
     def retry_after(self) -> float:
-        """Seconds the jobs pending now should take to finish (at least 1)."""
-        rounds = self._queue.pending / self._pool.maxThreadCount()
-        return max(1.0, round(rounds * self._seconds_per_job, 1))
+        """Seconds until a request refused now should find room (see `wait_for_room`); a
+        resume token's hash, a few hundredths of a password's, does not count."""
+        full_jobs = len(self._callbacks) - len(self._untimed)
+        return wait_for_room(
+            full_jobs, self._queue.limit, self._pool.maxThreadCount(), self._seconds_per_job
+        )
 
     def hash(
         self,

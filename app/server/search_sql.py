@@ -82,15 +82,21 @@ def separate_search_index(db: Database) -> None:
             db.execute(step).finish()
 
 
-def note_unindexed(db: Database, room_id: int, first: int, last: int) -> None:
-    """The room's messages `first`..`last`, just stored, are for the index (SQLite)."""
-    if not isinstance(db.engine, PostgresEngine):
+def note_unindexed(db: Database, ranges: list[tuple[int, int, int]]) -> None:
+    """These `(room_id, first, last)` messages, just stored, are for the index (SQLite):
+    one statement for them all (a lone note as a named one, prepared once)."""
+    if isinstance(db.engine, PostgresEngine):
+        return
+    if len(ranges) == 1:
+        room_id, first, last = ranges[0]
         db.execute(
             "INSERT INTO search_backlog (room_id, first, last) VALUES (:room, :first, :last)",
             room=room_id,
             first=first,
             last=last,
         ).finish()
+    else:
+        db.insert_rows("INSERT INTO search_backlog (room_id, first, last) VALUES", 3, ranges)
 
 
 def drop_taken_notes(db: Database, backlog_done: int, forget_done: int) -> None:

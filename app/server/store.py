@@ -400,25 +400,79 @@ class ChatStore:
 
     def add_message_groups(self, groups: list[tuple[int, str, str, list[tuple[int, str]]]]) -> None:
         """Commit `(room_id, sender, ts, [(seq, text)])` batches, of any rooms, in one
-        transaction (group commit), each as `add_messages` would."""
+        transaction (group commit), each as `add_messages` would.
+
+        A statement costs more than its rows (a lone message's row about 66 k instructions,
+        its search note 36 k more, of which a row in a shared statement saves most). So the
+        turn's small batches (every one, at one message per read) go in as one multi-row
+        statement, and their notes for the search index as one more, a room's consecutive
+        batches as one range. Should any of those rows be there already (a retry), the
+        transaction is rolled back and the batches are stored one by one, each checked."""
+        if len(groups) > 1:
+            try:
+                self._add_together(groups)
+                return
+            except _StoredBeforeError:
+                pass  # rolled back: one by one, so each batch stored before is known
+        notes: list[tuple[int, int, int]] = []
         with self.db.transaction():
             for room_id, sender, ts, items in groups:
-                stored = self._insert_messages(room_id, sender, ts, items)
+                stored = self._insert_messages(room_id, sender, ts, items, notes)
                 if stored < len(items):
                     rows = [(room_id, seq, sender, text, ts) for seq, text in items]
                     if not self._stored_already(room_id, rows):
                         raise DatabaseError(
                             f"room {room_id}: message numbers taken by other messages"
                         )
-            if self._taken != self._dropped:
-                drop_taken_notes(self.db, *self._taken)
+            self._end_commit(notes)
         self._dropped = self._taken
 
+    def _add_together(self, groups: list[tuple[int, str, str, list[tuple[int, str]]]]) -> None:
+        """Store the groups in one transaction, the small batches' rows in one statement;
+        raises `_StoredBeforeError` (rolled back) when a row was there already."""
+        notes: list[tuple[int, int, int]] = []
+        rows: list[tuple[int, int, str, str, str]] = []
+        postgres = isinstance(self.db.engine, PostgresEngine)
+        with self.db.transaction():
+            for room_id, sender, ts, items in groups:
+                first, last = items[0][0], items[-1][0]
+                if len(items) >= JSON_BATCH and last - first == len(items) - 1 and not postgres:
+                    if self._insert_messages(room_id, sender, ts, items, notes) < len(items):
+                        raise _StoredBeforeError
+                    continue
+                rows += [(room_id, seq, sender, text, ts) for seq, text in items]
+                for seq, _ in items:
+                    _note(notes, room_id, seq, seq)
+            if rows:
+                stored = self.db.insert_rows(
+                    "INSERT INTO messages (room_id, seq, sender, text, ts) VALUES",
+                    5,
+                    rows,
+                    "ON CONFLICT (room_id, seq) DO NOTHING",
+                )
+                if stored < len(rows):
+                    raise _StoredBeforeError
+                self.unindexed += stored
+            self._end_commit(notes)
+        self._dropped = self._taken
+
+    def _end_commit(self, notes: list[tuple[int, int, int]]) -> None:
+        """A commit's last statements: its notes for the index, and the notes it has taken."""
+        if notes:
+            note_unindexed(self.db, notes)
+        if self._taken != self._dropped:
+            drop_taken_notes(self.db, *self._taken)
+
     def _insert_messages(
-        self, room_id: int, sender: str, ts: str, items: list[tuple[int, str]]
+        self,
+        room_id: int,
+        sender: str,
+        ts: str,
+        items: list[tuple[int, str]],
+        notes: list[tuple[int, int, int]],
     ) -> int:
-        """Insert one sender's messages, noted for the search index; returns how many went in
-        (not those already there).
+        """Insert one sender's messages and add their `(room_id, first, last)` ranges to
+        `notes`, for the search index; returns how many went in (not those already there).
 
         On SQLite, consecutive numbers (every batch of a room's log) go in as one statement
         over `json_each` of the texts: five bound values a batch instead of five a row, which
@@ -429,10 +483,10 @@ class ChatStore:
         stored = self._insert_rows(room_id, sender, ts, items, consecutive)
         if stored == len(items):  # (a retry of a stored batch was noted the first time)
             if consecutive:
-                note_unindexed(self.db, room_id, first, items[-1][0])
+                _note(notes, room_id, first, items[-1][0])
             else:
                 for seq, _ in items:
-                    note_unindexed(self.db, room_id, seq, seq)
+                    _note(notes, room_id, seq, seq)
             self.unindexed += stored
         return stored
 
@@ -565,3 +619,18 @@ class ChatStore:
     ) -> list[tuple[int, int, str, str, str]]:
         """Messages of `rooms` holding `query`, newest first after `after` (see search_sql)."""
         return find(self.db, query, rooms, after, limit)
+
+
+def _note(notes: list[tuple[int, int, int]], room_id: int, first: int, last: int) -> None:
+    """Add seqs `first`..`last` of a room to `notes`, extending the last range when they
+    follow on from it (a room's batches of one turn, from its several senders)."""
+    if notes:
+        room, start, end = notes[-1]
+        if room == room_id and end + 1 == first:
+            notes[-1] = (room, start, last)
+            return
+    notes.append((room_id, first, last))
+
+
+class _StoredBeforeError(Exception):
+    """A row of a group commit's shared statement was there already (rolls it back)."""

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from app.server.hash_queue import HashQueue, Priority
+from app.server.hash_queue import HashQueue, Priority, wait_for_room
 from app.server.server import ChatServer
 from tests.conftest import PASSWORD
 from tests.wire_client import WireClient
@@ -28,6 +28,14 @@ def test_logins_overtake_waiting_jobs_and_equals_keep_their_order() -> None:
         queue.finished()
         started.append(queue.start_next())
     assert started == ["login", "sign-up 2", "room password", "sign-up 3", None]
+
+
+def test_a_refused_request_is_told_to_come_back_while_half_the_queue_is_still_ahead() -> None:
+    """Not when it has all gone: hashing would stand idle until the refused came back."""
+    assert wait_for_room(64, limit=64, workers=1, seconds_per_job=0.4) == 12.8  # not 25.6
+    assert wait_for_room(64, limit=64, workers=2, seconds_per_job=0.4) == 6.4
+    assert wait_for_room(33, limit=64, workers=1, seconds_per_job=0.4) == 1.0  # at least 1 s
+    assert wait_for_room(10, limit=0, workers=1, seconds_per_job=0.4) == 4.0  # no bound
 
 
 def test_only_as_many_jobs_as_threads_are_handed_out() -> None:

@@ -133,3 +133,27 @@ def test_a_batch_stored_again_changes_nothing_and_other_text_on_its_numbers_fail
         server.store.add_messages(room_id, "bob", ts, [(2, "c"), (3, "d")])
     rows = query_db(db_path, "SELECT seq, sender, text FROM messages ORDER BY seq")
     assert rows == [(1, "alice", "a"), (2, "alice", "b")]
+
+
+def test_a_turn_with_a_batch_stored_before_is_stored_batch_by_batch(make_server, db_path) -> None:
+    """A turn's small batches share one statement; when one of them was stored already
+    (a retry), the turn is stored again batch by batch: the retry changes nothing, the
+    others go in, and a batch on numbers taken by other messages still fails, atomically."""
+    server = make_server()
+    one, _ = server.store.open_room("One", "alice", 1, 2, None)
+    two, _ = server.store.open_room("Two", "bob", 2, 2, None)
+    ts = "2026-11-24T20:15:03.120Z"
+    server.store.add_messages(one, "alice", ts, [(1, "a")])
+    server.store.add_message_groups(
+        [
+            (one, "alice", ts, [(1, "a")]),
+            (two, "bob", ts, [(1, "b")]),
+            (one, "carol", ts, [(2, "c")]),
+        ]
+    )
+    with pytest.raises(DatabaseError):
+        server.store.add_message_groups(
+            [(two, "bob", ts, [(2, "d")]), (one, "dave", ts, [(2, "not c")])]
+        )
+    rows = query_db(db_path, "SELECT room_id, seq, sender, text FROM messages ORDER BY 1, 2")
+    assert rows == [(one, 1, "alice", "a"), (one, 2, "carol", "c"), (two, 1, "bob", "b")]

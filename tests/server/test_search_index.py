@@ -207,3 +207,30 @@ def test_a_rebuild_merges_its_chunks_once_it_is_done(
         assert found(index, "line", room) == list(range(6, 0, -1))
     finally:
         index.close()
+
+
+def test_a_turns_batches_are_noted_together_a_rooms_consecutive_ones_as_one_range(
+    db_path: str, store: ChatStore
+) -> None:
+    """Group commit: one note a room for what its senders said in the turn, not one a batch
+    (a statement costs more than its rows), and the index still takes every message."""
+    one, _ = store.open_room("one", "alice", 1, 3, None)
+    two, _ = store.open_room("two", "bob", 2, 3, None)
+    store.add_message_groups(
+        [
+            (one, "alice", TS, [(1, "needle one")]),
+            (one, "carol", TS, [(2, "needle two")]),
+            (two, "bob", TS, [(1, "needle three")]),
+            (one, "alice", TS, [(3, "needle four"), (4, "x"), (5, "y")]),  # json_each
+        ]
+    )
+    ranges = query_db(db_path, "SELECT room_id, first, last FROM search_backlog ORDER BY id")
+    assert sorted(ranges) == [(one, 1, 2), (one, 3, 5), (two, 1, 1)]
+    assert store.unindexed == 6
+    index = open_index(db_path)
+    try:
+        index.catch_up()
+        assert found(index, "needle", one) == [3, 2, 1]
+        assert found(index, "needle", two) == [1]
+    finally:
+        index.close()
