@@ -207,3 +207,22 @@ def test_a_rebuild_merges_its_chunks_once_it_is_done(
         assert found(index, "line", room) == list(range(6, 0, -1))
     finally:
         index.close()
+
+
+def test_a_catch_up_writes_its_ranges_as_one_segment(db_path: str, store: ChatStore) -> None:
+    first, _ = store.open_room("a", "alice", 1, 2, None)
+    second, _ = store.open_room("b", "alice", 1, 2, None)
+    index = open_index(db_path)
+    try:
+        index.catch_up()  # a new index file: built (from no messages)
+        for start in (1, 11, 21):  # three batches a room, each noted as a range, in turn
+            for room in (second, first):
+                batch = [(seq, f"line {seq} of {room}") for seq in range(start, start + 10)]
+                store.add_messages(room, "alice", TS, batch)
+        index.catch_up()
+        # FTS5 starts a segment at each statement's end, and at a rowid not above the last
+        segments = "SELECT count(DISTINCT segid) FROM message_search_idx"
+        assert index.db.rows(segments) == [(1,)]
+        assert found(index, "line 3", first) == [30, 3]
+    finally:
+        index.close()
