@@ -28,15 +28,20 @@ from app.server.db_target import SqliteTarget
 from app.shared import logs
 
 SUFFIX = ".search"
-VERSION = 1  # of the index file's tables: another value is rebuilt
-ROOM_SHIFT = 4_294_967_296  # the FTS rowid is room_id * 2**32 + seq
+VERSION = 2  # of the index file's tables: another value is rebuilt (2: detail=none)
+ROOM_SHIFT = 4_294_967_296  # the FTS rowid is room_id * 2**32 + SEQ_TOP - seq
+SEQ_TOP = ROOM_SHIFT - 1  # (seq falls as the rowid rises: newest first is FTS5's fast order)
 CHUNK = 2_048  # messages one catch-up indexes at most: what a search may wait behind
 RANGES_PER_PASS = 256
 INSTANCE_KEY = "instance"
 
+# The index keeps, for each trigram, only which messages hold it (`detail=none`), not where:
+# a search asks for the messages holding every trigram of the query, and `search_sql.find`
+# keeps those whose text holds the query itself. Without positions, indexing costs about
+# a quarter less CPU a message, and the index file is half the size.
 _TABLES = [
     "CREATE VIRTUAL TABLE {s}message_search USING fts5(text, tokenize='trigram', content='', "
-    "contentless_delete=1)",
+    "contentless_delete=1, detail=none)",
     """CREATE TABLE {s}search_state (
         version INTEGER NOT NULL,
         instance TEXT NOT NULL,
@@ -62,12 +67,12 @@ _CHUNK_TABLE = """CREATE TEMP TABLE IF NOT EXISTS search_chunk (
     first INTEGER NOT NULL,
     last INTEGER NOT NULL)"""
 _INDEX_CHUNK = (
-    f"INSERT INTO message_search (rowid, text) SELECT m.room_id * {ROOM_SHIFT} + m.seq, "
-    "m.text FROM temp.search_chunk c JOIN messages m ON m.room_id = c.room_id "
+    f"INSERT INTO message_search (rowid, text) SELECT m.room_id * {ROOM_SHIFT} + {SEQ_TOP} "
+    "- m.seq, m.text FROM temp.search_chunk c JOIN messages m ON m.room_id = c.room_id "
     "AND m.seq BETWEEN c.first AND c.last ORDER BY 1"
 )
 _FORGET = (
-    f"DELETE FROM message_search WHERE rowid IN (SELECT room_id * {ROOM_SHIFT} + seq "
+    f"DELETE FROM message_search WHERE rowid IN (SELECT room_id * {ROOM_SHIFT} + {SEQ_TOP} - seq "
     "FROM search_forget WHERE id > :done AND id <= :upto)"
 )
 
