@@ -2,16 +2,19 @@
 file of its own kept in step by the search worker (search_index.py); PostgreSQL pg_trgm with a GIN
 index, which PostgreSQL keeps in step itself (without pg_trgm installed the same ILIKE
 runs unindexed). A query of fewer than 3 characters, which no trigram index serves, is a
-bounded LIKE over each room's newest SHORT_QUERY_WINDOW messages on both.
+bounded LIKE over each room's newest SHORT_QUERY_WINDOW messages on both. SQLite's index
+knows which messages hold a trigram but not where (detail=none): it names the messages
+holding every trigram of the query, and the text of each decides (`_verified`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.server.engines import PostgresEngine
-from app.server.search_index import ROOM_SHIFT
+from app.server.search_index import ROOM_SHIFT, SEQ_TOP
 from app.shared import logs
 
 if TYPE_CHECKING:
@@ -137,13 +140,14 @@ _COLUMNS = "SELECT m.room_id, m.seq, m.sender, m.text, m.ts"
 _LATER = (
     "(m.ts < :ts OR (m.ts = :ts2 AND (m.room_id < :room OR (m.room_id = :room2 AND m.seq < :seq))))"
 )
-# One room, newest seq first: stamps rise with seq in a room (each room stamps its own
-# messages in order), so this is its messages' newest-first order too, and the LIMIT stops
-# the scan early however many messages match.
+# One room, newest seq first (the FTS rowid falls as seq rises, and FTS5 walks its lists
+# forward several times faster than backward): stamps rise with seq in a room (each room
+# stamps its own messages in order), so this is its messages' newest-first order too, and
+# `_verified` stops the scan early however many messages match.
 _ROOM_FTS = (
     f"{_COLUMNS} FROM message_search s JOIN messages m ON m.room_id = :id "
-    "AND m.seq = s.rowid - :base WHERE message_search MATCH :match "
-    f"AND s.rowid > :low AND s.rowid < :high AND {_LATER} ORDER BY s.rowid DESC LIMIT :limit"
+    "AND m.seq = :top - s.rowid WHERE message_search MATCH :match "
+    f"AND s.rowid >= :low AND s.rowid < :high AND {_LATER} ORDER BY s.rowid"
 )
 _ROOM_SHORT = (
     f"{_COLUMNS} FROM messages m WHERE m.room_id = :id AND m.seq > "
@@ -167,7 +171,31 @@ def _padded(rooms: list[int]) -> list[int]:
 
 
 def _fts_match(query: str) -> str:
-    return '"' + query.replace('"', '""') + '"'
+    """Every trigram of `query`: the index (detail=none) knows which messages hold each one,
+    not where, so this finds a superset of the messages holding `query` (see `_verified`)."""
+    grams = dict.fromkeys(query[i : i + TRIGRAM] for i in range(len(query) - TRIGRAM + 1))
+    return " AND ".join('"' + gram.replace('"', '""') + '"' for gram in grams)
+
+
+def _verified(db: Database, sql: str, query: str, values: dict[str, object]) -> list[Row]:
+    """The first `values["limit"]` rows of `sql` (FTS5's candidates, in the results' order,
+    with no LIMIT) whose text holds `query`, in any case as the highlights find it: the rows
+    are read one by one, and reading stops there."""
+    values = dict(values)
+    limit = values.pop("limit")
+    assert isinstance(limit, int)
+    holds = re.compile(re.escape(query), re.IGNORECASE).search
+    kept: list[Row] = []
+    rows = db.execute(sql, **values)
+    try:
+        while len(kept) < limit and rows.next():
+            text = str(rows.value(3))
+            if holds(text):
+                room, seq, sender, ts = rows.value(0), rows.value(1), rows.value(2), rows.value(4)
+                kept.append((int(room), int(seq), str(sender), text, str(ts)))
+    finally:
+        rows.finish()
+    return kept
 
 
 def find(db: Database, query: str, rooms: list[int], after: Position, limit: int) -> list[Row]:
@@ -202,8 +230,9 @@ def find(db: Database, query: str, rooms: list[int], after: Position, limit: int
         match = _fts_match(query)
         for room in ids:
             base = room * ROOM_SHIFT
-            found += _rows(db, _ROOM_FTS, id=room, base=base, match=match, low=base,
-                           high=base + ROOM_SHIFT, **cursor)  # fmt: skip
+            values = {"id": room, "top": base + SEQ_TOP, "match": match, "low": base,
+                      "high": base + ROOM_SHIFT, **cursor}  # fmt: skip
+            found += _verified(db, _ROOM_FTS, query, values)
     else:
         found = _everywhere(db, query, ids, cursor, postgres)
     found.sort(key=lambda row: (row[4], row[0], row[1]), reverse=True)
@@ -229,10 +258,11 @@ def _everywhere(
         sql = (
             f"{_COLUMNS} FROM message_search s "
             f"JOIN messages m ON m.room_id = s.rowid / {ROOM_SHIFT} "
-            f"AND m.seq = s.rowid % {ROOM_SHIFT} "
+            f"AND m.seq = {SEQ_TOP} - s.rowid % {ROOM_SHIFT} "
             f"WHERE message_search MATCH :match AND m.room_id IN ({marks}) "
-            f"AND {_LATER} {_ORDER}"
+            f"AND {_LATER} ORDER BY m.ts DESC, m.room_id DESC, m.seq DESC"
         )
+        return _verified(db, sql, query, values)
     return _rows(db, sql, **values)
 
 

@@ -234,3 +234,83 @@ def test_a_turns_batches_are_noted_together_a_rooms_consecutive_ones_as_one_rang
         assert found(index, "needle", two) == [1]
     finally:
         index.close()
+
+
+def test_a_catch_up_writes_its_ranges_as_one_segment(db_path: str, store: ChatStore) -> None:
+    first, _ = store.open_room("a", "alice", 1, 2, None)
+    second, _ = store.open_room("b", "alice", 1, 2, None)
+    index = open_index(db_path)
+    try:
+        index.catch_up()  # a new index file: built (from no messages)
+        for start in (1, 11, 21):  # three batches a room, each noted as a range, in turn
+            for room in (second, first):
+                batch = [(seq, f"line {seq} of {room}") for seq in range(start, start + 10)]
+                store.add_messages(room, "alice", TS, batch)
+        index.catch_up()
+        # FTS5 starts a segment at each statement's end, and at a rowid not above the last
+        segments = "SELECT count(DISTINCT segid) FROM message_search_idx"
+        assert index.db.rows(segments) == [(1,)]
+        assert found(index, "line 3", first) == [30, 3]
+    finally:
+        index.close()
+
+
+def test_the_index_keeps_no_positions_and_each_candidates_text_decides(
+    db_path: str, store: ChatStore
+) -> None:
+    room, _ = store.open_room("r", "alice", 1, 2, None)
+    texts = ["ABCD here", "abcxbcd", "ÉCOLE du soir", "안녕하세요 여러분", "하세 요 안녕"]
+    store.add_messages(room, "alice", TS, list(enumerate(texts, start=1)))
+    index = open_index(db_path)
+    try:
+        index.catch_up()
+        create = "SELECT sql FROM sqlite_master WHERE name = 'message_search'"
+        assert "detail=none" in str(index.db.rows(create)[0][0])  # about 25 % less CPU
+        # "abcxbcd" holds abc and bcd, "하세 요 안녕" 하세 and 세요 nowhere: not abcd, 하세요
+        assert found(index, "abcd", room) == [1] and found(index, "하세요", room) == [4]
+        assert found(index, "école", room) == [3] and found(index, "bcd", room) == [2, 1]
+        assert found(index, 'a"b', room) == []
+    finally:
+        index.close()
+
+
+@pytest.mark.parametrize("rooms", [1, 70], ids=["per room", "over every room"])
+def test_candidates_not_holding_the_query_do_not_crowd_out_older_hits(
+    db_path: str, store: ChatStore, rooms: int
+) -> None:
+    room, _ = store.open_room("r", "alice", 1, 2, None)
+    hits = [(seq, f"needle {seq}") for seq in range(1, 4)]
+    decoys = [(seq, "needle-less, idle time") for seq in range(4, 124)]  # all its trigrams
+    store.add_messages(room, "alice", TS, hits + decoys)
+    index = open_index(db_path)
+    try:
+        index.catch_up()
+        readable = [room, *range(room + 1, room + rooms)]  # more than PER_ROOM_MAX: one query
+        assert [row[1] for row in find(index.db, "needle ", readable, START, 2)] == [3, 2]
+        assert [row[1] for row in find(index.db, "needle ", readable, START, 50)] == [3, 2, 1]
+    finally:
+        index.close()
+
+
+def test_an_index_file_of_version_1_with_positions_is_rebuilt(
+    db_path: str, store: ChatStore
+) -> None:
+    room, _ = store.open_room("r", "alice", 1, 2, None)
+    store.add_messages(room, "alice", TS, [(1, "needle")])
+    index = open_index(db_path)
+    index.catch_up()
+    index.db.execute("DROP TABLE message_search").finish()  # as version 1 made it, empty
+    index.db.execute(
+        "CREATE VIRTUAL TABLE message_search USING fts5(text, tokenize='trigram', "
+        "content='', contentless_delete=1)"
+    ).finish()
+    index.db.execute("UPDATE search_state SET version = 1").finish()
+    index.close()
+    index = open_index(db_path)
+    try:
+        index.catch_up()
+        create = "SELECT sql FROM sqlite_master WHERE name = 'message_search'"
+        assert "detail=none" in str(index.db.rows(create)[0][0])
+        assert found(index, "needle", room) == [1]
+    finally:
+        index.close()
