@@ -18,7 +18,6 @@ from app.server.database import DatabaseError
 from app.server.db_target import DatabaseUrlError, PostgresTarget, SqliteTarget, parse_db
 from app.server.flags import flag_values
 from app.server.hashing import make_argon2
-from app.server.memory import map_socket_chunks
 from app.server.server import ChatServer
 from app.server.store import ChatStore
 from app.server.tls import TlsError, default_cert_hosts, load_server_tls, make_self_signed
@@ -166,7 +165,6 @@ def account_command(config: ServerConfig, args: argparse.Namespace) -> int | Non
 
 
 def run_server(args: argparse.Namespace) -> int:
-    map_socket_chunks()  # before any socket: see app/server/memory.py
     headless = args.headless or not has_display()
     if headless:
         # Qt's own event dispatcher rather than GLib's: a socket's write notifier is turned
