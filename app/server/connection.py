@@ -100,8 +100,9 @@ class Connection(QObject):
     paused (`pause_reading`): Qt's read buffer is bounded, so the kernel's TCP window then
     pushes back on the sender instead of the server's memory growing.
 
-    Output goes straight to the socket while Qt's write buffer holds under HIGH_WATER;
-    past it, it waits in a queue of its own that is fed to the socket as the peer reads.
+    Output goes straight to the socket while Qt's write buffer holds under HIGH_WATER (on
+    plain TCP, to the kernel itself while Qt holds nothing: see `straight_writer`); past
+    it, it waits in a queue of its own that is fed to the socket as the peer reads.
     The backlog (output cap, back-pressure) counts both.
 
     Closing, by either side, ends the connection at once for its owner: `is_open` turns
