@@ -122,9 +122,11 @@ class Lobby(Draining, SigningIn, CarryingOut, QObject):
         self._direct = DirectMessages(store, self._direct_store, directory.budgets, self._online_at)
         self.presence = PresenceBoard(config.presence_interval, self)
         self._presence_feed = PresenceFeed(
-            lambda: ((s.name, s.connection) for s in self.online.values()),
+            lambda: ((s.name, s.connection.output) for s in self.online.values()),
             min(BATCH_WINDOW_S, config.presence_interval),
             self,
+            count=lambda: len(self.online),
+            longest=config.presence_interval,  # the doc's bound on a person's events
         )
         self.presence.released.connect(self._presence_feed.release)
         directory.room_added.connect(lambda room: self._announce(RoomAdded(room.summary())))

@@ -4,54 +4,72 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QByteArray, QObject, QTimer
 
-from app.server.connection import Connection
+from app.server.connection import Output
 from app.shared.protocol import Presence, encode
 
 # How long a released presence may wait for others to share its write.
 BATCH_WINDOW_S = 0.1
+# ...and longer with more people to write to: each window costs a write (a Python call,
+# and Qt's syscall on the next turn) per session, so with a window of this much per session
+# those writes stay near 10,000 a second however many are online, up to `longest`.
+WINDOW_PER_SESSION_S = 0.0001
 
 
 class PresenceFeed(QObject):
     """Sends each released `Presence` to every logged-in session but its own.
 
     What is released within one short window (the next turn of the event loop at the
-    soonest, `window` seconds at the latest) goes to each session in one write, in the order
-    it was released: a morning's burst of n logins among n people online then costs n writes
-    per window rather than one per login per person (n², which starved the logins of 5,000).
+    soonest, `window` seconds at the latest, longer with many sessions but at most
+    `longest`) goes to each session in one write, in the order it was released: a
+    morning's burst of n logins among n people online then costs n writes per window
+    rather than one per login per person (n², which starved the logins of 5,000).
+
+    The window's block is one QByteArray shared by every session it goes to: Qt then
+    holds one copy for all of them (at 4 KiB and more) rather than one per socket, and
+    PySide converts no bytes per session.
     """
 
     def __init__(
         self,
-        sessions: Callable[[], Iterable[tuple[str | None, Connection]]],
+        sessions: Callable[[], Iterable[tuple[str | None, Output]]],
         window: float = BATCH_WINDOW_S,
         parent: QObject | None = None,
+        count: Callable[[], int] = lambda: 0,
+        longest: float = BATCH_WINDOW_S,
     ) -> None:
         super().__init__(parent)
         self._sessions = sessions
+        self._count = count  # sessions online, for the window's length
+        self._window = max(0.0, window)
+        self._longest = max(self._window, longest)
         self._pending: list[tuple[str, bytes]] = []  # (whose presence, its frame)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(max(0, int(window * 1000)))
         self._timer.timeout.connect(self.flush)
+
+    def window(self) -> float:
+        """How long what is released now may wait, for the sessions online now."""
+        return min(self._longest, max(self._window, self._count() * WINDOW_PER_SESSION_S))
 
     def release(self, presence: Presence) -> None:
         self._pending.append((presence.name, encode(presence)))
         if not self._timer.isActive():
-            self._timer.start()
+            self._timer.start(int(self.window() * 1000))
 
     def flush(self) -> None:
         """Write what is pending to every session now."""
         pending, self._pending = self._pending, []
         if not pending:
             return
-        everything = b"".join(data for _, data in pending)
+        joined = b"".join(data for _, data in pending)
+        everything, size = QByteArray(joined), len(joined)
         about = {name for name, _ in pending}
-        for name, connection in list(self._sessions()):
+        for name, output in list(self._sessions()):
             if name not in about:
-                connection.send_bytes(everything)
+                output.send_bytes(everything, size)
                 continue
             data = b"".join(frame for whose, frame in pending if whose != name)
             if data:
-                connection.send_bytes(data)
+                output.send_bytes(data)

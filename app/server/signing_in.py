@@ -103,10 +103,14 @@ class SigningIn:
                     name, rooms, more, request_id, operator, unread, resume_token
                 ),
             )
-            # One write each for the nodes, who is online and what waited, not one per frame.
-            for data in (self.nodes_frame, self.presence.frames_except(key), b"".join(waiting)):
-                if data:
-                    connection.send_bytes(data)
+            # One write each for the nodes, who is online (a block per PAGE_FRAMES people) and
+            # what waited, not one per frame.
+            if self.nodes_frame:
+                connection.send_bytes(self.nodes_frame)
+            for block in self.presence.blocks_except(key):  # shared by the logins (see there)
+                connection.send_bytes(block)
+            if waiting:
+                connection.send_bytes(b"".join(waiting))
             self.presence.set(key, name, ONLINE, None)
             self.user_logged_in.emit(name)
 

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QByteArray
+
 from app.server.presence_feed import PresenceFeed
 from app.shared.protocol import ONLINE, Presence, encode
 
 
 class Recorder:
-    """Stands in for a Connection: keeps every write."""
+    """Stands in for a connection's Output: keeps every write, as given and as bytes."""
 
     def __init__(self) -> None:
+        self.given: list[bytes | QByteArray] = []
         self.writes: list[bytes] = []
 
-    def send_bytes(self, data: bytes) -> None:
-        self.writes.append(data)
+    def send_bytes(self, data: bytes | QByteArray, size: int = -1) -> int:
+        self.given.append(data)
+        whole = data.data() if isinstance(data, QByteArray) else data
+        assert size in (-1, len(whole))
+        self.writes.append(bytes(whole))
+        return 0
 
 
 def test_a_burst_of_logins_is_one_write_per_session_without_its_own(qtbot: Any) -> None:
@@ -40,3 +47,36 @@ def test_nothing_pending_writes_nothing(qtbot: Any) -> None:
     feed.flush()
     feed.flush()
     assert alone.writes == []
+
+
+def test_the_sessions_share_one_block_that_qt_need_not_copy(qtbot: Any) -> None:
+    """One QByteArray for every session: Qt keeps a reference to one of 4 KiB or more
+    instead of copying it into each socket's buffer, and PySide converts no bytes each."""
+    people = {f"p{i}": Recorder() for i in range(50)}
+    feed = PresenceFeed(lambda: list(people.items()), window=0)
+    for i in range(100):
+        feed.release(Presence(f"new{i}", ONLINE, None))
+    feed.flush()
+    given = [r.given[0] for r in people.values()]
+    assert all(isinstance(block, QByteArray) for block in given)
+    assert all(block is given[0] for block in given)
+    assert given[0].size() >= 4096
+
+
+def test_the_window_grows_with_the_sessions_up_to_the_longest(qtbot: Any) -> None:
+    """Each window costs a write per session: with many online, fewer windows a second."""
+    people = {f"p{i}": Recorder() for i in range(3)}
+    online = [3]
+    feed = PresenceFeed(
+        lambda: list(people.items()), window=0.05, count=lambda: online[0], longest=0.5
+    )
+    assert feed.window() == 0.05
+    online[0] = 3000
+    assert abs(feed.window() - 0.3) < 1e-9
+    online[0] = 100_000
+    assert feed.window() == 0.5
+    online[0] = 3000
+    feed.release(Presence("eve", ONLINE, None))
+    qtbot.wait(150)
+    assert not people["p0"].writes  # a window of 0.3 s, not 0.05
+    qtbot.waitUntil(lambda: bool(people["p0"].writes), timeout=2000)

@@ -1,0 +1,49 @@
+"""The presence board's list of who is online, in shared blocks, tested with no socket."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QByteArray
+
+from app.server.presence import PAGE_FRAMES, PresenceBoard
+from app.shared.protocol import AWAY, ONLINE, Presence, encode
+
+
+def joined(blocks: list[QByteArray]) -> bytes:
+    return b"".join(bytes(block.data()) for block in blocks)
+
+
+def test_logins_share_the_blocks_until_someone_in_them_changes(qtbot: Any) -> None:
+    """A login among n online builds at most one small block, not a join of all n frames
+    (and its copy) each: the transient blocks that left the heap fragmented at 5,000."""
+    board = PresenceBoard(interval=0)
+    people = [f"p{i}" for i in range(2 * PAGE_FRAMES + 5)]
+    for name in people:
+        board.set(name, name, ONLINE, None)
+    first = board.blocks_except("new1")
+    assert len(first) == 3
+    assert joined(first) == b"".join(encode(Presence(n, ONLINE, None)) for n in people)
+    second = board.blocks_except("new2")
+    assert all(a is b for a, b in zip(first, second, strict=True))  # built once, shared
+    assert min(block.size() for block in first[:2]) >= 4096  # what Qt shares, not copies
+
+    board.set("p0", "p0", AWAY, "lunch")
+    third = board.blocks_except("new3")
+    assert third[0] is not first[0] and third[1:] == first[1:]
+    assert third[1] is first[1] and third[2] is first[2]
+    assert joined(third).startswith(encode(Presence("p0", AWAY, "lunch")))
+
+
+def test_a_login_is_not_told_of_itself_and_the_gone_are_forgotten(qtbot: Any) -> None:
+    board = PresenceBoard(interval=0)
+    for name in ("ann", "bob", "cho"):
+        board.set(name, name, ONLINE, None)
+    assert joined(board.blocks_except("bob")) == encode(Presence("ann", ONLINE, None)) + encode(
+        Presence("cho", ONLINE, None)
+    )
+    for name in ("ann", "bob", "cho"):
+        board.remove(name, name)
+    assert board.blocks_except("dan") == []
+    board.set("dan", "dan", ONLINE, None)
+    assert joined(board.blocks_except("eve")) == encode(Presence("dan", ONLINE, None))
