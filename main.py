@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+import app.shared.pyside_sources  # noqa: F401  (first: see its docstring)
 from app.server.config import ServerConfig
 from app.server.flags import FlagGroup, add_flags
 

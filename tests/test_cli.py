@@ -264,6 +264,38 @@ def test_a_server_loads_neither_the_form_loader_nor_the_dns_code_until_it_needs_
     assert done.stdout.split() == ["[]"]
 
 
+def test_a_server_on_sqlite_loads_neither_the_node_code_nor_ctypes_until_it_needs_them() -> None:
+    # Several nodes need PostgreSQL and --workers; ctypes only sets SO_LINGER on an abort.
+    script = (
+        "import sys\n"
+        "import main, app.server.cli, app.server.server\n"
+        "print(sorted(m for m in sys.modules if m == 'ctypes' or m.startswith("
+        "('app.server.node', 'app.server.workers', 'app.server.remote_rooms', "
+        "'app.server.placement', 'app.server.shared_tickets'))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["['app.server.node_schema']"]  # the store's migrations
+
+
+def test_pyside6_leaves_no_module_source_in_linecache() -> None:
+    # Its import hook read each module's source with inspect.getsource, which keeps it in
+    # linecache: 2.2 MB of text and about 6 MB of a server's memory (pyside_sources.py).
+    script = (
+        "import linecache\n"
+        "import main, app.server.cli, app.server.server\n"
+        "import app.server.nodes\n"  # one imported after PySide6 that uses PySide6
+        "print(len(linecache.cache))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["0"]
+
+
 def test_an_unusable_files_folder_is_one_line_not_a_traceback(tmp_path: Path) -> None:
     blocker = tmp_path / "a file"
     blocker.write_bytes(b"")

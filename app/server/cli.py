@@ -9,6 +9,7 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QStandardPaths, QTranslator
 from PySide6.QtNetwork import QAbstractSocket, QHostAddress, QHostInfo
@@ -21,11 +22,13 @@ from app.server.hashing import make_argon2
 from app.server.server import ChatServer
 from app.server.store import ChatStore
 from app.server.tls import TlsError, default_cert_hosts, load_server_tls, make_self_signed
-from app.server.workers import Workers
 from app.shared import i18n, logs
 from app.shared.protocol import ProtocolError
 from app.shared.unix_signals import ShutdownSignals
 from app.shared.validation import check_name, check_password, login_key, name_key
+
+if TYPE_CHECKING:  # --workers only: imported when asked for
+    from app.server.workers import Workers
 
 DB_FILE_NAME = "roomchat.sqlite3"
 
@@ -213,6 +216,8 @@ def serve_headless(app: QCoreApplication, server: ChatServer) -> int:
     print(f"listening on {server.address}", flush=True)
     logs.server.info("database: %s", parse_db(server.config.db_path).display)  # no password
     if server.config.workers > 1 and server.node is not None:
+        from app.server.workers import Workers
+
         workers.append(Workers(server.config, server.node.name, sys.argv, app))
     return app.exec()
 

@@ -30,6 +30,18 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_MS = 10
 # How long opening (or reopening) a PostgreSQL connection may block the event loop.
 CONNECT_TIMEOUT_S = 3
+# SQLite's page cache per connection and per attached database, in KiB (its default is
+# 2,000). Each grows to its limit as messages are stored, searched and indexed, and stays
+# there: with four such caches (the event loop's, the search thread's with the chat
+# database attached, the history reader's) that was up to 8 MB more held for good, while
+# the operating system caches the same files anyway. Overload's peak: 68.6 -> 66.3 MB.
+SQLITE_CACHE_KIB = 1_024
+
+
+def sqlite_cache_pragma(schema: str = "") -> str:
+    """The PRAGMA that sets a connection's page cache (an attached `schema`'s if given)."""
+    prefix = f"{schema}." if schema else ""
+    return f"PRAGMA {prefix}cache_size = -{int(SQLITE_CACHE_KIB)}"  # negative: in KiB
 
 
 class Engine:
@@ -106,6 +118,9 @@ class SqliteEngine(Engine):
         if condition is Condition.BUG:
             return DatabaseError(f"cannot open {display}: {error.text()}")
         return DatabaseError(f"{display}: {condition.value}", condition)
+
+    def connected(self, database: Database) -> None:
+        database.pragma(sqlite_cache_pragma())
 
     def lock(self, database: Database) -> DatabaseLock | None:
         return DatabaseLock(self.target.path)

@@ -8,7 +8,7 @@ it declares.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import SignalInstance
 
@@ -34,7 +34,6 @@ from app.server.lobby_effects import (
 )
 from app.server.lobby_rooms import Door, RoomDoor
 from app.server.lobby_session import Session
-from app.server.remote_rooms import RemoteRoom
 from app.server.room import Room
 from app.server.store import Account, ChatStore
 from app.shared import logs
@@ -48,6 +47,9 @@ from app.shared.protocol import (
     RoomDeleted,
     rate_limited,
 )
+
+if TYPE_CHECKING:  # multi-node only (PostgreSQL): not imported on SQLite
+    from app.server.remote_rooms import RemoteRoom
 
 
 class CarryingOut:

@@ -11,7 +11,6 @@ from PySide6.QtCore import QCoreApplication, QObject, QSysInfo, QTimer, Signal, 
 
 from app.server.config import ServerConfig
 from app.server.database import DatabaseError
-from app.server.engines import PostgresEngine
 from app.server.node_bus import NodeBus, Notice
 from app.server.node_registry import NodeNameInUseError, NodeRegistry
 from app.server.placement import PLACE, PLACED, Placement
@@ -95,15 +94,6 @@ class Node(QObject):
         self._timer.setInterval(int(self._lease * 1000 / 3))
         self._timer.timeout.connect(self.renew)
         logs.server.info("node %r joined %s", self.name, store.db.path)
-
-    @classmethod
-    def for_store(
-        cls, config: ServerConfig, store: ChatStore, parent: QObject, wall_clock: Clock
-    ) -> Node | None:
-        """A node on PostgreSQL; None on SQLite (its lock file keeps it to one server)."""
-        if not isinstance(store.db.engine, PostgresEngine):
-            return None
-        return cls(config, store, parent, wall_clock)
 
     def now(self) -> float:
         """The wall clock leases are measured on (Unix seconds)."""

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from app.server.database import Database
 from app.server.db_target import SqliteTarget
+from app.server.engines import sqlite_cache_pragma
 from app.shared import logs
 
 SUFFIX = ".search"
@@ -111,6 +112,7 @@ class SearchIndex:
         db = Database(SqliteTarget(index_path(chat)), [])
         try:
             db.execute("ATTACH DATABASE :path AS chat", path=chat.path).finish()
+            db.pragma(sqlite_cache_pragma("chat"))
             index = cls(db)
             index.prepare()
         except BaseException:
@@ -123,6 +125,7 @@ class SearchIndex:
         """The index on the chat database's own connection (a server without a worker)."""
         assert isinstance(db.target, SqliteTarget)
         db.execute("ATTACH DATABASE :path AS search", path=index_path(db.target)).finish()
+        db.pragma(sqlite_cache_pragma("search"))
         index = cls(db, "search.")
         index.prepare()
         return index

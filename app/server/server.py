@@ -15,11 +15,11 @@ from app.server.config import ServerConfig
 from app.server.connection import Connection
 from app.server.database import DatabaseError
 from app.server.directory import RoomDirectory
+from app.server.engines import PostgresEngine
 from app.server.hashing import PasswordHasher
 from app.server.history_expiry import HistoryExpiry
 from app.server.lobby import Lobby
 from app.server.moderation import Act
-from app.server.nodes import Node
 from app.server.store import ChatStore
 from app.server.tls import make_listener
 from app.shared import logs
@@ -39,6 +39,7 @@ from app.shared.validation import check_room_password
 
 if TYPE_CHECKING:
     from app.server.mdns_announcer import MdnsAnnouncer
+    from app.server.nodes import Node
 
 FLUSH_SECONDS = 3.0
 TOKEN_PRUNE_SECONDS = 3_600.0  # expired resume tokens are deleted at start and then hourly
@@ -83,7 +84,11 @@ class ChatServer(QObject):
         self.store = ChatStore(config.db_path, exclusive=True)
         self.node: Node | None = None  # on PostgreSQL: this server's node among several
         try:
-            self.node = Node.for_store(config, self.store, self, wall_clock)
+            if isinstance(self.store.db.engine, PostgresEngine):  # SQLite: one server
+                # Imported here: on SQLite the node modules would only take memory.
+                from app.server.nodes import Node
+
+                self.node = Node(config, self.store, self, wall_clock)
             stale = self.node.close_stale_rooms() if self.node else self.store.close_stale_rooms()
         except BaseException:
             if self.node is not None:

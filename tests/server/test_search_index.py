@@ -13,6 +13,7 @@ import pytest
 
 from app.server.attachment_store import AttachmentStore
 from app.server.db_target import SqliteTarget
+from app.server.engines import SQLITE_CACHE_KIB
 from app.server.search_index import SUFFIX, SearchIndex
 from app.server.search_sql import START, find
 from app.server.store import ChatStore
@@ -186,6 +187,22 @@ def test_without_a_worker_the_index_is_attached_to_the_stores_connection(
     index.catch_up()
     assert index.db is store.db and found(index, "needle", room) == [1]
     assert Path(db_path + SUFFIX).exists()
+
+
+def test_every_schema_of_both_connections_keeps_a_small_page_cache(
+    db_path: str, store: ChatStore
+) -> None:
+    # SQLite's default (2,000 KiB) per schema grew the server by megabytes under load.
+    wanted = [(-SQLITE_CACHE_KIB,)]
+    assert store.db.pragma("PRAGMA cache_size") == wanted
+    index = open_index(db_path)  # the worker's: the index file, the chat database attached
+    try:
+        assert index.db.pragma("PRAGMA main.cache_size") == wanted
+        assert index.db.pragma("PRAGMA chat.cache_size") == wanted
+    finally:
+        index.close()
+    SearchIndex.attached_to(store.db)  # without a worker: the index attached to the store's
+    assert store.db.pragma("PRAGMA search.cache_size") == wanted
 
 
 def test_a_rebuild_merges_its_chunks_once_it_is_done(
