@@ -45,7 +45,26 @@ __all__ = [
 
 _connection_numbers = itertools.count(1)
 Step = str | Callable[["Database"], None]  # one step of a migration
-ROWS_PER_STATEMENT = 100
+ROWS_PER_STATEMENT = 64
+
+
+def statement_sizes(rows: int) -> list[int]:
+    """How `insert_rows` splits `rows` rows: statements of ROWS_PER_STATEMENT, then the
+    rest as powers of two, largest first (100 = 64 + 32 + 4). Each size is a statement
+    kept prepared for good, whose SQLite program grows with its rows: a statement for
+    every count met (the group commit's rows, the index's chunks) would keep up to 100 of
+    them per INSERT; these sizes are 7 at most, and at most 7 run for any count."""
+    sizes = [ROWS_PER_STATEMENT] * (rows // ROWS_PER_STATEMENT)
+    rest = rows % ROWS_PER_STATEMENT
+    bit = ROWS_PER_STATEMENT
+    while rest:
+        bit //= 2
+        if rest >= bit:
+            sizes.append(bit)
+            rest -= bit
+    return sizes
+
+
 RECONNECT_SECONDS = 1.0  # between two attempts to reopen a lost connection
 
 
@@ -217,10 +236,13 @@ class Database:
         """`insert` ("INSERT INTO t (a, b) VALUES") for many rows of `width` values, as
         multi-row statements of up to ROWS_PER_STATEMENT rows (Qt's execBatch grows
         quadratically with the batch here; this stays linear), each ending in `then` (an
-        ON CONFLICT clause); returns how many rows went in."""
+        ON CONFLICT clause); returns how many rows went in. The statements are of the
+        sizes `statement_sizes` gives, so that few of them are kept prepared."""
         count = 0
-        for start in range(0, len(rows), ROWS_PER_STATEMENT):
-            chunk = rows[start : start + ROWS_PER_STATEMENT]
+        start = 0
+        for size in statement_sizes(len(rows)):
+            chunk = rows[start : start + size]
+            start += size
             placeholders = "(" + ",".join("?" * width) + ")"
             values = ",".join([placeholders] * len(chunk))
             query = self._prepared(f"{insert} {values}{' ' if then else ''}{then}")

@@ -291,3 +291,19 @@ def test_a_closed_database_is_never_opened_again(db_path) -> None:
         database.rows("SELECT 1")
     assert refused.value.condition == Condition.CONNECTION_LOST
     assert set(QSqlDatabase.connectionNames()) == before  # no connection left behind
+
+
+def test_rows_of_any_count_go_in_through_a_few_prepared_statements(tmp_path: Path) -> None:
+    """Each statement stays prepared for good: one per count (1 to 100) would be 100."""
+    store = ChatStore(str(tmp_path / "rows.sqlite3"))
+    db = store.db
+    db.execute("CREATE TABLE pairs (a INTEGER NOT NULL, b TEXT NOT NULL)").finish()
+    insert = "INSERT INTO pairs (a, b) VALUES"
+    total = 0
+    for count in range(1, 101):
+        rows = [(total + i, f"row {total + i}") for i in range(count)]
+        assert db.insert_rows(insert, 2, rows) == count
+        total += count
+    assert db.rows("SELECT count(*), count(DISTINCT a) FROM pairs") == [(total, total)]
+    assert len([sql for sql in db._statements if sql.startswith(insert)]) <= 7
+    store.close()
