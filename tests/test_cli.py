@@ -13,6 +13,7 @@ from PySide6.QtCore import QProcess, QProcessEnvironment
 from PySide6.QtNetwork import QSslCertificate, QSslConfiguration
 
 from tests.conftest import MAIN, ROOT
+from tests.python_script import printed_by
 from tests.wire_client import WireClient
 
 
@@ -257,11 +258,7 @@ def test_a_server_loads_neither_the_form_loader_nor_the_dns_code_until_it_needs_
         "print(sorted(m for m in ('dns', 'PySide6.QtUiTools', 'app.shared.forms') "
         "if m in sys.modules))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["[]"]
+    assert printed_by(script) == ["[]"]
 
 
 def test_a_server_on_sqlite_loads_neither_the_node_code_nor_ctypes_until_it_needs_them() -> None:
@@ -273,11 +270,7 @@ def test_a_server_on_sqlite_loads_neither_the_node_code_nor_ctypes_until_it_need
         "('app.server.node', 'app.server.workers', 'app.server.remote_rooms', "
         "'app.server.placement', 'app.server.shared_tickets'))))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["['app.server.node_schema']"]  # the store's migrations
+    assert printed_by(script) == ["['app.server.node_schema']"]  # the store's migrations
 
 
 def test_pyside6_leaves_no_module_source_in_linecache() -> None:
@@ -289,11 +282,7 @@ def test_pyside6_leaves_no_module_source_in_linecache() -> None:
         "import app.server.nodes\n"  # one imported after PySide6 that uses PySide6
         "print(len(linecache.cache))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["0"]
+    assert printed_by(script) == ["0"]
 
 
 def test_an_unusable_files_folder_is_one_line_not_a_traceback(tmp_path: Path) -> None:
