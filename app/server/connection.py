@@ -14,7 +14,6 @@ from app.server.addresses import address_key
 from app.server.config import ServerConfig
 from app.server.conversation import ParsedItem
 from app.server.linger import discard_unsent
-from app.server.straight_writes import straight_writer
 from app.shared import logs
 from app.shared.limits import Clock, FloodGuard
 from app.shared.protocol import (
@@ -100,9 +99,8 @@ class Connection(QObject):
     paused (`pause_reading`): Qt's read buffer is bounded, so the kernel's TCP window then
     pushes back on the sender instead of the server's memory growing.
 
-    Output goes straight to the socket while Qt's write buffer holds under HIGH_WATER (on
-    plain TCP, to the kernel itself while Qt holds nothing: see `straight_writer`); past
-    it, it waits in a queue of its own that is fed to the socket as the peer reads.
+    Output goes straight to the socket while Qt's write buffer holds under HIGH_WATER;
+    past it, it waits in a queue of its own that is fed to the socket as the peer reads.
     The backlog (output cap, back-pressure) counts both.
 
     Closing, by either side, ends the connection at once for its owner: `is_open` turns
@@ -172,7 +170,7 @@ class Connection(QObject):
         self._buffer = LineBuffer()
         # The per-delivery state, on a plain object (see `Output`); `_open`, `_queue`,
         # `_queued`, `_backlog` and `_unmeasured` below are its fields.
-        self._out = self.output = Output(straight_writer(socket) or socket.write, self._measure)
+        self._out = self.output = Output(socket.write, self._measure)
         if isinstance(socket, QSslSocket):
             # TLS: Qt encrypts what it is given at once; the backlog is then its encrypted bytes.
             self._tls = socket
@@ -270,9 +268,7 @@ class Connection(QObject):
 
     def drained_signal(self) -> SignalInstance:
         """Emitted as bytes go to the network: for a sender that paces itself by `backlog`
-        (downloads), connected in addition to the queue's own feeding. From then on every
-        write goes through Qt, which emits it (a straight write would not)."""
-        self._out.write = self._socket.write
+        (downloads), connected in addition to the queue's own feeding."""
         return self._drained()
 
     def _in_socket(self) -> int:
