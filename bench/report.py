@@ -124,6 +124,8 @@ TABLE_FIGURES: dict[str, list[tuple[str, str]]] = {
         *PEERS_VIEW,
         ("peak_rss_mb", "server peak RSS MB"),
         ("rss_at_end_mb", "RSS at end MB"),
+        ("max_kernel_send_queues_mb", "kernel send queues MB, max"),
+        ("max_rss_plus_send_queues_mb", "RSS + kernel send queues MB, max"),
         ("slow_reader_deliveries_per_s", "slow-reader deliveries /s"),
         ("slow_readers_cut_off", "slow readers cut off"),
     ],

@@ -753,6 +753,7 @@ def overload(params: dict[str, Any], context: Context) -> Result:
             for i, w in enumerate(room_wires(setup.members))
         ]
         samples: list[tuple[float, int]] = []
+        queued: list[int] = []  # kernel send queues, kB, at each sample
         abort_kb = int(params["rss_abort_mb"]) * 1024
         aborted = False
 
@@ -760,6 +761,7 @@ def overload(params: dict[str, Any], context: Context) -> Result:
             nonlocal aborted
             rss = server.memory_kb().get("VmRSS", 0)
             samples.append((round(seconds, 2), rss))
+            queued.append(server.send_queue_kb())
             aborted = rss > abort_kb or not server.alive
             return not aborted
 
@@ -779,6 +781,12 @@ def overload(params: dict[str, Any], context: Context) -> Result:
             "max_sampled_rss_mb": mb(max(r for _, r in samples)) if samples else None,
             "rss_at_half_mb": mb(half[0]) if half else None,
             "rss_at_end_mb": mb(samples[-1][1]) if samples else None,
+            "max_kernel_send_queues_mb": mb(max(queued)) if queued else None,
+            "max_rss_plus_send_queues_mb": (
+                mb(max(r + q for (_, r), q in zip(samples, queued, strict=True)))
+                if samples
+                else None
+            ),
             "messages_in_per_s": round(statistics.median(fast) / wall, 1) if fast else None,
             "slow_reader_deliveries_per_s": round(sum(slow) / wall) if slow else None,
             "slow_readers_cut_off": lost(wires[senders:]),

@@ -71,6 +71,34 @@ def read_proc_status(pid: int) -> dict[str, int]:
     return found
 
 
+def read_send_queues(pid: int) -> int:
+    """Bytes waiting in the kernel send queues of a process's TCP sockets (0 once it is gone).
+
+    Memory as real as the process's own, but outside its RSS: a server that leaves a slow
+    reader's backlog to the kernel looks smaller by RSS alone (9afa549 held 90-100 MB there
+    in `overload`, issue 21's item 14)."""
+    inodes: set[str] = set()
+    try:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            try:
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+            except OSError:
+                continue
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+        total = 0
+        for table in ("tcp", "tcp6"):
+            with open(f"/proc/{pid}/net/{table}", encoding="ascii") as rows:
+                next(rows, None)
+                for row in rows:
+                    fields = row.split()
+                    if len(fields) > 9 and fields[9] in inodes:
+                        total += int(fields[4].partition(":")[0], 16)
+    except (OSError, ValueError):
+        return 0
+    return total
+
+
 def read_cpu_seconds(pid: int) -> float:
     """utime + stime of a process (every thread), in seconds."""
     try:
@@ -375,6 +403,10 @@ class ServerProcess:
 
     def memory_kb(self) -> dict[str, int]:
         return read_proc_status(self.pid)
+
+    def send_queue_kb(self) -> int:
+        """What the kernel holds in this server's TCP send queues, in kB."""
+        return read_send_queues(self.pid) // 1024
 
     # --- accounts ------------------------------------------------------------------------
 
