@@ -21,12 +21,15 @@ main, chat attached) and a server without a worker (chat main, index attached as
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass
 
 from app.server.database import Database
 from app.server.db_target import SqliteTarget
 from app.server.engines import sqlite_cache_pragma
 from app.shared import logs
+from app.shared.limits import Clock
 
 SUFFIX = ".search"
 VERSION = 2  # of the index file's tables: another value is rebuilt (2: detail=none)
@@ -35,6 +38,12 @@ SEQ_TOP = ROOM_SHIFT - 1  # (seq falls as the rowid rises: newest first is FTS5'
 CHUNK = 2_048  # messages one catch-up indexes at most: what a search may wait behind
 RANGES_PER_PASS = 256
 INSTANCE_KEY = "instance"
+# A deleted message leaves FTS5's contentless-delete table as a tombstone only: its trigrams
+# stay in the segments (and in pages freed by earlier merges) until those are rewritten, and
+# from them most of its text could be read back out of the file. So after deletions the
+# index is merged into one segment, the file vacuumed (no old page kept) and its
+# write-ahead log truncated: at once after the first, then at most once per this long.
+SCRUB_INTERVAL_S = 60.0
 
 # The index keeps, for each trigram, only which messages hold it (`detail=none`), not where:
 # a search asks for the messages holding every trigram of the query, and `search_sql.find`
@@ -100,20 +109,23 @@ class SearchIndex:
     """The index over `db`, a connection that reaches both the chat tables and the index's
     (`schema` is where the index's are: "" when the index file is the main database)."""
 
-    def __init__(self, db: Database, schema: str = "") -> None:
+    def __init__(self, db: Database, schema: str = "", clock: Clock = time.monotonic) -> None:
         self.db = db
         self._schema = schema
+        self._clock = clock
         self._rebuilding = False  # a rebuild's chunks go on: `optimize` once they are done
+        self._unscrubbed = False  # deletions were taken since the last `scrub`
+        self._scrubbed_at = -math.inf  # on `clock`
 
     @classmethod
-    def open_beside(cls, chat: SqliteTarget) -> SearchIndex:
+    def open_beside(cls, chat: SqliteTarget, clock: Clock = time.monotonic) -> SearchIndex:
         """A connection of its own (for the worker's thread): the index file as the main
         database, the chat database attached as `chat`."""
         db = Database(SqliteTarget(index_path(chat)), [])
         try:
             db.execute("ATTACH DATABASE :path AS chat", path=chat.path).finish()
             db.pragma(sqlite_cache_pragma("chat"))
-            index = cls(db)
+            index = cls(db, clock=clock)
             index.prepare()
         except BaseException:
             db.close()
@@ -200,6 +212,7 @@ class SearchIndex:
                 upto = min(newest, forget_done + limit)
                 db.execute(_FORGET, done=forget_done, upto=upto).finish()
                 forget_done = upto
+                self._unscrubbed = True
             indexed, more = self._index_ranges(limit)
             db.execute(
                 "UPDATE search_state SET backlog_done = :backlog, forget_done = :forget",
@@ -210,6 +223,13 @@ class SearchIndex:
             self._rebuilding = False
             self.optimize()
             logs.db.info("search index %s: built", self.db.path)
+        if (
+            self._unscrubbed
+            and not more
+            and forget_done == newest
+            and self._clock() - self._scrubbed_at >= SCRUB_INTERVAL_S
+        ):
+            self.scrub()
         return Progress(backlog_done, forget_done, indexed, more)
 
     def _index_ranges(self, limit: int) -> tuple[int, bool]:
@@ -250,6 +270,16 @@ class SearchIndex:
         b-tree instead of hundreds (in the search bench, p99 236 ms before, 53 ms after);
         a few seconds of the worker's thread for a million messages."""
         self.db.execute("INSERT INTO message_search (message_search) VALUES ('optimize')").finish()
+
+    def scrub(self) -> None:
+        """Leave nothing of deleted messages in the index's file (see SCRUB_INTERVAL_S): a
+        few seconds of the worker's thread for a million messages, only after deletions."""
+        self._unscrubbed = False
+        self._scrubbed_at = self._clock()
+        self.optimize()
+        schema = self._schema.rstrip(".")
+        self.db.execute(f"VACUUM {schema}".rstrip()).finish()
+        self.db.pragma(f"PRAGMA {self._schema}wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         self.db.close()

@@ -14,11 +14,12 @@ import pytest
 from app.server.attachment_store import AttachmentStore
 from app.server.db_target import SqliteTarget
 from app.server.engines import SQLITE_CACHE_KIB
-from app.server.search_index import SUFFIX, SearchIndex
+from app.server.search_index import SCRUB_INTERVAL_S, SUFFIX, SearchIndex
 from app.server.search_sql import START, find
 from app.server.store import ChatStore
 from app.shared.protocol import Attachment
 from tests.db_access import query_db
+from tests.fake_clock import FakeClock
 
 # A QtSql connection needs the application object, which qtbot makes.
 pytestmark = pytest.mark.usefixtures("qtbot")
@@ -329,5 +330,46 @@ def test_an_index_file_of_version_1_with_positions_is_rebuilt(
         create = "SELECT sql FROM sqlite_master WHERE name = 'message_search'"
         assert "detail=none" in str(index.db.rows(create)[0][0])
         assert found(index, "needle", room) == [1]
+    finally:
+        index.close()
+
+
+def index_file_bytes(db_path: str) -> bytes:
+    """The index's file and its write-ahead log, as a forensic reader would see them."""
+    path = Path(db_path + SUFFIX)
+    wal = Path(db_path + SUFFIX + "-wal")
+    return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+def test_a_deleted_messages_trigrams_are_scrubbed_from_the_index_file(
+    db_path: str, store: ChatStore
+) -> None:
+    clock = FakeClock()
+    room, _ = store.open_room("r", "alice", 1, 2, None)
+    index = SearchIndex.open_beside(SqliteTarget(db_path), clock)
+    try:
+        # "zqx" and "qxj" share no first letter with hay's trigrams, so FTS5 stores them
+        # whole (terms are prefix-compressed against the one before).
+        store.add_messages(room, "alice", TS, [(1, "hay stack"), (2, "ZQXJ password")])
+        for _ in range(3):  # a few segments and merges, pages freed with the text on them
+            store.add_messages(room, "alice", TS, [(3 + _, "hay")])
+            index.catch_up()
+        assert b"zqx" in index_file_bytes(db_path)  # else the test below could not fail
+        store.delete_messages(room, 2)  # seqs 1 and 2
+        index.catch_up()
+        assert found(index, "zqxj", room) == []
+        assert b"zqx" not in index_file_bytes(db_path)
+        assert b"qxj" not in index_file_bytes(db_path)
+        assert found(index, "hay", room) == [5, 4, 3]  # what was not deleted is still found
+
+        # Another deletion within the interval waits for it, then goes too.
+        store.add_messages(room, "alice", TS, [(6, "KWVY secret")])
+        index.catch_up()
+        store.delete_messages(room, 10)
+        index.catch_up()
+        assert found(index, "kwvy", room) == [] and b"kwv" in index_file_bytes(db_path)
+        clock.advance(SCRUB_INTERVAL_S)
+        index.catch_up()
+        assert b"kwv" not in index_file_bytes(db_path)
     finally:
         index.close()
