@@ -274,12 +274,12 @@ class SearchIndex:
     def scrub(self) -> None:
         """Leave nothing of deleted messages in the index's file (see SCRUB_INTERVAL_S): a
         few seconds of the worker's thread for a million messages, only after deletions."""
-        self._unscrubbed = False
-        self._scrubbed_at = self._clock()
+        self._scrubbed_at = self._clock()  # a failure is tried again an interval later
         self.optimize()
         schema = self._schema.rstrip(".")
         self.db.execute(f"VACUUM {schema}".rstrip()).finish()
         self.db.pragma(f"PRAGMA {self._schema}wal_checkpoint(TRUNCATE)")
+        self._unscrubbed = False
 
     def close(self) -> None:
         self.db.close()
