@@ -179,7 +179,10 @@ def indexing_owed(
     if catch_up is None:
         figures["index_catch_up"] = "did not catch up in time"
         return
-    owed = catch_up * (end.unindexed - start.unindexed) / end.unindexed
+    # Only a backlog that grew is owed; one that shrank was indexed inside the window (its
+    # CPU is in the window's already), and a negative share of a small catch-up's CPU
+    # subtracted from the window made the figure larger than the one without indexing.
+    owed = catch_up * max(0, end.unindexed - start.unindexed) / end.unindexed
     figures["index_catch_up_cpu_s"] = round(catch_up, 3)
     cpu = end.server_cpu - start.server_cpu + owed
     figures["deliveries_per_server_cpu_s_indexed"] = round(figures["deliveries"] / cpu)
