@@ -26,6 +26,10 @@ from app.shared import logs
 
 HANDSHAKE_TIMEOUT_MS = 5_000
 MAX_PENDING = 1_024
+# The kernel's accept queue: Qt's default of 50 drops the SYNs of a crowd logging in at once
+# (a class after a bell) while the event loop is busy, and each dropped SYN is retried only
+# 1, 3, 7 s later. Linux caps it at net.core.somaxconn (4,096 on current kernels).
+LISTEN_BACKLOG = 1_024
 CERT_FILE, KEY_FILE = "roomchat-cert.pem", "roomchat-key.pem"
 # Mozilla's "intermediate" server profile (ssl-config.mozilla.org, guidelines 5.7), without
 # its optional DHE suites: TLS 1.2 offers only ECDHE with an AEAD cipher. TLS 1.3 suites are
@@ -95,8 +99,10 @@ def make_listener(
     if tls is None:
         listener = QTcpServer(parent)
         listener.setMaxPendingConnections(MAX_PENDING)
+        listener.setListenBacklogSize(LISTEN_BACKLOG)
         return listener
     listener = QSslServer(parent)
+    listener.setListenBacklogSize(LISTEN_BACKLOG)
     # Sockets still in their handshake count as pending: the default 30 would let 30
     # silent peers hold every other TLS client off until the handshake timeout.
     listener.setMaxPendingConnections(MAX_PENDING)
