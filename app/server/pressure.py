@@ -6,6 +6,7 @@ until every such member is under `LOW`. Only those who send are held (`senders()
 `hold()` for one who starts while paused): a member who only reads keeps being answered.
 The backlogs are looked at every CHECK_MS while paused, and LOW is half of HIGH, so the
 readers still have output queued when the senders are read again and the core stays busy.
+Who is read first after a pause turns round the senders, so that none has the room to itself.
 A member that has not drained for `STALL` seconds no longer holds the room back: it is cut
 off at the connection's output limit.
 """
@@ -46,6 +47,7 @@ class BackPressure(QObject):
         self._connections = connections
         self._senders = senders or connections
         self._held: list[Readable] = []  # paused by me
+        self._rounds = 0  # resumes so far: who is read first turns with each
         self._samples: dict[Connection, tuple[int, float]] = {}  # backlog, last seen draining
         self.paused = False
         self._timer = QTimer(self)
@@ -89,7 +91,11 @@ class BackPressure(QObject):
             held = self._held
             logs.net.debug("back-pressure: resuming %d connections", len(held))
             self.stop()
-            for sender in held:
+            # The first read can fill the readers and pause the room again before the others
+            # are read: always starting with the same sender would starve the rest.
+            self._rounds += 1
+            first = self._rounds % len(held) if held else 0
+            for sender in held[first:] + held[:first]:
                 sender.resume_reading()
 
     def hold(self, connection: Readable) -> None:

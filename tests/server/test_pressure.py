@@ -83,3 +83,38 @@ def test_only_senders_are_held_and_one_who_starts_meanwhile_waits_too(qtbot, clo
     assert not guard.paused and sender.reading and latecomer.reading
     guard.hold(reader)  # not paused: nothing to wait for
     assert reader.reading
+
+
+class OrderedSender(FakeConnection):
+    """Notes the order in which the room's senders are read again."""
+
+    def __init__(self, name: str, resumed: list[str]) -> None:
+        super().__init__()
+        self.name, self._resumed = name, resumed
+
+    def resume_reading(self) -> None:
+        super().resume_reading()
+        self._resumed.append(self.name)
+
+
+def test_every_sender_takes_its_turn_to_be_read_first_after_a_pause(qtbot, clock) -> None:
+    # The first sender read after a pause can fill the readers again and pause the room
+    # before the others are read: with a fixed order, one sender had the room to itself
+    # and the others' messages waited seconds (the bench's saturation p99).
+    resumed: list[str] = []
+    reader = FakeConnection()
+    senders = [OrderedSender(name, resumed) for name in "abc"]
+    guard = BackPressure(lambda: [reader], senders=lambda: senders)
+    firsts = []
+    for _ in range(6):
+        clock[0] += 0.01
+        reader.backlog = HIGH + 1
+        guard.wrote(reader.backlog)
+        assert guard.paused
+        resumed.clear()
+        clock[0] += 0.01
+        reader.backlog = 0
+        guard._check()
+        assert not guard.paused and sorted(resumed) == ["a", "b", "c"]
+        firsts.append(resumed[0])
+    assert sorted(firsts) == ["a", "a", "b", "b", "c", "c"]
