@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from app.server.connection import Connection
 from app.server.conversation import MainConversation, ParsedItem, Resume
+from app.server.resume_tokens import MintedToken
 
 
 @dataclass(eq=False, slots=True)
@@ -17,6 +18,7 @@ class Session:
     conversation: MainConversation = field(default_factory=MainConversation)
     operator: bool = False  # a server-wide operator, as the account was at login
     token_selector: str | None = None  # the resume token given at login (revoked by logout)
+    minted: MintedToken | None = None  # made with the check now proven, for StartSession
 
     @property
     def user_key(self) -> str | None:
