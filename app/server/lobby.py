@@ -128,7 +128,7 @@ class Lobby(Draining, SigningIn, CarryingOut, QObject):
             count=lambda: len(self.online),
             longest=config.presence_interval,  # the doc's bound on a person's events
         )
-        self.presence.released.connect(self._presence_feed.release)
+        self.presence.on_release = self._presence_feed.release
         directory.room_added.connect(lambda room: self._announce(RoomAdded(room.summary())))
         directory.room_update_released.connect(
             lambda room: self._announce(RoomUpdated(room.summary()))
