@@ -100,10 +100,13 @@ class SigningIn:
     ) -> None:
         connection = session.connection
         resume_token = None
+        waiting = True  # direct messages may wait for them, until the token's insert says
         if minted.verifier_hash is not None:  # a failed hash costs the token, not the login
             expires = self._wall_clock() + self._config.resume_days * DAY
             keep = max(1, self._config.resume_tokens_per_account)
-            self._direct_store.add_token(minted.selector, key, minted.verifier_hash, expires, keep)
+            waiting = self._direct_store.add_token(
+                minted.selector, key, minted.verifier_hash, expires, keep
+            )
             session.token_selector, resume_token = minted.selector, minted.token
         connection.clear_deadline()
         connection.idle_checked = True
@@ -119,7 +122,7 @@ class SigningIn:
             " (operator)" if account.operator else "",
         )
         name, operator = account.name, account.operator
-        unread, waiting = self._direct.at_login(key)
+        unread, waited = self._direct.at_login(key, waiting)
         self._send_rooms(
             connection,
             lambda rooms, more: LoggedIn(
@@ -132,8 +135,8 @@ class SigningIn:
             connection.send_bytes(self.nodes_frame)
         for block in self.presence.blocks_except(key):  # shared by the logins (see there)
             connection.send_bytes(block)
-        if waiting:
-            connection.send_bytes(b"".join(waiting))
+        if waited:
+            connection.send_bytes(b"".join(waited))
         self.presence.set(key, name, ONLINE, None)
         self.user_logged_in.emit(name)
 

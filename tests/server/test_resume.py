@@ -256,3 +256,29 @@ def test_a_login_and_a_resume_take_one_hashing_job_each_token_and_all(
     first.close()
     assert resume(server, qtbot, token)["type"] == "logged_in"
     assert len(jobs) == 3
+
+
+def test_a_login_costs_two_statements_the_account_and_its_new_token(
+    make_server: Callable[..., ChatServer], qtbot: QtBot
+) -> None:
+    """The account is read before the check; after it, the token's insert also says how
+    many tokens the account holds and whether direct messages wait: no transaction, no
+    pruning and no query of what waited unless there is something to do."""
+    server = make_server()
+    first, _ = fresh_token(server, qtbot)
+    first.close()
+    qtbot.waitUntil(lambda: not server.lobby.online)  # its logout's statements are done
+    db = server.store.db
+    statements: list[str] = []
+    execute = db.execute
+
+    def counted(sql: str, **values: Any) -> Any:
+        statements.append(sql.split()[0])
+        return execute(sql, **values)
+
+    db.execute = counted  # type: ignore[method-assign]
+    client = WireClient(qtbot, server.port)
+    client.expect("welcome")
+    assert client.request("login", "logged_in", name="alice", password=PASSWORD)["resume_token"]
+    assert statements == ["SELECT", "INSERT"]
+    client.close()
