@@ -102,6 +102,7 @@ class Lobby(Draining, SigningIn, CarryingOut, QObject):
         self.online: dict[str, Session] = {}
         # The `nodes` frame every login gets after its room list (b"": one server, none).
         self.nodes_frame = b""
+        self._welcome_frame: tuple[tuple[bool, int, str], bytes] | None = None
         self._throttles = LobbyThrottles(config, clock)
         self._direct_store = DirectStore(store.db)
         self._accounts = AccountDesk(
@@ -140,17 +141,18 @@ class Lobby(Draining, SigningIn, CarryingOut, QObject):
         self.sessions[connection] = session
         connection.on_requests = self._on_connection_requests
         connection.closed.connect(self._on_connection_closed)
-        config = self._config
-        connection.send(
-            Welcome(
-                PROTOCOL_VERSION,
-                f"{SERVER_NAME} {__version__}",
-                config.registration,
-                config.max_room_capacity,
-                self._store.instance,
-            )
-        )
+        connection.send_bytes(self._welcome())
         connection.set_deadline(self._config.login_timeout, ErrorCode.TIMEOUT, "no login in time")
+
+    def _welcome(self) -> bytes:
+        """The `welcome` frame, the same for every connection while what it says is: encoded
+        once, not per connection."""
+        config = self._config
+        said = (config.registration, config.max_room_capacity, self._store.instance)
+        if self._welcome_frame is None or self._welcome_frame[0] != said:
+            welcome = Welcome(PROTOCOL_VERSION, f"{SERVER_NAME} {__version__}", *said)
+            self._welcome_frame = (said, encode(welcome))
+        return self._welcome_frame[1]
 
     def prune_throttles(self) -> None:
         self._throttles.prune()
