@@ -123,7 +123,8 @@ class Lobby(Draining, SigningIn, CarryingOut, QObject):
         self._direct = DirectMessages(store, self._direct_store, directory.budgets, self._online_at)
         self.presence = PresenceBoard(config.presence_interval, self)
         self._presence_feed = PresenceFeed(
-            lambda: ((s.name, s.connection.output) for s in self.online.values()),
+            # Plain attributes only: this runs for every session online, each window.
+            lambda: ((s.conversation.name, s.output) for s in self.online.values()),
             min(BATCH_WINDOW_S, config.presence_interval),
             self,
             count=lambda: len(self.online),
