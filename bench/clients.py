@@ -79,7 +79,9 @@ class Wire(asyncio.Protocol):
         self.lost_by_peer = False  # the server closed or reset the connection
         self.closing = False  # we closed it
         self._tail = b""
-        self._lines: deque[dict[str, Any]] = deque()
+        # Lines as read, parsed only when taken: a login among n online gets n presence
+        # frames behind its reply, which the bench would otherwise parse to drop (n² in all).
+        self._lines: deque[bytes] = deque()
         self._line_waiter: asyncio.Future[None] | None = None
         self._writable = asyncio.Event()
         self._writable.set()
@@ -133,12 +135,7 @@ class Wire(asyncio.Protocol):
     def _parse(self, data: bytes) -> None:
         data = self._tail + data
         *lines, self._tail = data.split(b"\n")
-        for line in lines:
-            if line.strip():
-                try:
-                    self._lines.append(json.loads(line))
-                except ValueError:
-                    self._lines.append({"type": "unparsable", "line": line[:200].decode("latin1")})
+        self._lines.extend(line for line in lines if line.strip())
         if lines:
             self._wake()
 
@@ -197,6 +194,9 @@ class Wire(asyncio.Protocol):
 
     async def next_message(self, timeout: float = REQUEST_TIMEOUT_S) -> dict[str, Any]:
         """The next parsed line (LINES mode)."""
+        return self._parsed(await self._next_line(timeout))
+
+    async def _next_line(self, timeout: float) -> bytes:
         async with asyncio.timeout(timeout):
             while not self._lines:
                 if self.closed.done():
@@ -204,6 +204,14 @@ class Wire(asyncio.Protocol):
                 self._line_waiter = asyncio.get_running_loop().create_future()
                 await self._line_waiter
             return self._lines.popleft()
+
+    @staticmethod
+    def _parsed(line: bytes) -> dict[str, Any]:
+        try:
+            parsed: dict[str, Any] = json.loads(line)
+        except ValueError:
+            return {"type": "unparsable", "line": line[:200].decode("latin1")}
+        return parsed
 
     async def request(
         self, message: dict[str, Any], timeout: float = REQUEST_TIMEOUT_S
@@ -215,7 +223,10 @@ class Wire(asyncio.Protocol):
         try:
             async with asyncio.timeout(timeout):
                 while True:
-                    reply = await self.next_message(timeout)
+                    line = await self._next_line(timeout)
+                    if request_id.encode() not in line and b'"error"' not in line:
+                        continue  # an event (presence, say), left unparsed
+                    reply = self._parsed(line)
                     if reply.get("id") == request_id:
                         break
                     if reply.get("type") == "error" and "id" not in reply:

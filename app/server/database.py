@@ -84,6 +84,9 @@ class Database:
         self.path = self.target.display  # names the database in every message, no password
         self._name = f"roomchat-{next(_connection_numbers)}"
         self._statements: dict[str, QSqlQuery] = {}
+        # Columns a statement's rows have: the same each time (no statement here selects
+        # `*`), and asking Qt builds a QSqlRecord per query (a login's statements asked twice).
+        self._widths: dict[str, int] = {}
         self._exclusive = exclusive
         self._lock: DatabaseLock | None = None
         self._connected = False
@@ -262,7 +265,9 @@ class Database:
     def rows(self, sql: str, **values: Any) -> list[tuple[Any, ...]]:
         """All rows a SELECT returns, as tuples."""
         query = self.execute(sql, **values)
-        width = query.record().count()
+        width = self._widths.get(sql)
+        if width is None:
+            width = self._widths[sql] = query.record().count()
         result = []
         while query.next():
             result.append(tuple(query.value(i) for i in range(width)))

@@ -124,10 +124,11 @@ class DirectMessages:
         connection.send(rate_limited("too many messages; wait a moment", wait, request.id))
         return False
 
-    def at_login(self, me: str) -> tuple[UnreadCounts | None, list[bytes]]:
+    def at_login(self, me: str, waiting: bool = True) -> tuple[UnreadCounts | None, list[bytes]]:
         """What waited for `me`: the unread counts for `logged_in` and the newest waiting
-        messages' frames, to follow it. They count as delivered from now."""
-        counts = self._store.unread(me, UNREAD_CONVERSATIONS_MAX)
+        messages' frames, to follow it. They count as delivered from now. `waiting` False:
+        the caller knows that nothing waits (`DirectStore.add_token` said so)."""
+        counts = self._store.unread(me, UNREAD_CONVERSATIONS_MAX) if waiting else None
         if not counts:
             return None, []
         frames = [encode(_event(row)) for row in self._store.undelivered(me, BACKLOG_MAX)]

@@ -75,11 +75,17 @@ class HashQueue(Generic[T]):
 def wait_for_room(full_jobs: int, limit: int, workers: int, seconds_per_job: float) -> float:
     """The `retry_after` of a request refused because the queue is full: about how long
     the `workers` take to get through the `full_jobs` (at the profile's cost) ahead of half
-    the queue, at least 1 s.
+    the queue, at least MIN_RETRY_S.
 
     Not the time to drain it all: a storm's refused logins, all told that, came back when
     the threads had run dry, and hashing stood idle until they did (login-storm on a loaded
     machine, one run each: idle 43.3 of its 90 s, 65 of 200 logins done, against 3.3 s and
-    126 told this). Told this, they come back while half the queue's work is still ahead."""
+    126 told this). Told this, they come back while half the queue's work is still ahead.
+    The same holds for the floor: at 1 s, with checks of a millisecond (the `test`
+    profile), the refused of 100 logins at once came back long after the queue had run dry,
+    and the server stood idle a quarter of the time."""
     ahead = max(0, full_jobs - limit // 2) if limit > 0 else full_jobs
-    return max(1.0, round(ahead / max(1, workers) * seconds_per_job, 1))
+    return max(MIN_RETRY_S, round(ahead / max(1, workers) * seconds_per_job, 1))
+
+
+MIN_RETRY_S = 0.1

@@ -12,16 +12,17 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
 from app.server.hash_queue import HashQueue, Priority, wait_for_room
+from app.server.resume_tokens import MintedToken, new_token
 from app.shared import logs
 
 PROFILES = ("standard", "test")
 # Resume-token verifiers are 256 random bits: nobody can try 2^256 of them, so Argon2id's
 # cost buys nothing there, and at the password profile's cost a login (which hashes a new
-# token) cost two hashes and a login storm went at half speed. Argon2id still, at its
-# least cost (1 pass, 1 MiB); a hash of any cost, older tokens' too, verifies as it was made.
-TOKEN_ARGON2 = argon2.PasswordHasher(
-    time_cost=1, memory_cost=1024, parallelism=1, type=argon2.Type.ID
-)
+# token) cost two hashes and a login storm went at half speed. Argon2id still, at the least
+# cost it allows (1 pass, 8 KiB: at 1 MiB a token cost as much as a password at the `test`
+# profile, doubling a login's hashing); a hash of any cost, older tokens' too, verifies as
+# it was made.
+TOKEN_ARGON2 = argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=argon2.Type.ID)
 
 
 def make_argon2(profile: str) -> argon2.PasswordHasher:
@@ -116,17 +117,32 @@ class PasswordHasher(QObject):
         callback: Callable[[bool | None], None],
         priority: Priority = Priority.OTHER,
         token: bool = False,
+        mint: bool = False,
     ) -> None:
         """`callback(True)` for a match, False for a mismatch, None when hashing failed
-        (`token`: a resume token's verifier, whose hash says its own cost)."""
+        (`token`: a resume token's verifier, whose hash says its own cost).
+
+        `mint`: a match also makes the session's new resume token in the same job, and the
+        callback gets that `MintedToken` instead of True: one trip through the pool and
+        the event loop a login, not two."""
         target = password_hash or self._dummy_hash
         known = password_hash is not None
-        self._submit(
-            lambda: verify_password(self._argon2, target, password) and known,
-            callback,
-            priority,
-            timed=not token,
-        )
+
+        def work() -> bool | MintedToken:
+            matched = verify_password(self._argon2, target, password) and known
+            return self._mint() if matched and mint else matched
+
+        self._submit(work, callback, priority, timed=not token)
+
+    def _mint(self) -> MintedToken:
+        """A new resume token and its verifier's hash (on a pool thread)."""
+        token, selector, verifier = new_token()
+        try:
+            verifier_hash: str | None = self._token_argon2.hash(verifier)
+        except Exception:  # the session starts without a token, as a failed hash_token did
+            logs.server.exception("hashing a resume token failed")
+            verifier_hash = None
+        return MintedToken(token, selector, verifier_hash)
 
     def hash_now(self, password: str) -> str:
         """Blocking hash, for the command line only (never on the event loop of a server)."""

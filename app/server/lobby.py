@@ -102,6 +102,7 @@ class Lobby(Draining, SigningIn, CarryingOut, QObject):
         self.online: dict[str, Session] = {}
         # The `nodes` frame every login gets after its room list (b"": one server, none).
         self.nodes_frame = b""
+        self._welcome_frame: tuple[tuple[bool, int, str], bytes] | None = None
         self._throttles = LobbyThrottles(config, clock)
         self._direct_store = DirectStore(store.db)
         self._accounts = AccountDesk(
@@ -122,13 +123,14 @@ class Lobby(Draining, SigningIn, CarryingOut, QObject):
         self._direct = DirectMessages(store, self._direct_store, directory.budgets, self._online_at)
         self.presence = PresenceBoard(config.presence_interval, self)
         self._presence_feed = PresenceFeed(
-            lambda: ((s.name, s.connection.output) for s in self.online.values()),
+            # Plain attributes only: this runs for every session online, each window.
+            lambda: ((s.conversation.name, s.output) for s in self.online.values()),
             min(BATCH_WINDOW_S, config.presence_interval),
             self,
             count=lambda: len(self.online),
             longest=config.presence_interval,  # the doc's bound on a person's events
         )
-        self.presence.released.connect(self._presence_feed.release)
+        self.presence.on_release = self._presence_feed.release
         directory.room_added.connect(lambda room: self._announce(RoomAdded(room.summary())))
         directory.room_update_released.connect(
             lambda room: self._announce(RoomUpdated(room.summary()))
@@ -140,17 +142,18 @@ class Lobby(Draining, SigningIn, CarryingOut, QObject):
         self.sessions[connection] = session
         connection.on_requests = self._on_connection_requests
         connection.closed.connect(self._on_connection_closed)
-        config = self._config
-        connection.send(
-            Welcome(
-                PROTOCOL_VERSION,
-                f"{SERVER_NAME} {__version__}",
-                config.registration,
-                config.max_room_capacity,
-                self._store.instance,
-            )
-        )
+        connection.send_bytes(self._welcome())
         connection.set_deadline(self._config.login_timeout, ErrorCode.TIMEOUT, "no login in time")
+
+    def _welcome(self) -> bytes:
+        """The `welcome` frame, the same for every connection while what it says is: encoded
+        once, not per connection."""
+        config = self._config
+        said = (config.registration, config.max_room_capacity, self._store.instance)
+        if self._welcome_frame is None or self._welcome_frame[0] != said:
+            welcome = Welcome(PROTOCOL_VERSION, f"{SERVER_NAME} {__version__}", *said)
+            self._welcome_frame = (said, encode(welcome))
+        return self._welcome_frame[1]
 
     def prune_throttles(self) -> None:
         self._throttles.prune()

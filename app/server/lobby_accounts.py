@@ -163,4 +163,4 @@ class AccountDesk:
         # An unknown name costs a verification too, so timing does not tell names apart.
         password_hash = account.password_hash if account else None
         secret = request.password[:PASSWORD_MAX]
-        return [Verify(password_hash, secret, checked, request.id, priority)]
+        return [Verify(password_hash, secret, checked, request.id, priority, mint=True)]

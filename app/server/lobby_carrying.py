@@ -34,6 +34,7 @@ from app.server.lobby_effects import (
 )
 from app.server.lobby_rooms import Door, RoomDoor
 from app.server.lobby_session import Session
+from app.server.resume_tokens import MintedToken
 from app.server.room import Room
 from app.server.store import Account, ChatStore
 from app.shared import logs
@@ -82,7 +83,12 @@ class CarryingOut:
             elif isinstance(effect, Verify):
                 then = self._then(session, effect)
                 self._hasher.verify(
-                    effect.password_hash, effect.secret, then, effect.priority, effect.token
+                    effect.password_hash,
+                    effect.secret,
+                    then,
+                    effect.priority,
+                    effect.token,
+                    effect.mint,
                 )
             elif isinstance(effect, AddAccount):
                 added = self._store.add_account(effect.name, effect.key, effect.password_hash)
@@ -105,9 +111,13 @@ class CarryingOut:
 
     def _then(self, session: Session, effect: Hash | Verify) -> Callable[[Any], None]:
         """The hasher's callback: the session waits, then the rest of the request runs."""
-        return self._after_hashing(
-            session, effect.request_id, lambda result: self._carry_out(session, effect.then(result))
-        )
+
+        def then(result: Any) -> None:
+            if isinstance(result, MintedToken):  # a match, with the session's next token
+                session.minted, result = result, True
+            self._carry_out(session, effect.then(result))
+
+        return self._after_hashing(session, effect.request_id, then)
 
     def _may_join(self, session: Session, request_id: RequestId) -> bool:
         """Take one from the account's join budget, or answer `rate_limited`: every ticket

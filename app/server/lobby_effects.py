@@ -58,6 +58,9 @@ class Verify:
     request_id: RequestId
     priority: Priority = Priority.OTHER
     token: bool = False  # a resume token's verifier (see hashing.TOKEN_ARGON2)
+    # A match also makes the session's next resume token in the same hashing job (the
+    # adapter keeps it for `StartSession`); `then` still gets True.
+    mint: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -98,5 +98,13 @@ class ResumeDesk:
             ]
 
         return [
-            Verify(stored.verifier_hash, verifier, checked, request.id, Priority.LOGIN, token=True)
+            Verify(
+                stored.verifier_hash,
+                verifier,
+                checked,
+                request.id,
+                Priority.LOGIN,
+                token=True,
+                mint=True,
+            )
         ]

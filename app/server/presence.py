@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QObject, QTimer, Signal
+import math
+import time
+from collections import deque
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray, QObject, QTimer
 
 from app.shared.protocol import OFFLINE, Presence, encode
 
@@ -32,21 +37,36 @@ class PresenceBoard(QObject):
     logging in and out in a loop, or flipping away and back, cannot send every lobby an event
     per flip.
 
-    Signals:
-        released(object): a `Presence` to send to every logged-in session but its own.
+    Released changes go to `on_release(presence, frame)`, `frame` being its encoding: a
+    `Presence` to send to every logged-in session but its own (a plain call, set by the
+    owner: a PySide signal cost each login an emission).
+
+    Every account's interval is the same, so the intervals end in the order they began: one
+    timer, for the soonest, serves them all (a QTimer and its connected lambda per account
+    cost a login about as much as its SQL).
     """
 
-    released = Signal(object)
-
-    def __init__(self, interval: float, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        interval: float,
+        parent: QObject | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         super().__init__(parent)
         self._interval = interval
+        self._clock = clock
+        self.on_release: Callable[[Presence, bytes], None] | None = None
         self._current: dict[str, Presence] = {}  # online and away accounts
         self._pages: list[_Page] = []  # everyone's encoded, for the logins to come
         self._page_of: dict[str, _Page] = {}
-        self._latest: dict[str, Presence] = {}  # the last state of accounts with a timer
-        self._timers: dict[str, QTimer] = {}
-        self._due: set[str] = set()
+        # Accounts within an interval: the last state and its frame, and when it ends.
+        self._latest: dict[str, tuple[Presence, bytes]] = {}
+        self._ends: dict[str, float] = {}
+        self._ending: deque[tuple[float, str]] = deque()  # (ends, key), soonest first
+        self._due: set[str] = set()  # changed within their interval: the latest follows
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._on_timer)
 
     def online(self) -> list[Presence]:
         """Everyone logged in now, in login order."""
@@ -60,9 +80,9 @@ class PresenceBoard(QObject):
             if not self._pages or len(self._pages[-1].frames) >= PAGE_FRAMES:
                 self._pages.append(_Page())
             page = self._page_of[key] = self._pages[-1]
-        page.frames[key] = encode(presence)
+        frame = page.frames[key] = encode(presence)
         page.block = None
-        self._changed(key, presence)
+        self._changed(key, presence, frame)
         return presence
 
     def blocks_except(self, key: str) -> list[QByteArray]:
@@ -92,33 +112,42 @@ class PresenceBoard(QObject):
             if not page.frames:
                 self._pages.remove(page)  # one of at most n / PAGE_FRAMES
         if self._current.pop(key, None) is not None:
-            self._changed(key, Presence(name, OFFLINE, None))
+            gone = Presence(name, OFFLINE, None)
+            self._changed(key, gone, encode(gone))
 
-    def _changed(self, key: str, presence: Presence) -> None:
+    def _changed(self, key: str, presence: Presence, frame: bytes) -> None:
         if self._interval <= 0:
-            self.released.emit(presence)
+            self._release(presence, frame)
             return
-        self._latest[key] = presence
-        timer = self._timers.get(key)
-        if timer is not None and timer.isActive():
+        self._latest[key] = (presence, frame)
+        if key in self._ends:  # within its interval: the latest goes when it ends
             self._due.add(key)
             return
-        if timer is None:
-            timer = self._timers[key] = QTimer(self)
-            timer.setSingleShot(True)
-            timer.setInterval(int(self._interval * 1000))
-            timer.timeout.connect(lambda: self._on_due(key))
-        self.released.emit(presence)
-        timer.start()
+        self._release(presence, frame)
+        self._begin_interval(key)
 
-    def _on_due(self, key: str) -> None:
-        if key in self._due:
-            self._due.discard(key)
-            self.released.emit(self._latest[key])
-            self._timers[key].start()
-            return
-        # Quiet for a whole interval: forget the account's timer (memory follows activity).
-        self._latest.pop(key, None)
-        timer = self._timers.pop(key, None)
-        if timer is not None:
-            timer.deleteLater()
+    def _release(self, presence: Presence, frame: bytes) -> None:
+        if self.on_release is not None:
+            self.on_release(presence, frame)
+
+    def _begin_interval(self, key: str) -> None:
+        ends = self._ends[key] = self._clock() + self._interval
+        self._ending.append((ends, key))  # the clock only rises: the deque stays in order
+        if not self._timer.isActive():
+            self._timer.start(math.ceil(self._interval * 1000))
+
+    def _on_timer(self) -> None:
+        now = self._clock()
+        ending = self._ending
+        while ending and ending[0][0] <= now:
+            _, key = ending.popleft()
+            if key in self._due:
+                self._due.discard(key)
+                self._release(*self._latest[key])
+                self._begin_interval(key)
+                continue
+            # Quiet for a whole interval: forget the account (memory follows activity).
+            del self._ends[key]
+            self._latest.pop(key, None)
+        if ending and not self._timer.isActive():  # a coarse timer may fire a little early
+            self._timer.start(max(0, math.ceil((ending[0][0] - now) * 1000)))

@@ -53,8 +53,9 @@ class PresenceFeed(QObject):
         """How long what is released now may wait, for the sessions online now."""
         return min(self._longest, max(self._window, self._count() * WINDOW_PER_SESSION_S))
 
-    def release(self, presence: Presence) -> None:
-        self._pending.append((presence.name, encode(presence)))
+    def release(self, presence: Presence, frame: bytes | None = None) -> None:
+        """`frame`: `presence` encoded, when the caller has it."""
+        self._pending.append((presence.name, encode(presence) if frame is None else frame))
         if not self._timer.isActive():
             self._timer.start(int(self.window() * 1000))
 

@@ -12,11 +12,23 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass
 
 SELECTOR_BYTES = 16
 VERIFIER_BYTES = 32
 # token_urlsafe(n) gives ceil(4n/3) characters of the URL-safe base64 alphabet.
 _TOKEN = re.compile(r"([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})")
+
+
+@dataclass(frozen=True, slots=True)
+class MintedToken:
+    """A new token for a session about to start, made beside the check that proved it (in
+    the same hashing job): the token for `logged_in`, its selector, and its verifier's hash
+    (None if hashing it failed: the session then starts without a token)."""
+
+    token: str
+    selector: str
+    verifier_hash: str | None
 
 
 def new_token() -> tuple[str, str, str]:

@@ -24,7 +24,7 @@ from app.server.hash_queue import Priority
 from app.server.hashing import PasswordHasher
 from app.server.lobby_session import Session
 from app.server.presence import PresenceBoard
-from app.server.resume_tokens import new_token
+from app.server.resume_tokens import MintedToken, new_token
 from app.server.store import Account
 from app.shared import logs
 from app.shared.limits import Clock
@@ -70,53 +70,75 @@ class SigningIn:
     def _start_session(
         self, session: Session, key: str, account: Account, request_id: RequestId, how: str
     ) -> None:
-        """The account is proven: hash a new resume token (only its hash is kept), then log
-        the session in and send `logged_in`, what waited for them and who is online."""
+        """The account is proven: log the session in with its new resume token (only its
+        hash is kept) and send `logged_in`, what waited for them and who is online.
+
+        The token was made in the hashing job that proved the account (`Verify.mint`); a
+        session proven otherwise has one hashed first."""
+        minted, session.minted = session.minted, None
+        if minted is not None:
+            self._sign_in(session, key, account, request_id, how, minted)
+            return
         token, selector, verifier = new_token()
 
-        def start(verifier_hash: str | None) -> None:
-            connection = session.connection
-            resume_token = None
-            if verifier_hash is not None:  # a failed hash costs the token, not the login
-                expires = self._wall_clock() + self._config.resume_days * DAY
-                keep = max(1, self._config.resume_tokens_per_account)
-                self._direct_store.add_token(selector, key, verifier_hash, expires, keep)
-                session.token_selector, resume_token = selector, token
-            connection.clear_deadline()
-            connection.idle_checked = True
-            self._replace_session(key)
-            session.conversation.log_in(key, account.name)
-            session.operator = account.operator
-            self.online[key] = session
-            logs.server.info(
-                "%s %s from %s%s",
-                account.name,
-                how,
-                connection.address,
-                " (operator)" if account.operator else "",
-            )
-            name, operator = account.name, account.operator
-            unread, waiting = self._direct.at_login(key)
-            self._send_rooms(
-                connection,
-                lambda rooms, more: LoggedIn(
-                    name, rooms, more, request_id, operator, unread, resume_token
-                ),
-            )
-            # One write each for the nodes, who is online (a block per PAGE_FRAMES people) and
-            # what waited, not one per frame.
-            if self.nodes_frame:
-                connection.send_bytes(self.nodes_frame)
-            for block in self.presence.blocks_except(key):  # shared by the logins (see there)
-                connection.send_bytes(block)
-            if waiting:
-                connection.send_bytes(b"".join(waiting))
-            self.presence.set(key, name, ONLINE, None)
-            self.user_logged_in.emit(name)
+        def hashed(verifier_hash: str | None) -> None:
+            minted = MintedToken(token, selector, verifier_hash)
+            self._sign_in(session, key, account, request_id, how, minted)
 
         self._hasher.hash_token(
-            verifier, self._after_hashing(session, request_id, start), Priority.LOGIN
+            verifier, self._after_hashing(session, request_id, hashed), Priority.LOGIN
         )
+
+    def _sign_in(
+        self,
+        session: Session,
+        key: str,
+        account: Account,
+        request_id: RequestId,
+        how: str,
+        minted: MintedToken,
+    ) -> None:
+        connection = session.connection
+        resume_token = None
+        waiting = True  # direct messages may wait for them, until the token's insert says
+        if minted.verifier_hash is not None:  # a failed hash costs the token, not the login
+            expires = self._wall_clock() + self._config.resume_days * DAY
+            keep = max(1, self._config.resume_tokens_per_account)
+            waiting = self._direct_store.add_token(
+                minted.selector, key, minted.verifier_hash, expires, keep
+            )
+            session.token_selector, resume_token = minted.selector, minted.token
+        connection.clear_deadline()
+        connection.idle_checked = True
+        self._replace_session(key)
+        session.conversation.log_in(key, account.name)
+        session.operator = account.operator
+        self.online[key] = session
+        logs.server.info(
+            "%s %s from %s%s",
+            account.name,
+            how,
+            connection.address,
+            " (operator)" if account.operator else "",
+        )
+        name, operator = account.name, account.operator
+        unread, waited = self._direct.at_login(key, waiting)
+        self._send_rooms(
+            connection,
+            lambda rooms, more: LoggedIn(
+                name, rooms, more, request_id, operator, unread, resume_token
+            ),
+        )
+        # One write each for the nodes, who is online (a block per PAGE_FRAMES people) and
+        # what waited, not one per frame.
+        if self.nodes_frame:
+            connection.send_bytes(self.nodes_frame)
+        for block in self.presence.blocks_except(key):  # shared by the logins (see there)
+            connection.send_bytes(block)
+        if waited:
+            connection.send_bytes(b"".join(waited))
+        self.presence.set(key, name, ONLINE, None)
+        self.user_logged_in.emit(name)
 
     def _send_rooms(
         self,

@@ -151,6 +151,11 @@ def check_name(name: str, request_id: RequestId = None) -> str:
 def login_key(name: str) -> str:
     """The key a login with `name` looks up: prepared as at registration where it can be
     (`ＡＬＩＣＥ` finds `alice`), else as typed (it then finds no account)."""
+    if name.isascii():
+        # PRECIS gives an ASCII name back as it is or refuses it (a space, a control
+        # character), and either way its key is its case fold: no PRECIS pass, which cost a
+        # login more than its SQL (tests/shared/test_names.py checks every ASCII character).
+        return name[:_LONGEST_UNPREPARED].lower()
     if len(name) > _LONGEST_UNPREPARED:
         return name_key(name[:_LONGEST_UNPREPARED])  # too long to be anyone's
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QByteArray
+from PySide6.QtCore import QByteArray, QTimer
 
 from app.server.presence import PAGE_FRAMES, PresenceBoard
 from app.shared.protocol import AWAY, ONLINE, Presence, encode
@@ -47,3 +47,27 @@ def test_a_login_is_not_told_of_itself_and_the_gone_are_forgotten(qtbot: Any) ->
     assert board.blocks_except("dan") == []
     board.set("dan", "dan", ONLINE, None)
     assert joined(board.blocks_except("eve")) == encode(Presence("dan", ONLINE, None))
+
+
+def test_one_timer_serves_every_accounts_interval_and_the_latest_state_follows(
+    qtbot: Any,
+) -> None:
+    """A change goes at once, later ones within the account's interval wait for its end
+    and only the latest goes; the quiet are forgotten. One timer for them all, not a
+    QTimer (and a connected lambda) per account that logs in."""
+    board = PresenceBoard(interval=0.2)
+    released: list[tuple[str, str]] = []
+    board.on_release = lambda presence, frame: released.append((presence.name, presence.state))
+    people = [f"p{i}" for i in range(50)]
+    for name in people:
+        board.set(name, name, ONLINE, None)
+    assert released == [(name, ONLINE) for name in people]  # each at once
+    board.set("p7", "p7", AWAY, None)
+    board.set("p7", "p7", ONLINE, "back")
+    board.set("p7", "p7", AWAY, "gone again")
+    assert len(released) == 50  # within p7's interval: held
+    assert len(board.findChildren(QTimer)) == 1
+    qtbot.waitUntil(lambda: len(released) == 51, timeout=3000)
+    assert released[-1] == ("p7", AWAY)
+    qtbot.waitUntil(lambda: not board._ends, timeout=3000)  # all quiet since: forgotten
+    assert len(released) == 51 and not board._latest

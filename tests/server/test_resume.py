@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import argon2
 import pytest
@@ -231,6 +232,53 @@ def test_with_the_standard_profile_a_token_costs_the_least_and_a_password_the_fu
     first.close()
     (stored,) = query_db(db_path, "SELECT verifier_hash FROM resume_tokens")
     (password,) = query_db(db_path, "SELECT password_hash FROM users")
-    assert argon2.extract_parameters(str(stored[0])).memory_cost == 1024  # 1 MiB, one pass
+    assert argon2.extract_parameters(str(stored[0])).memory_cost == 8  # 8 KiB, one pass
     assert argon2.extract_parameters(str(password[0])).memory_cost == 65_536
     assert resume(server, qtbot, token)["type"] == "logged_in"
+
+
+def test_a_login_and_a_resume_take_one_hashing_job_each_token_and_all(
+    make_server: Callable[..., ChatServer], qtbot: QtBot
+) -> None:
+    """The new token is hashed in the job that checks the password (or the old token): one
+    trip through the pool, not a second job once the first has answered."""
+    server = make_server()
+    jobs: list[int] = []
+    submit = server.hasher._submit
+
+    def counted(*args: Any, **kwargs: Any) -> None:
+        jobs.append(1)
+        submit(*args, **kwargs)
+
+    server.hasher._submit = counted  # type: ignore[method-assign]
+    first, token = fresh_token(server, qtbot)
+    assert len(jobs) == 2  # the registration's hash, then the login's check
+    first.close()
+    assert resume(server, qtbot, token)["type"] == "logged_in"
+    assert len(jobs) == 3
+
+
+def test_a_login_costs_two_statements_the_account_and_its_new_token(
+    make_server: Callable[..., ChatServer], qtbot: QtBot
+) -> None:
+    """The account is read before the check; after it, the token's insert also says how
+    many tokens the account holds and whether direct messages wait: no transaction, no
+    pruning and no query of what waited unless there is something to do."""
+    server = make_server()
+    first, _ = fresh_token(server, qtbot)
+    first.close()
+    qtbot.waitUntil(lambda: not server.lobby.online)  # its logout's statements are done
+    db = server.store.db
+    statements: list[str] = []
+    execute = db.execute
+
+    def counted(sql: str, **values: Any) -> Any:
+        statements.append(sql.split()[0])
+        return execute(sql, **values)
+
+    db.execute = counted  # type: ignore[method-assign]
+    client = WireClient(qtbot, server.port)
+    client.expect("welcome")
+    assert client.request("login", "logged_in", name="alice", password=PASSWORD)["resume_token"]
+    assert statements == ["SELECT", "INSERT"]
+    client.close()

@@ -115,6 +115,26 @@ def test_icu_finds_nothing_in_any_ascii_name() -> None:
     assert check_name("Bob_1.x-2") == "Bob_1.x-2"
 
 
+def test_an_ascii_login_finds_the_key_precis_would_give() -> None:
+    """An ASCII name skips PRECIS at login; the key is the one its preparation gives (or,
+    for a name PRECIS refuses, the name's own), for every ASCII character and mixes."""
+
+    def prepared_key(name: str) -> str:
+        try:
+            return name_key(names._prepare(name, None))
+        except ProtocolError:
+            return name_key(name)
+
+    chars = [chr(code) for code in range(128)]
+    samples = chars + [f"a{c}B" for c in chars] + [f"{c}Zz{c}" for c in chars]
+    rng = random.Random(7)
+    samples += ["".join(rng.choices(chars, k=rng.randint(0, 40))) for _ in range(2000)]
+    for name in samples:
+        assert names.login_key(name) == prepared_key(name), repr(name)
+    long = "Ab" * 200  # past the longest a name can be: cut first, as before
+    assert names.login_key(long) == name_key(long[: names._LONGEST_UNPREPARED])
+
+
 def test_logins_and_ascii_names_never_load_icu() -> None:
     """Importing ICU costs a process about 9 MB (docs/PERFORMANCE.md): a server whose
     accounts only log in, with ASCII names and plain chat, never needs it."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -20,6 +21,8 @@ from app.shared.protocol import (
     Presence,
     ProtocolError,
     ResumeSession,
+    RoomAdded,
+    RoomList,
     RoomSummary,
     SetPresence,
     Unblock,
@@ -31,6 +34,7 @@ from app.shared.protocol import (
     parse_request,
     parse_server_frame,
 )
+from app.shared.protocol.framing import count_fitting
 from app.shared.validation import STATUS_MAX, check_status
 
 TS = "2026-11-24T20:15:03.120Z"
@@ -136,3 +140,31 @@ def test_the_largest_logged_in_with_unread_counts_and_a_token_fits_every_line() 
     assert len(frames) > 1 and all(len(frame) <= MAX_FRAME_BYTES for frame in frames)
     first = parse_server_frame(decode_frame(frames[0].rstrip(b"\n")))
     assert isinstance(first, LoggedIn) and first.unread == unread and first.resume_token == token
+
+
+def test_a_room_list_tried_whole_pages_exactly_where_counting_each_room_did() -> None:
+    """The whole list is encoded first; it must give the frames the count of every room
+    against the paged header gave, at every length around the line's limit."""
+
+    def counted(rooms: list[RoomSummary], make: Any) -> list[bytes]:  # as paged_rooms was
+        taken = count_fitting(rooms, MAX_FRAME_BYTES - len(encode(make((), True))))
+        if taken == len(rooms):
+            return [encode(make(tuple(rooms), None))]
+        return [encode(make(tuple(rooms[:taken]), True))] + [
+            encode(RoomAdded(room)) for room in rooms[taken:]
+        ]
+
+    room = RoomSummary(1, "r" * 40, 40_000, 4, 40, False, "o" * 20, TS, False)
+    one = len(encode(RoomList((room,))))
+    each = len(encode(RoomList((room, room)))) - one
+    around = (MAX_FRAME_BYTES - one) // each + 1  # rooms that about fill a line
+    for make in (
+        lambda rs, more: RoomList(rs, more, "id"),
+        lambda rs, more: LoggedIn("ann", rs, more, 7, False, None, "s" * 22 + "." + "t" * 43),
+    ):
+        for count in [0, 1, 2, *range(around - 6, around + 1)]:
+            rooms = [replace(room, id=i) for i in range(count)]
+            for extra in range(0, each + 20):  # the last name longer, a byte at a time
+                if rooms:
+                    rooms[-1] = replace(room, id=count, name="r" * (40 + extra))
+                assert paged_rooms(rooms, make) == counted(rooms, make), (count, extra)

@@ -614,12 +614,29 @@ def rate_limited(text: str, retry_after: float, request_id: RequestId = None) ->
     return ErrorReply(ErrorCode.RATE_LIMITED.value, text, request_id, round(retry_after, 3))
 
 
+# `,"more":true`, which a paged first frame has and a whole list not, and the comma
+# count_fitting gives each room where a list of n has n - 1.
+_MORE_BYTES = len(',"more":true') + 1
+_ROOMS_TRIED_WHOLE = 2000  # more cannot fit a line: page them at once
+
+
 def paged_rooms(
     rooms: Sequence[RoomSummary],
     make: Callable[[tuple[RoomSummary, ...], bool | None], LoggedIn | RoomList],
 ) -> list[bytes]:
     """The frames for a room list: `make(rooms, more)` with as many rooms as fit in one line,
-    then one `room_added` for each room that did not (its `more` is then true)."""
+    then one `room_added` for each room that did not (its `more` is then true).
+
+    Every login sends one, so the whole list is tried first: it is the answer when every
+    room fits beside `"more":true` (the count below would take them all), at one encode
+    rather than the bare frame's, each room's and the whole's."""
+    if not rooms:
+        return [encode(make((), None))]
+    if len(rooms) <= _ROOMS_TRIED_WHOLE:
+        whole = make(tuple(rooms), None).to_wire()
+        text = json_text(whole).encode("utf-8", "replace")
+        if len(text) + 1 <= MAX_FRAME_BYTES - _MORE_BYTES:
+            return [text + b"\n"]
     taken = count_fitting(rooms, MAX_FRAME_BYTES - len(encode(make((), True))))
     if taken == len(rooms):
         return [encode(make(tuple(rooms), None))]

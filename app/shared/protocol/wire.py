@@ -37,7 +37,14 @@ def _wire_keys(cls: type[Any]) -> tuple[tuple[str, str], ...]:
     return tuple((f.name, renamed.get(f.name, f.name)) for f in fields(cls))
 
 
+# What most fields hold, passed as they are before any look for `to_wire` (a `hasattr` on a
+# str raises and catches an AttributeError inside).
+_PLAIN = frozenset({str, int, bool, float})
+
+
 def _json_value(value: Any) -> Any:
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, _Wire) or hasattr(value, "to_wire"):
         return value.to_wire()
     if isinstance(value, tuple | list):
