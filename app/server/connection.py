@@ -6,6 +6,7 @@ import math
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import cast
 
 from PySide6.QtCore import QByteArray, QObject, QTimer, Signal, SignalInstance, Slot
 from PySide6.QtNetwork import QAbstractSocket, QSslSocket
@@ -14,7 +15,7 @@ from app.server.addresses import address_key
 from app.server.config import ServerConfig
 from app.server.conversation import ParsedItem
 from app.server.linger import discard_unsent
-from app.server.unbuffered import is_unbuffered
+from app.server.unbuffered import UnbufferedSocket
 from app.shared import logs
 from app.shared.limits import Clock, FloodGuard
 from app.shared.protocol import (
@@ -192,7 +193,7 @@ class Connection(QObject):
         # The per-delivery state, on a plain object (see `Output`); `_open`, `_queue`,
         # `_queued`, `_backlog` and `_unmeasured` below are its fields.
         self._out = self.output = Output(socket.write, self._measure, self._on_write_failed)
-        if not is_unbuffered(socket):
+        if not isinstance(socket, UnbufferedSocket):
             self._unbuffered = False
         if isinstance(socket, QSslSocket):
             # TLS: Qt encrypts what it is given at once; the backlog is then its encrypted bytes.
@@ -284,13 +285,15 @@ class Connection(QObject):
             # costs no slot call, and one that does (every member, when a batch's output
             # passes HIGH_WATER) not a connect and a disconnect per batch, which cost PySide
             # about as much as delivering 600 messages to it.
-            # Unbuffered, Qt also emits bytes-written from inside every write the kernel took:
-            # a slot call per frame, so it is connected only while holding, which starts
-            # only once the kernel's buffer is full.
-            if not self._watching:
-                self._watching = True
-                self._drained().connect(self._on_socket_bytes_written)
+            self._watch()
+        elif in_socket and self._unbuffered:
+            self._watch()  # to let go of Qt's write buffer once it is empty
         return backlog
+
+    def _watch(self) -> None:
+        if not self._watching:
+            self._watching = True
+            self._drained().connect(self._on_socket_bytes_written)
 
     def _drained(self) -> SignalInstance:
         """The signal for bytes that went to the network (for TLS: encrypted ones)."""
@@ -311,27 +314,39 @@ class Connection(QObject):
 
     @Slot(int)
     def _on_socket_bytes_written(self, _count: int) -> None:
-        """The peer read some: hand the socket queued frames up to HIGH_WATER again."""
-        if not self._holding:
-            return
-        socket, queue = self._socket, self._queue
-        while queue and self._in_socket() < HIGH_WATER:
-            data, size = queue.popleft()
-            self._queued -= size
-            if socket.write(data) < 0:
-                self._on_write_failed()
+        """The peer read some: hand the socket queued frames up to HIGH_WATER again;
+        unbuffered, once Qt holds nothing, stop watching and let go of its write buffer."""
+        socket = self._socket
+        if self._holding:
+            queue = self._queue
+            while queue and self._in_socket() < HIGH_WATER:
+                data, size = queue.popleft()
+                self._queued -= size
+                if socket.write(data) < 0:
+                    self._on_write_failed()
+                    return
+            if queue:
                 return
-        if not queue:
             self._stop_holding()
+        # Unbuffered, Qt emits this from inside every write the kernel took whole too: a
+        # slot call per frame while connected, so only until its buffer is empty.
+        if self._unbuffered and socket.bytesToWrite() == 0:
+            self._watching = False
+            self._drained().disconnect(self._on_socket_bytes_written)
+            # Not from inside Qt's own write: on the next turn.
+            QTimer.singleShot(0, self, self.release_buffers)
+
+    def release_buffers(self) -> None:
+        """Let go of the chunk Qt keeps in an empty write buffer (unbuffered sockets): a
+        peer whose kernel buffer filled once would otherwise cost it for good."""
+        if self._unbuffered and self._out.open and not self._holding:
+            cast(UnbufferedSocket, self._socket).release_write_buffer()
 
     def _stop_holding(self) -> None:
         """Drop whatever waits in the queue and write straight to the socket again."""
         self._queue = None
         self._queued = 0
         self._holding = False
-        if self._watching and self._unbuffered:
-            self._watching = False
-            self._drained().disconnect(self._on_socket_bytes_written)
 
     def _on_write_failed(self) -> None:
         """An unbuffered write failed (the peer reset, say): the connection is over."""

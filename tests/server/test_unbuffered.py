@@ -10,10 +10,12 @@ import socket
 from collections.abc import Callable
 
 import pytest
+from PySide6.QtCore import QIODevice
 from PySide6.QtNetwork import QAbstractSocket, QHostAddress, QTcpSocket
 
+from app.server import connection as connection_module
 from app.server.server import ChatServer
-from app.server.unbuffered import UnbufferedListener, is_unbuffered
+from app.server.unbuffered import UnbufferedListener, UnbufferedSocket, is_unbuffered
 from tests.conftest import PASSWORD
 from tests.server.test_load import GatedArgon2
 from tests.server.test_rooms import create, enter
@@ -42,8 +44,16 @@ def test_main_and_room_port_sockets_are_unbuffered(
     msg_rate=0, address_msg_rate=0, text_bytes_per_minute=10**8, socket_send_buffer=SEND_BUFFER
 )
 def test_frames_larger_than_the_kernel_takes_arrive_whole_and_in_order(
-    qtbot, server: ChatServer, login: Login, connect: Connect
+    qtbot, monkeypatch, server: ChatServer, login: Login, connect: Connect
 ) -> None:
+    released: list[UnbufferedSocket] = []
+    release = UnbufferedSocket.release_write_buffer
+
+    def counted(socket: UnbufferedSocket) -> None:
+        released.append(socket)
+        release(socket)
+
+    monkeypatch.setattr(UnbufferedSocket, "release_write_buffer", counted)
     alice, bob = login("alice"), login("bob")
     room, ticket = create(alice)
     sender = enter(connect, room, ticket)
@@ -70,9 +80,16 @@ def test_frames_larger_than_the_kernel_takes_arrive_whole_and_in_order(
             data.extend(chunk)
 
     qtbot.waitUntil(all_read, timeout=20_000)
-    reader.close()
     said = [m["text"] for m in map(json.loads, data.splitlines()) if m.get("type") == "message"]
     assert said == texts
+    # Drained, Qt's write buffer is let go of (not only by the server's sweep, seconds apart);
+    # the socket writes on as before.
+    qtbot.waitUntil(lambda: held in released, timeout=2_000)
+    texts.append("after")
+    sender.send(type="say", text="after")
+    qtbot.waitUntil(all_read, timeout=5_000)
+    reader.close()
+    assert json.loads(data.splitlines()[-1])["text"] == "after"
 
 
 def send_all(qtbot, peer: socket.socket, data: bytes) -> None:
@@ -112,12 +129,15 @@ def test_a_peer_that_closes_while_it_is_not_read_is_seen(
 
 @pytest.mark.server_config(request_rate=0)
 def test_a_closed_connection_reads_its_input_away_so_its_goodbye_is_not_reset(
-    qtbot, server: ChatServer
+    qtbot, monkeypatch, server: ChatServer
 ) -> None:
-    peer = socket.create_connection(("127.0.0.1", server.port))
-    # Bad frames (closed after --max-bad-frames), then more input than one read takes.
+    monkeypatch.setattr(connection_module, "READ_BUFFER_BYTES", 4096)
+    peer = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+    # Bad frames (closed after --max-bad-frames), then more input than one read takes, all
+    # of it waiting before the server's loop runs.
     bad = b"nonsense\n" * server.config.max_bad_frames
-    send_all(qtbot, peer, bad + b'{"type":"ping"}\n' * 6_000)
+    peer.sendall(bad + b'{"type":"ping"}\n' * 2_000)
+    peer.setblocking(False)
     ends: list[str] = []
     data = read_to_end(qtbot, peer, ends)
     peer.close()
@@ -144,4 +164,13 @@ def test_the_listener_hands_unbuffered_sockets_over_in_order(qtbot) -> None:
     assert listener.nextPendingConnection() is None and not listener.hasPendingConnections()
     assert first.peerPort() == peers[0].localPort() and second.peerPort() == peers[1].localPort()
     assert first.socketType() == QAbstractSocket.SocketType.TcpSocket and is_unbuffered(first)
+    # Letting go of the (empty) write buffer leaves reading and writing as they were.
+    peers[0].write(b"before")
+    qtbot.waitUntil(lambda: first.bytesAvailable() == 6)
+    first.release_write_buffer()
+    assert first.openMode() == peers[0].openMode() | QIODevice.OpenModeFlag.Unbuffered
+    assert bytes(first.read(100).data()) == b"before"
+    assert first.write(b"after") == 5
+    qtbot.waitUntil(lambda: peers[0].bytesAvailable() == 5)
+    assert bytes(peers[0].readAll().data()) == b"after"
     listener.close()
