@@ -61,7 +61,17 @@ class Output:
     connection's.
     """
 
-    __slots__ = ("backlog", "fail", "measure", "open", "queue", "queued", "unmeasured", "write")
+    __slots__ = (
+        "backlog",
+        "fail",
+        "measure",
+        "open",
+        "queue",
+        "queued",
+        "swept",
+        "unmeasured",
+        "write",
+    )
 
     def __init__(
         self,
@@ -77,6 +87,7 @@ class Output:
         self.queued = 0  # bytes in `queue`
         self.backlog = 0  # bytesToWrite() plus the queue when last asked
         self.unmeasured = 0  # bytes written or queued since
+        self.swept = 0  # `unmeasured` when Qt's write buffer was last let go of (see sweep)
 
     def send_bytes(self, data: bytes | QByteArray, size: int = -1) -> int:
         """Queue `data` (of `size` bytes, when the caller knows); returns at least the bytes
@@ -286,8 +297,11 @@ class Connection(QObject):
             # passes HIGH_WATER) not a connect and a disconnect per batch, which cost PySide
             # about as much as delivering 600 messages to it.
             self._watch()
-        elif in_socket and self._unbuffered:
-            self._watch()  # to let go of Qt's write buffer once it is empty
+        elif self._unbuffered:
+            if in_socket:
+                self._watch()  # to let go of Qt's write buffer once it is empty
+            else:
+                self._out.swept = -1  # for `release_buffers`: written to, maybe
         return backlog
 
     def _watch(self) -> None:
@@ -334,12 +348,21 @@ class Connection(QObject):
             self._watching = False
             self._drained().disconnect(self._on_socket_bytes_written)
             # Not from inside Qt's own write: on the next turn.
-            QTimer.singleShot(0, self, self.release_buffers)
+            QTimer.singleShot(0, self, self._release_write_buffer)
+
+    @Slot()
+    def _release_write_buffer(self) -> None:
+        if self._unbuffered and self._out.open and not self._holding:
+            cast(UnbufferedSocket, self._socket).release_write_buffer()
 
     def release_buffers(self) -> None:
-        """Let go of the chunk Qt keeps in an empty write buffer (unbuffered sockets): a
-        peer whose kernel buffer filled once would otherwise cost it for good."""
-        if self._unbuffered and self._out.open and not self._holding:
+        """Let go of the chunk Qt keeps in an empty write buffer (unbuffered sockets) if
+        the socket was written to since the last call: a write the kernel did not take
+        whole leaves one, which a peer whose kernel buffer filled once would otherwise
+        cost for good. (One seen to hold bytes at a measure lets go once it has drained.)"""
+        out = self._out
+        if self._unbuffered and out.open and not self._holding and out.unmeasured != out.swept:
+            out.swept = out.unmeasured
             cast(UnbufferedSocket, self._socket).release_write_buffer()
 
     def _stop_holding(self) -> None:

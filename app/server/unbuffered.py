@@ -27,6 +27,7 @@ from PySide6.QtNetwork import QAbstractSocket, QTcpServer
 from app.shared import logs
 
 UNBUFFERED = QIODevice.OpenModeFlag.ReadWrite | QIODevice.OpenModeFlag.Unbuffered
+_READ_ONLY = QIODevice.OpenModeFlag.ReadOnly | QIODevice.OpenModeFlag.Unbuffered
 
 
 def is_unbuffered(socket: QAbstractSocket) -> bool:
@@ -45,7 +46,7 @@ class UnbufferedSocket(QAbstractSocket):
         descriptor, the read side or the state; only an empty buffer is dropped.
         """
         if self.bytesToWrite() == 0 and self.state() == QAbstractSocket.SocketState.ConnectedState:
-            self.setOpenMode(QIODevice.OpenModeFlag.ReadOnly | QIODevice.OpenModeFlag.Unbuffered)
+            self.setOpenMode(_READ_ONLY)
             self.setOpenMode(UNBUFFERED)
 
 
