@@ -6,14 +6,16 @@ import math
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import cast
 
 from PySide6.QtCore import QByteArray, QObject, QTimer, Signal, SignalInstance, Slot
-from PySide6.QtNetwork import QAbstractSocket, QSslSocket, QTcpSocket
+from PySide6.QtNetwork import QAbstractSocket, QSslSocket
 
 from app.server.addresses import address_key
 from app.server.config import ServerConfig
 from app.server.conversation import ParsedItem
 from app.server.linger import discard_unsent
+from app.server.unbuffered import UnbufferedSocket
 from app.shared import logs
 from app.shared.limits import Clock, FloodGuard
 from app.shared.protocol import (
@@ -40,6 +42,9 @@ BACKLOG_SLACK = 32 * 1024  # see send_bytes
 # bounded send buffer behind it, it keeps a reader that keeps up fed between two turns.
 HIGH_WATER = 64 * 1024
 LINGER_SECONDS = 5.0  # how long a closed connection may take to write its goodbye
+# Reads of READ_BUFFER_BYTES at a close, at most: what is left unread then makes the kernel
+# reset the connection, and the peer drop its goodbye unread.
+READ_AWAY_READS = 16
 LOGGED_PROBLEMS = 3  # protocol errors logged per connection
 # Say has the chat budgets; a chunk with less (tiny, so not paced by TCP) is budgeted.
 FREE_CHUNK_BYTES = 4096
@@ -51,21 +56,38 @@ class Output:
     Reading an attribute of a QObject subclass goes through PySide's getattro, about 550
     instructions each under callgrind, and writing one frame to a member read eight: a
     room's broadcast calls `connection.output.send_bytes` (one such read), and the rest
-    are slots here. `write` is the socket's own bound `write`, `measure` the connection's.
+    are slots here. `write` is the socket's own bound `write`, `measure` and `fail` (a
+    write failed: an unbuffered socket says so only in what `write` returns) the
+    connection's.
     """
 
-    __slots__ = ("backlog", "measure", "open", "queue", "queued", "unmeasured", "write")
+    __slots__ = (
+        "backlog",
+        "fail",
+        "measure",
+        "open",
+        "queue",
+        "queued",
+        "swept",
+        "unmeasured",
+        "write",
+    )
 
     def __init__(
-        self, write: Callable[[bytes | QByteArray], int], measure: Callable[[], int]
+        self,
+        write: Callable[[bytes | QByteArray], int],
+        measure: Callable[[], int],
+        fail: Callable[[], None],
     ) -> None:
         self.write = write
         self.measure = measure
+        self.fail = fail
         self.open = True
         self.queue: deque[tuple[bytes | QByteArray, int]] | None = None  # only if holding
         self.queued = 0  # bytes in `queue`
         self.backlog = 0  # bytesToWrite() plus the queue when last asked
         self.unmeasured = 0  # bytes written or queued since
+        self.swept = 0  # `unmeasured` when Qt's write buffer was last let go of (see sweep)
 
     def send_bytes(self, data: bytes | QByteArray, size: int = -1) -> int:
         """Queue `data` (of `size` bytes, when the caller knows); returns at least the bytes
@@ -83,8 +105,9 @@ class Output:
         if queue is not None:  # holding
             queue.append((data, size))
             self.queued += size
-        else:
-            self.write(data)
+        elif self.write(data) < 0:
+            self.fail()
+            return 0
         unmeasured = self.unmeasured = self.unmeasured + size
         if unmeasured < BACKLOG_SLACK:
             return self.backlog + unmeasured
@@ -92,12 +115,19 @@ class Output:
 
 
 class Connection(QObject):
-    """Wraps a connected `QTcpSocket`, owning it, and enforces the per-connection limits.
+    """Wraps a connected TCP socket, owning it, and enforces the per-connection limits.
 
-    Everything readable is read at once and split into lines; each line becomes a request
-    or the `ProtocolError` that describes what was wrong with it, in order. Reading can be
-    paused (`pause_reading`): Qt's read buffer is bounded, so the kernel's TCP window then
-    pushes back on the sender instead of the server's memory growing.
+    Everything readable, up to READ_BUFFER_BYTES, is read at once and split into lines; each
+    line becomes a request or the `ProtocolError` that describes what was wrong with it, in
+    order. Reading can be paused (`pause_reading`): Qt's read buffer is bounded, so the
+    kernel's TCP window then pushes back on the sender instead of the server's memory growing.
+
+    The main and room ports' plain sockets are unbuffered (see `unbuffered`): Qt holds
+    neither input nor output for them but what the kernel did not take. Their peer's end
+    shows as a read that returns nothing from a socket no longer connected (Qt emits no
+    `disconnected` then), so while paused up to READ_BUFFER_BYTES is read ahead and held,
+    as a buffered socket would, to see an end behind a request; and a write that fails
+    ends the connection. A TLS socket is buffered, as is any socket a test hands over.
 
     Output goes straight to the socket while Qt's write buffer holds under HIGH_WATER;
     past it, it waits in a queue of its own that is fed to the socket as the peer reads.
@@ -135,10 +165,13 @@ class Connection(QObject):
     _holding = False  # True: output waits in `_queue` (see HIGH_WATER)
     _watching = False  # True once bytes-written is connected (the first time it held)
     _tls: QSslSocket | None = None
+    # True for almost every connection (the plain ports'), so only False is stored.
+    _unbuffered = True
+    _held = b""  # unbuffered, paused: input read ahead, parsed once resumed
 
     def __init__(
         self,
-        socket: QTcpSocket,
+        socket: QAbstractSocket,
         allowed_types: frozenset[str],
         config: ServerConfig,
         parent: QObject | None = None,
@@ -170,7 +203,9 @@ class Connection(QObject):
         self._buffer = LineBuffer()
         # The per-delivery state, on a plain object (see `Output`); `_open`, `_queue`,
         # `_queued`, `_backlog` and `_unmeasured` below are its fields.
-        self._out = self.output = Output(socket.write, self._measure)
+        self._out = self.output = Output(socket.write, self._measure, self._on_write_failed)
+        if not isinstance(socket, UnbufferedSocket):
+            self._unbuffered = False
         if isinstance(socket, QSslSocket):
             # TLS: Qt encrypts what it is given at once; the backlog is then its encrypted bytes.
             self._tls = socket
@@ -235,6 +270,12 @@ class Connection(QObject):
         return self._paused
 
     @property
+    def unread(self) -> int:
+        """Input received but not parsed yet: held here, in Qt's buffer or in the kernel's
+        (unbuffered, `bytesAvailable` asks the kernel)."""
+        return len(self._held) + self._socket.bytesAvailable()
+
+    @property
     def backlog(self) -> int:
         """Bytes sent but not yet taken by the peer's TCP stack (0 once closed)."""
         return self._measure() if self._open else 0
@@ -255,10 +296,18 @@ class Connection(QObject):
             # costs no slot call, and one that does (every member, when a batch's output
             # passes HIGH_WATER) not a connect and a disconnect per batch, which cost PySide
             # about as much as delivering 600 messages to it.
-            if not self._watching:
-                self._watching = True
-                self._drained().connect(self._on_socket_bytes_written)
+            self._watch()
+        elif self._unbuffered:
+            if in_socket:
+                self._watch()  # to let go of Qt's write buffer once it is empty
+            else:
+                self._out.swept = -1  # for `release_buffers`: written to, maybe
         return backlog
+
+    def _watch(self) -> None:
+        if not self._watching:
+            self._watching = True
+            self._drained().connect(self._on_socket_bytes_written)
 
     def _drained(self) -> SignalInstance:
         """The signal for bytes that went to the network (for TLS: encrypted ones)."""
@@ -279,22 +328,55 @@ class Connection(QObject):
 
     @Slot(int)
     def _on_socket_bytes_written(self, _count: int) -> None:
-        """The peer read some: hand the socket queued frames up to HIGH_WATER again."""
-        if not self._holding:
-            return
-        socket, queue = self._socket, self._queue
-        while queue and self._in_socket() < HIGH_WATER:
-            data, size = queue.popleft()
-            self._queued -= size
-            socket.write(data)
-        if not queue:
+        """The peer read some: hand the socket queued frames up to HIGH_WATER again;
+        unbuffered, once Qt holds nothing, stop watching and let go of its write buffer."""
+        socket = self._socket
+        if self._holding:
+            queue = self._queue
+            while queue and self._in_socket() < HIGH_WATER:
+                data, size = queue.popleft()
+                self._queued -= size
+                if socket.write(data) < 0:
+                    self._on_write_failed()
+                    return
+            if queue:
+                return
             self._stop_holding()
+        # Unbuffered, Qt emits this from inside every write the kernel took whole too: a
+        # slot call per frame while connected, so only until its buffer is empty.
+        if self._unbuffered and socket.bytesToWrite() == 0:
+            self._watching = False
+            self._drained().disconnect(self._on_socket_bytes_written)
+            # Not from inside Qt's own write: on the next turn.
+            QTimer.singleShot(0, self, self._release_write_buffer)
+
+    @Slot()
+    def _release_write_buffer(self) -> None:
+        if self._unbuffered and self._out.open and not self._holding:
+            cast(UnbufferedSocket, self._socket).release_write_buffer()
+
+    def release_buffers(self) -> None:
+        """Let go of the chunk Qt keeps in an empty write buffer (unbuffered sockets) if
+        the socket was written to since the last call: a write the kernel did not take
+        whole leaves one, which a peer whose kernel buffer filled once would otherwise
+        cost for good. (One seen to hold bytes at a measure lets go once it has drained.)"""
+        out = self._out
+        if self._unbuffered and out.open and not self._holding and out.unmeasured != out.swept:
+            out.swept = out.unmeasured
+            cast(UnbufferedSocket, self._socket).release_write_buffer()
 
     def _stop_holding(self) -> None:
         """Drop whatever waits in the queue and write straight to the socket again."""
         self._queue = None
         self._queued = 0
         self._holding = False
+
+    def _on_write_failed(self) -> None:
+        """An unbuffered write failed (the peer reset, say): the connection is over."""
+        if self._open:
+            logs.net.info("%s: write failed: %s", self.peer, self._socket.errorString())
+            self._end()
+            self._socket.abort()
 
     def _cut_off(self, backlog: int) -> None:
         """End a slow reader at once for its owner; `slow_consumer` goes ahead of its
@@ -325,9 +407,22 @@ class Connection(QObject):
         if not self._open:
             return
         self._end()
+        if self._unbuffered:
+            self._read_away()
         self._socket.disconnectFromHost()
         if self._socket.state() != QAbstractSocket.SocketState.UnconnectedState:
             QTimer.singleShot(int(LINGER_SECONDS * 1000), self, self._on_linger_passed)
+
+    def _read_away(self) -> None:
+        """Drop the input the kernel holds, which a buffered socket would have read already:
+        closing with input unread resets the connection, goodbye and all."""
+        socket = self._socket
+        self._held = b""
+        for _ in range(READ_AWAY_READS):
+            if socket.state() != QAbstractSocket.SocketState.ConnectedState:
+                return
+            if socket.read(READ_BUFFER_BYTES).isEmpty():
+                return
 
     @Slot()
     def _on_linger_passed(self) -> None:
@@ -413,16 +508,51 @@ class Connection(QObject):
     def resume_reading(self) -> None:
         if self._paused:
             self._paused = False
-            if self._socket.bytesAvailable():
+            # Unbuffered, no readyRead comes again for input already waiting.
+            if self._held or self._socket.bytesAvailable():
                 QTimer.singleShot(0, self, self._on_socket_ready_read)  # dropped if I am gone
+
+    def _take(self, limit: int) -> bytes:
+        """Up to `limit` bytes from an unbuffered socket; b"" and the connection ended if
+        the peer went (Qt then says nothing else)."""
+        socket = self._socket
+        data = bytes(socket.read(limit).data())
+        if not data and socket.state() != QAbstractSocket.SocketState.ConnectedState:
+            self._on_socket_disconnected()
+        return data
+
+    def _read_unbuffered(self) -> bytes:
+        """What to parse now from an unbuffered socket: b"" while paused, when what came is
+        held instead (up to READ_BUFFER_BYTES) so that the peer's end behind it is seen."""
+        held = self._held
+        room = READ_BUFFER_BYTES - len(held)
+        if self._paused:
+            if room > 0 and (data := self._take(room)):
+                self._held = held + data
+            return b""
+        if not held:
+            return self._take(READ_BUFFER_BYTES)
+        self._held = b""
+        if room > 0:
+            return held + self._take(room)
+        # Held full: what else waits in the kernel gets no readyRead until a read.
+        QTimer.singleShot(0, self, self._on_socket_ready_read)
+        return held
 
     @Slot()
     def _on_socket_ready_read(self) -> None:
-        if self._paused or not self._out.open:
+        if not self._out.open:
             return
-        # read(bytesAvailable()) hands over Qt's read chunk when it holds everything; after
-        # readAll() the socket would keep that 16 KiB chunk for good, for every connection.
-        data = bytes(self._socket.read(self._socket.bytesAvailable()).data())
+        if self._unbuffered:
+            data = self._read_unbuffered()
+            if not data:
+                return
+        elif self._paused:
+            return
+        else:
+            # read(bytesAvailable()) hands over Qt's read chunk when it holds everything;
+            # after readAll() the socket would keep that 16 KiB chunk for good.
+            data = bytes(self._socket.read(self._socket.bytesAvailable()).data())
         if not self._out.open:
             return
         self.last_activity = self._clock()

@@ -44,9 +44,22 @@ class _Pump(QObject):
         self._connection = connection
         self._files = files
         self.queue: deque[_Download] = deque()
+        self._pumping = False
         connection.drained_signal().connect(self.pump)
 
     def pump(self, _written: int = 0) -> None:
+        # An unbuffered socket emits bytes-written from inside the write the kernel took
+        # whole, so this is called again from `connection.send` below: that call has
+        # nothing to do, the loop here goes on.
+        if self._pumping:
+            return
+        self._pumping = True
+        try:
+            self._pump()
+        finally:
+            self._pumping = False
+
+    def _pump(self) -> None:
         connection = self._connection
         while self.queue and connection.is_open and connection.backlog < LOW_MARK:
             download = self.queue[0]

@@ -234,7 +234,8 @@ class ChatServer(QObject):
     @Slot()
     def sweep(self) -> None:
         """Close connections past their deadline and logged-in ones silent past the idle
-        timeout; forget old login failures. A timer calls this every few seconds."""
+        timeout; forget old login failures; let Qt's empty write buffers go. A timer
+        calls this every few seconds."""
         self.lobby.prune_throttles()
         self.budgets.prune()
         self.directory.files.uploads.expire()  # its own timer does too; a test's clock here
@@ -243,6 +244,8 @@ class ChatServer(QObject):
             self.lobby.prune_tokens()
         for connection in list(self.connections):
             connection.check_deadline()
+            # What a write the kernel did not take left, unwatched (unmeasured) writes too.
+            connection.release_buffers()
         if self.config.idle_timeout <= 0:
             return
         horizon = self._clock() - self.config.idle_timeout

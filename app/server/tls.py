@@ -22,6 +22,7 @@ from PySide6.QtNetwork import (
     QTcpServer,
 )
 
+from app.server.unbuffered import UnbufferedListener
 from app.shared import logs
 
 HANDSHAKE_TIMEOUT_MS = 5_000
@@ -92,12 +93,13 @@ def make_listener(
     handshake_timeout: float = HANDSHAKE_TIMEOUT_MS / 1000,
     parent: QObject | None = None,
 ) -> QTcpServer:
-    """A plain listener, or one that completes a TLS handshake before handing a socket over.
+    """A plain listener (of unbuffered sockets, see `unbuffered`), or one that completes a
+    TLS handshake before handing a socket over.
 
     A peer that does not finish the handshake in time (a plain-TCP client, say) is dropped.
     """
     if tls is None:
-        listener = QTcpServer(parent)
+        listener: QTcpServer = UnbufferedListener(parent)
         listener.setMaxPendingConnections(MAX_PENDING)
         listener.setListenBacklogSize(LISTEN_BACKLOG)
         return listener

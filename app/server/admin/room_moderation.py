@@ -4,6 +4,7 @@ settings; the requests are made by `moderation_requests`, the core answers each 
 
 from __future__ import annotations
 
+from collections import deque
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Slot
@@ -96,7 +97,11 @@ class RoomModeration(WindowPart):
         for text, minutes in zip(labels, DURATIONS, strict=True):
             self.duration_combo.addItem(text, minutes)
         self._shown: RoomState | None = None  # the room whose settings the widgets show
-        self._asked: dict[int, str] = {}  # room id: its name, until the core answers
+        # Room id: its name once per request the core has not answered yet. Not one name
+        # per room: a second request may go before the first is answered (the members
+        # hear of a change before the core's answer crosses threads), and the first
+        # answer would take the only name, leaving the second "“”".
+        self._asked: dict[int, deque[str]] = {}
         for action, button in self.buttons.items():
             button.clicked.connect(lambda _=False, action=action: self._on_act_clicked(action))
         window.members_view.selectionModel().selectionChanged.connect(self._on_member_chosen)
@@ -214,14 +219,17 @@ class RoomModeration(WindowPart):
             self._send(room, request)
 
     def _send(self, room: RoomState, request: MemberRequest | RoomSettings) -> None:
-        self._asked[room.id] = room.name
+        self._asked.setdefault(room.id, deque()).append(room.name)
         self.window.core.moderate(room.id, request)
 
     @Slot(int, object, object)
     def _on_core_room_moderated(
         self, room_id: int, request: MemberRequest | RoomSettings, refusal: ErrorReply | None
     ) -> None:
-        room = self._asked.pop(room_id, "")
+        names = self._asked.get(room_id)
+        room = names.popleft() if names else ""
+        if names is not None and not names:
+            del self._asked[room_id]
         text = self._done(request) if refusal is None else self._refused(request, refusal)
         name = request.name if not isinstance(request, RoomSettings) else ""
         self.window.status_bar.showMessage(text.format(name=name, room=room), 5000)

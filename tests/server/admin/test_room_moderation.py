@@ -125,6 +125,20 @@ def test_roles_and_the_owner_change_from_the_rooms_tab(
     status(qtbot, admin, "The owner of “Lounge” keeps that role (hand the room over instead)")
 
 
+def test_a_second_request_before_the_first_is_answered_names_the_room_too(
+    qtbot: QtBot, admin: AdminWindow, login: Login, connect: Connect
+) -> None:
+    alice_in, _bob_in, _bob, _room = lounge(qtbot, admin, login, connect)
+    acts = admin.room_moderation
+    select_member(qtbot, admin, "bob")
+    # click(), not a mouse click: no event is handled in between, so the first answer
+    # comes once both were asked (members may hear of a change before the window does).
+    acts.buttons["moderator"].click()
+    acts.buttons["member"].click()
+    assert [alice_in.expect("role_changed")["role"] for _ in range(2)] == ["moderator", "member"]
+    status(qtbot, admin, "bob is a plain member of “Lounge” now")
+
+
 def test_room_settings_from_the_rooms_tab_reach_every_member(
     qtbot: QtBot, admin: AdminWindow, login: Login, connect: Connect
 ) -> None:
