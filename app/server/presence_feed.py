@@ -13,8 +13,10 @@ from app.shared.protocol import Presence, encode
 BATCH_WINDOW_S = 0.1
 # ...and longer with more people to write to: each window costs a write (a Python call,
 # and Qt's syscall on the next turn) per session, so with a window of this much per session
-# those writes stay near 10,000 a second however many are online, up to `longest`.
-WINDOW_PER_SESSION_S = 0.0001
+# those writes stay near 2,000 a second however many are online, up to `longest` (the
+# presence interval, 0.5 s by default: reached at 1,000 online, where 10,000 writes a
+# second had cost a login among them more than the rest of its event-loop work).
+WINDOW_PER_SESSION_S = 0.0005
 
 
 class PresenceFeed(QObject):
