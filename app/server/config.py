@@ -667,7 +667,7 @@ class ServerConfig:
         ),
     )
     socket_receive_buffer: int = field(
-        default=0,
+        default=65_536,
         metadata=flag(
             "--socket-receive-buffer",
             "kernel receive buffer of each connection, which bounds what a sender has queued "
