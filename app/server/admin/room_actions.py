@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Slot
 
+from app.server.admin.pending_names import PendingNames
 from app.server.admin.window_part import WindowPart
 
 if TYPE_CHECKING:
@@ -18,8 +19,8 @@ class RoomActions(WindowPart):
 
     def __init__(self, window: AdminWindow) -> None:
         super().__init__(window)
-        self._asked_to_close: dict[int, str] = {}  # room id: name, until the core answers
-        self._asked_to_kick: dict[tuple[int, str], str] = {}  # (room id, name): room name
+        self._asked_to_close: PendingNames[int] = PendingNames()  # by room id
+        self._asked_to_kick: PendingNames[tuple[int, str]] = PendingNames()  # (room, member)
         window.core.room_close_done.connect(self._on_core_room_close_done)
         window.core.kick_done.connect(self._on_core_kick_done)
         window.close_room_button.clicked.connect(self._on_close_room_button_clicked)
@@ -47,12 +48,12 @@ class RoomActions(WindowPart):
         )
 
     def _close_room(self, room_id: int, name: str) -> None:
-        self._asked_to_close[room_id] = name
+        self._asked_to_close.ask(room_id, name)
         self.window.core.close_room(room_id)
 
     @Slot(int, bool)
     def _on_core_room_close_done(self, room_id: int, closed: bool) -> None:
-        name = self._asked_to_close.pop(room_id, "")
+        name = self._asked_to_close.answer(room_id)
         status = self.window.status_bar
         if closed:
             status.showMessage(self.tr("Closed the room “{name}”").format(name=name), 5000)
@@ -78,12 +79,12 @@ class RoomActions(WindowPart):
         )
 
     def _kick(self, room_id: int, room_name: str, member: str) -> None:
-        self._asked_to_kick[room_id, member] = room_name
+        self._asked_to_kick.ask((room_id, member), room_name)
         self.window.core.kick(room_id, member)
 
     @Slot(int, str, bool)
     def _on_core_kick_done(self, room_id: int, member: str, removed: bool) -> None:
-        room_name = self._asked_to_kick.pop((room_id, member), "")
+        room_name = self._asked_to_kick.answer((room_id, member))
         if removed:
             text = self.tr("Removed {member} from “{room}”")
         else:

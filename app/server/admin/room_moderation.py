@@ -4,7 +4,6 @@ settings; the requests are made by `moderation_requests`, the core answers each 
 
 from __future__ import annotations
 
-from collections import deque
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Slot
@@ -25,6 +24,7 @@ from app.server.admin.moderation_requests import (
     settings_request,
     shown_settings,
 )
+from app.server.admin.pending_names import PendingNames
 from app.server.admin.report_actions import DURATIONS
 from app.server.admin.snapshots import RoomState
 from app.server.admin.window_part import WindowPart
@@ -97,11 +97,7 @@ class RoomModeration(WindowPart):
         for text, minutes in zip(labels, DURATIONS, strict=True):
             self.duration_combo.addItem(text, minutes)
         self._shown: RoomState | None = None  # the room whose settings the widgets show
-        # Room id: its name once per request the core has not answered yet. Not one name
-        # per room: a second request may go before the first is answered (the members
-        # hear of a change before the core's answer crosses threads), and the first
-        # answer would take the only name, leaving the second "“”".
-        self._asked: dict[int, deque[str]] = {}
+        self._asked: PendingNames[int] = PendingNames()  # by room id
         for action, button in self.buttons.items():
             button.clicked.connect(lambda _=False, action=action: self._on_act_clicked(action))
         window.members_view.selectionModel().selectionChanged.connect(self._on_member_chosen)
@@ -219,17 +215,14 @@ class RoomModeration(WindowPart):
             self._send(room, request)
 
     def _send(self, room: RoomState, request: MemberRequest | RoomSettings) -> None:
-        self._asked.setdefault(room.id, deque()).append(room.name)
+        self._asked.ask(room.id, room.name)
         self.window.core.moderate(room.id, request)
 
     @Slot(int, object, object)
     def _on_core_room_moderated(
         self, room_id: int, request: MemberRequest | RoomSettings, refusal: ErrorReply | None
     ) -> None:
-        names = self._asked.get(room_id)
-        room = names.popleft() if names else ""
-        if names is not None and not names:
-            del self._asked[room_id]
+        room = self._asked.answer(room_id)
         text = self._done(request) if refusal is None else self._refused(request, refusal)
         name = request.name if not isinstance(request, RoomSettings) else ""
         self.window.status_bar.showMessage(text.format(name=name, room=room), 5000)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QLocale, Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from app.server.admin import AdminWindow, CoreThread, open_admin_window
@@ -197,6 +197,55 @@ def test_kick_button_removes_exactly_that_member(
     assert not admin.kick_button.isEnabled()
     removed = "Removed bob from “Lounge”"
     qtbot.waitUntil(lambda: admin.status_bar.currentMessage() == removed, timeout=TIMEOUT_MS)
+
+
+def ask_twice(qtbot: QtBot, admin: AdminWindow, button: QPushButton) -> list[str]:
+    """Click `button` and Yes twice with no event handled in between, so that both requests
+    go to the core before either is answered (as a fast operator's could); the status
+    messages shown for the core's two answers."""
+    shown: list[str] = []
+    bar = admin.status_bar
+    show = bar.showMessage  # recorded call by call: the same text twice is one change
+
+    def recorded(text: str, timeout: int = 0) -> None:
+        shown.append(text)
+        show(text, timeout)
+
+    bar.showMessage = recorded  # type: ignore[method-assign]
+    for _ in range(2):
+        button.click()
+        assert admin.confirmation is not None
+        admin.confirmation.button(YES).click()
+    qtbot.waitUntil(lambda: len(shown) >= 2, timeout=TIMEOUT_MS)
+    return shown
+
+
+def test_a_second_kick_before_the_first_is_answered_names_the_room_too(
+    qtbot: QtBot, admin: AdminWindow, login: Login, connect: Connect
+) -> None:
+    alice, bob = login("alice"), login("bob")
+    room, ticket = create(alice)
+    enter(connect, room, ticket)
+    bob_room = join(connect, bob, room)
+    select_room(qtbot, admin, room["id"])
+    select_member(qtbot, admin, "bob")
+    shown = ask_twice(qtbot, admin, admin.kick_button)
+    bob_room.expect_error("kicked")
+    # Whether the second finds bob still in depends on timing; either way it names the room.
+    assert len(shown) == 2 and all("bob" in text and "“Lounge”" in text for text in shown)
+
+
+def test_a_second_close_before_the_first_is_answered_names_the_room_too(
+    qtbot: QtBot, admin: AdminWindow, login: Login, connect: Connect
+) -> None:
+    alice = login("alice")
+    room, ticket = create(alice)
+    member = enter(connect, room, ticket)
+    select_room(qtbot, admin, room["id"])
+    shown = ask_twice(qtbot, admin, admin.close_room_button)
+    member.expect_error("room_closed")
+    assert shown[0] == "Closed the room “Lounge”"
+    assert len(shown) == 2 and "“Lounge”" in shown[1]
 
 
 def test_event_log_shows_logins_and_failed_logins(
