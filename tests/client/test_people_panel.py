@@ -110,7 +110,8 @@ def test_direct_messages_wait_for_someone_offline(qtbot, make_client) -> None:
     log_in(qtbot, alice, "alice")
     alice.main.open_direct("bob")  # not online: a conversation all the same
     pane = alice.main.directs.panes[DirectKey("bob")]
-    assert pane.presence_label.text() == "offline"
+    # bob's logout may reach the server after alice's login: then she hears of it later.
+    qtbot.waitUntil(lambda: pane.presence_label.text() == "offline", timeout=WAIT_MS)
     for text in ("one", "two", "three"):
         _write(qtbot, pane, text)
     log_in(qtbot, bob, "bob", sign_up=False)
