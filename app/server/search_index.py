@@ -87,6 +87,49 @@ _FORGET = (
 )
 
 
+Tail = dict[int, list[tuple[int, int]]]  # room id: (first, last) seqs not yet indexed
+TAIL_MAX = 32 * CHUNK  # unindexed messages a search reads at most, the newest
+
+
+def unindexed_tail(db: Database, most: int = TAIL_MAX) -> Tail:
+    """The messages a search on `db` (a connection that reaches both databases), inside
+    its read transaction, finds in the chat tables but not in the index: the ranges the
+    index has taken and not yet indexed, and the notes it has not taken. Up to `most` of
+    them, the newest seqs of each room first, merged into as few ranges as they make.
+
+    The chat database is read first, so that its snapshot is the older of the two: the
+    store deletes notes only once the index has committed taking them, so every note
+    missing from the chat's snapshot is counted taken in the index's, and the two views
+    together leave no stored message out."""
+    noted = db.rows("SELECT id, room_id, first, last FROM search_backlog")
+    state = db.rows("SELECT backlog_done FROM search_state")
+    done = int(state[0][0]) if state else 0
+    pending = db.rows("SELECT room_id, first, last FROM search_ranges")
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for room_id, first, last in [(r, f, la) for i, r, f, la in noted if int(i) > done] + pending:
+        spans.setdefault(int(room_id), []).append((int(first), int(last)))
+    tail: Tail = {}
+    left = most
+    for room_id, ranges in spans.items():
+        merged: list[tuple[int, int]] = []
+        for first, last in sorted(ranges, reverse=True):  # newest first
+            if merged and last >= merged[-1][0] - 1:
+                merged[-1] = (min(first, merged[-1][0]), max(last, merged[-1][1]))
+            else:
+                merged.append((first, last))
+        tail[room_id] = merged
+    for room_id in tail:  # one budget over all rooms, each room's newest first
+        kept: list[tuple[int, int]] = []
+        for first, last in tail[room_id]:
+            if left <= 0:
+                break
+            first = max(first, last - left + 1)
+            kept.append((first, last))
+            left -= last - first + 1
+        tail[room_id] = kept
+    return {room: ranges for room, ranges in tail.items() if ranges}
+
+
 def index_path(target: SqliteTarget) -> str:
     """Where the index of the database `target` is kept (in memory for one in memory)."""
     if target.path in ("", ":memory:"):
