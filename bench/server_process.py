@@ -407,6 +407,9 @@ class ServerProcess:
             return None
         with closing(sqlite3.connect(self.db_path, timeout=10)) as db:
             db.execute("ATTACH DATABASE ? AS idx", (index,))
+            made = "SELECT 1 FROM idx.sqlite_master WHERE name = 'search_state'"
+            if not db.execute(made).fetchone():  # the file made, its tables not yet
+                return int(db.execute("SELECT count(*) FROM messages").fetchone()[0])
             done = db.execute("SELECT backlog_done FROM idx.search_state").fetchone()[0]
             (noted,) = db.execute(
                 "SELECT coalesce(sum(last - first + 1), 0) FROM search_backlog WHERE id > ?",
