@@ -27,6 +27,10 @@ SearchOutcome = list[Row] | DatabaseError  # what a callback is given
 INDEX_INTERVAL_MS = 1_000  # how often the index looks for messages stored since
 IDLE_TICKS = 10  # and, with none stored, for deleted ones every this many intervals
 SEARCH_CATCH_UP = 32 * CHUNK  # what a search indexes first, at most, inline
+# What one catch-up on the index's own thread indexes at most (inline, CHUNK: the event loop
+# waits for it). FTS5 writes a segment at each commit and merges them as they pile up: in
+# fewer, bigger transactions the index costs about a quarter fewer instructions a message.
+THREAD_CHUNK = 8 * CHUNK
 OPEN_WAIT_S = 30.0  # how long a first search waits for the index's thread to make its tables
 
 
@@ -168,10 +172,11 @@ class SearchWorker(QObject):
             return
         self._store.unindexed = 0
         if self.inline:
-            self._taken(self._catch_up(self._inline_connection()))
+            self._taken(self._catch_up(self._inline_connection(), CHUNK))
             return
         self._index_queued = True
-        self._start(lambda: self._catch_up(self._index_connection()), self._taken, index=True)
+        work = lambda: self._catch_up(self._index_connection(), THREAD_CHUNK)  # noqa: E731
+        self._start(work, self._taken, index=True)
 
     def _taken(self, outcome: object) -> None:
         self._index_queued = False
@@ -181,13 +186,15 @@ class SearchWorker(QObject):
                 QTimer.singleShot(0, self, self._queue_index)
 
     @staticmethod
-    def _catch_up(connection: tuple[Database, SearchIndex | None] | DatabaseError) -> object:
+    def _catch_up(
+        connection: tuple[Database, SearchIndex | None] | DatabaseError, limit: int
+    ) -> object:
         if isinstance(connection, DatabaseError):
             logs.db.warning("search index not brought up to date: %s", connection)
             return connection
         index = connection[1]
         try:
-            return None if index is None else index.catch_up(CHUNK)
+            return None if index is None else index.catch_up(limit)
         except DatabaseError as failure:  # the notes wait: the next time takes them
             logs.db.warning("search index not brought up to date: %s", failure)
             return failure

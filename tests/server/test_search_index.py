@@ -373,3 +373,27 @@ def test_a_deleted_messages_trigrams_are_scrubbed_from_the_index_file(
         assert b"kwv" not in index_file_bytes(db_path)
     finally:
         index.close()
+
+
+def test_a_rooms_consecutive_notes_from_many_commits_become_one_range_to_index(
+    db_path: str, store: ChatStore
+) -> None:
+    """A paced room stores (and notes) each message in a commit of its own: the index
+    takes a run of them as one range, not one range (one statement, one pass) each."""
+    one, _ = store.open_room("one", "alice", 1, 3, None)
+    two, _ = store.open_room("two", "bob", 2, 3, None)
+    index = open_index(db_path)  # (made after the messages, it would be a rebuild)
+    for seq in range(1, 6):
+        store.add_messages(one, "alice", TS, [(seq, f"needle {seq}")])
+        if seq <= 2:
+            store.add_messages(two, "bob", TS, [(seq, f"needle {seq}")])
+    store.add_messages(one, "alice", TS, [(7, "needle 7")])  # (6 never came)
+    try:
+        index.catch_up(limit=0)  # takes the notes, indexes nothing
+        ranges = index.db.rows("SELECT room_id, first, last FROM search_ranges ORDER BY rowid")
+        assert ranges == [(one, 1, 5), (two, 1, 2), (one, 7, 7)]
+        index.catch_up()
+        assert found(index, "needle", one) == [7, 5, 4, 3, 2, 1]
+        assert found(index, "needle", two) == [2, 1]
+    finally:
+        index.close()
