@@ -88,14 +88,15 @@ _FORGET = (
 
 
 Tail = dict[int, list[tuple[int, int]]]  # room id: (first, last) seqs not yet indexed
-TAIL_MAX = 32 * CHUNK  # unindexed messages a search reads at most, the newest
 
 
-def unindexed_tail(db: Database, most: int = TAIL_MAX) -> Tail:
+def unindexed_tail(db: Database) -> Tail:
     """The messages a search on `db` (a connection that reaches both databases), inside
     its read transaction, finds in the chat tables but not in the index: the ranges the
-    index has taken and not yet indexed, and the notes it has not taken. Up to `most` of
-    them, the newest seqs of each room first, merged into as few ranges as they make.
+    index has taken and not yet indexed, and the notes it has not taken; each room's
+    merged into as few ranges as they make, the newest first. There is no bound: however
+    far the index lags (its thread yields the core to the event loop), a search reads what
+    it has not indexed, newest first, and stops at its limit.
 
     The chat database is read first, so that its snapshot is the older of the two: the
     store deletes notes only once the index has committed taking them, so every note
@@ -109,7 +110,6 @@ def unindexed_tail(db: Database, most: int = TAIL_MAX) -> Tail:
     for room_id, first, last in [(r, f, la) for i, r, f, la in noted if int(i) > done] + pending:
         spans.setdefault(int(room_id), []).append((int(first), int(last)))
     tail: Tail = {}
-    left = most
     for room_id, ranges in spans.items():
         merged: list[tuple[int, int]] = []
         for first, last in sorted(ranges, reverse=True):  # newest first
@@ -118,16 +118,7 @@ def unindexed_tail(db: Database, most: int = TAIL_MAX) -> Tail:
             else:
                 merged.append((first, last))
         tail[room_id] = merged
-    for room_id in tail:  # one budget over all rooms, each room's newest first
-        kept: list[tuple[int, int]] = []
-        for first, last in tail[room_id]:
-            if left <= 0:
-                break
-            first = max(first, last - left + 1)
-            kept.append((first, last))
-            left -= last - first + 1
-        tail[room_id] = kept
-    return {room: ranges for room, ranges in tail.items() if ranges}
+    return tail
 
 
 def coalesced(notes: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
