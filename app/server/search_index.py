@@ -35,7 +35,7 @@ SUFFIX = ".search"
 VERSION = 2  # of the index file's tables: another value is rebuilt (2: detail=none)
 ROOM_SHIFT = 4_294_967_296  # the FTS rowid is room_id * 2**32 + SEQ_TOP - seq
 SEQ_TOP = ROOM_SHIFT - 1  # (seq falls as the rowid rises: newest first is FTS5's fast order)
-CHUNK = 2_048  # messages one catch-up indexes at most: what a search may wait behind
+CHUNK = 2_048  # messages a catch-up indexes at most by default (inline: chat waits for it)
 RANGES_PER_PASS = 256
 INSTANCE_KEY = "instance"
 # A deleted message leaves FTS5's contentless-delete table as a tombstone only: its trigrams
