@@ -6,12 +6,14 @@ under `valgrind --tool=callgrind` with instrumentation off, builds one room of `
 as the fanout scenario does, and sends `--rounds` blocks of `--lines` say lines, one block
 at a time from the `--senders` in turn, waiting until every member has read each block
 before the next (so every read holds one block, whatever the load). Only the measured
-rounds are counted (callgrind_control zeroes, switches on, dumps). Prints instructions per
-message and per delivery (`--marker-every N`: a read marker, relayed to every other
-member, after every N blocks, from each member in turn); the callgrind file is kept for
-callgrind_annotate. With an `--out` ending in `.pstats` the server runs under cProfile
-instead, for Python call counts (of the whole run: diff a run of `--rounds 0` against one
-of N to get N rounds' worth).
+rounds are counted (callgrind_control zeroes, switches on, dumps), every thread of the
+server: the search index's too, which the bench waits for before zeroing and before
+dumping, so that the count holds the indexing of exactly the measured rounds' messages.
+Prints instructions per message and per delivery (`--marker-every N`: a read marker,
+relayed to every other member, after every N blocks, from each member in turn); the
+callgrind file is kept for callgrind_annotate. With an `--out` ending in `.pstats` the
+server runs under cProfile instead, for Python call counts (of the whole run: diff a run
+of `--rounds 0` against one of N to get N rounds' worth).
 
     .venv/bin/python -m bench.instructions --out /tmp/cg.main
     .venv/bin/python -m bench.instructions --repo /path/to/old/checkout --out /tmp/cg.old
@@ -36,10 +38,13 @@ from bench.server_process import ServerProcess
 class CallgrindServer(ServerProcess):
     """The bench's server process, under callgrind, from any checkout."""
 
-    def __init__(self, repo: Path, out: str, extra: list[str], members: int) -> None:
+    def __init__(
+        self, repo: Path, out: str, extra: list[str], members: int, threads: bool = False
+    ) -> None:
         super().__init__(extra_args=extra, max_room_capacity=members)
         self.repo = repo
         self.out = out
+        self.threads = threads  # a count per thread (callgrind's --separate-threads)
         self.call_counts = out.endswith(".pstats")  # under cProfile instead of callgrind
 
     def command(self) -> list[str]:
@@ -51,6 +56,7 @@ class CallgrindServer(ServerProcess):
             "--tool=callgrind",
             "--instr-atstart=no",
             f"--callgrind-out-file={self.out}",
+            *(["--separate-threads=yes"] if self.threads else []),
         ]
         return valgrind + command
 
@@ -98,12 +104,21 @@ def drive(server: CallgrindServer, args: argparse.Namespace) -> int:
             expected[:] = [c + (i != reader) for i, c in enumerate(expected)]
             wait_for_all()
 
+    def wait_for_index() -> None:
+        deadline = time.monotonic() + 600
+        while server.unindexed_messages():  # None: a checkout without the index file
+            if time.monotonic() > deadline:
+                raise RuntimeError("the search index did not catch up")
+            time.sleep(0.2)
+
     for index in range(args.warmup):
         one_round(index)
+    wait_for_index()
     control(server, "--zero")
     control(server, "--instr=on")
     for index in range(args.rounds):
         one_round(index)
+    wait_for_index()  # the rounds' indexing, on its own thread, is counted too
     control(server, "--dump")
     control(server, "--instr=off")
     engine.close()
@@ -112,14 +127,28 @@ def drive(server: CallgrindServer, args: argparse.Namespace) -> int:
     return args.rounds * args.lines
 
 
-def total_instructions(out: str) -> int:
-    """The Ir total of the dump callgrind wrote on `--dump` (the last numbered file)."""
+def thread_instructions(out: str) -> dict[str, int]:
+    """The Ir totals of the dump callgrind wrote on `--dump` (the last numbered file), by
+    thread ("1" is the event loop's) with `--separate-threads`, else as one ("all")."""
     dumps = sorted(Path(out).parent.glob(Path(out).name + ".*"), key=lambda p: p.stat().st_mtime)
-    text = dumps[-1].read_text("utf-8", "replace")
-    match = re.search(r"^(?:totals|summary): (\d+)", text, re.MULTILINE)
-    if match is None:
-        raise RuntimeError(f"no totals in {dumps[-1]}")
-    return int(match.group(1))
+    last = re.match(r".*\.(\d+)(-\d+)?$", dumps[-1].name)
+    assert last is not None
+    totals: dict[str, int] = {}
+    for dump in dumps:
+        named = re.match(r".*\.(\d+)(?:-(\d+))?$", dump.name)
+        if named is None or named.group(1) != last.group(1):
+            continue
+        text = dump.read_text("utf-8", "replace")
+        match = re.search(r"^(?:totals|summary): (\d+)", text, re.MULTILINE)
+        if match is None:
+            raise RuntimeError(f"no totals in {dump}")
+        totals[str(int(named.group(2))) if named.group(2) else "all"] = int(match.group(1))
+    return totals
+
+
+def total_instructions(out: str) -> int:
+    """The Ir total of the dump callgrind wrote on `--dump`, every thread's."""
+    return sum(thread_instructions(out).values())
 
 
 def main() -> None:
@@ -142,11 +171,16 @@ def main() -> None:
         help="after every N blocks a member sends a read marker (issue 15; 0: none)",
     )
     parser.add_argument("--server-arg", action="append", default=[])
+    parser.add_argument(
+        "--threads", action="store_true", help="a count per server thread (1: the event loop)"
+    )
     args = parser.parse_args()
     server_process.START_TIMEOUT_S = 300.0  # Python and Qt start slowly under valgrind
     server_process.STOP_TIMEOUT_S = 60.0
     server_process.REPO = args.repo.resolve()  # main.py, --add-user and cwd from there
-    server = CallgrindServer(args.repo.resolve(), args.out, args.server_arg, args.members)
+    server = CallgrindServer(
+        args.repo.resolve(), args.out, args.server_arg, args.members, args.threads
+    )
     with server:
         names = [f"ins{i:05d}" for i in range(args.members)]
         server.preload_accounts(names, PASSWORD)
@@ -156,7 +190,8 @@ def main() -> None:
             server.stop()
             print(f"{messages} messages; call counts of the whole run in {args.out}")
             return
-        instructions = total_instructions(args.out)
+        threads = thread_instructions(args.out)
+        instructions = sum(threads.values())
     deliveries = messages * args.members
     print(
         f"repo {args.repo}  members {args.members}  lines/block {args.lines}  "
@@ -166,6 +201,10 @@ def main() -> None:
         f"instructions {instructions:,}  per message {instructions / messages:,.0f}  "
         f"per delivery {instructions / deliveries:,.1f}"
     )
+    if len(threads) > 1:
+        print("per message, by thread: " + ", ".join(
+            f"{name} {count / messages:,.0f}" for name, count in sorted(threads.items())
+        ))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -114,6 +114,7 @@ class Snapshot:
     wall_ns: int
     database_cpu: float | None = None
     unindexed: int | None = None  # messages stored, not yet in the search index file
+    threads: dict[str, tuple[float, float]] = field(default_factory=dict)  # CPU, wait
 
     @classmethod
     def take(cls, server: ServerProcess, wires: Sequence[Wire | Endpoint]) -> Snapshot:
@@ -126,6 +127,7 @@ class Snapshot:
             time.perf_counter_ns(),
             server.database_cpu_seconds(),
             server.unindexed_messages(),
+            server.thread_seconds(),
         )
 
 
@@ -160,8 +162,19 @@ def window_figures(start: Snapshot, end: Snapshot) -> dict[str, Any]:
         "deliveries_per_server_cpu_s": round(deliveries / server_cpu) if server_cpu else None,
         "generator_core_use": round(bench_cpu / wall, 3),
         "per_member_median_per_s": round(statistics.median(per_wire) / wall, 1),
+        "server_threads": thread_figures(start, end, wall),
         **database,
     }
+
+
+def thread_figures(start: Snapshot, end: Snapshot, wall: float) -> dict[str, list[float]]:
+    """Core use and run-queue wait share of each server thread that ran in the window."""
+    figures: dict[str, list[float]] = {}
+    for name, (cpu, wait) in end.threads.items():
+        cpu0, wait0 = start.threads.get(name, (0.0, 0.0))
+        if cpu - cpu0 > 0 or wait - wait0 > 0:
+            figures[name] = [round((cpu - cpu0) / wall, 3), round((wait - wait0) / wall, 3)]
+    return figures
 
 
 def indexing_owed(

@@ -113,7 +113,8 @@ def read_cpu_seconds(pid: int) -> float:
 
 def read_wait_seconds(pid: int) -> float:
     """Run-queue wait of every thread of a process, in seconds (/proc/PID/task/*/schedstat:
-    on-CPU ns, waiting ns, slices): the time other processes on its core took from it."""
+    on-CPU ns, waiting ns, slices): the time other processes on its core took from it.
+    Threads at SCHED_IDLE are left out (`idle_policy`)."""
     total = 0
     try:
         tasks = os.listdir(f"/proc/{pid}/task")
@@ -121,11 +122,48 @@ def read_wait_seconds(pid: int) -> float:
         return 0.0
     for task in tasks:
         try:
+            if idle_policy(pid, task):
+                continue
             with open(f"/proc/{pid}/task/{task}/schedstat", encoding="ascii") as stat:
                 total += int(stat.read().split()[1])
         except (OSError, ValueError, IndexError):
             continue
     return total / 1e9
+
+
+SCHED_IDLE = 5
+
+
+def idle_policy(pid: int, task: str) -> bool:
+    """Whether a thread runs under SCHED_IDLE (the search index's): it waits for its core
+    whenever the event loop wants it, by design, so its wait says nothing of the machine."""
+    with open(f"/proc/{pid}/task/{task}/stat", encoding="ascii", errors="replace") as stat:
+        text = stat.read()
+    return int(text[text.rindex(")") + 2 :].split()[38]) == SCHED_IDLE  # field 41, policy
+
+
+def read_thread_seconds(pid: int) -> dict[str, tuple[float, float]]:
+    """CPU and run-queue wait of each thread of a process, in seconds, by thread: "main"
+    for the thread whose id is the process's (the event loop), else "NAME/TID" (its comm:
+    Qt names its pool threads)."""
+    threads: dict[str, tuple[float, float]] = {}
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return threads
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/stat", encoding="ascii", errors="replace") as f:
+                text = f.read()
+            with open(f"/proc/{pid}/task/{task}/schedstat", encoding="ascii") as f:
+                wait = int(f.read().split()[1]) / 1e9
+        except (OSError, ValueError, IndexError):
+            continue
+        comm = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        cpu = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+        threads["main" if int(task) == pid else f"{comm}/{task}"] = (cpu, wait)
+    return threads
 
 
 def descendants(pid: int) -> list[int]:
@@ -369,6 +407,9 @@ class ServerProcess:
             return None
         with closing(sqlite3.connect(self.db_path, timeout=10)) as db:
             db.execute("ATTACH DATABASE ? AS idx", (index,))
+            made = "SELECT 1 FROM idx.sqlite_master WHERE name = 'search_state'"
+            if not db.execute(made).fetchone():  # the file made, its tables not yet
+                return int(db.execute("SELECT count(*) FROM messages").fetchone()[0])
             done = db.execute("SELECT backlog_done FROM idx.search_state").fetchone()[0]
             (noted,) = db.execute(
                 "SELECT coalesce(sum(last - first + 1), 0) FROM search_backlog WHERE id > ?",
@@ -389,6 +430,10 @@ class ServerProcess:
                 return None
             time.sleep(0.1)
         return self.cpu_seconds() - began
+
+    def thread_seconds(self) -> dict[str, tuple[float, float]]:
+        """CPU and wait seconds per thread of the server (of the first process only)."""
+        return read_thread_seconds(self.pid)
 
     def wait_seconds(self) -> float:
         """How long the server's threads were runnable but waited for a core (schedstat)."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.server.engines import PostgresEngine
-from app.server.search_index import ROOM_SHIFT, SEQ_TOP
+from app.server.search_index import ROOM_SHIFT, SEQ_TOP, Tail
 from app.shared import logs
 
 if TYPE_CHECKING:
@@ -154,6 +154,12 @@ _ROOM_SHORT = (
     "(SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room_id = :id2) - :window "
     f"AND m.text {{like}} :pattern ESCAPE '\\' AND {_LATER} ORDER BY m.seq DESC LIMIT :limit"
 )
+# Messages not yet in the index (`search_index.unindexed_tail`): one range of one room,
+# newest first, each text read and tested as FTS5's candidates are.
+_ROOM_TAIL = (
+    f"{_COLUMNS} FROM messages m WHERE m.room_id = :id AND m.seq BETWEEN :first AND :last "
+    f"AND {_LATER} ORDER BY m.seq DESC"
+)
 _ORDER = "ORDER BY m.ts DESC, m.room_id DESC, m.seq DESC LIMIT :limit"
 
 
@@ -198,9 +204,17 @@ def _verified(db: Database, sql: str, query: str, values: dict[str, object]) -> 
     return kept
 
 
-def find(db: Database, query: str, rooms: list[int], after: Position, limit: int) -> list[Row]:
+def find(
+    db: Database,
+    query: str,
+    rooms: list[int],
+    after: Position,
+    limit: int,
+    tail: Tail | None = None,
+) -> list[Row]:
     """Up to `limit` messages of `rooms` holding `query` (any case), after `after` in
-    newest-first order, as `(room_id, seq, sender, text, ts)`.
+    newest-first order, as `(room_id, seq, sender, text, ts)`. On SQLite, `tail` names
+    the messages stored but not yet in the index, which are read one by one instead.
 
     Each room is asked for its own newest `limit` (a key-ordered scan that stops early, where
     one query over every room would join and sort every match of a common word by time),
@@ -235,8 +249,29 @@ def find(db: Database, query: str, rooms: list[int], after: Position, limit: int
             found += _verified(db, _ROOM_FTS, query, values)
     else:
         found = _everywhere(db, query, ids, cursor, postgres)
+    if tail and len(query) >= TRIGRAM and not postgres:
+        found += _in_tail(db, query, [room for room in ids if room in tail], tail, cursor)
     found.sort(key=lambda row: (row[4], row[0], row[1]), reverse=True)
     return found[:limit]
+
+
+def _in_tail(
+    db: Database, query: str, rooms: list[int], tail: Tail, cursor: dict[str, object]
+) -> list[Row]:
+    """Each room's newest `limit` unindexed messages holding `query` (see `find`)."""
+    limit = cursor["limit"]
+    assert isinstance(limit, int)
+    found: list[Row] = []
+    for room in rooms:
+        kept: list[Row] = []
+        for first, last in tail[room]:
+            if len(kept) >= limit:
+                break
+            values = {**cursor, "limit": limit - len(kept), "id": room, "first": first,
+                      "last": last}  # fmt: skip
+            kept += _verified(db, _ROOM_TAIL, query, values)
+        found += kept
+    return found
 
 
 def _everywhere(

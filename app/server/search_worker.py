@@ -4,6 +4,7 @@ QtSql connection, each result handed back to the event loop by a queued signal."
 from __future__ import annotations
 
 import itertools
+import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -14,7 +15,8 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
 from app.server.connection_thread import close_pool, one_thread_pool
 from app.server.database import Database, DatabaseError, Step
 from app.server.db_target import DbTarget, SqliteTarget
-from app.server.search_index import CHUNK, Progress, SearchIndex
+from app.server.engines import sqlite_cache_pragma
+from app.server.search_index import CHUNK, Progress, SearchIndex, index_path, unindexed_tail
 from app.server.search_sql import Position, Row, find
 from app.shared import logs
 
@@ -24,7 +26,12 @@ if TYPE_CHECKING:
 SearchOutcome = list[Row] | DatabaseError  # what a callback is given
 INDEX_INTERVAL_MS = 1_000  # how often the index looks for messages stored since
 IDLE_TICKS = 10  # and, with none stored, for deleted ones every this many intervals
-SEARCH_CATCH_UP = 32 * CHUNK  # what a search indexes first, at most: what was just said
+SEARCH_CATCH_UP = 32 * CHUNK  # what a search indexes first, at most, inline
+# What one catch-up on the index's own thread indexes at most (inline, CHUNK: the event loop
+# waits for it). FTS5 writes a segment at each commit and merges them as they pile up: in
+# fewer, bigger transactions the index costs about a quarter fewer instructions a message.
+THREAD_CHUNK = 8 * CHUNK
+OPEN_WAIT_S = 30.0  # how long a first search waits for the index's thread to make its tables
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +50,20 @@ def shares_connections(target: DbTarget) -> bool:
     return not (isinstance(target, SqliteTarget) and target.path in ("", ":memory:"))
 
 
+def lower_this_threads_priority() -> None:
+    """Let this thread run only when nothing else of the process wants its core: the index
+    is background work, and the event loop, woken by a message, should not wait behind it
+    (SCHED_IDLE on Linux; elsewhere the highest nice value). Neither can be undone without
+    privileges, so only the index's own thread does it."""
+    try:
+        if hasattr(os, "SCHED_IDLE"):
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))  # 0: this thread
+        else:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+    except OSError as failure:  # not fatal: the index only competes for the core
+        logs.db.info("search index thread keeps its priority: %s", failure)
+
+
 class SearchWorker(QObject):
     """Runs `SearchJob`s one at a time on a pool of one thread, which keeps a connection of
     its own (a QtSql connection belongs to the thread that opened it): on PostgreSQL a
@@ -51,11 +72,14 @@ class SearchWorker(QObject):
     `DatabaseError` that stopped the search) goes to its callback on the thread that owns
     this object, through `_finished`.
 
-    On SQLite the same thread keeps the index up to date (search_index.py): once an
+    On SQLite a second thread, at the lowest priority (`lower_this_threads_priority`),
+    keeps the index up to date (search_index.py) on a connection of its own: once an
     interval when messages were stored, every IDLE_TICKS intervals for deletions, chunk
-    after chunk while a rebuild goes on, and before every search, so that a search finds
-    what was said just before it. What the index has taken is told to the store, whose
-    next commit deletes those notes.
+    after chunk while a rebuild goes on or messages wait. What the index has taken is told
+    to the store, whose next commit deletes those notes. A search only reads: in one read
+    transaction, the index and the messages it has not indexed yet
+    (`search_index.unindexed_tail`), so that it finds what was said just before it however
+    far the index lags behind a busy event loop.
 
     At most `capacity` searches are pending at once: callers ask `accepts()` first and
     answer `server_busy` when it says no. With `inline` (capacity 0, or a database that
@@ -83,10 +107,13 @@ class SearchWorker(QObject):
         self._callbacks: dict[int, Callable[[object], None]] = {}
         self._searches = 0
         self._job_ids = itertools.count(1)
-        self._pool: QThreadPool | None = None  # made at the first job
+        self._pool: QThreadPool | None = None  # made at the first search
+        self._index_pool: QThreadPool | None = None  # made at the first catch-up
         self._reader: Database | None = None  # opened and used only on the pool's thread
-        self._index: SearchIndex | None = None  # likewise (or the store's, inline)
         self._reader_thread: int | None = None
+        self._index: SearchIndex | None = None  # on the index pool's thread (or the store's)
+        self._index_thread: int | None = None
+        self._index_opened = threading.Event()  # the index's tables exist (or it failed)
         self._index_queued = False
         self._ticks = 0
         self._finished.connect(self._on_finished)
@@ -107,7 +134,7 @@ class SearchWorker(QObject):
     def submit(self, job: SearchJob, callback: Callable[[SearchOutcome], None]) -> None:
         """Run `job`; `callback` gets its outcome on this object's thread (at once, inline)."""
         if self.inline:
-            callback(self._search(job, self._inline_connection()))
+            callback(self._search_inline(job, self._inline_connection()))
             return
         self._searches += 1
 
@@ -117,12 +144,20 @@ class SearchWorker(QObject):
 
         self._start(lambda: self._search(job, self._thread_connection()), done)
 
-    def _start(self, work: Callable[[], object], callback: Callable[[object], None]) -> None:
+    def _start(
+        self, work: Callable[[], object], callback: Callable[[object], None], index: bool = False
+    ) -> None:
         number = next(self._job_ids)
         self._callbacks[number] = callback
-        if self._pool is None:
-            self._pool = one_thread_pool(self)
-        self._pool.start(lambda: self._finished.emit(number, work()))
+        if index:
+            if self._index_pool is None:
+                self._index_pool = one_thread_pool(self)
+            pool = self._index_pool
+        else:
+            if self._pool is None:
+                self._pool = one_thread_pool(self)
+            pool = self._pool
+        pool.start(lambda: self._finished.emit(number, work()))
 
     # the index
 
@@ -137,26 +172,29 @@ class SearchWorker(QObject):
             return
         self._store.unindexed = 0
         if self.inline:
-            self._taken(self._catch_up(self._inline_connection()))
+            self._taken(self._catch_up(self._inline_connection(), CHUNK))
             return
         self._index_queued = True
-        self._start(lambda: self._catch_up(self._thread_connection()), self._taken)
+        work = lambda: self._catch_up(self._index_connection(), THREAD_CHUNK)  # noqa: E731
+        self._start(work, self._taken, index=True)
 
     def _taken(self, outcome: object) -> None:
         self._index_queued = False
         if isinstance(outcome, Progress):
             self._store.index_taken(outcome.backlog_done, outcome.forget_done)
-            if outcome.more:  # a rebuild: the next chunk, from the event loop (not nested)
+            if outcome.more:  # a rebuild, or a backlog: the next chunk (not nested)
                 QTimer.singleShot(0, self, self._queue_index)
 
     @staticmethod
-    def _catch_up(connection: tuple[Database, SearchIndex | None] | DatabaseError) -> object:
+    def _catch_up(
+        connection: tuple[Database, SearchIndex | None] | DatabaseError, limit: int
+    ) -> object:
         if isinstance(connection, DatabaseError):
             logs.db.warning("search index not brought up to date: %s", connection)
             return connection
         index = connection[1]
         try:
-            return None if index is None else index.catch_up(CHUNK)
+            return None if index is None else index.catch_up(limit)
         except DatabaseError as failure:  # the notes wait: the next time takes them
             logs.db.warning("search index not brought up to date: %s", failure)
             return failure
@@ -174,13 +212,40 @@ class SearchWorker(QObject):
             return failure
         return self._db, self._index
 
-    def _thread_connection(self) -> tuple[Database, SearchIndex | None] | DatabaseError:
+    def _index_connection(self) -> tuple[Database, SearchIndex | None] | DatabaseError:
+        """The index's connection, on the index pool's thread (which it lowers at once)."""
+        try:
+            if self._index is None:
+                target = self._db.target
+                assert isinstance(target, SqliteTarget)
+                lower_this_threads_priority()
+                self._index_thread = threading.get_ident()
+                try:
+                    self._index = SearchIndex.open_beside(target)
+                finally:
+                    self._index_opened.set()
+            if self._index_thread != threading.get_ident():  # Qt would fail obscurely
+                raise DatabaseError("the search index's connection moved to another thread")
+        except DatabaseError as failure:
+            return failure
+        return self._index.db, self._index
+
+    def _thread_connection(self) -> Database | DatabaseError:
+        """The searches' connection, on the search pool's thread: on SQLite the index file
+        (made by the index's thread first) with the chat database attached, read only."""
         try:
             if self._reader is None:
                 target = self._db.target
                 if isinstance(target, SqliteTarget):
-                    self._index = SearchIndex.open_beside(target)
-                    self._reader = self._index.db
+                    self._index_opened.wait(OPEN_WAIT_S)
+                    reader = Database(SqliteTarget(index_path(target)), [])
+                    try:
+                        reader.execute("ATTACH DATABASE :path AS chat", path=target.path).finish()
+                        reader.pragma(sqlite_cache_pragma("chat"))
+                    except BaseException:
+                        reader.close()
+                        raise
+                    self._reader = reader
                 else:  # the schema is the server's already: opening migrates nothing
                     self._reader = Database(target, self._migrations)
                 self._reader_thread = threading.get_ident()
@@ -188,12 +253,29 @@ class SearchWorker(QObject):
                 raise DatabaseError("the search connection moved to another thread")
         except DatabaseError as failure:
             return failure
-        return self._reader, self._index
+        return self._reader
+
+    def _search(self, job: SearchJob, connection: Database | DatabaseError) -> SearchOutcome:
+        """A search on its own thread's connection (see the class)."""
+        if isinstance(connection, DatabaseError):
+            return connection
+        try:
+            if not self._indexed:
+                return find(connection, job.query, list(job.rooms), job.after, job.limit)
+            with connection.transaction():  # one snapshot of each database
+                tail = unindexed_tail(connection)
+                return find(connection, job.query, list(job.rooms), job.after, job.limit, tail)
+        except DatabaseError as failure:
+            return failure
+        except Exception as bug:  # a bug in a search must not kill the pool's thread
+            logs.db.exception("search failed")
+            return DatabaseError(f"search failed: {type(bug).__name__}")
 
     @staticmethod
-    def _search(
+    def _search_inline(
         job: SearchJob, connection: tuple[Database, SearchIndex | None] | DatabaseError
     ) -> SearchOutcome:
+        """A search on the store's own connection: the index caught up first, at once."""
         if isinstance(connection, DatabaseError):
             return connection
         db, index = connection
@@ -214,15 +296,21 @@ class SearchWorker(QObject):
             callback(outcome)
 
     def close(self) -> None:
-        """Drop every pending callback, wait for the running job, close the connection."""
+        """Drop every pending callback, wait for the running jobs, close the connections."""
         self._timer.stop()
         self._callbacks.clear()
         self._searches = 0
         close_pool(self._pool, self._close_reader)  # on the thread that opened it
         self._pool = None
+        close_pool(self._index_pool, self._close_index)
+        self._index_pool = None
 
     def _close_reader(self) -> None:
         if self._reader is not None:
             self._reader.close()
             self._reader = None
+
+    def _close_index(self) -> None:
+        if self._index is not None:
+            self._index.close()
             self._index = None

@@ -14,7 +14,7 @@ import pytest
 from app.server.attachment_store import AttachmentStore
 from app.server.db_target import SqliteTarget
 from app.server.engines import SQLITE_CACHE_KIB
-from app.server.search_index import SCRUB_INTERVAL_S, SUFFIX, SearchIndex
+from app.server.search_index import SCRUB_INTERVAL_S, SUFFIX, SearchIndex, unindexed_tail
 from app.server.search_sql import START, find
 from app.server.store import ChatStore
 from app.shared.protocol import Attachment
@@ -371,5 +371,48 @@ def test_a_deleted_messages_trigrams_are_scrubbed_from_the_index_file(
         clock.advance(SCRUB_INTERVAL_S)
         index.catch_up()
         assert b"kwv" not in index_file_bytes(db_path)
+    finally:
+        index.close()
+
+
+def test_a_rooms_consecutive_notes_from_many_commits_become_one_range_to_index(
+    db_path: str, store: ChatStore
+) -> None:
+    """A paced room stores (and notes) each message in a commit of its own: the index
+    takes a run of them as one range, not one range (one statement, one pass) each."""
+    one, _ = store.open_room("one", "alice", 1, 3, None)
+    two, _ = store.open_room("two", "bob", 2, 3, None)
+    index = open_index(db_path)  # (made after the messages, it would be a rebuild)
+    for seq in range(1, 6):
+        store.add_messages(one, "alice", TS, [(seq, f"needle {seq}")])
+        if seq <= 2:
+            store.add_messages(two, "bob", TS, [(seq, f"needle {seq}")])
+    store.add_messages(one, "alice", TS, [(7, "needle 7")])  # (6 never came)
+    try:
+        index.catch_up(limit=0)  # takes the notes, indexes nothing
+        ranges = index.db.rows("SELECT room_id, first, last FROM search_ranges ORDER BY rowid")
+        assert ranges == [(one, 1, 5), (two, 1, 2), (one, 7, 7)]
+        index.catch_up()
+        assert found(index, "needle", one) == [7, 5, 4, 3, 2, 1]
+        assert found(index, "needle", two) == [2, 1]
+    finally:
+        index.close()
+
+
+def test_a_search_is_told_every_message_not_yet_indexed_newest_first(
+    db_path: str, store: ChatStore
+) -> None:
+    one, _ = store.open_room("one", "alice", 1, 3, None)
+    two, _ = store.open_room("two", "bob", 2, 3, None)
+    index = open_index(db_path)
+    try:
+        store.add_messages(one, "alice", TS, [(seq, "x") for seq in range(1, 4)])
+        index.catch_up(limit=2)  # 1-2 indexed, 3 taken as a range, not yet indexed
+        store.add_messages(one, "alice", TS, [(seq, "x") for seq in range(4, 6)])
+        store.add_messages(two, "bob", TS, [(1, "x")])
+        store.add_messages(one, "alice", TS, [(seq, "x") for seq in range(8, 10)])
+        with index.db.transaction():
+            tail = unindexed_tail(index.db)
+        assert tail == {one: [(8, 9), (3, 5)], two: [(1, 1)]}
     finally:
         index.close()

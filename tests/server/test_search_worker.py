@@ -4,6 +4,7 @@ and a reply for a connection that has gone is dropped."""
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterator
 
@@ -12,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from app.server import search_worker
 from app.server.search_index import CHUNK, SUFFIX, Progress, SearchIndex
-from app.server.search_sql import START
+from app.server.search_sql import START, Position
 from app.server.search_worker import SearchJob, SearchOutcome, SearchWorker
 from app.server.store import MIGRATIONS, ChatStore
 from tests.db_access import is_postgres, query_db
@@ -169,4 +170,79 @@ def test_without_a_queue_a_rebuild_goes_chunk_by_chunk_through_the_event_loop(
         )
         worker.close()
     finally:
+        store.close()
+
+
+def test_the_index_thread_runs_at_the_lowest_priority_and_searches_do_not(
+    db_path: str, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if is_postgres(db_path):
+        pytest.skip("PostgreSQL keeps its trigram index itself")
+    policies: dict[str, set[int]] = {"index": set(), "search": set()}
+    real_catch_up, real_find = SearchIndex.catch_up, search_worker.find
+
+    def catch_up(index: SearchIndex, limit: int = CHUNK) -> Progress:
+        policies["index"].add(os.sched_getscheduler(0))
+        return real_catch_up(index, limit)
+
+    def find(*args: object, **kwargs: object) -> object:
+        policies["search"].add(os.sched_getscheduler(0))
+        return real_find(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SearchIndex, "catch_up", catch_up)
+    monkeypatch.setattr(search_worker, "find", find)
+    store = ChatStore(db_path)
+    try:
+        room, _ = store.open_room("r", "alice", 1, 2, None)
+        worker = SearchWorker(store, MIGRATIONS, capacity=1, interval_ms=20)
+        store.add_messages(room, "alice", "2026-01-01T00:00:01.000Z", [(1, "needle")])
+        outcomes: list[SearchOutcome] = []
+        worker.submit(SearchJob("needle", (room,), START, 5), outcomes.append)
+        qtbot.waitUntil(lambda: bool(outcomes) and bool(policies["index"]))
+        assert policies == {"index": {os.SCHED_IDLE}, "search": {os.SCHED_OTHER}}
+        worker.close()
+    finally:
+        store.close()
+
+
+def test_a_search_finds_what_the_index_has_not_taken_yet(
+    db_path: str, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if is_postgres(db_path):
+        pytest.skip("PostgreSQL keeps its trigram index itself")
+    held = Gate()
+    real = SearchIndex.catch_up
+
+    def gated_catch_up(index: SearchIndex, limit: int = CHUNK) -> Progress:
+        held.waiting += 1
+        held.opened.wait(10)
+        return real(index, limit)
+
+    store = ChatStore(db_path)
+    try:
+        room, _ = store.open_room("r", "alice", 1, 2, None)
+        older = [(seq, f"old needle {seq}") for seq in range(1, 6)]
+        store.add_messages(room, "alice", "2026-01-01T00:00:01.000Z", older)
+        worker = SearchWorker(store, MIGRATIONS, capacity=1, interval_ms=20)
+        index = db_path + SUFFIX
+        count = "SELECT count(*) FROM message_search"
+        qtbot.waitUntil(lambda: query_db(index, count) == [(5,)])
+        monkeypatch.setattr(SearchIndex, "catch_up", gated_catch_up)  # the index stalls
+        qtbot.waitUntil(lambda: held.waiting == 1)  # (an idle tick's catch-up)
+        fresh = [(7, "new needle 7"), (8, "hay"), (9, "NEW NEEDLE 9")]
+        store.add_messages(room, "alice", "2026-01-01T00:00:03.000Z", fresh)
+        outcomes: list[SearchOutcome] = []
+        worker.submit(SearchJob("needle", (room,), START, 4), outcomes.append)
+        qtbot.waitUntil(lambda: bool(outcomes))
+        seqs = [row[1] for row in outcomes[0]]  # type: ignore[union-attr]
+        assert seqs == [9, 7, 5, 4]  # newest first, the unindexed ones and the index's
+        assert query_db(index, count) == [(5,)]
+        after = Position("2026-01-01T00:00:03.000Z", room, 9)  # the next page, past 9
+        worker.submit(SearchJob("needle", (room,), after, 2), outcomes.append)
+        qtbot.waitUntil(lambda: len(outcomes) == 2)
+        assert [row[1] for row in outcomes[1]] == [7, 5]  # type: ignore[union-attr]
+        held.open()
+        worker.close()
+    finally:
+        held.open()
         store.close()
