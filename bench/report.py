@@ -114,6 +114,8 @@ TABLE_FIGURES: dict[str, list[tuple[str, str]]] = {
         ("logins_per_s", "logins /s"),
         ("storm_s", "storm length s"),
         ("server_core_use_during_storm", "server core use during"),
+        ("server_wait_share_during_storm", "server waiting for its core during"),
+        ("others_core_use_on_server_cores", "others' use of the server's core"),
         ("chat_messages_in_per_s", "chat messages in /s during"),
         ("chat_p99_before_storm_ms", "chat p99 before, ms"),
         ("chat_p50_during_storm_ms", "chat p50 during, ms"),

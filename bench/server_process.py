@@ -128,6 +128,19 @@ def read_wait_seconds(pid: int) -> float:
     return total / 1e9
 
 
+def cores_busy_seconds(cores: set[int]) -> float:
+    """CPU seconds `cores` spent on anything but idle and iowait (/proc/stat), every process
+    together: minus the server's own CPU, what others took from a pinned server's core."""
+    total = 0
+    with open("/proc/stat", encoding="ascii") as stat:
+        for line in stat:
+            name, *fields = line.split()
+            if name.startswith("cpu") and name[3:].isdigit() and int(name[3:]) in cores:
+                user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, fields[:8])
+                total += user + nice + system + irq + softirq + steal
+    return total / CLOCK_TICKS
+
+
 def descendants(pid: int) -> list[int]:
     """Every process below `pid` (children, their children …), from the ppids in /proc."""
     children: dict[int, list[int]] = {}
