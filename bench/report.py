@@ -116,6 +116,8 @@ TABLE_FIGURES: dict[str, list[tuple[str, str]]] = {
         ("server_core_use_during_storm", "server core use during"),
         ("server_wait_share_during_storm", "server waiting for its core during"),
         ("others_core_use_on_server_cores", "others' use of the server's core"),
+        ("cpu_ms_per_login_off_event_loop", "CPU ms a login off the event loop"),
+        ("event_loop_core_use_during_storm", "event loop core use during"),
         ("chat_messages_in_per_s", "chat messages in /s during"),
         ("chat_p99_before_storm_ms", "chat p99 before, ms"),
         ("chat_p50_during_storm_ms", "chat p50 during, ms"),

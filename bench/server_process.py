@@ -99,10 +99,11 @@ def read_send_queues(pid: int) -> int:
     return total
 
 
-def read_cpu_seconds(pid: int) -> float:
-    """utime + stime of a process (every thread), in seconds."""
+def read_cpu_seconds(pid: int, thread: int | None = None) -> float:
+    """utime + stime of a process (every thread), or of one `thread` of it, in seconds."""
+    path = f"/proc/{pid}/stat" if thread is None else f"/proc/{pid}/task/{thread}/stat"
     try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+        with open(path, encoding="ascii", errors="replace") as stat:
             text = stat.read()
     except OSError:
         return 0.0
