@@ -9,6 +9,7 @@ value, target, met), `server` (what the server process did) and `notes`. Timed s
 from __future__ import annotations
 
 import asyncio
+import os
 import resource
 import socket
 import statistics
@@ -30,7 +31,7 @@ from bench.clients import (
 )
 from bench.engine import Endpoint, Engine, Role
 from bench.profiling import Profiler
-from bench.server_process import ServerProcess
+from bench.server_process import ServerProcess, cores_busy_seconds, read_cpu_seconds
 
 if TYPE_CHECKING:
     from bench.postgres import BenchPostgres
@@ -663,6 +664,9 @@ def login_storm(params: dict[str, Any], context: Context) -> Result:
         calm_start = Snapshot.take(server, wires)
         await asyncio.sleep(1.0)
         storm_start = Snapshot.take(server, wires)
+        server_cores = os.sched_getaffinity(server.pid)
+        cores_busy_start = cores_busy_seconds(server_cores)
+        loop_cpu_start = read_cpu_seconds(server.pid, server.pid)  # the main thread's
         tasks = [
             asyncio.create_task(log_in(server.port, n, PASSWORD, timeout=limit))
             for n in storm_names
@@ -680,6 +684,8 @@ def login_storm(params: dict[str, Any], context: Context) -> Result:
         if pending:
             failures[f"not done in {limit:g} s"] = len(pending)
         storm_end = Snapshot.take(server, wires)
+        cores_busy = cores_busy_seconds(server_cores) - cores_busy_start
+        loop_cpu = read_cpu_seconds(server.pid, server.pid) - loop_cpu_start
         await asyncio.sleep(0.5)
         stop.set()
         await chat
@@ -696,9 +702,30 @@ def login_storm(params: dict[str, Any], context: Context) -> Result:
             "storm_s": round(storm_s, 2),
             "logins_per_s": round(logged_in / storm_s, 2),
             "server_cpu_s_during_storm": round(storm_end.server_cpu - storm_start.server_cpu, 2),
+            "server_core_use_before_storm": round(
+                (storm_start.server_cpu - calm_start.server_cpu)
+                / (storm_start.wall - calm_start.wall),
+                3,
+            ),
             "server_core_use_during_storm": round(
                 (storm_end.server_cpu - storm_start.server_cpu) / storm_s, 3
             ),
+            # the server's threads waiting for one another (all share its core) and for others
+            "server_wait_share_during_storm": round(
+                (storm_end.server_wait - storm_start.server_wait) / storm_s, 3
+            ),
+            # what else ran on the server's core(s): the load that makes a pair unfair
+            "others_core_use_on_server_cores": round(
+                max(0.0, cores_busy - (storm_end.server_cpu - storm_start.server_cpu)) / storm_s,
+                3,
+            ),
+            # the hashing threads' (and any other thread's but the event loop's) CPU a login
+            "cpu_ms_per_login_off_event_loop": round(
+                (storm_end.server_cpu - storm_start.server_cpu - loop_cpu) * 1e3 / logged_in, 1
+            )
+            if logged_in
+            else None,
+            "event_loop_core_use_during_storm": round(loop_cpu / storm_s, 3),
             "chat_messages_in_per_s": round(
                 (storm_end.counts[senders] - storm_start.counts[senders]) / storm_s, 1
             ),

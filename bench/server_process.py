@@ -99,10 +99,11 @@ def read_send_queues(pid: int) -> int:
     return total
 
 
-def read_cpu_seconds(pid: int) -> float:
-    """utime + stime of a process (every thread), in seconds."""
+def read_cpu_seconds(pid: int, thread: int | None = None) -> float:
+    """utime + stime of a process (every thread), or of one `thread` of it, in seconds."""
+    path = f"/proc/{pid}/stat" if thread is None else f"/proc/{pid}/task/{thread}/stat"
     try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+        with open(path, encoding="ascii", errors="replace") as stat:
             text = stat.read()
     except OSError:
         return 0.0
@@ -164,6 +165,19 @@ def read_thread_seconds(pid: int) -> dict[str, tuple[float, float]]:
         cpu = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
         threads["main" if int(task) == pid else f"{comm}/{task}"] = (cpu, wait)
     return threads
+
+
+def cores_busy_seconds(cores: set[int]) -> float:
+    """CPU seconds `cores` spent on anything but idle and iowait (/proc/stat), every process
+    together: minus the server's own CPU, what others took from a pinned server's core."""
+    total = 0
+    with open("/proc/stat", encoding="ascii") as stat:
+        for line in stat:
+            name, *fields = line.split()
+            if name.startswith("cpu") and name[3:].isdigit() and int(name[3:]) in cores:
+                user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, fields[:8])
+                total += user + nice + system + irq + softirq + steal
+    return total / CLOCK_TICKS
 
 
 def descendants(pid: int) -> list[int]:

@@ -9,8 +9,9 @@ from typing import Any
 
 import argon2
 from argon2.exceptions import InvalidHashError, VerificationError
-from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
 
+from app.server.argon2_memory import Argon2Memory
 from app.server.hash_queue import HashQueue, Priority, wait_for_room
 from app.server.resume_tokens import MintedToken, new_token
 from app.shared import logs
@@ -36,8 +37,23 @@ def make_argon2(profile: str) -> argon2.PasswordHasher:
     raise ValueError(f"unknown hash profile {profile!r}")
 
 
-def verify_password(hasher: argon2.PasswordHasher, password_hash: str, password: str) -> bool:
-    """Constant-time in the password (argon2's own comparison); False for any mismatch."""
+def verify_password(
+    hasher: argon2.PasswordHasher,
+    password_hash: str,
+    password: str,
+    memory: Argon2Memory | None = None,
+) -> bool:
+    """Constant-time in the password (argon2's own comparison); False for any mismatch.
+
+    With `memory`, a hash it takes is verified in its kept buffer (the same answer, see
+    argon2_memory); any other, or a `hasher` that is not argon2-cffi's own, as before."""
+    if memory is not None and type(hasher) is argon2.PasswordHasher:
+        try:
+            secret: bytes | None = password.encode(hasher.encoding)
+        except UnicodeError:  # argon2-cffi's own path raises it as it always did
+            secret = None
+        if secret is not None and (fast := memory.verify(password_hash, secret)) is not None:
+            return fast
     try:
         return hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
@@ -68,6 +84,13 @@ class PasswordHasher(QObject):
         self._pool = QThreadPool(self)
         # Leave a core to the event loop: hashing is CPU-bound, chat must stay quick.
         self._pool.setMaxThreadCount(max(1, QThreadPool.globalInstance().maxThreadCount() - 1))
+        # One buffer a pool thread (64 MiB at `standard`), kept while hashing goes on and
+        # dropped when the pool has been idle as long as its threads live (30 s).
+        self._memory = Argon2Memory(keep=self._pool.maxThreadCount())
+        self._release_memory = QTimer(self)
+        self._release_memory.setSingleShot(True)
+        self._release_memory.setInterval(max(0, self._pool.expiryTimeout()))
+        self._release_memory.timeout.connect(self._memory.release)
         # The pool is handed one job beyond each thread's, so a thread that finishes starts
         # the next at once instead of idling until the event loop hands it one (which, with
         # logins arriving in bursts, made them twice as slow); the rest wait here, in
@@ -129,7 +152,7 @@ class PasswordHasher(QObject):
         known = password_hash is not None
 
         def work() -> bool | MintedToken:
-            matched = verify_password(self._argon2, target, password) and known
+            matched = verify_password(self._argon2, target, password, self._memory) and known
             return self._mint() if matched and mint else matched
 
         self._submit(work, callback, priority, timed=not token)
@@ -174,6 +197,7 @@ class PasswordHasher(QObject):
                 result = None
             self._finished.emit(job, result, time.perf_counter() - started)
 
+        self._release_memory.stop()
         self._queue.push(run, priority)
         self._start_jobs()
 
@@ -189,6 +213,8 @@ class PasswordHasher(QObject):
         else:
             self._seconds_per_job += (seconds - self._seconds_per_job) * 0.2
         self._start_jobs()
+        if self._queue.pending == 0:
+            self._release_memory.start()
         callback = self._callbacks.pop(job, None)
         if callback is not None:
             callback(result)
@@ -199,3 +225,5 @@ class PasswordHasher(QObject):
         self._queue.clear()  # jobs not handed to the pool are dropped
         self._pool.clear()  # jobs not started yet are dropped; running ones finish
         self._pool.waitForDone()
+        self._release_memory.stop()
+        self._memory.release()
