@@ -10,7 +10,7 @@ from typing import Any
 
 import argon2
 from argon2.exceptions import InvalidHashError, VerificationError
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QAbstractEventDispatcher, QObject, QThreadPool, QTimer, Signal, Slot
 
 from app.server.hash_queue import HashQueue, Priority, wait_for_room
 from app.server.resume_tokens import MintedToken, new_token
@@ -31,6 +31,11 @@ TOKEN_ARGON2 = argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, 
 # at 1,000 connections) for several logins rather than one each. Only while the oldest
 # waiting result, plus the next job as long as this one or the average, stays within this.
 HOLD_RESULTS_S = 0.005
+# Jobs asked for in one turn of the event loop are handed to the pool as it is about to
+# wait, together: a thread woken by the first would take the event loop's core (sharing
+# one) before the turn had asked for the rest, and send each result back on its own. A
+# loop that never waits starts them after this long.
+START_AT_LATEST_MS = 5
 
 
 def make_argon2(profile: str) -> argon2.PasswordHasher:
@@ -63,7 +68,8 @@ class PasswordHasher(QObject):
     loop, two at a time, cost a turn of the loop per login or so (a poll of every socket).
     Results go back in batches: one that finishes while others wait in the queue is held
     for theirs, within HOLD_RESULTS_S. Callers ask `accepts(priority)` first and answer
-    `server_busy` (with `retry_after`) when it says no.
+    `server_busy` (with `retry_after`) when it says no. Jobs start when the event loop is
+    about to wait (see START_AT_LATEST_MS).
 
     Verifying against no hash (an unknown account) still costs one verification, against a
     dummy hash, so that a wrong name and a wrong password take the same time.
@@ -87,6 +93,16 @@ class PasswordHasher(QObject):
         self._lock = threading.Lock()
         self._results: list[tuple[int, Any, float]] = []  # held on a pool thread (under _lock)
         self._held_since = 0.0  # perf_counter of the oldest of `_results`
+        self._asked = False  # jobs were asked for since the pool was last handed some
+        self._start_timer = QTimer(self)
+        self._start_timer.setSingleShot(True)
+        self._start_timer.setInterval(START_AT_LATEST_MS)
+        self._start_timer.timeout.connect(self._start_jobs)
+        self._dispatcher: QAbstractEventDispatcher | None = QAbstractEventDispatcher.instance(
+            self.thread()
+        )
+        if self._dispatcher is not None:
+            self._dispatcher.aboutToBlock.connect(self._start_jobs)
         self._callbacks: dict[int, Callable[[Any], None]] = {}
         self._untimed: set[int] = set()  # jobs left out of the cost estimate
         self._job_ids = itertools.count(1)
@@ -189,9 +205,26 @@ class PasswordHasher(QObject):
 
         with self._lock:
             self._queue.push(run, priority)
-            first = self._queue.start_next()  # None: every thread has a job, and takes more
-        if first is not None:
-            self._pool.start(lambda: self._work_from(first))
+        if not self._asked:
+            self._asked = True
+            if self._dispatcher is None:
+                self._start_jobs()
+            else:
+                self._start_timer.start()
+
+    @Slot()
+    def _start_jobs(self) -> None:
+        """Hand the pool a job per idle thread (a busy one takes the next itself)."""
+        if not self._asked:
+            return  # nothing was asked for since the last start (a turn of the loop)
+        self._asked = False
+        self._start_timer.stop()
+        while True:
+            with self._lock:
+                first = self._queue.start_next()  # None: every thread has a job, or none waits
+            if first is None:
+                return
+            self._pool.start(lambda run=first: self._work_from(run))
 
     def _work_from(self, run: Callable[[], tuple[int, Any, float]]) -> None:
         """On a pool thread: run `run`, then the queue's best waiting job, until none waits;
@@ -237,6 +270,10 @@ class PasswordHasher(QObject):
     def close(self) -> None:
         """Drop every pending callback and wait for the workers to finish."""
         self._callbacks.clear()
+        self._start_timer.stop()
+        if self._dispatcher is not None:
+            self._dispatcher.aboutToBlock.disconnect(self._start_jobs)
+            self._dispatcher = None
         with self._lock:
             self._queue.clear()  # jobs no thread took yet are dropped
         self._pool.clear()  # jobs not started yet are dropped; running ones finish

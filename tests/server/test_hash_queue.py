@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
+from PySide6.QtCore import QCoreApplication
 from pytestqt.qtbot import QtBot
 
 from app.server import hashing
@@ -161,8 +163,10 @@ class CountingArgon2:
     def __init__(self) -> None:
         self.gate = threading.Event()
         self.done = threading.Semaphore(0)
+        self.started = 0
 
     def hash(self, password: str) -> str:
+        self.started += 1
         assert self.gate.wait(30)
         self.done.release()
         return "hashed " + password
@@ -181,14 +185,16 @@ def gated(qtbot: QtBot) -> Iterator[tuple[PasswordHasher, CountingArgon2]]:
 
 
 def test_a_pool_thread_takes_its_next_job_without_the_event_loop(
-    gated: tuple[PasswordHasher, CountingArgon2],
+    gated: tuple[PasswordHasher, CountingArgon2], qtbot: QtBot
 ) -> None:
-    """Handing jobs out from the event loop cost it a turn per login or so; the thread
-    goes through all five while the event loop stands still (this test never returns to it)."""
+    """Handing jobs out from the event loop cost it a turn per login or so; once the first
+    has started, the thread goes through all five while the event loop stands still (the
+    test does not return to it)."""
     hasher, fake = gated
     got: list[object] = []
     for i in range(5):
         hasher.hash(f"secret {i}", got.append, Priority.LOGIN)
+    qtbot.waitUntil(lambda: fake.started == 1)
     fake.gate.set()
     assert all(fake.done.acquire(timeout=30) for _ in range(5))
     assert got == []  # nothing is delivered but on the event loop
@@ -215,3 +221,34 @@ def test_results_that_finish_while_others_wait_reach_the_event_loop_together(
     fake.gate.set()
     qtbot.waitUntil(lambda: len(got) == 8)
     assert batches == [5, 1, 1, 1]
+
+
+def test_the_jobs_of_one_turn_start_together_as_the_event_loop_is_about_to_wait(
+    gated: tuple[PasswordHasher, CountingArgon2], qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A thread started by the first would take a shared core before the turn had asked for
+    the rest, and send its result back alone."""
+    hasher, fake = gated
+    monkeypatch.setattr(hashing, "HOLD_RESULTS_S", 60.0)
+    batches: list[int] = []
+    hasher._finished.connect(lambda batch: batches.append(len(batch)))
+    got: list[object] = []
+    fake.gate.set()
+    for i in range(3):
+        hasher.hash(f"secret {i}", got.append, Priority.LOGIN)
+    assert hasher._queue.waiting == 3  # none handed to the pool within the turn
+    qtbot.waitUntil(lambda: len(got) == 3)
+    assert batches == [3]
+
+
+def test_a_loop_that_never_waits_still_starts_its_jobs(
+    gated: tuple[PasswordHasher, CountingArgon2],
+) -> None:
+    hasher, fake = gated
+    fake.gate.set()
+    got: list[object] = []
+    hasher.hash("secret", got.append, Priority.LOGIN)
+    deadline = time.monotonic() + 30
+    while not got and time.monotonic() < deadline:
+        QCoreApplication.processEvents()  # never waits, so never about to block
+    assert got == ["hashed secret"]
