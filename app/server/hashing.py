@@ -6,6 +6,7 @@ import itertools
 import threading
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import argon2
@@ -108,6 +109,12 @@ class PasswordHasher(QObject):
         self._job_ids = itertools.count(1)
         self._seconds_per_job = 0.05  # a running average, for retry_after
         self._finished.connect(self._on_finished)
+        # Set by the owner: what surrounds the callbacks of a batch in which several logins'
+        # checks made tokens (`MintedToken.user_key` set): the lobby stores them in one
+        # commit there, before any callback answers.
+        self.around_logins: Callable[[list[MintedToken]], AbstractContextManager[None]] | None = (
+            None
+        )
         if profile == "test":
             logs.server.warning("password hashing uses the cheap 'test' profile: not for real use")
 
@@ -147,23 +154,25 @@ class PasswordHasher(QObject):
         priority: Priority = Priority.OTHER,
         token: bool = False,
         mint: bool = False,
+        mint_for: str | None = None,
     ) -> None:
         """`callback(True)` for a match, False for a mismatch, None when hashing failed
         (`token`: a resume token's verifier, whose hash says its own cost).
 
         `mint`: a match also makes the session's new resume token in the same job, and the
         callback gets that `MintedToken` instead of True: one trip through the pool and
-        the event loop a login, not two."""
+        the event loop a login, not two. `mint_for`: the account of a login (see
+        `around_logins`)."""
         target = password_hash or self._dummy_hash
         known = password_hash is not None
 
         def work() -> bool | MintedToken:
             matched = verify_password(self._argon2, target, password) and known
-            return self._mint() if matched and mint else matched
+            return self._mint(mint_for) if matched and mint else matched
 
         self._submit(work, callback, priority, timed=not token)
 
-    def _mint(self) -> MintedToken:
+    def _mint(self, user_key: str | None = None) -> MintedToken:
         """A new resume token and its verifier's hash (on a pool thread)."""
         token, selector, verifier = new_token()
         try:
@@ -171,7 +180,7 @@ class PasswordHasher(QObject):
         except Exception:  # the session starts without a token, as a failed hash_token did
             logs.server.exception("hashing a resume token failed")
             verifier_hash = None
-        return MintedToken(token, selector, verifier_hash)
+        return MintedToken(token, selector, verifier_hash, user_key)
 
     def hash_now(self, password: str) -> str:
         """Blocking hash, for the command line only (never on the event loop of a server)."""
@@ -252,6 +261,22 @@ class PasswordHasher(QObject):
 
     @Slot(object)
     def _on_finished(self, batch: list[tuple[int, Any, float]]) -> None:
+        with self._around(batch):
+            self._deliver(batch)
+
+    def _around(self, batch: list[tuple[int, Any, float]]) -> AbstractContextManager[None]:
+        """`around_logins` if two or more of the batch are logins that made a token."""
+        if self.around_logins is None or len(batch) < 2:
+            return nullcontext()
+        callbacks = self._callbacks
+        logins = [
+            result
+            for job, result, _ in batch
+            if type(result) is MintedToken and result.user_key is not None and job in callbacks
+        ]
+        return self.around_logins(logins) if len(logins) >= 2 else nullcontext()
+
+    def _deliver(self, batch: list[tuple[int, Any, float]]) -> None:
         for at, (job, result, seconds) in enumerate(batch):
             if job in self._untimed:
                 self._untimed.discard(job)
@@ -264,7 +289,7 @@ class PasswordHasher(QObject):
                 callback(result)
             except BaseException:  # raised as a slot's would be; the rest still get theirs
                 if rest := batch[at + 1 :]:
-                    QTimer.singleShot(0, self, lambda: self._on_finished(rest))
+                    QTimer.singleShot(0, self, lambda: self._deliver(rest))
                 raise
 
     def close(self) -> None:

@@ -24,11 +24,13 @@ _TOKEN = re.compile(r"([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})")
 class MintedToken:
     """A new token for a session about to start, made beside the check that proved it (in
     the same hashing job): the token for `logged_in`, its selector, and its verifier's hash
-    (None if hashing it failed: the session then starts without a token)."""
+    (None if hashing it failed: the session then starts without a token). `user_key`: the
+    account of a login, whose token may be stored with the others of its batch."""
 
     token: str
     selector: str
     verifier_hash: str | None
+    user_key: str | None = None
 
 
 def new_token() -> tuple[str, str, str]:
