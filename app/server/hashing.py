@@ -14,7 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from PySide6.QtCore import QAbstractEventDispatcher, QObject, QThreadPool, QTimer, Signal, Slot
 
 from app.server.hash_queue import HashQueue, Priority, wait_for_room
-from app.server.resume_tokens import MintedToken, new_token
+from app.server.resume_tokens import MintedToken, minted_secrets
 from app.shared import logs
 
 PROFILES = ("standard", "test")
@@ -174,9 +174,9 @@ class PasswordHasher(QObject):
 
     def _mint(self, user_key: str | None = None) -> MintedToken:
         """A new resume token and its verifier's hash (on a pool thread)."""
-        token, selector, verifier = new_token()
+        token, selector, verifier, salt = minted_secrets(self._token_argon2.salt_len)
         try:
-            verifier_hash: str | None = self._token_argon2.hash(verifier)
+            verifier_hash: str | None = self._token_argon2.hash(verifier, salt=salt)
         except Exception:  # the session starts without a token, as a failed hash_token did
             logs.server.exception("hashing a resume token failed")
             verifier_hash = None
