@@ -132,6 +132,13 @@ class DirectStore:
 
     # resume tokens
 
+    def add_tokens(self, tokens: list[tuple[str, str, str, float]], keep: int) -> list[bool]:
+        """Several logins' tokens, (selector, user_key, verifier_hash, expires_at) each, in
+        one transaction (committed when this returns): a commit per login cost its locks
+        and WAL writes. What `add_token` says, for each, in order."""
+        with self.db.transaction():
+            return [self._insert_token(*token, keep) for token in tokens]
+
     def add_token(
         self, selector: str, user_key: str, verifier_hash: str, expires_at: float, keep: int
     ) -> bool:
@@ -143,6 +150,11 @@ class DirectStore:
         account holds and whether anything waits, and the oldest are deleted only when
         there are too many (a transaction of two statements, and the query of what waited,
         made a login cost four where it had cost one)."""
+        return self._insert_token(selector, user_key, verifier_hash, expires_at, keep)
+
+    def _insert_token(
+        self, selector: str, user_key: str, verifier_hash: str, expires_at: float, keep: int
+    ) -> bool:
         rows = self.db.rows(
             "INSERT INTO resume_tokens (selector, user_key, verifier_hash, expires_at) "
             "VALUES (:sel, :user, :hash, :expires) RETURNING "

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import itertools
+import threading
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import argon2
 from argon2.exceptions import InvalidHashError, VerificationError
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QAbstractEventDispatcher, QObject, QThreadPool, QTimer, Signal, Slot
 
 from app.server.argon2_memory import Argon2Memory
 from app.server.hash_queue import HashQueue, Priority, wait_for_room
-from app.server.resume_tokens import MintedToken, new_token
+from app.server.resume_tokens import MintedToken, minted_secrets
 from app.shared import logs
 
 PROFILES = ("standard", "test")
@@ -24,6 +26,18 @@ PROFILES = ("standard", "test")
 # profile, doubling a login's hashing); a hash of any cost, older tokens' too, verifies as
 # it was made.
 TOKEN_ARGON2 = argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=argon2.Type.ID)
+
+
+# A finished job's result may wait on its pool thread for the next ones, to reach the event
+# loop together: one wake-up and one turn (a poll of every socket, about half a millisecond
+# at 1,000 connections) for several logins rather than one each. Only while the oldest
+# waiting result, plus the next job as long as this one or the average, stays within this.
+HOLD_RESULTS_S = 0.005
+# Jobs asked for in one turn of the event loop are handed to the pool as it is about to
+# wait, together: a thread woken by the first would take the event loop's core (sharing
+# one) before the turn had asked for the rest, and send each result back on its own. A
+# loop that never waits starts them after this long.
+START_AT_LATEST_MS = 5
 
 
 def make_argon2(profile: str) -> argon2.PasswordHasher:
@@ -64,16 +78,21 @@ class PasswordHasher(QObject):
     """Hashes and verifies passwords on a thread pool; each result is handed to its callback
     on the thread that owns this object (the event loop's), through the `_finished` signal.
 
-    Jobs wait in a bounded `HashQueue`, best `Priority` first; only as many as there are
-    threads are handed to the pool at once, so that a later login can still overtake
-    waiting sign-ups. Callers ask `accepts(priority)` first and answer `server_busy` (with
-    `retry_after`) when it says no.
+    Jobs wait in a bounded `HashQueue`, best `Priority` first. At most one pool job per
+    thread runs, and each takes the queue's best waiting job itself (under a lock) as it
+    finishes one, so a later login still overtakes waiting sign-ups and a thread never
+    waits for the event loop to hand it its next job: handing jobs out from the event
+    loop, two at a time, cost a turn of the loop per login or so (a poll of every socket).
+    Results go back in batches: one that finishes while others wait in the queue is held
+    for theirs, within HOLD_RESULTS_S. Callers ask `accepts(priority)` first and answer
+    `server_busy` (with `retry_after`) when it says no. Jobs start when the event loop is
+    about to wait (see START_AT_LATEST_MS).
 
     Verifying against no hash (an unknown account) still costs one verification, against a
     dummy hash, so that a wrong name and a wrong password take the same time.
     """
 
-    _finished = Signal(int, object, float)
+    _finished = Signal(object)  # a list of (job, result, seconds)
 
     def __init__(self, profile: str, max_pending: int = 0, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -91,24 +110,41 @@ class PasswordHasher(QObject):
         self._release_memory.setSingleShot(True)
         self._release_memory.setInterval(max(0, self._pool.expiryTimeout()))
         self._release_memory.timeout.connect(self._memory.release)
-        # The pool is handed one job beyond each thread's, so a thread that finishes starts
-        # the next at once instead of idling until the event loop hands it one (which, with
-        # logins arriving in bursts, made them twice as slow); the rest wait here, in
-        # priority order.
-        self._queue: HashQueue[Callable[[], None]] = HashQueue(
-            max_pending, 2 * self._pool.maxThreadCount()
+        # Shared with the pool threads, under `_lock`: they take their next job from it.
+        self._queue: HashQueue[Callable[[], tuple[int, Any, float]]] = HashQueue(
+            max_pending, self._pool.maxThreadCount()
         )
+        self._lock = threading.Lock()
+        self._results: list[tuple[int, Any, float]] = []  # held on a pool thread (under _lock)
+        self._held_since = 0.0  # perf_counter of the oldest of `_results`
+        self._asked = False  # jobs were asked for since the pool was last handed some
+        self._start_timer = QTimer(self)
+        self._start_timer.setSingleShot(True)
+        self._start_timer.setInterval(START_AT_LATEST_MS)
+        self._start_timer.timeout.connect(self._start_jobs)
+        self._dispatcher: QAbstractEventDispatcher | None = QAbstractEventDispatcher.instance(
+            self.thread()
+        )
+        if self._dispatcher is not None:
+            self._dispatcher.aboutToBlock.connect(self._start_jobs)
         self._callbacks: dict[int, Callable[[Any], None]] = {}
         self._untimed: set[int] = set()  # jobs left out of the cost estimate
         self._job_ids = itertools.count(1)
         self._seconds_per_job = 0.05  # a running average, for retry_after
         self._finished.connect(self._on_finished)
+        # Set by the owner: what surrounds the callbacks of a batch in which several logins'
+        # checks made tokens (`MintedToken.user_key` set): the lobby stores them in one
+        # commit there, before any callback answers.
+        self.around_logins: Callable[[list[MintedToken]], AbstractContextManager[None]] | None = (
+            None
+        )
         if profile == "test":
             logs.server.warning("password hashing uses the cheap 'test' profile: not for real use")
 
     def accepts(self, priority: Priority) -> bool:
         """True if a job of `priority` may be queued now."""
-        return self._queue.accepts(priority)
+        with self._lock:
+            return self._queue.accepts(priority)
 
     @property
     def retry_after(self) -> float:
@@ -141,31 +177,33 @@ class PasswordHasher(QObject):
         priority: Priority = Priority.OTHER,
         token: bool = False,
         mint: bool = False,
+        mint_for: str | None = None,
     ) -> None:
         """`callback(True)` for a match, False for a mismatch, None when hashing failed
         (`token`: a resume token's verifier, whose hash says its own cost).
 
         `mint`: a match also makes the session's new resume token in the same job, and the
         callback gets that `MintedToken` instead of True: one trip through the pool and
-        the event loop a login, not two."""
+        the event loop a login, not two. `mint_for`: the account of a login (see
+        `around_logins`)."""
         target = password_hash or self._dummy_hash
         known = password_hash is not None
 
         def work() -> bool | MintedToken:
             matched = verify_password(self._argon2, target, password, self._memory) and known
-            return self._mint() if matched and mint else matched
+            return self._mint(mint_for) if matched and mint else matched
 
         self._submit(work, callback, priority, timed=not token)
 
-    def _mint(self) -> MintedToken:
+    def _mint(self, user_key: str | None = None) -> MintedToken:
         """A new resume token and its verifier's hash (on a pool thread)."""
-        token, selector, verifier = new_token()
+        token, selector, verifier, salt = minted_secrets(self._token_argon2.salt_len)
         try:
-            verifier_hash: str | None = self._token_argon2.hash(verifier)
+            verifier_hash: str | None = self._token_argon2.hash(verifier, salt=salt)
         except Exception:  # the session starts without a token, as a failed hash_token did
             logs.server.exception("hashing a resume token failed")
             verifier_hash = None
-        return MintedToken(token, selector, verifier_hash)
+        return MintedToken(token, selector, verifier_hash, user_key)
 
     def hash_now(self, password: str) -> str:
         """Blocking hash, for the command line only (never on the event loop of a server)."""
@@ -188,41 +226,109 @@ class PasswordHasher(QObject):
         if not timed:
             self._untimed.add(job)
 
-        def run() -> None:
+        def run() -> tuple[int, Any, float]:
             started = time.perf_counter()
             try:
                 result = work()
             except Exception:  # a bug in hashing must not kill a pool thread silently
                 logs.server.exception("password hashing failed")
                 result = None
-            self._finished.emit(job, result, time.perf_counter() - started)
+            return job, result, time.perf_counter() - started
 
         self._release_memory.stop()
-        self._queue.push(run, priority)
-        self._start_jobs()
+        with self._lock:
+            self._queue.push(run, priority)
+        if not self._asked:
+            self._asked = True
+            if self._dispatcher is None:
+                self._start_jobs()
+            else:
+                self._start_timer.start()
 
+    @Slot()
     def _start_jobs(self) -> None:
-        while (run := self._queue.start_next()) is not None:
-            self._pool.start(run)
+        """Hand the pool a job per idle thread (a busy one takes the next itself)."""
+        if not self._asked:
+            return  # nothing was asked for since the last start (a turn of the loop)
+        self._asked = False
+        self._start_timer.stop()
+        while True:
+            with self._lock:
+                first = self._queue.start_next()  # None: every thread has a job, or none waits
+            if first is None:
+                return
+            self._pool.start(lambda run=first: self._work_from(run))
 
-    @Slot(int, object, float)
-    def _on_finished(self, job: int, result: Any, seconds: float) -> None:
-        self._queue.finished()
-        if job in self._untimed:
-            self._untimed.discard(job)
-        else:
-            self._seconds_per_job += (seconds - self._seconds_per_job) * 0.2
-        self._start_jobs()
-        if self._queue.pending == 0:
+    def _work_from(self, run: Callable[[], tuple[int, Any, float]]) -> None:
+        """On a pool thread: run `run`, then the queue's best waiting job, until none waits;
+        the results go to the event loop in batches (see HOLD_RESULTS_S)."""
+        lock = self._lock
+        while True:
+            done = run()
+            now = time.perf_counter()
+            with lock:
+                self._queue.finished()
+                results = self._results
+                if not results:
+                    self._held_since = now
+                results.append(done)
+                follows = self._queue.start_next()
+                next_s = max(done[2], self._seconds_per_job)
+                batch: list[tuple[int, Any, float]] | None = None
+                if follows is None or now - self._held_since + next_s > HOLD_RESULTS_S:
+                    batch, self._results = results, []
+            if batch is not None:
+                self._finished.emit(batch)
+            if follows is None:
+                return
+            run = follows
+
+    @Slot(object)
+    def _on_finished(self, batch: list[tuple[int, Any, float]]) -> None:
+        with self._lock:
+            idle = self._queue.pending == 0
+        if idle:
             self._release_memory.start()
-        callback = self._callbacks.pop(job, None)
-        if callback is not None:
-            callback(result)
+        with self._around(batch):
+            self._deliver(batch)
+
+    def _around(self, batch: list[tuple[int, Any, float]]) -> AbstractContextManager[None]:
+        """`around_logins` if two or more of the batch are logins that made a token."""
+        if self.around_logins is None or len(batch) < 2:
+            return nullcontext()
+        callbacks = self._callbacks
+        logins = [
+            result
+            for job, result, _ in batch
+            if type(result) is MintedToken and result.user_key is not None and job in callbacks
+        ]
+        return self.around_logins(logins) if len(logins) >= 2 else nullcontext()
+
+    def _deliver(self, batch: list[tuple[int, Any, float]]) -> None:
+        for at, (job, result, seconds) in enumerate(batch):
+            if job in self._untimed:
+                self._untimed.discard(job)
+            else:
+                self._seconds_per_job += (seconds - self._seconds_per_job) * 0.2
+            callback = self._callbacks.pop(job, None)
+            if callback is None:
+                continue
+            try:
+                callback(result)
+            except BaseException:  # raised as a slot's would be; the rest still get theirs
+                if rest := batch[at + 1 :]:
+                    QTimer.singleShot(0, self, lambda: self._deliver(rest))
+                raise
 
     def close(self) -> None:
         """Drop every pending callback and wait for the workers to finish."""
         self._callbacks.clear()
-        self._queue.clear()  # jobs not handed to the pool are dropped
+        self._start_timer.stop()
+        if self._dispatcher is not None:
+            self._dispatcher.aboutToBlock.disconnect(self._start_jobs)
+            self._dispatcher = None
+        with self._lock:
+            self._queue.clear()  # jobs no thread took yet are dropped
         self._pool.clear()  # jobs not started yet are dropped; running ones finish
         self._pool.waitForDone()
         self._release_memory.stop()

@@ -105,6 +105,8 @@ class Lobby(Draining, SigningIn, CarryingOut, QObject):
         self._welcome_frame: tuple[tuple[bool, int, str], bytes] | None = None
         self._throttles = LobbyThrottles(config, clock)
         self._direct_store = DirectStore(store.db)
+        self._batch_tokens: dict[str, bool] = {}  # see SigningIn._store_tokens_together
+        hasher.around_logins = self._store_tokens_together
         self._accounts = AccountDesk(
             store,
             config.registration,

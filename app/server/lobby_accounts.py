@@ -163,4 +163,14 @@ class AccountDesk:
         # An unknown name costs a verification too, so timing does not tell names apart.
         password_hash = account.password_hash if account else None
         secret = request.password[:PASSWORD_MAX]
-        return [Verify(password_hash, secret, checked, request.id, priority, mint=True)]
+        return [
+            Verify(
+                password_hash,
+                secret,
+                checked,
+                request.id,
+                priority,
+                mint=True,
+                account_key=key if account is not None else None,
+            )
+        ]

@@ -89,6 +89,7 @@ class CarryingOut:
                     effect.priority,
                     effect.token,
                     effect.mint,
+                    effect.account_key,
                 )
             elif isinstance(effect, AddAccount):
                 added = self._store.add_account(effect.name, effect.key, effect.password_hash)

@@ -61,6 +61,9 @@ class Verify:
     # A match also makes the session's next resume token in the same hashing job (the
     # adapter keeps it for `StartSession`); `then` still gets True.
     mint: bool = False
+    # A login's account: its new token may be stored (committed) with the tokens of the
+    # other logins whose checks end in the same batch, before any of them is answered.
+    account_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

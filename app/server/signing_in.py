@@ -9,7 +9,8 @@ declares.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from PySide6.QtCore import SignalInstance
@@ -55,6 +56,7 @@ class SigningIn:
     online: dict[str, Session]
     nodes_frame: bytes
     user_logged_in: SignalInstance
+    _batch_tokens: dict[str, bool]  # selector: direct messages wait (stored with its batch)
     _after_hashing: Callable[[Session, RequestId, Callable[[Any], None]], Callable[[Any], None]]
 
     def prune_tokens(self) -> None:
@@ -66,6 +68,35 @@ class SigningIn:
             return
         if count:
             logs.server.info("removed %d expired resume token(s)", count)
+
+    @contextmanager
+    def _store_tokens_together(self, minted: list[MintedToken]) -> Iterator[None]:
+        """Around the callbacks of a hashing batch with several logins' tokens: store them
+        in one commit first, which each login's `_sign_in` then finds done (a group commit:
+        still committed before its `logged_in` goes). A token whose login did not start
+        (its connection went meanwhile) is deleted after."""
+        expires = self._wall_clock() + self._config.resume_days * DAY
+        rows = [
+            (token.selector, token.user_key, token.verifier_hash, expires)
+            for token in minted
+            if token.verifier_hash is not None and token.user_key is not None
+        ]
+        try:
+            keep = max(1, self._config.resume_tokens_per_account)
+            waiting = self._direct_store.add_tokens(rows, keep)
+        except DatabaseError as failure:  # each login stores its own then, as one alone
+            logs.db.warning("resume tokens not stored together: %s", failure)
+            waiting = []
+        self._batch_tokens = {row[0]: wait for row, wait in zip(rows, waiting, strict=False)}
+        try:
+            yield
+        finally:
+            left, self._batch_tokens = self._batch_tokens, {}
+            for selector in left:
+                try:
+                    self._direct_store.revoke_token(selector)
+                except DatabaseError as failure:
+                    logs.db.warning("an unused resume token not removed: %s", failure)
 
     def _start_session(
         self, session: Session, key: str, account: Account, request_id: RequestId, how: str
@@ -102,11 +133,15 @@ class SigningIn:
         resume_token = None
         waiting = True  # direct messages may wait for them, until the token's insert says
         if minted.verifier_hash is not None:  # a failed hash costs the token, not the login
-            expires = self._wall_clock() + self._config.resume_days * DAY
-            keep = max(1, self._config.resume_tokens_per_account)
-            waiting = self._direct_store.add_token(
-                minted.selector, key, minted.verifier_hash, expires, keep
-            )
+            stored = self._batch_tokens.pop(minted.selector, None)  # committed with its batch
+            if stored is not None:
+                waiting = stored
+            else:
+                expires = self._wall_clock() + self._config.resume_days * DAY
+                keep = max(1, self._config.resume_tokens_per_account)
+                waiting = self._direct_store.add_token(
+                    minted.selector, key, minted.verifier_hash, expires, keep
+                )
             session.token_selector, resume_token = minted.selector, minted.token
         connection.clear_deadline()
         connection.idle_checked = True

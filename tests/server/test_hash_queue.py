@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 
 import pytest
+from PySide6.QtCore import QCoreApplication
+from pytestqt.qtbot import QtBot
 
+from app.server import hashing
 from app.server.hash_queue import MIN_RETRY_S, HashQueue, Priority, wait_for_room
+from app.server.hashing import PasswordHasher
 from app.server.server import ChatServer
 from tests.conftest import PASSWORD
 from tests.wire_client import WireClient
@@ -149,3 +154,101 @@ def test_a_full_queue_answers_server_busy_and_the_connection_stays_open(
     for bot in bots:
         bot.expect("registered")
     late.request("register", "registered", name="late", password=PASSWORD)
+
+
+class CountingArgon2:
+    """Stands in for argon2 on a hasher of its own: each hash waits for the gate, and the
+    test can wait, off the event loop, until `count` jobs have run."""
+
+    def __init__(self) -> None:
+        self.gate = threading.Event()
+        self.done = threading.Semaphore(0)
+        self.started = 0
+
+    def hash(self, password: str) -> str:
+        self.started += 1
+        assert self.gate.wait(30)
+        self.done.release()
+        return "hashed " + password
+
+
+@pytest.fixture
+def gated(qtbot: QtBot) -> Iterator[tuple[PasswordHasher, CountingArgon2]]:
+    hasher = PasswordHasher("test")
+    hasher._pool.setMaxThreadCount(1)
+    hasher._queue.workers = 1
+    fake = CountingArgon2()
+    hasher._argon2 = fake  # type: ignore[assignment]
+    yield hasher, fake
+    fake.gate.set()
+    hasher.close()
+
+
+def test_a_pool_thread_takes_its_next_job_without_the_event_loop(
+    gated: tuple[PasswordHasher, CountingArgon2], qtbot: QtBot
+) -> None:
+    """Handing jobs out from the event loop cost it a turn per login or so; once the first
+    has started, the thread goes through all five while the event loop stands still (the
+    test does not return to it)."""
+    hasher, fake = gated
+    got: list[object] = []
+    for i in range(5):
+        hasher.hash(f"secret {i}", got.append, Priority.LOGIN)
+    qtbot.waitUntil(lambda: fake.started == 1)
+    fake.gate.set()
+    assert all(fake.done.acquire(timeout=30) for _ in range(5))
+    assert got == []  # nothing is delivered but on the event loop
+
+
+def test_results_that_finish_while_others_wait_reach_the_event_loop_together(
+    gated: tuple[PasswordHasher, CountingArgon2], qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hasher, fake = gated
+    monkeypatch.setattr(hashing, "HOLD_RESULTS_S", 60.0)  # however slow the machine
+    batches: list[int] = []
+    hasher._finished.connect(lambda batch: batches.append(len(batch)))
+    got: list[object] = []
+    for i in range(5):
+        hasher.hash(f"secret {i}", got.append, Priority.LOGIN)
+    fake.gate.set()
+    qtbot.waitUntil(lambda: len(got) == 5)
+    assert got == [f"hashed secret {i}" for i in range(5)]
+    assert batches == [5]  # one wake-up of the event loop, not five
+    monkeypatch.setattr(hashing, "HOLD_RESULTS_S", 0.0)  # a result that cannot wait goes alone
+    fake.gate.clear()
+    for i in range(3):
+        hasher.hash(f"again {i}", got.append, Priority.LOGIN)
+    fake.gate.set()
+    qtbot.waitUntil(lambda: len(got) == 8)
+    assert batches == [5, 1, 1, 1]
+
+
+def test_the_jobs_of_one_turn_start_together_as_the_event_loop_is_about_to_wait(
+    gated: tuple[PasswordHasher, CountingArgon2], qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A thread started by the first would take a shared core before the turn had asked for
+    the rest, and send its result back alone."""
+    hasher, fake = gated
+    monkeypatch.setattr(hashing, "HOLD_RESULTS_S", 60.0)
+    batches: list[int] = []
+    hasher._finished.connect(lambda batch: batches.append(len(batch)))
+    got: list[object] = []
+    fake.gate.set()
+    for i in range(3):
+        hasher.hash(f"secret {i}", got.append, Priority.LOGIN)
+    assert hasher._queue.waiting == 3  # none handed to the pool within the turn
+    qtbot.waitUntil(lambda: len(got) == 3)
+    assert batches == [3]
+
+
+def test_a_loop_that_never_waits_still_starts_its_jobs(
+    gated: tuple[PasswordHasher, CountingArgon2],
+) -> None:
+    hasher, fake = gated
+    fake.gate.set()
+    got: list[object] = []
+    hasher.hash("secret", got.append, Priority.LOGIN)
+    deadline = time.monotonic() + 30
+    while not got and time.monotonic() < deadline:
+        QCoreApplication.processEvents()  # never waits, so never about to block
+    assert got == ["hashed secret"]

@@ -4,6 +4,7 @@ revoked by logout and by use, expired after --resume-days; never stored or logge
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +14,7 @@ import argon2
 import pytest
 from pytestqt.qtbot import QtBot
 
+from app.server import hashing
 from app.server.server import ChatServer
 from tests.conftest import PASSWORD
 from tests.db_access import query_db
@@ -282,3 +284,105 @@ def test_a_login_costs_two_statements_the_account_and_its_new_token(
     assert client.request("login", "logged_in", name="alice", password=PASSWORD)["resume_token"]
     assert statements == ["SELECT", "INSERT"]
     client.close()
+
+
+class GatedVerify:
+    """Stands in for the hasher's argon2: each verification waits for the gate."""
+
+    def __init__(self, real: argon2.PasswordHasher) -> None:
+        self.real = real
+        self.gate = threading.Event()
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        assert self.gate.wait(30)
+        return self.real.verify(password_hash, password)
+
+    def hash(self, password: str) -> str:
+        return self.real.hash(password)
+
+
+def test_logins_checked_together_share_one_commit_before_any_is_answered(
+    make_server: Callable[..., ChatServer], qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A commit per login cost its locks and WAL writes: the tokens of logins whose checks
+    come back in one batch are stored in one transaction, committed before the first of
+    them is answered, and each token given then resumes."""
+    server = make_server()
+    names = ["alice", "bob", "carol"]
+    for name in names:
+        fresh_token(server, qtbot, name)[0].close()
+    qtbot.waitUntil(lambda: not server.lobby.online)
+    monkeypatch.setattr(hashing, "HOLD_RESULTS_S", 60.0)  # the three come back together
+    hasher = server.hasher
+    hasher._pool.setMaxThreadCount(1)
+    hasher._queue.workers = 1
+    gated = GatedVerify(hasher._argon2)
+    hasher._argon2 = gated  # type: ignore[assignment]
+    events: list[str] = []
+    store, direct = server.lobby._direct_store, server.lobby._direct
+    add_tokens, add_token, at_login = store.add_tokens, store.add_token, direct.at_login
+
+    def together(tokens: list[Any], keep: int) -> list[bool]:
+        waiting = add_tokens(tokens, keep)
+        events.append(f"committed {len(tokens)}")
+        return waiting
+
+    def alone(*args: Any) -> bool:
+        events.append("one alone")
+        return add_token(*args)
+
+    def answered(*args: Any) -> Any:
+        events.append("answered")
+        return at_login(*args)
+
+    monkeypatch.setattr(store, "add_tokens", together)
+    monkeypatch.setattr(store, "add_token", alone)
+    monkeypatch.setattr(direct, "at_login", answered)
+    clients = []
+    for name in names:
+        client = WireClient(qtbot, server.port)
+        client.expect("welcome")
+        client.send(type="login", name=name, password=PASSWORD)
+        clients.append(client)
+    qtbot.waitUntil(lambda: hasher.pending == 3)
+    gated.gate.set()
+    tokens = [client.expect("logged_in")["resume_token"] for client in clients]
+    assert events == ["committed 3", "answered", "answered", "answered"]
+    for client in clients:
+        client.close()
+    qtbot.waitUntil(lambda: not server.lobby.online)
+    for token in tokens:
+        assert resume(server, qtbot, token)["type"] == "logged_in"
+
+
+def test_a_token_stored_with_its_batch_for_a_login_that_went_meanwhile_is_deleted(
+    make_server: Callable[..., ChatServer], qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Else it would count against the account's kept tokens, given to nobody."""
+    server = make_server()
+    for name in ("alice", "bob"):
+        fresh_token(server, qtbot, name)[0].close()
+    qtbot.waitUntil(lambda: not server.lobby.online)
+    monkeypatch.setattr(hashing, "HOLD_RESULTS_S", 60.0)
+    hasher = server.hasher
+    hasher._pool.setMaxThreadCount(1)
+    hasher._queue.workers = 1
+    gated = GatedVerify(hasher._argon2)
+    hasher._argon2 = gated  # type: ignore[assignment]
+    clients = []
+    for name in ("alice", "bob"):
+        client = WireClient(qtbot, server.port)
+        client.expect("welcome")
+        client.send(type="login", name=name, password=PASSWORD)
+        clients.append(client)
+    qtbot.waitUntil(lambda: hasher.pending == 2)
+    clients[1].close()
+    qtbot.waitUntil(lambda: len(server.lobby.sessions) == 1)
+    gated.gate.set()
+    clients[0].expect("logged_in")
+
+    def tokens_of(key: str) -> int:
+        sql = "SELECT COUNT(*) FROM resume_tokens WHERE user_key = :k"
+        return int(server.store.db.rows(sql, k=key)[0][0])
+
+    assert (tokens_of("alice"), tokens_of("bob")) == (2, 1)  # bob's first login's only

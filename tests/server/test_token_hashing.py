@@ -4,12 +4,15 @@ older server's) still verifies."""
 
 from __future__ import annotations
 
+import os
+
 import argon2
+import pytest
 from pytestqt.qtbot import QtBot
 
 from app.server.hash_queue import Priority
-from app.server.hashing import PasswordHasher, make_argon2
-from app.server.resume_tokens import new_token
+from app.server.hashing import TOKEN_ARGON2, PasswordHasher, make_argon2
+from app.server.resume_tokens import new_token, split_token
 
 Outcome = list[object]
 
@@ -46,5 +49,32 @@ def test_a_token_hashed_at_the_old_full_cost_still_verifies(qtbot: QtBot) -> Non
         hasher.verify(old, verifier, checked.append, Priority.LOGIN, token=True)
         qtbot.waitUntil(lambda: bool(checked), timeout=30_000)
         assert checked == [True]
+    finally:
+        hasher.close()
+
+
+def test_a_minted_token_and_its_hashs_salt_come_from_one_random_read(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three reads (selector, verifier, salt) had cost a `getrandom` call each per login."""
+    hasher = PasswordHasher("test")
+    try:
+        reads: list[int] = []
+        urandom = os.urandom
+
+        def counted(size: int) -> bytes:
+            reads.append(size)
+            return urandom(size)
+
+        monkeypatch.setattr(os, "urandom", counted)
+        first, second = hasher._mint(), hasher._mint()
+        assert reads == [16 + 32 + 16] * 2
+        parts = split_token(first.token)
+        assert parts is not None and parts[0] == first.selector
+        assert first.verifier_hash is not None
+        assert TOKEN_ARGON2.verify(first.verifier_hash, parts[1])
+        salt = argon2.extract_parameters(first.verifier_hash).salt_len
+        assert salt == 16 and first.verifier_hash != second.verifier_hash
+        assert first.selector != second.selector
     finally:
         hasher.close()
