@@ -25,7 +25,10 @@ PROFILES = ("standard", "test")
 # cost it allows (1 pass, 8 KiB: at 1 MiB a token cost as much as a password at the `test`
 # profile, doubling a login's hashing); a hash of any cost, older tokens' too, verifies as
 # it was made.
-TOKEN_ARGON2 = argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=argon2.Type.ID)
+TOKEN_SALT_BYTES = 16  # argon2-cffi's default; read with the token's own bytes (see _mint)
+TOKEN_ARGON2 = argon2.PasswordHasher(
+    time_cost=1, memory_cost=8, parallelism=1, salt_len=TOKEN_SALT_BYTES, type=argon2.Type.ID
+)
 
 
 # A finished job's result may wait on its pool thread for the next ones, to reach the event
@@ -197,7 +200,7 @@ class PasswordHasher(QObject):
 
     def _mint(self, user_key: str | None = None) -> MintedToken:
         """A new resume token and its verifier's hash (on a pool thread)."""
-        token, selector, verifier, salt = minted_secrets(self._token_argon2.salt_len)
+        token, selector, verifier, salt = minted_secrets(TOKEN_SALT_BYTES)
         try:
             verifier_hash: str | None = self._token_argon2.hash(verifier, salt=salt)
         except Exception:  # the session starts without a token, as a failed hash_token did

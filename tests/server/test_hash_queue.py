@@ -76,10 +76,10 @@ class SlowArgon2:
         self.gate = threading.Event()
         self.started: list[str] = []
 
-    def hash(self, password: str) -> str:
+    def hash(self, password: str, salt: bytes | None = None) -> str:
         self.started.append(password)
         assert self.gate.wait(30)
-        return self.real.hash(password)
+        return self.real.hash(password, salt=salt)
 
     def verify(self, password_hash: str, password: str) -> bool:
         self.started.append(password)
