@@ -108,11 +108,15 @@ class PasswordHasher(QObject):
         self._pool.setMaxThreadCount(max(1, QThreadPool.globalInstance().maxThreadCount() - 1))
         # One buffer a pool thread (64 MiB at `standard`), kept while hashing goes on and
         # dropped when the pool has been idle as long as its threads live (30 s).
-        self._memory = Argon2Memory(keep=self._pool.maxThreadCount())
+        self._memory: Argon2Memory | None = None
+        try:
+            self._memory = Argon2Memory(keep=self._pool.maxThreadCount())
+        except MemoryError:  # cffi may not make callbacks (no writable code pages): no reuse
+            logs.server.warning("argon2 verifies allocate their memory each time")
         self._release_memory = QTimer(self)
         self._release_memory.setSingleShot(True)
         self._release_memory.setInterval(max(0, self._pool.expiryTimeout()))
-        self._release_memory.timeout.connect(self._memory.release)
+        self._release_memory.timeout.connect(self._release_kept_memory)
         # Shared with the pool threads, under `_lock`: they take their next job from it.
         self._queue: HashQueue[Callable[[], tuple[int, Any, float]]] = HashQueue(
             max_pending, self._pool.maxThreadCount()
@@ -335,4 +339,9 @@ class PasswordHasher(QObject):
         self._pool.clear()  # jobs not started yet are dropped; running ones finish
         self._pool.waitForDone()
         self._release_memory.stop()
-        self._memory.release()
+        self._release_kept_memory()
+
+    @Slot()
+    def _release_kept_memory(self) -> None:
+        if self._memory is not None:
+            self._memory.release()
