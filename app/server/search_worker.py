@@ -4,7 +4,6 @@ QtSql connection, each result handed back to the event loop by a queued signal."
 from __future__ import annotations
 
 import itertools
-import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -50,20 +49,6 @@ def shares_connections(target: DbTarget) -> bool:
     return not (isinstance(target, SqliteTarget) and target.path in ("", ":memory:"))
 
 
-def lower_this_threads_priority() -> None:
-    """Let this thread run only when nothing else of the process wants its core: the index
-    is background work, and the event loop, woken by a message, should not wait behind it
-    (SCHED_IDLE on Linux; elsewhere the highest nice value). Neither can be undone without
-    privileges, so only the index's own thread does it."""
-    try:
-        if hasattr(os, "SCHED_IDLE"):
-            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))  # 0: this thread
-        else:
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
-    except OSError as failure:  # not fatal: the index only competes for the core
-        logs.db.info("search index thread keeps its priority: %s", failure)
-
-
 class SearchWorker(QObject):
     """Runs `SearchJob`s one at a time on a pool of one thread, which keeps a connection of
     its own (a QtSql connection belongs to the thread that opened it): on PostgreSQL a
@@ -72,14 +57,13 @@ class SearchWorker(QObject):
     `DatabaseError` that stopped the search) goes to its callback on the thread that owns
     this object, through `_finished`.
 
-    On SQLite a second thread, at the lowest priority (`lower_this_threads_priority`),
-    keeps the index up to date (search_index.py) on a connection of its own: once an
-    interval when messages were stored, every IDLE_TICKS intervals for deletions, chunk
-    after chunk while a rebuild goes on or messages wait. What the index has taken is told
-    to the store, whose next commit deletes those notes. A search only reads: in one read
-    transaction, the index and the messages it has not indexed yet
-    (`search_index.unindexed_tail`), so that it finds what was said just before it however
-    far the index lags behind a busy event loop.
+    On SQLite a second thread keeps the index up to date (search_index.py) on a
+    connection of its own: once an interval when messages were stored, every IDLE_TICKS
+    intervals for deletions, chunk after chunk while a rebuild goes on or messages wait.
+    What the index has taken is told to the store, whose next commit deletes those
+    notes. A search only reads: in one read transaction, the index and the messages it
+    has not indexed yet (`search_index.unindexed_tail`), so that it finds what was said
+    just before it however far the index lags behind a busy event loop.
 
     At most `capacity` searches are pending at once: callers ask `accepts()` first and
     answer `server_busy` when it says no. With `inline` (capacity 0, or a database that
@@ -213,12 +197,13 @@ class SearchWorker(QObject):
         return self._db, self._index
 
     def _index_connection(self) -> tuple[Database, SearchIndex | None] | DatabaseError:
-        """The index's connection, on the index pool's thread (which it lowers at once)."""
+        """The index's connection, on the index pool's thread. Not at a lower priority: a
+        starved thread that holds the GIL holds up the event loop behind it (SCHED_IDLE
+        gave a login storm's chat a p99 of 140-630 ms, against 7-8 ms without)."""
         try:
             if self._index is None:
                 target = self._db.target
                 assert isinstance(target, SqliteTarget)
-                lower_this_threads_priority()
                 self._index_thread = threading.get_ident()
                 try:
                     self._index = SearchIndex.open_beside(target)

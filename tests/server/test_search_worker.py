@@ -173,7 +173,7 @@ def test_without_a_queue_a_rebuild_goes_chunk_by_chunk_through_the_event_loop(
         store.close()
 
 
-def test_the_index_thread_runs_at_the_lowest_priority_and_searches_do_not(
+def test_the_index_thread_keeps_its_priority(
     db_path: str, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if is_postgres(db_path):
@@ -199,7 +199,9 @@ def test_the_index_thread_runs_at_the_lowest_priority_and_searches_do_not(
         outcomes: list[SearchOutcome] = []
         worker.submit(SearchJob("needle", (room,), START, 5), outcomes.append)
         qtbot.waitUntil(lambda: bool(outcomes) and bool(policies["index"]))
-        assert policies == {"index": {os.SCHED_IDLE}, "search": {os.SCHED_OTHER}}
+        # SCHED_IDLE starved the index thread while it held the GIL, and the event loop
+        # waited behind it (a login storm's chat p99 140-630 ms).
+        assert policies == {"index": {os.SCHED_OTHER}, "search": {os.SCHED_OTHER}}
         worker.close()
     finally:
         store.close()
