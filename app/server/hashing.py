@@ -129,11 +129,10 @@ class PasswordHasher(QObject):
         self._start_timer.setSingleShot(True)
         self._start_timer.setInterval(START_AT_LATEST_MS)
         self._start_timer.timeout.connect(self._start_jobs)
+        # Connected only while jobs wait to start: not a slot call every turn of the loop.
         self._dispatcher: QAbstractEventDispatcher | None = QAbstractEventDispatcher.instance(
             self.thread()
         )
-        if self._dispatcher is not None:
-            self._dispatcher.aboutToBlock.connect(self._start_jobs)
         self._callbacks: dict[int, Callable[[Any], None]] = {}
         self._untimed: set[int] = set()  # jobs left out of the cost estimate
         self._job_ids = itertools.count(1)
@@ -250,6 +249,7 @@ class PasswordHasher(QObject):
             if self._dispatcher is None:
                 self._start_jobs()
             else:
+                self._dispatcher.aboutToBlock.connect(self._start_jobs)
                 self._start_timer.start()
 
     @Slot()
@@ -259,6 +259,8 @@ class PasswordHasher(QObject):
             return  # nothing was asked for since the last start (a turn of the loop)
         self._asked = False
         self._start_timer.stop()
+        if self._dispatcher is not None:
+            self._dispatcher.aboutToBlock.disconnect(self._start_jobs)
         while True:
             with self._lock:
                 first = self._queue.start_next()  # None: every thread has a job, or none waits
@@ -331,9 +333,9 @@ class PasswordHasher(QObject):
         """Drop every pending callback and wait for the workers to finish."""
         self._callbacks.clear()
         self._start_timer.stop()
-        if self._dispatcher is not None:
+        if self._dispatcher is not None and self._asked:
             self._dispatcher.aboutToBlock.disconnect(self._start_jobs)
-            self._dispatcher = None
+        self._dispatcher = None
         with self._lock:
             self._queue.clear()  # jobs no thread took yet are dropped
         self._pool.clear()  # jobs not started yet are dropped; running ones finish

@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import os
 import re
-import secrets
 from dataclasses import dataclass
 
 SELECTOR_BYTES = 16
@@ -37,9 +36,8 @@ class MintedToken:
 
 def new_token() -> tuple[str, str, str]:
     """A fresh token, its selector and its verifier."""
-    selector = secrets.token_urlsafe(SELECTOR_BYTES)
-    verifier = secrets.token_urlsafe(VERIFIER_BYTES)
-    return f"{selector}.{verifier}", selector, verifier
+    token, selector, verifier, _ = minted_secrets(0)
+    return token, selector, verifier
 
 
 def minted_secrets(salt_bytes: int) -> tuple[str, str, str, bytes]:

@@ -95,8 +95,8 @@ def unindexed_tail(db: Database) -> Tail:
     its read transaction, finds in the chat tables but not in the index: the ranges the
     index has taken and not yet indexed, and the notes it has not taken; each room's
     merged into as few ranges as they make, the newest first. There is no bound: however
-    far the index lags (its thread yields the core to the event loop), a search reads what
-    it has not indexed, newest first, and stops at its limit.
+    far the index lags (behind a flood), a search reads what it has not indexed, newest
+    first, and stops at its limit.
 
     The chat database is read first, so that its snapshot is the older of the two: the
     store deletes notes only once the index has committed taking them, so every note

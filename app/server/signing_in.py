@@ -69,20 +69,24 @@ class SigningIn:
         if count:
             logs.server.info("removed %d expired resume token(s)", count)
 
+    def _token_terms(self) -> tuple[float, int]:
+        """When a token made now expires, and how many an account keeps."""
+        expires = self._wall_clock() + self._config.resume_days * DAY
+        return expires, max(1, self._config.resume_tokens_per_account)
+
     @contextmanager
     def _store_tokens_together(self, minted: list[MintedToken]) -> Iterator[None]:
         """Around the callbacks of a hashing batch with several logins' tokens: store them
         in one commit first, which each login's `_sign_in` then finds done (a group commit:
         still committed before its `logged_in` goes). A token whose login did not start
         (its connection went meanwhile) is deleted after."""
-        expires = self._wall_clock() + self._config.resume_days * DAY
+        expires, keep = self._token_terms()
         rows = [
             (token.selector, token.user_key, token.verifier_hash, expires)
             for token in minted
             if token.verifier_hash is not None and token.user_key is not None
         ]
         try:
-            keep = max(1, self._config.resume_tokens_per_account)
             waiting = self._direct_store.add_tokens(rows, keep)
         except DatabaseError as failure:  # each login stores its own then, as one alone
             logs.db.warning("resume tokens not stored together: %s", failure)
@@ -137,8 +141,7 @@ class SigningIn:
             if stored is not None:
                 waiting = stored
             else:
-                expires = self._wall_clock() + self._config.resume_days * DAY
-                keep = max(1, self._config.resume_tokens_per_account)
+                expires, keep = self._token_terms()
                 waiting = self._direct_store.add_token(
                     minted.selector, key, minted.verifier_hash, expires, keep
                 )

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import SIGNAL, QCoreApplication
 from pytestqt.qtbot import QtBot
 
 from app.server import hashing
@@ -252,3 +252,20 @@ def test_a_loop_that_never_waits_still_starts_its_jobs(
     while not got and time.monotonic() < deadline:
         QCoreApplication.processEvents()  # never waits, so never about to block
     assert got == ["hashed secret"]
+
+
+def test_the_event_loop_is_watched_only_while_jobs_wait_to_start(
+    gated: tuple[PasswordHasher, CountingArgon2], qtbot: QtBot
+) -> None:
+    """Not a slot call on every turn of the loop, chat's turns included."""
+    hasher, fake = gated
+    dispatcher = hasher._dispatcher
+    assert dispatcher is not None
+    about_to_block = SIGNAL("aboutToBlock()")
+    watching = dispatcher.receivers(about_to_block)
+    fake.gate.set()
+    got: list[object] = []
+    hasher.hash("secret", got.append, Priority.LOGIN)
+    assert dispatcher.receivers(about_to_block) == watching + 1
+    qtbot.waitUntil(lambda: got == ["hashed secret"])
+    assert dispatcher.receivers(about_to_block) == watching
