@@ -102,7 +102,12 @@ class PasswordHasher(QObject):
         self.profile = profile
         self._argon2 = make_argon2(profile)
         self._token_argon2 = TOKEN_ARGON2
+        started = time.perf_counter()
         self._dummy_hash = self._argon2.hash("not a password of anyone's")
+        # The first refused requests' retry_after: the profile's own cost on this machine
+        # (a guess of 50 ms told the first refused logins of a burst at the `test` profile,
+        # 1 ms a check, to come back after 1.6 s, and hashing stood idle meanwhile).
+        self._seconds_per_job = time.perf_counter() - started
         self._pool = QThreadPool(self)
         # Leave a core to the event loop: hashing is CPU-bound, chat must stay quick.
         self._pool.setMaxThreadCount(max(1, QThreadPool.globalInstance().maxThreadCount() - 1))
@@ -136,7 +141,7 @@ class PasswordHasher(QObject):
         self._callbacks: dict[int, Callable[[Any], None]] = {}
         self._untimed: set[int] = set()  # jobs left out of the cost estimate
         self._job_ids = itertools.count(1)
-        self._seconds_per_job = 0.05  # a running average, for retry_after
+        # `_seconds_per_job`, set above, is a running average from then on.
         self._finished.connect(self._on_finished)
         # Set by the owner: what surrounds the callbacks of a batch in which several logins'
         # checks made tokens (`MintedToken.user_key` set): the lobby stores them in one
@@ -214,6 +219,11 @@ class PasswordHasher(QObject):
     def hash_now(self, password: str) -> str:
         """Blocking hash, for the command line only (never on the event loop of a server)."""
         return self._argon2.hash(password)
+
+    @property
+    def seconds_per_job(self) -> float:
+        """What a check at the profile's cost takes, as a running average."""
+        return self._seconds_per_job
 
     @property
     def pending(self) -> int:
