@@ -108,6 +108,8 @@ TABLE_FIGURES: dict[str, list[tuple[str, str]]] = {
         ("connect_and_login_s", "connect+login all, s"),
         ("logins_per_s", "logins /s"),
         ("server_core_use_logging_in", "server core use (logging in)"),
+        ("server_cpu_ms_per_login", "server CPU ms a login"),
+        ("generator_core_use", "generator core use"),
     ],
     "login-storm": [
         ("logged_in", "logins completed"),
