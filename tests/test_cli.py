@@ -273,6 +273,31 @@ def test_a_server_on_sqlite_loads_neither_the_node_code_nor_ctypes_until_it_need
     assert printed_by(script) == ["['app.server.node_schema']"]  # the store's migrations
 
 
+def test_a_serving_server_has_its_start_up_objects_out_of_the_collectors_way(
+    tmp_path: Path,
+) -> None:
+    script = (
+        "import gc\n"
+        "from PySide6.QtCore import QCoreApplication\n"
+        "from app.server.cli import serve_headless\n"
+        "from app.server.config import ServerConfig\n"
+        "from app.server.server import ChatServer\n"
+        "class App(QCoreApplication):\n"
+        "    def exec(self):\n"  # where the event loop would run: report, then return
+        "        print(gc.get_freeze_count() > 10_000)\n"
+        "        return 0\n"
+        "app = App([])\n"
+        f"config = ServerConfig(host='127.0.0.1', port=0, db_path={str(tmp_path / 'x.db')!r},"
+        " hash_profile='test')\n"
+        "print(gc.get_freeze_count())\n"
+        "server = ChatServer(config)\n"
+        "serve_headless(app, server)\n"
+        "server.shutdown()\n"
+    )
+    words = printed_by(script)
+    assert words[0] == "0" and words[1:3] == ["listening", "on"] and words[-1] == "True"
+
+
 def test_pyside6_leaves_no_module_source_in_linecache() -> None:
     # Its import hook read each module's source with inspect.getsource, which keeps it in
     # linecache: 2.2 MB of text and about 6 MB of a server's memory (pyside_sources.py).
