@@ -68,11 +68,24 @@ class PresenceFeed(QObject):
             return
         joined = b"".join(data for _, data in pending)
         everything, size = QByteArray(joined), len(joined)
-        about = {name for name, _ in pending}
+        # Where each person's own frames lie in `joined`: a burst's new sessions are most of
+        # those it is about, and each gets the block without its own frame, cut out by
+        # position rather than joined again from every pending frame.
+        spans: dict[str, list[tuple[int, int]]] = {}
+        start = 0
+        for about, frame in pending:
+            end = start + len(frame)
+            spans.setdefault(about, []).append((start, end))
+            start = end
         for name, output in list(self._sessions()):
-            if name not in about:
+            own = spans.get(name) if name is not None else None
+            if own is None:
                 output.send_bytes(everything, size)
                 continue
-            data = b"".join(frame for whose, frame in pending if whose != name)
-            if data:
-                output.send_bytes(data)
+            pieces, at = [], 0
+            for begin, end in own:
+                pieces.append(joined[at:begin])
+                at = end
+            pieces.append(joined[at:])
+            if rest := b"".join(pieces):
+                output.send_bytes(rest)

@@ -80,3 +80,19 @@ def test_the_window_grows_with_the_sessions_up_to_the_longest(qtbot: Any) -> Non
     qtbot.wait(150)
     assert not people["p0"].writes  # a window of 0.3 s, not 0.05
     qtbot.waitUntil(lambda: bool(people["p0"].writes), timeout=2000)
+
+
+def test_each_of_a_persons_own_frames_in_a_window_is_left_out_of_their_write(qtbot: Any) -> None:
+    people = {name: Recorder() for name in ("ann", "bob")}
+    feed = PresenceFeed(lambda: list(people.items()), window=0)
+    released = [
+        Presence("bob", ONLINE, None),
+        Presence("cho", ONLINE, None),
+        Presence("bob", "away", "lunch"),
+        Presence("dan", ONLINE, None),
+    ]
+    for presence in released:
+        feed.release(presence)
+    feed.flush()
+    assert people["ann"].writes == [b"".join(encode(p) for p in released)]
+    assert people["bob"].writes == [encode(released[1]) + encode(released[3])]
