@@ -109,6 +109,7 @@ TABLE_FIGURES: dict[str, list[tuple[str, str]]] = {
         ("logins_per_s", "logins /s"),
         ("server_core_use_logging_in", "server core use (logging in)"),
         ("server_cpu_ms_per_login", "server CPU ms a login"),
+        ("event_loop_cpu_ms_per_login", "event loop CPU ms a login"),
         ("generator_core_use", "generator core use"),
     ],
     "login-storm": [

@@ -591,6 +591,7 @@ def idle(params: dict[str, Any], context: Context) -> Result:
         cpu_before = server.cpu_seconds()
         started = time.perf_counter()
         bench_cpu_before = time.process_time()
+        threads_before = server.thread_seconds()
 
         async def log_in_quietly(name: str) -> Member:
             # Lobby events (presence of each later login) would otherwise pile up unparsed
@@ -605,6 +606,10 @@ def idle(params: dict[str, Any], context: Context) -> Result:
         connect_s = time.perf_counter() - started
         cpu = server.cpu_seconds() - cpu_before
         bench_cpu = time.process_time() - bench_cpu_before
+        threads_after = server.thread_seconds()
+        loop_cpu = (
+            threads_after.get("main", (0.0, 0.0))[0] - threads_before.get("main", (0.0, 0.0))[0]
+        )
         for member in members:
             member.main.set_mode(Mode.COUNT)
         await asyncio.sleep(2.0)
@@ -627,6 +632,7 @@ def idle(params: dict[str, Any], context: Context) -> Result:
                 "server_cpu_s": round(cpu, 2),
                 "server_core_use_logging_in": round(cpu / connect_s, 3),
                 "server_cpu_ms_per_login": round(cpu * 1000 / connections, 3),
+                "event_loop_cpu_ms_per_login": round(loop_cpu * 1000 / connections, 3),
                 # Near 1: the logins/s are the generator's, not the server's.
                 "generator_core_use": round(bench_cpu / connect_s, 3),
                 "still_open_after_2s": still_open,
