@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
 from app import __version__
 from app.server.config import ServerConfig
@@ -143,7 +143,6 @@ class Lobby(Draining, SigningIn, CarryingOut, QObject):
         session = Session(connection)
         self.sessions[connection] = session
         connection.on_requests = self._on_connection_requests
-        connection.closed.connect(self._on_connection_closed)
         connection.send_bytes(self._welcome())
         connection.set_deadline(self._config.login_timeout, ErrorCode.TIMEOUT, "no login in time")
 
@@ -181,14 +180,12 @@ class Lobby(Draining, SigningIn, CarryingOut, QObject):
         if session is not None:
             self._on_requests(session, items)
 
-    @Slot()
-    def _on_connection_closed(self) -> None:
-        session = self._session_of(self.sender())
+    def connection_closed(self, connection: Connection) -> None:
+        """One of the connections `accept` took has closed (the server tells: one signal
+        connection a connection rather than two)."""
+        session = self.sessions.get(connection)
         if session is not None:
             self._on_closed(session)
-
-    def _session_of(self, sender: QObject) -> Session | None:
-        return self.sessions.get(sender) if isinstance(sender, Connection) else None
 
     def _on_closed(self, session: Session) -> None:
         self.sessions.pop(session.connection, None)

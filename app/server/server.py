@@ -221,6 +221,7 @@ class ChatServer(QObject):
         connection = self.sender()
         if isinstance(connection, Connection):
             self._forget(connection)
+            self.lobby.connection_closed(connection)  # nothing for a room's connection
 
     def _forget(self, connection: Connection) -> None:
         self.connections.discard(connection)
