@@ -12,7 +12,7 @@ from PySide6.QtNetwork import QTcpServer
 
 from app.server.budgets import Budgets
 from app.server.config import ServerConfig
-from app.server.connection import Connection
+from app.server.connection import WRITE_BLOCK_BYTES, Connection, write_blocks
 from app.server.conversation import ParsedItem
 from app.server.database import DatabaseError
 from app.server.file_service import FileService
@@ -438,7 +438,7 @@ class Room(QObject):
     def _deliver(self, sender: str, ts: str, items: list[tuple[int, str]]) -> None:
         """Committed messages: the core keeps them for newcomers and gives the frames,
         encoded once and written as one buffer to every member."""
-        self._send_all(QByteArray(self._core.committed(sender, ts, items)))
+        self._broadcast(self._core.committed(sender, ts, items))
 
     def _posted(self, message: ChatMessage) -> None:
         """A stored message with an attachment, for every member and newcomers."""
@@ -447,7 +447,7 @@ class Room(QObject):
     def _deliver_many(self, batches: Batches) -> None:
         """Several committed batches (of a turn): one buffer to every member for them all."""
         committed = self._core.committed
-        self._send_all(QByteArray(b"".join([committed(s, ts, items) for s, ts, items in batches])))
+        self._broadcast(b"".join([committed(s, ts, items) for s, ts, items in batches]))
 
     def restore_read(self, read: dict[str, int]) -> None:
         """A reopened room: the read markers kept from before the restart."""
@@ -497,6 +497,14 @@ class Room(QObject):
         """Read `connection` again after its page, unless back-pressure holds it."""
         if not self._pressure.holds(connection):
             connection.resume_reading()
+
+    def _broadcast(self, data: bytes) -> None:
+        """Frames for every member, a turn's worth at most: in pieces (`write_blocks`)."""
+        if len(data) <= WRITE_BLOCK_BYTES:
+            self._send_all(QByteArray(data))
+            return
+        for block in write_blocks(data):
+            self._send_all(QByteArray(block))
 
     def _send_all(self, data: QByteArray) -> None:
         """One buffer to every member: the per-delivery hot path, so a call each and no more."""

@@ -92,6 +92,48 @@ def test_frames_larger_than_the_kernel_takes_arrive_whole_and_in_order(
     assert json.loads(data.splitlines()[-1])["text"] == "after"
 
 
+@pytest.mark.server_config(socket_send_buffer=SEND_BUFFER)
+def test_a_big_broadcast_leaves_a_stalled_reader_only_a_bounded_copy(
+    qtbot, server: ChatServer, login: Login, connect: Connect
+) -> None:
+    alice, bob = login("alice"), login("bob")
+    room, ticket = create(alice)
+    enter(connect, room, ticket)
+    granted = bob.request("join_room", "join_granted", room_id=room["id"])
+    reader = stalled_reader(room, granted["ticket"])
+    live = server.directory.rooms[room["id"]]
+    qtbot.waitUntil(lambda: "bob" in live.members)
+    held = live.members["bob"].connection._socket
+    # One busy turn's committed frames, about 240 kB, delivered at once.
+    texts = [f"{i:03d}" + "x" * 3_990 for i in range(60)]
+    live._deliver("alice", "2026-12-03T15:00:00.000Z", list(enumerate(texts, start=1)))
+    # Qt copies what the kernel did not take; the rest waits in the queue, shared.
+    bound = connection_module.HIGH_WATER + connection_module.BACKLOG_SLACK
+    assert held.bytesToWrite() <= bound + connection_module.WRITE_BLOCK_BYTES
+    assert live.members["bob"].connection._queued > 0
+    data = read_until(qtbot, reader, texts[-1].encode())
+    reader.close()
+    said = [m["text"] for m in map(json.loads, data.splitlines()) if m.get("type") == "message"]
+    assert said == texts
+
+
+def read_until(qtbot, reader: socket.socket, end: bytes) -> bytes:
+    """What the server sends `reader` (non-blocking) until a line ends with `end`."""
+    data = bytearray()
+
+    def done() -> bool:
+        while True:
+            try:
+                chunk = reader.recv(65536)
+            except BlockingIOError:
+                return end + b'"' in data and data.endswith(b"\n")
+            assert chunk, "the server closed"
+            data.extend(chunk)
+
+    qtbot.waitUntil(done, timeout=20_000)
+    return bytes(data)
+
+
 def send_all(qtbot, peer: socket.socket, data: bytes) -> None:
     """Send `data` from a non-blocking socket while the server's loop runs."""
     peer.setblocking(False)
