@@ -49,7 +49,7 @@ LOGGED_PROBLEMS = 3  # protocol errors logged per connection
 # Say has the chat budgets; a chunk with less (tiny, so not paced by TCP) is budgeted.
 FREE_CHUNK_BYTES = 4096
 # A broadcast is written in pieces of at most this much (see `write_blocks`).
-WRITE_BLOCK_BYTES = 16 * 1024
+WRITE_BLOCK_BYTES = 64 * 1024
 
 
 def write_blocks(data: bytes, limit: int = WRITE_BLOCK_BYTES) -> list[bytes]:
@@ -62,7 +62,8 @@ def write_blocks(data: bytes, limit: int = WRITE_BLOCK_BYTES) -> list[bytes]:
     of most of it with every member whose kernel buffer was full: in the overload bench, 43
     copies of about 200 kB, 8.7 MB of the server's 18.4 MB peak heap. In pieces, a member's
     copy is bounded by HIGH_WATER and a piece, and the rest waits in its queue as references
-    to the pieces every member shares.
+    to the pieces every member shares. (Pieces of 16 kB cost fanout and saturation about a
+    tenth of their deliveries per CPU-second in writes; 64 kB nothing measurable.)
     """
     size = len(data)
     if size <= limit:

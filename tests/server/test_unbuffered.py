@@ -104,8 +104,8 @@ def test_a_big_broadcast_leaves_a_stalled_reader_only_a_bounded_copy(
     live = server.directory.rooms[room["id"]]
     qtbot.waitUntil(lambda: "bob" in live.members)
     held = live.members["bob"].connection._socket
-    # One busy turn's committed frames, about 240 kB, delivered at once.
-    texts = [f"{i:03d}" + "x" * 3_990 for i in range(60)]
+    # One busy turn's committed frames, about 480 kB, delivered at once.
+    texts = [f"{i:03d}" + "x" * 3_990 for i in range(120)]
     live._deliver("alice", "2026-12-03T15:00:00.000Z", list(enumerate(texts, start=1)))
     # Qt copies what the kernel did not take; the rest waits in the queue, shared.
     bound = connection_module.HIGH_WATER + connection_module.BACKLOG_SLACK
