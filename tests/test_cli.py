@@ -322,3 +322,35 @@ def test_an_unusable_files_folder_is_one_line_not_a_traceback(tmp_path: Path) ->
     lines = result.stderr.splitlines()  # after the migration's log lines
     assert lines[-1] == f"error: cannot make the files folder {blocker / 'files' / 'parts'}"
     assert "Traceback" not in result.stderr
+
+
+ARENAS_SCRIPT = (
+    "import ctypes, sys, tempfile, threading\n"
+    "from app.server import cli\n"
+    "if MODE == 'run_server':\n"  # the server's entry makes the call first
+    "    from main import build_parser\n"
+    "    cli.run_server(build_parser().parse_args(\n"
+    "        ['--mode', 'server', '--headless', '--make-cert', tempfile.mkdtemp() + '/c']))\n"
+    "together = threading.Barrier(3)\n"  # all alive at once: none inherits another's arena
+    "def allocate():\n"
+    "    blocks = [bytearray(200_000) for _ in range(20)]\n"
+    "    together.wait()\n"
+    "    del blocks\n"
+    "threads = [threading.Thread(target=allocate) for _ in range(3)]\n"
+    "for thread in threads: thread.start()\n"
+    "for thread in threads: thread.join()\n"
+    "libc = ctypes.CDLL(None)\n"
+    "libc.fopen.restype = ctypes.c_void_p\n"
+    "path = tempfile.mktemp()\n"
+    "out = libc.fopen(path.encode(), b'w')\n"
+    "libc.malloc_info(0, ctypes.c_void_p(out))\n"
+    "libc.fclose(ctypes.c_void_p(out))\n"
+    "print('arenas', open(path).read().count('<heap nr='))\n"
+)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_info")
+def test_the_server_s_threads_share_one_malloc_arena() -> None:
+    # Without the call each thread that allocates gets an arena of its own.
+    assert printed_by("MODE = 'none'\n" + ARENAS_SCRIPT)[-2:] == ["arenas", "4"]
+    assert printed_by("MODE = 'run_server'\n" + ARENAS_SCRIPT)[-2:] == ["arenas", "1"]

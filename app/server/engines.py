@@ -34,8 +34,11 @@ CONNECT_TIMEOUT_S = 3
 # 2,000). Each grows to its limit as messages are stored, searched and indexed, and stays
 # there: with four such caches (the event loop's, the search thread's with the chat
 # database attached, the history reader's) that was up to 8 MB more held for good, while
-# the operating system caches the same files anyway. Overload's peak: 68.6 -> 66.3 MB.
-SQLITE_CACHE_KIB = 1_024
+# the operating system caches the same files anyway. Overload's peak: 68.6 -> 66.3 MB at
+# 1,024 KiB; 65.6-65.8 -> 64.5 MB at 256 (with one malloc arena, see cli), in three runs
+# each, with no change in the CPU a message that two runs of the saturation, latency and
+# rooms scenarios could see.
+SQLITE_CACHE_KIB = 256
 
 
 def sqlite_cache_pragma(schema: str = "") -> str:
