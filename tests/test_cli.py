@@ -262,7 +262,8 @@ def test_a_server_loads_neither_the_form_loader_nor_the_dns_code_until_it_needs_
 
 
 def test_a_server_on_sqlite_loads_neither_the_node_code_nor_ctypes_until_it_needs_them() -> None:
-    # Several nodes need PostgreSQL and --workers; ctypes only sets SO_LINGER on an abort.
+    # Several nodes need PostgreSQL and --workers; ctypes sets SO_LINGER on an abort and,
+    # once run_server starts, the malloc arenas (see share_malloc_arena).
     script = (
         "import sys\n"
         "import main, app.server.cli, app.server.server\n"

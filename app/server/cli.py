@@ -4,7 +4,6 @@ an account's operator role."""
 from __future__ import annotations
 
 import argparse
-import ctypes
 import gc
 import getpass
 import os
@@ -178,7 +177,10 @@ def share_malloc_arena() -> bool:
     own (up to eight per core), which keeps the high water of that thread's allocations for
     good: the search index's thread and the hashing thread cost the overload bench about
     2 MB of RSS that way. The server's threads mostly take turns under the GIL, and glibc's
-    per-thread cache serves small allocations without the arena's lock."""
+    per-thread cache serves small allocations without the arena's lock. (Importing ctypes
+    for it costs about 450 kB of RSS.)"""
+    import ctypes
+
     try:
         libc = ctypes.CDLL(None)
         return bool(libc.mallopt(M_ARENA_MAX, 1))
