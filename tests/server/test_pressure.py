@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.server import pressure
-from app.server.pressure import HIGH, LOW, STALL, BackPressure
+from app.server.pressure import CHECK_MS, HIGH, LOW, MAX_CHECK_MS, PAUSE_SHARE, STALL, BackPressure
 
 
 class FakeConnection:
@@ -118,3 +118,28 @@ def test_every_sender_takes_its_turn_to_be_read_first_after_a_pause(qtbot, clock
         assert not guard.paused and sorted(resumed) == ["a", "b", "c"]
         firsts.append(resumed[0])
     assert sorted(firsts) == ["a", "a", "b", "b", "c", "c"]
+
+
+def test_a_long_pause_is_looked_at_less_often_than_a_short_one(qtbot, clock) -> None:
+    # Every CHECK_MS, 45 slow readers' backlogs were asked for 500 times a second while
+    # they took a third of a second to drain: most of the server's CPU in the overload bench.
+    reader = FakeConnection()
+    guard = BackPressure(lambda: [reader])
+    reader.backlog = HIGH + 1
+    guard.wrote(reader.backlog)
+    assert guard.paused and guard._timer.interval() == CHECK_MS
+    paused_at = clock[0]
+    for backlog in range(HIGH, LOW, -2_048):  # draining slowly, 2 kB a look
+        clock[0] += guard._timer.interval() / 1000
+        waited = clock[0] - paused_at
+        reader.backlog = backlog
+        guard._check()
+        assert guard.paused
+        assert guard._timer.interval() == max(
+            CHECK_MS, min(MAX_CHECK_MS, int(waited * 1000 / PAUSE_SHARE))
+        )
+    assert guard._timer.interval() == MAX_CHECK_MS
+    clock[0] += MAX_CHECK_MS / 1000
+    reader.backlog = LOW - 1
+    guard._check()
+    assert not guard.paused and reader.reading
