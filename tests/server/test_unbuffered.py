@@ -71,13 +71,8 @@ def test_frames_larger_than_the_kernel_takes_arrive_whole_and_in_order(
     data = bytearray()
 
     def all_read() -> bool:
-        while True:
-            try:
-                chunk = reader.recv(65536)
-            except BlockingIOError:
-                return texts[-1].encode() in data and data.endswith(b"\n")
-            assert chunk, "the server closed"
-            data.extend(chunk)
+        take_available(reader, data)
+        return texts[-1].encode() in data and data.endswith(b"\n")
 
     qtbot.waitUntil(all_read, timeout=20_000)
     said = [m["text"] for m in map(json.loads, data.splitlines()) if m.get("type") == "message"]
@@ -117,18 +112,24 @@ def test_a_big_broadcast_leaves_a_stalled_reader_only_a_bounded_copy(
     assert said == texts
 
 
+def take_available(reader: socket.socket, data: bytearray) -> None:
+    """Add to `data` what the kernel holds for `reader` (non-blocking) now."""
+    while True:
+        try:
+            chunk = reader.recv(65536)
+        except BlockingIOError:
+            return
+        assert chunk, "the server closed"
+        data.extend(chunk)
+
+
 def read_until(qtbot, reader: socket.socket, end: bytes) -> bytes:
-    """What the server sends `reader` (non-blocking) until a line ends with `end`."""
+    """What the server sends `reader` until a text ends with `end` and its line is whole."""
     data = bytearray()
 
     def done() -> bool:
-        while True:
-            try:
-                chunk = reader.recv(65536)
-            except BlockingIOError:
-                return end + b'"' in data and data.endswith(b"\n")
-            assert chunk, "the server closed"
-            data.extend(chunk)
+        take_available(reader, data)
+        return end + b'"' in data and data.endswith(b"\n")
 
     qtbot.waitUntil(done, timeout=20_000)
     return bytes(data)
