@@ -437,7 +437,7 @@ class Room(QObject):
 
     def _deliver(self, sender: str, ts: str, items: list[tuple[int, str]]) -> None:
         """Committed messages: the core keeps them for newcomers and gives the frames,
-        encoded once and written as one buffer to every member."""
+        encoded once and written as the same buffers to every member (`_broadcast`)."""
         self._broadcast(self._core.committed(sender, ts, items))
 
     def _posted(self, message: ChatMessage) -> None:
@@ -445,7 +445,8 @@ class Room(QObject):
         self._send_all(QByteArray(self._core.posted(message)))
 
     def _deliver_many(self, batches: Batches) -> None:
-        """Several committed batches (of a turn): one buffer to every member for them all."""
+        """Several committed batches (of a turn): the same buffers to every member for them
+        all (`_broadcast`)."""
         committed = self._core.committed
         self._broadcast(b"".join([committed(s, ts, items) for s, ts, items in batches]))
 
