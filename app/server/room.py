@@ -12,7 +12,7 @@ from PySide6.QtNetwork import QTcpServer
 
 from app.server.budgets import Budgets
 from app.server.config import ServerConfig
-from app.server.connection import WRITE_BLOCK_BYTES, Connection, write_blocks
+from app.server.connection import Connection, write_blocks
 from app.server.conversation import ParsedItem
 from app.server.database import DatabaseError
 from app.server.file_service import FileService
@@ -501,9 +501,6 @@ class Room(QObject):
 
     def _broadcast(self, data: bytes) -> None:
         """Frames for every member, a turn's worth at most: in pieces (`write_blocks`)."""
-        if len(data) <= WRITE_BLOCK_BYTES:
-            self._send_all(QByteArray(data))
-            return
         for block in write_blocks(data):
             self._send_all(QByteArray(block))
 
