@@ -30,7 +30,7 @@ from typing import Any, Protocol
 HOST = "127.0.0.1"
 TEXT_LENGTH = 64
 REQUEST_TIMEOUT_S = 60.0
-STAMP = re.compile(rb'"text":\s*"t=(\d{19})')
+STAMP = re.compile(rb'"text":\s*"t=(\d{19}) (\d\d)')
 _request_ids = itertools.count(1)
 
 
@@ -55,9 +55,10 @@ class Mode(enum.Enum):
     SLOW = "slow"
 
 
-def stamped_text(stamp_ns: int) -> str:
-    """A 64-character chat text carrying `stamp_ns` for the probe."""
-    head = f"t={stamp_ns:019d} "
+def stamped_text(stamp_ns: int, sender: int = 0) -> str:
+    """A 64-character chat text carrying `stamp_ns` and the number of its sender (0-99) for
+    the probe."""
+    head = f"t={stamp_ns:019d} {sender % 100:02d} "
     return head + "x" * (TEXT_LENGTH - len(head))
 
 
@@ -75,6 +76,7 @@ class Wire(asyncio.Protocol):
         self.bytes_received = 0
         self.sends: array[int] = array("q")  # probe: send stamps (perf_counter_ns)
         self.latencies: array[int] = array("q")  # probe: receive minus send, ns
+        self.origins: array[int] = array("b")  # probe: the sender's number in the stamp
         self.slow_pause_s = 0.0
         self.lost_by_peer = False  # the server closed or reset the connection
         self.closing = False  # we closed it
@@ -148,6 +150,7 @@ class Wire(asyncio.Protocol):
             sent = int(match.group(1))
             self.sends.append(sent)
             self.latencies.append(now - sent)
+            self.origins.append(int(match.group(2)))
 
     def _rest(self) -> None:
         transport = self.transport
@@ -420,7 +423,8 @@ async def paced(
                 batches[index] = batches.get(index, 0) + 1
                 turn += 1
             for index, count in batches.items():
-                wires[index].write(say_line(stamped_text(time.perf_counter_ns())) * count)
+                line = say_line(stamped_text(time.perf_counter_ns(), index))
+                wires[index].write(line * count)
             sent += due
         await asyncio.sleep(0.0005)
     return sent
@@ -431,6 +435,7 @@ class Probed(Protocol):
 
     sends: array[int]
     latencies: array[int]
+    origins: array[int]
 
 
 def percentiles_ms(probes: Sequence[Probed], since_ns: int, until_ns: int) -> dict[str, float]:
@@ -444,15 +449,45 @@ def percentiles_ms(probes: Sequence[Probed], since_ns: int, until_ns: int) -> di
         ]
     if not values:
         return {"samples": 0}
+    return {"samples": len(values), **_quantiles_ms(values)}
+
+
+def _quantiles_ms(values: list[int]) -> dict[str, float]:
     values.sort()
 
     def at(fraction: float) -> float:
         return round(values[min(len(values) - 1, int(fraction * len(values)))] / 1e6, 3)
 
     return {
-        "samples": len(values),
         "p50_ms": at(0.50),
         "p95_ms": at(0.95),
         "p99_ms": at(0.99),
         "max_ms": round(values[-1] / 1e6, 3),
+    }
+
+
+def sender_figures(probe: Probed, senders: int, since_ns: int, until_ns: int) -> dict[str, Any]:
+    """How evenly the server served `senders` (numbered 0..senders-1 in their stamps), as one
+    probe that reads the whole room saw it: the slowest and fastest sender's messages that
+    arrived within [since, until), how many senders had none arrive, and the worst sender's
+    p99 over its messages sent in the window.
+
+    A pooled p99 counts only messages that arrived, so a server that leaves some senders
+    unread shows the latency of those it serves: these figures say whether it did."""
+    wall_s = (until_ns - since_ns) / 1e9
+    arrived = [0] * senders
+    latencies: list[list[int]] = [[] for _ in range(senders)]
+    for sent, latency, origin in zip(probe.sends, probe.latencies, probe.origins, strict=True):
+        if origin >= senders:
+            continue
+        if since_ns <= sent + latency < until_ns:
+            arrived[origin] += 1
+        if since_ns <= sent < until_ns:
+            latencies[origin].append(latency)
+    served = [_quantiles_ms(values)["p99_ms"] for values in latencies if values]
+    return {
+        "slowest_sender_messages_in_per_s": round(min(arrived) / wall_s, 1),
+        "fastest_sender_messages_in_per_s": round(max(arrived) / wall_s, 1),
+        "senders_with_nothing_through": arrived.count(0),
+        "worst_sender_p99_ms": max(served) if served else None,
     }

@@ -59,6 +59,8 @@ class Endpoint:
     tail: bytes = b""
     sends: array[int] = field(default_factory=lambda: array("q"))
     latencies: array[int] = field(default_factory=lambda: array("q"))
+    origins: array[int] = field(default_factory=lambda: array("b"))  # senders' numbers
+    sender: int = 0  # the number a sender puts in its stamps
 
     @property
     def fd(self) -> int:
@@ -86,20 +88,22 @@ class Engine:
         *,
         full_speed_lines: int = 0,
         stamped: bool = False,
+        sender: int = 0,
         slow_pause: float = 0.0,
         slow_read: int = 4096,
     ) -> Endpoint:
         """Take over a room connection: asyncio stops reading it, the engine reads a
         duplicate of its descriptor. `full_speed_lines` > 0 makes it a full-speed sender;
-        `stamped` makes every block carry the time it was queued, for a probe."""
+        `stamped` makes every block carry the time it was queued, for a probe, and `sender`
+        the number of this sender (for `clients.sender_figures`)."""
         assert wire.transport is not None
         wire.transport.pause_reading()
         original = wire.transport.get_extra_info("socket")
         sock = socket.socket(fileno=os.dup(original.fileno()))
         sock.setblocking(False)
-        endpoint = Endpoint(sock, role, slow_pause=slow_pause, slow_read=slow_read)
+        endpoint = Endpoint(sock, role, slow_pause=slow_pause, slow_read=slow_read, sender=sender)
         if full_speed_lines:
-            endpoint.block = say_line(stamped_text(0)) * full_speed_lines
+            endpoint.block = say_line(stamped_text(0, sender)) * full_speed_lines
             endpoint.block_lines = full_speed_lines
             endpoint.stamped = stamped
         self._endpoints[endpoint.fd] = endpoint
@@ -117,7 +121,7 @@ class Engine:
     def _flush(self, endpoint: Endpoint) -> None:
         if endpoint.block and not endpoint.out:
             if endpoint.stamped:  # the latency of a flat-out sender includes its own queue
-                line = say_line(stamped_text(time.perf_counter_ns()))
+                line = say_line(stamped_text(time.perf_counter_ns(), endpoint.sender))
                 endpoint.block = line * endpoint.block_lines
             endpoint.out += endpoint.block
             endpoint.written += endpoint.block_lines
@@ -174,9 +178,9 @@ class Engine:
                 for _ in range(due):
                     counts[state["turn"] % len(senders)] += 1
                     state["turn"] += 1
-                for endpoint, count in zip(senders, counts, strict=True):
+                for number, (endpoint, count) in enumerate(zip(senders, counts, strict=True)):
                     if count:
-                        line = say_line(stamped_text(time.perf_counter_ns()))
+                        line = say_line(stamped_text(time.perf_counter_ns(), number))
                         self.send(endpoint, line * count, count)
                 state["sent"] += due
             if now < until:
@@ -264,6 +268,7 @@ class Engine:
             sent = int(match.group(1))
             endpoint.sends.append(sent)
             endpoint.latencies.append(now - sent)
+            endpoint.origins.append(int(match.group(2)))
 
     def _rest(self, endpoint: Endpoint) -> None:
         endpoint.paused = True

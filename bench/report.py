@@ -75,12 +75,21 @@ PEERS_VIEW = [  # issue 18: what the peers are compared on, in every timed scena
     ("p50_ms", "p50 ms"),
     ("p99_ms", "p99 ms"),
 ]
+# Flat-out senders: whether the server served all of them (a pooled p99 counts only what
+# arrived, so a server that leaves a sender unread shows the latency of the others).
+SENDERS_VIEW = [
+    ("slowest_sender_messages_in_per_s", "slowest sender, messages in /s"),
+    ("fastest_sender_messages_in_per_s", "fastest sender, messages in /s"),
+    ("senders_with_nothing_through", "senders with nothing through"),
+    ("worst_sender_p99_ms", "p99 ms of the worst-served sender"),
+]
 TABLE_FIGURES: dict[str, list[tuple[str, str]]] = {
     "fanout": [
         *PEERS_VIEW,
         ("deliveries_per_s", "deliveries /s"),
         ("deliveries_per_server_cpu_s", "deliveries / server CPU-s"),
         ("generator_core_use", "generator core use"),
+        *SENDERS_VIEW,
     ],
     "saturation": [
         *PEERS_VIEW,
@@ -88,6 +97,7 @@ TABLE_FIGURES: dict[str, list[tuple[str, str]]] = {
         ("max_ms", "max ms"),
         ("deliveries_per_server_cpu_s", "deliveries / server CPU-s"),
         ("generator_core_use", "generator core use"),
+        *SENDERS_VIEW,
     ],
     "latency": [
         *PEERS_VIEW,
@@ -135,6 +145,7 @@ TABLE_FIGURES: dict[str, list[tuple[str, str]]] = {
         ("max_rss_plus_send_queues_mb", "RSS + kernel send queues MB, max"),
         ("slow_reader_deliveries_per_s", "slow-reader deliveries /s"),
         ("slow_readers_cut_off", "slow readers cut off"),
+        *SENDERS_VIEW,
     ],
     "upload": [
         ("upload_mib_per_s", "upload MiB/s"),

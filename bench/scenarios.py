@@ -28,6 +28,7 @@ from bench.clients import (
     log_in,
     paced,
     percentiles_ms,
+    sender_figures,
 )
 from bench.engine import Endpoint, Engine, Role
 from bench.profiling import Profiler
@@ -370,7 +371,7 @@ def flat_out(
         setup = await build_room(server.port, name, names, PASSWORD, modes, members)
         engine = Engine()
         wires = [
-            engine.adopt(w, full_speed_lines=64, stamped=True)
+            engine.adopt(w, full_speed_lines=64, stamped=True, sender=i)
             if i < senders
             else engine.adopt(w, Role.PROBE if i == senders else Role.COUNT)
             for i, w in enumerate(room_wires(setup.members))
@@ -387,6 +388,7 @@ def flat_out(
         figures = window_figures(start, end)
         figures["messages_in_per_s"] = figures.pop("per_member_median_per_s")
         figures.update(percentiles_ms([probe], start.wall_ns, end.wall_ns))
+        figures.update(sender_figures(probe, senders, start.wall_ns, end.wall_ns))
         figures["says_written"] = written
         figures["read_markers_sent"] = engine.markers_sent
         figures["connections_lost"] = lost(wires)
@@ -799,7 +801,13 @@ def overload(params: dict[str, Any], context: Context) -> Result:
         )
         engine = Engine()
         wires = [
-            engine.adopt(w, Role.PROBE if i == 0 else Role.COUNT, full_speed_lines=64, stamped=True)
+            engine.adopt(
+                w,
+                Role.PROBE if i == 0 else Role.COUNT,
+                full_speed_lines=64,
+                stamped=True,
+                sender=i,
+            )
             if i < senders
             else engine.adopt(
                 w, Role.SLOW, slow_pause=float(params["slow_pause"]), slow_read=rcvbuf
@@ -847,6 +855,7 @@ def overload(params: dict[str, Any], context: Context) -> Result:
             "senders_cut_off": lost(wires[:senders]),
             "server_core_use": round((end.server_cpu - start.server_cpu) / wall, 3),
             **percentiles_ms([wires[0]], start.wall_ns, end.wall_ns),  # a sender reads them
+            **sender_figures(wires[0], senders, start.wall_ns, end.wall_ns),
             "aborted_at_rss_limit": aborted,
             "rss_samples_mb": [(t, mb(r)) for t, r in samples[:: max(1, len(samples) // 20)]],
         }
