@@ -62,6 +62,13 @@ _TABLES = [
         first INTEGER NOT NULL,
         last INTEGER NOT NULL)""",
 ]
+# FTS5 merges a level's segments into one once `automerge` of them are there (4 by default):
+# at 16, its most, each message is rewritten by merges about half as often. In fanout, where
+# the index's thread took a third of the server's core, indexing cost a fifth less CPU a
+# message and deliveries per CPU-second rose 9 %; searches read a few more segments (the
+# microbenchmark: p99 0.19 against 0.21 ms at 300,000 messages). A table setting, kept in the
+# index file: set at every open, so an index made before needs no rebuild.
+_MERGE_SETTING = "INSERT INTO {s}message_search (message_search, rank) VALUES ('automerge', 16)"
 _DROP = [
     "DROP TABLE IF EXISTS {s}message_search",
     "DROP TABLE IF EXISTS {s}search_state",
@@ -198,6 +205,7 @@ class SearchIndex:
         database's (the rebuild's work is left in `search_ranges` for `catch_up`)."""
         if not self._is_current():
             self._rebuild()
+        self.db.execute(_MERGE_SETTING.format(s=self._schema)).finish()
 
     def _is_current(self) -> bool:
         table = "SELECT 1 FROM {s}sqlite_master WHERE type = 'table' AND name = 'search_state'"

@@ -273,6 +273,27 @@ def test_a_catch_up_writes_its_ranges_as_one_segment(db_path: str, store: ChatSt
         index.close()
 
 
+def test_an_index_made_before_rewrites_nothing_until_sixteen_segments_are_there(
+    db_path: str, store: ChatStore
+) -> None:
+    room, _ = store.open_room("a", "alice", 1, 2, None)
+    index = open_index(db_path)
+    index.db.execute("DELETE FROM message_search_config WHERE k = 'automerge'").finish()
+    index.close()  # as an index file made before the setting: FTS5's default, 4
+    index = open_index(db_path)
+    try:
+        for start in range(1, 16_001, 2_000):  # eight catch-ups, a segment of pages each
+            batch = [(seq, f"line {seq} of some text here") for seq in range(start, start + 2_000)]
+            store.add_messages(room, "alice", TS, batch)
+            index.catch_up(2_000)
+        # at 4, the first four were merged into one by the fifth catch-up: 4 would be left
+        segments = "SELECT count(DISTINCT segid) FROM message_search_idx"
+        assert index.db.rows(segments) == [(8,)]
+        assert found(index, "line 15999", room) == [15_999]
+    finally:
+        index.close()
+
+
 def test_the_index_keeps_no_positions_and_each_candidates_text_decides(
     db_path: str, store: ChatStore
 ) -> None:
