@@ -214,8 +214,8 @@ class SearchIndex:
         state = self.db.rows(
             f"SELECT version, instance, backlog_done FROM {self._schema}search_state"
         )
-        issued = self.db.rows("SELECT seq FROM sqlite_sequence WHERE name = 'search_backlog'")
-        highest = int(issued[0][0]) if issued else 0
+        # the highest id issued: the newest note is never deleted (search_sql.py)
+        highest = int(self.db.rows("SELECT coalesce(max(id), 0) FROM search_backlog")[0][0])
         return bool(state) and (
             int(state[0][0]) == VERSION
             and str(state[0][1]) == self._instance()

@@ -17,6 +17,7 @@ from app.server.search_sql import (
     drop_taken_notes,
     find,
     note_unindexed,
+    number_notes_without_autoincrement,
     separate_search_index,
 )
 from app.shared.timefmt import utc_now_iso
@@ -182,6 +183,8 @@ MIGRATIONS: list[list[Step]] = [
     [defer_search_index],
     # ... and in a file of its own, by the search worker's thread (search_index.py).
     [separate_search_index],
+    # ... whose notes' ids rise without AUTOINCREMENT's write a commit (search_sql.py).
+    [number_notes_without_autoincrement],
 ]
 INSTANCE_KEY = "instance"
 

@@ -94,6 +94,30 @@ def test_notes_left_by_a_killed_server_are_taken_at_the_next_start(db_path: str)
         again.close()
 
 
+def test_a_note_after_a_commit_that_dropped_every_taken_one_is_still_indexed(
+    db_path: str, store: ChatStore
+) -> None:
+    room, _ = store.open_room("r", "alice", 1, 2, None)
+    index = open_index(db_path)
+    try:
+        index.catch_up()
+        store.add_messages(room, "alice", TS, [(1, "first")])
+        progress = index.catch_up()
+        store.index_taken(progress.backlog_done, progress.forget_done)
+        store.add_messages(room, "alice", TS, [(1, "first")])  # a retry: no note, a drop
+        store.add_messages(room, "alice", TS, [(2, "second needle")])
+        # its id is above every id the index has taken, though no taken note is left
+        assert index.catch_up().indexed == 1 and found(index, "needle", room) == [2]
+        assert (
+            query_db(db_path, "SELECT count(*) FROM sqlite_sequence WHERE name = 'search_backlog'")[
+                0
+            ][0]
+            == 0
+        )
+    finally:
+        index.close()
+
+
 def test_deleted_messages_leave_the_index_and_unindexed_ones_never_enter_it(
     db_path: str, store: ChatStore
 ) -> None:

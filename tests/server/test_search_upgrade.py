@@ -21,7 +21,7 @@ def _qt_application(qapp) -> None:
 
 
 def test_a_version_12_index_inside_the_database_moves_to_its_own_file(db_path: str) -> None:
-    assert len(MIGRATIONS) == 13
+    assert len(MIGRATIONS) == 14
     Database(db_path, MIGRATIONS[:12]).close()
     run_sql(
         db_path,
@@ -34,7 +34,7 @@ def test_a_version_12_index_inside_the_database_moves_to_its_own_file(db_path: s
     )
     store = ChatStore(db_path, exclusive=True)
     try:
-        assert schema_version(db_path) == 13
+        assert schema_version(db_path) == len(MIGRATIONS)
         tables = "SELECT name FROM sqlite_master WHERE name LIKE 'message_search%'"
         assert query_db(db_path, tables) == []
         index = SearchIndex.open_beside(SqliteTarget(db_path))
@@ -45,5 +45,25 @@ def test_a_version_12_index_inside_the_database_moves_to_its_own_file(db_path: s
             index.close()
         store.delete_messages(1, 1)  # the new trigger notes the deletion for the index
         assert query_db(db_path, "SELECT room_id, seq FROM search_forget") == [(1, 1)]
+    finally:
+        store.close()
+
+
+def test_version_14_numbers_notes_on_above_every_id_autoincrement_issued(db_path: str) -> None:
+    Database(db_path, MIGRATIONS[:13]).close()
+    run_sql(
+        db_path,
+        f"INSERT INTO rooms (name, owner, port, capacity, created_at, persistent) "
+        f"VALUES ('Old', 'alice', 1, 2, '{TS}', 1)",
+        *["INSERT INTO search_backlog (room_id, first, last) VALUES (1, 1, 0)"] * 7,
+        "DELETE FROM search_backlog",  # every note taken: sqlite_sequence alone keeps 7
+    )
+    store = ChatStore(db_path, exclusive=True)
+    try:
+        store.add_messages(1, "alice", TS, [(1, "new")])
+        assert query_db(db_path, "SELECT id FROM search_backlog ORDER BY id") == [(7,), (8,)]
+        assert query_db(
+            db_path, "SELECT count(*) FROM sqlite_sequence WHERE name = 'search_backlog'"
+        ) == [(0,)]
     finally:
         store.close()
