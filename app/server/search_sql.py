@@ -71,14 +71,15 @@ _SQLITE_SEPARATE = [
 ]
 
 
-# Schema version 14: the notes' ids without AUTOINCREMENT. With it, every commit that noted
-# a batch also rewrote `sqlite_sequence`'s page: in the latency scenario (1,000 messages a
-# second, a commit each) 2.2 pages of write-ahead log a message against 9afa549's 1.4, and
-# as many more checkpoints, each a few milliseconds of the event loop that showed in its
-# p99. An INTEGER PRIMARY KEY takes one above the largest id in the table, so the newest
-# note is never deleted (`drop_taken_notes`): ids only rise, and the largest one in the
-# table is the highest ever issued. The new table starts with the old's notes, and with a
-# note of no messages at the old table's highest id when that was deleted.
+# Schema version 14: the notes' ids without AUTOINCREMENT, which rewrote `sqlite_sequence`'s
+# page in every commit that noted a batch. In the latency scenario (1,000 messages a second,
+# about a commit each) main wrote 7,925-8,339 pages of write-ahead log in 5 s, against
+# 9afa549's 6,812, and the event loop pays a checkpoint (a few milliseconds, its p99) for
+# every 1,000; with this, 6,710-7,053. An INTEGER PRIMARY KEY takes one above the largest
+# id in the table, so the newest note is never deleted (`drop_taken_notes`): ids only rise,
+# and the largest one in the table is the highest ever issued. The new table starts with
+# the old's notes, and with a note of no messages at the old table's highest id when that
+# was deleted.
 _SQLITE_NOTE_IDS = [
     """CREATE TABLE search_backlog_new (
         id INTEGER PRIMARY KEY,
