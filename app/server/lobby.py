@@ -30,7 +30,7 @@ from app.server.lobby_rooms import RoomDoor
 from app.server.lobby_session import Session
 from app.server.lobby_throttles import LobbyThrottles
 from app.server.presence import PresenceBoard
-from app.server.presence_feed import BATCH_WINDOW_S, PresenceFeed
+from app.server.presence_feed import BATCH_WINDOW_S, LONGEST_WINDOW_S, PresenceFeed
 from app.server.search import MessageSearch
 from app.server.search_worker import SearchWorker
 from app.server.signing_in import SigningIn
@@ -130,7 +130,8 @@ class Lobby(Draining, SigningIn, CarryingOut, QObject):
             min(BATCH_WINDOW_S, config.presence_interval),
             self,
             count=lambda: len(self.online),
-            longest=config.presence_interval,  # the doc's bound on a person's events
+            # The doc's bound on how late an event may be; no batching with no interval.
+            longest=LONGEST_WINDOW_S if config.presence_interval > 0 else 0.0,
         )
         self.presence.on_release = self._presence_feed.release
         directory.room_added.connect(lambda room: self._announce(RoomAdded(room.summary())))

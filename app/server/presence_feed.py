@@ -13,10 +13,12 @@ from app.shared.protocol import Presence, encode
 BATCH_WINDOW_S = 0.1
 # ...and longer with more people to write to: each window costs a write (a Python call,
 # and Qt's syscall on the next turn) per session, so with a window of this much per session
-# those writes stay near 2,000 a second however many are online, up to `longest` (the
-# presence interval, 0.5 s by default: reached at 1,000 online, where 10,000 writes a
-# second had cost a login among them more than the rest of its event-loop work).
+# those writes stay near 2,000 a second however many are online, up to LONGEST_WINDOW_S
+# (reached at 4,000 online). At 1,000 online 10,000 writes a second had cost a login among
+# them more than the rest of its event-loop work; at 5,000, with the window capped at
+# 0.5 s, they still cost a login 0.11 ms of its 0.6 ms in `bench idle`, half that at 2 s.
 WINDOW_PER_SESSION_S = 0.0005
+LONGEST_WINDOW_S = 2.0
 
 
 class PresenceFeed(QObject):
@@ -39,7 +41,7 @@ class PresenceFeed(QObject):
         window: float = BATCH_WINDOW_S,
         parent: QObject | None = None,
         count: Callable[[], int] = lambda: 0,
-        longest: float = BATCH_WINDOW_S,
+        longest: float = LONGEST_WINDOW_S,
     ) -> None:
         super().__init__(parent)
         self._sessions = sessions

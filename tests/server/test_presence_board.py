@@ -35,6 +35,16 @@ def test_logins_share_the_blocks_until_someone_in_them_changes(qtbot: Any) -> No
     assert joined(third).startswith(encode(Presence("p0", AWAY, "lunch")))
 
 
+def test_a_login_among_five_thousand_is_told_in_five_writes(qtbot: Any) -> None:
+    """Each block is a write (about 3 µs of the event loop's besides its bytes)."""
+    board = PresenceBoard(interval=0)
+    for i in range(5000):
+        board.set(f"p{i}", f"p{i}", ONLINE, None)
+    blocks = board.blocks_except("new")
+    assert len(blocks) == 5
+    assert max(block.size() for block in blocks) < 128 * 1024  # glibc's mmap threshold
+
+
 def test_a_login_is_not_told_of_itself_and_the_gone_are_forgotten(qtbot: Any) -> None:
     board = PresenceBoard(interval=0)
     for name in ("ann", "bob", "cho"):
