@@ -432,7 +432,17 @@ class ServerProcess:
             (ranged,) = db.execute(
                 "SELECT coalesce(sum(last - first + 1), 0) FROM idx.search_ranges"
             ).fetchone()
-        return int(noted) + int(ranged)
+            above = 0  # stored, not yet handed to the index (a checkout with search_covered)
+            if db.execute(
+                "SELECT 1 FROM idx.sqlite_master WHERE name = 'search_covered'"
+            ).fetchone():
+                (above,) = db.execute(
+                    "SELECT coalesce(sum(max(0, top - coalesce(c.covered, 0))), 0) FROM "
+                    "(SELECT r.id AS room, (SELECT max(m.seq) FROM messages m "
+                    "WHERE m.room_id = r.id) AS top FROM rooms r) "
+                    "LEFT JOIN idx.search_covered c ON c.room_id = room WHERE top IS NOT NULL"
+                ).fetchone()
+        return int(noted) + int(ranged) + int(above)
 
     def cpu_until_indexed(self, limit_s: float = 180.0) -> float | None:
         """Wait until nothing is left to index; the server CPU-seconds that took (None if it

@@ -85,6 +85,7 @@ class MessageLog(QObject):
         self._retry.setSingleShot(True)
         self._retry.timeout.connect(self._on_retry_timeout)
         self._retry_ms = FIRST_RETRY_MS
+        store.numbering_from(room_id, 0)  # for the search index (a room id may be reused)
 
     @property
     def waiting(self) -> int:
@@ -95,6 +96,7 @@ class MessageLog(QObject):
         """Number on from `seq`, the last message already stored (a reopened room)."""
         self._committed_seq = seq
         self._next_seq = seq + 1
+        self._store.numbering_from(self._room_id, seq)
 
     def add(
         self, sender: str, ts: str, texts: list[str], ids: list[RequestId], refuse: Refuse

@@ -4,12 +4,24 @@ up to date by the search worker's thread, never by the event loop.
 FTS5 with the trigram tokenizer cost more CPU than everything else a stored message costs,
 and on the event loop's connection each bulk write held SQLite's one write lock for tens of
 milliseconds while chat waited. So the event loop only notes, in the transaction that stores
-them, which messages are to be indexed (`search_backlog`, one row per batch of seqs) or
-forgotten (`search_forget`, filled by a trigger when a message is deleted); the worker's
-connection, with the index file as its main database and the chat database attached
-read-only in effect, copies those notes into `search_ranges` and indexes the ranges, in
-chunks, in transactions on the index file alone. The event loop deletes the notes the
-index has taken (`ChatStore.index_taken`), in its next commit.
+them, which messages are to be forgotten (`search_forget`, filled by a trigger when a
+message is deleted); the messages it stores it hands to the worker in memory, after their
+commit (`ChatStore.take_fresh`: each room's new seqs as ranges, and where a room's
+numbering starts). The worker's connection, with the index file as its main database and
+the chat database attached read-only in effect, adds those ranges to `search_ranges` and
+indexes the ranges, in chunks, in transactions on the index file alone.
+
+A note a commit in the chat database had cost every commit a page more of the write-ahead
+log (1.4 against 1.0 a message when paced), and so a checkpoint, which stalls the event
+loop 5-7 ms, every 0.7 s instead of every second: the latency scenario's p99 was 1.9-2.2 ms
+with the notes, 0.9-1.4 without. What a crash leaves out of memory the index finds itself:
+it keeps, for each room, the highest seq it has taken (`search_covered`), and at its first
+catch-up in each process takes every room's messages above it (`_reconcile`).
+
+Some notes remain in `search_backlog`: one, empty, at each start (so that a database
+restored from a backup made before the last start is told apart, below), and one for each
+message stored with an attachment (in that message's own transaction). The event loop
+deletes the notes the index has taken (`ChatStore.index_taken`), in its next commit.
 
 The index holds nothing that is not in the chat database: a missing index file, one made
 for another database (the chat database's `instance` differs), or one that has seen notes
@@ -32,7 +44,7 @@ from app.shared import logs
 from app.shared.limits import Clock
 
 SUFFIX = ".search"
-VERSION = 2  # of the index file's tables: another value is rebuilt (2: detail=none)
+VERSION = 3  # of the index file's tables: another value is rebuilt (3: search_covered)
 ROOM_SHIFT = 4_294_967_296  # the FTS rowid is room_id * 2**32 + SEQ_TOP - seq
 SEQ_TOP = ROOM_SHIFT - 1  # (seq falls as the rowid rises: newest first is FTS5's fast order)
 CHUNK = 2_048  # messages a catch-up indexes at most by default (inline: chat waits for it)
@@ -61,6 +73,11 @@ _TABLES = [
         room_id INTEGER NOT NULL,
         first INTEGER NOT NULL,
         last INTEGER NOT NULL)""",
+    # Each room's highest seq the index has taken (in a range or indexed): every message of
+    # the room above it is still to be taken.
+    """CREATE TABLE {s}search_covered (
+        room_id INTEGER PRIMARY KEY,
+        covered INTEGER NOT NULL)""",
 ]
 # FTS5 merges a level's segments into one once `automerge` of them are there (4 by default):
 # at 16, its most, each message is rewritten by merges about half as often. In fanout, where
@@ -73,6 +90,7 @@ _DROP = [
     "DROP TABLE IF EXISTS {s}message_search",
     "DROP TABLE IF EXISTS {s}search_state",
     "DROP TABLE IF EXISTS {s}search_ranges",
+    "DROP TABLE IF EXISTS {s}search_covered",
 ]
 # A catch-up's ranges go in as one statement, in rising rowid: FTS5 writes out what it
 # holds in memory as a new segment at the end of every statement (its savepoint) and
@@ -95,15 +113,21 @@ _FORGET = (
 
 
 Tail = dict[int, list[tuple[int, int]]]  # room id: (first, last) seqs not yet indexed
+# What the store hands the index, each room's in the order it happened: (first, last) seqs
+# committed, or (after + 1, after) where the room's numbering (re)starts after `after` (a
+# new room, whose id may have been a deleted room's, or one reopened after deletions).
+Fresh = dict[int, list[tuple[int, int]]]
+SEQ_LAST = SEQ_TOP  # the top of a room's seqs, for "everything above"
 
 
-def unindexed_tail(db: Database) -> Tail:
-    """The messages a search on `db` (a connection that reaches both databases), inside
-    its read transaction, finds in the chat tables but not in the index: the ranges the
-    index has taken and not yet indexed, and the notes it has not taken; each room's
-    merged into as few ranges as they make, the newest first. There is no bound: however
-    far the index lags (behind a flood), a search reads what it has not indexed, newest
-    first, and stops at its limit.
+def unindexed_tail(db: Database, rooms: list[int]) -> Tail:
+    """The messages of `rooms` a search on `db` (a connection that reaches both databases),
+    inside its read transaction, finds in the chat tables but not in the index: the ranges
+    the index has taken and not yet indexed, the notes it has not taken, and each room's
+    messages above the highest it has taken (those the store has not yet handed over);
+    each room's merged into as few ranges as they make, the newest first. There is no
+    bound: however far the index lags (behind a flood), a search reads what it has not
+    indexed, newest first, and stops at its limit.
 
     The chat database is read first, so that its snapshot is the older of the two: the
     store deletes notes only once the index has committed taking them, so every note
@@ -113,9 +137,14 @@ def unindexed_tail(db: Database) -> Tail:
     state = db.rows("SELECT backlog_done FROM search_state")
     done = int(state[0][0]) if state else 0
     pending = db.rows("SELECT room_id, first, last FROM search_ranges")
-    spans: dict[int, list[tuple[int, int]]] = {}
+    covered = {int(r): int(c) for r, c in db.rows("SELECT room_id, covered FROM search_covered")}
+    wanted = set(rooms)
+    spans: dict[int, list[tuple[int, int]]] = {
+        room: [(covered.get(room, 0) + 1, SEQ_LAST)] for room in wanted
+    }
     for room_id, first, last in [(r, f, la) for i, r, f, la in noted if int(i) > done] + pending:
-        spans.setdefault(int(room_id), []).append((int(first), int(last)))
+        if int(room_id) in wanted and int(first) <= int(last):
+            spans[int(room_id)].append((int(first), int(last)))
     tail: Tail = {}
     for room_id, ranges in spans.items():
         merged: list[tuple[int, int]] = []
@@ -143,6 +172,24 @@ def coalesced(notes: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
             current = open_range[room_id] = [room_id, first, last]
             ranges.append(current)
     return [(room_id, first, last) for room_id, first, last in ranges]
+
+
+def _take(
+    covered: dict[int, int], room_id: int, spans: list[tuple[int, int]]
+) -> list[tuple[int, int, int]]:
+    """A room's handed-over spans (see `Fresh`) as ranges to index, each cut to the seqs
+    above those the index has taken; `covered` follows."""
+    ranges = []
+    for first, last in spans:
+        if first > last:  # the numbering starts again after `last`: seqs above it are new
+            covered[room_id] = min(covered.get(room_id, 0), last)
+            continue
+        had = covered.get(room_id, 0)
+        if last <= had:
+            continue
+        ranges.append((room_id, max(first, had + 1), last))
+        covered[room_id] = last
+    return ranges
 
 
 def index_path(target: SqliteTarget) -> str:
@@ -174,6 +221,7 @@ class SearchIndex:
         self._rebuilding = False  # a rebuild's chunks go on: `optimize` once they are done
         self._unscrubbed = False  # deletions were taken since the last `scrub`
         self._scrubbed_at = -math.inf  # on `clock`
+        self._reconciled = False  # this process has taken what the last one left out
 
     @classmethod
     def open_beside(cls, chat: SqliteTarget, clock: Clock = time.monotonic) -> SearchIndex:
@@ -231,12 +279,17 @@ class SearchIndex:
         one snapshot of the chat database: a message and its note are committed together)."""
         logs.db.info("search index %s: building it from the stored messages", self.db.path)
         self._rebuilding = True
+        self._reconciled = True  # in the same snapshot as the ranges
         with self.db.transaction():
             for step in _DROP + _TABLES:
                 self.db.execute(step.format(s=self._schema)).finish()
             self.db.execute(
                 f"INSERT INTO {self._schema}search_ranges (room_id, first, last) "
                 "SELECT room_id, min(seq), max(seq) FROM messages GROUP BY room_id"
+            ).finish()
+            self.db.execute(
+                f"INSERT INTO {self._schema}search_covered (room_id, covered) "
+                "SELECT room_id, max(seq) FROM messages GROUP BY room_id"
             ).finish()
             backlog = self.db.rows("SELECT coalesce(max(id), 0) FROM search_backlog")
             forget = self.db.rows("SELECT coalesce(max(id), 0) FROM search_forget")
@@ -250,25 +303,46 @@ class SearchIndex:
                 forget=int(forget[0][0]),
             ).finish()
 
-    def catch_up(self, limit: int = CHUNK) -> Progress:
-        """Take the notes the event loop has committed since the last time, forget what was
-        deleted, and index up to `limit` messages of the ranges waiting, in one transaction
-        on the index."""
+    def catch_up(self, limit: int = CHUNK, fresh: Fresh | None = None) -> Progress:
+        """Take what the last process left out (the first time), the messages the store
+        has handed over (`fresh`) and the notes it has committed since the last time, forget
+        what was deleted, and index up to `limit` messages of the ranges waiting, in one
+        transaction on the index."""
         db = self.db
         with db.transaction():
+            covered = {
+                int(r): int(c) for r, c in db.rows("SELECT room_id, covered FROM search_covered")
+            }
+            before = dict(covered)
+            ranges: list[tuple[int, int, int]] = []
+            if not self._reconciled:
+                ranges += self._reconcile(covered, fresh or {})
+            for room_id, spans in (fresh or {}).items():
+                ranges += _take(covered, room_id, spans)
             state = db.rows("SELECT backlog_done, forget_done FROM search_state")
             backlog_done, forget_done = int(state[0][0]), int(state[0][1])
             newest = int(db.rows("SELECT coalesce(max(id), 0) FROM search_backlog")[0][0])
             if newest > backlog_done:
                 notes = db.rows(
                     "SELECT room_id, first, last FROM search_backlog WHERE id > :done "
-                    "AND id <= :newest ORDER BY id",
+                    "AND id <= :newest AND first <= last ORDER BY id",
                     done=backlog_done,
                     newest=newest,
                 )
-                ranges = coalesced([(int(r), int(f), int(la)) for r, f, la in notes])
-                db.insert_rows("INSERT INTO search_ranges (room_id, first, last) VALUES", 3, ranges)
+                ranges += [(int(r), int(f), int(la)) for r, f, la in notes]
                 backlog_done = newest
+            if ranges:
+                db.insert_rows(
+                    "INSERT INTO search_ranges (room_id, first, last) VALUES", 3, coalesced(ranges)
+                )
+            changed = [(r, c) for r, c in covered.items() if before.get(r) != c]
+            if changed:
+                db.insert_rows(
+                    "INSERT INTO search_covered (room_id, covered) VALUES",
+                    2,
+                    changed,
+                    "ON CONFLICT (room_id) DO UPDATE SET covered = excluded.covered",
+                )
             newest = int(db.rows("SELECT coalesce(max(id), 0) FROM search_forget")[0][0])
             if newest > forget_done:
                 upto = min(newest, forget_done + limit)
@@ -281,6 +355,7 @@ class SearchIndex:
                 backlog=backlog_done,
                 forget=forget_done,
             ).finish()
+        self._reconciled = True  # (once committed)
         if self._rebuilding and not more:
             self._rebuilding = False
             self.optimize()
@@ -293,6 +368,27 @@ class SearchIndex:
         ):
             self.scrub()
         return Progress(backlog_done, forget_done, indexed, more)
+
+    def _reconcile(self, covered: dict[int, int], fresh: Fresh) -> list[tuple[int, int, int]]:
+        """Every room's messages above the highest the index took (those a process stored
+        and did not hand over before it ended), as ranges; a room whose messages now end
+        below it (its newest were deleted, or the database is a backup) is covered up to its
+        last. What this process has stored and hands over in `fresh` is left to it (so is
+        taken once). One look-up a room, by the primary key."""
+        ranges = []
+        tops = self.db.rows(
+            "SELECT r.id, (SELECT max(m.seq) FROM messages m WHERE m.room_id = r.id) FROM rooms r"
+        )
+        for room_id, top in tops:
+            room, last = int(room_id), int(top or 0)
+            if spans := fresh.get(room):
+                last = min(last, min(first for first, _ in spans) - 1)
+            had = covered.get(room, 0)
+            if last > had:
+                ranges.append((room, had + 1, last))
+            if last != had and (last or room in covered):
+                covered[room] = last
+        return ranges
 
     def _index_ranges(self, limit: int) -> tuple[int, bool]:
         db = self.db

@@ -288,6 +288,9 @@ def find(
         found = _everywhere(db, query, ids, cursor, postgres)
     if tail and len(query) >= TRIGRAM and not postgres:
         found += _in_tail(db, query, [room for room in ids if room in tail], tail, cursor)
+        # A message both ways: a seq numbered again (see search_index.Fresh) whose first
+        # message's entry the index has not forgotten yet, found by the new one's text.
+        found = list(dict.fromkeys(found))
     found.sort(key=lambda row: (row[4], row[0], row[1]), reverse=True)
     return found[:limit]
 

@@ -15,7 +15,14 @@ from app.server.connection_thread import close_pool, one_thread_pool
 from app.server.database import Database, DatabaseError, Step
 from app.server.db_target import DbTarget, SqliteTarget
 from app.server.engines import sqlite_cache_pragma
-from app.server.search_index import CHUNK, Progress, SearchIndex, index_path, unindexed_tail
+from app.server.search_index import (
+    CHUNK,
+    Fresh,
+    Progress,
+    SearchIndex,
+    index_path,
+    unindexed_tail,
+)
 from app.server.search_sql import Position, Row, find
 from app.shared import logs
 
@@ -60,10 +67,12 @@ class SearchWorker(QObject):
     On SQLite a second thread keeps the index up to date (search_index.py) on a
     connection of its own: once an interval when messages were stored, every IDLE_TICKS
     intervals for deletions, chunk after chunk while a rebuild goes on or messages wait.
-    What the index has taken is told to the store, whose next commit deletes those
-    notes. A search only reads: in one read transaction, the index and the messages it
-    has not indexed yet (`search_index.unindexed_tail`), so that it finds what was said
-    just before it however far the index lags behind a busy event loop.
+    Each catch-up takes the messages the store has stored since the last (`take_fresh`),
+    and gives them back should it fail. What the index has taken of the notes is told to
+    the store, whose next commit deletes them. A search only reads: in one read
+    transaction, the index and the messages it has not indexed yet
+    (`search_index.unindexed_tail`), so that it finds what was said just before it however
+    far the index lags behind a busy event loop.
 
     At most `capacity` searches are pending at once: callers ask `accepts()` first and
     answer `server_busy` when it says no. With `inline` (capacity 0, or a database that
@@ -105,6 +114,7 @@ class SearchWorker(QObject):
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self._on_timer_timeout)
         if self._indexed:
+            store.hands_over = True
             self._timer.start()
             self._queue_index()  # what a server stopped before indexing it left
 
@@ -155,30 +165,33 @@ class SearchWorker(QObject):
         if self._index_queued:
             return
         self._store.unindexed = 0
+        fresh = self._store.take_fresh()
         if self.inline:
-            self._taken(self._catch_up(self._inline_connection(), CHUNK))
+            self._taken(fresh, self._catch_up(self._inline_connection(), CHUNK, fresh))
             return
         self._index_queued = True
-        work = lambda: self._catch_up(self._index_connection(), THREAD_CHUNK)  # noqa: E731
-        self._start(work, self._taken, index=True)
+        work = lambda: self._catch_up(self._index_connection(), THREAD_CHUNK, fresh)  # noqa: E731
+        self._start(work, lambda outcome: self._taken(fresh, outcome), index=True)
 
-    def _taken(self, outcome: object) -> None:
+    def _taken(self, fresh: Fresh, outcome: object) -> None:
         self._index_queued = False
-        if isinstance(outcome, Progress):
+        if not isinstance(outcome, Progress):  # not taken: the next catch-up tries again
+            self._store.give_back_fresh(fresh)
+        else:
             self._store.index_taken(outcome.backlog_done, outcome.forget_done)
             if outcome.more:  # a rebuild, or a backlog: the next chunk (not nested)
                 QTimer.singleShot(0, self, self._queue_index)
 
     @staticmethod
     def _catch_up(
-        connection: tuple[Database, SearchIndex | None] | DatabaseError, limit: int
+        connection: tuple[Database, SearchIndex | None] | DatabaseError, limit: int, fresh: Fresh
     ) -> object:
         if isinstance(connection, DatabaseError):
             logs.db.warning("search index not brought up to date: %s", connection)
             return connection
         index = connection[1]
         try:
-            return None if index is None else index.catch_up(limit)
+            return None if index is None else index.catch_up(limit, fresh)
         except DatabaseError as failure:  # the notes wait: the next time takes them
             logs.db.warning("search index not brought up to date: %s", failure)
             return failure
@@ -248,7 +261,7 @@ class SearchWorker(QObject):
             if not self._indexed:
                 return find(connection, job.query, list(job.rooms), job.after, job.limit)
             with connection.transaction():  # one snapshot of each database
-                tail = unindexed_tail(connection)
+                tail = unindexed_tail(connection, list(job.rooms))
                 return find(connection, job.query, list(job.rooms), job.after, job.limit, tail)
         except DatabaseError as failure:
             return failure
@@ -256,23 +269,27 @@ class SearchWorker(QObject):
             logs.db.exception("search failed")
             return DatabaseError(f"search failed: {type(bug).__name__}")
 
-    @staticmethod
     def _search_inline(
-        job: SearchJob, connection: tuple[Database, SearchIndex | None] | DatabaseError
+        self, job: SearchJob, connection: tuple[Database, SearchIndex | None] | DatabaseError
     ) -> SearchOutcome:
         """A search on the store's own connection: the index caught up first, at once."""
         if isinstance(connection, DatabaseError):
             return connection
         db, index = connection
+        fresh = self._store.take_fresh() if index is not None else {}
         try:
             if index is not None:
-                index.catch_up(SEARCH_CATCH_UP)
+                index.catch_up(SEARCH_CATCH_UP, fresh)
+                fresh = {}
             return find(db, job.query, list(job.rooms), job.after, job.limit)
         except DatabaseError as failure:
             return failure
         except Exception as bug:  # a bug in a search must not kill the pool's thread
             logs.db.exception("search failed")
             return DatabaseError(f"search failed: {type(bug).__name__}")
+        finally:
+            if fresh:
+                self._store.give_back_fresh(fresh)
 
     @Slot(int, object)
     def _on_finished(self, number: int, outcome: object) -> None:

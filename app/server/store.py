@@ -10,6 +10,7 @@ from app.server.attachment_store import ATTACHMENT_TABLES
 from app.server.database import Database, DatabaseError, Step
 from app.server.engines import PostgresEngine
 from app.server.node_schema import NODES_STEP
+from app.server.search_index import Fresh
 from app.server.search_sql import (
     Position,
     create_search_index,
@@ -244,6 +245,9 @@ class ChatStore:
     def __init__(self, db: str, exclusive: bool = False) -> None:
         self.db = Database(db, MIGRATIONS, exclusive)
         self.unindexed = 0  # messages stored since the search worker last looked
+        # Set by the search worker that takes them (SQLite): what was stored, for the index.
+        self.hands_over = False
+        self._fresh: Fresh = {}
         self._taken = (0, 0)  # the notes the search index has taken, not yet deleted
         self._dropped = (0, 0)
         try:
@@ -254,6 +258,9 @@ class ChatStore:
 
     def _instance(self) -> str:
         with self.db.transaction():
+            # An empty note for the index at each start: a backup made before it, restored,
+            # has issued fewer notes than the index has taken (search_index.py).
+            note_unindexed(self.db, [(0, 1, 0)])
             rows = self.db.rows("SELECT value FROM meta WHERE key = :k", k=INSTANCE_KEY)
             if rows:
                 return str(rows[0][0])
@@ -265,6 +272,42 @@ class ChatStore:
 
     def close(self) -> None:
         self.db.close()
+
+    def numbering_from(self, room_id: int, after: int) -> None:
+        """Room `room_id` numbers its messages on from `after` (0: a new room), for the
+        index: it may have numbered past that in an earlier life (see `Fresh`)."""
+        if self.hands_over:
+            self._add_span(room_id, after + 1, after)
+
+    def take_fresh(self) -> Fresh:
+        """The messages stored (committed) since the last time, for the search index."""
+        fresh, self._fresh = self._fresh, {}
+        return fresh
+
+    def give_back_fresh(self, fresh: Fresh) -> None:
+        """What `take_fresh` gave, not taken after all (the index's transaction failed):
+        ahead of what was stored since."""
+        for room_id, spans in fresh.items():
+            later, self._fresh[room_id] = self._fresh.get(room_id, []), list(spans)
+            for first, last in later:
+                self._add_span(room_id, first, last)
+
+    def _hand_over(self, notes: list[tuple[int, int, int]]) -> None:
+        """A commit's `(room_id, first, last)` ranges, once committed (each room's extend
+        its last one when they follow on: a room numbers on without gaps)."""
+        if self.hands_over:
+            for room_id, first, last in notes:
+                self._add_span(room_id, first, last)
+
+    def _add_span(self, room_id: int, first: int, last: int) -> None:
+        spans = self._fresh.setdefault(room_id, [])
+        if first > last:  # a start (see `Fresh`): supersedes a start just before it
+            if spans and spans[-1][0] > spans[-1][1]:
+                spans.pop()
+        elif spans and spans[-1][0] <= spans[-1][1] and spans[-1][1] + 1 == first:
+            spans[-1] = (spans[-1][0], last)
+            return
+        spans.append((first, last))
 
     def index_taken(self, backlog_done: int, forget_done: int) -> None:
         """The search index has taken the notes up to these ids: the next commit deletes
@@ -427,8 +470,9 @@ class ChatStore:
                         raise DatabaseError(
                             f"room {room_id}: message numbers taken by other messages"
                         )
-            self._end_commit(notes)
+            self._end_commit()
         self._dropped = self._taken
+        self._hand_over(notes)
 
     def _add_together(self, groups: list[tuple[int, str, str, list[tuple[int, str]]]]) -> None:
         """Store the groups in one transaction, the small batches' rows in one statement;
@@ -456,13 +500,13 @@ class ChatStore:
                 if stored < len(rows):
                     raise _StoredBeforeError
                 self.unindexed += stored
-            self._end_commit(notes)
+            self._end_commit()
         self._dropped = self._taken
+        self._hand_over(notes)
 
-    def _end_commit(self, notes: list[tuple[int, int, int]]) -> None:
-        """A commit's last statements: its notes for the index, and the notes it has taken."""
-        if notes:
-            note_unindexed(self.db, notes)
+    def _end_commit(self) -> None:
+        """A commit's last statement: the notes the index has taken deleted (the messages
+        it stored go to the index in memory once committed: `_hand_over`)."""
         if self._taken != self._dropped:
             drop_taken_notes(self.db, *self._taken)
 
@@ -484,13 +528,14 @@ class ChatStore:
         first = items[0][0]
         consecutive = items[-1][0] - first == len(items) - 1
         stored = self._insert_rows(room_id, sender, ts, items, consecutive)
-        if stored == len(items):  # (a retry of a stored batch was noted the first time)
-            if consecutive:
-                _note(notes, room_id, first, items[-1][0])
-            else:
-                for seq, _ in items:
-                    _note(notes, room_id, seq, seq)
-            self.unindexed += stored
+        # Noted even when a retry finds them stored: the first try's commit may have gone
+        # through unseen (the index takes what it has taken already only once).
+        if consecutive:
+            _note(notes, room_id, first, items[-1][0])
+        else:
+            for seq, _ in items:
+                _note(notes, room_id, seq, seq)
+        self.unindexed += stored
         return stored
 
     def _insert_rows(

@@ -23,6 +23,9 @@ class FakeStore:
         self.stored: list[tuple[int, str]] = []
         self.transactions: list[list] = []  # add_message_groups calls: [(room, texts)]
 
+    def numbering_from(self, room: int, after: int) -> None:
+        pass
+
     def add_messages(self, room: int, _sender: str, _ts: str, items: list) -> None:
         self.transactions.append([(room, [t for _, t in items])])
         if self.failure is not None or any(t == "bad" for _, t in items):

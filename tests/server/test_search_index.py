@@ -1,8 +1,10 @@
 """SQLite's search index in a file of its own, kept by the search worker's connection: the
-store only notes what it stored (`search_backlog`) and a trigger what was deleted
-(`search_forget`); `SearchIndex.catch_up` takes the notes, in chunks; the store deletes
-the notes taken in its next commit; an index that is missing or not this database's is
-rebuilt from the messages. Tested on the connections themselves, without sockets."""
+store hands over in memory what it stored (`take_fresh`) and a trigger notes what was
+deleted (`search_forget`); `SearchIndex.catch_up` takes both, in chunks, and at its first
+time in a process every room's messages above what it took (what a killed server left);
+the store deletes the notes taken in its next commit; an index that is missing or not this
+database's is rebuilt from the messages. Tested on the connections themselves, without
+sockets."""
 
 from __future__ import annotations
 
@@ -14,7 +16,13 @@ import pytest
 from app.server.attachment_store import AttachmentStore
 from app.server.db_target import SqliteTarget
 from app.server.engines import SQLITE_CACHE_KIB
-from app.server.search_index import SCRUB_INTERVAL_S, SUFFIX, SearchIndex, unindexed_tail
+from app.server.search_index import (
+    SCRUB_INTERVAL_S,
+    SEQ_LAST,
+    SUFFIX,
+    SearchIndex,
+    unindexed_tail,
+)
 from app.server.search_sql import START, find
 from app.server.store import ChatStore
 from app.shared.protocol import Attachment
@@ -44,6 +52,7 @@ def found(index: SearchIndex, query: str, room: int) -> list[int]:
 @pytest.fixture
 def store(db_path: str) -> Iterator[ChatStore]:
     store = ChatStore(db_path, exclusive=True)
+    store.hands_over = True  # as the search worker sets it
     yield store
     store.close()
 
@@ -52,43 +61,49 @@ def open_index(db_path: str) -> SearchIndex:
     return SearchIndex.open_beside(SqliteTarget(db_path))
 
 
-def test_the_store_only_notes_messages_and_the_index_takes_them_in_its_own_file(
+def test_a_commit_writes_no_note_and_the_index_takes_the_messages_in_its_own_file(
     db_path: str, store: ChatStore
 ) -> None:
     room, _ = store.open_room("r", "alice", 1, 2, None)
     store.add_messages(room, "alice", TS, [(1, "needle"), (2, "hay")])
-    assert notes(db_path) == (1, 0) and store.unindexed == 2
+    assert notes(db_path) == (1, 0) and store.unindexed == 2  # the start's empty note only
     assert query_db(db_path, "SELECT count(*) FROM sqlite_master WHERE name = 'message_search'")[
         0
     ] == (0,)  # nothing of the index is in the chat database
     index = open_index(db_path)
     try:
-        progress = index.catch_up()
+        progress = index.catch_up(fresh=store.take_fresh())
         assert (progress.indexed, progress.more) == (2, False)
         assert Path(db_path + SUFFIX).exists() and indexed(index) == 2
         assert found(index, "needle", room) == [1]
         store.index_taken(progress.backlog_done, progress.forget_done)
-        assert notes(db_path) == (1, 0)  # deleted with the next commit, not before
         store.add_messages(room, "alice", TS, [(3, "more hay")])
-        assert notes(db_path) == (1, 0)  # the taken note went, the new one came
-        index.catch_up()
+        assert notes(db_path) == (1, 0)  # (the newest note is never deleted)
+        index.catch_up(fresh=store.take_fresh())
         assert found(index, "hay", room) == [3, 2]
     finally:
         index.close()
 
 
-def test_notes_left_by_a_killed_server_are_taken_at_the_next_start(db_path: str) -> None:
+def test_messages_a_killed_server_did_not_hand_over_are_taken_at_the_next_start(
+    db_path: str,
+) -> None:
     store = ChatStore(db_path, exclusive=True)
+    store.hands_over = True
     room, _ = store.open_room("r", "alice", 1, 2, None)
     index = open_index(db_path)
-    index.catch_up()
+    index.catch_up(fresh=store.take_fresh())
     store.add_messages(room, "alice", TS, [(1, "needle")])
     store.db.close()  # as kill -9 leaves it: committed, not yet indexed
     index.close()
     again = ChatStore(db_path, exclusive=True)
+    again.hands_over = True
     index = open_index(db_path)
     try:
-        assert index.catch_up().indexed == 1 and found(index, "needle", room) == [1]
+        progress = index.catch_up(fresh=again.take_fresh())
+        assert progress.indexed == 1 and found(index, "needle", room) == [1]
+        again.add_messages(room, "alice", TS, [(2, "needle two")])
+        assert index.catch_up(fresh=again.take_fresh()).indexed == 1  # 1 is not taken twice
     finally:
         index.close()
         again.close()
@@ -100,14 +115,16 @@ def test_a_note_after_a_commit_that_dropped_every_taken_one_is_still_indexed(
     room, _ = store.open_room("r", "alice", 1, 2, None)
     index = open_index(db_path)
     try:
-        index.catch_up()
+        index.catch_up(fresh=store.take_fresh())
         store.add_messages(room, "alice", TS, [(1, "first")])
-        progress = index.catch_up()
+        progress = index.catch_up(fresh=store.take_fresh())
         store.index_taken(progress.backlog_done, progress.forget_done)
         store.add_messages(room, "alice", TS, [(1, "first")])  # a retry: no note, a drop
         store.add_messages(room, "alice", TS, [(2, "second needle")])
         # its id is above every id the index has taken, though no taken note is left
-        assert index.catch_up().indexed == 1 and found(index, "needle", room) == [2]
+        assert index.catch_up(fresh=store.take_fresh()).indexed == 1 and found(
+            index, "needle", room
+        ) == [2]
         counted = "SELECT count(*) FROM sqlite_sequence WHERE name = 'search_backlog'"
         assert query_db(db_path, counted) == [(0,)]  # no AUTOINCREMENT to write each commit
     finally:
@@ -121,11 +138,11 @@ def test_deleted_messages_leave_the_index_and_unindexed_ones_never_enter_it(
     index = open_index(db_path)
     try:
         store.add_messages(room, "alice", TS, [(1, "needle one"), (2, "needle two")])
-        index.catch_up()
+        index.catch_up(fresh=store.take_fresh())
         store.add_messages(room, "alice", TS, [(3, "needle three")])
         assert store.delete_messages(room, 3) == 3  # seq 1 indexed, 3 not yet
         assert notes(db_path)[1] == 3
-        progress = index.catch_up()
+        progress = index.catch_up(fresh=store.take_fresh())
         assert indexed(index) == 0 and found(index, "needle", room) == []
         store.index_taken(progress.backlog_done, progress.forget_done)
         store.add_messages(room, "alice", TS, [(4, "hay")])
@@ -139,9 +156,12 @@ def test_a_catch_up_indexes_a_chunk_and_says_more_remain(db_path: str, store: Ch
     store.add_messages(room, "alice", TS, [(seq, f"line {seq}") for seq in range(1, 11)])
     index = open_index(db_path)
     try:
-        first = index.catch_up(limit=4)
+        first = index.catch_up(limit=4, fresh=store.take_fresh())
         assert (first.indexed, first.more, indexed(index)) == (4, True, 4)
-        assert index.catch_up(limit=4).more and not index.catch_up(limit=4).more
+        assert (
+            index.catch_up(limit=4, fresh=store.take_fresh()).more
+            and not index.catch_up(limit=4, fresh=store.take_fresh()).more
+        )
         assert found(index, "line", room) == list(range(10, 0, -1))
     finally:
         index.close()
@@ -151,7 +171,7 @@ def test_a_missing_index_file_is_rebuilt_from_every_message(db_path: str, store:
     room, _ = store.open_room("r", "alice", 1, 2, None)
     store.add_messages(room, "alice", TS, [(1, "needle"), (2, "hay")])
     index = open_index(db_path)
-    progress = index.catch_up()
+    progress = index.catch_up(fresh=store.take_fresh())
     index.close()
     store.index_taken(progress.backlog_done, progress.forget_done)
     store.add_messages(room, "alice", TS, [(3, "another needle")])
@@ -159,7 +179,7 @@ def test_a_missing_index_file_is_rebuilt_from_every_message(db_path: str, store:
         Path(db_path + SUFFIX + suffix).unlink(missing_ok=True)
     index = open_index(db_path)
     try:
-        index.catch_up()
+        index.catch_up(fresh=store.take_fresh())
         assert found(index, "needle", room) == [3, 1] and indexed(index) == 3
     finally:
         index.close()
@@ -172,7 +192,7 @@ def test_an_index_made_for_another_database_is_rebuilt(tmp_path: Path) -> None:
         room, _ = store.open_room("r", "alice", 1, 2, None)
         store.add_messages(room, "alice", TS, [(1, text)])
         index = open_index(path)
-        index.catch_up()
+        index.catch_up(fresh=store.take_fresh())
         index.close()
         store.close()
     Path(second + SUFFIX).unlink()
@@ -180,7 +200,7 @@ def test_an_index_made_for_another_database_is_rebuilt(tmp_path: Path) -> None:
     store = ChatStore(second, exclusive=True)
     index = open_index(second)
     try:
-        index.catch_up()
+        index.catch_up(fresh=store.take_fresh())
         assert found(index, "needle", room) == [] and found(index, "thread", room) == [1]
     finally:
         index.close()
@@ -193,7 +213,7 @@ def test_a_file_message_is_noted_for_the_index_too(db_path: str, store: ChatStor
     AttachmentStore(store.db).post(room, 1, "alice", "a needle", TS, "alice", file)
     index = open_index(db_path)
     try:
-        index.catch_up()
+        index.catch_up(fresh=store.take_fresh())
         assert [row[3] for row in find(index.db, "needle", [room], START, 5)] == ["a needle"]
     finally:
         index.close()
@@ -205,7 +225,7 @@ def test_without_a_worker_the_index_is_attached_to_the_stores_connection(
     room, _ = store.open_room("r", "alice", 1, 2, None)
     store.add_messages(room, "alice", TS, [(1, "needle")])
     index = SearchIndex.attached_to(store.db)
-    index.catch_up()
+    index.catch_up(fresh=store.take_fresh())
     assert index.db is store.db and found(index, "needle", room) == [1]
     assert Path(db_path + SUFFIX).exists()
 
@@ -236,10 +256,12 @@ def test_a_rebuild_merges_its_chunks_once_it_is_done(
     store.add_messages(room, "alice", TS, [(seq, f"line {seq}") for seq in range(1, 6)])
     index = open_index(db_path)  # a new index file: rebuilt from the messages
     try:
-        assert index.catch_up(limit=3).more and merged == []
-        assert not index.catch_up(limit=3).more and merged == [5]  # once, when done
+        assert index.catch_up(limit=3, fresh=store.take_fresh()).more and merged == []
+        assert not index.catch_up(limit=3, fresh=store.take_fresh()).more and merged == [
+            5
+        ]  # once, when done
         store.add_messages(room, "alice", TS, [(6, "line 6")])
-        index.catch_up()
+        index.catch_up(fresh=store.take_fresh())
         assert merged == [5]  # an ordinary catch-up merges nothing
         real(index)
         assert found(index, "line", room) == list(range(6, 0, -1))
@@ -247,7 +269,7 @@ def test_a_rebuild_merges_its_chunks_once_it_is_done(
         index.close()
 
 
-def test_a_turns_batches_are_noted_together_a_rooms_consecutive_ones_as_one_range(
+def test_a_turns_batches_are_handed_over_together_a_rooms_consecutive_ones_as_one_range(
     db_path: str, store: ChatStore
 ) -> None:
     """Group commit: one note a room for what its senders said in the turn, not one a batch
@@ -262,12 +284,13 @@ def test_a_turns_batches_are_noted_together_a_rooms_consecutive_ones_as_one_rang
             (one, "alice", TS, [(3, "needle four"), (4, "x"), (5, "y")]),  # json_each
         ]
     )
-    ranges = query_db(db_path, "SELECT room_id, first, last FROM search_backlog ORDER BY id")
-    assert sorted(ranges) == [(one, 1, 2), (one, 3, 5), (two, 1, 1)]
+    assert notes(db_path) == (1, 0)  # the start's only
+    fresh = store.take_fresh()
+    assert fresh == {one: [(1, 5)], two: [(1, 1)]}
     assert store.unindexed == 6
     index = open_index(db_path)
     try:
-        index.catch_up()
+        index.catch_up(fresh=fresh)
         assert found(index, "needle", one) == [3, 2, 1]
         assert found(index, "needle", two) == [1]
     finally:
@@ -279,12 +302,12 @@ def test_a_catch_up_writes_its_ranges_as_one_segment(db_path: str, store: ChatSt
     second, _ = store.open_room("b", "alice", 1, 2, None)
     index = open_index(db_path)
     try:
-        index.catch_up()  # a new index file: built (from no messages)
+        index.catch_up(fresh=store.take_fresh())  # a new index file: built (from no messages)
         for start in (1, 11, 21):  # three batches a room, each noted as a range, in turn
             for room in (second, first):
                 batch = [(seq, f"line {seq} of {room}") for seq in range(start, start + 10)]
                 store.add_messages(room, "alice", TS, batch)
-        index.catch_up()
+        index.catch_up(fresh=store.take_fresh())
         # FTS5 starts a segment at each statement's end, and at a rowid not above the last
         segments = "SELECT count(DISTINCT segid) FROM message_search_idx"
         assert index.db.rows(segments) == [(1,)]
@@ -305,7 +328,7 @@ def test_an_index_made_before_rewrites_nothing_until_sixteen_segments_are_there(
         for start in range(1, 16_001, 2_000):  # eight catch-ups, a segment of pages each
             batch = [(seq, f"line {seq} of some text here") for seq in range(start, start + 2_000)]
             store.add_messages(room, "alice", TS, batch)
-            index.catch_up(2_000)
+            index.catch_up(2_000, store.take_fresh())
         # at 4, the first four were merged into one by the fifth catch-up: 4 would be left
         segments = "SELECT count(DISTINCT segid) FROM message_search_idx"
         assert index.db.rows(segments) == [(8,)]
@@ -322,7 +345,7 @@ def test_the_index_keeps_no_positions_and_each_candidates_text_decides(
     store.add_messages(room, "alice", TS, list(enumerate(texts, start=1)))
     index = open_index(db_path)
     try:
-        index.catch_up()
+        index.catch_up(fresh=store.take_fresh())
         create = "SELECT sql FROM sqlite_master WHERE name = 'message_search'"
         assert "detail=none" in str(index.db.rows(create)[0][0])  # about 25 % less CPU
         # "abcxbcd" holds abc and bcd, "하세 요 안녕" 하세 and 세요 nowhere: not abcd, 하세요
@@ -343,7 +366,7 @@ def test_candidates_not_holding_the_query_do_not_crowd_out_older_hits(
     store.add_messages(room, "alice", TS, hits + decoys)
     index = open_index(db_path)
     try:
-        index.catch_up()
+        index.catch_up(fresh=store.take_fresh())
         readable = [room, *range(room + 1, room + rooms)]  # more than PER_ROOM_MAX: one query
         assert [row[1] for row in find(index.db, "needle ", readable, START, 2)] == [3, 2]
         assert [row[1] for row in find(index.db, "needle ", readable, START, 50)] == [3, 2, 1]
@@ -357,7 +380,7 @@ def test_an_index_file_of_version_1_with_positions_is_rebuilt(
     room, _ = store.open_room("r", "alice", 1, 2, None)
     store.add_messages(room, "alice", TS, [(1, "needle")])
     index = open_index(db_path)
-    index.catch_up()
+    index.catch_up(fresh=store.take_fresh())
     index.db.execute("DROP TABLE message_search").finish()  # as version 1 made it, empty
     index.db.execute(
         "CREATE VIRTUAL TABLE message_search USING fts5(text, tokenize='trigram', "
@@ -367,7 +390,7 @@ def test_an_index_file_of_version_1_with_positions_is_rebuilt(
     index.close()
     index = open_index(db_path)
     try:
-        index.catch_up()
+        index.catch_up(fresh=store.take_fresh())
         create = "SELECT sql FROM sqlite_master WHERE name = 'message_search'"
         assert "detail=none" in str(index.db.rows(create)[0][0])
         assert found(index, "needle", room) == [1]
@@ -394,10 +417,10 @@ def test_a_deleted_messages_trigrams_are_scrubbed_from_the_index_file(
         store.add_messages(room, "alice", TS, [(1, "hay stack"), (2, "ZQXJ password")])
         for _ in range(3):  # a few segments and merges, pages freed with the text on them
             store.add_messages(room, "alice", TS, [(3 + _, "hay")])
-            index.catch_up()
+            index.catch_up(fresh=store.take_fresh())
         assert b"zqx" in index_file_bytes(db_path)  # else the test below could not fail
         store.delete_messages(room, 2)  # seqs 1 and 2
-        index.catch_up()
+        index.catch_up(fresh=store.take_fresh())
         assert found(index, "zqxj", room) == []
         assert b"zqx" not in index_file_bytes(db_path)
         assert b"qxj" not in index_file_bytes(db_path)
@@ -405,12 +428,12 @@ def test_a_deleted_messages_trigrams_are_scrubbed_from_the_index_file(
 
         # Another deletion within the interval waits for it, then goes too.
         store.add_messages(room, "alice", TS, [(6, "KWVY secret")])
-        index.catch_up()
+        index.catch_up(fresh=store.take_fresh())
         store.delete_messages(room, 10)
-        index.catch_up()
+        index.catch_up(fresh=store.take_fresh())
         assert found(index, "kwvy", room) == [] and b"kwv" in index_file_bytes(db_path)
         clock.advance(SCRUB_INTERVAL_S)
-        index.catch_up()
+        index.catch_up(fresh=store.take_fresh())
         assert b"kwv" not in index_file_bytes(db_path)
     finally:
         index.close()
@@ -430,10 +453,10 @@ def test_a_rooms_consecutive_notes_from_many_commits_become_one_range_to_index(
             store.add_messages(two, "bob", TS, [(seq, f"needle {seq}")])
     store.add_messages(one, "alice", TS, [(7, "needle 7")])  # (6 never came)
     try:
-        index.catch_up(limit=0)  # takes the notes, indexes nothing
+        index.catch_up(limit=0, fresh=store.take_fresh())  # takes the notes, indexes nothing
         ranges = index.db.rows("SELECT room_id, first, last FROM search_ranges ORDER BY rowid")
-        assert ranges == [(one, 1, 5), (two, 1, 2), (one, 7, 7)]
-        index.catch_up()
+        assert ranges == [(one, 1, 5), (one, 7, 7), (two, 1, 2)]
+        index.catch_up(fresh=store.take_fresh())
         assert found(index, "needle", one) == [7, 5, 4, 3, 2, 1]
         assert found(index, "needle", two) == [2, 1]
     finally:
@@ -448,12 +471,49 @@ def test_a_search_is_told_every_message_not_yet_indexed_newest_first(
     index = open_index(db_path)
     try:
         store.add_messages(one, "alice", TS, [(seq, "x") for seq in range(1, 4)])
-        index.catch_up(limit=2)  # 1-2 indexed, 3 taken as a range, not yet indexed
+        index.catch_up(
+            limit=2, fresh=store.take_fresh()
+        )  # 1-2 indexed, 3 taken as a range, not yet indexed
         store.add_messages(one, "alice", TS, [(seq, "x") for seq in range(4, 6)])
         store.add_messages(two, "bob", TS, [(1, "x")])
         store.add_messages(one, "alice", TS, [(seq, "x") for seq in range(8, 10)])
         with index.db.transaction():
-            tail = unindexed_tail(index.db)
-        assert tail == {one: [(8, 9), (3, 5)], two: [(1, 1)]}
+            tail = unindexed_tail(index.db, [one, two])
+        # 3 taken, not yet indexed; 4 and up stored, not yet handed over
+        assert tail == {one: [(3, SEQ_LAST)], two: [(1, SEQ_LAST)]}
     finally:
         index.close()
+
+
+def test_a_room_numbering_again_over_deleted_seqs_has_its_new_messages_indexed(
+    db_path: str, store: ChatStore
+) -> None:
+    """Its newest messages deleted, a room reopened numbers on after the last one left
+    (MessageLog.resume_after), and a new room may get a deleted room's id: the new
+    messages reuse seqs the index took before, in this process or an earlier one."""
+    room, _ = store.open_room("r", "alice", 1, 2, None)
+    index = open_index(db_path)
+    store.add_messages(room, "alice", TS, [(1, "hay"), (2, "old needle"), (3, "old needle")])
+    index.catch_up(fresh=store.take_fresh())
+    store.db.execute("DELETE FROM messages WHERE room_id = :r AND seq >= 2", r=room).finish()
+    store.numbering_from(room, 0)  # the room's log, made again...
+    store.numbering_from(room, 1)  # ...and told the last stored message
+    store.add_messages(room, "alice", TS, [(2, "new needle")])
+    index.catch_up(fresh=store.take_fresh())
+    assert found(index, "needle", room) == [2]
+    assert [row[3] for row in find(index.db, "new", [room], START, 5)] == ["new needle"]
+    store.db.execute("DELETE FROM messages WHERE room_id = :r AND seq >= 2", r=room).finish()
+    store.close()
+    index.close()
+    again = ChatStore(db_path, exclusive=True)  # a new process
+    again.hands_over = True
+    index = open_index(db_path)
+    try:
+        again.numbering_from(room, 0)
+        again.numbering_from(room, 1)
+        again.add_messages(room, "alice", TS, [(2, "newer needle"), (3, "newest needle")])
+        index.catch_up(fresh=again.take_fresh())
+        assert found(index, "needle", room) == [3, 2]
+    finally:
+        index.close()
+        again.close()

@@ -12,7 +12,8 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app.server import search_worker
-from app.server.search_index import CHUNK, SUFFIX, Progress, SearchIndex
+from app.server.database import DatabaseError
+from app.server.search_index import CHUNK, SUFFIX, Fresh, Progress, SearchIndex
 from app.server.search_sql import START, Position
 from app.server.search_worker import SearchJob, SearchOutcome, SearchWorker
 from app.server.store import MIGRATIONS, ChatStore
@@ -121,7 +122,7 @@ def test_the_worker_reads_the_database_on_a_connection_and_thread_of_its_own(
         store.close()
 
 
-def test_the_worker_keeps_the_sqlite_index_on_its_own_thread_and_the_store_drops_its_notes(
+def test_the_worker_keeps_the_sqlite_index_on_its_own_thread_and_is_handed_the_messages(
     db_path: str, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if is_postgres(db_path):
@@ -129,9 +130,9 @@ def test_the_worker_keeps_the_sqlite_index_on_its_own_thread_and_the_store_drops
     threads: list[int] = []
     real = SearchIndex.catch_up
 
-    def recorded(index: SearchIndex, limit: int = CHUNK) -> Progress:
+    def recorded(index: SearchIndex, limit: int = CHUNK, fresh: Fresh | None = None) -> Progress:
         threads.append(threading.get_ident())
-        return real(index, limit)
+        return real(index, limit, fresh)
 
     monkeypatch.setattr(SearchIndex, "catch_up", recorded)
     store = ChatStore(db_path)
@@ -144,8 +145,10 @@ def test_the_worker_keeps_the_sqlite_index_on_its_own_thread_and_the_store_drops
         assert threading.get_ident() not in threads
         qtbot.waitUntil(lambda: store.unindexed == 0)
         store.add_messages(room, "alice", "2026-01-01T00:00:02.000Z", [(2, "hay")])
-        # the first note, taken, went with that commit: only the second one waits
-        assert query_db(db_path, "SELECT first FROM search_backlog") == [(2,)]
+        # no commit wrote a note (the start's empty one is the newest, kept): the messages
+        # went to the index's thread in memory
+        assert query_db(db_path, "SELECT first, last FROM search_backlog") == [(1, 0)]
+        assert store.take_fresh() == {room: [(2, 2)]}
         worker.close()
     finally:
         store.close()
@@ -181,9 +184,9 @@ def test_the_index_thread_keeps_its_priority(
     policies: dict[str, set[int]] = {"index": set(), "search": set()}
     real_catch_up, real_find = SearchIndex.catch_up, search_worker.find
 
-    def catch_up(index: SearchIndex, limit: int = CHUNK) -> Progress:
+    def catch_up(index: SearchIndex, limit: int = CHUNK, fresh: Fresh | None = None) -> Progress:
         policies["index"].add(os.sched_getscheduler(0))
-        return real_catch_up(index, limit)
+        return real_catch_up(index, limit, fresh)
 
     def find(*args: object, **kwargs: object) -> object:
         policies["search"].add(os.sched_getscheduler(0))
@@ -215,10 +218,12 @@ def test_a_search_finds_what_the_index_has_not_taken_yet(
     held = Gate()
     real = SearchIndex.catch_up
 
-    def gated_catch_up(index: SearchIndex, limit: int = CHUNK) -> Progress:
+    def gated_catch_up(
+        index: SearchIndex, limit: int = CHUNK, fresh: Fresh | None = None
+    ) -> Progress:
         held.waiting += 1
         held.opened.wait(10)
-        return real(index, limit)
+        return real(index, limit, fresh)
 
     store = ChatStore(db_path)
     try:
@@ -247,4 +252,39 @@ def test_a_search_finds_what_the_index_has_not_taken_yet(
         worker.close()
     finally:
         held.open()
+        store.close()
+
+
+def test_messages_a_failed_catch_up_was_handed_are_taken_by_the_next(
+    db_path: str, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if is_postgres(db_path):
+        pytest.skip("PostgreSQL keeps its trigram index itself")
+    real = SearchIndex.catch_up
+    failed: list[Fresh] = []
+    done: list[Progress] = []
+
+    def failing_once(
+        index: SearchIndex, limit: int = CHUNK, fresh: Fresh | None = None
+    ) -> Progress:
+        if fresh and not failed:
+            failed.append(fresh)
+            raise DatabaseError("the index file is locked")
+        done.append(real(index, limit, fresh))
+        return done[-1]
+
+    monkeypatch.setattr(SearchIndex, "catch_up", failing_once)
+    store = ChatStore(db_path)
+    try:
+        room, _ = store.open_room("r", "alice", 1, 2, None)
+        worker = SearchWorker(store, MIGRATIONS, capacity=1, interval_ms=20)
+        qtbot.waitUntil(lambda: bool(done))  # the first catch-up, which looks at every room
+        store.add_messages(room, "alice", "2026-01-01T00:00:01.000Z", [(1, "needle one")])
+        qtbot.waitUntil(lambda: bool(failed))
+        store.add_messages(room, "alice", "2026-01-01T00:00:02.000Z", [(2, "needle two")])
+        index = db_path + SUFFIX
+        count = "SELECT count(*) FROM message_search"
+        qtbot.waitUntil(lambda: query_db(index, count) == [(2,)])
+        worker.close()
+    finally:
         store.close()
