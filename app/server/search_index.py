@@ -117,7 +117,6 @@ Tail = dict[int, list[tuple[int, int]]]  # room id: (first, last) seqs not yet i
 # committed, or (after + 1, after) where the room's numbering (re)starts after `after` (a
 # new room, whose id may have been a deleted room's, or one reopened after deletions).
 Fresh = dict[int, list[tuple[int, int]]]
-SEQ_LAST = SEQ_TOP  # the top of a room's seqs, for "everything above"
 
 
 def unindexed_tail(db: Database, rooms: list[int]) -> Tail:
@@ -140,7 +139,7 @@ def unindexed_tail(db: Database, rooms: list[int]) -> Tail:
     covered = {int(r): int(c) for r, c in db.rows("SELECT room_id, covered FROM search_covered")}
     wanted = set(rooms)
     spans: dict[int, list[tuple[int, int]]] = {
-        room: [(covered.get(room, 0) + 1, SEQ_LAST)] for room in wanted
+        room: [(covered.get(room, 0) + 1, SEQ_TOP)] for room in wanted
     }
     for room_id, first, last in [(r, f, la) for i, r, f, la in noted if int(i) > done] + pending:
         if int(room_id) in wanted and int(first) <= int(last):

@@ -18,7 +18,7 @@ from app.server.db_target import SqliteTarget
 from app.server.engines import SQLITE_CACHE_KIB
 from app.server.search_index import (
     SCRUB_INTERVAL_S,
-    SEQ_LAST,
+    SEQ_TOP,
     SUFFIX,
     SearchIndex,
     unindexed_tail,
@@ -480,7 +480,7 @@ def test_a_search_is_told_every_message_not_yet_indexed_newest_first(
         with index.db.transaction():
             tail = unindexed_tail(index.db, [one, two])
         # 3 taken, not yet indexed; 4 and up stored, not yet handed over
-        assert tail == {one: [(3, SEQ_LAST)], two: [(1, SEQ_LAST)]}
+        assert tail == {one: [(3, SEQ_TOP)], two: [(1, SEQ_TOP)]}
     finally:
         index.close()
 
