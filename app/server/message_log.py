@@ -137,6 +137,7 @@ class MessageLog(QObject):
         if self._waiting:
             return None
         seq = self._next_seq
+        self._store.note_starts([self._room_id])  # before the message (see numbering_from)
         result = commit(seq)
         self._next_seq = self._committed_seq = seq
         self._next_seq += 1

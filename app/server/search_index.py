@@ -19,16 +19,21 @@ it keeps, for each room, the highest seq it has taken (`search_covered`), and at
 catch-up in each process takes every room's messages above it (`_reconcile`).
 
 Some notes remain in `search_backlog`: one, empty, at each start (so that a database
-restored from a backup made before the last start is told apart, below), and one for each
-message stored with an attachment (in that message's own transaction). The event loop
-deletes the notes the index has taken (`ChatStore.index_taken`), in its next commit.
+restored from a backup made before the last start is told apart, below), one for each
+message stored with an attachment (in that message's own transaction), and one where a
+room's numbering starts, in the commit of its first messages after it (see `Fresh`). A
+room numbers anew over seqs the index took when its newest messages were deleted and it
+reopens, or when a new room gets a deleted room's id: the index drops what it holds of the
+old seqs then, and a deletion note of a seq that holds a message again is left. The event
+loop deletes the notes the index has taken (`ChatStore.index_taken`), in its next commit.
 
 The index holds nothing that is not in the chat database: a missing index file, one made
 for another database (the chat database's `instance` differs), or one that has seen notes
-the database never issued (a database restored from a backup) is dropped and rebuilt from
-every stored message, in the background, chunk by chunk. Statements name tables without a
-schema: each lives in one of the two databases, so the same SQL serves the worker (index
-main, chat attached) and a server without a worker (chat main, index attached as `search`).
+or deletions the database never issued (a database restored from a backup) is dropped and
+rebuilt from every stored message, in the background, chunk by chunk. Statements name
+tables without a schema: each lives in one of the two databases, so the same SQL serves the
+worker (index main, chat attached) and a server without a worker (chat main, index attached
+as `search`).
 """
 
 from __future__ import annotations
@@ -106,16 +111,28 @@ _INDEX_CHUNK = (
     "- m.seq, m.text FROM temp.search_chunk c JOIN messages m ON m.room_id = c.room_id "
     "AND m.seq BETWEEN c.first AND c.last ORDER BY 1"
 )
+# A note of a seq that holds a message again (its room numbered anew over it) is left: the
+# old message's entry went when the index was told of the new numbering (`_lower`), and the
+# entry there now is the new message's.
 _FORGET = (
-    f"DELETE FROM message_search WHERE rowid IN (SELECT room_id * {ROOM_SHIFT} + {SEQ_TOP} - seq "
-    "FROM search_forget WHERE id > :done AND id <= :upto)"
+    f"DELETE FROM message_search WHERE rowid IN (SELECT f.room_id * {ROOM_SHIFT} + {SEQ_TOP} "
+    "- f.seq FROM search_forget f WHERE f.id > :done AND f.id <= :upto AND NOT EXISTS "
+    "(SELECT 1 FROM messages m WHERE m.room_id = f.room_id AND m.seq = f.seq))"
+)
+# The entries of a room's seqs from :first to :last (rowids fall as seqs rise).
+_DROP_SEQS = (
+    f"DELETE FROM message_search WHERE rowid BETWEEN :room * {ROOM_SHIFT} + {SEQ_TOP} - :last "
+    f"AND :room * {ROOM_SHIFT} + {SEQ_TOP} - :first"
 )
 
 
 Tail = dict[int, list[tuple[int, int]]]  # room id: (first, last) seqs not yet indexed
 # What the store hands the index, each room's in the order it happened: (first, last) seqs
-# committed, or (after + 1, after) where the room's numbering (re)starts after `after` (a
-# new room, whose id may have been a deleted room's, or one reopened after deletions).
+# committed, or (-note, after) where the room's numbering (re)starts after `after` (a new
+# room, whose id may have been a deleted room's, or one reopened after deletions), `note`
+# being the id of the start's note in `search_backlog`: (room, after + 1, after), committed
+# with the room's first messages after it, so that a process killed before the index took
+# them leaves it for the next.
 Fresh = dict[int, list[tuple[int, int]]]
 
 
@@ -137,6 +154,9 @@ def unindexed_tail(db: Database, rooms: list[int]) -> Tail:
     done = int(state[0][0]) if state else 0
     pending = db.rows("SELECT room_id, first, last FROM search_ranges")
     covered = {int(r): int(c) for r, c in db.rows("SELECT room_id, covered FROM search_covered")}
+    for note_id, room_id, first, last in noted:
+        if int(note_id) > done and int(first) > int(last) and int(room_id) in covered:
+            covered[int(room_id)] = min(covered[int(room_id)], int(last))  # a start
     wanted = set(rooms)
     spans: dict[int, list[tuple[int, int]]] = {
         room: [(covered.get(room, 0) + 1, SEQ_TOP)] for room in wanted
@@ -165,30 +185,54 @@ def coalesced(notes: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
     open_range: dict[int, list[int]] = {}  # each room's last range, while it can grow
     for room_id, first, last in notes:
         current = open_range.get(room_id)
-        if current is not None and current[2] + 1 == first:
-            current[2] = last
+        if current is not None and current[1] <= first <= current[2] + 1:
+            current[2] = max(current[2], last)
         else:
             current = open_range[room_id] = [room_id, first, last]
             ranges.append(current)
     return [(room_id, first, last) for room_id, first, last in ranges]
 
 
-def _take(
-    covered: dict[int, int], room_id: int, spans: list[tuple[int, int]]
-) -> list[tuple[int, int, int]]:
-    """A room's handed-over spans (see `Fresh`) as ranges to index, each cut to the seqs
-    above those the index has taken; `covered` follows."""
-    ranges = []
+def _take(lowered: _Lowered, room_id: int, spans: list[tuple[int, int]]) -> None:
+    """A room's handed-over spans (see `Fresh`), in order: ranges to index, each cut to the
+    seqs above those the index has taken, and starts."""
+    covered, ranges = lowered.covered, lowered.ranges
     for first, last in spans:
-        if first > last:  # the numbering starts again after `last`: seqs above it are new
-            covered[room_id] = min(covered.get(room_id, 0), last)
+        if first <= 0:  # the numbering starts again after `last`: seqs above it are new
+            lowered.lower(room_id, last)
             continue
         had = covered.get(room_id, 0)
         if last <= had:
             continue
         ranges.append((room_id, max(first, had + 1), last))
         covered[room_id] = last
-    return ranges
+
+
+class _Lowered:
+    """One catch-up's bookkeeping: each room's highest seq taken, the ranges to index, and
+    the seqs of rooms numbered anew, whose entries and ranges are to be dropped."""
+
+    def __init__(self, covered: dict[int, int]) -> None:
+        self.covered = covered
+        self.ranges: list[tuple[int, int, int]] = []
+        self.dropped: list[tuple[int, int, int]] = []  # (room, first, last) seqs
+
+    def lower(self, room_id: int, after: int) -> None:
+        """Room `room_id` numbers anew after `after`: what the index holds or waits to
+        index above it was of deleted messages (its entries would shadow the new ones)."""
+        had = self.covered.get(room_id, 0)
+        top = max([had] + [last for room, _, last in self.ranges if room == room_id])
+        if after >= top:
+            return
+        self.covered[room_id] = min(had, after)
+        self.dropped.append((room_id, after + 1, top))
+        kept = []
+        for room, first, last in self.ranges:
+            if room != room_id or last <= after:
+                kept.append((room, first, last))
+            elif first <= after:
+                kept.append((room, first, after))
+        self.ranges[:] = kept
 
 
 def index_path(target: SqliteTarget) -> str:
@@ -221,6 +265,10 @@ class SearchIndex:
         self._unscrubbed = False  # deletions were taken since the last `scrub`
         self._scrubbed_at = -math.inf  # on `clock`
         self._reconciled = False  # this process has taken what the last one left out
+        self._epoch: int | None = None  # the id of this process's start note (ChatStore)
+        # Starts handed over whose notes are not yet taken, and the reverse (see catch_up).
+        self._unmatched: set[int] = set()
+        self._applied: set[int] = set()
 
     @classmethod
     def open_beside(cls, chat: SqliteTarget, clock: Clock = time.monotonic) -> SearchIndex:
@@ -259,14 +307,19 @@ class SearchIndex:
         if not self.db.rows(table.format(s=self._schema)):
             return False
         state = self.db.rows(
-            f"SELECT version, instance, backlog_done FROM {self._schema}search_state"
+            f"SELECT version, instance, backlog_done, forget_done FROM {self._schema}search_state"
         )
-        # the highest id issued: the newest note is never deleted (search_sql.py)
+        # the highest ids issued: the newest note is never deleted (search_sql.py), and
+        # `search_forget` counts its ids in `sqlite_sequence` (AUTOINCREMENT)
         highest = int(self.db.rows("SELECT coalesce(max(id), 0) FROM search_backlog")[0][0])
+        forgotten = self.db.rows(
+            "SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'search_forget'"
+        )
         return bool(state) and (
             int(state[0][0]) == VERSION
             and str(state[0][1]) == self._instance()
             and int(state[0][2]) <= highest
+            and int(state[0][3]) <= int(forgotten[0][0])
         )
 
     def _instance(self) -> str:
@@ -308,31 +361,70 @@ class SearchIndex:
         what was deleted, and index up to `limit` messages of the ranges waiting, in one
         transaction on the index."""
         db = self.db
+        fresh = fresh or {}
+        unmatched, applied = set(self._unmatched), set(self._applied)
         with db.transaction():
             covered = {
                 int(r): int(c) for r, c in db.rows("SELECT room_id, covered FROM search_covered")
             }
             before = dict(covered)
-            ranges: list[tuple[int, int, int]] = []
-            if not self._reconciled:
-                ranges += self._reconcile(covered, fresh or {})
-            for room_id, spans in (fresh or {}).items():
-                ranges += _take(covered, room_id, spans)
+            lowered = _Lowered(covered)
             state = db.rows("SELECT backlog_done, forget_done FROM search_state")
             backlog_done, forget_done = int(state[0][0]), int(state[0][1])
             newest = int(db.rows("SELECT coalesce(max(id), 0) FROM search_backlog")[0][0])
-            if newest > backlog_done:
-                notes = db.rows(
-                    "SELECT room_id, first, last FROM search_backlog WHERE id > :done "
-                    "AND id <= :newest AND first <= last ORDER BY id",
-                    done=backlog_done,
-                    newest=newest,
-                )
-                ranges += [(int(r), int(f), int(la)) for r, f, la in notes]
-                backlog_done = newest
-            if ranges:
+            notes = db.rows(
+                "SELECT id, room_id, first, last FROM search_backlog WHERE id > :done "
+                "AND id <= :newest ORDER BY id",
+                done=backlog_done,
+                newest=newest,
+            )
+            starts = [(int(i), int(r), int(la)) for i, r, f, la in notes if int(f) > int(la)]
+            epoch = self._epoch
+            if epoch is None:  # this process's start note: the starts before it are earlier's
+                rows = db.rows("SELECT coalesce(max(id), 0) FROM search_backlog WHERE room_id = 0")
+                epoch = int(rows[0][0])
+            for note, room_id, after in starts:
+                if note < epoch:  # before everything this process hands over
+                    lowered.lower(room_id, after)
+            if not self._reconciled:
+                self._reconcile(lowered, fresh)
+            for room_id, spans in fresh.items():
+                for first, _ in spans:
+                    if first <= 0 and -first in applied:
+                        applied.discard(-first)
+                    elif first <= 0:
+                        unmatched.add(-first)  # its note is among these, or comes next
+                _take(lowered, room_id, spans)
+            for note, room_id, after in starts:
+                if note > epoch and note not in unmatched:
+                    # Handed over with its messages, after this catch-up took the others:
+                    # those came before it.
+                    lowered.lower(room_id, after)
+                    applied.add(note)
+                unmatched.discard(note)
+            lowered.ranges += [
+                (int(r), int(f), int(la)) for _, r, f, la in notes if int(f) <= int(la)
+            ]
+            backlog_done = max(backlog_done, newest)
+            for room_id, first, last in lowered.dropped:
+                db.execute(_DROP_SEQS, room=room_id, first=first, last=last).finish()
+                db.execute(
+                    "DELETE FROM search_ranges WHERE room_id = :room AND first >= :first",
+                    room=room_id,
+                    first=first,
+                ).finish()
+                db.execute(
+                    "UPDATE search_ranges SET last = :last WHERE room_id = :room AND last >= "
+                    ":first",
+                    room=room_id,
+                    first=first,
+                    last=first - 1,
+                ).finish()
+            if lowered.ranges:
                 db.insert_rows(
-                    "INSERT INTO search_ranges (room_id, first, last) VALUES", 3, coalesced(ranges)
+                    "INSERT INTO search_ranges (room_id, first, last) VALUES",
+                    3,
+                    coalesced(lowered.ranges),
                 )
             changed = [(r, c) for r, c in covered.items() if before.get(r) != c]
             if changed:
@@ -354,7 +446,10 @@ class SearchIndex:
                 backlog=backlog_done,
                 forget=forget_done,
             ).finish()
-        self._reconciled = True  # (once committed)
+        # (once committed)
+        self._reconciled = True
+        self._epoch = epoch
+        self._unmatched, self._applied = unmatched, applied
         if self._rebuilding and not more:
             self._rebuilding = False
             self.optimize()
@@ -368,26 +463,26 @@ class SearchIndex:
             self.scrub()
         return Progress(backlog_done, forget_done, indexed, more)
 
-    def _reconcile(self, covered: dict[int, int], fresh: Fresh) -> list[tuple[int, int, int]]:
+    def _reconcile(self, lowered: _Lowered, fresh: Fresh) -> None:
         """Every room's messages above the highest the index took (those a process stored
         and did not hand over before it ended), as ranges; a room whose messages now end
         below it (its newest were deleted, or the database is a backup) is covered up to its
         last. What this process has stored and hands over in `fresh` is left to it (so is
         taken once). One look-up a room, by the primary key."""
-        ranges = []
+        covered = lowered.covered
         tops = self.db.rows(
             "SELECT r.id, (SELECT max(m.seq) FROM messages m WHERE m.room_id = r.id) FROM rooms r"
         )
         for room_id, top in tops:
             room, last = int(room_id), int(top or 0)
             if spans := fresh.get(room):
-                last = min(last, min(first for first, _ in spans) - 1)
+                last = min(last, min(f if f > 0 else after + 1 for f, after in spans) - 1)
             had = covered.get(room, 0)
             if last > had:
-                ranges.append((room, had + 1, last))
-            if last != had and (last or room in covered):
+                lowered.ranges.append((room, had + 1, last))
                 covered[room] = last
-        return ranges
+            else:
+                lowered.lower(room, last)
 
     def _index_ranges(self, limit: int) -> tuple[int, bool]:
         db = self.db

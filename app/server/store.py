@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from app.server.attachment_store import ATTACHMENT_TABLES
@@ -248,6 +249,9 @@ class ChatStore:
         # Set by the search worker that takes them (SQLite): what was stored, for the index.
         self.hands_over = False
         self._fresh: Fresh = {}
+        # Rooms whose numbering (re)starts after a seq, noted with their next commit.
+        self._starts: dict[int, int] = {}
+        self._noted_starts: list[tuple[int, int, int]] = []  # (room, note id, after)
         self._taken = (0, 0)  # the notes the search index has taken, not yet deleted
         self._dropped = (0, 0)
         try:
@@ -275,9 +279,34 @@ class ChatStore:
 
     def numbering_from(self, room_id: int, after: int) -> None:
         """Room `room_id` numbers its messages on from `after` (0: a new room), for the
-        index: it may have numbered past that in an earlier life (see `Fresh`)."""
-        if self.hands_over:
-            self._add_span(room_id, after + 1, after)
+        index: it may have numbered past that in an earlier life (see `Fresh`). Noted in
+        the commit of the room's next messages (`_end_commit`), so that a process killed
+        before the index took them leaves the note for the next (SQLite)."""
+        if not isinstance(self.db.engine, PostgresEngine):
+            self._starts[room_id] = after
+
+    def note_starts(self, rooms: Iterable[int]) -> None:
+        """Commit now the starts of `rooms` not yet noted (before a message stored by
+        statements of its own: one with an attachment)."""
+        wanted = [room for room in rooms if room in self._starts]
+        if wanted:
+            self._noted_starts = []
+            with self.db.transaction():
+                self._note_starts(wanted)
+            self._committed()
+
+    def _note_starts(self, rooms: Iterable[int]) -> None:
+        for room in rooms:
+            after = self._starts.get(room)
+            if after is not None:
+                note = self.db.insert(
+                    "INSERT INTO search_backlog (room_id, first, last) "
+                    "VALUES (:room, :first, :last)",
+                    room=room,
+                    first=after + 1,
+                    last=after,
+                )
+                self._noted_starts.append((room, note, after))
 
     def take_fresh(self) -> Fresh:
         """The messages stored (committed) since the last time, for the search index."""
@@ -292,19 +321,24 @@ class ChatStore:
             for first, last in later:
                 self._add_span(room_id, first, last)
 
-    def _hand_over(self, notes: list[tuple[int, int, int]]) -> None:
-        """A commit's `(room_id, first, last)` ranges, once committed (each room's extend
-        its last one when they follow on: a room numbers on without gaps)."""
+    def _committed(self, notes: Sequence[tuple[int, int, int]] = ()) -> None:
+        """A commit went through: its starts and its `(room_id, first, last)` ranges go to
+        the index (each room's extend its last one when they follow on: a room numbers on
+        without gaps)."""
+        self._dropped = self._taken
+        for room_id, note, after in self._noted_starts:
+            if self._starts.get(room_id) == after:
+                del self._starts[room_id]
+            if self.hands_over:
+                self._add_span(room_id, -note, after)
+        self._noted_starts = []
         if self.hands_over:
             for room_id, first, last in notes:
                 self._add_span(room_id, first, last)
 
     def _add_span(self, room_id: int, first: int, last: int) -> None:
         spans = self._fresh.setdefault(room_id, [])
-        if first > last:  # a start (see `Fresh`): supersedes a start just before it
-            if spans and spans[-1][0] > spans[-1][1]:
-                spans.pop()
-        elif spans and spans[-1][0] <= spans[-1][1] and spans[-1][1] + 1 == first:
+        if first > 0 and spans and spans[-1][0] > 0 and spans[-1][1] + 1 == first:
             spans[-1] = (spans[-1][0], last)
             return
         spans.append((first, last))
@@ -470,9 +504,8 @@ class ChatStore:
                         raise DatabaseError(
                             f"room {room_id}: message numbers taken by other messages"
                         )
-            self._end_commit()
-        self._dropped = self._taken
-        self._hand_over(notes)
+            self._end_commit(room_id for room_id, _, _, _ in groups)
+        self._committed(notes)
 
     def _add_together(self, groups: list[tuple[int, str, str, list[tuple[int, str]]]]) -> None:
         """Store the groups in one transaction, the small batches' rows in one statement;
@@ -500,13 +533,16 @@ class ChatStore:
                 if stored < len(rows):
                     raise _StoredBeforeError
                 self.unindexed += stored
-            self._end_commit()
-        self._dropped = self._taken
-        self._hand_over(notes)
+            self._end_commit(room_id for room_id, _, _, _ in groups)
+        self._committed(notes)
 
-    def _end_commit(self) -> None:
-        """A commit's last statement: the notes the index has taken deleted (the messages
-        it stored go to the index in memory once committed: `_hand_over`)."""
+    def _end_commit(self, rooms: Iterable[int]) -> None:
+        """A commit's last statements: the starts of `rooms` noted, and the notes the index
+        has taken deleted (the messages it stored go to the index in memory once
+        committed: `_committed`)."""
+        self._noted_starts = []  # (those of a transaction rolled back)
+        if self._starts:
+            self._note_starts(rooms)
         if self._taken != self._dropped:
             drop_taken_notes(self.db, *self._taken)
 

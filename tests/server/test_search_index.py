@@ -517,3 +517,151 @@ def test_a_room_numbering_again_over_deleted_seqs_has_its_new_messages_indexed(
     finally:
         index.close()
         again.close()
+
+
+def delete(store: ChatStore, room: int, seq: int) -> None:
+    """One message deleted, as a moderator deletes it."""
+    sql = "DELETE FROM messages WHERE room_id = :room AND seq = :seq"
+    store.db.execute(sql, room=room, seq=seq).finish()
+
+
+def reopened_over_deleted_seqs(db_path: str) -> int:
+    """A room whose messages 1-3 were indexed and 2-3 then deleted (and forgotten), and a
+    new process in which it reopens, as the server reopens persistent rooms: before the
+    search worker exists (so before the store hands anything over), numbering after 1."""
+    store = ChatStore(db_path, exclusive=True)
+    store.hands_over = True
+    room, _ = store.open_room("r", "alice", 1, 2, None)
+    index = open_index(db_path)
+    store.add_messages(room, "alice", TS, [(1, "hay"), (2, "old needle"), (3, "old needle")])
+    index.catch_up(fresh=store.take_fresh())
+    delete(store, room, 2)
+    delete(store, room, 3)
+    index.catch_up(fresh=store.take_fresh())
+    index.close()
+    store.close()
+    return room
+
+
+def test_new_messages_over_deleted_seqs_are_indexed_after_a_kill_before_any_catch_up(
+    db_path: str,
+) -> None:
+    room = reopened_over_deleted_seqs(db_path)
+    killed = ChatStore(db_path, exclusive=True)
+    killed.numbering_from(room, 0)  # the room's log, made again...
+    killed.numbering_from(room, 1)  # ...and told the last stored message
+    killed.hands_over = True  # (the search worker, made after the rooms reopened)
+    killed.add_messages(room, "alice", TS, [(2, "new needle"), (3, "newer needle")])
+    killed.db.close()  # kill -9: committed, never taken by the index
+    again = ChatStore(db_path, exclusive=True)
+    again.hands_over = True
+    index = open_index(db_path)
+    try:
+        index.catch_up(fresh=again.take_fresh())
+        assert found(index, "needle", room) == [3, 2]
+        assert indexed(index) == 3  # nothing of the deleted messages left
+    finally:
+        index.close()
+        again.close()
+
+
+def test_a_start_the_index_saw_before_it_was_handed_over_holds_across_a_kill(
+    db_path: str,
+) -> None:
+    """The worker's snapshot can see a commit whose hand-over comes after it took the
+    fresh messages: the start noted in that commit is applied then, so a kill before the
+    next catch-up loses nothing. (A room's id is a deleted room's: numbering from 1.)"""
+    killed = ChatStore(db_path, exclusive=True)
+    killed.hands_over = True
+    room, _ = killed.open_room("r", "alice", 1, 2, None)
+    index = open_index(db_path)
+    killed.add_messages(room, "alice", TS, [(1, "old needle"), (2, "old"), (3, "old")])
+    index.catch_up(fresh=killed.take_fresh())
+    for seq in (1, 2, 3):
+        delete(killed, room, seq)
+    index.catch_up(fresh=killed.take_fresh())
+    killed.numbering_from(room, 0)
+    killed.add_messages(room, "alice", TS, [(1, "new needle")])
+    index.catch_up(fresh={})  # committed, not yet handed over
+    killed.db.close()
+    index.close()
+    again = ChatStore(db_path, exclusive=True)
+    again.hands_over = True
+    index = open_index(db_path)
+    try:
+        index.catch_up(fresh=again.take_fresh())
+        assert found(index, "needle", room) == [1] and indexed(index) == 1
+    finally:
+        index.close()
+        again.close()
+
+
+def test_a_late_deletion_note_does_not_take_the_new_message_on_its_seq(
+    db_path: str, store: ChatStore
+) -> None:
+    room, _ = store.open_room("r", "alice", 1, 2, None)
+    index = open_index(db_path)
+    try:
+        old = [(1, "old needle"), (2, "old needle ZQXJ"), (3, "old needle")]
+        store.add_messages(room, "alice", TS, old)
+        index.catch_up(fresh=store.take_fresh())
+        delete(store, room, 3)
+        delete(store, room, 2)  # noted last: forgotten two catch-ups on
+        store.numbering_from(room, 1)
+        store.add_messages(room, "alice", TS, [(2, "new needle")])
+        for _ in range(3):  # one deletion note a catch-up
+            index.catch_up(limit=1, fresh=store.take_fresh())
+        assert found(index, "needle", room) == [2, 1] and indexed(index) == 2
+        assert [row[3] for row in find(index.db, "new", [room], START, 5)] == ["new needle"]
+        stale = "SELECT rowid FROM message_search WHERE message_search MATCH 'zqx'"
+        assert index.db.rows(stale) == []  # the old message's entry went with its number
+    finally:
+        index.close()
+
+
+def test_an_index_that_took_deletions_a_restored_backup_never_made_is_rebuilt(
+    tmp_path: Path,
+) -> None:
+    """A backup made after the last start has issued every note the index took, but not
+    the deletions that followed it."""
+    db_path, backup = str(tmp_path / "chat.sqlite3"), str(tmp_path / "backup.sqlite3")
+    store = ChatStore(db_path, exclusive=True)
+    store.hands_over = True
+    room, _ = store.open_room("r", "alice", 1, 2, None)
+    store.add_messages(room, "alice", TS, [(1, "needle one"), (2, "needle two")])
+    index = open_index(db_path)
+    index.catch_up(fresh=store.take_fresh())
+    store.db.execute("VACUUM INTO :path", path=backup).finish()
+    delete(store, room, 2)
+    index.catch_up(fresh=store.take_fresh())  # the index forgets 2
+    index.close()
+    store.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(db_path + suffix).unlink(missing_ok=True)
+    Path(backup).rename(db_path)
+    again = ChatStore(db_path, exclusive=True)
+    again.hands_over = True
+    index = open_index(db_path)
+    try:
+        while index.catch_up(fresh=again.take_fresh()).more:
+            pass
+        assert found(index, "needle", room) == [2, 1]
+    finally:
+        index.close()
+        again.close()
+
+
+def test_a_search_before_the_index_took_a_start_reads_the_new_messages_on_old_seqs(
+    db_path: str,
+) -> None:
+    room = reopened_over_deleted_seqs(db_path)
+    store = ChatStore(db_path, exclusive=True)
+    store.hands_over = True
+    store.numbering_from(room, 1)
+    store.add_messages(room, "alice", TS, [(2, "new needle")])
+    index = open_index(db_path)
+    try:
+        assert unindexed_tail(index.db, [room]) == {room: [(2, SEQ_TOP)]}
+    finally:
+        index.close()
+        store.close()
